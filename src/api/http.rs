@@ -1,0 +1,362 @@
+//! The HTTP layer every vendor client shares: TLS options, timeouts,
+//! bounded retries with backoff and jitter, `Retry-After`, a response size
+//! limit, and errors that fit on one line (connection, endpoint, cause).
+
+use crate::config::{HttpSettings, TlsOptions};
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use std::fmt;
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Could not connect (refused, DNS, TLS handshake).
+    Connect(String),
+    Timeout,
+    /// The connection broke mid-request or mid-body.
+    Transport(String),
+    /// Credentials refused (401/403), after one fresh login where that applies.
+    Auth(String),
+    /// Any other non-2xx answer, with what the body said.
+    Status { status: u16, message: String },
+    /// 2xx, but not the shape we expect.
+    Decode(String),
+    TooLarge { limit: u64 },
+    /// A vendor error returned with 200 (Live Platform's `Message`).
+    Vendor(String),
+    Cancelled,
+    Config(String),
+}
+
+/// One readable line: `arm-east: GET /ARM/v1/version: connection refused`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub connection: String,
+    pub endpoint: String,
+    pub kind: ErrorKind,
+    /// `x-request-id` / `av-log-id` / `traceId`, when the server gave one.
+    pub request_id: Option<String>,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}: ", self.connection, self.endpoint)?;
+        match &self.kind {
+            ErrorKind::Connect(m) => write!(f, "cannot connect ({m}); check the host and port")?,
+            ErrorKind::Timeout => f.write_str("timed out; the server did not answer in time")?,
+            ErrorKind::Transport(m) => write!(f, "connection failed mid-request ({m})")?,
+            ErrorKind::Auth(m) => write!(f, "authentication failed ({m}); check the credentials")?,
+            ErrorKind::Status { status, message } if message.is_empty() => write!(f, "HTTP {status}")?,
+            ErrorKind::Status { status, message } => write!(f, "HTTP {status}: {message}")?,
+            ErrorKind::Decode(m) => write!(f, "unexpected response: {m}")?,
+            ErrorKind::TooLarge { limit } => write!(f, "response larger than the {limit}-byte limit (http.max_response_bytes)")?,
+            ErrorKind::Vendor(m) => write!(f, "{m}")?,
+            ErrorKind::Cancelled => f.write_str("cancelled")?,
+            ErrorKind::Config(m) => f.write_str(m)?,
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " [request {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+#[derive(Debug, Clone)]
+pub enum Body {
+    Json(serde_json::Value),
+    Form(Vec<(String, String)>),
+}
+
+/// One request. `path` includes any query string.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: Method,
+    pub path: String,
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+    pub body: Option<Body>,
+    /// Whether a failed attempt may be sent again (reads, and 429s always).
+    pub idempotent: bool,
+}
+
+impl Request {
+    pub fn get(path: impl Into<String>) -> Request {
+        Request { method: Method::GET, path: path.into(), headers: vec![], body: None, idempotent: true }
+    }
+    pub fn post(path: impl Into<String>, body: Body) -> Request {
+        Request { method: Method::POST, path: path.into(), headers: vec![], body: Some(body), idempotent: false }
+    }
+    pub fn with_method(mut self, method: Method) -> Request {
+        self.idempotent = matches!(method, Method::GET | Method::PUT | Method::DELETE);
+        self.method = method;
+        self
+    }
+    pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Request {
+        self.headers.push((name, value));
+        self
+    }
+    /// `Authorization: Bearer <token>`, marked sensitive so it is never logged.
+    pub fn bearer(self, token: &str) -> Request {
+        let mut v = HeaderValue::from_str(&format!("Bearer {token}")).unwrap_or(HeaderValue::from_static(""));
+        v.set_sensitive(true);
+        self.header(reqwest::header::AUTHORIZATION, v)
+    }
+    pub fn endpoint(&self) -> String {
+        let path = self.path.split('?').next().unwrap_or("");
+        format!("{} {}", self.method, path)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+#[derive(Clone)]
+pub struct HttpClient {
+    client: reqwest::Client,
+    base: String,
+    connection: String,
+    settings: HttpSettings,
+}
+
+impl HttpClient {
+    pub fn new(connection: &str, base: &str, tls: &TlsOptions, settings: &HttpSettings) -> Result<HttpClient, ApiError> {
+        let config_err = |m: String| ApiError {
+            connection: connection.into(),
+            endpoint: "setup".into(),
+            kind: ErrorKind::Config(m),
+            request_id: None,
+        };
+        let mut b = reqwest::Client::builder()
+            .use_rustls_tls()
+            .connect_timeout(Duration::from_secs(settings.connect_timeout_secs))
+            .timeout(Duration::from_secs(settings.request_timeout_secs))
+            .user_agent(concat!("switchboard/", env!("CARGO_PKG_VERSION")))
+            .danger_accept_invalid_certs(tls.insecure_skip_verify);
+        if let Some(ca) = &tls.ca_file {
+            let pem = std::fs::read(ca).map_err(|e| config_err(format!("cannot read ca_file {}: {e}", ca.display())))?;
+            let cert = reqwest::Certificate::from_pem(&pem)
+                .map_err(|e| config_err(format!("ca_file {} is not a PEM certificate: {e}", ca.display())))?;
+            b = b.add_root_certificate(cert);
+        }
+        if is_loopback(base) {
+            b = b.no_proxy();
+        }
+        let client = b.build().map_err(|e| config_err(format!("cannot build HTTP client: {e}")))?;
+        Ok(HttpClient { client, base: base.trim_end_matches('/').to_string(), connection: connection.into(), settings: settings.clone() })
+    }
+
+    pub fn connection(&self) -> &str {
+        &self.connection
+    }
+
+    pub fn error(&self, endpoint: &str, kind: ErrorKind) -> ApiError {
+        ApiError { connection: self.connection.clone(), endpoint: endpoint.into(), kind, request_id: None }
+    }
+
+    /// Full URL: `path` may be absolute (a token URL) or relative to the base.
+    fn url(&self, path: &str) -> String {
+        if path.starts_with("http://") || path.starts_with("https://") {
+            path.to_string()
+        } else {
+            format!("{}{}", self.base, path)
+        }
+    }
+
+    /// Sends with retries: transport errors, timeouts, 5xx (idempotent
+    /// requests only) and 429 (always, honouring Retry-After), at most
+    /// `max_retries` more times. Returns the last answer, whatever its status.
+    pub async fn send(&self, req: &Request) -> Result<Response, ApiError> {
+        let endpoint = req.endpoint();
+        let mut attempt: u32 = 0;
+        loop {
+            let outcome = self.send_once(req, &endpoint).await;
+            let retry_after = match &outcome {
+                Ok(r) if r.status == StatusCode::TOO_MANY_REQUESTS => Some(retry_after(&r.headers)),
+                Ok(r) if r.status.is_server_error() && req.idempotent => Some(None),
+                Err(e) if req.idempotent && matches!(e.kind, ErrorKind::Connect(_) | ErrorKind::Timeout | ErrorKind::Transport(_)) => Some(None),
+                _ => None,
+            };
+            match retry_after {
+                Some(wait) if attempt < self.settings.max_retries => {
+                    let delay = wait.unwrap_or_else(|| backoff(attempt));
+                    tracing::debug!(connection = %self.connection, %endpoint, attempt, ?delay, "retrying");
+                    tokio::time::sleep(delay).await;
+                    attempt += 1;
+                }
+                _ => return outcome,
+            }
+        }
+    }
+
+    async fn send_once(&self, req: &Request, endpoint: &str) -> Result<Response, ApiError> {
+        let mut rb = self.client.request(req.method.clone(), self.url(&req.path));
+        for (k, v) in &req.headers {
+            rb = rb.header(k, v);
+        }
+        rb = match &req.body {
+            Some(Body::Json(v)) => rb.json(v),
+            Some(Body::Form(f)) => rb.form(f),
+            None => rb,
+        };
+        let mut resp = rb.send().await.map_err(|e| self.error(endpoint, transport_kind(&e)))?;
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let limit = self.settings.max_response_bytes;
+        if resp.content_length().is_some_and(|n| n > limit) {
+            return Err(self.error(endpoint, ErrorKind::TooLarge { limit }));
+        }
+        let mut body = Vec::new();
+        loop {
+            match resp.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len() as u64 + chunk.len() as u64 > limit {
+                        return Err(self.error(endpoint, ErrorKind::TooLarge { limit }));
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) => return Err(self.error(endpoint, transport_kind(&e))),
+            }
+        }
+        Ok(Response { status, headers, body: Bytes::from(body) })
+    }
+
+    /// Sends and requires a 2xx; a non-2xx becomes an error carrying what
+    /// the vendor's problem body says.
+    pub async fn send_ok(&self, req: &Request) -> Result<Response, ApiError> {
+        let resp = self.send(req).await?;
+        if resp.status.is_success() {
+            return Ok(resp);
+        }
+        Err(self.status_error(&req.endpoint(), &resp))
+    }
+
+    pub fn status_error(&self, endpoint: &str, resp: &Response) -> ApiError {
+        let message = problem_message(&resp.body);
+        let kind = if resp.status == StatusCode::UNAUTHORIZED || resp.status == StatusCode::FORBIDDEN {
+            ErrorKind::Auth(format!("HTTP {}{}", resp.status.as_u16(), if message.is_empty() { String::new() } else { format!(": {message}") }))
+        } else {
+            ErrorKind::Status { status: resp.status.as_u16(), message }
+        };
+        ApiError { request_id: request_id(&resp.headers, &resp.body), ..self.error(endpoint, kind) }
+    }
+
+    /// Decodes JSON, naming the field path that did not fit.
+    pub fn decode<T: DeserializeOwned>(&self, endpoint: &str, resp: &Response) -> Result<T, ApiError> {
+        let de = &mut serde_json::Deserializer::from_slice(&resp.body);
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let msg = if path.is_empty() || path == "." {
+                format!("malformed JSON: {inner}")
+            } else {
+                format!("field `{path}`: {inner}")
+            };
+            ApiError { request_id: request_id(&resp.headers, &resp.body), ..self.error(endpoint, ErrorKind::Decode(msg)) }
+        })
+    }
+}
+
+fn is_loopback(base: &str) -> bool {
+    reqwest::Url::parse(base)
+        .ok()
+        .and_then(|u| u.host_str().map(|h| h == "localhost" || h.starts_with("127.") || h == "[::1]"))
+        .unwrap_or(false)
+}
+
+fn transport_kind(e: &reqwest::Error) -> ErrorKind {
+    if e.is_timeout() {
+        ErrorKind::Timeout
+    } else if e.is_connect() {
+        ErrorKind::Connect(root_cause(e))
+    } else {
+        ErrorKind::Transport(root_cause(e))
+    }
+}
+
+/// The innermost cause, which says what really happened ("Connection refused").
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur: &(dyn std::error::Error + 'static) = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    let s = cur.to_string();
+    // io errors read "Connection refused (os error 111)": keep the words.
+    s.split(" (os error").next().unwrap_or(&s).to_string()
+}
+
+/// Exponential backoff from 250 ms, capped at 5 s, with up to 25% jitter.
+pub fn backoff(attempt: u32) -> Duration {
+    let base = 250u64.saturating_mul(1 << attempt.min(5)).min(5000);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos() as u64)
+        .unwrap_or(0);
+    Duration::from_millis(base + nanos % (base / 4 + 1))
+}
+
+/// `Retry-After` in seconds (dates are rare from these APIs), capped at 60 s.
+fn retry_after(h: &HeaderMap) -> Option<Duration> {
+    h.get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(|s| Duration::from_secs(s.min(60)))
+}
+
+fn request_id(h: &HeaderMap, body: &[u8]) -> Option<String> {
+    for name in ["x-request-id", "av-log-id"] {
+        if let Some(v) = h.get(name).and_then(|v| v.to_str().ok()) {
+            return Some(v.to_string());
+        }
+    }
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("traceId").and_then(|t| t.as_str()).map(String::from))
+}
+
+/// What a problem body (RFC 7807, Live Platform, ARM) says, in one line.
+pub fn problem_message(body: &[u8]) -> String {
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {
+        let text = String::from_utf8_lossy(body);
+        return text.lines().next().unwrap_or("").chars().take(200).collect();
+    };
+    let s = |k: &str| v.get(k).and_then(|x| x.as_str()).filter(|x| !x.is_empty());
+    let mut parts: Vec<String> = Vec::new();
+    for k in ["title", "detail", "message", "Message", "error_description", "error"] {
+        if let Some(t) = s(k) {
+            if !parts.iter().any(|p| p == t) {
+                parts.push(t.to_string());
+            }
+        }
+    }
+    if let Some(vs) = v.get("violations").and_then(|x| x.as_array()) {
+        for viol in vs {
+            let g = |k: &str| viol.get(k).and_then(|x| x.as_str()).unwrap_or("");
+            parts.push(format!("{}: {} ({})", g("field"), g("message"), g("code")));
+        }
+    }
+    parts.join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert!(backoff(0) >= Duration::from_millis(250) && backoff(0) < Duration::from_millis(320));
+        assert!(backoff(10) <= Duration::from_millis(6250));
+    }
+    #[test]
+    fn problem_messages() {
+        let b = br#"{"type":"t","title":"Bad Request","status":400,"detail":"x","violations":[{"field":"phoneNumber","message":"must match","code":"PATTERN"}]}"#;
+        assert_eq!(problem_message(b), "Bad Request; x; phoneNumber: must match (PATTERN)");
+        assert_eq!(problem_message(b"<html>oops</html>\nmore"), "<html>oops</html>");
+    }
+}

@@ -1,0 +1,98 @@
+//! The command line: every subcommand and flag.
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+pub const EXIT_CODES: &str = "Exit codes: 0 success; 1 error (bad config, failed job, unreachable host); \
+2 stopped for confirmation (the cooling guard tripped: re-run with --force) or refused (read-only).";
+
+#[derive(Parser, Debug)]
+#[command(name = "switchboard", version, about = "Terminal dashboard for voice number estates: AudioCodes ARM, Live Platform Operator Connect, Avaya AXP", after_help = EXIT_CODES)]
+pub struct Cli {
+    /// Config file (else $SWITCHBOARD_CONFIG, else the XDG config dir).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Store file, overriding the config's store_path ($SWITCHBOARD_STORE).
+    #[arg(long, global = true, value_name = "PATH", env = "SWITCHBOARD_STORE")]
+    pub store: Option<PathBuf>,
+    /// Refuse every write, local and remote.
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Open the dashboard (the default).
+    Tui(TuiArgs),
+    /// Open the dashboard on the embedded simulator with a temporary store.
+    Demo(TuiArgs),
+    /// Serve the simulated vendor APIs on loopback.
+    Sim {
+        /// Address to listen on, e.g. 127.0.0.1:8700 (port 0 picks one).
+        #[arg(long, default_value = "127.0.0.1:8700")]
+        listen: SocketAddr,
+        /// Scenario file (TOML); the embedded demo scenario by default.
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        /// Print a config file pointing at this simulator, then serve.
+        #[arg(long)]
+        print_config: bool,
+    },
+    /// Check the config file.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// List or test connections.
+    #[command(subcommand)]
+    Connections(ConnectionsCommand),
+    /// Sync registered users into the number inventory.
+    #[command(subcommand)]
+    Sync(SyncCommand),
+    /// Release every Cooling number whose release date has come.
+    Sweep,
+    /// Recent jobs from every process using the store.
+    Jobs {
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+}
+
+#[derive(Args, Debug, Default)]
+pub struct TuiArgs {
+    /// Enable mouse support (off by default so the terminal's own selection works).
+    #[arg(long)]
+    pub mouse: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConfigCommand {
+    /// Validate, resolve secrets, list connections with secrets masked.
+    Check,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConnectionsCommand {
+    /// Every configured connection.
+    List,
+    /// Authenticate and report the remote version, or the error.
+    Test { name: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SyncCommand {
+    /// SyncAudioCodes__<name>: fetch every registered user, then apply.
+    Audiocodes {
+        name: String,
+        /// Show the plan without applying it.
+        #[arg(long)]
+        dry_run: bool,
+        /// Apply even when the cooling guard trips.
+        #[arg(long)]
+        force: bool,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}

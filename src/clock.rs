@@ -1,0 +1,52 @@
+//! The one source of "now". `SWITCHBOARD_NOW` (RFC 3339) fixes it for the
+//! whole process so that demos and tests can travel through simulated days.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use std::sync::OnceLock;
+
+static FIXED: OnceLock<Option<DateTime<Utc>>> = OnceLock::new();
+
+/// Reads `SWITCHBOARD_NOW` once; an unparsable value is reported by
+/// [`check_env`] at start-up rather than silently ignored.
+fn fixed() -> Option<DateTime<Utc>> {
+    *FIXED.get_or_init(|| {
+        std::env::var("SWITCHBOARD_NOW")
+            .ok()
+            .and_then(|v| DateTime::parse_from_rfc3339(v.trim()).ok())
+            .map(|d| d.with_timezone(&Utc))
+    })
+}
+
+/// Fails with a readable message when `SWITCHBOARD_NOW` is set but not RFC 3339.
+pub fn check_env() -> Result<(), String> {
+    match std::env::var("SWITCHBOARD_NOW") {
+        Ok(v) if DateTime::parse_from_rfc3339(v.trim()).is_err() => Err(format!(
+            "SWITCHBOARD_NOW={v:?} is not an RFC 3339 time (e.g. 2026-11-22T09:00:00Z)"
+        )),
+        _ => Ok(()),
+    }
+}
+
+pub fn now() -> DateTime<Utc> {
+    fixed().unwrap_or_else(Utc::now)
+}
+
+pub fn today() -> NaiveDate {
+    now().date_naive()
+}
+
+/// Whether time is frozen (a fixed clock never needs a countdown tick).
+pub fn is_fixed() -> bool {
+    fixed().is_some()
+}
+
+/// RFC 3339 with second precision, the form the store keeps times in.
+pub fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+pub fn parse_stamp(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
+}

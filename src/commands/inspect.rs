@@ -1,0 +1,87 @@
+//! `config check`, `connections list` and `jobs`: read-only views.
+
+use super::{EXIT_ERROR, EXIT_OK};
+use crate::config::{Config, ConnectionRef};
+use crate::store::Store;
+
+fn describe(c: &ConnectionRef<'_>) -> String {
+    let mut badges = Vec::new();
+    if c.tls().insecure_skip_verify {
+        badges.push("TLS VERIFY OFF".to_string());
+    }
+    if let Some(ca) = &c.tls().ca_file {
+        badges.push(format!("ca_file {}", ca.display()));
+    }
+    if c.read_only() {
+        badges.push("read-only".into());
+    }
+    let auth = match c {
+        ConnectionRef::AudioCodes(a) => format!("auth {}", a.auth.as_str()),
+        _ => "auth oauth2 client credentials".into(),
+    };
+    format!(
+        "  {:<14} {:<16} {}  {}{}",
+        c.vendor(),
+        c.name(),
+        c.address(),
+        auth,
+        if badges.is_empty() { String::new() } else { format!("  [{}]", badges.join(", ")) }
+    )
+}
+
+pub fn config_check(config: &Config) -> i32 {
+    match &config.file {
+        Some(f) => println!("config: {} (ok)", f.display()),
+        None => println!("config: none found (using defaults; see config.example.toml)"),
+    }
+    println!("store:  {}", config.store_path.display());
+    println!("logs:   {}", config.log_dir.display());
+    let s = &config.inventory;
+    println!(
+        "inventory: audiocodes_cooling_duration_days = {}, cooling_duration_days = {}, guard > {} and > {}%",
+        s.audiocodes_cooling_duration_days, s.cooling_duration_days, s.cooling_guard_min, s.cooling_guard_percent
+    );
+    let conns = config.connections();
+    println!("connections ({}):", conns.len());
+    for c in &conns {
+        println!("{}", describe(c));
+        for (key, source) in c.secret_sources() {
+            println!("      {key} = ******** ({source}, resolved)");
+        }
+    }
+    EXIT_OK
+}
+
+pub fn connections_list(config: &Config) -> i32 {
+    let conns = config.connections();
+    if conns.is_empty() {
+        println!("no connections configured");
+    }
+    for c in &conns {
+        println!("{}", describe(c));
+    }
+    EXIT_OK
+}
+
+pub fn jobs(config: &Config, limit: usize) -> i32 {
+    let store = match Store::open(&config.store_path) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("switchboard: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    match store.recent_jobs(limit) {
+        Ok(jobs) => {
+            for j in jobs {
+                let text = if j.error.is_empty() { j.summary } else { j.error };
+                println!("{}  {:<9} {:<8} {:<16} {}", j.created_at, j.state.as_str(), j.kind, j.target, text);
+            }
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("switchboard: {e}");
+            EXIT_ERROR
+        }
+    }
+}

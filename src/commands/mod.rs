@@ -1,0 +1,115 @@
+//! Headless subcommands: another front door to the same worker, domain and
+//! store code the TUI uses.
+
+mod demo;
+mod inspect;
+
+use crate::cli::{Cli, Command, ConfigCommand, ConnectionsCommand, SyncCommand, TuiArgs};
+use crate::config::{self, Config};
+use crate::domain::job::{JobKind, JobState};
+use crate::worker::{JobEvent, JobOutcome, Worker};
+use std::sync::Arc;
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_ERROR: i32 = 1;
+pub const EXIT_CONFIRM: i32 = 2;
+
+pub fn run(cli: Cli) -> i32 {
+    if let Err(m) = crate::clock::check_env() {
+        eprintln!("switchboard: {m}");
+        return EXIT_ERROR;
+    }
+    let command = cli.command.unwrap_or(Command::Tui(TuiArgs::default()));
+    match command {
+        Command::Demo(args) => demo::run(cli.read_only, args.mouse),
+        Command::Sim { listen, scenario, print_config } => demo::serve_sim(listen, scenario.as_deref(), print_config),
+        command => {
+            let config = match load_config(cli.config.as_deref(), cli.store) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("switchboard: {e}");
+                    return EXIT_ERROR;
+                }
+            };
+            let _log = crate::logging::init(&config.log_dir);
+            dispatch(command, config, cli.read_only)
+        }
+    }
+}
+
+pub fn load_config(flag: Option<&std::path::Path>, store: Option<std::path::PathBuf>) -> Result<Config, config::ConfigError> {
+    let mut c = config::load(flag)?;
+    if let Some(s) = store {
+        c.store_path = s;
+    }
+    Ok(c)
+}
+
+fn dispatch(command: Command, config: Config, read_only: bool) -> i32 {
+    match command {
+        Command::Tui(args) => crate::tui::run(Arc::new(config), read_only, args.mouse, vec![]),
+        Command::Config(ConfigCommand::Check) => inspect::config_check(&config),
+        Command::Connections(ConnectionsCommand::List) => inspect::connections_list(&config),
+        Command::Connections(ConnectionsCommand::Test { name }) => {
+            if config.find(&name).is_none() {
+                eprintln!("switchboard: no connection named {name:?}; `switchboard connections list` shows them");
+                return EXIT_ERROR;
+            }
+            report(run_job(config, read_only, JobKind::TestConnection { connection: name }), false)
+        }
+        Command::Sync(SyncCommand::Audiocodes { name, dry_run, force, json }) => {
+            if config.audiocodes(&name).is_none() {
+                eprintln!("switchboard: no AudioCodes connection named {name:?}");
+                return EXIT_ERROR;
+            }
+            report(run_job(config, read_only, JobKind::SyncAudioCodes { connection: name, dry_run, force }), json)
+        }
+        Command::Sweep => report(run_job(config, read_only, JobKind::Sweep), false),
+        Command::Jobs { limit } => inspect::jobs(&config, limit),
+        Command::Demo(_) | Command::Sim { .. } => unreachable!("handled before loading the config"),
+    }
+}
+
+/// Runs one job to its end on a fresh runtime, printing its log lines to stderr.
+pub fn run_job(config: Config, read_only: bool, kind: JobKind) -> JobOutcome {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    rt.block_on(async move {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let worker = Worker::new(Arc::new(config), read_only, tx);
+        let id = worker.submit(kind);
+        while let Some(ev) = rx.recv().await {
+            match ev {
+                JobEvent::Log { id: j, line } if j == id => eprintln!("{line}"),
+                JobEvent::Finished { id: j, outcome } if j == id => return outcome,
+                _ => {}
+            }
+        }
+        JobOutcome { state: JobState::Failed, summary: String::new(), error: "the worker stopped".into(), detail: None, needs_confirmation: false }
+    })
+}
+
+fn report(outcome: JobOutcome, json: bool) -> i32 {
+    if json {
+        let v = serde_json::json!({
+            "state": outcome.state.as_str(),
+            "summary": outcome.summary,
+            "error": outcome.error,
+            "result": outcome.detail,
+        });
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else if !outcome.summary.is_empty() && outcome.state == JobState::Succeeded {
+        println!("{}", outcome.summary);
+    }
+    match outcome.state {
+        JobState::Succeeded => EXIT_OK,
+        _ => {
+            if !json {
+                if !outcome.summary.is_empty() {
+                    eprintln!("would: {}", outcome.summary);
+                }
+                eprintln!("switchboard: {}", outcome.error);
+            }
+            if outcome.needs_confirmation || outcome.error.starts_with("refused") { EXIT_CONFIRM } else { EXIT_ERROR }
+        }
+    }
+}

@@ -1,0 +1,817 @@
+//! TOML configuration: where it is found, what it may say, and the
+//! resolution of secrets. A bad config is one clear error naming the file,
+//! the line and the key; nothing starts half-configured.
+
+use crate::domain::interval::parse_interval;
+use crate::domain::settings::InventorySettings;
+use crate::secret::{Secret, SecretSource};
+use serde::Deserialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use toml::Spanned;
+
+/// A config error: file, line (when known), key path and what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    pub key: String,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let line = self.line.map(|l| format!(":{l}")).unwrap_or_default();
+        write!(f, "{}{}: ", self.file.display(), line)?;
+        if !self.key.is_empty() {
+            write!(f, "key `{}`: ", self.key)?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+#[derive(Debug, Clone, Default)]
+pub struct TlsOptions {
+    pub ca_file: Option<PathBuf>,
+    pub insecure_skip_verify: bool,
+}
+
+/// Network limits shared by every vendor client.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpSettings {
+    pub connect_timeout_secs: u64,
+    pub request_timeout_secs: u64,
+    pub job_timeout_secs: u64,
+    pub max_retries: u32,
+    pub max_response_bytes: u64,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        HttpSettings {
+            connect_timeout_secs: 5,
+            request_timeout_secs: 30,
+            job_timeout_secs: 600,
+            max_retries: 3,
+            max_response_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArmAuthMethod {
+    Basic,
+    Session,
+    AzureAd,
+}
+
+impl ArmAuthMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArmAuthMethod::Basic => "basic",
+            ArmAuthMethod::Session => "session",
+            ArmAuthMethod::AzureAd => "azure_ad",
+        }
+    }
+}
+
+/// OAuth2 client-credentials settings (Azure AD for ARM and Live Platform).
+#[derive(Debug, Clone)]
+pub struct OAuthClient {
+    pub token_url: String,
+    pub client_id: String,
+    pub client_secret: Secret,
+    pub scope: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct AudioCodesConnection {
+    pub name: String,
+    /// `host` or `host:port`.
+    pub host: String,
+    /// `https` unless the config says `http` (a lab ARM or the simulator).
+    pub scheme: String,
+    pub username: String,
+    pub password: Secret,
+    pub auth: ArmAuthMethod,
+    pub oauth: Option<OAuthClient>,
+    pub users_path: String,
+    pub page_size: u32,
+    pub sync_on_save: bool,
+    pub schedule: Option<Duration>,
+    pub schedule_enabled: bool,
+    pub tls: TlsOptions,
+    pub read_only: bool,
+    /// Where each secret comes from, for `config check` (never the value).
+    pub secret_sources: Vec<(String, String)>,
+}
+
+impl AudioCodesConnection {
+    pub fn base_url(&self) -> String {
+        format!("{}://{}", self.scheme, self.host)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct LivePlatformConnection {
+    pub name: String,
+    pub base_url: String,
+    pub oauth: OAuthClient,
+    pub tenant_id: Option<String>,
+    pub tls: TlsOptions,
+    pub read_only: bool,
+    pub secret_sources: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AxpConnection {
+    pub name: String,
+    pub base_url: String,
+    pub account_id: String,
+    pub client_id: String,
+    pub client_secret: Secret,
+    pub app_key: Secret,
+    pub tls: TlsOptions,
+    pub read_only: bool,
+    pub secret_sources: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file this came from, if any.
+    pub file: Option<PathBuf>,
+    pub store_path: PathBuf,
+    pub log_dir: PathBuf,
+    pub keymap_file: Option<PathBuf>,
+    pub read_only: bool,
+    pub mouse: bool,
+    pub inventory: InventorySettings,
+    pub http: HttpSettings,
+    pub audiocodes: Vec<AudioCodesConnection>,
+    pub live_platform: Vec<LivePlatformConnection>,
+    pub axp: Vec<AxpConnection>,
+}
+
+/// One connection of any vendor, by reference.
+#[derive(Debug, Clone, Copy)]
+pub enum ConnectionRef<'a> {
+    AudioCodes(&'a AudioCodesConnection),
+    LivePlatform(&'a LivePlatformConnection),
+    Axp(&'a AxpConnection),
+}
+
+impl ConnectionRef<'_> {
+    pub fn name(&self) -> &str {
+        match self {
+            ConnectionRef::AudioCodes(c) => &c.name,
+            ConnectionRef::LivePlatform(c) => &c.name,
+            ConnectionRef::Axp(c) => &c.name,
+        }
+    }
+    pub fn vendor(&self) -> &'static str {
+        match self {
+            ConnectionRef::AudioCodes(_) => "audiocodes",
+            ConnectionRef::LivePlatform(_) => "live_platform",
+            ConnectionRef::Axp(_) => "axp",
+        }
+    }
+    pub fn address(&self) -> String {
+        match self {
+            ConnectionRef::AudioCodes(c) => c.base_url(),
+            ConnectionRef::LivePlatform(c) => c.base_url.clone(),
+            ConnectionRef::Axp(c) => format!("{} (account {})", c.base_url, c.account_id),
+        }
+    }
+    pub fn tls(&self) -> &TlsOptions {
+        match self {
+            ConnectionRef::AudioCodes(c) => &c.tls,
+            ConnectionRef::LivePlatform(c) => &c.tls,
+            ConnectionRef::Axp(c) => &c.tls,
+        }
+    }
+    pub fn read_only(&self) -> bool {
+        match self {
+            ConnectionRef::AudioCodes(c) => c.read_only,
+            ConnectionRef::LivePlatform(c) => c.read_only,
+            ConnectionRef::Axp(c) => c.read_only,
+        }
+    }
+    pub fn secret_sources(&self) -> &[(String, String)] {
+        match self {
+            ConnectionRef::AudioCodes(c) => &c.secret_sources,
+            ConnectionRef::LivePlatform(c) => &c.secret_sources,
+            ConnectionRef::Axp(c) => &c.secret_sources,
+        }
+    }
+}
+
+impl Config {
+    /// Every connection, AudioCodes first, in file order.
+    pub fn connections(&self) -> Vec<ConnectionRef<'_>> {
+        let mut all: Vec<ConnectionRef<'_>> = Vec::new();
+        all.extend(self.audiocodes.iter().map(ConnectionRef::AudioCodes));
+        all.extend(self.live_platform.iter().map(ConnectionRef::LivePlatform));
+        all.extend(self.axp.iter().map(ConnectionRef::Axp));
+        all
+    }
+
+    pub fn find(&self, name: &str) -> Option<ConnectionRef<'_>> {
+        self.connections().into_iter().find(|c| c.name() == name)
+    }
+
+    pub fn audiocodes(&self, name: &str) -> Option<&AudioCodesConnection> {
+        self.audiocodes.iter().find(|c| c.name == name)
+    }
+
+    /// A config with no file: default paths, no connections.
+    pub fn empty() -> Config {
+        Config {
+            file: None,
+            store_path: default_store_path(),
+            log_dir: default_log_dir(),
+            keymap_file: None,
+            read_only: false,
+            mouse: false,
+            inventory: InventorySettings::default(),
+            http: HttpSettings::default(),
+            audiocodes: vec![],
+            live_platform: vec![],
+            axp: vec![],
+        }
+    }
+}
+
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "switchboard")
+}
+
+pub fn default_config_path() -> Option<PathBuf> {
+    project_dirs().map(|d| d.config_dir().join("config.toml"))
+}
+
+pub fn default_store_path() -> PathBuf {
+    project_dirs()
+        .map(|d| d.data_dir().join("switchboard.db"))
+        .unwrap_or_else(|| PathBuf::from("switchboard.db"))
+}
+
+pub fn default_log_dir() -> PathBuf {
+    project_dirs()
+        .map(|d| {
+            d.state_dir()
+                .unwrap_or_else(|| d.data_local_dir())
+                .to_path_buf()
+        })
+        .unwrap_or_else(std::env::temp_dir)
+}
+
+/// Which file to read: `--config`, else `$SWITCHBOARD_CONFIG`, else the XDG
+/// config dir. The flag and the variable must name a file that exists; the
+/// default location may be absent (then the config is empty).
+pub fn locate(flag: Option<&Path>) -> Result<Option<PathBuf>, ConfigError> {
+    let explicit = flag.map(Path::to_path_buf).or_else(|| {
+        std::env::var_os("SWITCHBOARD_CONFIG")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    });
+    if let Some(path) = explicit {
+        if !path.is_file() {
+            return Err(ConfigError {
+                file: path,
+                line: None,
+                key: String::new(),
+                message: "no such config file (given by --config or SWITCHBOARD_CONFIG)".into(),
+            });
+        }
+        return Ok(Some(path));
+    }
+    Ok(default_config_path().filter(|p| p.is_file()))
+}
+
+/// Locates, reads, validates and resolves. Overrides from the command line
+/// are applied by the caller.
+pub fn load(flag: Option<&Path>) -> Result<Config, ConfigError> {
+    match locate(flag)? {
+        None => Ok(Config::empty()),
+        Some(path) => {
+            let text = std::fs::read_to_string(&path).map_err(|e| ConfigError {
+                file: path.clone(),
+                line: None,
+                key: String::new(),
+                message: format!("cannot read: {e}"),
+            })?;
+            let group_or_world_readable = file_mode(&path).map(|m| m & 0o077 != 0).unwrap_or(false);
+            parse(&path, &text, group_or_world_readable)
+        }
+    }
+}
+
+fn file_mode(path: &Path) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).ok().map(|m| m.permissions().mode() & 0o777)
+}
+
+// ---- raw file shape -------------------------------------------------------
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    store_path: Option<PathBuf>,
+    log_dir: Option<PathBuf>,
+    keymap_file: Option<PathBuf>,
+    #[serde(default)]
+    read_only: bool,
+    #[serde(default)]
+    mouse: bool,
+    #[serde(default)]
+    inventory: InventorySettings,
+    #[serde(default)]
+    http: HttpSettings,
+    #[serde(default)]
+    audiocodes: Vec<RawAudioCodes>,
+    #[serde(default)]
+    live_platform: Vec<RawLivePlatform>,
+    #[serde(default)]
+    axp: Vec<RawAxp>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAudioCodes {
+    name: Spanned<String>,
+    host: String,
+    #[serde(default = "https")]
+    scheme: String,
+    #[serde(default)]
+    username: String,
+    password: Option<String>,
+    password_env: Option<String>,
+    password_cmd: Option<String>,
+    #[serde(default = "basic")]
+    auth: ArmAuthMethod,
+    token_url: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+    client_secret_env: Option<String>,
+    client_secret_cmd: Option<String>,
+    #[serde(default)]
+    scope: String,
+    #[serde(default = "users_path")]
+    users_path: String,
+    #[serde(default = "page_size")]
+    page_size: u32,
+    #[serde(default)]
+    sync_on_save: bool,
+    schedule: Option<String>,
+    #[serde(default)]
+    schedule_enabled: bool,
+    ca_file: Option<PathBuf>,
+    #[serde(default)]
+    insecure_skip_verify: bool,
+    #[serde(default)]
+    read_only: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLivePlatform {
+    name: Spanned<String>,
+    base_url: String,
+    token_url: String,
+    tenant_id: Option<String>,
+    client_id: String,
+    client_secret: Option<String>,
+    client_secret_env: Option<String>,
+    client_secret_cmd: Option<String>,
+    #[serde(default)]
+    scope: String,
+    ca_file: Option<PathBuf>,
+    #[serde(default)]
+    insecure_skip_verify: bool,
+    #[serde(default)]
+    read_only: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAxp {
+    name: Spanned<String>,
+    base_url: String,
+    account_id: String,
+    client_id: String,
+    client_secret: Option<String>,
+    client_secret_env: Option<String>,
+    client_secret_cmd: Option<String>,
+    app_key: Option<String>,
+    app_key_env: Option<String>,
+    app_key_cmd: Option<String>,
+    ca_file: Option<PathBuf>,
+    #[serde(default)]
+    insecure_skip_verify: bool,
+    #[serde(default)]
+    read_only: bool,
+}
+
+fn https() -> String {
+    "https".into()
+}
+fn basic() -> ArmAuthMethod {
+    ArmAuthMethod::Basic
+}
+fn users_path() -> String {
+    "/ARM/v1/registeredUsers".into()
+}
+fn page_size() -> u32 {
+    500
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// Parses config text. `loose_permissions` says the file can be read by
+/// group or others, which forbids literal secrets in it.
+pub fn parse(file: &Path, text: &str, loose_permissions: bool) -> Result<Config, ConfigError> {
+    let raw: RawConfig = toml::from_str(text).map_err(|e| {
+        let line = e.span().map(|s| line_of(text, s.start));
+        let key = e
+            .span()
+            .map(|s| {
+                text[s.clone()]
+                    .split(['=', '\n'])
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_string()
+            })
+            .filter(|k| !k.is_empty() && k.len() < 60 && !k.contains('['))
+            .unwrap_or_default();
+        ConfigError {
+            file: file.to_path_buf(),
+            line,
+            key,
+            message: e.message().trim().to_string(),
+        }
+    })?;
+    let cx = Ctx {
+        file,
+        text,
+        loose_permissions,
+    };
+
+    let mut seen = std::collections::HashSet::new();
+    let mut audiocodes = Vec::new();
+    for (i, r) in raw.audiocodes.into_iter().enumerate() {
+        let c = cx.audiocodes(i, r)?;
+        cx.unique(&mut seen, &c.name, "audiocodes", i)?;
+        audiocodes.push(c);
+    }
+    let mut live_platform = Vec::new();
+    for (i, r) in raw.live_platform.into_iter().enumerate() {
+        let c = cx.live_platform(i, r)?;
+        cx.unique(&mut seen, &c.name, "live_platform", i)?;
+        live_platform.push(c);
+    }
+    let mut axp = Vec::new();
+    for (i, r) in raw.axp.into_iter().enumerate() {
+        let c = cx.axp(i, r)?;
+        cx.unique(&mut seen, &c.name, "axp", i)?;
+        axp.push(c);
+    }
+    if let Err(m) = raw.inventory.validate() {
+        return Err(cx.err(None, "inventory", m));
+    }
+
+    Ok(Config {
+        file: Some(file.to_path_buf()),
+        store_path: raw.store_path.map(expand_home).unwrap_or_else(default_store_path),
+        log_dir: raw.log_dir.map(expand_home).unwrap_or_else(default_log_dir),
+        keymap_file: raw.keymap_file.map(expand_home),
+        read_only: raw.read_only,
+        mouse: raw.mouse,
+        inventory: raw.inventory,
+        http: raw.http,
+        audiocodes,
+        live_platform,
+        axp,
+    })
+}
+
+fn expand_home(p: PathBuf) -> PathBuf {
+    match (p.strip_prefix("~"), directories::BaseDirs::new()) {
+        (Ok(rest), Some(b)) => b.home_dir().join(rest),
+        _ => p,
+    }
+}
+
+struct Ctx<'a> {
+    file: &'a Path,
+    text: &'a str,
+    loose_permissions: bool,
+}
+
+/// The three keys a secret may be given by.
+struct SecretKeys {
+    literal: Option<String>,
+    env: Option<String>,
+    cmd: Option<String>,
+}
+
+impl Ctx<'_> {
+    fn err(&self, line: Option<usize>, key: &str, message: impl Into<String>) -> ConfigError {
+        ConfigError {
+            file: self.file.to_path_buf(),
+            line,
+            key: key.to_string(),
+            message: message.into(),
+        }
+    }
+
+    fn line(&self, name: &Spanned<String>) -> Option<usize> {
+        Some(line_of(self.text, name.span().start))
+    }
+
+    fn unique(
+        &self,
+        seen: &mut std::collections::HashSet<String>,
+        name: &str,
+        table: &str,
+        i: usize,
+    ) -> Result<(), ConfigError> {
+        if !seen.insert(name.to_string()) {
+            return Err(self.err(
+                None,
+                &format!("{table}[{i}].name"),
+                format!("connection name {name:?} is used twice; names must be unique"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn name(&self, table: &str, i: usize, name: &Spanned<String>) -> Result<String, ConfigError> {
+        crate::domain::connection::validate_name(name.get_ref())
+            .map_err(|m| self.err(self.line(name), &format!("{table}[{i}].name"), m))?;
+        Ok(name.get_ref().clone())
+    }
+
+    /// Resolves one secret. `required` secrets must be given; a literal one
+    /// is refused when the file is readable by group or others.
+    fn secret(
+        &self,
+        table: &str,
+        i: usize,
+        name: &Spanned<String>,
+        key: &str,
+        keys: SecretKeys,
+        sources: &mut Vec<(String, String)>,
+    ) -> Result<Option<Secret>, ConfigError> {
+        let path = format!("{table}[{i}].{key}");
+        let line = self.line(name);
+        let source = SecretSource::from_keys(key, keys.literal, keys.env, keys.cmd)
+            .map_err(|m| self.err(line, &path, m))?;
+        let Some(source) = source else {
+            return Ok(None);
+        };
+        if source.is_literal() && self.loose_permissions {
+            return Err(self.err(
+                line,
+                &path,
+                format!(
+                    "a literal secret in a file readable by group or others is refused; run `chmod 600 {}` or use {key}_env / {key}_cmd",
+                    self.file.display()
+                ),
+            ));
+        }
+        let secret = source
+            .resolve()
+            .map_err(|m| self.err(line, &path, format!("cannot resolve secret: {m}")))?;
+        sources.push((key.to_string(), source.describe()));
+        Ok(Some(secret))
+    }
+
+    fn require(
+        &self,
+        table: &str,
+        i: usize,
+        name: &Spanned<String>,
+        key: &str,
+        value: Option<Secret>,
+    ) -> Result<Secret, ConfigError> {
+        value.ok_or_else(|| {
+            self.err(
+                self.line(name),
+                &format!("{table}[{i}].{key}"),
+                format!("missing secret: set {key}, {key}_env or {key}_cmd"),
+            )
+        })
+    }
+
+    fn tls(&self, ca_file: Option<PathBuf>, insecure: bool, table: &str, i: usize, name: &Spanned<String>) -> Result<TlsOptions, ConfigError> {
+        let ca_file = ca_file.map(expand_home);
+        if let Some(ca) = &ca_file {
+            if !ca.is_file() {
+                return Err(self.err(
+                    self.line(name),
+                    &format!("{table}[{i}].ca_file"),
+                    format!("no such file {}", ca.display()),
+                ));
+            }
+        }
+        Ok(TlsOptions {
+            ca_file,
+            insecure_skip_verify: insecure,
+        })
+    }
+
+    fn url(&self, table: &str, i: usize, name: &Spanned<String>, key: &str, url: &str) -> Result<String, ConfigError> {
+        let ok = (url.starts_with("https://") || url.starts_with("http://"))
+            && reqwest::Url::parse(url).is_ok();
+        if !ok {
+            return Err(self.err(
+                self.line(name),
+                &format!("{table}[{i}].{key}"),
+                format!("{url:?} is not an http(s) URL"),
+            ));
+        }
+        Ok(url.trim_end_matches('/').to_string())
+    }
+
+    fn audiocodes(&self, i: usize, r: RawAudioCodes) -> Result<AudioCodesConnection, ConfigError> {
+        const T: &str = "audiocodes";
+        let name = self.name(T, i, &r.name)?;
+        let line = self.line(&r.name);
+        crate::domain::connection::validate_host(&r.host)
+            .map_err(|m| self.err(line, &format!("{T}[{i}].host"), m))?;
+        if r.scheme != "https" && r.scheme != "http" {
+            return Err(self.err(line, &format!("{T}[{i}].scheme"), "must be \"https\" or \"http\""));
+        }
+        if !(1..=5000).contains(&r.page_size) {
+            return Err(self.err(line, &format!("{T}[{i}].page_size"), "must be 1 to 5000"));
+        }
+        let schedule = r
+            .schedule
+            .as_deref()
+            .map(parse_interval)
+            .transpose()
+            .map_err(|m| self.err(line, &format!("{T}[{i}].schedule"), m))?;
+        let mut sources = Vec::new();
+        let password = self.secret(T, i, &r.name, "password", SecretKeys { literal: r.password, env: r.password_env, cmd: r.password_cmd }, &mut sources)?;
+        let client_secret = self.secret(T, i, &r.name, "client_secret", SecretKeys { literal: r.client_secret, env: r.client_secret_env, cmd: r.client_secret_cmd }, &mut sources)?;
+        let (password, oauth) = match r.auth {
+            ArmAuthMethod::Basic | ArmAuthMethod::Session => {
+                if r.username.is_empty() {
+                    return Err(self.err(line, &format!("{T}[{i}].username"), "required for basic and session authentication"));
+                }
+                (self.require(T, i, &r.name, "password", password)?, None)
+            }
+            ArmAuthMethod::AzureAd => {
+                let token_url = r.token_url.ok_or_else(|| self.err(line, &format!("{T}[{i}].token_url"), "required for azure_ad authentication"))?;
+                let token_url = self.url(T, i, &r.name, "token_url", &token_url)?;
+                let client_id = r.client_id.ok_or_else(|| self.err(line, &format!("{T}[{i}].client_id"), "required for azure_ad authentication"))?;
+                let client_secret = self.require(T, i, &r.name, "client_secret", client_secret)?;
+                (
+                    password.unwrap_or_default(),
+                    Some(OAuthClient { token_url, client_id, client_secret, scope: r.scope }),
+                )
+            }
+        };
+        Ok(AudioCodesConnection {
+            name,
+            host: r.host,
+            scheme: r.scheme,
+            username: r.username,
+            password,
+            auth: r.auth,
+            oauth,
+            users_path: r.users_path,
+            page_size: r.page_size,
+            sync_on_save: r.sync_on_save,
+            schedule,
+            schedule_enabled: r.schedule_enabled,
+            tls: self.tls(r.ca_file, r.insecure_skip_verify, T, i, &r.name)?,
+            read_only: r.read_only,
+            secret_sources: sources,
+        })
+    }
+
+    fn live_platform(&self, i: usize, r: RawLivePlatform) -> Result<LivePlatformConnection, ConfigError> {
+        const T: &str = "live_platform";
+        let name = self.name(T, i, &r.name)?;
+        let base_url = self.url(T, i, &r.name, "base_url", &r.base_url)?;
+        let token_url = self.url(T, i, &r.name, "token_url", &r.token_url)?;
+        let mut sources = Vec::new();
+        let secret = self.secret(T, i, &r.name, "client_secret", SecretKeys { literal: r.client_secret, env: r.client_secret_env, cmd: r.client_secret_cmd }, &mut sources)?;
+        let client_secret = self.require(T, i, &r.name, "client_secret", secret)?;
+        Ok(LivePlatformConnection {
+            name,
+            base_url,
+            oauth: OAuthClient { token_url, client_id: r.client_id, client_secret, scope: r.scope },
+            tenant_id: r.tenant_id,
+            tls: self.tls(r.ca_file, r.insecure_skip_verify, T, i, &r.name)?,
+            read_only: r.read_only,
+            secret_sources: sources,
+        })
+    }
+
+    fn axp(&self, i: usize, r: RawAxp) -> Result<AxpConnection, ConfigError> {
+        const T: &str = "axp";
+        let name = self.name(T, i, &r.name)?;
+        let line = self.line(&r.name);
+        let base_url = self.url(T, i, &r.name, "base_url", &r.base_url)?;
+        if r.account_id.len() != 6 || !r.account_id.chars().all(|c| c.is_ascii_alphabetic()) {
+            return Err(self.err(line, &format!("{T}[{i}].account_id"), "an AXP account id is six letters (e.g. ABCDEF)"));
+        }
+        let mut sources = Vec::new();
+        let secret = self.secret(T, i, &r.name, "client_secret", SecretKeys { literal: r.client_secret, env: r.client_secret_env, cmd: r.client_secret_cmd }, &mut sources)?;
+        let client_secret = self.require(T, i, &r.name, "client_secret", secret)?;
+        let app_key = self.secret(T, i, &r.name, "app_key", SecretKeys { literal: r.app_key, env: r.app_key_env, cmd: r.app_key_cmd }, &mut sources)?;
+        let app_key = self.require(T, i, &r.name, "app_key", app_key)?;
+        Ok(AxpConnection {
+            name,
+            base_url,
+            account_id: r.account_id,
+            client_id: r.client_id,
+            client_secret,
+            app_key,
+            tls: self.tls(r.ca_file, r.insecure_skip_verify, T, i, &r.name)?,
+            read_only: r.read_only,
+            secret_sources: sources,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(text: &str) -> Result<Config, ConfigError> {
+        parse(Path::new("/etc/sb.toml"), text, false)
+    }
+
+    #[test]
+    fn minimal_audiocodes_block_parses_with_defaults() {
+        let c = p("[[audiocodes]]\nname = \"arm1\"\nhost = \"arm.example.com:8443\"\nusername = \"u\"\npassword = \"p\"\n").unwrap();
+        let a = &c.audiocodes[0];
+        assert_eq!(a.base_url(), "https://arm.example.com:8443");
+        assert_eq!(a.auth, ArmAuthMethod::Basic);
+        assert_eq!(a.page_size, 500);
+        assert_eq!(c.inventory.audiocodes_cooling_duration_days, 2);
+        assert_eq!(c.inventory.cooling_duration_days, 30);
+    }
+
+    #[test]
+    fn syntax_error_names_file_and_line() {
+        let e = p("read_only = false\n[[audiocodes]\n").unwrap_err();
+        assert_eq!(e.line, Some(2), "{e}");
+        assert!(e.to_string().starts_with("/etc/sb.toml:2: "), "{e}");
+    }
+
+    #[test]
+    fn unknown_key_is_named() {
+        let e = p("[[audiocodes]]\nname = \"a\"\nhost = \"h\"\nusername = \"u\"\npassword = \"p\"\npasword = \"x\"\n").unwrap_err();
+        assert_eq!(e.line, Some(6), "{e}");
+        assert!(e.to_string().contains("pasword"), "{e}");
+    }
+
+    #[test]
+    fn missing_secret_says_how_to_give_it() {
+        let e = p("[[audiocodes]]\nname = \"a\"\nhost = \"h\"\nusername = \"u\"\n").unwrap_err();
+        assert_eq!(e.key, "audiocodes[0].password");
+        assert_eq!(e.line, Some(2));
+        assert!(e.message.contains("password_env"), "{e}");
+    }
+
+    #[test]
+    fn literal_secret_in_loose_file_is_refused_but_env_is_fine() {
+        let text = "[[audiocodes]]\nname = \"a\"\nhost = \"h\"\nusername = \"u\"\npassword = \"s3cret-xyz\"\n";
+        let e = parse(Path::new("/etc/sb.toml"), text, true).unwrap_err();
+        assert!(e.message.contains("chmod 600 /etc/sb.toml"), "{e}");
+        assert!(!e.to_string().contains("s3cret-xyz"));
+        std::env::set_var("SB_TEST_PW_ENV", "from-env");
+        let ok = parse(Path::new("/etc/sb.toml"), "[[audiocodes]]\nname = \"a\"\nhost = \"h\"\nusername = \"u\"\npassword_env = \"SB_TEST_PW_ENV\"\n", true).unwrap();
+        assert_eq!(ok.audiocodes[0].password.expose(), "from-env");
+    }
+
+    #[test]
+    fn names_must_be_unique_and_safe() {
+        let e = p("[[audiocodes]]\nname = \"a b\"\nhost = \"h\"\nusername = \"u\"\npassword = \"p\"\n").unwrap_err();
+        assert_eq!(e.key, "audiocodes[0].name");
+        let two = "[[audiocodes]]\nname = \"a\"\nhost = \"h\"\nusername = \"u\"\npassword = \"p\"\n[[axp]]\nname = \"a\"\nbase_url = \"https://x\"\naccount_id = \"ABCDEF\"\nclient_id = \"c\"\nclient_secret = \"s\"\napp_key = \"k\"\n";
+        assert!(p(two).unwrap_err().message.contains("used twice"));
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        let e = p("[[axp]]\nname = \"x\"\nbase_url = \"https://x\"\naccount_id = \"ABC\"\nclient_id = \"c\"\nclient_secret = \"s\"\napp_key = \"k\"\n").unwrap_err();
+        assert!(e.message.contains("six letters"), "{e}");
+        let e = p("[[audiocodes]]\nname = \"a\"\nhost = \"h\"\nusername = \"u\"\npassword = \"p\"\nschedule = \"5 parsecs\"\n").unwrap_err();
+        assert_eq!(e.key, "audiocodes[0].schedule");
+        let e = p("[inventory]\naudiocodes_cooling_duration_days = 0\n").unwrap_err();
+        assert_eq!(e.key, "inventory");
+    }
+}

@@ -1,0 +1,10 @@
+//! Pure types and rules: no I/O, no async, no clock reads (time is passed in).
+
+pub mod connection;
+pub mod cooling;
+pub mod interval;
+pub mod job;
+pub mod number;
+pub mod registered_user;
+pub mod settings;
+pub mod voice_registry;

@@ -1,0 +1,107 @@
+//! Registered users as fetched from ARM, and the snapshot they make.
+
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+
+/// A registered user as the ARM adapter contract describes it, already
+/// tolerant of the vendor's variations (see `api::audiocodes`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegisteredUser {
+    pub id: String,
+    pub user_name: String,
+    pub display_name: String,
+    /// Canonical number, or None when neither `phoneNumber` nor `uri` holds one.
+    pub number: Option<String>,
+    pub raw_status: String,
+    pub last_seen: Option<DateTime<Utc>>,
+    pub sbc: String,
+}
+
+impl RegisteredUser {
+    /// `REGISTERED` (any case) is registered; everything else is offline.
+    pub fn is_registered(&self) -> bool {
+        self.raw_status.trim().eq_ignore_ascii_case("REGISTERED")
+    }
+}
+
+/// One number of the snapshot: registered if any of its users is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotEntry {
+    pub registered: bool,
+    /// The user the inventory links to: a registered one when there is one.
+    pub user: String,
+    pub last_seen: Option<DateTime<Utc>>,
+}
+
+/// Every fetched user folded into one entry per number.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Snapshot {
+    pub entries: BTreeMap<String, SnapshotEntry>,
+    /// Users without a usable number: counted, never an error.
+    pub skipped: usize,
+}
+
+impl Snapshot {
+    pub fn from_users(users: &[RegisteredUser]) -> Snapshot {
+        let mut snap = Snapshot::default();
+        for u in users {
+            let Some(number) = &u.number else {
+                snap.skipped += 1;
+                continue;
+            };
+            let label = if u.user_name.is_empty() { u.id.clone() } else { u.user_name.clone() };
+            let entry = SnapshotEntry {
+                registered: u.is_registered(),
+                user: label,
+                last_seen: u.last_seen,
+            };
+            snap.entries
+                .entry(number.clone())
+                .and_modify(|e| {
+                    if entry.registered && !e.registered {
+                        *e = entry.clone();
+                    } else if entry.last_seen > e.last_seen && entry.registered == e.registered {
+                        e.last_seen = entry.last_seen;
+                    }
+                })
+                .or_insert(entry);
+        }
+        snap
+    }
+
+    pub fn registered_count(&self) -> usize {
+        self.entries.values().filter(|e| e.registered).count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(id: &str, number: Option<&str>, status: &str) -> RegisteredUser {
+        RegisteredUser {
+            id: id.into(),
+            user_name: id.into(),
+            display_name: String::new(),
+            number: number.map(String::from),
+            raw_status: status.into(),
+            last_seen: None,
+            sbc: String::new(),
+        }
+    }
+
+    #[test]
+    fn same_number_counts_once_registered_if_any_is() {
+        let s = Snapshot::from_users(&[
+            user("a", Some("+15550001"), "OFFLINE"),
+            user("b", Some("+15550001"), "registered"),
+            user("c", None, "REGISTERED"),
+            user("d", Some("+15550002"), "Weird"),
+        ]);
+        assert_eq!(s.entries.len(), 2);
+        assert!(s.entries["+15550001"].registered);
+        assert_eq!(s.entries["+15550001"].user, "b");
+        assert!(!s.entries["+15550002"].registered);
+        assert_eq!(s.skipped, 1);
+    }
+}

@@ -1,0 +1,14 @@
+//! Switchboard: a terminal dashboard for voice number estates.
+
+pub mod api;
+pub mod cli;
+pub mod clock;
+pub mod commands;
+pub mod config;
+pub mod domain;
+pub mod logging;
+pub mod secret;
+pub mod sim;
+pub mod store;
+pub mod tui;
+pub mod worker;

@@ -1,0 +1,121 @@
+//! Jobs and their log lines, so that every process sees every job.
+
+use super::{Result, Store};
+use crate::clock;
+use crate::domain::job::{JobKind, JobState};
+use rusqlite::params;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobRecord {
+    pub id: String,
+    pub kind: String,
+    pub target: String,
+    pub state: JobState,
+    pub done: u64,
+    pub total: u64,
+    pub created_at: String,
+    pub started_at: Option<String>,
+    pub ended_at: Option<String>,
+    pub summary: String,
+    pub error: String,
+}
+
+impl Store {
+    pub fn insert_job(&self, id: &str, kind: &JobKind) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO jobs(id, kind, target, spec, state, created_at, pid) VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?6)",
+            params![
+                id,
+                kind.label(),
+                kind.target(),
+                serde_json::to_string(kind).unwrap_or_default(),
+                clock::stamp(clock::now()),
+                std::process::id()
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub fn start_job(&self, id: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE jobs SET state = 'running', started_at = ?2 WHERE id = ?1",
+            params![id, clock::stamp(clock::now())],
+        )?;
+        Ok(())
+    }
+
+    pub fn job_progress(&self, id: &str, done: u64, total: u64) -> Result<()> {
+        self.conn.execute(
+            "UPDATE jobs SET done = ?2, total = ?3 WHERE id = ?1",
+            params![id, done as i64, total as i64],
+        )?;
+        Ok(())
+    }
+
+    pub fn finish_job(&self, id: &str, state: JobState, summary: &str, error: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE jobs SET state = ?2, ended_at = ?3, summary = ?4, error = ?5 WHERE id = ?1",
+            params![id, state.as_str(), clock::stamp(clock::now()), summary, error],
+        )?;
+        Ok(())
+    }
+
+    pub fn append_job_log(&self, id: &str, line: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO job_logs(job_id, seq, at, line)
+             VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM job_logs WHERE job_id = ?1), ?2, ?3)",
+            params![id, clock::stamp(clock::now()), line],
+        )?;
+        Ok(())
+    }
+
+    pub fn job_log(&self, id: &str) -> Result<Vec<(String, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT at, line FROM job_logs WHERE job_id = ?1 ORDER BY seq")?;
+        let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn recent_jobs(&self, limit: usize) -> Result<Vec<JobRecord>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, kind, target, state, done, total, created_at, started_at, ended_at, summary, error
+             FROM jobs ORDER BY created_at DESC, rowid DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            let state: String = r.get(3)?;
+            Ok(JobRecord {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                target: r.get(2)?,
+                state: JobState::parse(&state).unwrap_or(JobState::Failed),
+                done: r.get::<_, i64>(4)? as u64,
+                total: r.get::<_, i64>(5)? as u64,
+                created_at: r.get(6)?,
+                started_at: r.get(7)?,
+                ended_at: r.get(8)?,
+                summary: r.get(9)?,
+                error: r.get(10)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Jobs left running by a process that is gone (a crash or kill -9).
+    pub fn fail_orphaned_jobs(&self) -> Result<usize> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, pid FROM jobs WHERE state IN ('queued', 'running')")?;
+        let rows: Vec<(String, i64)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut n = 0;
+        for (id, pid) in rows {
+            if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+                self.finish_job(&id, JobState::Failed, "", "the process running this job ended unexpectedly")?;
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+}

@@ -1,0 +1,36 @@
+//! Leases: one holder of a named lock across every process using the store.
+
+use super::{Result, Store};
+use crate::clock;
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+
+impl Store {
+    /// Takes the lease if it is free, expired, or already ours. Returns the
+    /// current holder when someone else has it.
+    pub fn acquire_lease(&mut self, name: &str, holder: &str, ttl_secs: i64) -> Result<std::result::Result<(), String>> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let now = clock::now();
+        let current: Option<(String, String)> = tx
+            .query_row("SELECT holder, expires_at FROM leases WHERE name = ?1", [name], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if let Some((h, exp)) = current {
+            let live = clock::parse_stamp(&exp).is_some_and(|e| e > now);
+            if live && h != holder {
+                return Ok(Err(h));
+            }
+        }
+        tx.execute(
+            "INSERT INTO leases(name, holder, expires_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT(name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at",
+            params![name, holder, clock::stamp(now + chrono::Duration::seconds(ttl_secs))],
+        )?;
+        tx.commit()?;
+        Ok(Ok(()))
+    }
+
+    pub fn release_lease(&self, name: &str, holder: &str) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM leases WHERE name = ?1 AND holder = ?2", [name, holder])?;
+        Ok(())
+    }
+}

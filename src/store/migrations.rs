@@ -1,0 +1,144 @@
+//! Versioned schema migrations, tracked in SQLite's `user_version`.
+//! Append new steps; never edit a released one.
+
+use rusqlite::Connection;
+
+const STEPS: &[&str] = &[
+    // 1: the foundation schema.
+    r#"
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE connections (
+        name       TEXT PRIMARY KEY,
+        vendor     TEXT NOT NULL,
+        source     TEXT NOT NULL,              -- 'config' or 'store'
+        address    TEXT NOT NULL,
+        settings   TEXT NOT NULL DEFAULT '{}', -- JSON, never secrets
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE numbers (
+        number          TEXT PRIMARY KEY,
+        status          TEXT NOT NULL,
+        usage           TEXT NOT NULL DEFAULT '',
+        vendor          TEXT NOT NULL DEFAULT '',
+        tag             TEXT NOT NULL DEFAULT '',
+        release_date    TEXT,                  -- YYYY-MM-DD
+        connection      TEXT,
+        registered_user TEXT,
+        last_seen       TEXT,
+        updated_at      TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX numbers_by_status ON numbers(status, number);
+    CREATE INDEX numbers_by_connection ON numbers(connection, status);
+    CREATE INDEX numbers_cooling ON numbers(release_date) WHERE status = 'Cooling';
+    CREATE TABLE number_events (
+        id          INTEGER PRIMARY KEY,
+        number      TEXT NOT NULL,
+        at          TEXT NOT NULL,
+        from_status TEXT,
+        to_status   TEXT NOT NULL,
+        cause       TEXT NOT NULL,   -- sync run, sweep, purge, user action
+        detail      TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX number_events_by_number ON number_events(number, id);
+    CREATE TABLE registered_users (
+        connection   TEXT NOT NULL,
+        user_id      TEXT NOT NULL,
+        user_name    TEXT NOT NULL,
+        display_name TEXT NOT NULL,
+        number       TEXT,
+        status       TEXT NOT NULL,
+        last_seen    TEXT,
+        sbc          TEXT NOT NULL,
+        PRIMARY KEY (connection, user_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE sync_runs (
+        id          INTEGER PRIMARY KEY,
+        connection  TEXT NOT NULL,
+        kind        TEXT NOT NULL,   -- sync, preview, purge
+        job_id      TEXT,
+        started_at  TEXT NOT NULL,
+        ended_at    TEXT NOT NULL,
+        result      TEXT NOT NULL,   -- applied, preview, guarded, failed
+        counts      TEXT NOT NULL DEFAULT '{}',
+        error       TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX sync_runs_by_connection ON sync_runs(connection, id);
+    CREATE TABLE jobs (
+        id          TEXT PRIMARY KEY,
+        kind        TEXT NOT NULL,
+        target      TEXT NOT NULL,
+        spec        TEXT NOT NULL,
+        state       TEXT NOT NULL,
+        done        INTEGER NOT NULL DEFAULT 0,
+        total       INTEGER NOT NULL DEFAULT 0,
+        created_at  TEXT NOT NULL,
+        started_at  TEXT,
+        ended_at    TEXT,
+        summary     TEXT NOT NULL DEFAULT '',
+        error       TEXT NOT NULL DEFAULT '',
+        pid         INTEGER NOT NULL
+    );
+    CREATE INDEX jobs_by_created ON jobs(created_at);
+    CREATE TABLE job_logs (
+        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        seq    INTEGER NOT NULL,
+        at     TEXT NOT NULL,
+        line   TEXT NOT NULL,
+        PRIMARY KEY (job_id, seq)
+    ) WITHOUT ROWID;
+    CREATE TABLE leases (
+        name       TEXT PRIMARY KEY,
+        holder     TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );
+    CREATE TABLE remote_items (
+        connection TEXT NOT NULL,
+        kind       TEXT NOT NULL,    -- e.g. calling_profile, or an AXP family key
+        id         TEXT NOT NULL,
+        parent     TEXT NOT NULL DEFAULT '',
+        name       TEXT NOT NULL DEFAULT '',
+        body       TEXT NOT NULL,    -- the item's JSON as the vendor sent it
+        PRIMARY KEY (connection, kind, parent, id)
+    ) WITHOUT ROWID;
+    CREATE TABLE remote_refreshes (
+        connection   TEXT NOT NULL,
+        kind         TEXT NOT NULL,
+        refreshed_at TEXT NOT NULL,
+        PRIMARY KEY (connection, kind)
+    ) WITHOUT ROWID;
+    "#,
+];
+
+pub fn latest() -> usize {
+    STEPS.len()
+}
+
+/// Brings the schema up to date; each step runs in its own transaction.
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let current: usize = conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
+    if current > STEPS.len() {
+        return Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_MISMATCH),
+            Some(format!(
+                "the store has schema version {current}, newer than this switchboard knows ({}); upgrade switchboard",
+                STEPS.len()
+            )),
+        ));
+    }
+    for (i, step) in STEPS.iter().enumerate().skip(current) {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Another process may have migrated while we waited for the lock.
+        let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if now as usize > i {
+            continue;
+        }
+        tx.execute_batch(step)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,259 @@
+//! Number inventory rows: reading windows and counts, writing transitions.
+
+use super::{Result, Store};
+use crate::clock;
+use crate::domain::cooling::Transition;
+use crate::domain::number::{InventoryItem, Status};
+use chrono::NaiveDate;
+use rusqlite::{params, Row, Transaction};
+
+pub(crate) const COLUMNS: &str =
+    "number, status, usage, vendor, tag, release_date, connection, registered_user, last_seen";
+
+pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<InventoryItem> {
+    let status: String = r.get(1)?;
+    let release: Option<String> = r.get(5)?;
+    let last_seen: Option<String> = r.get(8)?;
+    Ok(InventoryItem {
+        number: r.get(0)?,
+        status: Status::parse(&status).unwrap_or(Status::Inactive),
+        usage: r.get(2)?,
+        vendor: r.get(3)?,
+        tag: r.get(4)?,
+        release_date: release.and_then(|d| d.parse::<NaiveDate>().ok()),
+        connection: r.get(6)?,
+        registered_user: r.get(7)?,
+        last_seen: last_seen.as_deref().and_then(clock::parse_stamp),
+    })
+}
+
+/// Column the Numbers tab sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    #[default]
+    Number,
+    Status,
+    ReleaseDate,
+    Connection,
+    LastSeen,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 5] = [
+        SortKey::Number,
+        SortKey::Status,
+        SortKey::ReleaseDate,
+        SortKey::Connection,
+        SortKey::LastSeen,
+    ];
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Number => "number",
+            SortKey::Status => "status",
+            SortKey::ReleaseDate => "release date",
+            SortKey::Connection => "connection",
+            SortKey::LastSeen => "last seen",
+        }
+    }
+    fn column(self) -> &'static str {
+        match self {
+            SortKey::Number => "number",
+            SortKey::Status => "status",
+            SortKey::ReleaseDate => "release_date",
+            SortKey::Connection => "connection",
+            SortKey::LastSeen => "last_seen",
+        }
+    }
+}
+
+/// What the Numbers tab shows: a status, a text filter and a sort.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NumberQuery {
+    pub status: Option<Status>,
+    pub vendor: Option<String>,
+    /// Matches a number prefix or substring, a tag, or a user.
+    pub text: String,
+    pub sort: SortKey,
+    pub descending: bool,
+}
+
+impl NumberQuery {
+    fn where_clause(&self) -> (String, Vec<String>) {
+        let mut conds = Vec::new();
+        let mut args = Vec::new();
+        if let Some(s) = self.status {
+            args.push(s.as_str().to_string());
+            conds.push(format!("status = ?{}", args.len()));
+        }
+        if let Some(v) = &self.vendor {
+            args.push(v.clone());
+            conds.push(format!("vendor = ?{}", args.len()));
+        }
+        let text = self.text.trim();
+        if !text.is_empty() {
+            let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            args.push(format!("%{escaped}%"));
+            let n = args.len();
+            conds.push(format!(
+                "(number LIKE ?{n} ESCAPE '\\' OR tag LIKE ?{n} ESCAPE '\\' OR registered_user LIKE ?{n} ESCAPE '\\')"
+            ));
+        }
+        let clause = if conds.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conds.join(" AND "))
+        };
+        (clause, args)
+    }
+
+    fn order_clause(&self) -> String {
+        let dir = if self.descending { "DESC" } else { "ASC" };
+        match self.sort {
+            SortKey::Number => format!("ORDER BY number {dir}"),
+            k => format!("ORDER BY {} {dir}, number {dir}", k.column()),
+        }
+    }
+}
+
+impl Store {
+    pub fn count_numbers(&self, q: &NumberQuery) -> Result<usize> {
+        let (clause, args) = q.where_clause();
+        let sql = format!("SELECT COUNT(*) FROM numbers {clause}");
+        let n: i64 = self
+            .conn
+            .query_row(&sql, rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+        Ok(n as usize)
+    }
+
+    /// The rows `offset..offset+limit` of the query's order.
+    pub fn number_window(&self, q: &NumberQuery, offset: usize, limit: usize) -> Result<Vec<InventoryItem>> {
+        let (clause, mut args) = q.where_clause();
+        args.push(limit.to_string());
+        args.push(offset.to_string());
+        let n = args.len();
+        let sql = format!(
+            "SELECT {COLUMNS} FROM numbers {clause} {} LIMIT ?{} OFFSET ?{n}",
+            q.order_clause(),
+            n - 1
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn number(&self, number: &str) -> Result<Option<InventoryItem>> {
+        use rusqlite::OptionalExtension;
+        let sql = format!("SELECT {COLUMNS} FROM numbers WHERE number = ?1");
+        Ok(self.conn.query_row(&sql, [number], from_row).optional()?)
+    }
+
+    /// Count of numbers per status, for the header.
+    pub fn status_counts(&self) -> Result<Vec<(Status, usize)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT status, COUNT(*) FROM numbers GROUP BY status")?;
+        let mut out: Vec<(Status, usize)> = Status::ALL.iter().map(|s| (*s, 0)).collect();
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        for row in rows {
+            let (s, n) = row?;
+            if let Some(st) = Status::parse(&s) {
+                if let Some(slot) = out.iter_mut().find(|(k, _)| *k == st) {
+                    slot.1 = n as usize;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Cooling numbers releasing on each of the `days` days from `from`.
+    pub fn releases_per_day(&self, from: NaiveDate, days: u32) -> Result<Vec<(NaiveDate, usize)>> {
+        let until = from + chrono::Days::new(days as u64);
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT release_date, COUNT(*) FROM numbers
+             WHERE status = 'Cooling' AND release_date >= ?1 AND release_date < ?2
+             GROUP BY release_date",
+        )?;
+        let found: Vec<(String, i64)> = stmt
+            .query_map([from.to_string(), until.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok((0..days)
+            .map(|i| {
+                let d = from + chrono::Days::new(i as u64);
+                let n = found
+                    .iter()
+                    .find(|(k, _)| *k == d.to_string())
+                    .map(|(_, n)| *n as usize)
+                    .unwrap_or(0);
+                (d, n)
+            })
+            .collect())
+    }
+
+    /// Every Cooling number whose release date is on or before `today`.
+    pub fn due_cooling(&self, today: NaiveDate) -> Result<Vec<InventoryItem>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM numbers WHERE status = 'Cooling' AND release_date <= ?1 ORDER BY number"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([today.to_string()], from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Puts a row in the inventory as is (for the demo seed and imports).
+    pub fn insert_numbers(&mut self, items: &[InventoryItem], cause: &str) -> Result<usize> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let transitions: Vec<Transition> = items
+            .iter()
+            .map(|i| Transition {
+                kind: crate::domain::cooling::ChangeKind::Added,
+                before: None,
+                after: i.clone(),
+            })
+            .collect();
+        write_transitions(&tx, &transitions, cause)?;
+        tx.commit()?;
+        Ok(items.len())
+    }
+}
+
+/// Writes each transition's row and, where the status changes, its event.
+pub(crate) fn write_transitions(tx: &Transaction<'_>, transitions: &[Transition], cause: &str) -> Result<()> {
+    let now = clock::stamp(clock::now());
+    let mut upsert = tx.prepare_cached(
+        "INSERT INTO numbers(number, status, usage, vendor, tag, release_date, connection, registered_user, last_seen, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT(number) DO UPDATE SET status = excluded.status, usage = excluded.usage,
+           vendor = excluded.vendor, tag = excluded.tag, release_date = excluded.release_date,
+           connection = excluded.connection, registered_user = excluded.registered_user,
+           last_seen = excluded.last_seen, updated_at = excluded.updated_at",
+    )?;
+    let mut event = tx.prepare_cached(
+        "INSERT INTO number_events(number, at, from_status, to_status, cause, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for t in transitions {
+        let a = &t.after;
+        upsert.execute(params![
+            a.number,
+            a.status.as_str(),
+            a.usage,
+            a.vendor,
+            a.tag,
+            a.release_date.map(|d| d.to_string()),
+            a.connection,
+            a.registered_user,
+            a.last_seen.map(clock::stamp),
+            now,
+        ])?;
+        if t.changes_status() {
+            event.execute(params![
+                a.number,
+                now,
+                t.before.as_ref().map(|b| b.status.as_str()),
+                a.status.as_str(),
+                cause,
+                format!("{:?}", t.kind).to_lowercase(),
+            ])?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,79 @@
+//! A cache of what vendor APIs returned (calling profiles, services, AXP
+//! items), so that tabs open from the store at once.
+
+use super::{Result, Store};
+use crate::clock;
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteItem {
+    pub id: String,
+    pub parent: String,
+    pub name: String,
+    pub body: serde_json::Value,
+}
+
+impl Store {
+    /// Replaces every item of `kind` for the connection (and parent) at once.
+    pub fn replace_remote_items(&mut self, connection: &str, kind: &str, parent: &str, items: &[RemoteItem]) -> Result<()> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "DELETE FROM remote_items WHERE connection = ?1 AND kind = ?2 AND parent = ?3",
+            params![connection, kind, parent],
+        )?;
+        {
+            let mut ins = tx.prepare_cached(
+                "INSERT OR REPLACE INTO remote_items(connection, kind, id, parent, name, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for it in items {
+                ins.execute(params![connection, kind, it.id, parent, it.name, it.body.to_string()])?;
+            }
+        }
+        tx.execute(
+            "INSERT INTO remote_refreshes(connection, kind, refreshed_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT(connection, kind) DO UPDATE SET refreshed_at = excluded.refreshed_at",
+            params![connection, kind, clock::stamp(clock::now())],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn remote_items(&self, connection: Option<&str>, kind: &str) -> Result<Vec<(String, RemoteItem)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT connection, id, parent, name, body FROM remote_items
+             WHERE kind = ?1 AND (?2 IS NULL OR connection = ?2) ORDER BY connection, name, id",
+        )?;
+        let rows = stmt.query_map(params![kind, connection], |r| {
+            let body: String = r.get(4)?;
+            Ok((
+                r.get(0)?,
+                RemoteItem {
+                    id: r.get(1)?,
+                    parent: r.get(2)?,
+                    name: r.get(3)?,
+                    body: serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
+                },
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn remote_refreshed_at(&self, connection: &str, kind: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT refreshed_at FROM remote_refreshes WHERE connection = ?1 AND kind = ?2",
+                [connection, kind],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    pub fn remote_counts(&self, connection: &str) -> Result<Vec<(String, usize)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT kind, COUNT(*) FROM remote_items WHERE connection = ?1 GROUP BY kind",
+        )?;
+        let rows = stmt.query_map([connection], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as usize)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

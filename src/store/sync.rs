@@ -1,0 +1,215 @@
+//! Applying an AudioCodes sync, a purge and the sweep: each in one
+//! `BEGIN IMMEDIATE` transaction, so a failure or a crash leaves the store
+//! as it was.
+
+use super::numbers::{from_row, write_transitions, COLUMNS};
+use super::{Result, Store};
+use crate::clock;
+use crate::domain::cooling::{self, Conflict, GuardTrip, SyncCounts};
+use crate::domain::number::InventoryItem;
+use crate::domain::registered_user::{RegisteredUser, Snapshot};
+use crate::domain::settings::InventorySettings;
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncMode {
+    Apply,
+    Preview,
+}
+
+/// What a sync did (or, in preview or when guarded, would do).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncOutcome {
+    pub connection: String,
+    pub result: String,
+    pub counts: SyncCounts,
+    pub conflicts: Vec<Conflict>,
+    pub guard: Option<GuardTrip>,
+    pub registered: usize,
+    pub users: usize,
+}
+
+/// The last recorded run of a connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncRun {
+    pub kind: String,
+    pub started_at: String,
+    pub ended_at: String,
+    pub result: String,
+    pub counts: SyncCounts,
+    pub error: String,
+}
+
+/// Inputs of one sync, gathered by the worker.
+pub struct SyncRequest<'a> {
+    pub connection: &'a str,
+    pub users: &'a [RegisteredUser],
+    pub today: NaiveDate,
+    pub settings: &'a InventorySettings,
+    pub mode: SyncMode,
+    pub force: bool,
+    pub job_id: Option<&'a str>,
+    pub started_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Plans against the inventory as it is inside the write lock, then
+    /// applies — or records why not — all in one transaction.
+    pub fn apply_sync(&mut self, req: &SyncRequest<'_>) -> Result<SyncOutcome> {
+        let snapshot = Snapshot::from_users(req.users);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let inventory = load_for_plan(&tx, req.connection, &snapshot)?;
+        let plan = cooling::plan(req.connection, &snapshot, &inventory, req.today, req.settings);
+        let guard = plan.guard(req.settings);
+        let result = match (req.mode, &guard) {
+            (SyncMode::Preview, _) => "preview",
+            (SyncMode::Apply, Some(_)) if !req.force => "guarded",
+            (SyncMode::Apply, _) => "applied",
+        };
+        if result == "applied" {
+            let cause = format!("sync {}", crate::domain::connection::instance_names(req.connection)[0]);
+            write_transitions(&tx, &plan.transitions, &cause)?;
+            replace_registered_users(&tx, req.connection, req.users)?;
+        }
+        record_run(&tx, req.connection, if result == "preview" { "preview" } else { "sync" }, req.job_id, req.started_at, result, &plan.counts, "")?;
+        tx.commit()?;
+        Ok(SyncOutcome {
+            connection: req.connection.to_string(),
+            result: result.into(),
+            counts: plan.counts,
+            conflicts: plan.conflicts,
+            guard,
+            registered: snapshot.registered_count(),
+            users: req.users.len(),
+        })
+    }
+
+    /// Records a sync that failed before anything could be applied.
+    pub fn record_failed_run(&self, connection: &str, kind: &str, job_id: Option<&str>, started_at: DateTime<Utc>, error: &str) -> Result<()> {
+        let tx = self.conn.unchecked_transaction()?;
+        record_run(&tx, connection, kind, job_id, started_at, "failed", &SyncCounts::default(), error)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Releases every overdue Cooling number; returns how many.
+    pub fn sweep(&mut self, today: NaiveDate) -> Result<usize> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let due: Vec<InventoryItem> = {
+            let sql = format!("SELECT {COLUMNS} FROM numbers WHERE status = 'Cooling' AND release_date <= ?1 ORDER BY number");
+            let mut stmt = tx.prepare(&sql)?;
+            let rows = stmt.query_map([today.to_string()], from_row)?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let transitions = cooling::sweep(&due, today);
+        write_transitions(&tx, &transitions, "sweep")?;
+        tx.commit()?;
+        Ok(transitions.len())
+    }
+
+    pub fn last_sync_run(&self, connection: &str) -> Result<Option<SyncRun>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT kind, started_at, ended_at, result, counts, error FROM sync_runs
+                 WHERE connection = ?1 ORDER BY id DESC LIMIT 1",
+                [connection],
+                |r| {
+                    let counts: String = r.get(4)?;
+                    Ok(SyncRun {
+                        kind: r.get(0)?,
+                        started_at: r.get(1)?,
+                        ended_at: r.get(2)?,
+                        result: r.get(3)?,
+                        counts: serde_json::from_str::<CountsRow>(&counts).map(Into::into).unwrap_or_default(),
+                        error: r.get(5)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// How many numbers each connection holds (Used or Cooling).
+    pub fn numbers_by_connection(&self) -> Result<Vec<(String, usize, usize)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT connection, SUM(status = 'Used'), SUM(status = 'Cooling') FROM numbers
+             WHERE connection IS NOT NULL GROUP BY connection",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as usize, r.get::<_, i64>(2)? as usize)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct CountsRow {
+    added: usize,
+    restored: usize,
+    cooled: usize,
+    released: usize,
+    unchanged: usize,
+    skipped: usize,
+    conflicts: usize,
+}
+
+impl From<CountsRow> for SyncCounts {
+    fn from(c: CountsRow) -> Self {
+        SyncCounts { added: c.added, restored: c.restored, cooled: c.cooled, released: c.released, unchanged: c.unchanged, skipped: c.skipped, conflicts: c.conflicts }
+    }
+}
+
+/// Rows linked to the connection plus rows of every snapshot number, in
+/// number order (what the planner's merge needs).
+fn load_for_plan(tx: &Transaction<'_>, connection: &str, snapshot: &Snapshot) -> Result<Vec<InventoryItem>> {
+    tx.execute_batch("CREATE TEMP TABLE IF NOT EXISTS snap(number TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM temp.snap;")?;
+    {
+        let mut ins = tx.prepare_cached("INSERT INTO temp.snap(number) VALUES (?1)")?;
+        for n in snapshot.entries.keys() {
+            ins.execute([n])?;
+        }
+    }
+    let sql = format!(
+        "SELECT {COLUMNS} FROM numbers WHERE connection = ?1
+         UNION SELECT {COLUMNS} FROM numbers WHERE number IN (SELECT number FROM temp.snap)
+         ORDER BY number"
+    );
+    let mut stmt = tx.prepare(&sql)?;
+    let rows = stmt.query_map([connection], from_row)?;
+    let out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    tx.execute_batch("DELETE FROM temp.snap;")?;
+    Ok(out)
+}
+
+fn replace_registered_users(tx: &Transaction<'_>, connection: &str, users: &[RegisteredUser]) -> Result<()> {
+    tx.execute("DELETE FROM registered_users WHERE connection = ?1", [connection])?;
+    let mut ins = tx.prepare_cached(
+        "INSERT OR REPLACE INTO registered_users(connection, user_id, user_name, display_name, number, status, last_seen, sbc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for u in users {
+        ins.execute(params![connection, u.id, u.user_name, u.display_name, u.number, u.raw_status, u.last_seen.map(clock::stamp), u.sbc])?;
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn record_run(tx: &Transaction<'_>, connection: &str, kind: &str, job_id: Option<&str>, started_at: DateTime<Utc>, result: &str, counts: &SyncCounts, error: &str) -> Result<()> {
+    tx.execute(
+        "INSERT INTO sync_runs(connection, kind, job_id, started_at, ended_at, result, counts, error)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            connection,
+            kind,
+            job_id,
+            clock::stamp(started_at),
+            clock::stamp(clock::now()),
+            result,
+            serde_json::to_string(counts).unwrap_or_default(),
+            error
+        ],
+    )?;
+    Ok(())
+}

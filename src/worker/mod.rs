@@ -1,0 +1,143 @@
+//! The async worker: runs jobs (syncs, refreshes, tests, sweeps) for the TUI
+//! and the CLI alike, reports events over a channel, records every job in
+//! the store, and can cancel. It never touches the terminal.
+
+mod tasks;
+
+use crate::config::Config;
+use crate::domain::job::{JobKind, JobState};
+use crate::store::{Store, StoreError};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use tokio::sync::mpsc::UnboundedSender;
+use tokio_util::sync::CancellationToken;
+
+/// What the worker tells its front door.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobEvent {
+    Queued { id: String, kind: JobKind },
+    Started { id: String },
+    Progress { id: String, done: u64, total: u64 },
+    Log { id: String, line: String },
+    Finished { id: String, outcome: JobOutcome },
+}
+
+/// How a job ended. `detail` carries a machine-readable result (a sync's
+/// counts) for `--json` and for confirmation prompts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobOutcome {
+    pub state: JobState,
+    pub summary: String,
+    pub error: String,
+    pub detail: Option<serde_json::Value>,
+    /// A sync stopped by the cooling guard: confirm, then run with force.
+    pub needs_confirmation: bool,
+}
+
+impl JobOutcome {
+    fn ok(summary: impl Into<String>, detail: Option<serde_json::Value>) -> Self {
+        JobOutcome { state: JobState::Succeeded, summary: summary.into(), error: String::new(), detail, needs_confirmation: false }
+    }
+    fn failed(error: impl Into<String>) -> Self {
+        JobOutcome { state: JobState::Failed, summary: String::new(), error: error.into(), detail: None, needs_confirmation: false }
+    }
+}
+
+struct Shared {
+    config: Arc<Config>,
+    store_path: PathBuf,
+    read_only: bool,
+    cancels: Mutex<HashMap<String, CancellationToken>>,
+    events: UnboundedSender<JobEvent>,
+}
+
+#[derive(Clone)]
+pub struct Worker {
+    shared: Arc<Shared>,
+}
+
+/// Runs `f` on a fresh store connection off the async threads.
+pub async fn with_store<T, F>(path: PathBuf, f: F) -> Result<T, StoreError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
+{
+    tokio::task::spawn_blocking(move || {
+        let mut s = Store::open(&path)?;
+        f(&mut s)
+    })
+    .await
+    .map_err(|e| StoreError(format!("store task failed: {e}")))?
+}
+
+impl Worker {
+    pub fn new(config: Arc<Config>, read_only: bool, events: UnboundedSender<JobEvent>) -> Worker {
+        let store_path = config.store_path.clone();
+        Worker { shared: Arc::new(Shared { config, store_path, read_only, cancels: Mutex::new(HashMap::new()), events }) }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.shared.config
+    }
+
+    /// Queues a job and returns its id at once; it runs in the background.
+    pub fn submit(&self, kind: JobKind) -> String {
+        let id = uuid::Uuid::new_v4().to_string();
+        let token = CancellationToken::new();
+        self.shared.cancels.lock().unwrap().insert(id.clone(), token.clone());
+        let _ = self.shared.events.send(JobEvent::Queued { id: id.clone(), kind: kind.clone() });
+        let me = self.clone();
+        let job_id = id.clone();
+        tokio::spawn(async move {
+            let outcome = me.run_job(&job_id, kind, token).await;
+            me.shared.cancels.lock().unwrap().remove(&job_id);
+            let _ = me.shared.events.send(JobEvent::Finished { id: job_id, outcome });
+        });
+        id
+    }
+
+    /// Asks a running job to stop; it ends as `cancelled` with nothing applied.
+    pub fn cancel(&self, id: &str) -> bool {
+        match self.shared.cancels.lock().unwrap().get(id) {
+            Some(t) => {
+                t.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
+    async fn run_job(&self, id: &str, kind: JobKind, cancel: CancellationToken) -> JobOutcome {
+        let path = self.shared.store_path.clone();
+        let (jid, k) = (id.to_string(), kind.clone());
+        if let Err(e) = with_store(path.clone(), move |s| {
+            s.insert_job(&jid, &k)?;
+            s.start_job(&jid)
+        })
+        .await
+        {
+            return JobOutcome::failed(e.to_string());
+        }
+        let _ = self.shared.events.send(JobEvent::Started { id: id.to_string() });
+        let ctx = tasks::JobCtx { id: id.to_string(), shared: self.shared.clone(), cancel: cancel.clone() };
+        let limit = std::time::Duration::from_secs(self.shared.config.http.job_timeout_secs);
+        let outcome = tokio::select! {
+            r = tokio::time::timeout(limit, tasks::execute(&ctx, &kind)) => match r {
+                Ok(o) => o,
+                Err(_) => JobOutcome::failed(format!("{} {}: gave up after {}s (http.job_timeout_secs); nothing was applied", kind.label(), kind.target(), limit.as_secs())),
+            },
+            _ = cancel.cancelled() => JobOutcome { state: JobState::Cancelled, ..JobOutcome::failed("cancelled; nothing was applied") },
+        };
+        tasks::release_leases(&ctx, &kind).await;
+        let (jid, o) = (id.to_string(), outcome.clone());
+        if let Err(e) = with_store(path, move |s| s.finish_job(&jid, o.state, &o.summary, &o.error)).await {
+            tracing::error!("could not record job {id}: {e}");
+        }
+        match outcome.state {
+            JobState::Failed => tracing::warn!(job = id, kind = kind.label(), target = %kind.target(), error = %outcome.error, "job failed"),
+            _ => tracing::info!(job = id, kind = kind.label(), target = %kind.target(), state = %outcome.state, summary = %outcome.summary, "job ended"),
+        }
+        outcome
+    }
+}

@@ -1,0 +1,255 @@
+//! What each kind of job does: api fetches, domain plans, store applies.
+
+use super::{with_store, JobEvent, JobOutcome, Shared};
+use crate::api::audiocodes::ArmClient;
+use crate::api::axp::AxpClient;
+use crate::api::live_platform::LivePlatformClient;
+use crate::api::ApiError;
+use crate::clock;
+use crate::config::ConnectionRef;
+use crate::domain::job::{JobKind, JobState};
+use crate::domain::voice_registry;
+use crate::store::remote::RemoteItem;
+use crate::store::sync::{SyncMode, SyncRequest};
+use serde_json::Value;
+use std::sync::Arc;
+use tokio_util::sync::CancellationToken;
+
+pub struct JobCtx {
+    pub id: String,
+    pub shared: Arc<Shared>,
+    pub cancel: CancellationToken,
+}
+
+impl JobCtx {
+    fn progress(&self, done: u64, total: u64) {
+        let _ = self.shared.events.send(JobEvent::Progress { id: self.id.clone(), done, total });
+    }
+
+    async fn log(&self, line: impl Into<String>) {
+        let line = line.into();
+        let _ = self.shared.events.send(JobEvent::Log { id: self.id.clone(), line: line.clone() });
+        let id = self.id.clone();
+        let _ = with_store(self.shared.store_path.clone(), move |s| s.append_job_log(&id, &line)).await;
+    }
+
+    fn holder(&self) -> String {
+        format!("pid {} on {} (job {})", std::process::id(), hostname(), &self.id[..8])
+    }
+
+    fn connection(&self, name: &str) -> Result<ConnectionRef<'_>, JobOutcome> {
+        self.shared.config.find(name).ok_or_else(|| JobOutcome::failed(format!("no connection named {name:?} in the config")))
+    }
+
+    fn refuse_writes(&self, conn: Option<ConnectionRef<'_>>) -> Option<JobOutcome> {
+        let what = if self.shared.read_only || self.shared.config.read_only {
+            Some("switchboard runs read-only (--read-only or read_only = true)".to_string())
+        } else {
+            conn.filter(|c| c.read_only()).map(|c| format!("connection {} is read-only", c.name()))
+        };
+        what.map(|w| JobOutcome::failed(format!("refused: {w}")))
+    }
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname").map(|s| s.trim().to_string()).unwrap_or_else(|_| "this host".into())
+}
+
+fn lease_name(kind: &JobKind) -> Option<String> {
+    match kind {
+        JobKind::SyncAudioCodes { connection, dry_run: false, .. } => Some(format!("sync:{connection}")),
+        _ => None,
+    }
+}
+
+pub async fn release_leases(ctx: &JobCtx, kind: &JobKind) {
+    if let Some(name) = lease_name(kind) {
+        let holder = ctx.holder();
+        let _ = with_store(ctx.shared.store_path.clone(), move |s| s.release_lease(&name, &holder)).await;
+    }
+}
+
+fn api_failed(e: ApiError) -> JobOutcome {
+    JobOutcome::failed(format!("{e}; nothing was changed"))
+}
+
+pub async fn execute(ctx: &JobCtx, kind: &JobKind) -> JobOutcome {
+    let r = match kind {
+        JobKind::TestConnection { connection } => test_connection(ctx, connection).await,
+        JobKind::SyncAudioCodes { connection, dry_run, force } => sync_audiocodes(ctx, connection, *dry_run, *force).await,
+        JobKind::Sweep => sweep(ctx).await,
+        JobKind::RefreshLivePlatform { connection } => refresh_live_platform(ctx, connection).await,
+        JobKind::RefreshVoice { connection } => refresh_voice(ctx, connection).await,
+    };
+    r.unwrap_or_else(|o| o)
+}
+
+async fn test_connection(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome> {
+    let http = &ctx.shared.config.http;
+    let summary = match ctx.connection(name)? {
+        ConnectionRef::AudioCodes(c) => {
+            let v = ArmClient::new(c, http).map_err(api_failed)?.version().await.map_err(api_failed)?;
+            format!("{name}: ARM version {v} ({} authentication OK)", c.auth.as_str())
+        }
+        ConnectionRef::LivePlatform(c) => {
+            let n = LivePlatformClient::new(c, http).map_err(api_failed)?.calling_profiles().await.map_err(api_failed)?.len();
+            format!("{name}: Live Platform OK, {n} calling profiles")
+        }
+        ConnectionRef::Axp(c) => {
+            let cm = voice_registry::family("cm").expect("cm family");
+            let n = AxpClient::new(c, http).map_err(api_failed)?.list(cm, None).await.map_err(api_failed)?.len();
+            format!("{name}: AXP account {} OK, {n} Communication Managers", c.account_id)
+        }
+    };
+    Ok(JobOutcome::ok(summary, None))
+}
+
+async fn sync_audiocodes(ctx: &JobCtx, name: &str, dry_run: bool, force: bool) -> Result<JobOutcome, JobOutcome> {
+    let conn = match ctx.connection(name)? {
+        ConnectionRef::AudioCodes(c) => c.clone(),
+        _ => return Err(JobOutcome::failed(format!("{name} is not an AudioCodes connection"))),
+    };
+    if !dry_run {
+        if let Some(refused) = ctx.refuse_writes(Some(ConnectionRef::AudioCodes(&conn))) {
+            return Err(refused);
+        }
+        let (lease, holder, ttl) = (format!("sync:{name}"), ctx.holder(), ctx.shared.config.http.job_timeout_secs as i64 + 60);
+        let got = with_store(ctx.shared.store_path.clone(), move |s| s.acquire_lease(&lease, &holder, ttl))
+            .await
+            .map_err(|e| JobOutcome::failed(e.to_string()))?;
+        if let Err(other) = got {
+            return Err(JobOutcome::failed(format!("a sync of {name} is already running ({other}); try again when it ends")));
+        }
+    }
+    let started = clock::now();
+    ctx.log(format!("fetching registered users from {}", conn.base_url())).await;
+    let client = ArmClient::new(&conn, &ctx.shared.config.http).map_err(api_failed)?;
+    let users = tokio::select! {
+        r = client.registered_users(|done, total| ctx.progress(done, total)) => r,
+        _ = ctx.cancel.cancelled() => return Err(JobOutcome { state: JobState::Cancelled, ..JobOutcome::failed("cancelled; nothing was applied") }),
+    };
+    let users = match users {
+        Ok(u) => u,
+        Err(e) => {
+            let (n, msg, jid) = (name.to_string(), e.to_string(), ctx.id.clone());
+            let _ = with_store(ctx.shared.store_path.clone(), move |s| s.record_failed_run(&n, "sync", Some(&jid), started, &msg)).await;
+            return Err(api_failed(e));
+        }
+    };
+    ctx.log(format!("fetched {} registered users; planning", users.len())).await;
+    let settings = ctx.shared.config.inventory.clone();
+    let (n, jid) = (name.to_string(), ctx.id.clone());
+    let outcome = with_store(ctx.shared.store_path.clone(), move |s| {
+        s.apply_sync(&SyncRequest {
+            connection: &n,
+            users: &users,
+            today: clock::today(),
+            settings: &settings,
+            mode: if dry_run { SyncMode::Preview } else { SyncMode::Apply },
+            force,
+            job_id: Some(&jid),
+            started_at: started,
+        })
+    })
+    .await
+    .map_err(|e| JobOutcome::failed(format!("{name}: could not apply the sync: {e}; nothing was changed")))?;
+    let c = &outcome.counts;
+    let counts = format!(
+        "added {}, restored {}, cooled {}, released {}, unchanged {}, skipped {}, conflicts {}",
+        c.added, c.restored, c.cooled, c.released, c.unchanged, c.skipped, c.conflicts
+    );
+    let detail = serde_json::to_value(&outcome).ok();
+    match (outcome.result.as_str(), &outcome.guard) {
+        ("guarded", Some(g)) => Ok(JobOutcome {
+            state: JobState::Failed,
+            summary: counts,
+            error: format!("{name}: stopped before applying: {g}; confirm to apply (CLI: --force)"),
+            detail,
+            needs_confirmation: true,
+        }),
+        ("preview", _) => Ok(JobOutcome::ok(format!("{name} preview (not applied): {counts}"), detail)),
+        _ => Ok(JobOutcome::ok(format!("{name}: {counts}"), detail)),
+    }
+}
+
+async fn sweep(ctx: &JobCtx) -> Result<JobOutcome, JobOutcome> {
+    if let Some(refused) = ctx.refuse_writes(None) {
+        return Err(refused);
+    }
+    let today = clock::today();
+    let n = with_store(ctx.shared.store_path.clone(), move |s| s.sweep(today))
+        .await
+        .map_err(|e| JobOutcome::failed(format!("sweep failed: {e}; nothing was changed")))?;
+    Ok(JobOutcome::ok(format!("sweep released {n} cooling numbers"), Some(serde_json::json!({"released": n}))))
+}
+
+fn items(list: &[Value], id_field: &str, name_field: &str) -> Vec<RemoteItem> {
+    list.iter()
+        .map(|v| RemoteItem {
+            id: v.get(id_field).map(|x| x.as_str().map(String::from).unwrap_or_else(|| x.to_string())).unwrap_or_default(),
+            parent: String::new(),
+            name: v.get(name_field).and_then(|x| x.as_str()).unwrap_or("").to_string(),
+            body: v.clone(),
+        })
+        .collect()
+}
+
+async fn store_items(ctx: &JobCtx, conn: &str, kind: &str, parent: &str, list: Vec<RemoteItem>) -> Result<(), JobOutcome> {
+    let (c, k, p) = (conn.to_string(), kind.to_string(), parent.to_string());
+    with_store(ctx.shared.store_path.clone(), move |s| s.replace_remote_items(&c, &k, &p, &list))
+        .await
+        .map_err(|e| JobOutcome::failed(format!("{conn}: could not store {kind}: {e}")))
+}
+
+async fn refresh_live_platform(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome> {
+    let conn = match ctx.connection(name)? {
+        ConnectionRef::LivePlatform(c) => c.clone(),
+        _ => return Err(JobOutcome::failed(format!("{name} is not a Live Platform connection"))),
+    };
+    let client = LivePlatformClient::new(&conn, &ctx.shared.config.http).map_err(api_failed)?;
+    // Fetch everything first: a failure stores nothing.
+    let profiles = client.calling_profiles().await.map_err(api_failed)?;
+    ctx.progress(1, 3);
+    let services = client.customers(true).await.map_err(api_failed)?;
+    ctx.progress(2, 3);
+    let leads = client.leads().await.map_err(api_failed)?;
+    ctx.progress(3, 3);
+    let summary = format!("{name}: {} calling profiles, {} services, {} leads", profiles.len(), services.len(), leads.len());
+    store_items(ctx, name, "calling_profile", "", items(&profiles, "callingProfileId", "name")).await?;
+    store_items(ctx, name, "service", "", items(&services, "UmpCustomerGuid", "CustomerShortName")).await?;
+    store_items(ctx, name, "lead", "", items(&leads, "id", "tenantId")).await?;
+    Ok(JobOutcome::ok(summary, None))
+}
+
+async fn refresh_voice(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome> {
+    let conn = match ctx.connection(name)? {
+        ConnectionRef::Axp(c) => c.clone(),
+        _ => return Err(JobOutcome::failed(format!("{name} is not an AXP connection"))),
+    };
+    let client = AxpClient::new(&conn, &ctx.shared.config.http).map_err(api_failed)?;
+    let mut fetched: Vec<(&'static str, String, Vec<RemoteItem>)> = Vec::new();
+    let top: Vec<_> = voice_registry::top_level().collect();
+    let total = top.len() as u64;
+    for (i, f) in top.iter().enumerate() {
+        let list = client.list(f, None).await.map_err(api_failed)?;
+        if f.key == "cm" {
+            for cm in &list {
+                let Some(cm_id) = cm.get("id").and_then(|v| v.as_str()) else { continue };
+                for child in voice_registry::children_of("cm") {
+                    let kids = client.list(child, Some(cm_id)).await.map_err(api_failed)?;
+                    fetched.push((child.key, cm_id.to_string(), items(&kids, child.id_field, child.columns[0])));
+                }
+            }
+        }
+        fetched.push((f.key, String::new(), items(&list, f.id_field, f.columns[0])));
+        ctx.progress(i as u64 + 1, total);
+    }
+    let count: usize = fetched.iter().map(|(_, _, l)| l.len()).sum();
+    for (kind, parent, mut list) in fetched {
+        for it in &mut list {
+            it.parent = parent.clone();
+        }
+        store_items(ctx, name, kind, &parent, list).await?;
+    }
+    Ok(JobOutcome::ok(format!("{name}: {count} voice elements in {total} families"), None))
+}
