@@ -1,1 +1,204 @@
-pub fn run(_c: std::sync::Arc<crate::config::Config>, _r: bool, _m: bool, _j: Vec<crate::domain::job::JobKind>) -> i32 { 0 }
+//! The terminal front door: set-up and restore, and the event loop that
+//! ties keys, worker events and store answers to `App::update`.
+
+pub mod action;
+pub mod app;
+pub mod data;
+pub mod keymap;
+pub mod tabs;
+pub mod theme;
+pub mod view;
+
+use crate::config::Config;
+use crate::domain::job::JobKind;
+use crate::worker::Worker;
+use app::{App, Command};
+use crossterm::event::{self, Event, KeyEventKind, MouseEventKind};
+use crossterm::{execute, terminal};
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
+use std::io::{BufWriter, Stdout, Write};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+
+/// At most one frame per this interval, however many events arrive.
+const FRAME: Duration = Duration::from_millis(16);
+
+fn restore_terminal() {
+    let mut out = std::io::stdout();
+    let _ = terminal::disable_raw_mode();
+    let _ = execute!(out, event::DisableMouseCapture, terminal::LeaveAlternateScreen, crossterm::cursor::Show);
+}
+
+fn setup_terminal(mouse: bool) -> std::io::Result<Term> {
+    terminal::enable_raw_mode()?;
+    let mut out = std::io::stdout();
+    execute!(out, terminal::EnterAlternateScreen)?;
+    if mouse {
+        execute!(out, event::EnableMouseCapture)?;
+    }
+    Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(64 * 1024, std::io::stdout())))
+}
+
+/// Restores the terminal before any panic report is printed.
+fn install_panic_hook() {
+    let _ = color_eyre::install();
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        previous(info);
+    }));
+}
+
+pub fn run(config: Arc<Config>, read_only: bool, mouse: bool, initial_jobs: Vec<JobKind>) -> i32 {
+    let keymap = match keymap::Keymap::load(config.keymap_file.as_deref()) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("switchboard: {e}");
+            return 1;
+        }
+    };
+    if let Err(e) = prepare_store(&config) {
+        eprintln!("switchboard: {e}");
+        return 1;
+    }
+    install_panic_hook();
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    let mut term = match setup_terminal(mouse || config.mouse) {
+        Ok(t) => t,
+        Err(e) => {
+            restore_terminal();
+            eprintln!("switchboard: cannot open the terminal: {e}");
+            return 1;
+        }
+    };
+    let conns: Vec<(String, &'static str)> = config.connections().iter().map(|c| (c.name().to_string(), c.vendor())).collect();
+    let mut app = App::new(keymap, theme::Theme::from_env(), read_only || config.read_only, &conns);
+    let result = rt.block_on(event_loop(&mut term, &mut app, config, read_only, initial_jobs));
+    restore_terminal();
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("switchboard: {e}");
+            1
+        }
+    }
+}
+
+/// Mirrors config connections into the store and marks orphaned jobs.
+fn prepare_store(config: &Config) -> crate::store::Result<()> {
+    let mut s = crate::store::Store::open(&config.store_path)?;
+    let rows: Vec<_> = config
+        .connections()
+        .iter()
+        .map(|c| crate::store::connections::ConnectionRow { name: c.name().into(), vendor: c.vendor().into(), source: "config".into(), address: c.address() })
+        .collect();
+    s.mirror_config_connections(&rows)?;
+    s.fail_orphaned_jobs()?;
+    Ok(())
+}
+
+/// Reads terminal events on a thread of its own (crossterm's read blocks).
+fn spawn_input(tx: mpsc::UnboundedSender<Event>) {
+    std::thread::Builder::new()
+        .name("input".into())
+        .spawn(move || {
+            while let Ok(ev) = event::read() {
+                if tx.send(ev).is_err() {
+                    break;
+                }
+            }
+        })
+        .expect("spawn input thread");
+}
+
+fn draw(term: &mut Term, app: &App) -> std::io::Result<()> {
+    // One synchronized update per frame: the terminal shows it whole.
+    execute!(term.backend_mut(), terminal::BeginSynchronizedUpdate)?;
+    term.draw(|f| view::draw(f, app))?;
+    execute!(term.backend_mut(), terminal::EndSynchronizedUpdate)?;
+    term.backend_mut().flush()
+}
+
+/// OSC 52: the terminal (even over SSH) puts the text on the clipboard.
+fn copy(term: &mut Term, text: &str) {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(text);
+    let _ = write!(term.backend_mut(), "\x1b]52;c;{b64}\x07");
+    let _ = term.backend_mut().flush();
+}
+
+async fn event_loop(term: &mut Term, app: &mut App, config: Arc<Config>, read_only: bool, initial_jobs: Vec<JobKind>) -> std::io::Result<()> {
+    let (key_tx, mut keys) = mpsc::unbounded_channel();
+    spawn_input(key_tx);
+    let (job_tx, mut jobs) = mpsc::unbounded_channel();
+    let worker = Worker::new(config.clone(), read_only, job_tx);
+    let (data_tx, mut datas) = mpsc::unbounded_channel();
+    let loader = data::spawn(config.clone(), data_tx);
+
+    let mut pending: Vec<Command> = app.initial_loads();
+    pending.extend(initial_jobs.into_iter().map(Command::Submit));
+    let mut dirty = true;
+    let mut last_draw = Instant::now() - FRAME;
+    loop {
+        for cmd in pending.drain(..) {
+            match cmd {
+                Command::Submit(kind) => {
+                    worker.submit(kind);
+                }
+                Command::Cancel(id) => {
+                    if !worker.cancel(&id) {
+                        app.toast(app::Level::Error, "that job runs in another process; cancel it there");
+                    }
+                }
+                Command::Load(req) => {
+                    let _ = loader.send(req);
+                }
+                Command::Copy(text) => copy(term, &text),
+            }
+        }
+        if app.quit {
+            return Ok(());
+        }
+        if dirty && last_draw.elapsed() >= FRAME {
+            draw(term, app)?;
+            last_draw = Instant::now();
+            dirty = false;
+        }
+        // Sleep until input, a worker event, data, the next frame slot (if
+        // something is waiting to be drawn) or the app's own deadline.
+        let wake = [dirty.then(|| last_draw + FRAME), app.next_deadline()].into_iter().flatten().min();
+        let sleep = async {
+            match wake {
+                Some(at) => tokio::time::sleep_until(at.into()).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            Some(ev) = keys.recv() => {
+                match ev {
+                    Event::Key(k) if k.kind != KeyEventKind::Release => pending.extend(app.on_key(k)),
+                    Event::Mouse(m) => match m.kind {
+                        MouseEventKind::ScrollDown => pending.extend(app.update(action::Action::Down)),
+                        MouseEventKind::ScrollUp => pending.extend(app.update(action::Action::Up)),
+                        _ => continue,
+                    },
+                    Event::Resize(_, _) => {
+                        term.autoresize()?;
+                    }
+                    _ => continue,
+                }
+                dirty = true;
+            }
+            Some(ev) = jobs.recv() => { pending.extend(app.on_job(ev)); dirty = true; }
+            Some(d) = datas.recv() => { pending.extend(app.on_data(d)); dirty = true; }
+            _ = sleep => {
+                app.expire_toasts(Instant::now());
+                dirty = true;
+            }
+        }
+    }
+}

@@ -1,0 +1,679 @@
+//! The TUI's state and its one update function: keys become actions,
+//! actions change state and yield commands; the loop carries those out.
+
+use super::action::Action;
+use super::data::{ConnInfo, Data, DataRequest, NumbersPage, VoiceData};
+use super::keymap::Keymap;
+use super::theme::Theme;
+use crate::domain::job::{JobKind, JobState};
+use crate::domain::number::{InventoryItem, Status};
+use crate::store::events::NumberEvent;
+use crate::store::jobs::JobRecord;
+use crate::store::numbers::{NumberQuery, SortKey};
+use crate::store::remote::RemoteItem;
+use crate::worker::{JobEvent, JobOutcome};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::cell::Cell;
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+use tui_input::backend::crossterm::EventHandler;
+use tui_input::Input;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Connections,
+    Numbers,
+    Profiles,
+    Voice,
+    Jobs,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 5] = [Tab::Connections, Tab::Numbers, Tab::Profiles, Tab::Voice, Tab::Jobs];
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Connections => "Connections",
+            Tab::Numbers => "Numbers",
+            Tab::Profiles => "Calling Profiles",
+            Tab::Voice => "Voice",
+            Tab::Jobs => "Jobs",
+        }
+    }
+    /// The keymap section of the view.
+    pub fn section(self) -> &'static str {
+        match self {
+            Tab::Connections => "connections",
+            Tab::Numbers => "numbers",
+            Tab::Profiles => "profiles",
+            Tab::Voice => "voice",
+            Tab::Jobs => "jobs",
+        }
+    }
+    fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+}
+
+/// What the loop must do for the app.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Submit(JobKind),
+    Cancel(String),
+    Load(DataRequest),
+    Copy(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Error,
+}
+
+#[derive(Debug, Clone)]
+pub struct Toast {
+    pub text: String,
+    pub level: Level,
+    pub until: Instant,
+}
+
+#[derive(Debug, Clone)]
+pub struct LiveJob {
+    pub id: String,
+    pub kind: JobKind,
+    pub state: JobState,
+    pub done: u64,
+    pub total: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct PaletteItem {
+    pub label: String,
+    pub run: PaletteRun,
+}
+
+#[derive(Debug, Clone)]
+pub enum PaletteRun {
+    Go(Tab),
+    Job(JobKind),
+    Quit,
+}
+
+#[derive(Debug)]
+pub enum Overlay {
+    Help,
+    Palette { input: Input, selected: usize },
+    Confirm { message: String, then: Command },
+    Detail { title: String, lines: Vec<String>, scroll: usize },
+}
+
+#[derive(Debug, Default)]
+pub struct ListCursor {
+    pub cursor: usize,
+}
+
+impl ListCursor {
+    fn apply(&mut self, action: Action, len: usize, page: usize) -> bool {
+        let before = self.cursor;
+        let last = len.saturating_sub(1);
+        self.cursor = match action {
+            Action::Up => self.cursor.saturating_sub(1),
+            Action::Down => (self.cursor + 1).min(last),
+            Action::Top => 0,
+            Action::Bottom => last,
+            Action::PageUp => self.cursor.saturating_sub(page),
+            Action::PageDown => (self.cursor + page).min(last),
+            Action::HalfPageUp => self.cursor.saturating_sub(page / 2),
+            Action::HalfPageDown => (self.cursor + page / 2).min(last),
+            _ => self.cursor,
+        };
+        self.cursor != before
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct NumbersState {
+    pub query: NumberQuery,
+    pub input: Input,
+    pub filtering: bool,
+    pub cursor: usize,
+    /// First row on screen.
+    pub scroll: usize,
+    pub page: Option<NumbersPage>,
+    pub marks: BTreeSet<String>,
+    pub detail: Option<(String, Option<InventoryItem>, Vec<NumberEvent>)>,
+}
+
+impl NumbersState {
+    pub fn total(&self) -> usize {
+        self.page.as_ref().map(|p| p.total).unwrap_or(0)
+    }
+    pub fn row(&self, index: usize) -> Option<&InventoryItem> {
+        let p = self.page.as_ref()?;
+        index.checked_sub(p.offset).and_then(|i| p.rows.get(i))
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct VoiceState {
+    pub data: VoiceData,
+    pub family: ListCursor,
+    pub item: ListCursor,
+    pub right: bool,
+}
+
+pub struct App {
+    pub tab: Tab,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub read_only: bool,
+    pub connections: Vec<ConnInfo>,
+    pub conn_cursor: ListCursor,
+    pub numbers: NumbersState,
+    pub profiles: Vec<(String, RemoteItem)>,
+    pub profiles_refreshed: Option<String>,
+    pub profile_cursor: ListCursor,
+    pub voice: VoiceState,
+    pub jobs: Vec<JobRecord>,
+    pub job_cursor: ListCursor,
+    pub live: Vec<LiveJob>,
+    pub toasts: Vec<Toast>,
+    pub overlay: Option<Overlay>,
+    pub palette: Vec<PaletteItem>,
+    pub quit: bool,
+    /// Rows the main table showed at the last draw (set by the renderer).
+    pub viewport: Cell<usize>,
+}
+
+const TOAST_TIME: Duration = Duration::from_secs(5);
+
+impl App {
+    pub fn new(keymap: Keymap, theme: Theme, read_only: bool, connections: &[(String, &'static str)]) -> App {
+        let mut palette: Vec<PaletteItem> = Tab::ALL.iter().map(|t| PaletteItem { label: format!("go {}", t.title()), run: PaletteRun::Go(*t) }).collect();
+        for (name, vendor) in connections {
+            let name = name.clone();
+            match *vendor {
+                "audiocodes" => {
+                    palette.push(PaletteItem { label: format!("sync {name}"), run: PaletteRun::Job(JobKind::SyncAudioCodes { connection: name.clone(), dry_run: false, force: false }) });
+                    palette.push(PaletteItem { label: format!("preview {name}"), run: PaletteRun::Job(JobKind::SyncAudioCodes { connection: name.clone(), dry_run: true, force: false }) });
+                }
+                "live_platform" => palette.push(PaletteItem { label: format!("refresh {name}"), run: PaletteRun::Job(JobKind::RefreshLivePlatform { connection: name.clone() }) }),
+                _ => palette.push(PaletteItem { label: format!("refresh {name}"), run: PaletteRun::Job(JobKind::RefreshVoice { connection: name.clone() }) }),
+            }
+            palette.push(PaletteItem { label: format!("test {name}"), run: PaletteRun::Job(JobKind::TestConnection { connection: name }) });
+        }
+        palette.push(PaletteItem { label: "sweep (release overdue cooling numbers)".into(), run: PaletteRun::Job(JobKind::Sweep) });
+        palette.push(PaletteItem { label: "quit".into(), run: PaletteRun::Quit });
+        App {
+            tab: Tab::Connections,
+            keymap,
+            theme,
+            read_only,
+            connections: vec![],
+            conn_cursor: ListCursor::default(),
+            numbers: NumbersState::default(),
+            profiles: vec![],
+            profiles_refreshed: None,
+            profile_cursor: ListCursor::default(),
+            voice: VoiceState::default(),
+            jobs: vec![],
+            job_cursor: ListCursor::default(),
+            live: vec![],
+            toasts: vec![],
+            overlay: None,
+            palette,
+            quit: false,
+            viewport: Cell::new(20),
+        }
+    }
+
+    /// What to load when the app opens.
+    pub fn initial_loads(&self) -> Vec<Command> {
+        vec![Command::Load(DataRequest::Connections), self.numbers_load(0), Command::Load(DataRequest::Jobs)]
+    }
+
+    pub fn toast(&mut self, level: Level, text: impl Into<String>) {
+        self.toasts.push(Toast { text: text.into(), level, until: Instant::now() + TOAST_TIME });
+        if self.toasts.len() > 4 {
+            self.toasts.remove(0);
+        }
+    }
+
+    /// Drops faded toasts; true when something went.
+    pub fn expire_toasts(&mut self, now: Instant) -> bool {
+        let n = self.toasts.len();
+        self.toasts.retain(|t| t.until > now);
+        n != self.toasts.len()
+    }
+
+    /// When the loop must wake for the app even without input.
+    pub fn next_deadline(&self) -> Option<Instant> {
+        let toast = self.toasts.iter().map(|t| t.until).min();
+        let tick = (self.tab == Tab::Numbers && self.cooling_visible() && !crate::clock::is_fixed()).then(|| Instant::now() + Duration::from_secs(1));
+        [toast, tick].into_iter().flatten().min()
+    }
+
+    fn cooling_visible(&self) -> bool {
+        let v = self.viewport.get();
+        (self.numbers.scroll..self.numbers.scroll + v).any(|i| self.numbers.row(i).is_some_and(|r| r.status == Status::Cooling))
+    }
+
+    fn numbers_load(&self, around: usize) -> Command {
+        let v = self.viewport.get().max(10);
+        Command::Load(DataRequest::Numbers { query: self.numbers.query.clone(), offset: around.saturating_sub(v), limit: v * 3 })
+    }
+
+    fn tab_loads(&self) -> Vec<Command> {
+        match self.tab {
+            Tab::Connections => vec![Command::Load(DataRequest::Connections)],
+            Tab::Numbers => vec![self.numbers_load(self.numbers.cursor)],
+            Tab::Profiles => vec![Command::Load(DataRequest::Profiles)],
+            Tab::Voice => vec![Command::Load(DataRequest::Voice)],
+            Tab::Jobs => vec![Command::Load(DataRequest::Jobs)],
+        }
+    }
+
+    fn go(&mut self, tab: Tab) -> Vec<Command> {
+        self.tab = tab;
+        self.overlay = None;
+        self.tab_loads()
+    }
+
+    pub fn on_data(&mut self, data: Data) -> Vec<Command> {
+        match data {
+            Data::Connections(c) => {
+                self.connections = c;
+                self.conn_cursor.cursor = self.conn_cursor.cursor.min(self.connections.len().saturating_sub(1));
+            }
+            Data::Numbers(page) => {
+                if page.query != self.numbers.query {
+                    return vec![]; // an older filter's answer: the newest wins
+                }
+                let total = page.total;
+                self.numbers.page = Some(page);
+                if total > 0 && self.numbers.cursor >= total {
+                    self.numbers.cursor = total - 1;
+                    return vec![self.numbers_load(self.numbers.cursor)];
+                }
+            }
+            Data::Detail(n, item, events) => {
+                if self.numbers.detail.as_ref().is_some_and(|d| d.0 == n) {
+                    self.numbers.detail = Some((n, item, events));
+                }
+            }
+            Data::Profiles(p, at) => {
+                self.profiles = p;
+                self.profiles_refreshed = at;
+            }
+            Data::Voice(v) => self.voice.data = v,
+            Data::Jobs(j) => self.jobs = j,
+            Data::Error(e) => self.toast(Level::Error, e),
+        }
+        vec![]
+    }
+
+    pub fn on_job(&mut self, ev: JobEvent) -> Vec<Command> {
+        match ev {
+            JobEvent::Queued { id, kind } => self.live.push(LiveJob { id, kind, state: JobState::Queued, done: 0, total: 0 }),
+            JobEvent::Started { id } => self.live.iter_mut().filter(|j| j.id == id).for_each(|j| j.state = JobState::Running),
+            JobEvent::Progress { id, done, total } => self.live.iter_mut().filter(|j| j.id == id).for_each(|j| {
+                j.done = done;
+                j.total = total;
+            }),
+            JobEvent::Log { .. } => {}
+            JobEvent::Finished { id, outcome } => {
+                let kind = self.live.iter().find(|j| j.id == id).map(|j| j.kind.clone());
+                self.live.retain(|j| j.id != id);
+                self.finished(kind, outcome);
+                let mut loads = self.tab_loads();
+                loads.push(Command::Load(DataRequest::Connections));
+                loads.push(Command::Load(DataRequest::Jobs));
+                loads.dedup();
+                return loads;
+            }
+        }
+        vec![]
+    }
+
+    fn finished(&mut self, kind: Option<JobKind>, o: JobOutcome) {
+        if o.needs_confirmation {
+            if let Some(JobKind::SyncAudioCodes { connection, .. }) = kind {
+                self.overlay = Some(Overlay::Confirm {
+                    message: format!("{}\n\nApply anyway? ({})", o.error, o.summary),
+                    then: Command::Submit(JobKind::SyncAudioCodes { connection, dry_run: false, force: true }),
+                });
+                return;
+            }
+        }
+        match o.state {
+            JobState::Succeeded => self.toast(Level::Info, o.summary),
+            _ => self.toast(Level::Error, o.error),
+        }
+    }
+
+    pub fn on_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        // Text entry comes first: the palette and the filter own every key but Esc/Enter.
+        if let Some(Overlay::Palette { input, selected }) = &mut self.overlay {
+            match key.code {
+                KeyCode::Esc => self.overlay = None,
+                KeyCode::Enter => {
+                    let matches = palette_matches(&self.palette, input.value());
+                    let pick = matches.get(*selected).map(|i| self.palette[*i].run.clone());
+                    self.overlay = None;
+                    return match pick {
+                        Some(PaletteRun::Go(t)) => self.go(t),
+                        Some(PaletteRun::Job(k)) => self.submit(k),
+                        Some(PaletteRun::Quit) => {
+                            self.quit = true;
+                            vec![]
+                        }
+                        None => vec![],
+                    };
+                }
+                KeyCode::Down | KeyCode::Tab => *selected += 1,
+                KeyCode::Up | KeyCode::BackTab => *selected = selected.saturating_sub(1),
+                _ => {
+                    input.handle_event(&crossterm::event::Event::Key(key));
+                    *selected = 0;
+                }
+            }
+            if let Some(Overlay::Palette { input, selected }) = &mut self.overlay {
+                let n = palette_matches(&self.palette, input.value()).len();
+                *selected = (*selected).min(n.saturating_sub(1));
+            }
+            return vec![];
+        }
+        if self.numbers.filtering && self.tab == Tab::Numbers {
+            match key.code {
+                KeyCode::Esc => {
+                    self.numbers.filtering = false;
+                    self.numbers.input.reset();
+                }
+                KeyCode::Enter => self.numbers.filtering = false,
+                _ => {
+                    if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+                        self.quit = true;
+                        return vec![];
+                    }
+                    self.numbers.input.handle_event(&crossterm::event::Event::Key(key));
+                }
+            }
+            return self.requery();
+        }
+        if let Some(Overlay::Confirm { then, .. }) = &self.overlay {
+            return match key.code {
+                KeyCode::Char('y') | KeyCode::Enter => {
+                    let then = then.clone();
+                    self.overlay = None;
+                    vec![then]
+                }
+                KeyCode::Char('n') | KeyCode::Esc | KeyCode::Char('q') => {
+                    self.overlay = None;
+                    self.toast(Level::Info, "cancelled; nothing was applied");
+                    vec![]
+                }
+                _ => vec![],
+            };
+        }
+        match self.keymap.lookup(self.tab.section(), &key) {
+            Some(a) => self.update(a),
+            None => vec![],
+        }
+    }
+
+    fn requery(&mut self) -> Vec<Command> {
+        let text = self.numbers.input.value().to_string();
+        if text == self.numbers.query.text {
+            return vec![];
+        }
+        self.numbers.query.text = text;
+        self.numbers.cursor = 0;
+        self.numbers.scroll = 0;
+        vec![self.numbers_load(0)]
+    }
+
+    fn submit(&mut self, kind: JobKind) -> Vec<Command> {
+        vec![Command::Submit(kind)]
+    }
+
+    /// The one place actions change state.
+    pub fn update(&mut self, action: Action) -> Vec<Command> {
+        // Overlays close on Esc and swallow movement.
+        if let Some(o) = &mut self.overlay {
+            match (o, action) {
+                (_, Action::Quit) => self.quit = true,
+                (_, Action::Escape | Action::Help | Action::Enter) => self.overlay = None,
+                (Overlay::Detail { scroll, .. }, Action::Down) => *scroll += 1,
+                (Overlay::Detail { scroll, .. }, Action::Up) => *scroll = scroll.saturating_sub(1),
+                _ => {}
+            }
+            return vec![];
+        }
+        let page = self.viewport.get().max(1);
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Help => self.overlay = Some(Overlay::Help),
+            Action::Palette => self.overlay = Some(Overlay::Palette { input: Input::default(), selected: 0 }),
+            Action::NextTab => return self.go(Tab::ALL[(self.tab.index() + 1) % 5]),
+            Action::PrevTab => return self.go(Tab::ALL[(self.tab.index() + 4) % 5]),
+            Action::Tab1 => return self.go(Tab::Connections),
+            Action::Tab2 => return self.go(Tab::Numbers),
+            Action::Tab3 => return self.go(Tab::Profiles),
+            Action::Tab4 => return self.go(Tab::Voice),
+            Action::Tab5 => return self.go(Tab::Jobs),
+            _ => return self.tab_action(action, page),
+        }
+        vec![]
+    }
+
+    fn selected_connection(&self) -> Option<&ConnInfo> {
+        self.connections.get(self.conn_cursor.cursor)
+    }
+
+    fn tab_action(&mut self, action: Action, page: usize) -> Vec<Command> {
+        match self.tab {
+            Tab::Connections => {
+                if self.conn_cursor.apply(action, self.connections.len(), page) {
+                    return vec![];
+                }
+                let Some(c) = self.selected_connection().cloned() else { return vec![] };
+                let name = c.name.clone();
+                match (action, c.vendor) {
+                    (Action::Refresh, "audiocodes") => return self.submit(JobKind::SyncAudioCodes { connection: name, dry_run: false, force: false }),
+                    (Action::Preview, "audiocodes") => return self.submit(JobKind::SyncAudioCodes { connection: name, dry_run: true, force: false }),
+                    (Action::Refresh, "live_platform") => return self.submit(JobKind::RefreshLivePlatform { connection: name }),
+                    (Action::Refresh, _) => return self.submit(JobKind::RefreshVoice { connection: name }),
+                    (Action::Test, _) => return self.submit(JobKind::TestConnection { connection: name }),
+                    (Action::Copy, _) => return vec![Command::Copy(name)],
+                    (Action::Preview, _) => self.toast(Level::Info, "preview is for AudioCodes syncs"),
+                    _ => {}
+                }
+            }
+            Tab::Numbers => return self.numbers_action(action, page),
+            Tab::Profiles => {
+                self.profile_cursor.apply(action, self.profiles.len(), page);
+                match action {
+                    Action::Refresh => {
+                        if let Some(c) = self.connections.iter().find(|c| c.vendor == "live_platform") {
+                            return self.submit(JobKind::RefreshLivePlatform { connection: c.name.clone() });
+                        }
+                        self.toast(Level::Error, "no Live Platform connection is configured");
+                    }
+                    Action::Copy => {
+                        if let Some((_, p)) = self.profiles.get(self.profile_cursor.cursor) {
+                            return vec![Command::Copy(p.id.clone())];
+                        }
+                    }
+                    Action::Enter => {
+                        if let Some((_, p)) = self.profiles.get(self.profile_cursor.cursor) {
+                            self.overlay = Some(json_detail(&p.name, &p.body));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Tab::Voice => return self.voice_action(action, page),
+            Tab::Jobs => {
+                self.job_cursor.apply(action, self.jobs.len(), page);
+                let job = self.jobs.get(self.job_cursor.cursor);
+                match (action, job) {
+                    (Action::Cancel, Some(j)) if !j.state.is_terminal() => return vec![Command::Cancel(j.id.clone())],
+                    (Action::Cancel, Some(_)) => self.toast(Level::Info, "that job has already ended"),
+                    (Action::Enter, Some(j)) => {
+                        let mut lines = vec![format!("{} {} — {}", j.kind, j.target, j.state), format!("created {}", j.created_at)];
+                        lines.extend(j.started_at.iter().map(|s| format!("started {s}")));
+                        lines.extend(j.ended_at.iter().map(|s| format!("ended   {s}")));
+                        if !j.summary.is_empty() {
+                            lines.push(String::new());
+                            lines.push(j.summary.clone());
+                        }
+                        if !j.error.is_empty() {
+                            lines.push(String::new());
+                            lines.push(j.error.clone());
+                        }
+                        self.overlay = Some(Overlay::Detail { title: format!("job {}", &j.id[..8.min(j.id.len())]), lines, scroll: 0 });
+                    }
+                    (Action::Refresh, _) => return vec![Command::Load(DataRequest::Jobs)],
+                    _ => {}
+                }
+            }
+        }
+        vec![]
+    }
+
+    fn numbers_action(&mut self, action: Action, page: usize) -> Vec<Command> {
+        let n = &mut self.numbers;
+        let total = n.total();
+        let mut cur = ListCursor { cursor: n.cursor };
+        if cur.apply(action, total, page) {
+            n.cursor = cur.cursor;
+            let v = page;
+            if n.cursor < n.scroll {
+                n.scroll = n.cursor;
+            } else if n.cursor >= n.scroll + v {
+                n.scroll = n.cursor + 1 - v;
+            }
+            let loaded = n.page.as_ref().is_some_and(|p| n.scroll >= p.offset && (n.scroll + v).min(total) <= p.offset + p.rows.len());
+            return if loaded { vec![] } else { vec![self.numbers_load(self.numbers.scroll)] };
+        }
+        match action {
+            Action::Filter => {
+                n.filtering = true;
+                n.input = Input::new(n.query.text.clone());
+            }
+            Action::Escape if n.detail.is_some() => n.detail = None,
+            Action::Escape => {
+                if !n.query.text.is_empty() || n.query.status.is_some() || !n.marks.is_empty() {
+                    n.input.reset();
+                    n.query.text.clear();
+                    n.query.status = None;
+                    n.marks.clear();
+                    n.cursor = 0;
+                    n.scroll = 0;
+                    return vec![self.numbers_load(0)];
+                }
+            }
+            Action::StatusFilter => {
+                let order: Vec<Option<Status>> = std::iter::once(None).chain(Status::ALL.iter().copied().map(Some)).collect();
+                let i = order.iter().position(|s| *s == n.query.status).unwrap_or(0);
+                n.query.status = order[(i + 1) % order.len()];
+                n.cursor = 0;
+                n.scroll = 0;
+                return vec![self.numbers_load(0)];
+            }
+            Action::Sort | Action::ReverseSort => {
+                if action == Action::Sort {
+                    let i = SortKey::ALL.iter().position(|k| *k == n.query.sort).unwrap_or(0);
+                    n.query.sort = SortKey::ALL[(i + 1) % SortKey::ALL.len()];
+                } else {
+                    n.query.descending = !n.query.descending;
+                }
+                n.cursor = 0;
+                n.scroll = 0;
+                return vec![self.numbers_load(0)];
+            }
+            Action::Mark => {
+                if let Some(num) = n.row(n.cursor).map(|r| r.number.clone()) {
+                    if !n.marks.remove(&num) {
+                        n.marks.insert(num);
+                    }
+                    return self.numbers_action(Action::Down, page);
+                }
+            }
+            Action::Copy => {
+                let text = if n.marks.is_empty() { n.row(n.cursor).map(|r| r.number.clone()).unwrap_or_default() } else { n.marks.iter().cloned().collect::<Vec<_>>().join("\n") };
+                if !text.is_empty() {
+                    let count = text.lines().count();
+                    self.toast(Level::Info, format!("copied {count} number{}", if count == 1 { "" } else { "s" }));
+                    return vec![Command::Copy(text)];
+                }
+            }
+            Action::Enter => {
+                if let Some(num) = n.row(n.cursor).map(|r| r.number.clone()) {
+                    n.detail = Some((num.clone(), None, vec![]));
+                    return vec![Command::Load(DataRequest::NumberDetail(num))];
+                }
+            }
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn voice_action(&mut self, action: Action, page: usize) -> Vec<Command> {
+        let v = &mut self.voice;
+        match action {
+            Action::Left => v.right = false,
+            Action::Right => v.right = true,
+            Action::Refresh => {
+                if let Some(c) = self.connections.iter().find(|c| c.vendor == "axp") {
+                    return self.submit(JobKind::RefreshVoice { connection: c.name.clone() });
+                }
+                self.toast(Level::Error, "no AXP connection is configured");
+            }
+            Action::Enter => {
+                if !v.right {
+                    v.right = true;
+                } else if let Some(it) = self.selected_voice_items().and_then(|l| l.get(self.voice.item.cursor)) {
+                    self.overlay = Some(json_detail(&it.name, &it.body));
+                }
+            }
+            Action::Copy => {
+                if let Some(it) = self.selected_voice_items().and_then(|l| l.get(self.voice.item.cursor)) {
+                    return vec![Command::Copy(it.id.clone())];
+                }
+            }
+            _ => {
+                if v.right {
+                    let len = self.selected_voice_items().map(|l| l.len()).unwrap_or(0);
+                    self.voice.item.apply(action, len, page);
+                } else if v.family.apply(action, v.data.families.len(), page) {
+                    v.item.cursor = 0;
+                }
+            }
+        }
+        vec![]
+    }
+
+    pub fn selected_voice_items(&self) -> Option<&Vec<RemoteItem>> {
+        let (k, p, _, _) = self.voice.data.families.get(self.voice.family.cursor)?;
+        self.voice.data.items.get(&(k.clone(), p.clone()))
+    }
+}
+
+fn json_detail(name: &str, body: &serde_json::Value) -> Overlay {
+    let text = serde_json::to_string_pretty(body).unwrap_or_default();
+    Overlay::Detail { title: name.to_string(), lines: text.lines().map(String::from).collect(), scroll: 0 }
+}
+
+/// Palette entries whose label holds every word typed, in order of the list.
+pub fn palette_matches(items: &[PaletteItem], typed: &str) -> Vec<usize> {
+    let words: Vec<String> = typed.split_whitespace().map(|w| w.to_lowercase()).collect();
+    items
+        .iter()
+        .enumerate()
+        .filter(|(_, it)| {
+            let l = it.label.to_lowercase();
+            words.iter().all(|w| l.contains(w.as_str()))
+        })
+        .map(|(i, _)| i)
+        .collect()
+}

@@ -1,0 +1,142 @@
+//! Keys to actions: the default keymap in `assets/`, overridden by a user file.
+
+use super::action::Action;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::collections::HashMap;
+
+pub const DEFAULT: &str = include_str!("../../assets/keymap.toml");
+
+/// Sections: `global` and one per view.
+#[derive(Debug, Clone, Default)]
+pub struct Keymap {
+    sections: HashMap<String, Vec<(KeyEvent, String, Action)>>,
+}
+
+pub fn parse_key(s: &str) -> Result<KeyEvent, String> {
+    let mut mods = KeyModifiers::NONE;
+    let mut rest = s;
+    loop {
+        if let Some(r) = rest.strip_prefix("ctrl-") {
+            mods |= KeyModifiers::CONTROL;
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix("alt-") {
+            mods |= KeyModifiers::ALT;
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix("shift-") {
+            mods |= KeyModifiers::SHIFT;
+            rest = r;
+        } else {
+            break;
+        }
+    }
+    let code = match rest {
+        "enter" => KeyCode::Enter,
+        "esc" => KeyCode::Esc,
+        "tab" => KeyCode::Tab,
+        "backtab" => KeyCode::BackTab,
+        "space" => KeyCode::Char(' '),
+        "up" => KeyCode::Up,
+        "down" => KeyCode::Down,
+        "left" => KeyCode::Left,
+        "right" => KeyCode::Right,
+        "pgup" => KeyCode::PageUp,
+        "pgdn" => KeyCode::PageDown,
+        "home" => KeyCode::Home,
+        "end" => KeyCode::End,
+        "backspace" => KeyCode::Backspace,
+        r if r.chars().count() == 1 => KeyCode::Char(r.chars().next().unwrap()),
+        other => return Err(format!("unknown key {other:?}")),
+    };
+    Ok(KeyEvent::new(code, mods))
+}
+
+/// Shift is implied by an upper-case character; terminals differ in
+/// reporting it, so compare without it for characters.
+fn same(a: &KeyEvent, b: &KeyEvent) -> bool {
+    match (a.code, b.code) {
+        (KeyCode::Char(x), KeyCode::Char(y)) => {
+            x == y && (a.modifiers - KeyModifiers::SHIFT) == (b.modifiers - KeyModifiers::SHIFT)
+        }
+        (KeyCode::BackTab, KeyCode::BackTab) => true,
+        _ => a.code == b.code && a.modifiers == b.modifiers,
+    }
+}
+
+impl Keymap {
+    fn merge(&mut self, text: &str, origin: &str) -> Result<(), String> {
+        let table: HashMap<String, HashMap<String, Action>> =
+            toml::from_str(text).map_err(|e| format!("{origin}: {}", e.message()))?;
+        for (section, binds) in table {
+            let list = self.sections.entry(section).or_default();
+            for (key, action) in binds {
+                let ev = parse_key(&key).map_err(|e| format!("{origin}: {e}"))?;
+                list.retain(|(k, _, _)| !same(k, &ev));
+                list.push((ev, key, action));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn load(user_file: Option<&std::path::Path>) -> Result<Keymap, String> {
+        let mut km = Keymap::default();
+        km.merge(DEFAULT, "default keymap")?;
+        if let Some(p) = user_file {
+            let text = std::fs::read_to_string(p).map_err(|e| format!("keymap {}: {e}", p.display()))?;
+            km.merge(&text, &p.display().to_string())?;
+        }
+        for list in km.sections.values_mut() {
+            list.sort_by(|a, b| a.1.cmp(&b.1));
+        }
+        Ok(km)
+    }
+
+    /// The view's own bindings first, then the global ones.
+    pub fn lookup(&self, view: &str, key: &KeyEvent) -> Option<Action> {
+        [view, "global"].iter().find_map(|s| {
+            self.sections
+                .get(*s)
+                .and_then(|l| l.iter().find(|(k, _, _)| same(k, key)).map(|(_, _, a)| *a))
+        })
+    }
+
+    /// Every binding in force for a view, for the help overlay.
+    pub fn bindings(&self, view: &str) -> Vec<(String, Action)> {
+        let mut out: Vec<(String, Action)> = Vec::new();
+        for s in [view, "global"] {
+            for (k, name, a) in self.sections.get(s).into_iter().flatten() {
+                if !out.iter().any(|(n, _)| n == name) && self.lookup(view, k) == Some(*a) {
+                    out.push((name.clone(), *a));
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn default_keymap_loads_and_view_overrides_global() {
+        let km = Keymap::load(None).unwrap();
+        let r = KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE);
+        assert_eq!(km.lookup("connections", &r), Some(Action::Refresh));
+        assert_eq!(km.lookup("jobs", &r), None);
+        let g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(km.lookup("numbers", &g), Some(Action::Bottom));
+        let cu = KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL);
+        assert_eq!(km.lookup("numbers", &cu), Some(Action::HalfPageUp));
+    }
+
+    #[test]
+    fn user_file_overrides() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("k.toml");
+        std::fs::write(&p, "[global]\n\"x\" = \"quit\"\n\"q\" = \"help\"\n").unwrap();
+        let km = Keymap::load(Some(&p)).unwrap();
+        let q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(km.lookup("numbers", &q), Some(Action::Help));
+        std::fs::write(&p, "[global]\n\"x\" = \"explode\"\n").unwrap();
+        assert!(Keymap::load(Some(&p)).unwrap_err().contains("explode"));
+    }
+}

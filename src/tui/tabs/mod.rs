@@ -1,0 +1,14 @@
+//! One module per tab: each draws its view from the app's state.
+
+pub mod connections;
+pub mod jobs;
+pub mod numbers;
+pub mod profiles;
+pub mod voice;
+
+use ratatui::widgets::TableState;
+
+/// A table state showing `cursor`, scrolled so that it stays on screen.
+pub fn table_state(cursor: usize, len: usize) -> TableState {
+    TableState::default().with_selected(if len == 0 { None } else { Some(cursor.min(len - 1)) })
+}
