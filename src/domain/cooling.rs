@@ -360,7 +360,8 @@ mod tests {
         let users: Vec<(String, &str)> = (0..40).map(|i| (format!("+1555{i:04}"), "REGISTERED")).collect();
         let refs: Vec<(&str, &str)> = users.iter().map(|(a, b)| (a.as_str(), *b)).collect();
         let mut inv = vec![];
-        apply(&mut inv, &plan("arm", &snap(&refs), &inv, d("2026-11-22"), &s));
+        let first = plan("arm", &snap(&refs), &inv, d("2026-11-22"), &s);
+        apply(&mut inv, &first);
         // 30 of 40 vanish: over 10 and over 25%.
         let p = plan("arm", &snap(&refs[..10]), &inv, d("2026-11-22"), &s);
         let trip = p.guard(&s).expect("guard trips");

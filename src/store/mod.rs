@@ -82,6 +82,12 @@ impl Store {
         migrations::latest()
     }
 
+    /// The raw connection, for tests that must hold a transaction open.
+    #[doc(hidden)]
+    pub fn conn_for_tests(&self) -> &Connection {
+        &self.conn
+    }
+
     pub fn integrity_check(&self) -> Result<String> {
         Ok(self
             .conn

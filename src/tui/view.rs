@@ -70,9 +70,10 @@ fn draw_status(f: &mut Frame<'_>, app: &App, area: Rect) {
 }
 
 fn draw_toasts(f: &mut Frame<'_>, app: &App, body: Rect) {
-    let width = body.width.saturating_sub(4).min(100);
+    let max_width = body.width.saturating_sub(4).min(100);
     let mut y = body.bottom().saturating_sub(1);
     for toast in app.toasts.iter().rev() {
+        let width = (toast.text.chars().count() as u16 + 4).min(max_width);
         let style = match toast.level {
             Level::Info => app.theme.ok(),
             Level::Error => app.theme.error(),

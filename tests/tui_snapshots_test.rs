@@ -1,0 +1,122 @@
+//! Snapshots of each tab's shell, rendered with ratatui's TestBackend.
+
+use chrono::NaiveDate;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use switchboard::domain::cooling::cooled;
+use switchboard::domain::number::{InventoryItem, Status};
+use switchboard::store::remote::RemoteItem;
+use switchboard::tui::action::Action;
+use switchboard::tui::app::App;
+use switchboard::tui::data::{ConnInfo, Data, NumbersPage, VoiceData};
+use switchboard::tui::keymap::Keymap;
+use switchboard::tui::theme::Theme;
+use switchboard::tui::view;
+
+fn app() -> App {
+    // Fix the clock so countdowns are stable (every test sets the same value).
+    std::env::set_var("SWITCHBOARD_NOW", "2026-11-22T19:48:00Z");
+    let conns = vec![("arm-east".to_string(), "audiocodes"), ("lp".to_string(), "live_platform"), ("axp".to_string(), "axp")];
+    let mut app = App::new(Keymap::load(None).unwrap(), Theme { color: false }, false, &conns);
+    app.on_data(Data::Connections(vec![ConnInfo {
+        name: "arm-east".into(),
+        vendor: "audiocodes",
+        address: "https://arm.example.com".into(),
+        auth: "session".into(),
+        insecure: true,
+        read_only: false,
+        schedule: "every 15m".into(),
+        last_run: None,
+        used: 2,
+        cooling: 1,
+        remote: vec![],
+    }]));
+    app
+}
+
+fn render(app: &App) -> String {
+    let mut term = Terminal::new(TestBackend::new(120, 24)).unwrap();
+    term.draw(|f| view::draw(f, app)).unwrap();
+    let buf = term.backend().buffer().clone();
+    (0..buf.area.height)
+        .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>().trim_end().to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn item(number: &str, status: Status, vendor: &str) -> InventoryItem {
+    let mut i = InventoryItem::available(number);
+    i.status = status;
+    i.vendor = vendor.into();
+    if vendor == "AudioCodes" {
+        i.usage = "Device".into();
+        i.connection = Some("arm-east".into());
+        i.registered_user = Some("jdoe".into());
+    }
+    i
+}
+
+#[test]
+fn connections_tab() {
+    insta::assert_snapshot!(render(&app()));
+}
+
+#[test]
+fn numbers_tab_with_cooling_countdown() {
+    let mut app = app();
+    app.update(Action::Tab2);
+    let day = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let rows = vec![
+        item("+15551230001", Status::Used, "AudioCodes"),
+        cooled(&item("+15551230002", Status::Used, "AudioCodes"), day, 2),
+        item("+15551230003", Status::Used, "Microsoft"),
+        item("+15551230004", Status::Reserved, ""),
+        item("+15551230005", Status::Available, ""),
+    ];
+    app.on_data(Data::Numbers(NumbersPage {
+        query: Default::default(),
+        offset: 0,
+        total: rows.len(),
+        rows,
+        counts: vec![(Status::Used, 2), (Status::Cooling, 1), (Status::Available, 1), (Status::Reserved, 1)],
+        releases: (0..14).map(|i| (day + chrono::Days::new(i), if i == 2 { 1 } else { 0 })).collect(),
+    }));
+    insta::assert_snapshot!(render(&app));
+}
+
+#[test]
+fn calling_profiles_tab() {
+    let mut app = app();
+    app.update(Action::Tab3);
+    let body = serde_json::json!({"callingProfileId": "9097a8b4", "name": "PROD_EMEA", "enviroment": "Production", "region": "EMEA",
+        "offerTypes": [{"offerTypeName": "Calling", "testNumbers": ["+442079500000"]}], "emergencyDialStrings": ["112"],
+        "trunksEnrolled": [{"trunkFqdn": "oc.sandbox1.audiocodes.be", "trunkId": "ecb022e4", "matchingSbcList": [{"sbcId": 2, "fqdn": "NL-SBC05.lab.lan", "ipAddress": "172.17.239.165", "name": "NL-SBC05"}]}],
+        "validation": {"Calling": "NotRun"}});
+    app.on_data(Data::Profiles(vec![("lp".into(), RemoteItem { id: "9097a8b4".into(), parent: String::new(), name: "PROD_EMEA".into(), body })], Some("2026-11-22T19:00:00Z".into())));
+    insta::assert_snapshot!(render(&app));
+}
+
+#[test]
+fn voice_tab() {
+    let mut app = app();
+    app.update(Action::Tab4);
+    let mut v = VoiceData::default();
+    v.families.push(("aco".into(), String::new(), "ACO elements".into(), 1));
+    v.items.insert(("aco".into(), String::new()), vec![RemoteItem {
+        id: "ce8042a2-12f8-406f-5fd3-86c1c16d3a77".into(),
+        parent: String::new(),
+        name: "Avaya Cloud Office".into(),
+        body: serde_json::json!({"elementId": "ce8042a2-12f8-406f-5fd3-86c1c16d3a77", "name": "Avaya Cloud Office", "environment": "Production", "status": "SUCCESS", "didNumbers": ["+16062128688"]}),
+    }]);
+    app.on_data(Data::Voice(v));
+    insta::assert_snapshot!(render(&app));
+}
+
+#[test]
+fn jobs_tab_and_help() {
+    let mut app = app();
+    app.update(Action::Tab5);
+    insta::assert_snapshot!("jobs_tab", render(&app));
+    app.update(Action::Help);
+    insta::assert_snapshot!("jobs_help", render(&app));
+}
