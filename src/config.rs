@@ -313,7 +313,9 @@ pub fn load(flag: Option<&Path>) -> Result<Config, ConfigError> {
 
 fn file_mode(path: &Path) -> Option<u32> {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).ok().map(|m| m.permissions().mode() & 0o777)
+    std::fs::metadata(path)
+        .ok()
+        .map(|m| m.permissions().mode() & 0o777)
 }
 
 // ---- raw file shape -------------------------------------------------------
@@ -489,7 +491,10 @@ pub fn parse(file: &Path, text: &str, loose_permissions: bool) -> Result<Config,
 
     Ok(Config {
         file: Some(file.to_path_buf()),
-        store_path: raw.store_path.map(expand_home).unwrap_or_else(default_store_path),
+        store_path: raw
+            .store_path
+            .map(expand_home)
+            .unwrap_or_else(default_store_path),
         log_dir: raw.log_dir.map(expand_home).unwrap_or_else(default_log_dir),
         keymap_file: raw.keymap_file.map(expand_home),
         read_only: raw.read_only,
@@ -611,7 +616,14 @@ impl Ctx<'_> {
         })
     }
 
-    fn tls(&self, ca_file: Option<PathBuf>, insecure: bool, table: &str, i: usize, name: &Spanned<String>) -> Result<TlsOptions, ConfigError> {
+    fn tls(
+        &self,
+        ca_file: Option<PathBuf>,
+        insecure: bool,
+        table: &str,
+        i: usize,
+        name: &Spanned<String>,
+    ) -> Result<TlsOptions, ConfigError> {
         let ca_file = ca_file.map(expand_home);
         if let Some(ca) = &ca_file {
             if !ca.is_file() {
@@ -628,7 +640,14 @@ impl Ctx<'_> {
         })
     }
 
-    fn url(&self, table: &str, i: usize, name: &Spanned<String>, key: &str, url: &str) -> Result<String, ConfigError> {
+    fn url(
+        &self,
+        table: &str,
+        i: usize,
+        name: &Spanned<String>,
+        key: &str,
+        url: &str,
+    ) -> Result<String, ConfigError> {
         let ok = (url.starts_with("https://") || url.starts_with("http://"))
             && reqwest::Url::parse(url).is_ok();
         if !ok {
@@ -648,7 +667,11 @@ impl Ctx<'_> {
         crate::domain::connection::validate_host(&r.host)
             .map_err(|m| self.err(line, &format!("{T}[{i}].host"), m))?;
         if r.scheme != "https" && r.scheme != "http" {
-            return Err(self.err(line, &format!("{T}[{i}].scheme"), "must be \"https\" or \"http\""));
+            return Err(self.err(
+                line,
+                &format!("{T}[{i}].scheme"),
+                "must be \"https\" or \"http\"",
+            ));
         }
         if !(1..=5000).contains(&r.page_size) {
             return Err(self.err(line, &format!("{T}[{i}].page_size"), "must be 1 to 5000"));
@@ -660,23 +683,66 @@ impl Ctx<'_> {
             .transpose()
             .map_err(|m| self.err(line, &format!("{T}[{i}].schedule"), m))?;
         let mut sources = Vec::new();
-        let password = self.secret(T, i, &r.name, "password", SecretKeys { literal: r.password, env: r.password_env, cmd: r.password_cmd }, &mut sources)?;
-        let client_secret = self.secret(T, i, &r.name, "client_secret", SecretKeys { literal: r.client_secret, env: r.client_secret_env, cmd: r.client_secret_cmd }, &mut sources)?;
+        let password = self.secret(
+            T,
+            i,
+            &r.name,
+            "password",
+            SecretKeys {
+                literal: r.password,
+                env: r.password_env,
+                cmd: r.password_cmd,
+            },
+            &mut sources,
+        )?;
+        let client_secret = self.secret(
+            T,
+            i,
+            &r.name,
+            "client_secret",
+            SecretKeys {
+                literal: r.client_secret,
+                env: r.client_secret_env,
+                cmd: r.client_secret_cmd,
+            },
+            &mut sources,
+        )?;
         let (password, oauth) = match r.auth {
             ArmAuthMethod::Basic | ArmAuthMethod::Session => {
                 if r.username.is_empty() {
-                    return Err(self.err(line, &format!("{T}[{i}].username"), "required for basic and session authentication"));
+                    return Err(self.err(
+                        line,
+                        &format!("{T}[{i}].username"),
+                        "required for basic and session authentication",
+                    ));
                 }
                 (self.require(T, i, &r.name, "password", password)?, None)
             }
             ArmAuthMethod::AzureAd => {
-                let token_url = r.token_url.ok_or_else(|| self.err(line, &format!("{T}[{i}].token_url"), "required for azure_ad authentication"))?;
+                let token_url = r.token_url.ok_or_else(|| {
+                    self.err(
+                        line,
+                        &format!("{T}[{i}].token_url"),
+                        "required for azure_ad authentication",
+                    )
+                })?;
                 let token_url = self.url(T, i, &r.name, "token_url", &token_url)?;
-                let client_id = r.client_id.ok_or_else(|| self.err(line, &format!("{T}[{i}].client_id"), "required for azure_ad authentication"))?;
+                let client_id = r.client_id.ok_or_else(|| {
+                    self.err(
+                        line,
+                        &format!("{T}[{i}].client_id"),
+                        "required for azure_ad authentication",
+                    )
+                })?;
                 let client_secret = self.require(T, i, &r.name, "client_secret", client_secret)?;
                 (
                     password.unwrap_or_default(),
-                    Some(OAuthClient { token_url, client_id, client_secret, scope: r.scope }),
+                    Some(OAuthClient {
+                        token_url,
+                        client_id,
+                        client_secret,
+                        scope: r.scope,
+                    }),
                 )
             }
         };
@@ -699,18 +765,38 @@ impl Ctx<'_> {
         })
     }
 
-    fn live_platform(&self, i: usize, r: RawLivePlatform) -> Result<LivePlatformConnection, ConfigError> {
+    fn live_platform(
+        &self,
+        i: usize,
+        r: RawLivePlatform,
+    ) -> Result<LivePlatformConnection, ConfigError> {
         const T: &str = "live_platform";
         let name = self.name(T, i, &r.name)?;
         let base_url = self.url(T, i, &r.name, "base_url", &r.base_url)?;
         let token_url = self.url(T, i, &r.name, "token_url", &r.token_url)?;
         let mut sources = Vec::new();
-        let secret = self.secret(T, i, &r.name, "client_secret", SecretKeys { literal: r.client_secret, env: r.client_secret_env, cmd: r.client_secret_cmd }, &mut sources)?;
+        let secret = self.secret(
+            T,
+            i,
+            &r.name,
+            "client_secret",
+            SecretKeys {
+                literal: r.client_secret,
+                env: r.client_secret_env,
+                cmd: r.client_secret_cmd,
+            },
+            &mut sources,
+        )?;
         let client_secret = self.require(T, i, &r.name, "client_secret", secret)?;
         Ok(LivePlatformConnection {
             name,
             base_url,
-            oauth: OAuthClient { token_url, client_id: r.client_id, client_secret, scope: r.scope },
+            oauth: OAuthClient {
+                token_url,
+                client_id: r.client_id,
+                client_secret,
+                scope: r.scope,
+            },
             tenant_id: r.tenant_id,
             tls: self.tls(r.ca_file, r.insecure_skip_verify, T, i, &r.name)?,
             read_only: r.read_only,
@@ -724,12 +810,38 @@ impl Ctx<'_> {
         let line = self.line(&r.name);
         let base_url = self.url(T, i, &r.name, "base_url", &r.base_url)?;
         if r.account_id.len() != 6 || !r.account_id.chars().all(|c| c.is_ascii_alphabetic()) {
-            return Err(self.err(line, &format!("{T}[{i}].account_id"), "an AXP account id is six letters (e.g. ABCDEF)"));
+            return Err(self.err(
+                line,
+                &format!("{T}[{i}].account_id"),
+                "an AXP account id is six letters (e.g. ABCDEF)",
+            ));
         }
         let mut sources = Vec::new();
-        let secret = self.secret(T, i, &r.name, "client_secret", SecretKeys { literal: r.client_secret, env: r.client_secret_env, cmd: r.client_secret_cmd }, &mut sources)?;
+        let secret = self.secret(
+            T,
+            i,
+            &r.name,
+            "client_secret",
+            SecretKeys {
+                literal: r.client_secret,
+                env: r.client_secret_env,
+                cmd: r.client_secret_cmd,
+            },
+            &mut sources,
+        )?;
         let client_secret = self.require(T, i, &r.name, "client_secret", secret)?;
-        let app_key = self.secret(T, i, &r.name, "app_key", SecretKeys { literal: r.app_key, env: r.app_key_env, cmd: r.app_key_cmd }, &mut sources)?;
+        let app_key = self.secret(
+            T,
+            i,
+            &r.name,
+            "app_key",
+            SecretKeys {
+                literal: r.app_key,
+                env: r.app_key_env,
+                cmd: r.app_key_cmd,
+            },
+            &mut sources,
+        )?;
         let app_key = self.require(T, i, &r.name, "app_key", app_key)?;
         Ok(AxpConnection {
             name,
@@ -799,7 +911,10 @@ mod tests {
 
     #[test]
     fn names_must_be_unique_and_safe() {
-        let e = p("[[audiocodes]]\nname = \"a b\"\nhost = \"h\"\nusername = \"u\"\npassword = \"p\"\n").unwrap_err();
+        let e = p(
+            "[[audiocodes]]\nname = \"a b\"\nhost = \"h\"\nusername = \"u\"\npassword = \"p\"\n",
+        )
+        .unwrap_err();
         assert_eq!(e.key, "audiocodes[0].name");
         let two = "[[audiocodes]]\nname = \"a\"\nhost = \"h\"\nusername = \"u\"\npassword = \"p\"\n[[axp]]\nname = \"a\"\nbase_url = \"https://x\"\naccount_id = \"ABCDEF\"\nclient_id = \"c\"\nclient_secret = \"s\"\napp_key = \"k\"\n";
         assert!(p(two).unwrap_err().message.contains("used twice"));

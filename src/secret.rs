@@ -55,9 +55,7 @@ impl SecretSource {
             .filter(|b| **b)
             .count();
         if given > 1 {
-            return Err(format!(
-                "give only one of {key}, {key}_env and {key}_cmd"
-            ));
+            return Err(format!("give only one of {key}, {key}_env and {key}_cmd"));
         }
         Ok(literal
             .map(|v| SecretSource::Literal(Secret::new(v)))
@@ -135,7 +133,9 @@ mod tests {
 
     #[test]
     fn command_source_takes_first_line() {
-        let s = SecretSource::Cmd("printf 'abc\\nrest'".into()).resolve().unwrap();
+        let s = SecretSource::Cmd("printf 'abc\\nrest'".into())
+            .resolve()
+            .unwrap();
         assert_eq!(s.expose(), "abc");
         let e = SecretSource::Cmd("exit 3".into()).resolve().unwrap_err();
         assert!(e.contains("exited"), "{e}");

@@ -10,7 +10,10 @@ fn check(config_text: &str, mode: u32) -> (i32, String) {
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
     let out = run(&p, &["config", "check"]);
     let (_, stderr) = text(&out);
-    (out.status.code().unwrap_or(-1), stderr.replace(&p.display().to_string(), "CONFIG"))
+    (
+        out.status.code().unwrap_or(-1),
+        stderr.replace(&p.display().to_string(), "CONFIG"),
+    )
 }
 
 const GOOD: &str = "[[audiocodes]]\nname = \"arm1\"\nhost = \"arm.example.com\"\nusername = \"u\"\npassword_env = \"SB_TEST_SECRET\"\n";
@@ -26,7 +29,10 @@ fn syntax_error() {
 fn unknown_key() {
     let (code, err) = check(&format!("{GOOD}colour = \"red\"\n"), 0o600);
     assert_eq!(code, 1);
-    assert!(err.contains("CONFIG:6: key `colour`: unknown field `colour`"), "{err}");
+    assert!(
+        err.contains("CONFIG:6: key `colour`: unknown field `colour`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -34,9 +40,15 @@ fn missing_secret() {
     let (code, err) = check("[[audiocodes]]\nname = \"arm1\"\nhost = \"arm.example.com\"\nusername = \"u\"\npassword_env = \"SB_SURELY_UNSET_VAR\"\n", 0o600);
     assert_eq!(code, 1);
     assert!(err.contains("CONFIG:2: key `audiocodes[0].password`: cannot resolve secret: environment variable SB_SURELY_UNSET_VAR is not set"), "{err}");
-    let (code, err) = check("[[audiocodes]]\nname = \"arm1\"\nhost = \"arm.example.com\"\nusername = \"u\"\n", 0o600);
+    let (code, err) = check(
+        "[[audiocodes]]\nname = \"arm1\"\nhost = \"arm.example.com\"\nusername = \"u\"\n",
+        0o600,
+    );
     assert_eq!(code, 1);
-    assert!(err.contains("missing secret: set password, password_env or password_cmd"), "{err}");
+    assert!(
+        err.contains("missing secret: set password, password_env or password_cmd"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -52,7 +64,10 @@ fn world_readable_literal_secret() {
     let out = run(&p, &["config", "check"]);
     let (stdout, _) = common::text(&out);
     assert!(out.status.success());
-    assert!(stdout.contains("password = ******** (literal in config, resolved)"), "{stdout}");
+    assert!(
+        stdout.contains("password = ******** (literal in config, resolved)"),
+        "{stdout}"
+    );
     assert!(!stdout.contains("literal-s3cret-77"));
 }
 
@@ -60,11 +75,23 @@ fn world_readable_literal_secret() {
 fn secret_from_env_and_command() {
     let dir = tempfile::tempdir().unwrap();
     let p = write_config(dir.path(), "[[audiocodes]]\nname = \"a\"\nhost = \"h\"\nusername = \"u\"\npassword_env = \"SB_T_PW\"\n[[live_platform]]\nname = \"lp\"\nbase_url = \"https://lp.example.com/tenantui\"\ntoken_url = \"https://login.example.com/t\"\nclient_id = \"c\"\nclient_secret_cmd = \"echo from-cmd-secret\"\n");
-    let out = bin().arg("--config").arg(&p).args(["config", "check"]).env("SB_T_PW", "env-secret-value").output().unwrap();
+    let out = bin()
+        .arg("--config")
+        .arg(&p)
+        .args(["config", "check"])
+        .env("SB_T_PW", "env-secret-value")
+        .output()
+        .unwrap();
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stderr}");
-    assert!(stdout.contains("password = ******** (env SB_T_PW, resolved)"), "{stdout}");
-    assert!(stdout.contains("client_secret = ******** (command `echo from-cmd-secret`, resolved)"), "{stdout}");
+    assert!(
+        stdout.contains("password = ******** (env SB_T_PW, resolved)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("client_secret = ******** (command `echo from-cmd-secret`, resolved)"),
+        "{stdout}"
+    );
     assert!(!stdout.contains("env-secret-value"));
 }
 
@@ -72,10 +99,21 @@ fn secret_from_env_and_command() {
 fn config_from_environment_variable_and_missing_explicit_file() {
     let dir = tempfile::tempdir().unwrap();
     let p = write_config(dir.path(), "read_only = true\n");
-    let out = bin().env("SWITCHBOARD_CONFIG", &p).args(["config", "check"]).output().unwrap();
+    let out = bin()
+        .env("SWITCHBOARD_CONFIG", &p)
+        .args(["config", "check"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
-    assert!(text(&out).0.contains(&format!("config: {} (ok)", p.display())));
-    let out = bin().args(["--config", "/nonexistent/sb.toml", "config", "check"]).output().unwrap();
+    assert!(text(&out)
+        .0
+        .contains(&format!("config: {} (ok)", p.display())));
+    let out = bin()
+        .args(["--config", "/nonexistent/sb.toml", "config", "check"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out).1.contains("/nonexistent/sb.toml: no such config file"));
+    assert!(text(&out)
+        .1
+        .contains("/nonexistent/sb.toml: no such config file"));
 }

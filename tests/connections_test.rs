@@ -7,11 +7,20 @@ use common::*;
 fn every_vendor_and_auth_method_connects() {
     let sim = SimProcess::start();
     let dir = tempfile::tempdir().unwrap();
-    let cfg = write_config(dir.path(), &demo_config(&sim.addr, &dir.path().join("s.db")));
+    let cfg = write_config(
+        dir.path(),
+        &demo_config(&sim.addr, &dir.path().join("s.db")),
+    );
     for (name, expect) in [
         ("arm-basic", "ARM version 9.8.0 (basic authentication OK)"),
-        ("arm-session", "ARM version 9.8.0 (session authentication OK)"),
-        ("arm-azure", "ARM version 9.8.0 (azure_ad authentication OK)"),
+        (
+            "arm-session",
+            "ARM version 9.8.0 (session authentication OK)",
+        ),
+        (
+            "arm-azure",
+            "ARM version 9.8.0 (azure_ad authentication OK)",
+        ),
         ("lp", "Live Platform OK, 8 calling profiles"),
         ("axp", "AXP account DEMOAX OK, 6 Communication Managers"),
     ] {
@@ -31,33 +40,55 @@ fn wrong_password_fails_clearly_without_echoing_it() {
         .replace("demo-west-password", "not-the-password-xyz")
         .replace("demo-axp-client-secret", "not-the-password-xyz");
     let cfg = write_config(dir.path(), &text_cfg);
-    for (name, endpoint) in [("arm-basic", "GET /ARM/v1/version"), ("arm-session", "POST /ARM/v1/login"), ("axp", "openid-connect/token")] {
+    for (name, endpoint) in [
+        ("arm-basic", "GET /ARM/v1/version"),
+        ("arm-session", "POST /ARM/v1/login"),
+        ("axp", "openid-connect/token"),
+    ] {
         let out = run(&cfg, &["connections", "test", name]);
         let (stdout, stderr) = text(&out);
         assert_eq!(out.status.code(), Some(1), "{name}");
-        assert!(stderr.contains(&format!("{name}: ")) && stderr.contains(endpoint), "{name}: {stderr}");
+        assert!(
+            stderr.contains(&format!("{name}: ")) && stderr.contains(endpoint),
+            "{name}: {stderr}"
+        );
         assert!(stderr.contains("authentication failed"), "{name}: {stderr}");
-        assert!(!stderr.contains("not-the-password-xyz") && !stdout.contains("not-the-password-xyz"));
+        assert!(
+            !stderr.contains("not-the-password-xyz") && !stdout.contains("not-the-password-xyz")
+        );
     }
 }
 
 #[test]
 fn closed_port_fails_clearly() {
     // Bind then drop a listener: nothing listens there now.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let dir = tempfile::tempdir().unwrap();
-    let cfg = write_config(dir.path(), &demo_config(&format!("127.0.0.1:{port}"), &dir.path().join("s.db")));
+    let cfg = write_config(
+        dir.path(),
+        &demo_config(&format!("127.0.0.1:{port}"), &dir.path().join("s.db")),
+    );
     let out = run(&cfg, &["connections", "test", "arm-basic"]);
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr.contains("arm-basic: GET /ARM/v1/version: cannot connect"), "{stderr}");
+    assert!(
+        stderr.contains("arm-basic: GET /ARM/v1/version: cannot connect"),
+        "{stderr}"
+    );
     assert!(stderr.to_lowercase().contains("refused"), "{stderr}");
 }
 
 #[test]
 fn unknown_connection_is_named() {
     let dir = tempfile::tempdir().unwrap();
-    let cfg = write_config(dir.path(), &demo_config("127.0.0.1:9", &dir.path().join("s.db")));
+    let cfg = write_config(
+        dir.path(),
+        &demo_config("127.0.0.1:9", &dir.path().join("s.db")),
+    );
     let out = run(&cfg, &["connections", "test", "nope"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out).1.contains("no connection named \"nope\""));

@@ -13,13 +13,17 @@ fn store_is_private_and_a_second_process_reads_while_the_first_writes() {
     let db = dir.path().join("data/s.db");
     let cfg = write_config(dir.path(), &demo_config("127.0.0.1:9", &db));
     let store = Store::open(&db).unwrap();
-    assert_eq!(std::fs::metadata(&db).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(
+        std::fs::metadata(&db).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
     store.insert_job("job-before", &JobKind::Sweep).unwrap();
 
     // Hold a write transaction open in this process...
     let writer = Store::open(&db).unwrap();
     let tx = writer.conn_for_tests();
-    tx.execute_batch("BEGIN IMMEDIATE; INSERT INTO settings(key, value) VALUES ('k', 'v');").unwrap();
+    tx.execute_batch("BEGIN IMMEDIATE; INSERT INTO settings(key, value) VALUES ('k', 'v');")
+        .unwrap();
     // ...while another process reads.
     let out = run(&cfg, &["jobs"]);
     let (stdout, stderr) = text(&out);

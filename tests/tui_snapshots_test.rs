@@ -16,8 +16,17 @@ use switchboard::tui::view;
 fn app() -> App {
     // Fix the clock so countdowns are stable (every test sets the same value).
     std::env::set_var("SWITCHBOARD_NOW", "2026-11-22T19:48:00Z");
-    let conns = vec![("arm-east".to_string(), "audiocodes"), ("lp".to_string(), "live_platform"), ("axp".to_string(), "axp")];
-    let mut app = App::new(Keymap::load(None).unwrap(), Theme { color: false }, false, &conns);
+    let conns = vec![
+        ("arm-east".to_string(), "audiocodes"),
+        ("lp".to_string(), "live_platform"),
+        ("axp".to_string(), "axp"),
+    ];
+    let mut app = App::new(
+        Keymap::load(None).unwrap(),
+        Theme { color: false },
+        false,
+        &conns,
+    );
     app.on_data(Data::Connections(vec![ConnInfo {
         name: "arm-east".into(),
         vendor: "audiocodes",
@@ -39,7 +48,13 @@ fn render(app: &App) -> String {
     term.draw(|f| view::draw(f, app)).unwrap();
     let buf = term.backend().buffer().clone();
     (0..buf.area.height)
-        .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>().trim_end().to_string())
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -78,8 +93,15 @@ fn numbers_tab_with_cooling_countdown() {
         offset: 0,
         total: rows.len(),
         rows,
-        counts: vec![(Status::Used, 2), (Status::Cooling, 1), (Status::Available, 1), (Status::Reserved, 1)],
-        releases: (0..14).map(|i| (day + chrono::Days::new(i), if i == 2 { 1 } else { 0 })).collect(),
+        counts: vec![
+            (Status::Used, 2),
+            (Status::Cooling, 1),
+            (Status::Available, 1),
+            (Status::Reserved, 1),
+        ],
+        releases: (0..14)
+            .map(|i| (day + chrono::Days::new(i), if i == 2 { 1 } else { 0 }))
+            .collect(),
     }));
     insta::assert_snapshot!(render(&app));
 }
@@ -92,7 +114,18 @@ fn calling_profiles_tab() {
         "offerTypes": [{"offerTypeName": "Calling", "testNumbers": ["+442079500000"]}], "emergencyDialStrings": ["112"],
         "trunksEnrolled": [{"trunkFqdn": "oc.sandbox1.audiocodes.be", "trunkId": "ecb022e4", "matchingSbcList": [{"sbcId": 2, "fqdn": "NL-SBC05.lab.lan", "ipAddress": "172.17.239.165", "name": "NL-SBC05"}]}],
         "validation": {"Calling": "NotRun"}});
-    app.on_data(Data::Profiles(vec![("lp".into(), RemoteItem { id: "9097a8b4".into(), parent: String::new(), name: "PROD_EMEA".into(), body })], Some("2026-11-22T19:00:00Z".into())));
+    app.on_data(Data::Profiles(
+        vec![(
+            "lp".into(),
+            RemoteItem {
+                id: "9097a8b4".into(),
+                parent: String::new(),
+                name: "PROD_EMEA".into(),
+                body,
+            },
+        )],
+        Some("2026-11-22T19:00:00Z".into()),
+    ));
     insta::assert_snapshot!(render(&app));
 }
 
@@ -101,7 +134,8 @@ fn voice_tab() {
     let mut app = app();
     app.update(Action::Tab4);
     let mut v = VoiceData::default();
-    v.families.push(("aco".into(), String::new(), "ACO elements".into(), 1));
+    v.families
+        .push(("aco".into(), String::new(), "ACO elements".into(), 1));
     v.items.insert(("aco".into(), String::new()), vec![RemoteItem {
         id: "ce8042a2-12f8-406f-5fd3-86c1c16d3a77".into(),
         parent: String::new(),

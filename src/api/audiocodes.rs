@@ -68,14 +68,20 @@ impl RawUser {
             display_name: self.display_name.unwrap_or_default(),
             number,
             raw_status: self.status.unwrap_or_default(),
-            last_seen: self.last_seen.as_deref().and_then(crate::clock::parse_stamp),
+            last_seen: self
+                .last_seen
+                .as_deref()
+                .and_then(crate::clock::parse_stamp),
             sbc: self.sbc.unwrap_or_default(),
         }
     }
 }
 
 impl ArmClient {
-    pub fn new(conn: &AudioCodesConnection, settings: &HttpSettings) -> Result<ArmClient, ApiError> {
+    pub fn new(
+        conn: &AudioCodesConnection,
+        settings: &HttpSettings,
+    ) -> Result<ArmClient, ApiError> {
         Ok(ArmClient {
             http: HttpClient::new(&conn.name, &conn.base_url(), &conn.tls, settings)?,
             conn: conn.clone(),
@@ -88,8 +94,23 @@ impl ArmClient {
             ArmAuthMethod::Basic => Ok(Secret::default()),
             ArmAuthMethod::Session => self.tokens.get(|| self.login()).await,
             ArmAuthMethod::AzureAd => {
-                let o = self.conn.oauth.as_ref().ok_or_else(|| self.http.error("setup", ErrorKind::Config("azure_ad needs token_url and client_id".into())))?;
-                self.tokens.get(|| client_credentials(&self.http, &o.token_url, &o.client_id, &o.client_secret, &o.scope)).await
+                let o = self.conn.oauth.as_ref().ok_or_else(|| {
+                    self.http.error(
+                        "setup",
+                        ErrorKind::Config("azure_ad needs token_url and client_id".into()),
+                    )
+                })?;
+                self.tokens
+                    .get(|| {
+                        client_credentials(
+                            &self.http,
+                            &o.token_url,
+                            &o.client_id,
+                            &o.client_secret,
+                            &o.scope,
+                        )
+                    })
+                    .await
             }
         }
     }
@@ -97,25 +118,36 @@ impl ArmClient {
     async fn login(&self) -> Result<(Secret, Duration), ApiError> {
         let req = Request::post(
             "/ARM/v1/login",
-            Body::Json(serde_json::json!({"username": self.conn.username, "password": self.conn.password.expose()})),
+            Body::Json(
+                serde_json::json!({"username": self.conn.username, "password": self.conn.password.expose()}),
+            ),
         );
         let resp = self.http.send(&req).await?;
         if resp.status == StatusCode::UNAUTHORIZED || resp.status == StatusCode::FORBIDDEN {
-            return Err(self.http.error(&req.endpoint(), ErrorKind::Auth(format!("login refused with HTTP {}", resp.status.as_u16()))));
+            return Err(self.http.error(
+                &req.endpoint(),
+                ErrorKind::Auth(format!("login refused with HTTP {}", resp.status.as_u16())),
+            ));
         }
         if !resp.status.is_success() {
             return Err(self.http.status_error(&req.endpoint(), &resp));
         }
         let body: LoginBody = self.http.decode(&req.endpoint(), &resp)?;
-        Ok((Secret::new(body.token), Duration::from_secs(body.expires_in.unwrap_or(3600).max(1))))
+        Ok((
+            Secret::new(body.token),
+            Duration::from_secs(body.expires_in.unwrap_or(3600).max(1)),
+        ))
     }
 
     fn authorize(&self, req: Request, token: &Secret) -> Request {
         match self.conn.auth {
             ArmAuthMethod::Basic => {
                 let raw = format!("{}:{}", self.conn.username, self.conn.password.expose());
-                let mut v = HeaderValue::from_str(&format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(raw)))
-                    .unwrap_or(HeaderValue::from_static(""));
+                let mut v = HeaderValue::from_str(&format!(
+                    "Basic {}",
+                    base64::engine::general_purpose::STANDARD.encode(raw)
+                ))
+                .unwrap_or(HeaderValue::from_static(""));
                 v.set_sensitive(true);
                 req.header(AUTHORIZATION, v)
             }
@@ -130,7 +162,10 @@ impl ArmClient {
             let token = self.token().await?;
             let req = self.authorize(Request::get(path), &token);
             let resp = self.http.send(&req).await?;
-            if resp.status == StatusCode::UNAUTHORIZED && !fresh && self.conn.auth != ArmAuthMethod::Basic {
+            if resp.status == StatusCode::UNAUTHORIZED
+                && !fresh
+                && self.conn.auth != ArmAuthMethod::Basic
+            {
                 self.tokens.invalidate().await;
                 fresh = true;
                 continue;
@@ -151,7 +186,10 @@ impl ArmClient {
 
     /// Every page of registered users. Any failed page fails the whole
     /// fetch: a partial list must never cool a number.
-    pub async fn registered_users(&self, mut progress: impl FnMut(u64, u64)) -> Result<Vec<RegisteredUser>, ApiError> {
+    pub async fn registered_users(
+        &self,
+        mut progress: impl FnMut(u64, u64),
+    ) -> Result<Vec<RegisteredUser>, ApiError> {
         let limit = self.conn.page_size as u64;
         let path = self.conn.users_path.clone();
         let endpoint = format!("GET {path}");
@@ -159,7 +197,9 @@ impl ArmClient {
         let mut offset = 0u64;
         loop {
             let sep = if path.contains('?') { '&' } else { '?' };
-            let resp = self.get(&format!("{path}{sep}offset={offset}&limit={limit}")).await?;
+            let resp = self
+                .get(&format!("{path}{sep}offset={offset}&limit={limit}"))
+                .await?;
             let page: UsersPage = self.http.decode(&endpoint, &resp)?;
             let n = page.users.len() as u64;
             users.extend(page.users.into_iter().map(RawUser::into_user));

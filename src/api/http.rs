@@ -20,10 +20,15 @@ pub enum ErrorKind {
     /// Credentials refused (401/403), after one fresh login where that applies.
     Auth(String),
     /// Any other non-2xx answer, with what the body said.
-    Status { status: u16, message: String },
+    Status {
+        status: u16,
+        message: String,
+    },
     /// 2xx, but not the shape we expect.
     Decode(String),
-    TooLarge { limit: u64 },
+    TooLarge {
+        limit: u64,
+    },
     /// A vendor error returned with 200 (Live Platform's `Message`).
     Vendor(String),
     Cancelled,
@@ -48,10 +53,15 @@ impl fmt::Display for ApiError {
             ErrorKind::Timeout => f.write_str("timed out; the server did not answer in time")?,
             ErrorKind::Transport(m) => write!(f, "connection failed mid-request ({m})")?,
             ErrorKind::Auth(m) => write!(f, "authentication failed ({m}); check the credentials")?,
-            ErrorKind::Status { status, message } if message.is_empty() => write!(f, "HTTP {status}")?,
+            ErrorKind::Status { status, message } if message.is_empty() => {
+                write!(f, "HTTP {status}")?
+            }
             ErrorKind::Status { status, message } => write!(f, "HTTP {status}: {message}")?,
             ErrorKind::Decode(m) => write!(f, "unexpected response: {m}")?,
-            ErrorKind::TooLarge { limit } => write!(f, "response larger than the {limit}-byte limit (http.max_response_bytes)")?,
+            ErrorKind::TooLarge { limit } => write!(
+                f,
+                "response larger than the {limit}-byte limit (http.max_response_bytes)"
+            )?,
             ErrorKind::Vendor(m) => write!(f, "{m}")?,
             ErrorKind::Cancelled => f.write_str("cancelled")?,
             ErrorKind::Config(m) => f.write_str(m)?,
@@ -84,10 +94,22 @@ pub struct Request {
 
 impl Request {
     pub fn get(path: impl Into<String>) -> Request {
-        Request { method: Method::GET, path: path.into(), headers: vec![], body: None, idempotent: true }
+        Request {
+            method: Method::GET,
+            path: path.into(),
+            headers: vec![],
+            body: None,
+            idempotent: true,
+        }
     }
     pub fn post(path: impl Into<String>, body: Body) -> Request {
-        Request { method: Method::POST, path: path.into(), headers: vec![], body: Some(body), idempotent: false }
+        Request {
+            method: Method::POST,
+            path: path.into(),
+            headers: vec![],
+            body: Some(body),
+            idempotent: false,
+        }
     }
     pub fn with_method(mut self, method: Method) -> Request {
         self.idempotent = matches!(method, Method::GET | Method::PUT | Method::DELETE);
@@ -100,7 +122,8 @@ impl Request {
     }
     /// `Authorization: Bearer <token>`, marked sensitive so it is never logged.
     pub fn bearer(self, token: &str) -> Request {
-        let mut v = HeaderValue::from_str(&format!("Bearer {token}")).unwrap_or(HeaderValue::from_static(""));
+        let mut v = HeaderValue::from_str(&format!("Bearer {token}"))
+            .unwrap_or(HeaderValue::from_static(""));
         v.set_sensitive(true);
         self.header(reqwest::header::AUTHORIZATION, v)
     }
@@ -126,7 +149,12 @@ pub struct HttpClient {
 }
 
 impl HttpClient {
-    pub fn new(connection: &str, base: &str, tls: &TlsOptions, settings: &HttpSettings) -> Result<HttpClient, ApiError> {
+    pub fn new(
+        connection: &str,
+        base: &str,
+        tls: &TlsOptions,
+        settings: &HttpSettings,
+    ) -> Result<HttpClient, ApiError> {
         let config_err = |m: String| ApiError {
             connection: connection.into(),
             endpoint: "setup".into(),
@@ -140,16 +168,28 @@ impl HttpClient {
             .user_agent(concat!("switchboard/", env!("CARGO_PKG_VERSION")))
             .danger_accept_invalid_certs(tls.insecure_skip_verify);
         if let Some(ca) = &tls.ca_file {
-            let pem = std::fs::read(ca).map_err(|e| config_err(format!("cannot read ca_file {}: {e}", ca.display())))?;
-            let cert = reqwest::Certificate::from_pem(&pem)
-                .map_err(|e| config_err(format!("ca_file {} is not a PEM certificate: {e}", ca.display())))?;
+            let pem = std::fs::read(ca)
+                .map_err(|e| config_err(format!("cannot read ca_file {}: {e}", ca.display())))?;
+            let cert = reqwest::Certificate::from_pem(&pem).map_err(|e| {
+                config_err(format!(
+                    "ca_file {} is not a PEM certificate: {e}",
+                    ca.display()
+                ))
+            })?;
             b = b.add_root_certificate(cert);
         }
         if is_loopback(base) {
             b = b.no_proxy();
         }
-        let client = b.build().map_err(|e| config_err(format!("cannot build HTTP client: {e}")))?;
-        Ok(HttpClient { client, base: base.trim_end_matches('/').to_string(), connection: connection.into(), settings: settings.clone() })
+        let client = b
+            .build()
+            .map_err(|e| config_err(format!("cannot build HTTP client: {e}")))?;
+        Ok(HttpClient {
+            client,
+            base: base.trim_end_matches('/').to_string(),
+            connection: connection.into(),
+            settings: settings.clone(),
+        })
     }
 
     pub fn connection(&self) -> &str {
@@ -157,7 +197,12 @@ impl HttpClient {
     }
 
     pub fn error(&self, endpoint: &str, kind: ErrorKind) -> ApiError {
-        ApiError { connection: self.connection.clone(), endpoint: endpoint.into(), kind, request_id: None }
+        ApiError {
+            connection: self.connection.clone(),
+            endpoint: endpoint.into(),
+            kind,
+            request_id: None,
+        }
     }
 
     /// Full URL: `path` may be absolute (a token URL) or relative to the base.
@@ -180,7 +225,15 @@ impl HttpClient {
             let retry_after = match &outcome {
                 Ok(r) if r.status == StatusCode::TOO_MANY_REQUESTS => Some(retry_after(&r.headers)),
                 Ok(r) if r.status.is_server_error() && req.idempotent => Some(None),
-                Err(e) if req.idempotent && matches!(e.kind, ErrorKind::Connect(_) | ErrorKind::Timeout | ErrorKind::Transport(_)) => Some(None),
+                Err(e)
+                    if req.idempotent
+                        && matches!(
+                            e.kind,
+                            ErrorKind::Connect(_) | ErrorKind::Timeout | ErrorKind::Transport(_)
+                        ) =>
+                {
+                    Some(None)
+                }
                 _ => None,
             };
             match retry_after {
@@ -205,7 +258,10 @@ impl HttpClient {
             Some(Body::Form(f)) => rb.form(f),
             None => rb,
         };
-        let mut resp = rb.send().await.map_err(|e| self.error(endpoint, transport_kind(&e)))?;
+        let mut resp = rb
+            .send()
+            .await
+            .map_err(|e| self.error(endpoint, transport_kind(&e)))?;
         let status = resp.status();
         let headers = resp.headers().clone();
         let limit = self.settings.max_response_bytes;
@@ -225,7 +281,11 @@ impl HttpClient {
                 Err(e) => return Err(self.error(endpoint, transport_kind(&e))),
             }
         }
-        Ok(Response { status, headers, body: Bytes::from(body) })
+        Ok(Response {
+            status,
+            headers,
+            body: Bytes::from(body),
+        })
     }
 
     /// Sends and requires a 2xx; a non-2xx becomes an error carrying what
@@ -240,16 +300,35 @@ impl HttpClient {
 
     pub fn status_error(&self, endpoint: &str, resp: &Response) -> ApiError {
         let message = problem_message(&resp.body);
-        let kind = if resp.status == StatusCode::UNAUTHORIZED || resp.status == StatusCode::FORBIDDEN {
-            ErrorKind::Auth(format!("HTTP {}{}", resp.status.as_u16(), if message.is_empty() { String::new() } else { format!(": {message}") }))
-        } else {
-            ErrorKind::Status { status: resp.status.as_u16(), message }
-        };
-        ApiError { request_id: request_id(&resp.headers, &resp.body), ..self.error(endpoint, kind) }
+        let kind =
+            if resp.status == StatusCode::UNAUTHORIZED || resp.status == StatusCode::FORBIDDEN {
+                ErrorKind::Auth(format!(
+                    "HTTP {}{}",
+                    resp.status.as_u16(),
+                    if message.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {message}")
+                    }
+                ))
+            } else {
+                ErrorKind::Status {
+                    status: resp.status.as_u16(),
+                    message,
+                }
+            };
+        ApiError {
+            request_id: request_id(&resp.headers, &resp.body),
+            ..self.error(endpoint, kind)
+        }
     }
 
     /// Decodes JSON, naming the field path that did not fit.
-    pub fn decode<T: DeserializeOwned>(&self, endpoint: &str, resp: &Response) -> Result<T, ApiError> {
+    pub fn decode<T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        resp: &Response,
+    ) -> Result<T, ApiError> {
         let de = &mut serde_json::Deserializer::from_slice(&resp.body);
         serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
@@ -259,7 +338,10 @@ impl HttpClient {
             } else {
                 format!("field `{path}`: {inner}")
             };
-            ApiError { request_id: request_id(&resp.headers, &resp.body), ..self.error(endpoint, ErrorKind::Decode(msg)) }
+            ApiError {
+                request_id: request_id(&resp.headers, &resp.body),
+                ..self.error(endpoint, ErrorKind::Decode(msg))
+            }
         })
     }
 }
@@ -267,7 +349,10 @@ impl HttpClient {
 fn is_loopback(base: &str) -> bool {
     reqwest::Url::parse(base)
         .ok()
-        .and_then(|u| u.host_str().map(|h| h == "localhost" || h.starts_with("127.") || h == "[::1]"))
+        .and_then(|u| {
+            u.host_str()
+                .map(|h| h == "localhost" || h.starts_with("127.") || h == "[::1]")
+        })
         .unwrap_or(false)
 }
 
@@ -325,11 +410,24 @@ fn request_id(h: &HeaderMap, body: &[u8]) -> Option<String> {
 pub fn problem_message(body: &[u8]) -> String {
     let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {
         let text = String::from_utf8_lossy(body);
-        return text.lines().next().unwrap_or("").chars().take(200).collect();
+        return text
+            .lines()
+            .next()
+            .unwrap_or("")
+            .chars()
+            .take(200)
+            .collect();
     };
     let s = |k: &str| v.get(k).and_then(|x| x.as_str()).filter(|x| !x.is_empty());
     let mut parts: Vec<String> = Vec::new();
-    for k in ["title", "detail", "message", "Message", "error_description", "error"] {
+    for k in [
+        "title",
+        "detail",
+        "message",
+        "Message",
+        "error_description",
+        "error",
+    ] {
         if let Some(t) = s(k) {
             if !parts.iter().any(|p| p == t) {
                 parts.push(t.to_string());
@@ -350,13 +448,21 @@ mod tests {
     use super::*;
     #[test]
     fn backoff_grows_and_is_capped() {
-        assert!(backoff(0) >= Duration::from_millis(250) && backoff(0) < Duration::from_millis(320));
+        assert!(
+            backoff(0) >= Duration::from_millis(250) && backoff(0) < Duration::from_millis(320)
+        );
         assert!(backoff(10) <= Duration::from_millis(6250));
     }
     #[test]
     fn problem_messages() {
         let b = br#"{"type":"t","title":"Bad Request","status":400,"detail":"x","violations":[{"field":"phoneNumber","message":"must match","code":"PATTERN"}]}"#;
-        assert_eq!(problem_message(b), "Bad Request; x; phoneNumber: must match (PATTERN)");
-        assert_eq!(problem_message(b"<html>oops</html>\nmore"), "<html>oops</html>");
+        assert_eq!(
+            problem_message(b),
+            "Bad Request; x; phoneNumber: must match (PATTERN)"
+        );
+        assert_eq!(
+            problem_message(b"<html>oops</html>\nmore"),
+            "<html>oops</html>"
+        );
     }
 }

@@ -44,7 +44,15 @@ impl LivePlatformClient {
     async fn token(&self) -> Result<Secret, ApiError> {
         let o = &self.conn.oauth;
         self.tokens
-            .get(|| client_credentials(&self.http, &o.token_url, &o.client_id, &o.client_secret, &o.scope))
+            .get(|| {
+                client_credentials(
+                    &self.http,
+                    &o.token_url,
+                    &o.client_id,
+                    &o.client_secret,
+                    &o.scope,
+                )
+            })
             .await
     }
 
@@ -84,7 +92,10 @@ impl LivePlatformClient {
         match self.json(req).await? {
             Value::Array(items) => Ok(items),
             Value::Null => Ok(vec![]),
-            other => Err(self.http.error(&endpoint, ErrorKind::Decode(format!("expected a JSON array, got {}", kind_of(&other))))),
+            other => Err(self.http.error(
+                &endpoint,
+                ErrorKind::Decode(format!("expected a JSON array, got {}", kind_of(&other))),
+            )),
         }
     }
 
@@ -95,7 +106,9 @@ impl LivePlatformClient {
             if p.get("callingProfileId").and_then(|v| v.as_str()).is_none() {
                 return Err(self.http.error(
                     "GET /api/v2/oc/callingprofile",
-                    ErrorKind::Decode(format!("field `[{i}].callingProfileId`: missing or not a string")),
+                    ErrorKind::Decode(format!(
+                        "field `[{i}].callingProfileId`: missing or not a string"
+                    )),
                 ));
             }
         }
@@ -103,7 +116,8 @@ impl LivePlatformClient {
     }
 
     pub async fn customers(&self, all_details: bool) -> Result<Vec<Value>, ApiError> {
-        self.array(&format!("/api/v3/customer?allDetails={all_details}")).await
+        self.array(&format!("/api/v3/customer?allDetails={all_details}"))
+            .await
     }
 
     /// Every page of leads.
@@ -111,7 +125,11 @@ impl LivePlatformClient {
         const PAGE: usize = 200;
         let mut out = Vec::new();
         for page in 1.. {
-            let items = self.array(&format!("/api/v2/oc/lead?PageNumber={page}&PageSize={PAGE}")).await?;
+            let items = self
+                .array(&format!(
+                    "/api/v2/oc/lead?PageNumber={page}&PageSize={PAGE}"
+                ))
+                .await?;
             let n = items.len();
             out.extend(items);
             if n < PAGE {
@@ -129,7 +147,12 @@ impl LivePlatformClient {
         v.get("jobId")
             .and_then(|j| j.as_str())
             .map(String::from)
-            .ok_or_else(|| self.http.error(&endpoint, ErrorKind::Decode("field `jobId`: missing".into())))
+            .ok_or_else(|| {
+                self.http.error(
+                    &endpoint,
+                    ErrorKind::Decode("field `jobId`: missing".into()),
+                )
+            })
     }
 
     pub async fn task(&self, id: &str) -> Result<Value, ApiError> {
@@ -154,9 +177,21 @@ mod tests {
     #[test]
     fn task_states() {
         assert_eq!(task_state("CompletedSuccess"), TaskState::Succeeded);
-        assert_eq!(task_state("InProgress"), TaskState::Running("InProgress".into()));
-        assert_eq!(task_state("CompletedWithErrors"), TaskState::Failed("CompletedWithErrors".into()));
-        assert_eq!(task_state("FailedTimeout"), TaskState::Failed("FailedTimeout".into()));
-        assert_eq!(task_state("Whatever"), TaskState::Running("Whatever".into()));
+        assert_eq!(
+            task_state("InProgress"),
+            TaskState::Running("InProgress".into())
+        );
+        assert_eq!(
+            task_state("CompletedWithErrors"),
+            TaskState::Failed("CompletedWithErrors".into())
+        );
+        assert_eq!(
+            task_state("FailedTimeout"),
+            TaskState::Failed("FailedTimeout".into())
+        );
+        assert_eq!(
+            task_state("Whatever"),
+            TaskState::Running("Whatever".into())
+        );
     }
 }

@@ -35,7 +35,9 @@ impl TokenCache {
             }
         }
         let (tok, lifetime) = fetch().await?;
-        let margin = (lifetime / 10).max(Duration::from_secs(30)).min(lifetime / 2);
+        let margin = (lifetime / 10)
+            .max(Duration::from_secs(30))
+            .min(lifetime / 2);
         *slot = Some((tok.clone(), Instant::now() + lifetime - margin));
         Ok(tok)
     }
@@ -56,7 +58,10 @@ pub async fn client_credentials(
     let mut form = vec![
         ("grant_type".to_string(), "client_credentials".to_string()),
         ("client_id".to_string(), client_id.to_string()),
-        ("client_secret".to_string(), client_secret.expose().to_string()),
+        (
+            "client_secret".to_string(),
+            client_secret.expose().to_string(),
+        ),
     ];
     if !scope.is_empty() {
         form.push(("scope".into(), scope.into()));
@@ -68,7 +73,10 @@ pub async fn client_credentials(
     if !resp.status.is_success() {
         let mut e = http.status_error(&endpoint, &resp);
         if resp.status.as_u16() == 400 || resp.status.as_u16() == 401 {
-            e.kind = ErrorKind::Auth(format!("token request refused with HTTP {}", resp.status.as_u16()));
+            e.kind = ErrorKind::Auth(format!(
+                "token request refused with HTTP {}",
+                resp.status.as_u16()
+            ));
         }
         return Err(e);
     }
@@ -76,5 +84,8 @@ pub async fn client_credentials(
     if t.access_token.is_empty() {
         return Err(http.error(&endpoint, ErrorKind::Decode("empty access_token".into())));
     }
-    Ok((Secret::new(t.access_token), Duration::from_secs(t.expires_in.unwrap_or(3600).max(1))))
+    Ok((
+        Secret::new(t.access_token),
+        Duration::from_secs(t.expires_in.unwrap_or(3600).max(1)),
+    ))
 }

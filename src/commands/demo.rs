@@ -4,7 +4,7 @@
 use super::{EXIT_ERROR, EXIT_OK};
 use crate::clock;
 use crate::domain::job::JobKind;
-use crate::domain::number::{InventoryItem, Status, VENDOR_AUDIOCODES, USAGE_DEVICE};
+use crate::domain::number::{InventoryItem, Status, USAGE_DEVICE, VENDOR_AUDIOCODES};
 use crate::sim::{self, scenario::Scenario};
 use crate::store::Store;
 use std::net::SocketAddr;
@@ -17,7 +17,11 @@ fn start_sim(listen: SocketAddr, scenario: Scenario) -> Result<SocketAddr, Strin
     std::thread::Builder::new()
         .name("simulator".into())
         .spawn(move || {
-            let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build() {
+            let rt = match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+            {
                 Ok(rt) => rt,
                 Err(e) => return drop(tx.send(Err(e.to_string()))),
             };
@@ -36,7 +40,10 @@ fn start_sim(listen: SocketAddr, scenario: Scenario) -> Result<SocketAddr, Strin
 }
 
 pub fn serve_sim(listen: SocketAddr, scenario: Option<&Path>, print_config: bool) -> i32 {
-    let scenario = match scenario.map(Scenario::load).unwrap_or_else(|| Ok(Scenario::demo())) {
+    let scenario = match scenario
+        .map(Scenario::load)
+        .unwrap_or_else(|| Ok(Scenario::demo()))
+    {
         Ok(s) => s,
         Err(e) => {
             eprintln!("switchboard: {e}");
@@ -51,10 +58,16 @@ pub fn serve_sim(listen: SocketAddr, scenario: Option<&Path>, print_config: bool
         }
     };
     if print_config {
-        println!("{}", sim::config_for(&scenario, addr, Path::new("switchboard-sim.db")));
+        println!(
+            "{}",
+            sim::config_for(&scenario, addr, Path::new("switchboard-sim.db"))
+        );
     }
     eprintln!("simulator listening on http://{addr} (control: http://{addr}/_sim/health); Ctrl-C stops it");
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     rt.block_on(async {
         let _ = tokio::signal::ctrl_c().await;
     });
@@ -100,7 +113,10 @@ fn seed_demo_inventory(store: &mut Store) -> crate::store::Result<usize> {
 }
 
 pub fn run(read_only: bool, mouse: bool) -> i32 {
-    let dir = match tempfile::Builder::new().prefix("switchboard-demo-").tempdir() {
+    let dir = match tempfile::Builder::new()
+        .prefix("switchboard-demo-")
+        .tempdir()
+    {
         Ok(d) => d,
         Err(e) => {
             eprintln!("switchboard: cannot create a temporary directory: {e}");
@@ -135,9 +151,22 @@ pub fn run(read_only: bool, mouse: bool) -> i32 {
         return EXIT_ERROR;
     }
     let mut first = vec![JobKind::Sweep];
-    first.extend(config.audiocodes.iter().map(|c| JobKind::SyncAudioCodes { connection: c.name.clone(), dry_run: false, force: false }));
-    first.extend(config.live_platform.iter().map(|c| JobKind::RefreshLivePlatform { connection: c.name.clone() }));
-    first.extend(config.axp.iter().map(|c| JobKind::RefreshVoice { connection: c.name.clone() }));
+    first.extend(config.audiocodes.iter().map(|c| JobKind::SyncAudioCodes {
+        connection: c.name.clone(),
+        dry_run: false,
+        force: false,
+    }));
+    first.extend(
+        config
+            .live_platform
+            .iter()
+            .map(|c| JobKind::RefreshLivePlatform {
+                connection: c.name.clone(),
+            }),
+    );
+    first.extend(config.axp.iter().map(|c| JobKind::RefreshVoice {
+        connection: c.name.clone(),
+    }));
     let code = crate::tui::run(Arc::new(config), read_only, mouse, first);
     drop(dir); // the temporary store and config go with the demo
     code
@@ -146,6 +175,10 @@ pub fn run(read_only: bool, mouse: bool) -> i32 {
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
     f.write_all(text.as_bytes())
 }

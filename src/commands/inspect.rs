@@ -25,7 +25,11 @@ fn describe(c: &ConnectionRef<'_>) -> String {
         c.name(),
         c.address(),
         auth,
-        if badges.is_empty() { String::new() } else { format!("  [{}]", badges.join(", ")) }
+        if badges.is_empty() {
+            String::new()
+        } else {
+            format!("  [{}]", badges.join(", "))
+        }
     )
 }
 
@@ -74,8 +78,19 @@ pub fn jobs(config: &Config, limit: usize) -> i32 {
     match store.recent_jobs(limit) {
         Ok(jobs) => {
             for j in jobs {
-                let text = if j.error.is_empty() { j.summary } else { j.error };
-                println!("{}  {:<9} {:<8} {:<16} {}", j.created_at, j.state.as_str(), j.kind, j.target, text);
+                let text = if j.error.is_empty() {
+                    j.summary
+                } else {
+                    j.error
+                };
+                println!(
+                    "{}  {:<9} {:<8} {:<16} {}",
+                    j.created_at,
+                    j.state.as_str(),
+                    j.kind,
+                    j.target,
+                    text
+                );
             }
             EXIT_OK
         }

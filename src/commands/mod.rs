@@ -22,7 +22,11 @@ pub fn run(cli: Cli) -> i32 {
     let command = cli.command.unwrap_or(Command::Tui(TuiArgs::default()));
     match command {
         Command::Demo(args) => demo::run(cli.read_only, args.mouse),
-        Command::Sim { listen, scenario, print_config } => demo::serve_sim(listen, scenario.as_deref(), print_config),
+        Command::Sim {
+            listen,
+            scenario,
+            print_config,
+        } => demo::serve_sim(listen, scenario.as_deref(), print_config),
         command => {
             let config = match load_config(cli.config.as_deref(), cli.store) {
                 Ok(c) => c,
@@ -37,7 +41,10 @@ pub fn run(cli: Cli) -> i32 {
     }
 }
 
-pub fn load_config(flag: Option<&std::path::Path>, store: Option<std::path::PathBuf>) -> Result<Config, config::ConfigError> {
+pub fn load_config(
+    flag: Option<&std::path::Path>,
+    store: Option<std::path::PathBuf>,
+) -> Result<Config, config::ConfigError> {
     let mut c = config::load(flag)?;
     if let Some(s) = store {
         c.store_path = s;
@@ -55,14 +62,37 @@ fn dispatch(command: Command, config: Config, read_only: bool) -> i32 {
                 eprintln!("switchboard: no connection named {name:?}; `switchboard connections list` shows them");
                 return EXIT_ERROR;
             }
-            report(run_job(config, read_only, JobKind::TestConnection { connection: name }), false)
+            report(
+                run_job(
+                    config,
+                    read_only,
+                    JobKind::TestConnection { connection: name },
+                ),
+                false,
+            )
         }
-        Command::Sync(SyncCommand::Audiocodes { name, dry_run, force, json }) => {
+        Command::Sync(SyncCommand::Audiocodes {
+            name,
+            dry_run,
+            force,
+            json,
+        }) => {
             if config.audiocodes(&name).is_none() {
                 eprintln!("switchboard: no AudioCodes connection named {name:?}");
                 return EXIT_ERROR;
             }
-            report(run_job(config, read_only, JobKind::SyncAudioCodes { connection: name, dry_run, force }), json)
+            report(
+                run_job(
+                    config,
+                    read_only,
+                    JobKind::SyncAudioCodes {
+                        connection: name,
+                        dry_run,
+                        force,
+                    },
+                ),
+                json,
+            )
         }
         Command::Sweep => report(run_job(config, read_only, JobKind::Sweep), false),
         Command::Jobs { limit } => inspect::jobs(&config, limit),
@@ -72,7 +102,10 @@ fn dispatch(command: Command, config: Config, read_only: bool) -> i32 {
 
 /// Runs one job to its end on a fresh runtime, printing its log lines to stderr.
 pub fn run_job(config: Config, read_only: bool, kind: JobKind) -> JobOutcome {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
     rt.block_on(async move {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let worker = Worker::new(Arc::new(config), read_only, tx);
@@ -84,7 +117,13 @@ pub fn run_job(config: Config, read_only: bool, kind: JobKind) -> JobOutcome {
                 _ => {}
             }
         }
-        JobOutcome { state: JobState::Failed, summary: String::new(), error: "the worker stopped".into(), detail: None, needs_confirmation: false }
+        JobOutcome {
+            state: JobState::Failed,
+            summary: String::new(),
+            error: "the worker stopped".into(),
+            detail: None,
+            needs_confirmation: false,
+        }
     })
 }
 
@@ -109,7 +148,11 @@ fn report(outcome: JobOutcome, json: bool) -> i32 {
                 }
                 eprintln!("switchboard: {}", outcome.error);
             }
-            if outcome.needs_confirmation || outcome.error.starts_with("refused") { EXIT_CONFIRM } else { EXIT_ERROR }
+            if outcome.needs_confirmation || outcome.error.starts_with("refused") {
+                EXIT_CONFIRM
+            } else {
+                EXIT_ERROR
+            }
         }
     }
 }

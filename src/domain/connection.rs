@@ -6,7 +6,11 @@ pub fn validate_name(name: &str) -> Result<(), String> {
     if name.is_empty() || name.len() > 64 {
         return Err("a connection name is 1 to 64 characters".into());
     }
-    if !name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) {
+    if !name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+    {
         return Err(format!("{name:?} must start with a letter or digit"));
     }
     if let Some(bad) = name
@@ -75,10 +79,24 @@ mod tests {
     use super::*;
     #[test]
     fn hosts() {
-        for ok in ["arm.example.com", "10.0.0.5:8443", "[::1]:9000", "localhost", "a-b.c"] {
+        for ok in [
+            "arm.example.com",
+            "10.0.0.5:8443",
+            "[::1]:9000",
+            "localhost",
+            "a-b.c",
+        ] {
             assert!(validate_host(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "arm example", "http://arm", "arm:0", "arm:99999", "-a.com", "[zz]:1"] {
+        for bad in [
+            "",
+            "arm example",
+            "http://arm",
+            "arm:0",
+            "arm:99999",
+            "-a.com",
+            "[zz]:1",
+        ] {
             assert!(validate_host(bad).is_err(), "{bad}");
         }
     }

@@ -92,7 +92,7 @@ impl Plan {
         let cooled = self.counts.cooled;
         let over_min = cooled > s.cooling_guard_min as usize;
         let over_pct = cooled * 100 > s.cooling_guard_percent as usize * self.used_before.max(1);
-        (over_min && over_pct).then(|| GuardTrip {
+        (over_min && over_pct).then_some(GuardTrip {
             would_cool: cooled,
             of_numbers: self.used_before,
             min: s.cooling_guard_min,
@@ -158,7 +158,10 @@ pub fn plan(
             skipped: snapshot.skipped,
             ..Default::default()
         },
-        used_before: inventory.iter().filter(|i| i.is_used_by(connection)).count(),
+        used_before: inventory
+            .iter()
+            .filter(|i| i.is_used_by(connection))
+            .count(),
         ..Default::default()
     };
     let mut push = |p: &mut Plan, kind, before: Option<&InventoryItem>, after| {
@@ -169,7 +172,11 @@ pub fn plan(
             ChangeKind::Released => p.counts.released += 1,
             ChangeKind::Refreshed => p.counts.unchanged += 1,
         }
-        p.transitions.push(Transition { kind, before: before.cloned(), after });
+        p.transitions.push(Transition {
+            kind,
+            before: before.cloned(),
+            after,
+        });
     };
 
     let mut inv = inventory.iter().peekable();
@@ -188,7 +195,12 @@ pub fn plan(
             (Some(item), None) => {
                 // Linked to this connection but gone from the snapshot.
                 if item.is_used_by(connection) {
-                    push(&mut p, ChangeKind::Cooled, Some(item), cooled(item, today, days));
+                    push(
+                        &mut p,
+                        ChangeKind::Cooled,
+                        Some(item),
+                        cooled(item, today, days),
+                    );
                 } else if item.is_audiocodes()
                     && item.connection.as_deref() == Some(connection)
                     && is_due(item, today)
@@ -198,9 +210,9 @@ pub fn plan(
                     p.counts.unchanged += 1;
                 }
             }
-            (item, Some((number, entry))) => {
-                plan_entry(&mut p, &mut push, connection, number, entry, item, today, days)
-            }
+            (item, Some((number, entry))) => plan_entry(
+                &mut p, &mut push, connection, number, entry, item, today, days,
+            ),
             (None, None) => unreachable!("merge yields at least one side"),
         }
     }
@@ -228,13 +240,26 @@ fn plan_entry(
         });
     };
     match (item, entry.registered) {
-        (None, true) => push(p, ChangeKind::Added, None, used_by(connection, entry, number)),
+        (None, true) => push(
+            p,
+            ChangeKind::Added,
+            None,
+            used_by(connection, entry, number),
+        ),
         (None, false) => p.counts.unchanged += 1,
         (Some(i), true) => match i.status {
-            Status::Available => push(p, ChangeKind::Added, Some(i), used_by(connection, entry, number)),
-            Status::Cooling if i.is_audiocodes() => {
-                push(p, ChangeKind::Restored, Some(i), used_by(connection, entry, number))
-            }
+            Status::Available => push(
+                p,
+                ChangeKind::Added,
+                Some(i),
+                used_by(connection, entry, number),
+            ),
+            Status::Cooling if i.is_audiocodes() => push(
+                p,
+                ChangeKind::Restored,
+                Some(i),
+                used_by(connection, entry, number),
+            ),
             Status::Used if i.is_used_by(connection) => {
                 let after = used_by(connection, entry, number);
                 if after != *i {
@@ -311,10 +336,18 @@ mod tests {
         let s = InventorySettings::default();
         let mut inv = vec![];
         let day0 = d("2026-11-22");
-        let p = plan("arm", &snap(&[("+1555001", "REGISTERED"), ("+1555002", "REGISTERED")]), &inv, day0, &s);
+        let p = plan(
+            "arm",
+            &snap(&[("+1555001", "REGISTERED"), ("+1555002", "REGISTERED")]),
+            &inv,
+            day0,
+            &s,
+        );
         assert_eq!(p.counts.added, 2);
         apply(&mut inv, &p);
-        assert!(inv.iter().all(|i| i.is_used_by("arm") && i.usage == "Device"));
+        assert!(inv
+            .iter()
+            .all(|i| i.is_used_by("arm") && i.usage == "Device"));
 
         // +1555001 goes offline, +1555002 is deleted.
         let p = plan("arm", &snap(&[("+1555001", "OFFLINE")]), &inv, day0, &s);
@@ -323,18 +356,34 @@ mod tests {
         let c = &inv[0];
         assert_eq!(c.status, Status::Cooling);
         assert_eq!(c.release_date, Some(d("2026-11-24")));
-        assert_eq!(c.tag, "Registered user is either offline or deleted, release date 2026-11-22 + 2 days");
+        assert_eq!(
+            c.tag,
+            "Registered user is either offline or deleted, release date 2026-11-22 + 2 days"
+        );
 
         // Day 1: +1555001 back online; +1555002 still gone stays cooling.
-        let p = plan("arm", &snap(&[("+1555001", "REGISTERED")]), &inv, d("2026-11-23"), &s);
-        assert_eq!((p.counts.restored, p.counts.cooled, p.counts.released), (1, 0, 0));
+        let p = plan(
+            "arm",
+            &snap(&[("+1555001", "REGISTERED")]),
+            &inv,
+            d("2026-11-23"),
+            &s,
+        );
+        assert_eq!(
+            (p.counts.restored, p.counts.cooled, p.counts.released),
+            (1, 0, 0)
+        );
         apply(&mut inv, &p);
         assert_eq!(inv[0].status, Status::Used);
         assert_eq!(inv[0].tag, "");
         assert_eq!(inv[0].release_date, None);
 
         // Day 2: the sweep releases +1555002.
-        let cooling: Vec<_> = inv.iter().filter(|i| i.status == Status::Cooling).cloned().collect();
+        let cooling: Vec<_> = inv
+            .iter()
+            .filter(|i| i.status == Status::Cooling)
+            .cloned()
+            .collect();
         assert!(sweep(&cooling, d("2026-11-23")).is_empty());
         let rel = sweep(&cooling, d("2026-11-24"));
         assert_eq!(rel.len(), 1);
@@ -349,7 +398,13 @@ mod tests {
         ms.vendor = "Microsoft".into();
         let mut res = InventoryItem::available("+1555002");
         res.status = Status::Reserved;
-        let p = plan("arm", &snap(&[("+1555001", "REGISTERED"), ("+1555002", "REGISTERED")]), &[ms, res], d("2026-11-22"), &s);
+        let p = plan(
+            "arm",
+            &snap(&[("+1555001", "REGISTERED"), ("+1555002", "REGISTERED")]),
+            &[ms, res],
+            d("2026-11-22"),
+            &s,
+        );
         assert_eq!(p.counts.conflicts, 2);
         assert!(p.transitions.is_empty());
     }
@@ -357,7 +412,9 @@ mod tests {
     #[test]
     fn guard_trips_only_over_both_limits() {
         let s = InventorySettings::default();
-        let users: Vec<(String, &str)> = (0..40).map(|i| (format!("+1555{i:04}"), "REGISTERED")).collect();
+        let users: Vec<(String, &str)> = (0..40)
+            .map(|i| (format!("+1555{i:04}"), "REGISTERED"))
+            .collect();
         let refs: Vec<(&str, &str)> = users.iter().map(|(a, b)| (a.as_str(), *b)).collect();
         let mut inv = vec![];
         let first = plan("arm", &snap(&refs), &inv, d("2026-11-22"), &s);
@@ -367,6 +424,8 @@ mod tests {
         let trip = p.guard(&s).expect("guard trips");
         assert_eq!((trip.would_cool, trip.of_numbers), (30, 40));
         // 5 vanish: under the minimum.
-        assert!(plan("arm", &snap(&refs[..35]), &inv, d("2026-11-22"), &s).guard(&s).is_none());
+        assert!(plan("arm", &snap(&refs[..35]), &inv, d("2026-11-22"), &s)
+            .guard(&s)
+            .is_none());
     }
 }

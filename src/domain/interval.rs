@@ -25,11 +25,11 @@ pub fn parse_interval(text: &str) -> Result<Duration, String> {
 /// The shortest exact form: 90 minutes is `90m`, 2 hours `2h`.
 pub fn format_interval(d: Duration) -> String {
     let s = d.as_secs();
-    if s % 86400 == 0 {
+    if s.is_multiple_of(86400) {
         format!("{}d", s / 86400)
-    } else if s % 3600 == 0 {
+    } else if s.is_multiple_of(3600) {
         format!("{}h", s / 3600)
-    } else if s % 60 == 0 {
+    } else if s.is_multiple_of(60) {
         format!("{}m", s / 60)
     } else {
         format!("{s}s")

@@ -35,7 +35,10 @@ impl JobState {
         .find(|j| j.as_str() == s)
     }
     pub fn is_terminal(self) -> bool {
-        matches!(self, JobState::Succeeded | JobState::Failed | JobState::Cancelled)
+        matches!(
+            self,
+            JobState::Succeeded | JobState::Failed | JobState::Cancelled
+        )
     }
 }
 
@@ -49,11 +52,21 @@ impl fmt::Display for JobState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum JobKind {
-    TestConnection { connection: String },
-    SyncAudioCodes { connection: String, dry_run: bool, force: bool },
+    TestConnection {
+        connection: String,
+    },
+    SyncAudioCodes {
+        connection: String,
+        dry_run: bool,
+        force: bool,
+    },
     Sweep,
-    RefreshLivePlatform { connection: String },
-    RefreshVoice { connection: String },
+    RefreshLivePlatform {
+        connection: String,
+    },
+    RefreshVoice {
+        connection: String,
+    },
 }
 
 impl JobKind {

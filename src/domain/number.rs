@@ -20,7 +20,10 @@ pub fn canonical(raw: &str) -> Result<String, String> {
         if (3..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
             return Ok(cleaned);
         }
-    } else if !cleaned.is_empty() && cleaned.len() < 7 && cleaned.bytes().all(|b| b.is_ascii_digit()) {
+    } else if !cleaned.is_empty()
+        && cleaned.len() < 7
+        && cleaned.bytes().all(|b| b.is_ascii_digit())
+    {
         return Ok(cleaned);
     }
     Err(format!(
@@ -126,7 +129,10 @@ impl InventoryItem {
 /// Time left until release, as the Numbers tab shows it: `1d 04h`,
 /// `3h 12m`, `12m`, or `overdue`. Release happens at 00:00 UTC of the date.
 pub fn countdown(release: NaiveDate, now: DateTime<Utc>) -> String {
-    let at = release.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc();
+    let at = release
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight exists")
+        .and_utc();
     let left = at - now;
     if left <= chrono::Duration::zero() {
         return "overdue".into();
@@ -151,8 +157,11 @@ mod tests {
     fn canonical_forms() {
         assert_eq!(canonical("+1 (555) 123-0001").unwrap(), "+15551230001");
         assert_eq!(canonical("4021").unwrap(), "4021");
-        assert_eq!(canonical("+12").unwrap_err().contains("E.164"), true);
-        assert!(canonical("5551230001").is_err(), "digits without + and 7+ long");
+        assert!(canonical("+12").unwrap_err().contains("E.164"));
+        assert!(
+            canonical("5551230001").is_err(),
+            "digits without + and 7+ long"
+        );
         assert!(canonical("+1234567890123456").is_err(), "16 digits");
         assert!(canonical("").is_err());
         assert!(canonical("12a4").is_err());
@@ -160,8 +169,14 @@ mod tests {
 
     #[test]
     fn numbers_from_uris() {
-        assert_eq!(from_uri("sip:+15551230001@sbc1.example.com;user=phone").as_deref(), Some("+15551230001"));
-        assert_eq!(from_uri("TEL:+4930123456;ext=1").as_deref(), Some("+4930123456"));
+        assert_eq!(
+            from_uri("sip:+15551230001@sbc1.example.com;user=phone").as_deref(),
+            Some("+15551230001")
+        );
+        assert_eq!(
+            from_uri("TEL:+4930123456;ext=1").as_deref(),
+            Some("+4930123456")
+        );
         assert_eq!(from_uri("sips:2001@pbx").as_deref(), Some("2001"));
         assert_eq!(from_uri("mailto:x@y"), None);
         assert_eq!(from_uri("sip:alice@pbx"), None);

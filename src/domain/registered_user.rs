@@ -49,7 +49,11 @@ impl Snapshot {
                 snap.skipped += 1;
                 continue;
             };
-            let label = if u.user_name.is_empty() { u.id.clone() } else { u.user_name.clone() };
+            let label = if u.user_name.is_empty() {
+                u.id.clone()
+            } else {
+                u.user_name.clone()
+            };
             let entry = SnapshotEntry {
                 registered: u.is_registered(),
                 user: label,

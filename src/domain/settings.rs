@@ -29,7 +29,10 @@ impl Default for InventorySettings {
 impl InventorySettings {
     pub fn validate(&self) -> Result<(), String> {
         for (key, v) in [
-            ("audiocodes_cooling_duration_days", self.audiocodes_cooling_duration_days),
+            (
+                "audiocodes_cooling_duration_days",
+                self.audiocodes_cooling_duration_days,
+            ),
             ("cooling_duration_days", self.cooling_duration_days),
         ] {
             if !(1..=999).contains(&v) {

@@ -21,9 +21,15 @@ pub struct SetStatus {
     status: String,
 }
 
-pub async fn set_user_status(State(sim): State<Sim>, Path((arm, id)): Path<(String, String)>, Json(b): Json<SetStatus>) -> Response {
+pub async fn set_user_status(
+    State(sim): State<Sim>,
+    Path((arm, id)): Path<(String, String)>,
+    Json(b): Json<SetStatus>,
+) -> Response {
     let mut d = sim.data.lock().unwrap();
-    let Some(a) = d.arm_by_name(&arm) else { return (StatusCode::NOT_FOUND, "no such ARM").into_response() };
+    let Some(a) = d.arm_by_name(&arm) else {
+        return (StatusCode::NOT_FOUND, "no such ARM").into_response();
+    };
     match a.users.iter_mut().find(|u| u.id == id) {
         Some(u) => {
             u.status = b.status;
@@ -33,17 +39,32 @@ pub async fn set_user_status(State(sim): State<Sim>, Path((arm, id)): Path<(Stri
     }
 }
 
-pub async fn delete_user(State(sim): State<Sim>, Path((arm, id)): Path<(String, String)>) -> Response {
+pub async fn delete_user(
+    State(sim): State<Sim>,
+    Path((arm, id)): Path<(String, String)>,
+) -> Response {
     let mut d = sim.data.lock().unwrap();
-    let Some(a) = d.arm_by_name(&arm) else { return (StatusCode::NOT_FOUND, "no such ARM").into_response() };
+    let Some(a) = d.arm_by_name(&arm) else {
+        return (StatusCode::NOT_FOUND, "no such ARM").into_response();
+    };
     let before = a.users.len();
     a.users.retain(|u| u.id != id);
-    if a.users.len() < before { StatusCode::NO_CONTENT.into_response() } else { (StatusCode::NOT_FOUND, "no such user").into_response() }
+    if a.users.len() < before {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        (StatusCode::NOT_FOUND, "no such user").into_response()
+    }
 }
 
-pub async fn add_user(State(sim): State<Sim>, Path(arm): Path<String>, Json(u): Json<ArmUser>) -> Response {
+pub async fn add_user(
+    State(sim): State<Sim>,
+    Path(arm): Path<String>,
+    Json(u): Json<ArmUser>,
+) -> Response {
     let mut d = sim.data.lock().unwrap();
-    let Some(a) = d.arm_by_name(&arm) else { return (StatusCode::NOT_FOUND, "no such ARM").into_response() };
+    let Some(a) = d.arm_by_name(&arm) else {
+        return (StatusCode::NOT_FOUND, "no such ARM").into_response();
+    };
     a.users.retain(|x| x.id != u.id);
     a.users.push(u);
     StatusCode::NO_CONTENT.into_response()
@@ -55,10 +76,16 @@ pub struct Generate {
 }
 
 /// Replaces an ARM's users with `users` freshly generated ones.
-pub async fn generate(State(sim): State<Sim>, Path(arm): Path<String>, Json(g): Json<Generate>) -> Response {
+pub async fn generate(
+    State(sim): State<Sim>,
+    Path(arm): Path<String>,
+    Json(g): Json<Generate>,
+) -> Response {
     let mut d = sim.data.lock().unwrap();
     let mut rng = super::scenario::Rng::new(g.users as u64);
-    let Some(a) = d.arm_by_name(&arm) else { return (StatusCode::NOT_FOUND, "no such ARM").into_response() };
+    let Some(a) = d.arm_by_name(&arm) else {
+        return (StatusCode::NOT_FOUND, "no such ARM").into_response();
+    };
     a.scenario.users = g.users;
     a.users = generate_users(&a.scenario, &mut rng);
     StatusCode::NO_CONTENT.into_response()

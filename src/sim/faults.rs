@@ -81,7 +81,11 @@ pub async fn inject(State(sim): State<Sim>, req: Request, next: Next) -> Respons
             (code, axum::Json(body)).into_response()
         }
         FaultKind::RateLimit { retry_after } => {
-            let mut r = (StatusCode::TOO_MANY_REQUESTS, axum::Json(serde_json::json!({"title": "spike limit exhausted", "status": 429}))).into_response();
+            let mut r = (
+                StatusCode::TOO_MANY_REQUESTS,
+                axum::Json(serde_json::json!({"title": "spike limit exhausted", "status": 429})),
+            )
+                .into_response();
             if let Some(s) = retry_after {
                 r.headers_mut().insert("retry-after", HeaderValue::from(s));
             }
@@ -94,17 +98,36 @@ pub async fn inject(State(sim): State<Sim>, req: Request, next: Next) -> Respons
         FaultKind::Truncate => {
             let resp = next.run(req).await;
             let (parts, body) = resp.into_parts();
-            let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+            let bytes = axum::body::to_bytes(body, usize::MAX)
+                .await
+                .unwrap_or_default();
             let mut parts = parts;
             parts.headers.remove("content-length");
             Response::from_parts(parts, Body::from(bytes.slice(..bytes.len() / 2)))
         }
-        FaultKind::Malformed => (StatusCode::OK, [("content-type", "application/json")], "{\"users\": [ this is not json").into_response(),
-        FaultKind::WrongShape => (StatusCode::OK, axum::Json(serde_json::json!({"total": "many", "users": {"id": 7}}))).into_response(),
+        FaultKind::Malformed => (
+            StatusCode::OK,
+            [("content-type", "application/json")],
+            "{\"users\": [ this is not json",
+        )
+            .into_response(),
+        FaultKind::WrongShape => (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({"total": "many", "users": {"id": 7}})),
+        )
+            .into_response(),
         FaultKind::Huge { bytes } => {
             let pad = "x".repeat(bytes);
-            (StatusCode::OK, axum::Json(serde_json::json!({"total": 1, "users": [], "pad": pad}))).into_response()
+            (
+                StatusCode::OK,
+                axum::Json(serde_json::json!({"total": 1, "users": [], "pad": pad})),
+            )
+                .into_response()
         }
-        FaultKind::ExpireToken => (StatusCode::UNAUTHORIZED, axum::Json(serde_json::json!({"title": "token expired", "status": 401}))).into_response(),
+        FaultKind::ExpireToken => (
+            StatusCode::UNAUTHORIZED,
+            axum::Json(serde_json::json!({"title": "token expired", "status": 401})),
+        )
+            .into_response(),
     }
 }

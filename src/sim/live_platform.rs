@@ -65,18 +65,33 @@ pub fn generate(s: &LivePlatformScenario, rng: &mut Rng) -> LivePlatformData {
                    "consentedCountries": ["GB", "US"], "contactDetails": {"fullName": format!("Lead Contact {}", i + 1), "email": format!("lead{}@example.com", i + 1), "phoneNumber": format!("+4420700{:05}", i), "companyName": format!("Prospect {} plc", i + 1), "companySize": "100-500"}})
         })
         .collect();
-    LivePlatformData { scenario: s.clone(), profiles, customers, leads, tasks: HashMap::new() }
+    LivePlatformData {
+        scenario: s.clone(),
+        profiles,
+        customers,
+        leads,
+        tasks: HashMap::new(),
+    }
 }
 
+#[allow(clippy::result_large_err)] // the error is the HTTP answer itself
 fn authorized(sim: &Sim, headers: &HeaderMap) -> Result<(), Response> {
-    let tok = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).unwrap_or("");
+    let tok = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
     match sim.data.lock().unwrap().principal(tok) {
         Some(Principal::LivePlatform) => Ok(()),
         _ => Err((StatusCode::UNAUTHORIZED, Json(json!({"type": "https://httpstatuses.com/401", "title": "Unauthorized", "status": 401, "traceId": "00-sim-401"}))).into_response()),
     }
 }
 
-fn with_lp(sim: &Sim, headers: &HeaderMap, f: impl FnOnce(&mut LivePlatformData) -> Response) -> Response {
+fn with_lp(
+    sim: &Sim,
+    headers: &HeaderMap,
+    f: impl FnOnce(&mut LivePlatformData) -> Response,
+) -> Response {
     if let Err(r) = authorized(sim, headers) {
         return r;
     }
@@ -88,10 +103,16 @@ fn with_lp(sim: &Sim, headers: &HeaderMap, f: impl FnOnce(&mut LivePlatformData)
 }
 
 pub async fn calling_profiles(State(sim): State<Sim>, headers: HeaderMap) -> Response {
-    with_lp(&sim, &headers, |lp| Json(lp.profiles.clone()).into_response())
+    with_lp(&sim, &headers, |lp| {
+        Json(lp.profiles.clone()).into_response()
+    })
 }
 
-pub async fn customers(State(sim): State<Sim>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+pub async fn customers(
+    State(sim): State<Sim>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let all = q.get("allDetails").is_some_and(|v| v == "true");
     with_lp(&sim, &headers, |lp| {
         let list: Vec<Value> = lp
@@ -109,16 +130,50 @@ pub async fn customers(State(sim): State<Sim>, headers: HeaderMap, Query(q): Que
     })
 }
 
-pub async fn leads(State(sim): State<Sim>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
-    let page: usize = q.get("PageNumber").and_then(|v| v.parse().ok()).unwrap_or(1).max(1);
-    let size: usize = q.get("PageSize").and_then(|v| v.parse().ok()).unwrap_or(200).clamp(1, 500);
-    with_lp(&sim, &headers, |lp| Json(lp.leads.iter().skip((page - 1) * size).take(size).cloned().collect::<Vec<_>>()).into_response())
+pub async fn leads(
+    State(sim): State<Sim>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let page: usize = q
+        .get("PageNumber")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1)
+        .max(1);
+    let size: usize = q
+        .get("PageSize")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200)
+        .clamp(1, 500);
+    with_lp(&sim, &headers, |lp| {
+        Json(
+            lp.leads
+                .iter()
+                .skip((page - 1) * size)
+                .take(size)
+                .cloned()
+                .collect::<Vec<_>>(),
+        )
+        .into_response()
+    })
 }
 
-pub async fn create_service(State(sim): State<Sim>, headers: HeaderMap, Json(body): Json<Value>) -> Response {
-    let short = body.get("customerShortName").and_then(|v| v.as_str()).unwrap_or("").to_string();
+pub async fn create_service(
+    State(sim): State<Sim>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> Response {
+    let short = body
+        .get("customerShortName")
+        .and_then(|v| v.as_str())
+        .unwrap_or("")
+        .to_string();
     if short.is_empty() {
-        return (StatusCode::OK, Json(json!({"Message": "customerShortName is required"}))).into_response();
+        return (
+            StatusCode::OK,
+            Json(json!({"Message": "customerShortName is required"})),
+        )
+            .into_response();
     }
     let id = format!("wst_{}", uuid::Uuid::new_v4());
     let task_id = id.clone();
@@ -132,10 +187,16 @@ pub async fn task(State(sim): State<Sim>, headers: HeaderMap, Path(id): Path<Str
     with_lp(&sim, &headers, |lp| {
         let secs = lp.scenario.task_seconds;
         let Some((started, short)) = lp.tasks.get(&id) else {
-            return (StatusCode::NOT_FOUND, Json(json!({"title": "Not Found", "status": 404, "traceId": "00-sim-404"}))).into_response();
+            return (
+                StatusCode::NOT_FOUND,
+                Json(json!({"title": "Not Found", "status": 404, "traceId": "00-sim-404"})),
+            )
+                .into_response();
         };
         let done = started.elapsed() >= Duration::from_secs(secs);
-        let mut messages = vec![json!({"level": "Information", "message": format!("SBC sbc-onboarding started for site {short}.")})];
+        let mut messages = vec![
+            json!({"level": "Information", "message": format!("SBC sbc-onboarding started for site {short}.")}),
+        ];
         if done {
             messages.push(json!({"level": "Information", "message": format!("SBC sbc-onboarding done for site {short}.")}));
             messages.push(json!({"level": "Information", "message": "Site created in Ovoc"}));

@@ -34,9 +34,17 @@ async fn oauth_token(State(sim): State<Sim>, body: String) -> Response {
     let id = form.get("client_id").cloned().unwrap_or_default();
     let secret = form.get("client_secret").cloned().unwrap_or_default();
     let mut d = sim.data.lock().unwrap();
-    let who = if let Some(i) = d.arm.iter().position(|a| !a.scenario.client_id.is_empty() && a.scenario.client_id == id && a.scenario.client_secret == secret) {
+    let who = if let Some(i) = d.arm.iter().position(|a| {
+        !a.scenario.client_id.is_empty()
+            && a.scenario.client_id == id
+            && a.scenario.client_secret == secret
+    }) {
         Some(Principal::Arm(i))
-    } else if d.live_platform.as_ref().is_some_and(|l| l.scenario.client_id == id && l.scenario.client_secret == secret) {
+    } else if d
+        .live_platform
+        .as_ref()
+        .is_some_and(|l| l.scenario.client_id == id && l.scenario.client_secret == secret)
+    {
         Some(Principal::LivePlatform)
     } else {
         None
@@ -51,29 +59,55 @@ async fn oauth_token(State(sim): State<Sim>, body: String) -> Response {
 }
 
 pub fn router(scenario: &Scenario) -> Router {
-    let sim = Sim { data: Arc::new(Mutex::new(SimData::new(scenario))) };
+    let sim = Sim {
+        data: Arc::new(Mutex::new(SimData::new(scenario))),
+    };
     Router::new()
         .route("/ARM/v1/login", post(arm::login))
         .route("/ARM/v1/version", get(arm::version))
         .route("/ARM/v1/registeredUsers", get(arm::registered_users))
         .route("/oauth2/v2.0/token", post(oauth_token))
-        .route("/tenantui/api/v2/oc/callingprofile", get(live_platform::calling_profiles))
-        .route("/tenantui/api/v3/customer", get(live_platform::customers).post(live_platform::create_service))
+        .route(
+            "/tenantui/api/v2/oc/callingprofile",
+            get(live_platform::calling_profiles),
+        )
+        .route(
+            "/tenantui/api/v3/customer",
+            get(live_platform::customers).post(live_platform::create_service),
+        )
         .route("/tenantui/api/v2/oc/lead", get(live_platform::leads))
         .route("/tenantui/api/v2/task/{id}", get(live_platform::task))
-        .route("/api/auth/v1/{account}/protocol/openid-connect/token", post(axp::token))
-        .route("/api/admin/voice/v1/accounts/{account}/{*rest}", any(axp::dispatch))
+        .route(
+            "/api/auth/v1/{account}/protocol/openid-connect/token",
+            post(axp::token),
+        )
+        .route(
+            "/api/admin/voice/v1/accounts/{account}/{*rest}",
+            any(axp::dispatch),
+        )
         .route("/_sim/health", get(control::health))
         .route("/_sim/arm/{arm}/users", post(control::add_user))
-        .route("/_sim/arm/{arm}/users/{id}", post(control::set_user_status).delete(control::delete_user))
+        .route(
+            "/_sim/arm/{arm}/users/{id}",
+            post(control::set_user_status).delete(control::delete_user),
+        )
         .route("/_sim/arm/{arm}/generate", post(control::generate))
-        .route("/_sim/faults", post(control::add_fault).delete(control::clear_faults))
-        .layer(axum::middleware::from_fn_with_state(sim.clone(), faults::inject))
+        .route(
+            "/_sim/faults",
+            post(control::add_fault).delete(control::clear_faults),
+        )
+        .layer(axum::middleware::from_fn_with_state(
+            sim.clone(),
+            faults::inject,
+        ))
         .with_state(sim)
 }
 
 /// Binds `addr` (port 0 picks a free one) and serves in the background.
-pub async fn spawn(addr: SocketAddr, scenario: &Scenario) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
+pub async fn spawn(
+    addr: SocketAddr,
+    scenario: &Scenario,
+) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     let app = router(scenario);
@@ -92,7 +126,13 @@ pub fn config_for(scenario: &Scenario, addr: SocketAddr, store_path: &std::path:
         store_path.display().to_string()
     );
     for (i, a) in scenario.arm.iter().enumerate() {
-        let auth = if !a.client_id.is_empty() { "azure_ad" } else if i % 2 == 1 { "session" } else { "basic" };
+        let auth = if !a.client_id.is_empty() {
+            "azure_ad"
+        } else if i % 2 == 1 {
+            "session"
+        } else {
+            "basic"
+        };
         out += &format!("[[audiocodes]]\nname = {:?}\nhost = \"{addr}\"\nscheme = \"http\"\nusername = {:?}\npassword = {:?}\nauth = \"{auth}\"\nschedule = \"15m\"\nschedule_enabled = true\n", a.name, a.username, a.password);
         if auth == "azure_ad" {
             out += &format!("token_url = \"http://{addr}/oauth2/v2.0/token\"\nclient_id = {:?}\nclient_secret = {:?}\nscope = \"api://arm/.default\"\n", a.client_id, a.client_secret);

@@ -1,7 +1,7 @@
 //! The simulator's mutable world: users, items, tokens and pending changes.
 
-use super::scenario::{ArmScenario, AxpScenario, LivePlatformScenario, Rng, Scenario};
 use super::faults::Fault;
+use super::scenario::{ArmScenario, AxpScenario, LivePlatformScenario, Rng, Scenario};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -83,19 +83,33 @@ pub fn generate_users(s: &ArmScenario, rng: &mut Rng) -> Vec<ArmUser> {
                 (None, None)
             } else if roll % 10 == 7 {
                 // Some ARM versions only fill the SIP URI.
-                (None, Some(format!("sip:{number}@{}.example.net;user=phone", s.name)))
+                (
+                    None,
+                    Some(format!("sip:{number}@{}.example.net;user=phone", s.name)),
+                )
             } else {
-                (Some(number.clone()), Some(format!("sip:{number}@{}.example.net", s.name)))
+                (
+                    Some(number.clone()),
+                    Some(format!("sip:{number}@{}.example.net", s.name)),
+                )
             };
             let offline = (rng.below(100) as u32) < s.offline_percent;
-            let sbc = s.sbcs.get(i % s.sbcs.len().max(1)).cloned().unwrap_or_else(|| "sbc1".into());
+            let sbc = s
+                .sbcs
+                .get(i % s.sbcs.len().max(1))
+                .cloned()
+                .unwrap_or_else(|| "sbc1".into());
             ArmUser {
                 id: format!("{}-u{:05}", s.name, i),
                 user_name: format!("user{:05}", i),
                 display_name: format!("User {i} ({})", s.name),
                 phone_number: phone,
                 uri,
-                status: if offline { "OFFLINE".into() } else { "REGISTERED".into() },
+                status: if offline {
+                    "OFFLINE".into()
+                } else {
+                    "REGISTERED".into()
+                },
                 last_seen: crate::clock::stamp(now - chrono::Duration::minutes((i % 1440) as i64)),
                 sbc,
             }
@@ -109,16 +123,34 @@ impl SimData {
         let arm = scenario
             .arm
             .iter()
-            .map(|s| ArmInstance { users: generate_users(s, &mut rng), scenario: s.clone() })
+            .map(|s| ArmInstance {
+                users: generate_users(s, &mut rng),
+                scenario: s.clone(),
+            })
             .collect();
-        let live_platform = scenario.live_platform.as_ref().map(|s| super::live_platform::generate(s, &mut rng));
-        let axp = scenario.axp.as_ref().map(|s| super::axp::generate(s, &mut rng));
-        SimData { arm, live_platform, axp, tokens: HashMap::new(), faults: vec![], rng, requests: 0 }
+        let live_platform = scenario
+            .live_platform
+            .as_ref()
+            .map(|s| super::live_platform::generate(s, &mut rng));
+        let axp = scenario
+            .axp
+            .as_ref()
+            .map(|s| super::axp::generate(s, &mut rng));
+        SimData {
+            arm,
+            live_platform,
+            axp,
+            tokens: HashMap::new(),
+            faults: vec![],
+            rng,
+            requests: 0,
+        }
     }
 
     pub fn issue_token(&mut self, who: Principal, lifetime: Duration) -> String {
         let token = format!("simtok-{}", self.rng.uuid());
-        self.tokens.insert(token.clone(), (who, Instant::now() + lifetime));
+        self.tokens
+            .insert(token.clone(), (who, Instant::now() + lifetime));
         token
     }
 

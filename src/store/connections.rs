@@ -17,7 +17,9 @@ impl Store {
     /// Mirrors the config file's connections (marked `config`); rows from the
     /// file that are no longer in it are dropped, store-made ones are kept.
     pub fn mirror_config_connections(&mut self, rows: &[ConnectionRow]) -> Result<()> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let now = clock::stamp(clock::now());
         tx.execute("DELETE FROM connections WHERE source = 'config'", [])?;
         for r in rows {
@@ -34,11 +36,16 @@ impl Store {
     }
 
     pub fn connection_rows(&self) -> Result<Vec<ConnectionRow>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT name, vendor, source, address FROM connections ORDER BY vendor, name")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT name, vendor, source, address FROM connections ORDER BY vendor, name",
+        )?;
         let rows = stmt.query_map([], |r| {
-            Ok(ConnectionRow { name: r.get(0)?, vendor: r.get(1)?, source: r.get(2)?, address: r.get(3)? })
+            Ok(ConnectionRow {
+                name: r.get(0)?,
+                vendor: r.get(1)?,
+                source: r.get(2)?,
+                address: r.get(3)?,
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

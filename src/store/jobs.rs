@@ -55,7 +55,13 @@ impl Store {
     pub fn finish_job(&self, id: &str, state: JobState, summary: &str, error: &str) -> Result<()> {
         self.conn.execute(
             "UPDATE jobs SET state = ?2, ended_at = ?3, summary = ?4, error = ?5 WHERE id = ?1",
-            params![id, state.as_str(), clock::stamp(clock::now()), summary, error],
+            params![
+                id,
+                state.as_str(),
+                clock::stamp(clock::now()),
+                summary,
+                error
+            ],
         )?;
         Ok(())
     }
@@ -112,7 +118,12 @@ impl Store {
         let mut n = 0;
         for (id, pid) in rows {
             if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
-                self.finish_job(&id, JobState::Failed, "", "the process running this job ended unexpectedly")?;
+                self.finish_job(
+                    &id,
+                    JobState::Failed,
+                    "",
+                    "the process running this job ended unexpectedly",
+                )?;
                 n += 1;
             }
         }

@@ -7,11 +7,22 @@ use rusqlite::{params, OptionalExtension, TransactionBehavior};
 impl Store {
     /// Takes the lease if it is free, expired, or already ours. Returns the
     /// current holder when someone else has it.
-    pub fn acquire_lease(&mut self, name: &str, holder: &str, ttl_secs: i64) -> Result<std::result::Result<(), String>> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    pub fn acquire_lease(
+        &mut self,
+        name: &str,
+        holder: &str,
+        ttl_secs: i64,
+    ) -> Result<std::result::Result<(), String>> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let now = clock::now();
         let current: Option<(String, String)> = tx
-            .query_row("SELECT holder, expires_at FROM leases WHERE name = ?1", [name], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row(
+                "SELECT holder, expires_at FROM leases WHERE name = ?1",
+                [name],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()?;
         if let Some((h, exp)) = current {
             let live = clock::parse_stamp(&exp).is_some_and(|e| e > now);
@@ -29,8 +40,10 @@ impl Store {
     }
 
     pub fn release_lease(&self, name: &str, holder: &str) -> Result<()> {
-        self.conn
-            .execute("DELETE FROM leases WHERE name = ?1 AND holder = ?2", [name, holder])?;
+        self.conn.execute(
+            "DELETE FROM leases WHERE name = ?1 AND holder = ?2",
+            [name, holder],
+        )?;
         Ok(())
     }
 }

@@ -1,10 +1,10 @@
 //! The local SQLite store: the only place with SQL.
 
-mod migrations;
 pub mod connections;
 pub mod events;
 pub mod jobs;
 pub mod leases;
+mod migrations;
 pub mod numbers;
 pub mod remote;
 pub mod sync;
@@ -53,7 +53,9 @@ impl Store {
         create_private(path)?;
         let mut conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| StoreError(format!("cannot open store {}: {e}", path.display())))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
@@ -98,7 +100,9 @@ impl Store {
         use rusqlite::OptionalExtension;
         Ok(self
             .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
             .optional()?)
     }
 
@@ -122,7 +126,10 @@ fn create_private(path: &Path) -> Result<()> {
         .mode(0o600)
         .open(path)
         .map_err(|e| StoreError(format!("cannot create store {}: {e}", path.display())))?;
-    let mode = f.metadata().map(|m| m.permissions().mode() & 0o777).unwrap_or(0o600);
+    let mode = f
+        .metadata()
+        .map(|m| m.permissions().mode() & 0o777)
+        .unwrap_or(0o600);
     if mode & 0o077 != 0 {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
             .map_err(|e| StoreError(format!("cannot chmod 600 {}: {e}", path.display())))?;
@@ -142,9 +149,15 @@ mod tests {
         let s = Store::open(&path).unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
-        let jm: String = s.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        let jm: String = s
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(jm, "wal");
-        let fk: i64 = s.conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+        let fk: i64 = s
+            .conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(fk, 1);
         assert_eq!(s.schema_version().unwrap(), Store::latest_schema_version());
         drop(s);

@@ -91,7 +91,10 @@ impl NumberQuery {
         }
         let text = self.text.trim();
         if !text.is_empty() {
-            let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            let escaped = text
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
             args.push(format!("%{escaped}%"));
             let n = args.len();
             conds.push(format!(
@@ -126,7 +129,12 @@ impl Store {
     }
 
     /// The rows `offset..offset+limit` of the query's order.
-    pub fn number_window(&self, q: &NumberQuery, offset: usize, limit: usize) -> Result<Vec<InventoryItem>> {
+    pub fn number_window(
+        &self,
+        q: &NumberQuery,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<InventoryItem>> {
         let (clause, mut args) = q.where_clause();
         args.push(limit.to_string());
         args.push(offset.to_string());
@@ -174,7 +182,9 @@ impl Store {
              GROUP BY release_date",
         )?;
         let found: Vec<(String, i64)> = stmt
-            .query_map([from.to_string(), until.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map([from.to_string(), until.to_string()], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         Ok((0..days)
             .map(|i| {
@@ -201,7 +211,9 @@ impl Store {
 
     /// Puts a row in the inventory as is (for the demo seed and imports).
     pub fn insert_numbers(&mut self, items: &[InventoryItem], cause: &str) -> Result<usize> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let transitions: Vec<Transition> = items
             .iter()
             .map(|i| Transition {
@@ -217,7 +229,11 @@ impl Store {
 }
 
 /// Writes each transition's row and, where the status changes, its event.
-pub(crate) fn write_transitions(tx: &Transaction<'_>, transitions: &[Transition], cause: &str) -> Result<()> {
+pub(crate) fn write_transitions(
+    tx: &Transaction<'_>,
+    transitions: &[Transition],
+    cause: &str,
+) -> Result<()> {
     let now = clock::stamp(clock::now());
     let mut upsert = tx.prepare_cached(
         "INSERT INTO numbers(number, status, usage, vendor, tag, release_date, connection, registered_user, last_seen, updated_at)

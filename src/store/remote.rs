@@ -15,8 +15,16 @@ pub struct RemoteItem {
 
 impl Store {
     /// Replaces every item of `kind` for the connection (and parent) at once.
-    pub fn replace_remote_items(&mut self, connection: &str, kind: &str, parent: &str, items: &[RemoteItem]) -> Result<()> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    pub fn replace_remote_items(
+        &mut self,
+        connection: &str,
+        kind: &str,
+        parent: &str,
+        items: &[RemoteItem],
+    ) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
             "DELETE FROM remote_items WHERE connection = ?1 AND kind = ?2 AND parent = ?3",
             params![connection, kind, parent],
@@ -26,7 +34,14 @@ impl Store {
                 "INSERT OR REPLACE INTO remote_items(connection, kind, id, parent, name, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
             for it in items {
-                ins.execute(params![connection, kind, it.id, parent, it.name, it.body.to_string()])?;
+                ins.execute(params![
+                    connection,
+                    kind,
+                    it.id,
+                    parent,
+                    it.name,
+                    it.body.to_string()
+                ])?;
             }
         }
         tx.execute(
@@ -38,7 +53,11 @@ impl Store {
         Ok(())
     }
 
-    pub fn remote_items(&self, connection: Option<&str>, kind: &str) -> Result<Vec<(String, RemoteItem)>> {
+    pub fn remote_items(
+        &self,
+        connection: Option<&str>,
+        kind: &str,
+    ) -> Result<Vec<(String, RemoteItem)>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT connection, id, parent, name, body FROM remote_items
              WHERE kind = ?1 AND (?2 IS NULL OR connection = ?2) ORDER BY connection, name, id",
@@ -73,7 +92,9 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT kind, COUNT(*) FROM remote_items WHERE connection = ?1 GROUP BY kind",
         )?;
-        let rows = stmt.query_map([connection], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as usize)))?;
+        let rows = stmt.query_map([connection], |r| {
+            Ok((r.get(0)?, r.get::<_, i64>(1)? as usize))
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

@@ -60,9 +60,17 @@ impl Store {
     /// applies — or records why not — all in one transaction.
     pub fn apply_sync(&mut self, req: &SyncRequest<'_>) -> Result<SyncOutcome> {
         let snapshot = Snapshot::from_users(req.users);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let inventory = load_for_plan(&tx, req.connection, &snapshot)?;
-        let plan = cooling::plan(req.connection, &snapshot, &inventory, req.today, req.settings);
+        let plan = cooling::plan(
+            req.connection,
+            &snapshot,
+            &inventory,
+            req.today,
+            req.settings,
+        );
         let guard = plan.guard(req.settings);
         let result = match (req.mode, &guard) {
             (SyncMode::Preview, _) => "preview",
@@ -70,11 +78,27 @@ impl Store {
             (SyncMode::Apply, _) => "applied",
         };
         if result == "applied" {
-            let cause = format!("sync {}", crate::domain::connection::instance_names(req.connection)[0]);
+            let cause = format!(
+                "sync {}",
+                crate::domain::connection::instance_names(req.connection)[0]
+            );
             write_transitions(&tx, &plan.transitions, &cause)?;
             replace_registered_users(&tx, req.connection, req.users)?;
         }
-        record_run(&tx, req.connection, if result == "preview" { "preview" } else { "sync" }, req.job_id, req.started_at, result, &plan.counts, "")?;
+        record_run(
+            &tx,
+            req.connection,
+            if result == "preview" {
+                "preview"
+            } else {
+                "sync"
+            },
+            req.job_id,
+            req.started_at,
+            result,
+            &plan.counts,
+            "",
+        )?;
         tx.commit()?;
         Ok(SyncOutcome {
             connection: req.connection.to_string(),
@@ -88,16 +112,34 @@ impl Store {
     }
 
     /// Records a sync that failed before anything could be applied.
-    pub fn record_failed_run(&self, connection: &str, kind: &str, job_id: Option<&str>, started_at: DateTime<Utc>, error: &str) -> Result<()> {
+    pub fn record_failed_run(
+        &self,
+        connection: &str,
+        kind: &str,
+        job_id: Option<&str>,
+        started_at: DateTime<Utc>,
+        error: &str,
+    ) -> Result<()> {
         let tx = self.conn.unchecked_transaction()?;
-        record_run(&tx, connection, kind, job_id, started_at, "failed", &SyncCounts::default(), error)?;
+        record_run(
+            &tx,
+            connection,
+            kind,
+            job_id,
+            started_at,
+            "failed",
+            &SyncCounts::default(),
+            error,
+        )?;
         tx.commit()?;
         Ok(())
     }
 
     /// Releases every overdue Cooling number; returns how many.
     pub fn sweep(&mut self, today: NaiveDate) -> Result<usize> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let due: Vec<InventoryItem> = {
             let sql = format!("SELECT {COLUMNS} FROM numbers WHERE status = 'Cooling' AND release_date <= ?1 ORDER BY number");
             let mut stmt = tx.prepare(&sql)?;
@@ -124,7 +166,9 @@ impl Store {
                         started_at: r.get(1)?,
                         ended_at: r.get(2)?,
                         result: r.get(3)?,
-                        counts: serde_json::from_str::<CountsRow>(&counts).map(Into::into).unwrap_or_default(),
+                        counts: serde_json::from_str::<CountsRow>(&counts)
+                            .map(Into::into)
+                            .unwrap_or_default(),
                         error: r.get(5)?,
                     })
                 },
@@ -138,7 +182,13 @@ impl Store {
             "SELECT connection, SUM(status = 'Used'), SUM(status = 'Cooling') FROM numbers
              WHERE connection IS NOT NULL GROUP BY connection",
         )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as usize, r.get::<_, i64>(2)? as usize)))?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get::<_, i64>(1)? as usize,
+                r.get::<_, i64>(2)? as usize,
+            ))
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
@@ -157,13 +207,25 @@ struct CountsRow {
 
 impl From<CountsRow> for SyncCounts {
     fn from(c: CountsRow) -> Self {
-        SyncCounts { added: c.added, restored: c.restored, cooled: c.cooled, released: c.released, unchanged: c.unchanged, skipped: c.skipped, conflicts: c.conflicts }
+        SyncCounts {
+            added: c.added,
+            restored: c.restored,
+            cooled: c.cooled,
+            released: c.released,
+            unchanged: c.unchanged,
+            skipped: c.skipped,
+            conflicts: c.conflicts,
+        }
     }
 }
 
 /// Rows linked to the connection plus rows of every snapshot number, in
 /// number order (what the planner's merge needs).
-fn load_for_plan(tx: &Transaction<'_>, connection: &str, snapshot: &Snapshot) -> Result<Vec<InventoryItem>> {
+fn load_for_plan(
+    tx: &Transaction<'_>,
+    connection: &str,
+    snapshot: &Snapshot,
+) -> Result<Vec<InventoryItem>> {
     tx.execute_batch("CREATE TEMP TABLE IF NOT EXISTS snap(number TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM temp.snap;")?;
     {
         let mut ins = tx.prepare_cached("INSERT INTO temp.snap(number) VALUES (?1)")?;
@@ -183,20 +245,45 @@ fn load_for_plan(tx: &Transaction<'_>, connection: &str, snapshot: &Snapshot) ->
     Ok(out)
 }
 
-fn replace_registered_users(tx: &Transaction<'_>, connection: &str, users: &[RegisteredUser]) -> Result<()> {
-    tx.execute("DELETE FROM registered_users WHERE connection = ?1", [connection])?;
+fn replace_registered_users(
+    tx: &Transaction<'_>,
+    connection: &str,
+    users: &[RegisteredUser],
+) -> Result<()> {
+    tx.execute(
+        "DELETE FROM registered_users WHERE connection = ?1",
+        [connection],
+    )?;
     let mut ins = tx.prepare_cached(
         "INSERT OR REPLACE INTO registered_users(connection, user_id, user_name, display_name, number, status, last_seen, sbc)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
     for u in users {
-        ins.execute(params![connection, u.id, u.user_name, u.display_name, u.number, u.raw_status, u.last_seen.map(clock::stamp), u.sbc])?;
+        ins.execute(params![
+            connection,
+            u.id,
+            u.user_name,
+            u.display_name,
+            u.number,
+            u.raw_status,
+            u.last_seen.map(clock::stamp),
+            u.sbc
+        ])?;
     }
     Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
-fn record_run(tx: &Transaction<'_>, connection: &str, kind: &str, job_id: Option<&str>, started_at: DateTime<Utc>, result: &str, counts: &SyncCounts, error: &str) -> Result<()> {
+fn record_run(
+    tx: &Transaction<'_>,
+    connection: &str,
+    kind: &str,
+    job_id: Option<&str>,
+    started_at: DateTime<Utc>,
+    result: &str,
+    counts: &SyncCounts,
+    error: &str,
+) -> Result<()> {
     tx.execute(
         "INSERT INTO sync_runs(connection, kind, job_id, started_at, ended_at, result, counts, error)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",

@@ -29,7 +29,13 @@ pub enum Tab {
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [Tab::Connections, Tab::Numbers, Tab::Profiles, Tab::Voice, Tab::Jobs];
+    pub const ALL: [Tab; 5] = [
+        Tab::Connections,
+        Tab::Numbers,
+        Tab::Profiles,
+        Tab::Voice,
+        Tab::Jobs,
+    ];
     pub fn title(self) -> &'static str {
         match self {
             Tab::Connections => "Connections",
@@ -101,9 +107,19 @@ pub enum PaletteRun {
 #[derive(Debug)]
 pub enum Overlay {
     Help,
-    Palette { input: Input, selected: usize },
-    Confirm { message: String, then: Command },
-    Detail { title: String, lines: Vec<String>, scroll: usize },
+    Palette {
+        input: Input,
+        selected: usize,
+    },
+    Confirm {
+        message: String,
+        then: Command,
+    },
+    Detail {
+        title: String,
+        lines: Vec<String>,
+        scroll: usize,
+    },
 }
 
 #[derive(Debug, Default)]
@@ -187,22 +203,66 @@ pub struct App {
 const TOAST_TIME: Duration = Duration::from_secs(5);
 
 impl App {
-    pub fn new(keymap: Keymap, theme: Theme, read_only: bool, connections: &[(String, &'static str)]) -> App {
-        let mut palette: Vec<PaletteItem> = Tab::ALL.iter().map(|t| PaletteItem { label: format!("go {}", t.title()), run: PaletteRun::Go(*t) }).collect();
+    pub fn new(
+        keymap: Keymap,
+        theme: Theme,
+        read_only: bool,
+        connections: &[(String, &'static str)],
+    ) -> App {
+        let mut palette: Vec<PaletteItem> = Tab::ALL
+            .iter()
+            .map(|t| PaletteItem {
+                label: format!("go {}", t.title()),
+                run: PaletteRun::Go(*t),
+            })
+            .collect();
         for (name, vendor) in connections {
             let name = name.clone();
             match *vendor {
                 "audiocodes" => {
-                    palette.push(PaletteItem { label: format!("sync {name}"), run: PaletteRun::Job(JobKind::SyncAudioCodes { connection: name.clone(), dry_run: false, force: false }) });
-                    palette.push(PaletteItem { label: format!("preview {name}"), run: PaletteRun::Job(JobKind::SyncAudioCodes { connection: name.clone(), dry_run: true, force: false }) });
+                    palette.push(PaletteItem {
+                        label: format!("sync {name}"),
+                        run: PaletteRun::Job(JobKind::SyncAudioCodes {
+                            connection: name.clone(),
+                            dry_run: false,
+                            force: false,
+                        }),
+                    });
+                    palette.push(PaletteItem {
+                        label: format!("preview {name}"),
+                        run: PaletteRun::Job(JobKind::SyncAudioCodes {
+                            connection: name.clone(),
+                            dry_run: true,
+                            force: false,
+                        }),
+                    });
                 }
-                "live_platform" => palette.push(PaletteItem { label: format!("refresh {name}"), run: PaletteRun::Job(JobKind::RefreshLivePlatform { connection: name.clone() }) }),
-                _ => palette.push(PaletteItem { label: format!("refresh {name}"), run: PaletteRun::Job(JobKind::RefreshVoice { connection: name.clone() }) }),
+                "live_platform" => palette.push(PaletteItem {
+                    label: format!("refresh {name}"),
+                    run: PaletteRun::Job(JobKind::RefreshLivePlatform {
+                        connection: name.clone(),
+                    }),
+                }),
+                _ => palette.push(PaletteItem {
+                    label: format!("refresh {name}"),
+                    run: PaletteRun::Job(JobKind::RefreshVoice {
+                        connection: name.clone(),
+                    }),
+                }),
             }
-            palette.push(PaletteItem { label: format!("test {name}"), run: PaletteRun::Job(JobKind::TestConnection { connection: name }) });
+            palette.push(PaletteItem {
+                label: format!("test {name}"),
+                run: PaletteRun::Job(JobKind::TestConnection { connection: name }),
+            });
         }
-        palette.push(PaletteItem { label: "sweep (release overdue cooling numbers)".into(), run: PaletteRun::Job(JobKind::Sweep) });
-        palette.push(PaletteItem { label: "quit".into(), run: PaletteRun::Quit });
+        palette.push(PaletteItem {
+            label: "sweep (release overdue cooling numbers)".into(),
+            run: PaletteRun::Job(JobKind::Sweep),
+        });
+        palette.push(PaletteItem {
+            label: "quit".into(),
+            run: PaletteRun::Quit,
+        });
         App {
             tab: Tab::Connections,
             keymap,
@@ -228,11 +288,19 @@ impl App {
 
     /// What to load when the app opens.
     pub fn initial_loads(&self) -> Vec<Command> {
-        vec![Command::Load(DataRequest::Connections), self.numbers_load(0), Command::Load(DataRequest::Jobs)]
+        vec![
+            Command::Load(DataRequest::Connections),
+            self.numbers_load(0),
+            Command::Load(DataRequest::Jobs),
+        ]
     }
 
     pub fn toast(&mut self, level: Level, text: impl Into<String>) {
-        self.toasts.push(Toast { text: text.into(), level, until: Instant::now() + TOAST_TIME });
+        self.toasts.push(Toast {
+            text: text.into(),
+            level,
+            until: Instant::now() + TOAST_TIME,
+        });
         if self.toasts.len() > 4 {
             self.toasts.remove(0);
         }
@@ -248,18 +316,28 @@ impl App {
     /// When the loop must wake for the app even without input.
     pub fn next_deadline(&self) -> Option<Instant> {
         let toast = self.toasts.iter().map(|t| t.until).min();
-        let tick = (self.tab == Tab::Numbers && self.cooling_visible() && !crate::clock::is_fixed()).then(|| Instant::now() + Duration::from_secs(1));
+        let tick =
+            (self.tab == Tab::Numbers && self.cooling_visible() && !crate::clock::is_fixed())
+                .then(|| Instant::now() + Duration::from_secs(1));
         [toast, tick].into_iter().flatten().min()
     }
 
     fn cooling_visible(&self) -> bool {
         let v = self.viewport.get();
-        (self.numbers.scroll..self.numbers.scroll + v).any(|i| self.numbers.row(i).is_some_and(|r| r.status == Status::Cooling))
+        (self.numbers.scroll..self.numbers.scroll + v).any(|i| {
+            self.numbers
+                .row(i)
+                .is_some_and(|r| r.status == Status::Cooling)
+        })
     }
 
     fn numbers_load(&self, around: usize) -> Command {
         let v = self.viewport.get().max(10);
-        Command::Load(DataRequest::Numbers { query: self.numbers.query.clone(), offset: around.saturating_sub(v), limit: v * 3 })
+        Command::Load(DataRequest::Numbers {
+            query: self.numbers.query.clone(),
+            offset: around.saturating_sub(v),
+            limit: v * 3,
+        })
     }
 
     fn tab_loads(&self) -> Vec<Command> {
@@ -282,7 +360,10 @@ impl App {
         match data {
             Data::Connections(c) => {
                 self.connections = c;
-                self.conn_cursor.cursor = self.conn_cursor.cursor.min(self.connections.len().saturating_sub(1));
+                self.conn_cursor.cursor = self
+                    .conn_cursor
+                    .cursor
+                    .min(self.connections.len().saturating_sub(1));
             }
             Data::Numbers(page) => {
                 if page.query != self.numbers.query {
@@ -313,15 +394,31 @@ impl App {
 
     pub fn on_job(&mut self, ev: JobEvent) -> Vec<Command> {
         match ev {
-            JobEvent::Queued { id, kind } => self.live.push(LiveJob { id, kind, state: JobState::Queued, done: 0, total: 0 }),
-            JobEvent::Started { id } => self.live.iter_mut().filter(|j| j.id == id).for_each(|j| j.state = JobState::Running),
-            JobEvent::Progress { id, done, total } => self.live.iter_mut().filter(|j| j.id == id).for_each(|j| {
-                j.done = done;
-                j.total = total;
+            JobEvent::Queued { id, kind } => self.live.push(LiveJob {
+                id,
+                kind,
+                state: JobState::Queued,
+                done: 0,
+                total: 0,
             }),
+            JobEvent::Started { id } => self
+                .live
+                .iter_mut()
+                .filter(|j| j.id == id)
+                .for_each(|j| j.state = JobState::Running),
+            JobEvent::Progress { id, done, total } => {
+                self.live.iter_mut().filter(|j| j.id == id).for_each(|j| {
+                    j.done = done;
+                    j.total = total;
+                })
+            }
             JobEvent::Log { .. } => {}
             JobEvent::Finished { id, outcome } => {
-                let kind = self.live.iter().find(|j| j.id == id).map(|j| j.kind.clone());
+                let kind = self
+                    .live
+                    .iter()
+                    .find(|j| j.id == id)
+                    .map(|j| j.kind.clone());
                 self.live.retain(|j| j.id != id);
                 self.finished(kind, outcome);
                 let mut loads = self.tab_loads();
@@ -339,7 +436,11 @@ impl App {
             if let Some(JobKind::SyncAudioCodes { connection, .. }) = kind {
                 self.overlay = Some(Overlay::Confirm {
                     message: format!("{}\n\nApply anyway? ({})", o.error, o.summary),
-                    then: Command::Submit(JobKind::SyncAudioCodes { connection, dry_run: false, force: true }),
+                    then: Command::Submit(JobKind::SyncAudioCodes {
+                        connection,
+                        dry_run: false,
+                        force: true,
+                    }),
                 });
                 return;
             }
@@ -390,11 +491,15 @@ impl App {
                 }
                 KeyCode::Enter => self.numbers.filtering = false,
                 _ => {
-                    if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+                    if key.modifiers.contains(KeyModifiers::CONTROL)
+                        && key.code == KeyCode::Char('c')
+                    {
                         self.quit = true;
                         return vec![];
                     }
-                    self.numbers.input.handle_event(&crossterm::event::Event::Key(key));
+                    self.numbers
+                        .input
+                        .handle_event(&crossterm::event::Event::Key(key));
                 }
             }
             return self.requery();
@@ -452,7 +557,12 @@ impl App {
         match action {
             Action::Quit => self.quit = true,
             Action::Help => self.overlay = Some(Overlay::Help),
-            Action::Palette => self.overlay = Some(Overlay::Palette { input: Input::default(), selected: 0 }),
+            Action::Palette => {
+                self.overlay = Some(Overlay::Palette {
+                    input: Input::default(),
+                    selected: 0,
+                })
+            }
             Action::NextTab => return self.go(Tab::ALL[(self.tab.index() + 1) % 5]),
             Action::PrevTab => return self.go(Tab::ALL[(self.tab.index() + 4) % 5]),
             Action::Tab1 => return self.go(Tab::Connections),
@@ -475,16 +585,38 @@ impl App {
                 if self.conn_cursor.apply(action, self.connections.len(), page) {
                     return vec![];
                 }
-                let Some(c) = self.selected_connection().cloned() else { return vec![] };
+                let Some(c) = self.selected_connection().cloned() else {
+                    return vec![];
+                };
                 let name = c.name.clone();
                 match (action, c.vendor) {
-                    (Action::Refresh, "audiocodes") => return self.submit(JobKind::SyncAudioCodes { connection: name, dry_run: false, force: false }),
-                    (Action::Preview, "audiocodes") => return self.submit(JobKind::SyncAudioCodes { connection: name, dry_run: true, force: false }),
-                    (Action::Refresh, "live_platform") => return self.submit(JobKind::RefreshLivePlatform { connection: name }),
-                    (Action::Refresh, _) => return self.submit(JobKind::RefreshVoice { connection: name }),
-                    (Action::Test, _) => return self.submit(JobKind::TestConnection { connection: name }),
+                    (Action::Refresh, "audiocodes") => {
+                        return self.submit(JobKind::SyncAudioCodes {
+                            connection: name,
+                            dry_run: false,
+                            force: false,
+                        })
+                    }
+                    (Action::Preview, "audiocodes") => {
+                        return self.submit(JobKind::SyncAudioCodes {
+                            connection: name,
+                            dry_run: true,
+                            force: false,
+                        })
+                    }
+                    (Action::Refresh, "live_platform") => {
+                        return self.submit(JobKind::RefreshLivePlatform { connection: name })
+                    }
+                    (Action::Refresh, _) => {
+                        return self.submit(JobKind::RefreshVoice { connection: name })
+                    }
+                    (Action::Test, _) => {
+                        return self.submit(JobKind::TestConnection { connection: name })
+                    }
                     (Action::Copy, _) => return vec![Command::Copy(name)],
-                    (Action::Preview, _) => self.toast(Level::Info, "preview is for AudioCodes syncs"),
+                    (Action::Preview, _) => {
+                        self.toast(Level::Info, "preview is for AudioCodes syncs")
+                    }
                     _ => {}
                 }
             }
@@ -493,8 +625,14 @@ impl App {
                 self.profile_cursor.apply(action, self.profiles.len(), page);
                 match action {
                     Action::Refresh => {
-                        if let Some(c) = self.connections.iter().find(|c| c.vendor == "live_platform") {
-                            return self.submit(JobKind::RefreshLivePlatform { connection: c.name.clone() });
+                        if let Some(c) = self
+                            .connections
+                            .iter()
+                            .find(|c| c.vendor == "live_platform")
+                        {
+                            return self.submit(JobKind::RefreshLivePlatform {
+                                connection: c.name.clone(),
+                            });
                         }
                         self.toast(Level::Error, "no Live Platform connection is configured");
                     }
@@ -516,10 +654,17 @@ impl App {
                 self.job_cursor.apply(action, self.jobs.len(), page);
                 let job = self.jobs.get(self.job_cursor.cursor);
                 match (action, job) {
-                    (Action::Cancel, Some(j)) if !j.state.is_terminal() => return vec![Command::Cancel(j.id.clone())],
-                    (Action::Cancel, Some(_)) => self.toast(Level::Info, "that job has already ended"),
+                    (Action::Cancel, Some(j)) if !j.state.is_terminal() => {
+                        return vec![Command::Cancel(j.id.clone())]
+                    }
+                    (Action::Cancel, Some(_)) => {
+                        self.toast(Level::Info, "that job has already ended")
+                    }
                     (Action::Enter, Some(j)) => {
-                        let mut lines = vec![format!("{} {} — {}", j.kind, j.target, j.state), format!("created {}", j.created_at)];
+                        let mut lines = vec![
+                            format!("{} {} — {}", j.kind, j.target, j.state),
+                            format!("created {}", j.created_at),
+                        ];
                         lines.extend(j.started_at.iter().map(|s| format!("started {s}")));
                         lines.extend(j.ended_at.iter().map(|s| format!("ended   {s}")));
                         if !j.summary.is_empty() {
@@ -530,7 +675,11 @@ impl App {
                             lines.push(String::new());
                             lines.push(j.error.clone());
                         }
-                        self.overlay = Some(Overlay::Detail { title: format!("job {}", &j.id[..8.min(j.id.len())]), lines, scroll: 0 });
+                        self.overlay = Some(Overlay::Detail {
+                            title: format!("job {}", &j.id[..8.min(j.id.len())]),
+                            lines,
+                            scroll: 0,
+                        });
                     }
                     (Action::Refresh, _) => return vec![Command::Load(DataRequest::Jobs)],
                     _ => {}
@@ -552,8 +701,14 @@ impl App {
             } else if n.cursor >= n.scroll + v {
                 n.scroll = n.cursor + 1 - v;
             }
-            let loaded = n.page.as_ref().is_some_and(|p| n.scroll >= p.offset && (n.scroll + v).min(total) <= p.offset + p.rows.len());
-            return if loaded { vec![] } else { vec![self.numbers_load(self.numbers.scroll)] };
+            let loaded = n.page.as_ref().is_some_and(|p| {
+                n.scroll >= p.offset && (n.scroll + v).min(total) <= p.offset + p.rows.len()
+            });
+            return if loaded {
+                vec![]
+            } else {
+                vec![self.numbers_load(self.numbers.scroll)]
+            };
         }
         match action {
             Action::Filter => {
@@ -561,19 +716,21 @@ impl App {
                 n.input = Input::new(n.query.text.clone());
             }
             Action::Escape if n.detail.is_some() => n.detail = None,
-            Action::Escape => {
-                if !n.query.text.is_empty() || n.query.status.is_some() || !n.marks.is_empty() {
-                    n.input.reset();
-                    n.query.text.clear();
-                    n.query.status = None;
-                    n.marks.clear();
-                    n.cursor = 0;
-                    n.scroll = 0;
-                    return vec![self.numbers_load(0)];
-                }
+            Action::Escape
+                if !n.query.text.is_empty() || n.query.status.is_some() || !n.marks.is_empty() =>
+            {
+                n.input.reset();
+                n.query.text.clear();
+                n.query.status = None;
+                n.marks.clear();
+                n.cursor = 0;
+                n.scroll = 0;
+                return vec![self.numbers_load(0)];
             }
             Action::StatusFilter => {
-                let order: Vec<Option<Status>> = std::iter::once(None).chain(Status::ALL.iter().copied().map(Some)).collect();
+                let order: Vec<Option<Status>> = std::iter::once(None)
+                    .chain(Status::ALL.iter().copied().map(Some))
+                    .collect();
                 let i = order.iter().position(|s| *s == n.query.status).unwrap_or(0);
                 n.query.status = order[(i + 1) % order.len()];
                 n.cursor = 0;
@@ -582,7 +739,10 @@ impl App {
             }
             Action::Sort | Action::ReverseSort => {
                 if action == Action::Sort {
-                    let i = SortKey::ALL.iter().position(|k| *k == n.query.sort).unwrap_or(0);
+                    let i = SortKey::ALL
+                        .iter()
+                        .position(|k| *k == n.query.sort)
+                        .unwrap_or(0);
                     n.query.sort = SortKey::ALL[(i + 1) % SortKey::ALL.len()];
                 } else {
                     n.query.descending = !n.query.descending;
@@ -600,10 +760,19 @@ impl App {
                 }
             }
             Action::Copy => {
-                let text = if n.marks.is_empty() { n.row(n.cursor).map(|r| r.number.clone()).unwrap_or_default() } else { n.marks.iter().cloned().collect::<Vec<_>>().join("\n") };
+                let text = if n.marks.is_empty() {
+                    n.row(n.cursor)
+                        .map(|r| r.number.clone())
+                        .unwrap_or_default()
+                } else {
+                    n.marks.iter().cloned().collect::<Vec<_>>().join("\n")
+                };
                 if !text.is_empty() {
                     let count = text.lines().count();
-                    self.toast(Level::Info, format!("copied {count} number{}", if count == 1 { "" } else { "s" }));
+                    self.toast(
+                        Level::Info,
+                        format!("copied {count} number{}", if count == 1 { "" } else { "s" }),
+                    );
                     return vec![Command::Copy(text)];
                 }
             }
@@ -625,19 +794,27 @@ impl App {
             Action::Right => v.right = true,
             Action::Refresh => {
                 if let Some(c) = self.connections.iter().find(|c| c.vendor == "axp") {
-                    return self.submit(JobKind::RefreshVoice { connection: c.name.clone() });
+                    return self.submit(JobKind::RefreshVoice {
+                        connection: c.name.clone(),
+                    });
                 }
                 self.toast(Level::Error, "no AXP connection is configured");
             }
             Action::Enter => {
                 if !v.right {
                     v.right = true;
-                } else if let Some(it) = self.selected_voice_items().and_then(|l| l.get(self.voice.item.cursor)) {
+                } else if let Some(it) = self
+                    .selected_voice_items()
+                    .and_then(|l| l.get(self.voice.item.cursor))
+                {
                     self.overlay = Some(json_detail(&it.name, &it.body));
                 }
             }
             Action::Copy => {
-                if let Some(it) = self.selected_voice_items().and_then(|l| l.get(self.voice.item.cursor)) {
+                if let Some(it) = self
+                    .selected_voice_items()
+                    .and_then(|l| l.get(self.voice.item.cursor))
+                {
                     return vec![Command::Copy(it.id.clone())];
                 }
             }
@@ -661,7 +838,11 @@ impl App {
 
 fn json_detail(name: &str, body: &serde_json::Value) -> Overlay {
     let text = serde_json::to_string_pretty(body).unwrap_or_default();
-    Overlay::Detail { title: name.to_string(), lines: text.lines().map(String::from).collect(), scroll: 0 }
+    Overlay::Detail {
+        title: name.to_string(),
+        lines: text.lines().map(String::from).collect(),
+        scroll: 0,
+    }
 }
 
 /// Palette entries whose label holds every word typed, in order of the list.

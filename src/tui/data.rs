@@ -19,7 +19,11 @@ use tokio::sync::mpsc::UnboundedSender;
 #[derive(Debug, Clone, PartialEq)]
 pub enum DataRequest {
     Connections,
-    Numbers { query: NumberQuery, offset: usize, limit: usize },
+    Numbers {
+        query: NumberQuery,
+        offset: usize,
+        limit: usize,
+    },
     NumberDetail(String),
     Profiles,
     Voice,
@@ -83,7 +87,10 @@ pub enum Data {
     Error(String),
 }
 
-pub fn spawn(config: Arc<Config>, tx: UnboundedSender<Data>) -> std::sync::mpsc::Sender<DataRequest> {
+pub fn spawn(
+    config: Arc<Config>,
+    tx: UnboundedSender<Data>,
+) -> std::sync::mpsc::Sender<DataRequest> {
     let (req_tx, req_rx) = std::sync::mpsc::channel::<DataRequest>();
     std::thread::Builder::new()
         .name("store-reader".into())
@@ -100,7 +107,8 @@ pub fn spawn(config: Arc<Config>, tx: UnboundedSender<Data>) -> std::sync::mpsc:
                     latest.push(more);
                 }
                 for req in latest {
-                    let data = answer(&store, &config, req).unwrap_or_else(|e| Data::Error(e.to_string()));
+                    let data =
+                        answer(&store, &config, req).unwrap_or_else(|e| Data::Error(e.to_string()));
                     if tx.send(data).is_err() {
                         return;
                     }
@@ -117,11 +125,27 @@ fn answer(store: &Store, config: &Config, req: DataRequest) -> crate::store::Res
             let held = store.numbers_by_connection()?;
             let mut out = Vec::new();
             for c in config.connections() {
-                let (used, cooling) = held.iter().find(|(n, _, _)| n == c.name()).map(|(_, u, k)| (*u, *k)).unwrap_or((0, 0));
+                let (used, cooling) = held
+                    .iter()
+                    .find(|(n, _, _)| n == c.name())
+                    .map(|(_, u, k)| (*u, *k))
+                    .unwrap_or((0, 0));
                 let (auth, schedule) = match c {
                     ConnectionRef::AudioCodes(a) => (
                         a.auth.as_str().to_string(),
-                        a.schedule.map(|d| format!("every {}{}", format_interval(d), if a.schedule_enabled { "" } else { " (disabled)" })).unwrap_or_else(|| "none".into()),
+                        a.schedule
+                            .map(|d| {
+                                format!(
+                                    "every {}{}",
+                                    format_interval(d),
+                                    if a.schedule_enabled {
+                                        ""
+                                    } else {
+                                        " (disabled)"
+                                    }
+                                )
+                            })
+                            .unwrap_or_else(|| "none".into()),
                     ),
                     _ => ("oauth2".into(), "-".into()),
                 };
@@ -141,7 +165,11 @@ fn answer(store: &Store, config: &Config, req: DataRequest) -> crate::store::Res
             }
             Data::Connections(out)
         }
-        DataRequest::Numbers { query, offset, limit } => {
+        DataRequest::Numbers {
+            query,
+            offset,
+            limit,
+        } => {
             let total = store.count_numbers(&query)?;
             let rows = store.number_window(&query, offset, limit)?;
             Data::Numbers(NumbersPage {
@@ -153,29 +181,56 @@ fn answer(store: &Store, config: &Config, req: DataRequest) -> crate::store::Res
                 total,
             })
         }
-        DataRequest::NumberDetail(n) => Data::Detail(n.clone(), store.number(&n)?, store.number_events(&n, 50)?),
+        DataRequest::NumberDetail(n) => {
+            Data::Detail(n.clone(), store.number(&n)?, store.number_events(&n, 50)?)
+        }
         DataRequest::Profiles => {
             let rows = store.remote_items(None, "calling_profile")?;
-            let at = config.live_platform.first().map(|c| store.remote_refreshed_at(&c.name, "calling_profile")).transpose()?.flatten();
+            let at = config
+                .live_platform
+                .first()
+                .map(|c| store.remote_refreshed_at(&c.name, "calling_profile"))
+                .transpose()?
+                .flatten();
             Data::Profiles(rows, at)
         }
         DataRequest::Voice => {
             let mut v = VoiceData::default();
             for f in voice_registry::top_level() {
-                let list: Vec<RemoteItem> = store.remote_items(None, f.key)?.into_iter().map(|(_, i)| i).collect();
-                v.families.push((f.key.into(), String::new(), f.title.into(), list.len()));
+                let list: Vec<RemoteItem> = store
+                    .remote_items(None, f.key)?
+                    .into_iter()
+                    .map(|(_, i)| i)
+                    .collect();
+                v.families
+                    .push((f.key.into(), String::new(), f.title.into(), list.len()));
                 if f.key == "cm" {
                     for cm in &list {
                         for child in voice_registry::children_of("cm") {
-                            let kids: Vec<RemoteItem> = store.remote_items(None, child.key)?.into_iter().map(|(_, i)| i).filter(|i| i.parent == cm.id).collect();
-                            v.families.push((child.key.into(), cm.id.clone(), format!("{} › {}", cm.name, child.title), kids.len()));
+                            let kids: Vec<RemoteItem> = store
+                                .remote_items(None, child.key)?
+                                .into_iter()
+                                .map(|(_, i)| i)
+                                .filter(|i| i.parent == cm.id)
+                                .collect();
+                            v.families.push((
+                                child.key.into(),
+                                cm.id.clone(),
+                                format!("{} › {}", cm.name, child.title),
+                                kids.len(),
+                            ));
                             v.items.insert((child.key.into(), cm.id.clone()), kids);
                         }
                     }
                 }
                 v.items.insert((f.key.into(), String::new()), list);
             }
-            v.refreshed = config.axp.first().map(|c| store.remote_refreshed_at(&c.name, "cm")).transpose()?.flatten();
+            v.refreshed = config
+                .axp
+                .first()
+                .map(|c| store.remote_refreshed_at(&c.name, "cm"))
+                .transpose()?
+                .flatten();
             Data::Voice(v)
         }
         DataRequest::Jobs => Data::Jobs(store.recent_jobs(200)?),

@@ -81,7 +81,8 @@ impl Keymap {
         let mut km = Keymap::default();
         km.merge(DEFAULT, "default keymap")?;
         if let Some(p) = user_file {
-            let text = std::fs::read_to_string(p).map_err(|e| format!("keymap {}: {e}", p.display()))?;
+            let text =
+                std::fs::read_to_string(p).map_err(|e| format!("keymap {}: {e}", p.display()))?;
             km.merge(&text, &p.display().to_string())?;
         }
         for list in km.sections.values_mut() {

@@ -30,7 +30,12 @@ const FRAME: Duration = Duration::from_millis(16);
 fn restore_terminal() {
     let mut out = std::io::stdout();
     let _ = terminal::disable_raw_mode();
-    let _ = execute!(out, event::DisableMouseCapture, terminal::LeaveAlternateScreen, crossterm::cursor::Show);
+    let _ = execute!(
+        out,
+        event::DisableMouseCapture,
+        terminal::LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
 }
 
 fn setup_terminal(mouse: bool) -> std::io::Result<Term> {
@@ -40,7 +45,10 @@ fn setup_terminal(mouse: bool) -> std::io::Result<Term> {
     if mouse {
         execute!(out, event::EnableMouseCapture)?;
     }
-    Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(64 * 1024, std::io::stdout())))
+    Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+        64 * 1024,
+        std::io::stdout(),
+    )))
 }
 
 /// Restores the terminal before any panic report is printed.
@@ -66,7 +74,10 @@ pub fn run(config: Arc<Config>, read_only: bool, mouse: bool, initial_jobs: Vec<
         return 1;
     }
     install_panic_hook();
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
     let mut term = match setup_terminal(mouse || config.mouse) {
         Ok(t) => t,
         Err(e) => {
@@ -75,9 +86,24 @@ pub fn run(config: Arc<Config>, read_only: bool, mouse: bool, initial_jobs: Vec<
             return 1;
         }
     };
-    let conns: Vec<(String, &'static str)> = config.connections().iter().map(|c| (c.name().to_string(), c.vendor())).collect();
-    let mut app = App::new(keymap, theme::Theme::from_env(), read_only || config.read_only, &conns);
-    let result = rt.block_on(event_loop(&mut term, &mut app, config, read_only, initial_jobs));
+    let conns: Vec<(String, &'static str)> = config
+        .connections()
+        .iter()
+        .map(|c| (c.name().to_string(), c.vendor()))
+        .collect();
+    let mut app = App::new(
+        keymap,
+        theme::Theme::from_env(),
+        read_only || config.read_only,
+        &conns,
+    );
+    let result = rt.block_on(event_loop(
+        &mut term,
+        &mut app,
+        config,
+        read_only,
+        initial_jobs,
+    ));
     restore_terminal();
     match result {
         Ok(()) => 0,
@@ -94,7 +120,12 @@ fn prepare_store(config: &Config) -> crate::store::Result<()> {
     let rows: Vec<_> = config
         .connections()
         .iter()
-        .map(|c| crate::store::connections::ConnectionRow { name: c.name().into(), vendor: c.vendor().into(), source: "config".into(), address: c.address() })
+        .map(|c| crate::store::connections::ConnectionRow {
+            name: c.name().into(),
+            vendor: c.vendor().into(),
+            source: "config".into(),
+            address: c.address(),
+        })
         .collect();
     s.mirror_config_connections(&rows)?;
     s.fail_orphaned_jobs()?;
@@ -131,7 +162,13 @@ fn copy(term: &mut Term, text: &str) {
     let _ = term.backend_mut().flush();
 }
 
-async fn event_loop(term: &mut Term, app: &mut App, config: Arc<Config>, read_only: bool, initial_jobs: Vec<JobKind>) -> std::io::Result<()> {
+async fn event_loop(
+    term: &mut Term,
+    app: &mut App,
+    config: Arc<Config>,
+    read_only: bool,
+    initial_jobs: Vec<JobKind>,
+) -> std::io::Result<()> {
     let (key_tx, mut keys) = mpsc::unbounded_channel();
     spawn_input(key_tx);
     let (job_tx, mut jobs) = mpsc::unbounded_channel();
@@ -151,7 +188,10 @@ async fn event_loop(term: &mut Term, app: &mut App, config: Arc<Config>, read_on
                 }
                 Command::Cancel(id) => {
                     if !worker.cancel(&id) {
-                        app.toast(app::Level::Error, "that job runs in another process; cancel it there");
+                        app.toast(
+                            app::Level::Error,
+                            "that job runs in another process; cancel it there",
+                        );
                     }
                 }
                 Command::Load(req) => {
@@ -170,7 +210,10 @@ async fn event_loop(term: &mut Term, app: &mut App, config: Arc<Config>, read_on
         }
         // Sleep until input, a worker event, data, the next frame slot (if
         // something is waiting to be drawn) or the app's own deadline.
-        let wake = [dirty.then(|| last_draw + FRAME), app.next_deadline()].into_iter().flatten().min();
+        let wake = [dirty.then(|| last_draw + FRAME), app.next_deadline()]
+            .into_iter()
+            .flatten()
+            .min();
         let sleep = async {
             match wake {
                 Some(at) => tokio::time::sleep_until(at.into()).await,

@@ -9,22 +9,40 @@ pub struct Theme {
 
 impl Theme {
     pub fn from_env() -> Theme {
-        Theme { color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) }
+        Theme {
+            color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        }
     }
     fn fg(&self, c: Color) -> Style {
-        if self.color { Style::default().fg(c) } else { Style::default() }
+        if self.color {
+            Style::default().fg(c)
+        } else {
+            Style::default()
+        }
     }
     pub fn title(&self) -> Style {
         self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
     }
     pub fn dim(&self) -> Style {
-        if self.color { Style::default().fg(Color::DarkGray) } else { Style::default().add_modifier(Modifier::DIM) }
+        if self.color {
+            Style::default().fg(Color::DarkGray)
+        } else {
+            Style::default().add_modifier(Modifier::DIM)
+        }
     }
     pub fn selected(&self) -> Style {
-        if self.color { Style::default().bg(Color::Blue).fg(Color::White).add_modifier(Modifier::BOLD) } else { Style::default().add_modifier(Modifier::REVERSED) }
+        if self.color {
+            Style::default()
+                .bg(Color::Blue)
+                .fg(Color::White)
+                .add_modifier(Modifier::BOLD)
+        } else {
+            Style::default().add_modifier(Modifier::REVERSED)
+        }
     }
     pub fn tab_active(&self) -> Style {
-        self.fg(Color::Yellow).add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+        self.fg(Color::Yellow)
+            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
     }
     pub fn ok(&self) -> Style {
         self.fg(Color::Green)
@@ -41,8 +59,11 @@ impl Theme {
     /// Status words of the inventory and of vendor APIs.
     pub fn status(&self, s: &str) -> Style {
         match s.to_ascii_uppercase().as_str() {
-            "USED" | "SUCCESS" | "ACTIVE" | "COMPLETED" | "SUCCEEDED" | "PASSED" | "APPLIED" => self.ok(),
-            "COOLING" | "IN_PROGRESS" | "INPROGRESS" | "QUEUED" | "RUNNING" | "PENDING_DELETE" | "NOTRUN" | "PREVIEW" => self.warn(),
+            "USED" | "SUCCESS" | "ACTIVE" | "COMPLETED" | "SUCCEEDED" | "PASSED" | "APPLIED" => {
+                self.ok()
+            }
+            "COOLING" | "IN_PROGRESS" | "INPROGRESS" | "QUEUED" | "RUNNING" | "PENDING_DELETE"
+            | "NOTRUN" | "PREVIEW" => self.warn(),
             "FAILED" | "TIMEOUT_FAILED" | "DISABLED" | "CANCELLED" | "GUARDED" => self.error(),
             "RESERVED" => self.fg(Color::Magenta),
             "AVAILABLE" | "INACTIVE" => self.fg(Color::Blue),

@@ -11,7 +11,12 @@ use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragra
 use ratatui::Frame;
 
 pub fn draw(f: &mut Frame<'_>, app: &App) {
-    let [top, body, status] = Layout::vertical([Constraint::Length(1), Constraint::Min(3), Constraint::Length(1)]).areas(f.area());
+    let [top, body, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(f.area());
     draw_tabs(f, app, top);
     match app.tab {
         Tab::Connections => tabs::connections::draw(f, app, body),
@@ -24,9 +29,15 @@ pub fn draw(f: &mut Frame<'_>, app: &App) {
     draw_toasts(f, app, body);
     match &app.overlay {
         Some(Overlay::Help) => draw_help(f, app),
-        Some(Overlay::Palette { input, selected }) => draw_palette(f, app, input.value(), *selected),
+        Some(Overlay::Palette { input, selected }) => {
+            draw_palette(f, app, input.value(), *selected)
+        }
         Some(Overlay::Confirm { message, .. }) => draw_confirm(f, app, message),
-        Some(Overlay::Detail { title, lines, scroll }) => draw_detail(f, app, title, lines, *scroll),
+        Some(Overlay::Detail {
+            title,
+            lines,
+            scroll,
+        }) => draw_detail(f, app, title, lines, *scroll),
         None => {}
     }
 }
@@ -35,12 +46,19 @@ fn draw_tabs(f: &mut Frame<'_>, app: &App, area: Rect) {
     let t = &app.theme;
     let mut spans = vec![Span::styled(" switchboard ", t.title()), Span::raw(" ")];
     for (i, tab) in Tab::ALL.iter().enumerate() {
-        let style = if *tab == app.tab { t.tab_active() } else { t.dim() };
+        let style = if *tab == app.tab {
+            t.tab_active()
+        } else {
+            t.dim()
+        };
         spans.push(Span::styled(format!("{} {}", i + 1, tab.title()), style));
         spans.push(Span::raw("  "));
     }
     if app.read_only {
-        spans.push(Span::styled(" READ-ONLY ", t.error().add_modifier(Modifier::REVERSED)));
+        spans.push(Span::styled(
+            " READ-ONLY ",
+            t.error().add_modifier(Modifier::REVERSED),
+        ));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -49,12 +67,22 @@ fn draw_status(f: &mut Frame<'_>, app: &App, area: Rect) {
     let t = &app.theme;
     let mut spans: Vec<Span<'_>> = Vec::new();
     for j in app.live.iter().take(3) {
-        let progress = if j.total > 0 { format!(" {}/{}", j.done, j.total) } else { String::new() };
-        spans.push(Span::styled(format!("⟳ {} {}{}", j.kind.label(), j.kind.target(), progress), t.warn()));
+        let progress = if j.total > 0 {
+            format!(" {}/{}", j.done, j.total)
+        } else {
+            String::new()
+        };
+        spans.push(Span::styled(
+            format!("⟳ {} {}{}", j.kind.label(), j.kind.target(), progress),
+            t.warn(),
+        ));
         spans.push(Span::raw("  "));
     }
     if app.live.len() > 3 {
-        spans.push(Span::styled(format!("+{} more  ", app.live.len() - 3), t.warn()));
+        spans.push(Span::styled(
+            format!("+{} more  ", app.live.len() - 3),
+            t.warn(),
+        ));
     }
     if app.live.is_empty() {
         spans.push(Span::styled("idle", t.dim()));
@@ -82,9 +110,20 @@ fn draw_toasts(f: &mut Frame<'_>, app: &App, body: Rect) {
         if y < body.y + h {
             break;
         }
-        let area = Rect { x: body.right().saturating_sub(width + 1), y: y - h, width, height: h };
+        let area = Rect {
+            x: body.right().saturating_sub(width + 1),
+            y: y - h,
+            width,
+            height: h,
+        };
         f.render_widget(Clear, area);
-        f.render_widget(Paragraph::new(toast.text.as_str()).style(style).wrap(Wrap { trim: true }).block(Block::default().borders(Borders::ALL).border_style(style)), area);
+        f.render_widget(
+            Paragraph::new(toast.text.as_str())
+                .style(style)
+                .wrap(Wrap { trim: true })
+                .block(Block::default().borders(Borders::ALL).border_style(style)),
+            area,
+        );
         y -= h;
     }
 }
@@ -92,48 +131,106 @@ fn draw_toasts(f: &mut Frame<'_>, app: &App, body: Rect) {
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
-    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
 }
 
 fn draw_help(f: &mut Frame<'_>, app: &App) {
     let binds = app.keymap.bindings(app.tab.section());
-    let mut lines: Vec<Line<'_>> = vec![Line::styled(format!("Keys of {} (from the keymap in force)", app.tab.title()), app.theme.title()), Line::raw("")];
+    let mut lines: Vec<Line<'_>> = vec![
+        Line::styled(
+            format!("Keys of {} (from the keymap in force)", app.tab.title()),
+            app.theme.title(),
+        ),
+        Line::raw(""),
+    ];
     let mut seen: Vec<Action> = Vec::new();
     for (_, action) in &binds {
         if seen.contains(action) {
             continue;
         }
         seen.push(*action);
-        let keys: Vec<&str> = binds.iter().filter(|(_, a)| a == action).map(|(k, _)| if k == " " { "space" } else { k.as_str() }).collect();
-        lines.push(Line::from(vec![Span::styled(format!("{:>16}  ", keys.join(" ")), app.theme.title()), Span::raw(action.describe())]));
+        let keys: Vec<&str> = binds
+            .iter()
+            .filter(|(_, a)| a == action)
+            .map(|(k, _)| if k == " " { "space" } else { k.as_str() })
+            .collect();
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:>16}  ", keys.join(" ")), app.theme.title()),
+            Span::raw(action.describe()),
+        ]));
     }
     let area = centered(f.area(), 72, lines.len() as u16 + 2);
     f.render_widget(Clear, area);
-    f.render_widget(Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" help — Esc closes ")), area);
+    f.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" help — Esc closes "),
+        ),
+        area,
+    );
 }
 
 fn draw_palette(f: &mut Frame<'_>, app: &App, typed: &str, selected: usize) {
     let area = centered(f.area(), 64, 16);
     f.render_widget(Clear, area);
     let [input, list] = Layout::vertical([Constraint::Length(3), Constraint::Min(1)]).areas(area);
-    f.render_widget(Paragraph::new(format!(":{typed}▏")).block(Block::default().borders(Borders::ALL).title(" command ")), input);
-    let items: Vec<ListItem<'_>> = palette_matches(&app.palette, typed).into_iter().map(|i| ListItem::new(app.palette[i].label.clone())).collect();
+    f.render_widget(
+        Paragraph::new(format!(":{typed}▏"))
+            .block(Block::default().borders(Borders::ALL).title(" command ")),
+        input,
+    );
+    let items: Vec<ListItem<'_>> = palette_matches(&app.palette, typed)
+        .into_iter()
+        .map(|i| ListItem::new(app.palette[i].label.clone()))
+        .collect();
     let mut state = ListState::default().with_selected(Some(selected));
-    f.render_stateful_widget(List::new(items).highlight_style(app.theme.selected()).block(Block::default().borders(Borders::ALL)), list, &mut state);
+    f.render_stateful_widget(
+        List::new(items)
+            .highlight_style(app.theme.selected())
+            .block(Block::default().borders(Borders::ALL)),
+        list,
+        &mut state,
+    );
 }
 
 fn draw_confirm(f: &mut Frame<'_>, app: &App, message: &str) {
     let area = centered(f.area(), 76, 10);
     f.render_widget(Clear, area);
     let text = format!("{message}\n\n[y] apply   [n] cancel");
-    f.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).block(Block::default().borders(Borders::ALL).title(" confirm ").border_style(app.theme.warn())), area);
+    f.render_widget(
+        Paragraph::new(text).wrap(Wrap { trim: false }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" confirm ")
+                .border_style(app.theme.warn()),
+        ),
+        area,
+    );
 }
 
 fn draw_detail(f: &mut Frame<'_>, app: &App, title: &str, lines: &[String], scroll: usize) {
     let area = centered(f.area(), 100, f.area().height.saturating_sub(4));
     f.render_widget(Clear, area);
-    let text: Vec<Line<'_>> = lines.iter().skip(scroll).map(|l| Line::raw(l.as_str())).collect();
-    f.render_widget(Paragraph::new(text).block(Block::default().borders(Borders::ALL).title(format!(" {title} — j/k scroll, Esc closes ")).border_style(app.theme.title())), area);
+    let text: Vec<Line<'_>> = lines
+        .iter()
+        .skip(scroll)
+        .map(|l| Line::raw(l.as_str()))
+        .collect();
+    f.render_widget(
+        Paragraph::new(text).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(format!(" {title} — j/k scroll, Esc closes "))
+                .border_style(app.theme.title()),
+        ),
+        area,
+    );
 }
 
 /// A header cell style shared by the tables.

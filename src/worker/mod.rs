@@ -37,10 +37,22 @@ pub struct JobOutcome {
 
 impl JobOutcome {
     fn ok(summary: impl Into<String>, detail: Option<serde_json::Value>) -> Self {
-        JobOutcome { state: JobState::Succeeded, summary: summary.into(), error: String::new(), detail, needs_confirmation: false }
+        JobOutcome {
+            state: JobState::Succeeded,
+            summary: summary.into(),
+            error: String::new(),
+            detail,
+            needs_confirmation: false,
+        }
     }
     fn failed(error: impl Into<String>) -> Self {
-        JobOutcome { state: JobState::Failed, summary: String::new(), error: error.into(), detail: None, needs_confirmation: false }
+        JobOutcome {
+            state: JobState::Failed,
+            summary: String::new(),
+            error: error.into(),
+            detail: None,
+            needs_confirmation: false,
+        }
     }
 }
 
@@ -74,7 +86,15 @@ where
 impl Worker {
     pub fn new(config: Arc<Config>, read_only: bool, events: UnboundedSender<JobEvent>) -> Worker {
         let store_path = config.store_path.clone();
-        Worker { shared: Arc::new(Shared { config, store_path, read_only, cancels: Mutex::new(HashMap::new()), events }) }
+        Worker {
+            shared: Arc::new(Shared {
+                config,
+                store_path,
+                read_only,
+                cancels: Mutex::new(HashMap::new()),
+                events,
+            }),
+        }
     }
 
     pub fn config(&self) -> &Config {
@@ -85,14 +105,24 @@ impl Worker {
     pub fn submit(&self, kind: JobKind) -> String {
         let id = uuid::Uuid::new_v4().to_string();
         let token = CancellationToken::new();
-        self.shared.cancels.lock().unwrap().insert(id.clone(), token.clone());
-        let _ = self.shared.events.send(JobEvent::Queued { id: id.clone(), kind: kind.clone() });
+        self.shared
+            .cancels
+            .lock()
+            .unwrap()
+            .insert(id.clone(), token.clone());
+        let _ = self.shared.events.send(JobEvent::Queued {
+            id: id.clone(),
+            kind: kind.clone(),
+        });
         let me = self.clone();
         let job_id = id.clone();
         tokio::spawn(async move {
             let outcome = me.run_job(&job_id, kind, token).await;
             me.shared.cancels.lock().unwrap().remove(&job_id);
-            let _ = me.shared.events.send(JobEvent::Finished { id: job_id, outcome });
+            let _ = me.shared.events.send(JobEvent::Finished {
+                id: job_id,
+                outcome,
+            });
         });
         id
     }
@@ -119,8 +149,15 @@ impl Worker {
         {
             return JobOutcome::failed(e.to_string());
         }
-        let _ = self.shared.events.send(JobEvent::Started { id: id.to_string() });
-        let ctx = tasks::JobCtx { id: id.to_string(), shared: self.shared.clone(), cancel: cancel.clone() };
+        let _ = self
+            .shared
+            .events
+            .send(JobEvent::Started { id: id.to_string() });
+        let ctx = tasks::JobCtx {
+            id: id.to_string(),
+            shared: self.shared.clone(),
+            cancel: cancel.clone(),
+        };
         let limit = std::time::Duration::from_secs(self.shared.config.http.job_timeout_secs);
         let outcome = tokio::select! {
             r = tokio::time::timeout(limit, tasks::execute(&ctx, &kind)) => match r {
@@ -131,12 +168,20 @@ impl Worker {
         };
         tasks::release_leases(&ctx, &kind).await;
         let (jid, o) = (id.to_string(), outcome.clone());
-        if let Err(e) = with_store(path, move |s| s.finish_job(&jid, o.state, &o.summary, &o.error)).await {
+        if let Err(e) = with_store(path, move |s| {
+            s.finish_job(&jid, o.state, &o.summary, &o.error)
+        })
+        .await
+        {
             tracing::error!("could not record job {id}: {e}");
         }
         match outcome.state {
-            JobState::Failed => tracing::warn!(job = id, kind = kind.label(), target = %kind.target(), error = %outcome.error, "job failed"),
-            _ => tracing::info!(job = id, kind = kind.label(), target = %kind.target(), state = %outcome.state, summary = %outcome.summary, "job ended"),
+            JobState::Failed => {
+                tracing::warn!(job = id, kind = kind.label(), target = %kind.target(), error = %outcome.error, "job failed")
+            }
+            _ => {
+                tracing::info!(job = id, kind = kind.label(), target = %kind.target(), state = %outcome.state, summary = %outcome.summary, "job ended")
+            }
         }
         outcome
     }

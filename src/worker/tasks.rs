@@ -23,41 +23,65 @@ pub struct JobCtx {
 
 impl JobCtx {
     fn progress(&self, done: u64, total: u64) {
-        let _ = self.shared.events.send(JobEvent::Progress { id: self.id.clone(), done, total });
+        let _ = self.shared.events.send(JobEvent::Progress {
+            id: self.id.clone(),
+            done,
+            total,
+        });
     }
 
     async fn log(&self, line: impl Into<String>) {
         let line = line.into();
-        let _ = self.shared.events.send(JobEvent::Log { id: self.id.clone(), line: line.clone() });
+        let _ = self.shared.events.send(JobEvent::Log {
+            id: self.id.clone(),
+            line: line.clone(),
+        });
         let id = self.id.clone();
-        let _ = with_store(self.shared.store_path.clone(), move |s| s.append_job_log(&id, &line)).await;
+        let _ = with_store(self.shared.store_path.clone(), move |s| {
+            s.append_job_log(&id, &line)
+        })
+        .await;
     }
 
     fn holder(&self) -> String {
-        format!("pid {} on {} (job {})", std::process::id(), hostname(), &self.id[..8])
+        format!(
+            "pid {} on {} (job {})",
+            std::process::id(),
+            hostname(),
+            &self.id[..8]
+        )
     }
 
     fn connection(&self, name: &str) -> Result<ConnectionRef<'_>, JobOutcome> {
-        self.shared.config.find(name).ok_or_else(|| JobOutcome::failed(format!("no connection named {name:?} in the config")))
+        self.shared.config.find(name).ok_or_else(|| {
+            JobOutcome::failed(format!("no connection named {name:?} in the config"))
+        })
     }
 
     fn refuse_writes(&self, conn: Option<ConnectionRef<'_>>) -> Option<JobOutcome> {
         let what = if self.shared.read_only || self.shared.config.read_only {
             Some("switchboard runs read-only (--read-only or read_only = true)".to_string())
         } else {
-            conn.filter(|c| c.read_only()).map(|c| format!("connection {} is read-only", c.name()))
+            conn.filter(|c| c.read_only())
+                .map(|c| format!("connection {} is read-only", c.name()))
         };
         what.map(|w| JobOutcome::failed(format!("refused: {w}")))
     }
 }
 
 fn hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname").map(|s| s.trim().to_string()).unwrap_or_else(|_| "this host".into())
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|_| "this host".into())
 }
 
 fn lease_name(kind: &JobKind) -> Option<String> {
     match kind {
-        JobKind::SyncAudioCodes { connection, dry_run: false, .. } => Some(format!("sync:{connection}")),
+        JobKind::SyncAudioCodes {
+            connection,
+            dry_run: false,
+            ..
+        } => Some(format!("sync:{connection}")),
         _ => None,
     }
 }
@@ -65,7 +89,10 @@ fn lease_name(kind: &JobKind) -> Option<String> {
 pub async fn release_leases(ctx: &JobCtx, kind: &JobKind) {
     if let Some(name) = lease_name(kind) {
         let holder = ctx.holder();
-        let _ = with_store(ctx.shared.store_path.clone(), move |s| s.release_lease(&name, &holder)).await;
+        let _ = with_store(ctx.shared.store_path.clone(), move |s| {
+            s.release_lease(&name, &holder)
+        })
+        .await;
     }
 }
 
@@ -76,7 +103,11 @@ fn api_failed(e: ApiError) -> JobOutcome {
 pub async fn execute(ctx: &JobCtx, kind: &JobKind) -> JobOutcome {
     let r = match kind {
         JobKind::TestConnection { connection } => test_connection(ctx, connection).await,
-        JobKind::SyncAudioCodes { connection, dry_run, force } => sync_audiocodes(ctx, connection, *dry_run, *force).await,
+        JobKind::SyncAudioCodes {
+            connection,
+            dry_run,
+            force,
+        } => sync_audiocodes(ctx, connection, *dry_run, *force).await,
         JobKind::Sweep => sweep(ctx).await,
         JobKind::RefreshLivePlatform { connection } => refresh_live_platform(ctx, connection).await,
         JobKind::RefreshVoice { connection } => refresh_voice(ctx, connection).await,
@@ -88,41 +119,82 @@ async fn test_connection(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutc
     let http = &ctx.shared.config.http;
     let summary = match ctx.connection(name)? {
         ConnectionRef::AudioCodes(c) => {
-            let v = ArmClient::new(c, http).map_err(api_failed)?.version().await.map_err(api_failed)?;
-            format!("{name}: ARM version {v} ({} authentication OK)", c.auth.as_str())
+            let v = ArmClient::new(c, http)
+                .map_err(api_failed)?
+                .version()
+                .await
+                .map_err(api_failed)?;
+            format!(
+                "{name}: ARM version {v} ({} authentication OK)",
+                c.auth.as_str()
+            )
         }
         ConnectionRef::LivePlatform(c) => {
-            let n = LivePlatformClient::new(c, http).map_err(api_failed)?.calling_profiles().await.map_err(api_failed)?.len();
+            let n = LivePlatformClient::new(c, http)
+                .map_err(api_failed)?
+                .calling_profiles()
+                .await
+                .map_err(api_failed)?
+                .len();
             format!("{name}: Live Platform OK, {n} calling profiles")
         }
         ConnectionRef::Axp(c) => {
             let cm = voice_registry::family("cm").expect("cm family");
-            let n = AxpClient::new(c, http).map_err(api_failed)?.list(cm, None).await.map_err(api_failed)?.len();
-            format!("{name}: AXP account {} OK, {n} Communication Managers", c.account_id)
+            let n = AxpClient::new(c, http)
+                .map_err(api_failed)?
+                .list(cm, None)
+                .await
+                .map_err(api_failed)?
+                .len();
+            format!(
+                "{name}: AXP account {} OK, {n} Communication Managers",
+                c.account_id
+            )
         }
     };
     Ok(JobOutcome::ok(summary, None))
 }
 
-async fn sync_audiocodes(ctx: &JobCtx, name: &str, dry_run: bool, force: bool) -> Result<JobOutcome, JobOutcome> {
+async fn sync_audiocodes(
+    ctx: &JobCtx,
+    name: &str,
+    dry_run: bool,
+    force: bool,
+) -> Result<JobOutcome, JobOutcome> {
     let conn = match ctx.connection(name)? {
         ConnectionRef::AudioCodes(c) => c.clone(),
-        _ => return Err(JobOutcome::failed(format!("{name} is not an AudioCodes connection"))),
+        _ => {
+            return Err(JobOutcome::failed(format!(
+                "{name} is not an AudioCodes connection"
+            )))
+        }
     };
     if !dry_run {
         if let Some(refused) = ctx.refuse_writes(Some(ConnectionRef::AudioCodes(&conn))) {
             return Err(refused);
         }
-        let (lease, holder, ttl) = (format!("sync:{name}"), ctx.holder(), ctx.shared.config.http.job_timeout_secs as i64 + 60);
-        let got = with_store(ctx.shared.store_path.clone(), move |s| s.acquire_lease(&lease, &holder, ttl))
-            .await
-            .map_err(|e| JobOutcome::failed(e.to_string()))?;
+        let (lease, holder, ttl) = (
+            format!("sync:{name}"),
+            ctx.holder(),
+            ctx.shared.config.http.job_timeout_secs as i64 + 60,
+        );
+        let got = with_store(ctx.shared.store_path.clone(), move |s| {
+            s.acquire_lease(&lease, &holder, ttl)
+        })
+        .await
+        .map_err(|e| JobOutcome::failed(e.to_string()))?;
         if let Err(other) = got {
-            return Err(JobOutcome::failed(format!("a sync of {name} is already running ({other}); try again when it ends")));
+            return Err(JobOutcome::failed(format!(
+                "a sync of {name} is already running ({other}); try again when it ends"
+            )));
         }
     }
     let started = clock::now();
-    ctx.log(format!("fetching registered users from {}", conn.base_url())).await;
+    ctx.log(format!(
+        "fetching registered users from {}",
+        conn.base_url()
+    ))
+    .await;
     let client = ArmClient::new(&conn, &ctx.shared.config.http).map_err(api_failed)?;
     let users = tokio::select! {
         r = client.registered_users(|done, total| ctx.progress(done, total)) => r,
@@ -132,11 +204,18 @@ async fn sync_audiocodes(ctx: &JobCtx, name: &str, dry_run: bool, force: bool) -
         Ok(u) => u,
         Err(e) => {
             let (n, msg, jid) = (name.to_string(), e.to_string(), ctx.id.clone());
-            let _ = with_store(ctx.shared.store_path.clone(), move |s| s.record_failed_run(&n, "sync", Some(&jid), started, &msg)).await;
+            let _ = with_store(ctx.shared.store_path.clone(), move |s| {
+                s.record_failed_run(&n, "sync", Some(&jid), started, &msg)
+            })
+            .await;
             return Err(api_failed(e));
         }
     };
-    ctx.log(format!("fetched {} registered users; planning", users.len())).await;
+    ctx.log(format!(
+        "fetched {} registered users; planning",
+        users.len()
+    ))
+    .await;
     let settings = ctx.shared.config.inventory.clone();
     let (n, jid) = (name.to_string(), ctx.id.clone());
     let outcome = with_store(ctx.shared.store_path.clone(), move |s| {
@@ -145,14 +224,22 @@ async fn sync_audiocodes(ctx: &JobCtx, name: &str, dry_run: bool, force: bool) -
             users: &users,
             today: clock::today(),
             settings: &settings,
-            mode: if dry_run { SyncMode::Preview } else { SyncMode::Apply },
+            mode: if dry_run {
+                SyncMode::Preview
+            } else {
+                SyncMode::Apply
+            },
             force,
             job_id: Some(&jid),
             started_at: started,
         })
     })
     .await
-    .map_err(|e| JobOutcome::failed(format!("{name}: could not apply the sync: {e}; nothing was changed")))?;
+    .map_err(|e| {
+        JobOutcome::failed(format!(
+            "{name}: could not apply the sync: {e}; nothing was changed"
+        ))
+    })?;
     let c = &outcome.counts;
     let counts = format!(
         "added {}, restored {}, cooled {}, released {}, unchanged {}, skipped {}, conflicts {}",
@@ -167,7 +254,10 @@ async fn sync_audiocodes(ctx: &JobCtx, name: &str, dry_run: bool, force: bool) -
             detail,
             needs_confirmation: true,
         }),
-        ("preview", _) => Ok(JobOutcome::ok(format!("{name} preview (not applied): {counts}"), detail)),
+        ("preview", _) => Ok(JobOutcome::ok(
+            format!("{name} preview (not applied): {counts}"),
+            detail,
+        )),
         _ => Ok(JobOutcome::ok(format!("{name}: {counts}"), detail)),
     }
 }
@@ -180,31 +270,57 @@ async fn sweep(ctx: &JobCtx) -> Result<JobOutcome, JobOutcome> {
     let n = with_store(ctx.shared.store_path.clone(), move |s| s.sweep(today))
         .await
         .map_err(|e| JobOutcome::failed(format!("sweep failed: {e}; nothing was changed")))?;
-    Ok(JobOutcome::ok(format!("sweep released {n} cooling numbers"), Some(serde_json::json!({"released": n}))))
+    Ok(JobOutcome::ok(
+        format!("sweep released {n} cooling numbers"),
+        Some(serde_json::json!({"released": n})),
+    ))
 }
 
 fn items(list: &[Value], id_field: &str, name_field: &str) -> Vec<RemoteItem> {
     list.iter()
         .map(|v| RemoteItem {
-            id: v.get(id_field).map(|x| x.as_str().map(String::from).unwrap_or_else(|| x.to_string())).unwrap_or_default(),
+            id: v
+                .get(id_field)
+                .map(|x| {
+                    x.as_str()
+                        .map(String::from)
+                        .unwrap_or_else(|| x.to_string())
+                })
+                .unwrap_or_default(),
             parent: String::new(),
-            name: v.get(name_field).and_then(|x| x.as_str()).unwrap_or("").to_string(),
+            name: v
+                .get(name_field)
+                .and_then(|x| x.as_str())
+                .unwrap_or("")
+                .to_string(),
             body: v.clone(),
         })
         .collect()
 }
 
-async fn store_items(ctx: &JobCtx, conn: &str, kind: &str, parent: &str, list: Vec<RemoteItem>) -> Result<(), JobOutcome> {
+async fn store_items(
+    ctx: &JobCtx,
+    conn: &str,
+    kind: &str,
+    parent: &str,
+    list: Vec<RemoteItem>,
+) -> Result<(), JobOutcome> {
     let (c, k, p) = (conn.to_string(), kind.to_string(), parent.to_string());
-    with_store(ctx.shared.store_path.clone(), move |s| s.replace_remote_items(&c, &k, &p, &list))
-        .await
-        .map_err(|e| JobOutcome::failed(format!("{conn}: could not store {kind}: {e}")))
+    with_store(ctx.shared.store_path.clone(), move |s| {
+        s.replace_remote_items(&c, &k, &p, &list)
+    })
+    .await
+    .map_err(|e| JobOutcome::failed(format!("{conn}: could not store {kind}: {e}")))
 }
 
 async fn refresh_live_platform(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome> {
     let conn = match ctx.connection(name)? {
         ConnectionRef::LivePlatform(c) => c.clone(),
-        _ => return Err(JobOutcome::failed(format!("{name} is not a Live Platform connection"))),
+        _ => {
+            return Err(JobOutcome::failed(format!(
+                "{name} is not a Live Platform connection"
+            )))
+        }
     };
     let client = LivePlatformClient::new(&conn, &ctx.shared.config.http).map_err(api_failed)?;
     // Fetch everything first: a failure stores nothing.
@@ -214,9 +330,28 @@ async fn refresh_live_platform(ctx: &JobCtx, name: &str) -> Result<JobOutcome, J
     ctx.progress(2, 3);
     let leads = client.leads().await.map_err(api_failed)?;
     ctx.progress(3, 3);
-    let summary = format!("{name}: {} calling profiles, {} services, {} leads", profiles.len(), services.len(), leads.len());
-    store_items(ctx, name, "calling_profile", "", items(&profiles, "callingProfileId", "name")).await?;
-    store_items(ctx, name, "service", "", items(&services, "UmpCustomerGuid", "CustomerShortName")).await?;
+    let summary = format!(
+        "{name}: {} calling profiles, {} services, {} leads",
+        profiles.len(),
+        services.len(),
+        leads.len()
+    );
+    store_items(
+        ctx,
+        name,
+        "calling_profile",
+        "",
+        items(&profiles, "callingProfileId", "name"),
+    )
+    .await?;
+    store_items(
+        ctx,
+        name,
+        "service",
+        "",
+        items(&services, "UmpCustomerGuid", "CustomerShortName"),
+    )
+    .await?;
     store_items(ctx, name, "lead", "", items(&leads, "id", "tenantId")).await?;
     Ok(JobOutcome::ok(summary, None))
 }
@@ -224,7 +359,11 @@ async fn refresh_live_platform(ctx: &JobCtx, name: &str) -> Result<JobOutcome, J
 async fn refresh_voice(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome> {
     let conn = match ctx.connection(name)? {
         ConnectionRef::Axp(c) => c.clone(),
-        _ => return Err(JobOutcome::failed(format!("{name} is not an AXP connection"))),
+        _ => {
+            return Err(JobOutcome::failed(format!(
+                "{name} is not an AXP connection"
+            )))
+        }
     };
     let client = AxpClient::new(&conn, &ctx.shared.config.http).map_err(api_failed)?;
     let mut fetched: Vec<(&'static str, String, Vec<RemoteItem>)> = Vec::new();
@@ -234,10 +373,16 @@ async fn refresh_voice(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcom
         let list = client.list(f, None).await.map_err(api_failed)?;
         if f.key == "cm" {
             for cm in &list {
-                let Some(cm_id) = cm.get("id").and_then(|v| v.as_str()) else { continue };
+                let Some(cm_id) = cm.get("id").and_then(|v| v.as_str()) else {
+                    continue;
+                };
                 for child in voice_registry::children_of("cm") {
                     let kids = client.list(child, Some(cm_id)).await.map_err(api_failed)?;
-                    fetched.push((child.key, cm_id.to_string(), items(&kids, child.id_field, child.columns[0])));
+                    fetched.push((
+                        child.key,
+                        cm_id.to_string(),
+                        items(&kids, child.id_field, child.columns[0]),
+                    ));
                 }
             }
         }
@@ -251,5 +396,8 @@ async fn refresh_voice(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcom
         }
         store_items(ctx, name, kind, &parent, list).await?;
     }
-    Ok(JobOutcome::ok(format!("{name}: {count} voice elements in {total} families"), None))
+    Ok(JobOutcome::ok(
+        format!("{name}: {count} voice elements in {total} families"),
+        None,
+    ))
 }

@@ -7,7 +7,9 @@ use std::process::{Child, Command, Output, Stdio};
 
 pub fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_switchboard"));
-    c.env_remove("SWITCHBOARD_CONFIG").env_remove("SWITCHBOARD_STORE").env("NO_COLOR", "1");
+    c.env_remove("SWITCHBOARD_CONFIG")
+        .env_remove("SWITCHBOARD_STORE")
+        .env("NO_COLOR", "1");
     c
 }
 
@@ -27,7 +29,9 @@ impl SimProcess {
             .expect("start switchboard sim");
         let stderr = child.stderr.take().unwrap();
         let mut line = String::new();
-        BufReader::new(stderr).read_line(&mut line).expect("sim prints its address");
+        BufReader::new(stderr)
+            .read_line(&mut line)
+            .expect("sim prints its address");
         let addr = line
             .split("http://")
             .nth(1)
@@ -55,11 +59,19 @@ pub fn write_config(dir: &Path, text: &str) -> PathBuf {
 }
 
 pub fn run(config: &Path, args: &[&str]) -> Output {
-    bin().arg("--config").arg(config).args(args).output().expect("run switchboard")
+    bin()
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .output()
+        .expect("run switchboard")
 }
 
 pub fn text(o: &Output) -> (String, String) {
-    (String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
 }
 
 /// The demo scenario's credentials, pointed at `addr`.

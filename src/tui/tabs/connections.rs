@@ -16,8 +16,16 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
         .connections
         .iter()
         .map(|c| {
-            let last = c.last_run.as_ref().map(|r| format!("{} {}", r.result, r.ended_at)).unwrap_or_else(|| "never".into());
-            let held = if c.vendor == "audiocodes" { format!("{} used / {} cooling", c.used, c.cooling) } else { format!("{} items", c.remote.iter().map(|(_, n)| n).sum::<usize>()) };
+            let last = c
+                .last_run
+                .as_ref()
+                .map(|r| format!("{} {}", r.result, r.ended_at))
+                .unwrap_or_else(|| "never".into());
+            let held = if c.vendor == "audiocodes" {
+                format!("{} used / {} cooling", c.used, c.cooling)
+            } else {
+                format!("{} items", c.remote.iter().map(|(_, n)| n).sum::<usize>())
+            };
             let mut badges = Vec::new();
             if c.insecure {
                 badges.push(Span::styled(" TLS OFF ", t.error()));
@@ -26,21 +34,43 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
                 badges.push(Span::styled(" RO ", t.marked()));
             }
             Row::new(vec![
-                Cell::from(Line::from([vec![Span::raw(c.name.clone())], badges].concat())),
+                Cell::from(Line::from(
+                    [vec![Span::raw(c.name.clone())], badges].concat(),
+                )),
                 Cell::from(c.vendor),
                 Cell::from(c.address.clone()),
                 Cell::from(c.auth.clone()),
                 Cell::from(held),
                 Cell::from(c.schedule.clone()),
-                Cell::from(Span::styled(last, t.status(c.last_run.as_ref().map(|r| r.result.as_str()).unwrap_or("")))),
+                Cell::from(Span::styled(
+                    last,
+                    t.status(c.last_run.as_ref().map(|r| r.result.as_str()).unwrap_or("")),
+                )),
             ])
         })
         .collect();
-    let header = Row::new(["Name", "Vendor", "Address", "Auth", "Holds", "Schedule", "Last run"]).style(header_style(app));
-    let table = Table::new(rows, [Constraint::Length(18), Constraint::Length(14), Constraint::Length(34), Constraint::Length(9), Constraint::Length(22), Constraint::Length(16), Constraint::Min(20)])
-        .header(header)
-        .row_highlight_style(t.selected())
-        .block(Block::default().borders(Borders::ALL).title(format!(" Connections ({}) — r sync/refresh  p preview  t test ", app.connections.len())));
+    let header = Row::new([
+        "Name", "Vendor", "Address", "Auth", "Holds", "Schedule", "Last run",
+    ])
+    .style(header_style(app));
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(18),
+            Constraint::Length(14),
+            Constraint::Length(34),
+            Constraint::Length(9),
+            Constraint::Length(22),
+            Constraint::Length(16),
+            Constraint::Min(20),
+        ],
+    )
+    .header(header)
+    .row_highlight_style(t.selected())
+    .block(Block::default().borders(Borders::ALL).title(format!(
+        " Connections ({}) — r sync/refresh  p preview  t test ",
+        app.connections.len()
+    )));
     let mut state = table_state(app.conn_cursor.cursor, app.connections.len());
     f.render_stateful_widget(table, list, &mut state);
 
@@ -74,5 +104,8 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
         }
         None => lines.push(Line::styled("No connections. Add [[audiocodes]], [[live_platform]] or [[axp]] blocks to the config (see config.example.toml), or run `switchboard demo`.", t.dim())),
     }
-    f.render_widget(Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" instances ")), detail);
+    f.render_widget(
+        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" instances ")),
+        detail,
+    );
 }

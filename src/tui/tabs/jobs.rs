@@ -13,7 +13,11 @@ fn bar(done: u64, total: u64, width: usize) -> String {
         return String::new();
     }
     let filled = ((done as f64 / total as f64) * width as f64).round() as usize;
-    format!("{}{} {done}/{total}", "█".repeat(filled.min(width)), "░".repeat(width - filled.min(width)))
+    format!(
+        "{}{} {done}/{total}",
+        "█".repeat(filled.min(width)),
+        "░".repeat(width - filled.min(width))
+    )
 }
 
 pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
@@ -23,8 +27,18 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
         .iter()
         .map(|j| {
             let live = app.live.iter().find(|l| l.id == j.id);
-            let progress = live.map(|l| bar(l.done, l.total, 12)).unwrap_or_else(|| if j.total > 0 { format!("{}/{}", j.done, j.total) } else { String::new() });
-            let text = if j.error.is_empty() { j.summary.clone() } else { j.error.clone() };
+            let progress = live.map(|l| bar(l.done, l.total, 12)).unwrap_or_else(|| {
+                if j.total > 0 {
+                    format!("{}/{}", j.done, j.total)
+                } else {
+                    String::new()
+                }
+            });
+            let text = if j.error.is_empty() {
+                j.summary.clone()
+            } else {
+                j.error.clone()
+            };
             let state = live.map(|l| l.state).unwrap_or(j.state);
             Row::new(vec![
                 Cell::from(j.created_at.clone()),
@@ -36,10 +50,26 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
             ])
         })
         .collect();
-    let table = Table::new(rows, [Constraint::Length(20), Constraint::Length(8), Constraint::Length(16), Constraint::Length(10), Constraint::Length(24), Constraint::Min(20)])
-        .header(Row::new(["Created", "Kind", "Target", "State", "Progress", "Result"]).style(header_style(app)))
-        .row_highlight_style(t.selected())
-        .block(Block::default().borders(Borders::ALL).title(format!(" Jobs ({}) — Enter details  c cancel ", app.jobs.len())));
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(20),
+            Constraint::Length(8),
+            Constraint::Length(16),
+            Constraint::Length(10),
+            Constraint::Length(24),
+            Constraint::Min(20),
+        ],
+    )
+    .header(
+        Row::new(["Created", "Kind", "Target", "State", "Progress", "Result"])
+            .style(header_style(app)),
+    )
+    .row_highlight_style(t.selected())
+    .block(Block::default().borders(Borders::ALL).title(format!(
+        " Jobs ({}) — Enter details  c cancel ",
+        app.jobs.len()
+    )));
     let mut state = table_state(app.job_cursor.cursor, app.jobs.len());
     f.render_stateful_widget(table, area, &mut state);
 }

@@ -10,5 +10,9 @@ use ratatui::widgets::TableState;
 
 /// A table state showing `cursor`, scrolled so that it stays on screen.
 pub fn table_state(cursor: usize, len: usize) -> TableState {
-    TableState::default().with_selected(if len == 0 { None } else { Some(cursor.min(len - 1)) })
+    TableState::default().with_selected(if len == 0 {
+        None
+    } else {
+        Some(cursor.min(len - 1))
+    })
 }

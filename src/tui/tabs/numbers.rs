@@ -19,20 +19,42 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
     let mut counts: Vec<Span<'_>> = Vec::new();
     if let Some(p) = &n.page {
         for (s, c) in &p.counts {
-            if *c == 0 && !matches!(s, Status::Used | Status::Cooling | Status::Available | Status::Reserved) {
+            if *c == 0
+                && !matches!(
+                    s,
+                    Status::Used | Status::Cooling | Status::Available | Status::Reserved
+                )
+            {
                 continue;
             }
-            counts.push(Span::styled(format!("{} {c}", s.as_str()), t.status(s.as_str())));
+            counts.push(Span::styled(
+                format!("{} {c}", s.as_str()),
+                t.status(s.as_str()),
+            ));
             counts.push(Span::raw("   "));
         }
         let max = p.releases.iter().map(|(_, c)| *c).max().unwrap_or(0).max(1);
-        let spark: String = p.releases.iter().map(|(_, c)| if *c == 0 { '·' } else { BARS[(c * 7 / max).min(7)] }).collect();
+        let spark: String = p
+            .releases
+            .iter()
+            .map(|(_, c)| {
+                if *c == 0 {
+                    '·'
+                } else {
+                    BARS[(c * 7 / max).min(7)]
+                }
+            })
+            .collect();
         counts.push(Span::styled("releases next 14 days ", t.dim()));
         counts.push(Span::styled(spark, t.warn()));
     }
     let filter = format!(
         "filter: {}{}   status: {}   sort: {}{}   marked: {}",
-        if n.filtering { n.input.value() } else { n.query.text.as_str() },
+        if n.filtering {
+            n.input.value()
+        } else {
+            n.query.text.as_str()
+        },
         if n.filtering { "▏" } else { "" },
         n.query.status.map(|s| s.as_str()).unwrap_or("all"),
         n.query.sort.label(),
@@ -40,10 +62,15 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
         n.marks.len()
     );
     let filter_style = if n.filtering { t.warn() } else { t.dim() };
-    f.render_widget(Paragraph::new(vec![Line::from(counts), Line::styled(filter, filter_style)]).block(Block::default().borders(Borders::BOTTOM)), head);
+    f.render_widget(
+        Paragraph::new(vec![Line::from(counts), Line::styled(filter, filter_style)])
+            .block(Block::default().borders(Borders::BOTTOM)),
+        head,
+    );
 
     let (table_area, detail_area) = if n.detail.is_some() {
-        let [a, b] = Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(body);
+        let [a, b] = Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)])
+            .areas(body);
         (a, Some(b))
     } else {
         (body, None)
@@ -54,8 +81,16 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
     let rows: Vec<Row<'_>> = (n.scroll..n.scroll + visible)
         .filter_map(|i| n.row(i).map(|r| (i, r)))
         .map(|(_, r)| {
-            let mark = if n.marks.contains(&r.number) { "●" } else { " " };
-            let cd = r.release_date.filter(|_| r.status == Status::Cooling).map(|d| countdown(d, now)).unwrap_or_default();
+            let mark = if n.marks.contains(&r.number) {
+                "●"
+            } else {
+                " "
+            };
+            let cd = r
+                .release_date
+                .filter(|_| r.status == Status::Cooling)
+                .map(|d| countdown(d, now))
+                .unwrap_or_default();
             Row::new(vec![
                 Cell::from(Span::styled(mark, t.marked())),
                 Cell::from(r.number.clone()),
@@ -66,23 +101,75 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
                 Cell::from(r.release_date.map(|d| d.to_string()).unwrap_or_default()),
                 Cell::from(r.connection.clone().unwrap_or_default()),
                 Cell::from(r.registered_user.clone().unwrap_or_default()),
-                Cell::from(r.last_seen.map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()),
+                Cell::from(
+                    r.last_seen
+                        .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+                        .unwrap_or_default(),
+                ),
                 Cell::from(r.tag.clone()),
             ])
         })
         .collect();
     let loading = n.page.is_none() || (rows.is_empty() && n.total() > 0);
-    let header = Row::new(["", "Number", "Status", "Usage", "Vendor", "Countdown", "Release", "Connection", "Registered user", "Last seen", "Tag"]).style(header_style(app));
+    let header = Row::new([
+        "",
+        "Number",
+        "Status",
+        "Usage",
+        "Vendor",
+        "Countdown",
+        "Release",
+        "Connection",
+        "Registered user",
+        "Last seen",
+        "Tag",
+    ])
+    .style(header_style(app));
     let total = n.total();
-    let title = if loading { " Numbers — loading… ".to_string() } else { format!(" Numbers {} of {} — / filter  f status  s sort  Space mark  Enter details ", if total == 0 { 0 } else { n.cursor + 1 }, total) };
-    let widths = [Constraint::Length(1), Constraint::Length(16), Constraint::Length(12), Constraint::Length(7), Constraint::Length(11), Constraint::Length(9), Constraint::Length(10), Constraint::Length(11), Constraint::Length(15), Constraint::Length(16), Constraint::Min(10)];
-    let table = Table::new(rows, widths).header(header).row_highlight_style(t.selected()).block(Block::default().borders(Borders::ALL).title(title));
+    let title = if loading {
+        " Numbers — loading… ".to_string()
+    } else {
+        format!(
+            " Numbers {} of {} — / filter  f status  s sort  Space mark  Enter details ",
+            if total == 0 { 0 } else { n.cursor + 1 },
+            total
+        )
+    };
+    let widths = [
+        Constraint::Length(1),
+        Constraint::Length(16),
+        Constraint::Length(12),
+        Constraint::Length(6),
+        Constraint::Length(10),
+        Constraint::Length(9),
+        Constraint::Length(10),
+        Constraint::Length(10),
+        Constraint::Length(13),
+        Constraint::Length(16),
+        Constraint::Fill(1),
+    ];
+    let table = Table::new(rows, widths)
+        .header(header)
+        .row_highlight_style(t.selected())
+        .block(Block::default().borders(Borders::ALL).title(title));
     let selected = n.cursor.checked_sub(n.scroll).filter(|_| total > 0);
     let mut state = TableState::default().with_selected(selected);
     f.render_stateful_widget(table, table_area, &mut state);
     if total == 0 && !loading {
-        let msg = if n.query == Default::default() { "The inventory is empty: sync an AudioCodes connection (Connections tab, r)." } else { "No number matches: Esc clears the filter." };
-        f.render_widget(Paragraph::new(msg).style(t.dim()), Rect { x: table_area.x + 2, y: table_area.y + 2, width: table_area.width.saturating_sub(4), height: 1 });
+        let msg = if n.query == Default::default() {
+            "The inventory is empty: sync an AudioCodes connection (Connections tab, r)."
+        } else {
+            "No number matches: Esc clears the filter."
+        };
+        f.render_widget(
+            Paragraph::new(msg).style(t.dim()),
+            Rect {
+                x: table_area.x + 2,
+                y: table_area.y + 2,
+                width: table_area.width.saturating_sub(4),
+                height: 1,
+            },
+        );
     }
 
     if let (Some(area), Some((num, item, events))) = (detail_area, &n.detail) {
@@ -92,19 +179,40 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
                 ("status", i.status.as_str().to_string()),
                 ("usage", i.usage.clone()),
                 ("vendor", i.vendor.clone()),
-                ("release", i.release_date.map(|d| d.to_string()).unwrap_or_default()),
+                (
+                    "release",
+                    i.release_date.map(|d| d.to_string()).unwrap_or_default(),
+                ),
                 ("connection", i.connection.clone().unwrap_or_default()),
                 ("user", i.registered_user.clone().unwrap_or_default()),
                 ("tag", i.tag.clone()),
             ] {
-                lines.push(Line::from(vec![Span::styled(format!("{k:>10} "), t.dim()), Span::raw(v)]));
+                lines.push(Line::from(vec![
+                    Span::styled(format!("{k:>10} "), t.dim()),
+                    Span::raw(v),
+                ]));
             }
         }
         lines.push(Line::raw(""));
         lines.push(Line::styled("history", t.title()));
         for e in events {
-            lines.push(Line::raw(format!("{} {} → {}  ({})", e.at, e.from_status.as_deref().unwrap_or("new"), e.to_status, e.cause)));
+            lines.push(Line::raw(format!(
+                "{} {} → {}  ({})",
+                e.at,
+                e.from_status.as_deref().unwrap_or("new"),
+                e.to_status,
+                e.cause
+            )));
         }
-        f.render_widget(Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }).block(Block::default().borders(Borders::ALL).title(" details — Esc closes ")), area);
+        f.render_widget(
+            Paragraph::new(lines)
+                .wrap(ratatui::widgets::Wrap { trim: true })
+                .block(
+                    Block::default()
+                        .borders(Borders::ALL)
+                        .title(" details — Esc closes "),
+                ),
+            area,
+        );
     }
 }

@@ -13,7 +13,8 @@ use ratatui::Frame;
 pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
     let t = &app.theme;
     let v = &app.voice;
-    let [left, right] = Layout::horizontal([Constraint::Length(44), Constraint::Min(20)]).areas(area);
+    let [left, right] =
+        Layout::horizontal([Constraint::Length(44), Constraint::Min(20)]).areas(area);
     let items: Vec<ListItem<'_>> = v
         .data
         .families
@@ -27,13 +28,23 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
     let at = v.data.refreshed.clone().unwrap_or_else(|| "never".into());
     let mut ls = ListState::default().with_selected(Some(v.family.cursor));
     f.render_stateful_widget(
-        List::new(items).highlight_style(t.selected()).block(Block::default().borders(Borders::ALL).border_style(focus(!v.right)).title(format!(" families — {at} "))),
+        List::new(items).highlight_style(t.selected()).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(focus(!v.right))
+                .title(format!(" families — {at} ")),
+        ),
         left,
         &mut ls,
     );
 
     let Some((key, _, label, _)) = v.data.families.get(v.family.cursor) else {
-        f.render_widget(Block::default().borders(Borders::ALL).title(" nothing fetched yet: press r "), right);
+        f.render_widget(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" nothing fetched yet: press r "),
+            right,
+        );
         return;
     };
     let fam = voice_registry::family(key).expect("family from the registry");
@@ -41,15 +52,28 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
     let rows: Vec<Row<'_>> = list
         .iter()
         .map(|it| {
-            let mut cells: Vec<Cell<'_>> = vec![Cell::from(it.id.chars().take(13).collect::<String>())];
+            let mut cells: Vec<Cell<'_>> =
+                vec![Cell::from(it.id.chars().take(13).collect::<String>())];
             for c in fam.columns {
                 let val = match it.body.get(*c) {
                     Some(serde_json::Value::String(s)) => s.clone(),
                     Some(serde_json::Value::Null) | None => String::new(),
-                    Some(serde_json::Value::Array(a)) => a.iter().map(|x| x.as_str().map(String::from).unwrap_or_else(|| x.to_string())).collect::<Vec<_>>().join(", "),
+                    Some(serde_json::Value::Array(a)) => a
+                        .iter()
+                        .map(|x| {
+                            x.as_str()
+                                .map(String::from)
+                                .unwrap_or_else(|| x.to_string())
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     Some(other) => other.to_string(),
                 };
-                let style = if c.to_lowercase().contains("status") { t.status(&val) } else { ratatui::style::Style::default() };
+                let style = if c.to_lowercase().contains("status") {
+                    t.status(&val)
+                } else {
+                    ratatui::style::Style::default()
+                };
                 cells.push(Cell::from(Span::styled(val, style)));
             }
             Row::new(cells)
@@ -62,7 +86,15 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(header_style(app)))
         .row_highlight_style(t.selected())
-        .block(Block::default().borders(Borders::ALL).border_style(focus(v.right)).title(format!(" {label} ({}) — Enter JSON  r refresh ", list.len())));
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(focus(v.right))
+                .title(format!(
+                    " {label} ({}) — Enter JSON  r refresh ",
+                    list.len()
+                )),
+        );
     let mut ts = table_state(v.item.cursor, list.len());
     if !v.right {
         ts.select(None);
