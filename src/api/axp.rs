@@ -3,13 +3,12 @@
 
 use super::http::{Body, HttpClient, Request, Response};
 use super::live_platform::kind_of;
-use super::oauth::{client_credentials, TokenCache};
+use super::oauth::{client_credentials, send_with_token, TokenCache};
 use super::{ApiError, ErrorKind};
 use crate::config::{AxpConnection, HttpSettings};
 use crate::domain::voice_registry::{Envelope, Family};
 use crate::secret::Secret;
 use reqwest::header::{HeaderName, HeaderValue};
-use reqwest::StatusCode;
 use serde_json::Value;
 
 pub struct AxpClient {
@@ -68,20 +67,7 @@ impl AxpClient {
             .unwrap_or(HeaderValue::from_static(""));
         appkey.set_sensitive(true);
         let req = req.header(HeaderName::from_static("appkey"), appkey);
-        let mut fresh = false;
-        loop {
-            let token = self.token().await?;
-            let resp = self.http.send(&req.clone().bearer(token.expose())).await?;
-            if resp.status == StatusCode::UNAUTHORIZED && !fresh {
-                self.tokens.invalidate().await;
-                fresh = true;
-                continue;
-            }
-            if !resp.status.is_success() {
-                return Err(self.http.status_error(&req.endpoint(), &resp));
-            }
-            return Ok(resp);
-        }
+        send_with_token(&self.http, &self.tokens, &req, || self.token()).await
     }
 
     /// Every item of a family, page by page within its maximum page size.

@@ -2,11 +2,10 @@
 //! leads, service creation and task status (api-contracts.md §2).
 
 use super::http::{Body, HttpClient, Request, Response};
-use super::oauth::{client_credentials, TokenCache};
+use super::oauth::{client_credentials, send_with_token, TokenCache};
 use super::{ApiError, ErrorKind};
 use crate::config::{HttpSettings, LivePlatformConnection};
 use crate::secret::Secret;
-use reqwest::StatusCode;
 use serde_json::Value;
 
 pub struct LivePlatformClient {
@@ -58,20 +57,7 @@ impl LivePlatformClient {
 
     /// Sends with the bearer token; a 401 refreshes the token once, then fails.
     async fn call(&self, req: Request) -> Result<Response, ApiError> {
-        let mut fresh = false;
-        loop {
-            let token = self.token().await?;
-            let resp = self.http.send(&req.clone().bearer(token.expose())).await?;
-            if resp.status == StatusCode::UNAUTHORIZED && !fresh {
-                self.tokens.invalidate().await;
-                fresh = true;
-                continue;
-            }
-            if !resp.status.is_success() {
-                return Err(self.http.status_error(&req.endpoint(), &resp));
-            }
-            return Ok(resp);
-        }
+        send_with_token(&self.http, &self.tokens, &req, || self.token()).await
     }
 
     /// A JSON body, where a 200 holding a `Message` is an error (as Live

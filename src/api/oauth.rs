@@ -89,3 +89,31 @@ pub async fn client_credentials(
         Duration::from_secs(t.expires_in.unwrap_or(3600).max(1)),
     ))
 }
+
+/// Sends `req` with a bearer token from `token`; a 401 drops the cached
+/// token and tries once more with a fresh one, then fails.
+pub async fn send_with_token<F, Fut>(
+    http: &HttpClient,
+    tokens: &TokenCache,
+    req: &Request,
+    token: F,
+) -> Result<super::http::Response, ApiError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<Secret, ApiError>>,
+{
+    let mut fresh = false;
+    loop {
+        let t = token().await?;
+        let resp = http.send(&req.clone().bearer(t.expose())).await?;
+        if resp.status == reqwest::StatusCode::UNAUTHORIZED && !fresh {
+            tokens.invalidate().await;
+            fresh = true;
+            continue;
+        }
+        if !resp.status.is_success() {
+            return Err(http.status_error(&req.endpoint(), &resp));
+        }
+        return Ok(resp);
+    }
+}
