@@ -2,7 +2,7 @@
 //! registered users, per the adapter contract in api-contracts.md §1.
 
 use super::http::{Body, HttpClient, Request, Response};
-use super::oauth::{client_credentials, TokenCache};
+use super::oauth::{client_credentials, send_with_token, TokenCache};
 use super::{ApiError, ErrorKind};
 use crate::config::{ArmAuthMethod, AudioCodesConnection, HttpSettings};
 use crate::domain::number::{canonical, from_uri};
@@ -157,23 +157,14 @@ impl ArmClient {
 
     /// Sends with authentication; on 401 logs in once more, then fails.
     async fn get(&self, path: &str) -> Result<Response, ApiError> {
-        let mut fresh = false;
-        loop {
-            let token = self.token().await?;
-            let req = self.authorize(Request::get(path), &token);
-            let resp = self.http.send(&req).await?;
-            if resp.status == StatusCode::UNAUTHORIZED
-                && !fresh
-                && self.conn.auth != ArmAuthMethod::Basic
-            {
-                self.tokens.invalidate().await;
-                fresh = true;
-                continue;
+        let req = Request::get(path);
+        match self.conn.auth {
+            ArmAuthMethod::Basic => {
+                self.http
+                    .send_ok(&self.authorize(req, &Secret::default()))
+                    .await
             }
-            if !resp.status.is_success() {
-                return Err(self.http.status_error(&req.endpoint(), &resp));
-            }
-            return Ok(resp);
+            _ => send_with_token(&self.http, &self.tokens, &req, || self.token()).await,
         }
     }
 
