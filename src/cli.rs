@@ -50,8 +50,28 @@ pub enum Command {
     /// Sync registered users into the number inventory.
     #[command(subcommand)]
     Sync(SyncCommand),
+    /// PurgeAudioCodes__<name>: forget cached users, cool the connection's numbers.
+    #[command(subcommand)]
+    Purge(PurgeCommand),
     /// Release every Cooling number whose release date has come.
     Sweep,
+    /// Audit Number Inventory: AudioCodes numbers against the last snapshots.
+    Audit {
+        /// Apply the sync rules to each finding.
+        #[arg(long)]
+        fix: bool,
+        /// Print the findings as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the number inventory, or change it (see the subcommands).
+    Numbers(NumbersArgs),
+    /// Run schedules and the cooling sweep headless (for systemd or cron).
+    Worker {
+        /// One round (sweep if due, due schedules), wait for it, then exit.
+        #[arg(long)]
+        once: bool,
+    },
     /// Recent jobs from every process using the store.
     Jobs {
         #[arg(long, default_value_t = 20)]
@@ -78,6 +98,78 @@ pub enum ConnectionsCommand {
     List,
     /// Authenticate and report the remote version, or the error.
     Test { name: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PurgeCommand {
+    /// Purge an AudioCodes connection; its numbers cool by the usual rule.
+    Audiocodes {
+        name: String,
+        /// Confirm: without it nothing is done.
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct NumbersArgs {
+    #[command(subcommand)]
+    pub command: Option<NumbersCommand>,
+    /// Only this status (Used, Cooling, Available, Reserved, Used-Utility, Inactive).
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Only this vendor (AudioCodes, Microsoft, ...).
+    #[arg(long)]
+    pub vendor: Option<String>,
+    /// Number prefix or substring, tag or registered user.
+    #[arg(long)]
+    pub filter: Option<String>,
+    /// One JSON array (keys: number, status, usage, vendor, tag, release_date, connection, registered_user, last_seen).
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// CSV with a header row, same columns as the JSON keys.
+    #[arg(long)]
+    pub csv: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum NumbersCommand {
+    /// Add FROM..=TO as Available (at most 100,000; existing numbers are left alone).
+    AddRange { from: String, to: String },
+    /// Add the numbers of a CSV file (header with number and optionally status, usage, vendor, tag, release_date; or one number per line).
+    Import { file: PathBuf },
+    /// Release Cooling numbers now.
+    Release {
+        #[arg(required = true)]
+        numbers: Vec<String>,
+    },
+    /// Apply cooling by hand for 1 to 999 days.
+    Cool {
+        #[arg(required = true)]
+        numbers: Vec<String>,
+        #[arg(long)]
+        days: u32,
+    },
+    /// Move Cooling numbers' release dates later by 1 to 999 days.
+    Extend {
+        #[arg(required = true)]
+        numbers: Vec<String>,
+        #[arg(long)]
+        days: u32,
+    },
+    /// Available to Reserved.
+    Reserve {
+        #[arg(required = true)]
+        numbers: Vec<String>,
+    },
+    /// Reserved to Available.
+    Unreserve {
+        #[arg(required = true)]
+        numbers: Vec<String>,
+    },
+    /// Set a number's tag (an empty TEXT clears it).
+    Tag { number: String, text: String },
 }
 
 #[derive(Subcommand, Debug)]

@@ -2,6 +2,7 @@
 //! resolution of secrets. A bad config is one clear error naming the file,
 //! the line and the key; nothing starts half-configured.
 
+use crate::domain::connection::AudioCodesSpec;
 use crate::domain::interval::parse_interval;
 use crate::domain::settings::InventorySettings;
 use crate::secret::{Secret, SecretSource};
@@ -114,6 +115,74 @@ pub struct AudioCodesConnection {
 impl AudioCodesConnection {
     pub fn base_url(&self) -> String {
         format!("{}://{}", self.scheme, self.host)
+    }
+
+    /// A connection made in the TUI and kept in the store. The spec was
+    /// validated when it was saved.
+    pub fn from_spec(
+        spec: &AudioCodesSpec,
+        password: Option<Secret>,
+        client_secret: Option<Secret>,
+    ) -> AudioCodesConnection {
+        let auth = match spec.auth.as_str() {
+            "session" => ArmAuthMethod::Session,
+            "azure_ad" => ArmAuthMethod::AzureAd,
+            _ => ArmAuthMethod::Basic,
+        };
+        let oauth = (auth == ArmAuthMethod::AzureAd).then(|| OAuthClient {
+            token_url: spec.token_url.clone(),
+            client_id: spec.client_id.clone(),
+            client_secret: client_secret.clone().unwrap_or_else(|| Secret::new(String::new())),
+            scope: spec.scope.clone(),
+        });
+        let mut secret_sources = vec![];
+        if password.is_some() {
+            secret_sources.push(("password".to_string(), "store".to_string()));
+        }
+        if client_secret.is_some() {
+            secret_sources.push(("client_secret".to_string(), "store".to_string()));
+        }
+        AudioCodesConnection {
+            name: spec.name.clone(),
+            host: spec.host.clone(),
+            scheme: spec.scheme.clone(),
+            username: spec.username.clone(),
+            password: password.unwrap_or_else(|| Secret::new(String::new())),
+            auth,
+            oauth,
+            users_path: spec.users_path.clone(),
+            page_size: spec.page_size,
+            sync_on_save: spec.sync_on_save,
+            schedule: parse_interval(&spec.schedule).ok(),
+            schedule_enabled: spec.schedule_enabled,
+            tls: TlsOptions {
+                ca_file: (!spec.ca_file.is_empty()).then(|| PathBuf::from(&spec.ca_file)),
+                insecure_skip_verify: spec.insecure_skip_verify,
+            },
+            read_only: false,
+            secret_sources,
+        }
+    }
+
+    /// The editable fields, to fill the TUI's form (no secrets).
+    pub fn to_spec(&self) -> AudioCodesSpec {
+        AudioCodesSpec {
+            name: self.name.clone(),
+            host: self.host.clone(),
+            scheme: self.scheme.clone(),
+            username: self.username.clone(),
+            auth: self.auth.as_str().into(),
+            token_url: self.oauth.as_ref().map(|o| o.token_url.clone()).unwrap_or_default(),
+            client_id: self.oauth.as_ref().map(|o| o.client_id.clone()).unwrap_or_default(),
+            scope: self.oauth.as_ref().map(|o| o.scope.clone()).unwrap_or_default(),
+            users_path: self.users_path.clone(),
+            page_size: self.page_size,
+            sync_on_save: self.sync_on_save,
+            schedule: self.schedule.map(crate::domain::interval::format_interval).unwrap_or_default(),
+            schedule_enabled: self.schedule_enabled,
+            ca_file: self.tls.ca_file.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+            insecure_skip_verify: self.tls.insecure_skip_verify,
+        }
     }
 }
 

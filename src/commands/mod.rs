@@ -3,8 +3,11 @@
 
 mod demo;
 mod inspect;
+mod inventory;
 
-use crate::cli::{Cli, Command, ConfigCommand, ConnectionsCommand, SyncCommand, TuiArgs};
+use crate::cli::{
+    Cli, Command, ConfigCommand, ConnectionsCommand, PurgeCommand, SyncCommand, TuiArgs,
+};
 use crate::config::{self, Config};
 use crate::domain::job::{JobKind, JobState};
 use crate::worker::{JobEvent, JobOutcome, Worker};
@@ -57,43 +60,37 @@ fn dispatch(command: Command, config: Config, read_only: bool) -> i32 {
         Command::Tui(args) => crate::tui::run(Arc::new(config), read_only, args.mouse, vec![]),
         Command::Config(ConfigCommand::Check) => inspect::config_check(&config),
         Command::Connections(ConnectionsCommand::List) => inspect::connections_list(&config),
-        Command::Connections(ConnectionsCommand::Test { name }) => {
-            if config.find(&name).is_none() {
-                eprintln!("switchboard: no connection named {name:?}; `switchboard connections list` shows them");
-                return EXIT_ERROR;
-            }
-            report(
+        Command::Connections(ConnectionsCommand::Test { name }) => report(
                 run_job(
                     config,
                     read_only,
                     JobKind::TestConnection { connection: name },
                 ),
                 false,
-            )
-        }
+            ),
         Command::Sync(SyncCommand::Audiocodes {
             name,
             dry_run,
             force,
             json,
-        }) => {
-            if config.audiocodes(&name).is_none() {
-                eprintln!("switchboard: no AudioCodes connection named {name:?}");
-                return EXIT_ERROR;
-            }
-            report(
-                run_job(
-                    config,
-                    read_only,
-                    JobKind::SyncAudioCodes {
-                        connection: name,
-                        dry_run,
-                        force,
-                    },
-                ),
-                json,
-            )
+        }) => report(
+            run_job(
+                config,
+                read_only,
+                JobKind::SyncAudioCodes {
+                    connection: name,
+                    dry_run,
+                    force,
+                },
+            ),
+            json,
+        ),
+        Command::Purge(PurgeCommand::Audiocodes { name, yes }) => {
+            inventory::purge(config, read_only, name, yes)
         }
+        Command::Audit { fix, json } => inventory::audit(config, read_only, fix, json),
+        Command::Numbers(args) => inventory::numbers(config, read_only, args),
+        Command::Worker { once } => inventory::worker(config, read_only, once),
         Command::Sweep => report(run_job(config, read_only, JobKind::Sweep), false),
         Command::Jobs { limit } => inspect::jobs(&config, limit),
         Command::Demo(_) | Command::Sim { .. } => unreachable!("handled before loading the config"),

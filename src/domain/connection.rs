@@ -1,4 +1,7 @@
-//! Connection names and hosts, and the VOSS instance names derived from them.
+//! Connection names and hosts, the VOSS instance names derived from them,
+//! and the fields of a connection made in the TUI.
+
+use serde::{Deserialize, Serialize};
 
 /// A name must be safe inside `SyncAudioCodes__<name>`: letters, digits,
 /// `-`, `_` and `.`, 1 to 64 characters, starting with a letter or digit.
@@ -65,6 +68,121 @@ pub fn validate_host(host: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// An AudioCodes connection made in the Connections tab: every field but
+/// the secrets, which are kept apart and never shown back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AudioCodesSpec {
+    pub name: String,
+    pub host: String,
+    pub scheme: String,
+    pub username: String,
+    /// `basic`, `session` or `azure_ad`.
+    pub auth: String,
+    pub token_url: String,
+    pub client_id: String,
+    pub scope: String,
+    pub users_path: String,
+    pub page_size: u32,
+    pub sync_on_save: bool,
+    /// An interval such as `15m`, `1h`, `1d`; empty for none.
+    pub schedule: String,
+    pub schedule_enabled: bool,
+    pub ca_file: String,
+    pub insecure_skip_verify: bool,
+}
+
+impl Default for AudioCodesSpec {
+    fn default() -> Self {
+        AudioCodesSpec {
+            name: String::new(),
+            host: String::new(),
+            scheme: "https".into(),
+            username: String::new(),
+            auth: "basic".into(),
+            token_url: String::new(),
+            client_id: String::new(),
+            scope: String::new(),
+            users_path: "/ARM/v1/registeredUsers".into(),
+            page_size: 500,
+            sync_on_save: true,
+            schedule: String::new(),
+            schedule_enabled: false,
+            ca_file: String::new(),
+            insecure_skip_verify: false,
+        }
+    }
+}
+
+/// One field's problem, for the form to show beside the field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// Which secrets a spec will have once saved (a new value typed, or an
+/// existing one kept).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SecretsPresent {
+    pub password: bool,
+    pub client_secret: bool,
+}
+
+impl AudioCodesSpec {
+    /// Every problem at once; `taken` are the names other connections use.
+    pub fn validate(&self, taken: &[String], secrets: SecretsPresent) -> Vec<FieldError> {
+        let mut errs = Vec::new();
+        let mut bad = |field, r: Result<(), String>| {
+            if let Err(message) = r {
+                errs.push(FieldError { field, message });
+            }
+        };
+        bad("name", validate_name(&self.name));
+        if taken.iter().any(|t| t == &self.name) {
+            bad("name", Err(format!("{:?} is already a connection", self.name)));
+        }
+        bad("host", validate_host(&self.host));
+        if self.scheme != "https" && self.scheme != "http" {
+            bad("scheme", Err("https or http".into()));
+        }
+        match self.auth.as_str() {
+            "basic" | "session" => {
+                if self.username.trim().is_empty() {
+                    bad("username", Err("required for basic and session".into()));
+                }
+                if !secrets.password {
+                    bad("password", Err("required for basic and session".into()));
+                }
+            }
+            "azure_ad" => {
+                if !(self.token_url.starts_with("https://") || self.token_url.starts_with("http://")) {
+                    bad("token_url", Err("an http(s) URL is required for azure_ad".into()));
+                }
+                if self.client_id.trim().is_empty() {
+                    bad("client_id", Err("required for azure_ad".into()));
+                }
+                if !secrets.client_secret {
+                    bad("client_secret", Err("required for azure_ad".into()));
+                }
+            }
+            other => bad("auth", Err(format!("{other:?}: basic, session or azure_ad"))),
+        }
+        if !self.users_path.starts_with('/') {
+            bad("users_path", Err("a path starting with /".into()));
+        }
+        if !(1..=5000).contains(&self.page_size) {
+            bad("page_size", Err("1 to 5000".into()));
+        }
+        if !self.schedule.trim().is_empty() {
+            bad("schedule", super::interval::parse_interval(&self.schedule).map(|_| ()));
+        } else if self.schedule_enabled {
+            bad("schedule", Err("give an interval (15m, 1h, 1d) to enable".into()));
+        }
+        errs
+    }
+}
+
 /// The three VOSS instances of an AudioCodes connection.
 pub fn instance_names(name: &str) -> [String; 3] {
     [
@@ -106,5 +224,28 @@ mod tests {
         assert!(validate_name("a b").is_err());
         assert!(validate_name("_x").is_err());
         assert_eq!(instance_names("x")[1], "PurgeAudioCodes__x");
+    }
+    #[test]
+    fn spec_validation_names_each_field() {
+        let spec = AudioCodesSpec {
+            name: "arm-east".into(),
+            host: "arm east".into(),
+            schedule: "5s".into(),
+            ..Default::default()
+        };
+        let errs = spec.validate(&["arm-east".into()], SecretsPresent::default());
+        let fields: Vec<&str> = errs.iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["name", "host", "username", "password", "schedule"]);
+        let ok = AudioCodesSpec {
+            name: "arm-new".into(),
+            host: "10.0.0.5:8443".into(),
+            username: "svc".into(),
+            ..Default::default()
+        };
+        let present = SecretsPresent { password: true, client_secret: false };
+        assert!(ok.validate(&[], present).is_empty());
+        let azure = AudioCodesSpec { auth: "azure_ad".into(), ..ok };
+        let fields: Vec<&str> = azure.validate(&[], present).iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["token_url", "client_id", "client_secret"]);
     }
 }

@@ -21,6 +21,22 @@ pub enum ChangeKind {
     Released,
     /// Still Used; only the linked user or last-seen time changed (no event).
     Refreshed,
+    /// By hand: Available to Reserved.
+    Reserved,
+    /// By hand: Reserved back to Available.
+    Unreserved,
+    /// By hand: a Cooling number's release date moved later.
+    Extended,
+    /// By hand: the tag edited.
+    Tagged,
+}
+
+impl ChangeKind {
+    /// Whether the change is written as a number event even when the status
+    /// stays the same (hand edits are always worth a line of history).
+    pub fn always_recorded(self) -> bool {
+        matches!(self, ChangeKind::Extended | ChangeKind::Tagged)
+    }
 }
 
 /// One row to write: the row before (None when new) and after.
@@ -171,6 +187,11 @@ pub fn plan(
             ChangeKind::Cooled => p.counts.cooled += 1,
             ChangeKind::Released => p.counts.released += 1,
             ChangeKind::Refreshed => p.counts.unchanged += 1,
+            // Hand edits: never planned by a sync.
+            ChangeKind::Reserved
+            | ChangeKind::Unreserved
+            | ChangeKind::Extended
+            | ChangeKind::Tagged => {}
         }
         p.transitions.push(Transition {
             kind,

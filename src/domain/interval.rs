@@ -36,9 +36,32 @@ pub fn format_interval(d: Duration) -> String {
     }
 }
 
+/// When a schedule runs next: `every` after the last run, or now if it has
+/// never run. A run missed while nothing was running is due at once.
+pub fn next_due(
+    last: Option<chrono::DateTime<chrono::Utc>>,
+    every: Duration,
+    now: chrono::DateTime<chrono::Utc>,
+) -> chrono::DateTime<chrono::Utc> {
+    match last {
+        None => now,
+        Some(t) => t + chrono::Duration::seconds(every.as_secs() as i64),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[test]
+    fn next_due_counts_from_the_last_run() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-22T12:00:00Z")
+            .unwrap()
+            .to_utc();
+        let every = Duration::from_secs(900);
+        assert_eq!(next_due(None, every, now), now);
+        let last = now - chrono::Duration::minutes(5);
+        assert_eq!(next_due(Some(last), every, now), now + chrono::Duration::minutes(10));
+    }
     #[test]
     fn parses_and_formats() {
         assert_eq!(parse_interval("15m").unwrap().as_secs(), 900);

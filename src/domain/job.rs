@@ -1,5 +1,6 @@
 //! Jobs: what the worker runs, and the states a job moves through.
 
+use super::actions::NumberAction;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -60,12 +61,38 @@ pub enum JobKind {
         dry_run: bool,
         force: bool,
     },
+    /// PurgeAudioCodes__<name>.
+    PurgeAudioCodes {
+        connection: String,
+    },
+    /// Purge, then forget a connection made in switchboard.
+    DeleteConnection {
+        connection: String,
+    },
     Sweep,
     RefreshLivePlatform {
         connection: String,
     },
     RefreshVoice {
         connection: String,
+    },
+    /// A hand action on chosen numbers.
+    EditNumbers {
+        numbers: Vec<String>,
+        action: NumberAction,
+    },
+    /// Adds `from`..=`to` as Available.
+    AddRange {
+        from: String,
+        to: String,
+    },
+    /// Adds the numbers of a CSV file.
+    Import {
+        path: String,
+    },
+    /// Audit Number Inventory, optionally fixing what it finds.
+    Audit {
+        fix: bool,
     },
 }
 
@@ -75,9 +102,16 @@ impl JobKind {
             JobKind::TestConnection { .. } => "test",
             JobKind::SyncAudioCodes { dry_run: true, .. } => "preview",
             JobKind::SyncAudioCodes { .. } => "sync",
+            JobKind::PurgeAudioCodes { .. } => "purge",
+            JobKind::DeleteConnection { .. } => "delete",
             JobKind::Sweep => "sweep",
             JobKind::RefreshLivePlatform { .. } => "refresh",
             JobKind::RefreshVoice { .. } => "refresh",
+            JobKind::EditNumbers { .. } => "edit",
+            JobKind::AddRange { .. } => "add range",
+            JobKind::Import { .. } => "import",
+            JobKind::Audit { fix: true } => "audit --fix",
+            JobKind::Audit { fix: false } => "audit",
         }
     }
     pub fn target(&self) -> String {
@@ -85,8 +119,16 @@ impl JobKind {
             JobKind::TestConnection { connection }
             | JobKind::SyncAudioCodes { connection, .. }
             | JobKind::RefreshLivePlatform { connection }
-            | JobKind::RefreshVoice { connection } => connection.clone(),
-            JobKind::Sweep => "inventory".into(),
+            | JobKind::RefreshVoice { connection }
+            | JobKind::PurgeAudioCodes { connection }
+            | JobKind::DeleteConnection { connection } => connection.clone(),
+            JobKind::Sweep | JobKind::Audit { .. } => "inventory".into(),
+            JobKind::EditNumbers { numbers, action } => match numbers.as_slice() {
+                [one] => format!("{one}: {}", action.label()),
+                many => format!("{} numbers: {}", many.len(), action.label()),
+            },
+            JobKind::AddRange { from, to } => format!("{from}..{to}"),
+            JobKind::Import { path } => path.clone(),
         }
     }
 }

@@ -1,10 +1,13 @@
 //! Pure types and rules: no I/O, no async, no clock reads (time is passed in).
 
+pub mod actions;
+pub mod audit;
 pub mod connection;
 pub mod cooling;
 pub mod interval;
 pub mod job;
 pub mod number;
+pub mod number_io;
 pub mod registered_user;
 pub mod settings;
 pub mod voice_registry;

@@ -46,4 +46,20 @@ impl Store {
         )?;
         Ok(())
     }
+
+    /// The live holder of a lease, if any.
+    pub fn lease_holder(&self, name: &str) -> Result<Option<String>> {
+        let row: Option<(String, String)> = self
+            .conn
+            .query_row(
+                "SELECT holder, expires_at FROM leases WHERE name = ?1",
+                [name],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let now = clock::now();
+        Ok(row
+            .filter(|(_, exp)| clock::parse_stamp(exp).is_some_and(|e| e > now))
+            .map(|(h, _)| h))
+    }
 }

@@ -111,6 +111,17 @@ const STEPS: &[&str] = &[
         PRIMARY KEY (connection, kind)
     ) WITHOUT ROWID;
     "#,
+    // 2: connections made in the TUI keep their secrets apart from their
+    // settings, in this 0600 file only; they are never read back to a screen.
+    r#"
+    CREATE TABLE connection_secrets (
+        name  TEXT NOT NULL REFERENCES connections(name) ON DELETE CASCADE,
+        key   TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (name, key)
+    ) WITHOUT ROWID;
+    CREATE INDEX number_events_by_at ON number_events(at);
+    "#,
 ];
 
 pub fn latest() -> usize {

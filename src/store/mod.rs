@@ -5,6 +5,7 @@ pub mod events;
 pub mod jobs;
 pub mod leases;
 mod migrations;
+pub mod number_edits;
 pub mod numbers;
 pub mod remote;
 pub mod sync;

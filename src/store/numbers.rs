@@ -149,6 +149,25 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Streams every row of the query in its order to `each` (exports of
+    /// any size without holding them all); `each` returning an error stops.
+    pub fn for_each_number(
+        &self,
+        q: &NumberQuery,
+        mut each: impl FnMut(&InventoryItem) -> std::io::Result<()>,
+    ) -> Result<usize> {
+        let (clause, args) = q.where_clause();
+        let sql = format!("SELECT {COLUMNS} FROM numbers {clause} {}", q.order_clause());
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
+        let mut n = 0;
+        while let Some(row) = rows.next()? {
+            each(&from_row(row)?).map_err(|e| super::StoreError(format!("cannot write: {e}")))?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
     pub fn number(&self, number: &str) -> Result<Option<InventoryItem>> {
         use rusqlite::OptionalExtension;
         let sql = format!("SELECT {COLUMNS} FROM numbers WHERE number = ?1");
@@ -199,14 +218,14 @@ impl Store {
             .collect())
     }
 
-    /// Every Cooling number whose release date is on or before `today`.
-    pub fn due_cooling(&self, today: NaiveDate) -> Result<Vec<InventoryItem>> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM numbers WHERE status = 'Cooling' AND release_date <= ?1 ORDER BY number"
-        );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map([today.to_string()], from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    /// How many Cooling numbers are due on or before `today` (indexed).
+    pub fn count_due(&self, today: NaiveDate) -> Result<usize> {
+        let n: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM numbers WHERE status = 'Cooling' AND release_date <= ?1",
+            [today.to_string()],
+            |r| r.get(0),
+        )?;
+        Ok(n as usize)
     }
 
     /// Puts a row in the inventory as is (for the demo seed and imports).
@@ -260,7 +279,7 @@ pub(crate) fn write_transitions(
             a.last_seen.map(clock::stamp),
             now,
         ])?;
-        if t.changes_status() {
+        if t.changes_status() || t.kind.always_recorded() {
             event.execute(params![
                 a.number,
                 now,

@@ -18,6 +18,9 @@ use serde::Serialize;
 pub enum SyncMode {
     Apply,
     Preview,
+    /// PurgeAudioCodes__<name>: forget the cached users, cool every number
+    /// the connection holds (confirmed beforehand, so never guarded).
+    Purge,
 }
 
 /// What a sync did (or, in preview or when guarded, would do).
@@ -74,25 +77,24 @@ impl Store {
         let guard = plan.guard(req.settings);
         let result = match (req.mode, &guard) {
             (SyncMode::Preview, _) => "preview",
+            (SyncMode::Purge, _) => "purged",
             (SyncMode::Apply, Some(_)) if !req.force => "guarded",
             (SyncMode::Apply, _) => "applied",
         };
-        if result == "applied" {
-            let cause = format!(
-                "sync {}",
-                crate::domain::connection::instance_names(req.connection)[0]
-            );
+        let [sync_name, purge_name, _] = crate::domain::connection::instance_names(req.connection);
+        let (kind, cause) = match req.mode {
+            SyncMode::Preview => ("preview", String::new()),
+            SyncMode::Apply => ("sync", format!("sync {sync_name}")),
+            SyncMode::Purge => ("purge", format!("purge {purge_name}")),
+        };
+        if result == "applied" || result == "purged" {
             write_transitions(&tx, &plan.transitions, &cause)?;
             replace_registered_users(&tx, req.connection, req.users)?;
         }
         record_run(
             &tx,
             req.connection,
-            if result == "preview" {
-                "preview"
-            } else {
-                "sync"
-            },
+            kind,
             req.job_id,
             req.started_at,
             result,
@@ -152,12 +154,36 @@ impl Store {
         Ok(transitions.len())
     }
 
+    /// The connection's last run of any kind (sync, preview or purge).
     pub fn last_sync_run(&self, connection: &str) -> Result<Option<SyncRun>> {
+        self.last_run_where(connection, "")
+    }
+
+    /// The last run that fetched from the ARM (a sync, applied or not): what
+    /// a schedule counts its next run from.
+    pub fn last_scheduled_kind_run(&self, connection: &str) -> Result<Option<SyncRun>> {
+        self.last_run_where(connection, "AND kind = 'sync'")
+    }
+
+    /// Whether the connection's cached users are a real snapshot (an applied
+    /// sync or a purge wrote them), which the audit may compare against.
+    pub fn has_snapshot(&self, connection: &str) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS(SELECT 1 FROM sync_runs WHERE connection = ?1 AND result IN ('applied', 'purged'))",
+            [connection],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn last_run_where(&self, connection: &str, filter: &str) -> Result<Option<SyncRun>> {
+        let sql = format!(
+            "SELECT kind, started_at, ended_at, result, counts, error FROM sync_runs
+             WHERE connection = ?1 {filter} ORDER BY id DESC LIMIT 1"
+        );
         Ok(self
             .conn
             .query_row(
-                "SELECT kind, started_at, ended_at, result, counts, error FROM sync_runs
-                 WHERE connection = ?1 ORDER BY id DESC LIMIT 1",
+                &sql,
                 [connection],
                 |r| {
                     let counts: String = r.get(4)?;

@@ -2,6 +2,9 @@
 //! and the CLI alike, reports events over a channel, records every job in
 //! the store, and can cancel. It never touches the terminal.
 
+mod inventory;
+mod schedule;
+pub mod stored_connections;
 mod tasks;
 
 use crate::config::Config;

@@ -6,9 +6,11 @@ use crate::api::axp::AxpClient;
 use crate::api::live_platform::LivePlatformClient;
 use crate::api::ApiError;
 use crate::clock;
-use crate::config::ConnectionRef;
+use crate::config::{AudioCodesConnection, ConnectionRef};
 use crate::domain::job::{JobKind, JobState};
 use crate::domain::voice_registry;
+use super::inventory;
+use super::stored_connections::stored_audiocodes;
 use crate::store::remote::RemoteItem;
 use crate::store::sync::{SyncMode, SyncRequest};
 use serde_json::Value;
@@ -22,7 +24,7 @@ pub struct JobCtx {
 }
 
 impl JobCtx {
-    fn progress(&self, done: u64, total: u64) {
+    pub(super) fn progress(&self, done: u64, total: u64) {
         let _ = self.shared.events.send(JobEvent::Progress {
             id: self.id.clone(),
             done,
@@ -30,7 +32,7 @@ impl JobCtx {
         });
     }
 
-    async fn log(&self, line: impl Into<String>) {
+    pub(super) async fn log(&self, line: impl Into<String>) {
         let line = line.into();
         let _ = self.shared.events.send(JobEvent::Log {
             id: self.id.clone(),
@@ -58,7 +60,29 @@ impl JobCtx {
         })
     }
 
-    fn refuse_writes(&self, conn: Option<ConnectionRef<'_>>) -> Option<JobOutcome> {
+    /// An AudioCodes connection from the config file, else one made in the
+    /// TUI and kept in the store (read afresh, so edits apply at once).
+    pub(super) async fn audiocodes(&self, name: &str) -> Result<AudioCodesConnection, JobOutcome> {
+        if let Some(c) = self.shared.config.audiocodes(name) {
+            return Ok(c.clone());
+        }
+        let (n, config) = (name.to_string(), self.shared.config.clone());
+        let found = with_store(self.shared.store_path.clone(), move |s| {
+            Ok(stored_audiocodes(s, &config)?
+                .into_iter()
+                .find(|c| c.name == n))
+        })
+        .await
+        .map_err(|e| JobOutcome::failed(e.to_string()))?;
+        found.ok_or_else(|| {
+            JobOutcome::failed(format!(
+                "no connection named {name:?} (neither in the config file nor made in switchboard); \
+                 `switchboard connections list` shows them"
+            ))
+        })
+    }
+
+    pub(super) fn refuse_writes(&self, conn: Option<ConnectionRef<'_>>) -> Option<JobOutcome> {
         let what = if self.shared.read_only || self.shared.config.read_only {
             Some("switchboard runs read-only (--read-only or read_only = true)".to_string())
         } else {
@@ -75,15 +99,40 @@ fn hostname() -> String {
         .unwrap_or_else(|_| "this host".into())
 }
 
+/// One sync, purge or delete per connection at a time, across processes.
 fn lease_name(kind: &JobKind) -> Option<String> {
     match kind {
         JobKind::SyncAudioCodes {
             connection,
             dry_run: false,
             ..
-        } => Some(format!("sync:{connection}")),
+        }
+        | JobKind::PurgeAudioCodes { connection }
+        | JobKind::DeleteConnection { connection } => Some(sync_lease(connection)),
         _ => None,
     }
+}
+
+pub fn sync_lease(connection: &str) -> String {
+    format!("sync:{connection}")
+}
+
+pub(super) async fn acquire_sync_lease(ctx: &JobCtx, name: &str) -> Result<(), JobOutcome> {
+    let (lease, holder, ttl) = (
+        sync_lease(name),
+        ctx.holder(),
+        ctx.shared.config.http.job_timeout_secs as i64 + 60,
+    );
+    let got = with_store(ctx.shared.store_path.clone(), move |s| {
+        s.acquire_lease(&lease, &holder, ttl)
+    })
+    .await
+    .map_err(|e| JobOutcome::failed(e.to_string()))?;
+    got.map_err(|other| {
+        JobOutcome::failed(format!(
+            "a sync or purge of {name} is already running ({other}); try again when it ends"
+        ))
+    })
 }
 
 pub async fn release_leases(ctx: &JobCtx, kind: &JobKind) {
@@ -96,7 +145,7 @@ pub async fn release_leases(ctx: &JobCtx, kind: &JobKind) {
     }
 }
 
-fn api_failed(e: ApiError) -> JobOutcome {
+pub(super) fn api_failed(e: ApiError) -> JobOutcome {
     JobOutcome::failed(format!("{e}; nothing was changed"))
 }
 
@@ -108,7 +157,17 @@ pub async fn execute(ctx: &JobCtx, kind: &JobKind) -> JobOutcome {
             dry_run,
             force,
         } => sync_audiocodes(ctx, connection, *dry_run, *force).await,
-        JobKind::Sweep => sweep(ctx).await,
+        JobKind::Sweep => inventory::sweep(ctx).await,
+        JobKind::PurgeAudioCodes { connection } => inventory::purge(ctx, connection).await,
+        JobKind::DeleteConnection { connection } => {
+            inventory::delete_connection(ctx, connection).await
+        }
+        JobKind::EditNumbers { numbers, action } => {
+            inventory::edit_numbers(ctx, numbers, action).await
+        }
+        JobKind::AddRange { from, to } => inventory::add_range(ctx, from, to).await,
+        JobKind::Import { path } => inventory::import(ctx, path).await,
+        JobKind::Audit { fix } => inventory::audit(ctx, *fix).await,
         JobKind::RefreshLivePlatform { connection } => refresh_live_platform(ctx, connection).await,
         JobKind::RefreshVoice { connection } => refresh_voice(ctx, connection).await,
     };
@@ -117,7 +176,15 @@ pub async fn execute(ctx: &JobCtx, kind: &JobKind) -> JobOutcome {
 
 async fn test_connection(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome> {
     let http = &ctx.shared.config.http;
-    let summary = match ctx.connection(name)? {
+    let stored;
+    let conn = match ctx.connection(name) {
+        Ok(c) => c,
+        Err(_) => {
+            stored = ctx.audiocodes(name).await?;
+            ConnectionRef::AudioCodes(&stored)
+        }
+    };
+    let summary = match conn {
         ConnectionRef::AudioCodes(c) => {
             let v = ArmClient::new(c, http)
                 .map_err(api_failed)?
@@ -161,33 +228,12 @@ async fn sync_audiocodes(
     dry_run: bool,
     force: bool,
 ) -> Result<JobOutcome, JobOutcome> {
-    let conn = match ctx.connection(name)? {
-        ConnectionRef::AudioCodes(c) => c.clone(),
-        _ => {
-            return Err(JobOutcome::failed(format!(
-                "{name} is not an AudioCodes connection"
-            )))
-        }
-    };
+    let conn = ctx.audiocodes(name).await?;
     if !dry_run {
         if let Some(refused) = ctx.refuse_writes(Some(ConnectionRef::AudioCodes(&conn))) {
             return Err(refused);
         }
-        let (lease, holder, ttl) = (
-            format!("sync:{name}"),
-            ctx.holder(),
-            ctx.shared.config.http.job_timeout_secs as i64 + 60,
-        );
-        let got = with_store(ctx.shared.store_path.clone(), move |s| {
-            s.acquire_lease(&lease, &holder, ttl)
-        })
-        .await
-        .map_err(|e| JobOutcome::failed(e.to_string()))?;
-        if let Err(other) = got {
-            return Err(JobOutcome::failed(format!(
-                "a sync of {name} is already running ({other}); try again when it ends"
-            )));
-        }
+        acquire_sync_lease(ctx, name).await?;
     }
     let started = clock::now();
     ctx.log(format!(
@@ -260,20 +306,6 @@ async fn sync_audiocodes(
         )),
         _ => Ok(JobOutcome::ok(format!("{name}: {counts}"), detail)),
     }
-}
-
-async fn sweep(ctx: &JobCtx) -> Result<JobOutcome, JobOutcome> {
-    if let Some(refused) = ctx.refuse_writes(None) {
-        return Err(refused);
-    }
-    let today = clock::today();
-    let n = with_store(ctx.shared.store_path.clone(), move |s| s.sweep(today))
-        .await
-        .map_err(|e| JobOutcome::failed(format!("sweep failed: {e}; nothing was changed")))?;
-    Ok(JobOutcome::ok(
-        format!("sweep released {n} cooling numbers"),
-        Some(serde_json::json!({"released": n})),
-    ))
 }
 
 fn items(list: &[Value], id_field: &str, name_field: &str) -> Vec<RemoteItem> {

@@ -1,0 +1,218 @@
+//! `numbers`, `purge`, `audit` and `worker`: the inventory's headless front
+//! door. Writes go through worker jobs, exactly as from the TUI.
+
+use super::{report, run_job, EXIT_CONFIRM, EXIT_ERROR, EXIT_OK};
+use crate::cli::{NumbersArgs, NumbersCommand};
+use crate::config::Config;
+use crate::domain::actions::NumberAction;
+use crate::domain::job::JobKind;
+use crate::domain::number::{canonical, Status};
+use crate::domain::number_io::{self, ExportRow};
+use crate::store::numbers::NumberQuery;
+use crate::store::Store;
+use crate::worker::Worker;
+use std::io::Write;
+use std::sync::Arc;
+
+pub fn purge(config: Config, read_only: bool, name: String, yes: bool) -> i32 {
+    if !yes {
+        eprintln!(
+            "switchboard: purging {name} removes its cached registered users and cools every number it holds; \
+             re-run with --yes to confirm"
+        );
+        return EXIT_CONFIRM;
+    }
+    report(
+        run_job(config, read_only, JobKind::PurgeAudioCodes { connection: name }),
+        false,
+    )
+}
+
+pub fn audit(config: Config, read_only: bool, fix: bool, json: bool) -> i32 {
+    let outcome = run_job(config, read_only, JobKind::Audit { fix });
+    if json || outcome.detail.is_none() {
+        return report(outcome, json);
+    }
+    let findings = outcome
+        .detail
+        .as_ref()
+        .and_then(|d| d.get("findings"))
+        .and_then(|f| f.as_array())
+        .cloned()
+        .unwrap_or_default();
+    let field = |f: &serde_json::Value, k: &str| {
+        f.get(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or("-")
+            .to_string()
+    };
+    for f in &findings {
+        println!(
+            "{:<16} {:<20} {:<12} {:<22} {}",
+            field(f, "number"),
+            field(f, "kind"),
+            field(f, "status"),
+            field(f, "connection"),
+            f.get("fix")
+                .and_then(|v| v.as_str())
+                .map(|s| format!("fix: {s}"))
+                .unwrap_or_else(|| "left alone (another vendor or status)".into())
+        );
+    }
+    report(outcome, false)
+}
+
+/// Canonical forms of numbers typed on the command line, or the first error.
+fn canonical_all(raw: &[String]) -> Result<Vec<String>, String> {
+    raw.iter().map(|n| canonical(n)).collect()
+}
+
+pub fn numbers(config: Config, read_only: bool, args: NumbersArgs) -> i32 {
+    let kind = match args.command {
+        None => return list(&config, &args),
+        Some(NumbersCommand::AddRange { from, to }) => Ok(JobKind::AddRange { from, to }),
+        Some(NumbersCommand::Import { file }) => Ok(JobKind::Import {
+            path: file.display().to_string(),
+        }),
+        Some(NumbersCommand::Release { numbers }) => edit(&numbers, NumberAction::Release),
+        Some(NumbersCommand::Cool { numbers, days }) => {
+            edit(&numbers, NumberAction::Cool { days })
+        }
+        Some(NumbersCommand::Extend { numbers, days }) => {
+            edit(&numbers, NumberAction::Extend { days })
+        }
+        Some(NumbersCommand::Reserve { numbers }) => edit(&numbers, NumberAction::Reserve),
+        Some(NumbersCommand::Unreserve { numbers }) => edit(&numbers, NumberAction::Unreserve),
+        Some(NumbersCommand::Tag { number, text }) => {
+            edit(&[number], NumberAction::Tag { text })
+        }
+    };
+    match kind {
+        Ok(kind) => report(run_job(config, read_only, kind), false),
+        Err(e) => {
+            eprintln!("switchboard: {e}");
+            EXIT_ERROR
+        }
+    }
+}
+
+fn edit(numbers: &[String], action: NumberAction) -> Result<JobKind, String> {
+    action.validate()?;
+    Ok(JobKind::EditNumbers {
+        numbers: canonical_all(numbers)?,
+        action,
+    })
+}
+
+fn list(config: &Config, args: &NumbersArgs) -> i32 {
+    let status = match args.status.as_deref().map(|s| (s, Status::parse(s))) {
+        Some((s, None)) => {
+            eprintln!("switchboard: unknown status {s:?}; use Used, Cooling, Available, Reserved, Used-Utility or Inactive");
+            return EXIT_ERROR;
+        }
+        Some((_, st)) => st,
+        None => None,
+    };
+    let query = NumberQuery {
+        status,
+        vendor: args.vendor.clone(),
+        text: args.filter.clone().unwrap_or_default(),
+        ..Default::default()
+    };
+    let store = match Store::open(&config.store_path) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("switchboard: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let out = std::io::stdout();
+    let mut out = std::io::BufWriter::new(out.lock());
+    let mut first = true;
+    let result = if args.json {
+        let _ = write!(out, "[");
+        let r = store.for_each_number(&query, |i| {
+            let sep = if std::mem::take(&mut first) { "\n" } else { ",\n" };
+            let row = serde_json::to_string(&ExportRow::from(i)).map_err(std::io::Error::other)?;
+            write!(out, "{sep}  {row}")
+        });
+        let _ = writeln!(out, "{}]", if first { "" } else { "\n" });
+        r
+    } else if args.csv {
+        let _ = writeln!(out, "{}", number_io::csv_header());
+        store.for_each_number(&query, |i| writeln!(out, "{}", number_io::csv_line(i)))
+    } else {
+        store.for_each_number(&query, |i| {
+            let r = ExportRow::from(i);
+            writeln!(
+                out,
+                "{:<16} {:<12} {:<7} {:<11} {:<10} {:<14} {}",
+                r.number,
+                r.status,
+                r.usage,
+                r.vendor,
+                r.release_date.as_deref().unwrap_or("-"),
+                r.connection.unwrap_or("-"),
+                r.tag
+            )
+        })
+    };
+    let _ = out.flush();
+    match result {
+        Ok(_) => EXIT_OK,
+        Err(e) => {
+            eprintln!("switchboard: {e}");
+            EXIT_ERROR
+        }
+    }
+}
+
+/// `switchboard worker`: the clockwork without a screen. `--once` runs one
+/// round and waits for the jobs it started.
+pub fn worker(config: Config, read_only: bool, once: bool) -> i32 {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    rt.block_on(async move {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let worker = Worker::new(Arc::new(config), read_only, tx);
+        if once {
+            let mut pending: std::collections::HashSet<String> =
+                worker.tick().await.into_iter().collect();
+            let mut failed = false;
+            while !pending.is_empty() {
+                match rx.recv().await {
+                    Some(crate::worker::JobEvent::Finished { id, outcome }) => {
+                        pending.remove(&id);
+                        print_outcome(&outcome);
+                        failed |= outcome.state != crate::domain::job::JobState::Succeeded;
+                    }
+                    Some(_) => {}
+                    None => break,
+                }
+            }
+            return if failed { EXIT_ERROR } else { EXIT_OK };
+        }
+        eprintln!("switchboard worker: sweeping and running schedules every minute; Ctrl-C stops");
+        worker.start_clockwork();
+        loop {
+            tokio::select! {
+                ev = rx.recv() => match ev {
+                    Some(crate::worker::JobEvent::Finished { outcome, .. }) => print_outcome(&outcome),
+                    Some(_) => {}
+                    None => return EXIT_OK,
+                },
+                _ = tokio::signal::ctrl_c() => return EXIT_OK,
+            }
+        }
+    })
+}
+
+fn print_outcome(o: &crate::worker::JobOutcome) {
+    if o.error.is_empty() {
+        println!("{}", o.summary);
+    } else {
+        eprintln!("switchboard: {}", o.error);
+    }
+}

@@ -1,0 +1,228 @@
+//! The inventory's file formats: CSV import, and CSV / JSON export with the
+//! documented keys (number, status, usage, vendor, tag, release_date as
+//! YYYY-MM-DD or null, connection, registered_user, last_seen).
+
+use super::number::{canonical, InventoryItem, Status};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+pub const EXPORT_COLUMNS: [&str; 9] = [
+    "number",
+    "status",
+    "usage",
+    "vendor",
+    "tag",
+    "release_date",
+    "connection",
+    "registered_user",
+    "last_seen",
+];
+
+/// One exported row, with the documented JSON keys.
+#[derive(Debug, Serialize)]
+pub struct ExportRow<'a> {
+    pub number: &'a str,
+    pub status: &'a str,
+    pub usage: &'a str,
+    pub vendor: &'a str,
+    pub tag: &'a str,
+    pub release_date: Option<String>,
+    pub connection: Option<&'a str>,
+    pub registered_user: Option<&'a str>,
+    pub last_seen: Option<String>,
+}
+
+impl<'a> From<&'a InventoryItem> for ExportRow<'a> {
+    fn from(i: &'a InventoryItem) -> Self {
+        ExportRow {
+            number: &i.number,
+            status: i.status.as_str(),
+            usage: &i.usage,
+            vendor: &i.vendor,
+            tag: &i.tag,
+            release_date: i.release_date.map(|d| d.format("%Y-%m-%d").to_string()),
+            connection: i.connection.as_deref(),
+            registered_user: i.registered_user.as_deref(),
+            last_seen: i.last_seen.map(stamp),
+        }
+    }
+}
+
+fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+pub fn csv_header() -> String {
+    EXPORT_COLUMNS.join(",")
+}
+
+pub fn csv_line(i: &InventoryItem) -> String {
+    let r = ExportRow::from(i);
+    [
+        r.number,
+        r.status,
+        r.usage,
+        r.vendor,
+        r.tag,
+        r.release_date.as_deref().unwrap_or(""),
+        r.connection.unwrap_or(""),
+        r.registered_user.unwrap_or(""),
+        r.last_seen.as_deref().unwrap_or(""),
+    ]
+    .iter()
+    .map(|f| csv_field(f))
+    .collect::<Vec<_>>()
+    .join(",")
+}
+
+/// Splits one CSV line into fields (RFC 4180 quoting, one line per record).
+fn split_csv(line: &str) -> Result<Vec<String>, String> {
+    let mut fields = Vec::new();
+    let mut cur = String::new();
+    let mut chars = line.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            (false, '"') if cur.is_empty() => quoted = true,
+            (false, ',') => fields.push(std::mem::take(&mut cur)),
+            (_, c) => cur.push(c),
+        }
+    }
+    if quoted {
+        return Err("a quoted field is not closed".into());
+    }
+    fields.push(cur);
+    Ok(fields)
+}
+
+/// Parses an import file: a header naming `number` and optionally `status`,
+/// `usage`, `vendor`, `tag`, `release_date`; or no header and one number per
+/// line. Any bad line fails the whole import with its line number, so a file
+/// is imported entirely or not at all.
+pub fn parse_import(text: &str) -> Result<Vec<InventoryItem>, String> {
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
+    let Some((_, first)) = lines.next() else {
+        return Err("the file is empty".into());
+    };
+    let head = split_csv(first).map_err(|e| format!("line 1: {e}"))?;
+    let head: Vec<String> = head.iter().map(|h| h.trim().to_ascii_lowercase()).collect();
+    let has_header = head.iter().any(|h| h == "number");
+    let columns: Vec<String> = if has_header {
+        if let Some(bad) = head
+            .iter()
+            .find(|h| !EXPORT_COLUMNS[..6].contains(&h.as_str()))
+        {
+            return Err(format!(
+                "line 1: unknown column {bad:?}; use number, status, usage, vendor, tag, release_date"
+            ));
+        }
+        head
+    } else {
+        vec!["number".into()]
+    };
+    let body: Vec<(usize, &str)> = if has_header {
+        lines.collect()
+    } else {
+        text.lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .collect()
+    };
+    let mut out = Vec::with_capacity(body.len());
+    let mut seen = std::collections::HashSet::new();
+    for (idx, line) in body {
+        let at = |e: String| format!("line {}: {e}", idx + 1);
+        let fields = split_csv(line).map_err(at)?;
+        if fields.len() > columns.len() {
+            return Err(at(format!(
+                "{} fields, but the header has {}",
+                fields.len(),
+                columns.len()
+            )));
+        }
+        let mut item = InventoryItem::available(String::new());
+        for (col, value) in columns.iter().zip(fields.iter().map(|f| f.trim())) {
+            match col.as_str() {
+                "number" => item.number = canonical(value).map_err(at)?,
+                "status" if !value.is_empty() => {
+                    item.status = Status::parse(value)
+                        .ok_or_else(|| at(format!("unknown status {value:?}")))?
+                }
+                "usage" => item.usage = value.into(),
+                "vendor" => item.vendor = value.into(),
+                "tag" => item.tag = value.into(),
+                "release_date" if !value.is_empty() => {
+                    item.release_date = Some(value.parse().map_err(|_| {
+                        at(format!("release_date {value:?} is not YYYY-MM-DD"))
+                    })?)
+                }
+                _ => {}
+            }
+        }
+        if item.status == Status::Cooling && item.release_date.is_none() {
+            return Err(at(format!(
+                "{} is Cooling without a release_date",
+                item.number
+            )));
+        }
+        if !seen.insert(item.number.clone()) {
+            return Err(at(format!("{} appears twice", item.number)));
+        }
+        out.push(item);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn export_quotes_and_import_reads_back() {
+        let item = InventoryItem {
+            status: Status::Cooling,
+            tag: "offline, \"east\"".into(),
+            release_date: Some("2026-11-24".parse().unwrap()),
+            ..InventoryItem::available("+15551230001")
+        };
+        let line = csv_line(&item);
+        assert_eq!(
+            line,
+            "+15551230001,Cooling,,,\"offline, \"\"east\"\"\",2026-11-24,,,"
+        );
+        let text = format!("{}\n{}\n", "number,status,usage,vendor,tag,release_date", &line[..line.len() - 3]);
+        let back = parse_import(&text).unwrap();
+        assert_eq!(back, vec![item]);
+    }
+
+    #[test]
+    fn bare_numbers_and_clear_errors() {
+        let items = parse_import("+1 555 123 0001\n4021\n").unwrap();
+        assert_eq!(items[1].number, "4021");
+        assert_eq!(items[1].status, Status::Available);
+        let e = parse_import("number,status\n+15551230001,Used\n+1555x,Used\n").unwrap_err();
+        assert!(e.starts_with("line 3:"), "{e}");
+        let e = parse_import("number,colour\n+15551230001,red\n").unwrap_err();
+        assert!(e.contains("unknown column"), "{e}");
+        let e = parse_import("number,status\n+15551230001,Cooling\n").unwrap_err();
+        assert!(e.contains("without a release_date"), "{e}");
+        let e = parse_import("+15551230001\n+15551230001\n").unwrap_err();
+        assert!(e.contains("twice"), "{e}");
+    }
+}

@@ -1,0 +1,208 @@
+//! Jobs that change the inventory without fetching from a vendor: sweep,
+//! purge and delete of a connection, hand edits, ranges, imports, audit.
+
+use super::tasks::{acquire_sync_lease, JobCtx};
+use super::{with_store, JobOutcome};
+use crate::clock;
+use crate::config::ConnectionRef;
+use crate::domain::actions::{self, NumberAction};
+use crate::domain::audit as audit_rules;
+use crate::domain::number::InventoryItem;
+use crate::domain::number_io;
+use crate::store::sync::{SyncMode, SyncRequest};
+use crate::store::{Store, StoreError};
+
+/// Who did it, for events and tags: the login name, else "local user".
+pub fn who() -> String {
+    ["USER", "LOGNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .unwrap_or_else(|| "local user".into())
+}
+
+impl JobCtx {
+    /// Runs `f` on the store; a store error fails the job with `what`.
+    async fn store<T, F>(&self, what: &str, f: F) -> Result<T, JobOutcome>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
+    {
+        with_store(self.shared.store_path.clone(), f)
+            .await
+            .map_err(|e| JobOutcome::failed(format!("{what} failed: {e}; nothing was changed")))
+    }
+
+    fn refuse_local_writes(&self) -> Result<(), JobOutcome> {
+        self.refuse_writes(None).map_or(Ok(()), Err)
+    }
+}
+
+pub async fn sweep(ctx: &JobCtx) -> Result<JobOutcome, JobOutcome> {
+    ctx.refuse_local_writes()?;
+    let today = clock::today();
+    let n = ctx.store("sweep", move |s| s.sweep(today)).await?;
+    Ok(JobOutcome::ok(
+        format!("sweep released {n} cooling numbers"),
+        Some(serde_json::json!({ "released": n })),
+    ))
+}
+
+pub async fn purge(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome> {
+    let conn = ctx.audiocodes(name).await?;
+    if let Some(refused) = ctx.refuse_writes(Some(ConnectionRef::AudioCodes(&conn))) {
+        return Err(refused);
+    }
+    acquire_sync_lease(ctx, name).await?;
+    let (n, settings, jid) = (
+        name.to_string(),
+        ctx.shared.config.inventory.clone(),
+        ctx.id.clone(),
+    );
+    let started = clock::now();
+    let outcome = ctx
+        .store("purge", move |s| {
+            s.apply_sync(&SyncRequest {
+                connection: &n,
+                users: &[],
+                today: clock::today(),
+                settings: &settings,
+                mode: SyncMode::Purge,
+                force: true,
+                job_id: Some(&jid),
+                started_at: started,
+            })
+        })
+        .await?;
+    let c = &outcome.counts;
+    Ok(JobOutcome::ok(
+        format!(
+            "{name} purged: cached users removed, {} numbers cooling, {} released",
+            c.cooled, c.released
+        ),
+        serde_json::to_value(&outcome).ok(),
+    ))
+}
+
+pub async fn delete_connection(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome> {
+    if ctx.shared.config.find(name).is_some() {
+        return Err(JobOutcome::failed(format!(
+            "{name} is declared in the config file; remove it there"
+        )));
+    }
+    let purged = purge(ctx, name).await?;
+    let n = name.to_string();
+    ctx.store("delete", move |s| s.delete_connection(&n)).await?;
+    Ok(JobOutcome::ok(
+        format!("{name} deleted ({})", purged.summary),
+        purged.detail,
+    ))
+}
+
+pub async fn edit_numbers(
+    ctx: &JobCtx,
+    numbers: &[String],
+    action: &NumberAction,
+) -> Result<JobOutcome, JobOutcome> {
+    ctx.refuse_local_writes()?;
+    action.validate().map_err(JobOutcome::failed)?;
+    let (list, act, by) = (numbers.to_vec(), action.clone(), who());
+    let today = clock::today();
+    let out = ctx
+        .store(&action.label(), move |s| {
+            s.apply_number_action(&list, &act, today, &by)
+        })
+        .await?;
+    let mut summary = format!("{}: {} of {} numbers", action.label(), out.changed, numbers.len());
+    if !out.refused.is_empty() {
+        let first = &out.refused[0];
+        summary.push_str(&format!(
+            "; {} left alone (e.g. {} {})",
+            out.refused.len(),
+            first.number,
+            first.reason
+        ));
+    }
+    if !out.missing.is_empty() {
+        summary.push_str(&format!(
+            "; {} not in the inventory (e.g. {})",
+            out.missing.len(),
+            out.missing[0]
+        ));
+    }
+    let detail = serde_json::to_value(&out).ok();
+    if out.changed == 0 {
+        return Err(JobOutcome {
+            detail,
+            ..JobOutcome::failed(format!("nothing changed: {summary}"))
+        });
+    }
+    Ok(JobOutcome::ok(summary, detail))
+}
+
+pub async fn add_range(ctx: &JobCtx, from: &str, to: &str) -> Result<JobOutcome, JobOutcome> {
+    ctx.refuse_local_writes()?;
+    let numbers = actions::number_range(from, to).map_err(JobOutcome::failed)?;
+    let items: Vec<InventoryItem> = numbers.into_iter().map(InventoryItem::available).collect();
+    let cause = format!("user {}: add range {from}..{to}", who());
+    let out = ctx
+        .store("add range", move |s| s.add_numbers(&items, &cause))
+        .await?;
+    Ok(JobOutcome::ok(
+        format!(
+            "added {} Available numbers; {} were already in the inventory and left as they were",
+            out.added, out.existing
+        ),
+        serde_json::to_value(&out).ok(),
+    ))
+}
+
+pub async fn import(ctx: &JobCtx, path: &str) -> Result<JobOutcome, JobOutcome> {
+    ctx.refuse_local_writes()?;
+    let text = std::fs::read_to_string(path).map_err(|e| JobOutcome::failed(format!("cannot read {path}: {e}")))?;
+    let items = number_io::parse_import(&text)
+        .map_err(|e| JobOutcome::failed(format!("{path}: {e}; nothing was imported")))?;
+    let cause = format!("user {}: import {path}", who());
+    let out = ctx
+        .store("import", move |s| s.add_numbers(&items, &cause))
+        .await?;
+    Ok(JobOutcome::ok(
+        format!(
+            "imported {} numbers from {path}; {} were already in the inventory and left as they were",
+            out.added, out.existing
+        ),
+        serde_json::to_value(&out).ok(),
+    ))
+}
+
+pub async fn audit(ctx: &JobCtx, fix: bool) -> Result<JobOutcome, JobOutcome> {
+    if fix {
+        ctx.refuse_local_writes()?;
+    }
+    let days = ctx.shared.config.inventory.audiocodes_cooling_duration_days;
+    let today = clock::today();
+    let (findings, fixed) = ctx
+        .store("audit", move |s| {
+            let (items, snapshots) = s.audit_inputs()?;
+            let findings = audit_rules::audit(&items, &snapshots, today, days);
+            let fixed = if fix {
+                let fixes: Vec<_> = findings
+                    .iter()
+                    .filter_map(|f| f.transition.clone())
+                    .collect();
+                s.apply_audit_fixes(&fixes)?
+            } else {
+                0
+            };
+            Ok((findings, fixed))
+        })
+        .await?;
+    let summary = if fix {
+        format!("audit: {} findings, {fixed} fixed", findings.len())
+    } else {
+        format!("audit: {} findings", findings.len())
+    };
+    Ok(JobOutcome::ok(
+        summary,
+        Some(serde_json::json!({ "findings": findings, "fixed": fixed })),
+    ))
+}

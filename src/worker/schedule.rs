@@ -1,0 +1,76 @@
+//! The worker's clockwork: a sweep at start and every minute, and the
+//! AudioCodes sync schedules. The TUI and `switchboard worker` both run it;
+//! the sync lease keeps one sync per connection across processes.
+
+use super::stored_connections::all_audiocodes;
+use super::tasks::sync_lease;
+use super::{with_store, Worker};
+use crate::clock;
+use crate::domain::interval::next_due;
+use crate::domain::job::JobKind;
+use std::time::Duration;
+
+/// How often the clockwork looks again.
+pub const TICK: Duration = Duration::from_secs(60);
+
+impl Worker {
+    /// One round: submits a sweep when cooling numbers are due, and a sync
+    /// for each enabled schedule that is due and not already running.
+    /// Returns the ids of the jobs it submitted.
+    pub async fn tick(&self) -> Vec<String> {
+        let config = self.shared.config.clone();
+        let today = clock::today();
+        let now = clock::now();
+        let found = with_store(self.shared.store_path.clone(), move |s| {
+            let due = s.count_due(today)?;
+            let mut syncs = Vec::new();
+            for c in all_audiocodes(s, &config)? {
+                let (Some(every), true) = (c.schedule, c.schedule_enabled) else {
+                    continue;
+                };
+                let last = s
+                    .last_scheduled_kind_run(&c.name)?
+                    .and_then(|r| clock::parse_stamp(&r.started_at));
+                let running = s.lease_holder(&sync_lease(&c.name))?.is_some();
+                if next_due(last, every, now) <= now && !running {
+                    syncs.push(c.name);
+                }
+            }
+            Ok((due, syncs))
+        })
+        .await;
+        let (due, syncs) = match found {
+            Ok(f) => f,
+            Err(e) => {
+                tracing::warn!("schedule check failed: {e}");
+                return vec![];
+            }
+        };
+        let mut ids = Vec::new();
+        if due > 0 {
+            ids.push(self.submit(JobKind::Sweep));
+        }
+        for name in syncs {
+            tracing::info!(connection = %name, "scheduled sync is due");
+            ids.push(self.submit(JobKind::SyncAudioCodes {
+                connection: name,
+                dry_run: false,
+                force: false,
+            }));
+        }
+        ids
+    }
+
+    /// Ticks now and then every [`TICK`], until the runtime stops.
+    pub fn start_clockwork(&self) {
+        let me = self.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(TICK);
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                every.tick().await;
+                me.tick().await;
+            }
+        });
+    }
+}
