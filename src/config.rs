@@ -132,7 +132,9 @@ impl AudioCodesConnection {
         let oauth = (auth == ArmAuthMethod::AzureAd).then(|| OAuthClient {
             token_url: spec.token_url.clone(),
             client_id: spec.client_id.clone(),
-            client_secret: client_secret.clone().unwrap_or_else(|| Secret::new(String::new())),
+            client_secret: client_secret
+                .clone()
+                .unwrap_or_else(|| Secret::new(String::new())),
             scope: spec.scope.clone(),
         });
         let mut secret_sources = vec![];
@@ -172,15 +174,35 @@ impl AudioCodesConnection {
             scheme: self.scheme.clone(),
             username: self.username.clone(),
             auth: self.auth.as_str().into(),
-            token_url: self.oauth.as_ref().map(|o| o.token_url.clone()).unwrap_or_default(),
-            client_id: self.oauth.as_ref().map(|o| o.client_id.clone()).unwrap_or_default(),
-            scope: self.oauth.as_ref().map(|o| o.scope.clone()).unwrap_or_default(),
+            token_url: self
+                .oauth
+                .as_ref()
+                .map(|o| o.token_url.clone())
+                .unwrap_or_default(),
+            client_id: self
+                .oauth
+                .as_ref()
+                .map(|o| o.client_id.clone())
+                .unwrap_or_default(),
+            scope: self
+                .oauth
+                .as_ref()
+                .map(|o| o.scope.clone())
+                .unwrap_or_default(),
             users_path: self.users_path.clone(),
             page_size: self.page_size,
             sync_on_save: self.sync_on_save,
-            schedule: self.schedule.map(crate::domain::interval::format_interval).unwrap_or_default(),
+            schedule: self
+                .schedule
+                .map(crate::domain::interval::format_interval)
+                .unwrap_or_default(),
             schedule_enabled: self.schedule_enabled,
-            ca_file: self.tls.ca_file.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+            ca_file: self
+                .tls
+                .ca_file
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
             insecure_skip_verify: self.tls.insecure_skip_verify,
         }
     }

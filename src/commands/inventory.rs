@@ -23,7 +23,11 @@ pub fn purge(config: Config, read_only: bool, name: String, yes: bool) -> i32 {
         return EXIT_CONFIRM;
     }
     report(
-        run_job(config, read_only, JobKind::PurgeAudioCodes { connection: name }),
+        run_job(
+            config,
+            read_only,
+            JobKind::PurgeAudioCodes { connection: name },
+        ),
         false,
     )
 }
@@ -41,10 +45,7 @@ pub fn audit(config: Config, read_only: bool, fix: bool, json: bool) -> i32 {
         .cloned()
         .unwrap_or_default();
     let field = |f: &serde_json::Value, k: &str| {
-        f.get(k)
-            .and_then(|v| v.as_str())
-            .unwrap_or("-")
-            .to_string()
+        f.get(k).and_then(|v| v.as_str()).unwrap_or("-").to_string()
     };
     for f in &findings {
         println!(
@@ -75,17 +76,13 @@ pub fn numbers(config: Config, read_only: bool, args: NumbersArgs) -> i32 {
             path: file.display().to_string(),
         }),
         Some(NumbersCommand::Release { numbers }) => edit(&numbers, NumberAction::Release),
-        Some(NumbersCommand::Cool { numbers, days }) => {
-            edit(&numbers, NumberAction::Cool { days })
-        }
+        Some(NumbersCommand::Cool { numbers, days }) => edit(&numbers, NumberAction::Cool { days }),
         Some(NumbersCommand::Extend { numbers, days }) => {
             edit(&numbers, NumberAction::Extend { days })
         }
         Some(NumbersCommand::Reserve { numbers }) => edit(&numbers, NumberAction::Reserve),
         Some(NumbersCommand::Unreserve { numbers }) => edit(&numbers, NumberAction::Unreserve),
-        Some(NumbersCommand::Tag { number, text }) => {
-            edit(&[number], NumberAction::Tag { text })
-        }
+        Some(NumbersCommand::Tag { number, text }) => edit(&[number], NumberAction::Tag { text }),
     };
     match kind {
         Ok(kind) => report(run_job(config, read_only, kind), false),
@@ -132,7 +129,11 @@ fn list(config: &Config, args: &NumbersArgs) -> i32 {
     let result = if args.json {
         let _ = write!(out, "[");
         let r = store.for_each_number(&query, |i| {
-            let sep = if std::mem::take(&mut first) { "\n" } else { ",\n" };
+            let sep = if std::mem::take(&mut first) {
+                "\n"
+            } else {
+                ",\n"
+            };
             let row = serde_json::to_string(&ExportRow::from(i)).map_err(std::io::Error::other)?;
             write!(out, "{sep}  {row}")
         });

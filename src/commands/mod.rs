@@ -61,13 +61,13 @@ fn dispatch(command: Command, config: Config, read_only: bool) -> i32 {
         Command::Config(ConfigCommand::Check) => inspect::config_check(&config),
         Command::Connections(ConnectionsCommand::List) => inspect::connections_list(&config),
         Command::Connections(ConnectionsCommand::Test { name }) => report(
-                run_job(
-                    config,
-                    read_only,
-                    JobKind::TestConnection { connection: name },
-                ),
-                false,
+            run_job(
+                config,
+                read_only,
+                JobKind::TestConnection { connection: name },
             ),
+            false,
+        ),
         Command::Sync(SyncCommand::Audiocodes {
             name,
             dry_run,

@@ -18,12 +18,18 @@ pub enum NumberAction {
     /// Cooling to Available now.
     Release,
     /// Used or Available to Cooling for `days` (1 to 999).
-    Cool { days: u32 },
+    Cool {
+        days: u32,
+    },
     /// Cooling: release date `days` later.
-    Extend { days: u32 },
+    Extend {
+        days: u32,
+    },
     Reserve,
     Unreserve,
-    Tag { text: String },
+    Tag {
+        text: String,
+    },
 }
 
 impl NumberAction {
@@ -216,9 +222,7 @@ pub fn number_range(from: &str, to: &str) -> Result<Vec<String>, String> {
     }
     let width = a.len() - usize::from(plus);
     let prefix = if plus { "+" } else { "" };
-    Ok((lo..=hi)
-        .map(|n| format!("{prefix}{n:0width$}"))
-        .collect())
+    Ok((lo..=hi).map(|n| format!("{prefix}{n:0width$}")).collect())
 }
 
 #[cfg(test)]
@@ -241,7 +245,10 @@ mod tests {
         let today = d("2026-11-22");
         let (t, refused) = apply(
             &NumberAction::Cool { days: 5 },
-            &[item("+1555001", Status::Used), item("+1555002", Status::Reserved)],
+            &[
+                item("+1555001", Status::Used),
+                item("+1555002", Status::Reserved),
+            ],
             today,
             "ops",
         );
@@ -251,9 +258,18 @@ mod tests {
             t[0].after.tag,
             "Cooling applied by ops, release date 2026-11-22 + 5 days"
         );
-        let (t, _) = apply(&NumberAction::Extend { days: 3 }, &[t[0].after.clone()], today, "ops");
+        let (t, _) = apply(
+            &NumberAction::Extend { days: 3 },
+            &[t[0].after.clone()],
+            today,
+            "ops",
+        );
         assert_eq!(t[0].after.release_date, Some(d("2026-11-30")));
-        assert!(t[0].after.tag.ends_with("2026-11-22 + 8 days"), "{}", t[0].after.tag);
+        assert!(
+            t[0].after.tag.ends_with("2026-11-22 + 8 days"),
+            "{}",
+            t[0].after.tag
+        );
         assert_eq!(t[0].kind, ChangeKind::Extended);
     }
 
@@ -267,7 +283,12 @@ mod tests {
             release_date: Some(d("2026-11-24")),
             ..InventoryItem::available("+1555003")
         };
-        let (t, _) = apply(&NumberAction::Release, &[cooling.clone()], today, "ops");
+        let (t, _) = apply(
+            &NumberAction::Release,
+            std::slice::from_ref(&cooling),
+            today,
+            "ops",
+        );
         assert_eq!(t[0].after, InventoryItem::available("+1555003"));
         let (_, refused) = apply(&NumberAction::Reserve, &[cooling], today, "ops");
         assert_eq!(refused[0].reason, "is Cooling, not Available");
@@ -278,9 +299,18 @@ mod tests {
             "ops",
         );
         assert_eq!(t[0].after.status, Status::Reserved);
-        let (t, _) = apply(&NumberAction::Unreserve, &[t[0].after.clone()], today, "ops");
+        let (t, _) = apply(
+            &NumberAction::Unreserve,
+            &[t[0].after.clone()],
+            today,
+            "ops",
+        );
         assert_eq!(t[0].after.status, Status::Available);
-        assert!(NumberAction::Tag { text: "a\nb".into() }.validate().is_err());
+        assert!(NumberAction::Tag {
+            text: "a\nb".into()
+        }
+        .validate()
+        .is_err());
         assert!(NumberAction::Cool { days: 0 }.validate().is_err());
         assert!(NumberAction::Cool { days: 1000 }.validate().is_err());
         assert_eq!(parse_days(" 999 "), Ok(999));
@@ -292,9 +322,15 @@ mod tests {
         assert_eq!(r.len(), 5);
         assert_eq!(r[2], "+4930100100");
         assert_eq!(number_range("0100", "0102").unwrap()[0], "0100");
-        assert!(number_range("+4930100", "+49301000").is_err(), "lengths differ");
+        assert!(
+            number_range("+4930100", "+49301000").is_err(),
+            "lengths differ"
+        );
         assert!(number_range("+4930199", "+4930100").is_err(), "reversed");
-        assert!(number_range("+49300000000", "+49300100000").is_err(), "100,001");
+        assert!(
+            number_range("+49300000000", "+49300100000").is_err(),
+            "100,001"
+        );
         assert_eq!(
             number_range("+49300000000", "+49300099999").unwrap().len(),
             100_000

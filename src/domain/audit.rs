@@ -83,7 +83,12 @@ pub fn audit(
         }
     }
     for (conn, snap) in snapshots {
-        for number in snap.entries.iter().filter(|(_, e)| e.registered).map(|(n, _)| n) {
+        for number in snap
+            .entries
+            .iter()
+            .filter(|(_, e)| e.registered)
+            .map(|(n, _)| n)
+        {
             let item = by_number.get(number.as_str()).copied();
             if item.is_some_and(|i| i.is_used_by(conn) || skipped(i) || i.is_audiocodes()) {
                 // Fine, skipped, or already reported above.
@@ -93,7 +98,7 @@ pub fn audit(
                 .cloned()
                 .unwrap_or_else(|| InventoryItem::available(number.clone()));
             let fix = match item {
-                Some(i) if i.status != Status::Available => None,
+                Some(i) if i.status != Status::Available || !i.vendor.is_empty() => None,
                 _ => used_by(&base, conn, snap),
             };
             let mut f = finding(&base, FindingKind::RegisteredNotUsed, fix);
@@ -117,7 +122,10 @@ fn finding(item: &InventoryItem, kind: FindingKind, fix: Option<Transition>) -> 
         fix: fix.as_ref().map(|t| match t.kind {
             ChangeKind::Cooled => format!(
                 "cool until {}",
-                t.after.release_date.map(|d| d.to_string()).unwrap_or_default()
+                t.after
+                    .release_date
+                    .map(|d| d.to_string())
+                    .unwrap_or_default()
             ),
             _ => format!(
                 "Used / Device / AudioCodes by {}",
@@ -244,7 +252,10 @@ mod tests {
                 ("+1555007", FindingKind::RegisteredNotUsed, false),
             ]
         );
-        assert_eq!(found[0].transition.as_ref().unwrap().after.status, Status::Cooling);
+        assert_eq!(
+            found[0].transition.as_ref().unwrap().after.status,
+            Status::Cooling
+        );
         assert_eq!(found[2].status, "not in inventory");
     }
 }

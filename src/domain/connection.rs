@@ -140,7 +140,10 @@ impl AudioCodesSpec {
         };
         bad("name", validate_name(&self.name));
         if taken.iter().any(|t| t == &self.name) {
-            bad("name", Err(format!("{:?} is already a connection", self.name)));
+            bad(
+                "name",
+                Err(format!("{:?} is already a connection", self.name)),
+            );
         }
         bad("host", validate_host(&self.host));
         if self.scheme != "https" && self.scheme != "http" {
@@ -156,8 +159,13 @@ impl AudioCodesSpec {
                 }
             }
             "azure_ad" => {
-                if !(self.token_url.starts_with("https://") || self.token_url.starts_with("http://")) {
-                    bad("token_url", Err("an http(s) URL is required for azure_ad".into()));
+                if !(self.token_url.starts_with("https://")
+                    || self.token_url.starts_with("http://"))
+                {
+                    bad(
+                        "token_url",
+                        Err("an http(s) URL is required for azure_ad".into()),
+                    );
                 }
                 if self.client_id.trim().is_empty() {
                     bad("client_id", Err("required for azure_ad".into()));
@@ -166,7 +174,10 @@ impl AudioCodesSpec {
                     bad("client_secret", Err("required for azure_ad".into()));
                 }
             }
-            other => bad("auth", Err(format!("{other:?}: basic, session or azure_ad"))),
+            other => bad(
+                "auth",
+                Err(format!("{other:?}: basic, session or azure_ad")),
+            ),
         }
         if !self.users_path.starts_with('/') {
             bad("users_path", Err("a path starting with /".into()));
@@ -175,9 +186,15 @@ impl AudioCodesSpec {
             bad("page_size", Err("1 to 5000".into()));
         }
         if !self.schedule.trim().is_empty() {
-            bad("schedule", super::interval::parse_interval(&self.schedule).map(|_| ()));
+            bad(
+                "schedule",
+                super::interval::parse_interval(&self.schedule).map(|_| ()),
+            );
         } else if self.schedule_enabled {
-            bad("schedule", Err("give an interval (15m, 1h, 1d) to enable".into()));
+            bad(
+                "schedule",
+                Err("give an interval (15m, 1h, 1d) to enable".into()),
+            );
         }
         errs
     }
@@ -242,10 +259,20 @@ mod tests {
             username: "svc".into(),
             ..Default::default()
         };
-        let present = SecretsPresent { password: true, client_secret: false };
+        let present = SecretsPresent {
+            password: true,
+            client_secret: false,
+        };
         assert!(ok.validate(&[], present).is_empty());
-        let azure = AudioCodesSpec { auth: "azure_ad".into(), ..ok };
-        let fields: Vec<&str> = azure.validate(&[], present).iter().map(|e| e.field).collect();
+        let azure = AudioCodesSpec {
+            auth: "azure_ad".into(),
+            ..ok
+        };
+        let fields: Vec<&str> = azure
+            .validate(&[], present)
+            .iter()
+            .map(|e| e.field)
+            .collect();
         assert_eq!(fields, ["token_url", "client_id", "client_secret"]);
     }
 }

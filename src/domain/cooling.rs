@@ -269,7 +269,8 @@ fn plan_entry(
         ),
         (None, false) => p.counts.unchanged += 1,
         (Some(i), true) => match i.status {
-            Status::Available => push(
+            // Available but still marked with another vendor: held, not free.
+            Status::Available if i.vendor.is_empty() || i.is_audiocodes() => push(
                 p,
                 ChangeKind::Added,
                 Some(i),

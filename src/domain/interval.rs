@@ -60,7 +60,10 @@ mod tests {
         let every = Duration::from_secs(900);
         assert_eq!(next_due(None, every, now), now);
         let last = now - chrono::Duration::minutes(5);
-        assert_eq!(next_due(Some(last), every, now), now + chrono::Duration::minutes(10));
+        assert_eq!(
+            next_due(Some(last), every, now),
+            now + chrono::Duration::minutes(10)
+        );
     }
     #[test]
     fn parses_and_formats() {

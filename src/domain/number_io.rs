@@ -168,9 +168,11 @@ pub fn parse_import(text: &str) -> Result<Vec<InventoryItem>, String> {
                 "vendor" => item.vendor = value.into(),
                 "tag" => item.tag = value.into(),
                 "release_date" if !value.is_empty() => {
-                    item.release_date = Some(value.parse().map_err(|_| {
-                        at(format!("release_date {value:?} is not YYYY-MM-DD"))
-                    })?)
+                    item.release_date = Some(
+                        value
+                            .parse()
+                            .map_err(|_| at(format!("release_date {value:?} is not YYYY-MM-DD")))?,
+                    )
                 }
                 _ => {}
             }
@@ -206,7 +208,11 @@ mod tests {
             line,
             "+15551230001,Cooling,,,\"offline, \"\"east\"\"\",2026-11-24,,,"
         );
-        let text = format!("{}\n{}\n", "number,status,usage,vendor,tag,release_date", &line[..line.len() - 3]);
+        let text = format!(
+            "{}\n{}\n",
+            "number,status,usage,vendor,tag,release_date",
+            &line[..line.len() - 3]
+        );
         let back = parse_import(&text).unwrap();
         assert_eq!(back, vec![item]);
     }

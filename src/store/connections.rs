@@ -121,9 +121,7 @@ impl Store {
                     EXISTS(SELECT 1 FROM connection_secrets s WHERE s.name = c.name AND s.key = 'client_secret')
              FROM connections c WHERE c.vendor = 'audiocodes' AND c.source = 'store' ORDER BY c.name",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?))
-        })?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?)))?;
         let mut out = Vec::new();
         for row in rows {
             let (settings, has_password, has_client_secret) = row?;

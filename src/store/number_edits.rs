@@ -130,11 +130,9 @@ impl Store {
             users.entry(conn).or_default().push(user);
         }
         let mut snapshots = BTreeMap::new();
-        for row in self.connection_rows()? {
-            if row.vendor == "audiocodes" && self.has_snapshot(&row.name)? {
-                let list = users.remove(&row.name).unwrap_or_default();
-                snapshots.insert(row.name, Snapshot::from_users(&list));
-            }
+        for name in self.connections_with_snapshot()? {
+            let list = users.remove(&name).unwrap_or_default();
+            snapshots.insert(name, Snapshot::from_users(&list));
         }
         Ok((items, snapshots))
     }

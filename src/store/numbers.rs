@@ -157,7 +157,10 @@ impl Store {
         mut each: impl FnMut(&InventoryItem) -> std::io::Result<()>,
     ) -> Result<usize> {
         let (clause, args) = q.where_clause();
-        let sql = format!("SELECT {COLUMNS} FROM numbers {clause} {}", q.order_clause());
+        let sql = format!(
+            "SELECT {COLUMNS} FROM numbers {clause} {}",
+            q.order_clause()
+        );
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
         let mut n = 0;

@@ -165,14 +165,14 @@ impl Store {
         self.last_run_where(connection, "AND kind = 'sync'")
     }
 
-    /// Whether the connection's cached users are a real snapshot (an applied
-    /// sync or a purge wrote them), which the audit may compare against.
-    pub fn has_snapshot(&self, connection: &str) -> Result<bool> {
-        Ok(self.conn.query_row(
-            "SELECT EXISTS(SELECT 1 FROM sync_runs WHERE connection = ?1 AND result IN ('applied', 'purged'))",
-            [connection],
-            |r| r.get(0),
-        )?)
+    /// Connections whose cached users are a real snapshot (an applied sync
+    /// or a purge wrote them), which the audit may compare against.
+    pub fn connections_with_snapshot(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT connection FROM sync_runs WHERE result IN ('applied', 'purged') ORDER BY connection",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn last_run_where(&self, connection: &str, filter: &str) -> Result<Option<SyncRun>> {
@@ -182,23 +182,19 @@ impl Store {
         );
         Ok(self
             .conn
-            .query_row(
-                &sql,
-                [connection],
-                |r| {
-                    let counts: String = r.get(4)?;
-                    Ok(SyncRun {
-                        kind: r.get(0)?,
-                        started_at: r.get(1)?,
-                        ended_at: r.get(2)?,
-                        result: r.get(3)?,
-                        counts: serde_json::from_str::<CountsRow>(&counts)
-                            .map(Into::into)
-                            .unwrap_or_default(),
-                        error: r.get(5)?,
-                    })
-                },
-            )
+            .query_row(&sql, [connection], |r| {
+                let counts: String = r.get(4)?;
+                Ok(SyncRun {
+                    kind: r.get(0)?,
+                    started_at: r.get(1)?,
+                    ended_at: r.get(2)?,
+                    result: r.get(3)?,
+                    counts: serde_json::from_str::<CountsRow>(&counts)
+                        .map(Into::into)
+                        .unwrap_or_default(),
+                    error: r.get(5)?,
+                })
+            })
             .optional()?)
     }
 

@@ -91,7 +91,8 @@ pub async fn delete_connection(ctx: &JobCtx, name: &str) -> Result<JobOutcome, J
     }
     let purged = purge(ctx, name).await?;
     let n = name.to_string();
-    ctx.store("delete", move |s| s.delete_connection(&n)).await?;
+    ctx.store("delete", move |s| s.delete_connection(&n))
+        .await?;
     Ok(JobOutcome::ok(
         format!("{name} deleted ({})", purged.summary),
         purged.detail,
@@ -112,7 +113,12 @@ pub async fn edit_numbers(
             s.apply_number_action(&list, &act, today, &by)
         })
         .await?;
-    let mut summary = format!("{}: {} of {} numbers", action.label(), out.changed, numbers.len());
+    let mut summary = format!(
+        "{}: {} of {} numbers",
+        action.label(),
+        out.changed,
+        numbers.len()
+    );
     if !out.refused.is_empty() {
         let first = &out.refused[0];
         summary.push_str(&format!(
@@ -158,7 +164,8 @@ pub async fn add_range(ctx: &JobCtx, from: &str, to: &str) -> Result<JobOutcome,
 
 pub async fn import(ctx: &JobCtx, path: &str) -> Result<JobOutcome, JobOutcome> {
     ctx.refuse_local_writes()?;
-    let text = std::fs::read_to_string(path).map_err(|e| JobOutcome::failed(format!("cannot read {path}: {e}")))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| JobOutcome::failed(format!("cannot read {path}: {e}")))?;
     let items = number_io::parse_import(&text)
         .map_err(|e| JobOutcome::failed(format!("{path}: {e}; nothing was imported")))?;
     let cause = format!("user {}: import {path}", who());

@@ -1,5 +1,7 @@
 //! What each kind of job does: api fetches, domain plans, store applies.
 
+use super::inventory;
+use super::stored_connections::stored_audiocodes;
 use super::{with_store, JobEvent, JobOutcome, Shared};
 use crate::api::audiocodes::ArmClient;
 use crate::api::axp::AxpClient;
@@ -9,8 +11,6 @@ use crate::clock;
 use crate::config::{AudioCodesConnection, ConnectionRef};
 use crate::domain::job::{JobKind, JobState};
 use crate::domain::voice_registry;
-use super::inventory;
-use super::stored_connections::stored_audiocodes;
 use crate::store::remote::RemoteItem;
 use crate::store::sync::{SyncMode, SyncRequest};
 use serde_json::Value;

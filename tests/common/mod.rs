@@ -21,8 +21,23 @@ pub struct SimProcess {
 
 impl SimProcess {
     pub fn start() -> SimProcess {
-        let mut child = bin()
-            .args(["sim", "--listen", "127.0.0.1:0"])
+        Self::spawn(None)
+    }
+
+    /// A simulator serving the scenario in `toml` instead of the demo's.
+    pub fn with_scenario(dir: &Path, toml: &str) -> SimProcess {
+        let path = dir.join("scenario.toml");
+        std::fs::write(&path, toml).unwrap();
+        Self::spawn(Some(&path))
+    }
+
+    fn spawn(scenario: Option<&Path>) -> SimProcess {
+        let mut cmd = bin();
+        cmd.args(["sim", "--listen", "127.0.0.1:0"]);
+        if let Some(p) = scenario {
+            cmd.arg("--scenario").arg(p);
+        }
+        let mut child = cmd
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -40,6 +55,135 @@ impl SimProcess {
             .to_string();
         SimProcess { child, addr }
     }
+}
+
+impl SimProcess {
+    /// One request to the simulator's control API; returns the status code.
+    pub fn control(&self, method: &str, path: &str, body: &str) -> u16 {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(&self.addr).expect("connect to sim");
+        write!(
+            s,
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.addr,
+            body.len()
+        )
+        .unwrap();
+        let mut reply = String::new();
+        s.read_to_string(&mut reply).unwrap();
+        reply
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or_else(|| panic!("no status in {reply:?}"))
+    }
+
+    /// Adds or replaces a registered user on the named simulated ARM.
+    pub fn add_user(&self, arm: &str, id: &str, number: &str, status: &str) {
+        let body = format!(
+            r#"{{"id":"{id}","userName":"{id}","displayName":"{id}","phoneNumber":"{number}","status":"{status}","lastSeen":"2026-11-22T00:00:00Z","sbc":"sbc1"}}"#
+        );
+        assert_eq!(
+            self.control("POST", &format!("/_sim/arm/{arm}/users"), &body),
+            204
+        );
+    }
+
+    pub fn set_status(&self, arm: &str, id: &str, status: &str) {
+        let body = format!(r#"{{"status":"{status}"}}"#);
+        assert_eq!(
+            self.control("POST", &format!("/_sim/arm/{arm}/users/{id}"), &body),
+            204
+        );
+    }
+
+    pub fn delete_user(&self, arm: &str, id: &str) {
+        assert_eq!(
+            self.control("DELETE", &format!("/_sim/arm/{arm}/users/{id}"), ""),
+            204
+        );
+    }
+
+    pub fn generate(&self, arm: &str, users: usize) {
+        let body = format!(r#"{{"users":{users}}}"#);
+        assert_eq!(
+            self.control("POST", &format!("/_sim/arm/{arm}/generate"), &body),
+            204
+        );
+    }
+
+    pub fn fault(&self, json: &str) {
+        assert_eq!(self.control("POST", "/_sim/faults", json), 204);
+    }
+
+    pub fn clear_faults(&self) {
+        assert_eq!(self.control("DELETE", "/_sim/faults", ""), 204);
+    }
+}
+
+/// A one-ARM scenario ("lab", basic auth) with `users` generated users,
+/// all registered, numbered from +15550001000.
+pub fn lab_scenario(users: usize) -> String {
+    format!(
+        r#"[[arm]]
+name = "lab"
+username = "svc-lab"
+password = "lab-password"
+users = {users}
+number_start = "+15550001000"
+"#
+    )
+}
+
+/// A config with the lab ARM as connection "lab" (page size 10, so that
+/// syncs of a few dozen users take several pages).
+pub fn lab_config(dir: &Path, addr: &str) -> PathBuf {
+    write_config(
+        dir,
+        &format!(
+            r#"store_path = "{store}"
+log_dir = "{logs}"
+[http]
+max_retries = 1
+request_timeout_secs = 1
+connect_timeout_secs = 1
+
+[[audiocodes]]
+name = "lab"
+host = "{addr}"
+scheme = "http"
+username = "svc-lab"
+password = "lab-password"
+page_size = 10
+"#,
+            store = dir.join("s.db").display(),
+            logs = dir.join("logs").display()
+        ),
+    )
+}
+
+/// Runs switchboard at a simulated instant.
+pub fn run_at(config: &Path, now: &str, args: &[&str]) -> Output {
+    bin()
+        .env("SWITCHBOARD_NOW", now)
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .output()
+        .expect("run switchboard")
+}
+
+/// The inventory as `numbers --json` prints it, parsed.
+pub fn inventory(config: &Path, now: &str) -> Vec<serde_json::Value> {
+    let out = run_at(config, now, &["numbers", "--json"]);
+    assert!(out.status.success(), "{}", text(&out).1);
+    serde_json::from_slice(&out.stdout).expect("numbers --json is JSON")
+}
+
+pub fn row<'a>(inv: &'a [serde_json::Value], number: &str) -> &'a serde_json::Value {
+    inv.iter()
+        .find(|r| r["number"] == number)
+        .unwrap_or_else(|| panic!("{number} not in inventory"))
 }
 
 impl Drop for SimProcess {
