@@ -1,14 +1,17 @@
 //! Snapshots of each tab's shell, rendered with ratatui's TestBackend.
 
 use chrono::NaiveDate;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
+use switchboard::domain::connection::AudioCodesSpec;
 use switchboard::domain::cooling::cooled;
 use switchboard::domain::number::{InventoryItem, Status};
 use switchboard::store::remote::RemoteItem;
 use switchboard::tui::action::Action;
 use switchboard::tui::app::App;
 use switchboard::tui::data::{ConnInfo, Data, NumbersPage, VoiceData};
+use switchboard::tui::forms::SecretsKept;
 use switchboard::tui::keymap::Keymap;
 use switchboard::tui::theme::Theme;
 use switchboard::tui::view;
@@ -27,20 +30,58 @@ fn app() -> App {
         false,
         &conns,
     );
-    app.on_data(Data::Connections(vec![ConnInfo {
+    let east = ConnInfo {
         name: "arm-east".into(),
         vendor: "audiocodes",
+        source: "config",
+        spec: None,
+        secrets_kept: Default::default(),
+        next_run: Some("2026-11-22T20:00:00Z".into()),
         address: "https://arm.example.com".into(),
         auth: "session".into(),
         insecure: true,
         read_only: false,
         schedule: "every 15m".into(),
         last_run: None,
+        last_sync: None,
+        last_purge: None,
         used: 2,
         cooling: 1,
         remote: vec![],
-    }]));
+    };
+    let lab_spec = AudioCodesSpec {
+        name: "arm-lab".into(),
+        host: "10.0.0.5:8443".into(),
+        username: "svc-lab".into(),
+        ..Default::default()
+    };
+    let lab = ConnInfo {
+        name: "arm-lab".into(),
+        source: "store",
+        spec: Some(lab_spec),
+        secrets_kept: SecretsKept {
+            password: true,
+            client_secret: false,
+        },
+        next_run: None,
+        address: "https://10.0.0.5:8443".into(),
+        auth: "basic".into(),
+        insecure: false,
+        schedule: "none".into(),
+        ..east.clone()
+    };
+    app.on_data(Data::Connections(vec![east, lab]));
     app
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c));
+    }
 }
 
 fn render(app: &App) -> String {
@@ -153,4 +194,45 @@ fn jobs_tab_and_help() {
     insta::assert_snapshot!("jobs_tab", render(&app));
     app.update(Action::Help);
     insta::assert_snapshot!("jobs_help", render(&app));
+}
+
+#[test]
+fn new_connection_form_validates_as_you_type() {
+    let mut app = app();
+    key(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "arm-east");
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "arm east");
+    insta::assert_snapshot!("connection_form_errors", render(&app));
+    // Fix the host, fill in user and password: the errors go, the password
+    // shows as dots only.
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "-2.example.com:8443");
+    key(&mut app, KeyCode::BackTab);
+    type_text(&mut app, "2");
+    for _ in 0..4 {
+        key(&mut app, KeyCode::Tab);
+    }
+    type_text(&mut app, "svc");
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "s3cret-pw");
+    let screen = render(&app);
+    assert!(!screen.contains("s3cret-pw"), "the password is shown");
+    insta::assert_snapshot!("connection_form_ready", screen);
+}
+
+#[test]
+fn editing_a_stored_connection_keeps_the_secret_unshown() {
+    let mut app = app();
+    app.update(Action::Down);
+    key(&mut app, KeyCode::Char('e'));
+    insta::assert_snapshot!("connection_form_edit", render(&app));
+    // A config-file connection is not edited here.
+    key(&mut app, KeyCode::Esc);
+    app.update(Action::Up);
+    key(&mut app, KeyCode::Char('e'));
+    let screen = render(&app);
+    assert!(screen.contains("declared in the config file"), "{screen}");
 }

@@ -150,7 +150,7 @@ pub fn run(read_only: bool, mouse: bool) -> i32 {
         eprintln!("switchboard: cannot prepare the demo store: {e}");
         return EXIT_ERROR;
     }
-    let mut first = vec![JobKind::Sweep];
+    let mut first: Vec<JobKind> = vec![];
     first.extend(config.audiocodes.iter().map(|c| JobKind::SyncAudioCodes {
         connection: c.name.clone(),
         dry_run: false,

@@ -1,6 +1,7 @@
 //! Jobs: what the worker runs, and the states a job moves through.
 
 use super::actions::NumberAction;
+use super::connection::AudioCodesSpec;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -65,6 +66,11 @@ pub enum JobKind {
     PurgeAudioCodes {
         connection: String,
     },
+    /// Create or update a connection made in switchboard. Its secrets travel
+    /// beside the job, never in it, so the jobs table never holds them.
+    SaveConnection {
+        spec: Box<AudioCodesSpec>,
+    },
     /// Purge, then forget a connection made in switchboard.
     DeleteConnection {
         connection: String,
@@ -104,6 +110,7 @@ impl JobKind {
             JobKind::SyncAudioCodes { .. } => "sync",
             JobKind::PurgeAudioCodes { .. } => "purge",
             JobKind::DeleteConnection { .. } => "delete",
+            JobKind::SaveConnection { .. } => "save",
             JobKind::Sweep => "sweep",
             JobKind::RefreshLivePlatform { .. } => "refresh",
             JobKind::RefreshVoice { .. } => "refresh",
@@ -128,6 +135,7 @@ impl JobKind {
                 many => format!("{} numbers: {}", many.len(), action.label()),
             },
             JobKind::AddRange { from, to } => format!("{from}..{to}"),
+            JobKind::SaveConnection { spec } => spec.name.clone(),
             JobKind::Import { path } => path.clone(),
         }
     }

@@ -165,6 +165,11 @@ impl Store {
         self.last_run_where(connection, "AND kind = 'sync'")
     }
 
+    /// The connection's last purge.
+    pub fn last_purge_run(&self, connection: &str) -> Result<Option<SyncRun>> {
+        self.last_run_where(connection, "AND kind = 'purge'")
+    }
+
     /// Connections whose cached users are a real snapshot (an applied sync
     /// or a purge wrote them), which the audit may compare against.
     pub fn connections_with_snapshot(&self) -> Result<Vec<String>> {

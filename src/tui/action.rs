@@ -38,6 +38,19 @@ pub enum Action {
     Copy,
     Left,
     Right,
+    New,
+    Edit,
+    Delete,
+    Purge,
+    Release,
+    Cool,
+    Extend,
+    Reserve,
+    Unreserve,
+    AddRange,
+    Import,
+    Export,
+    Fix,
 }
 
 impl Action {
@@ -75,6 +88,19 @@ impl Action {
             Action::Copy => "copy (OSC 52)",
             Action::Left => "focus left pane",
             Action::Right => "focus right pane",
+            Action::New => "new connection",
+            Action::Edit => "edit (connection; tag of numbers)",
+            Action::Delete => "delete the connection (confirmed; purges first)",
+            Action::Purge => "purge: forget cached users, cool its numbers (confirmed)",
+            Action::Release => "release now (confirmed)",
+            Action::Cool => "apply cooling for N days",
+            Action::Extend => "extend cooling by N days",
+            Action::Reserve => "reserve",
+            Action::Unreserve => "unreserve",
+            Action::AddRange => "add a number range as Available",
+            Action::Import => "import a CSV file",
+            Action::Export => "export the current view (CSV or JSON)",
+            Action::Fix => "fix every finding (confirmed)",
         }
     }
 }

@@ -3,10 +3,15 @@
 
 use super::action::Action;
 use super::data::{ConnInfo, Data, DataRequest, NumbersPage, VoiceData};
+use super::form::{Form, FormStep};
+use super::forms::{self, FormPurpose};
 use super::keymap::Keymap;
 use super::theme::Theme;
+use crate::domain::actions::NumberAction;
+use crate::domain::connection::AudioCodesSpec;
 use crate::domain::job::{JobKind, JobState};
 use crate::domain::number::{InventoryItem, Status};
+use crate::secret::Secret;
 use crate::store::events::NumberEvent;
 use crate::store::jobs::JobRecord;
 use crate::store::numbers::{NumberQuery, SortKey};
@@ -67,6 +72,12 @@ pub enum Command {
     Cancel(String),
     Load(DataRequest),
     Copy(String),
+    /// Save a connection made here; secrets ride beside the job, not in it.
+    SaveConnection {
+        spec: Box<AudioCodesSpec>,
+        password: Option<Secret>,
+        client_secret: Option<Secret>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,6 +112,8 @@ pub struct PaletteItem {
 pub enum PaletteRun {
     Go(Tab),
     Job(JobKind),
+    /// Go to the tab, then do the action there.
+    Action(Tab, Action),
     Quit,
 }
 
@@ -119,6 +132,12 @@ pub enum Overlay {
         title: String,
         lines: Vec<String>,
         scroll: usize,
+        /// What `F` does here (the audit's fix), confirmed first.
+        fix: Option<Command>,
+    },
+    Form {
+        form: Form,
+        purpose: FormPurpose,
     },
 }
 
@@ -209,6 +228,33 @@ impl App {
         read_only: bool,
         connections: &[(String, &'static str)],
     ) -> App {
+        App {
+            tab: Tab::Connections,
+            keymap,
+            theme,
+            read_only,
+            connections: vec![],
+            conn_cursor: ListCursor::default(),
+            numbers: NumbersState::default(),
+            profiles: vec![],
+            profiles_refreshed: None,
+            profile_cursor: ListCursor::default(),
+            voice: VoiceState::default(),
+            jobs: vec![],
+            job_cursor: ListCursor::default(),
+            live: vec![],
+            toasts: vec![],
+            overlay: None,
+            palette: palette_for(connections),
+            quit: false,
+            viewport: Cell::new(20),
+        }
+    }
+}
+
+/// The palette: every view, every connection's jobs, the inventory's tools.
+fn palette_for(connections: &[(String, &'static str)]) -> Vec<PaletteItem> {
+    {
         let mut palette: Vec<PaletteItem> = Tab::ALL
             .iter()
             .map(|t| PaletteItem {
@@ -260,32 +306,34 @@ impl App {
             run: PaletteRun::Job(JobKind::Sweep),
         });
         palette.push(PaletteItem {
+            label: "audit number inventory".into(),
+            run: PaletteRun::Job(JobKind::Audit { fix: false }),
+        });
+        palette.push(PaletteItem {
+            label: "new AudioCodes connection".into(),
+            run: PaletteRun::Action(Tab::Connections, Action::New),
+        });
+        palette.push(PaletteItem {
+            label: "add number range".into(),
+            run: PaletteRun::Action(Tab::Numbers, Action::AddRange),
+        });
+        palette.push(PaletteItem {
+            label: "import numbers from CSV".into(),
+            run: PaletteRun::Action(Tab::Numbers, Action::Import),
+        });
+        palette.push(PaletteItem {
+            label: "export numbers (current view)".into(),
+            run: PaletteRun::Action(Tab::Numbers, Action::Export),
+        });
+        palette.push(PaletteItem {
             label: "quit".into(),
             run: PaletteRun::Quit,
         });
-        App {
-            tab: Tab::Connections,
-            keymap,
-            theme,
-            read_only,
-            connections: vec![],
-            conn_cursor: ListCursor::default(),
-            numbers: NumbersState::default(),
-            profiles: vec![],
-            profiles_refreshed: None,
-            profile_cursor: ListCursor::default(),
-            voice: VoiceState::default(),
-            jobs: vec![],
-            job_cursor: ListCursor::default(),
-            live: vec![],
-            toasts: vec![],
-            overlay: None,
-            palette,
-            quit: false,
-            viewport: Cell::new(20),
-        }
+        palette
     }
+}
 
+impl App {
     /// What to load when the app opens.
     pub fn initial_loads(&self) -> Vec<Command> {
         vec![
@@ -359,6 +407,9 @@ impl App {
     pub fn on_data(&mut self, data: Data) -> Vec<Command> {
         match data {
             Data::Connections(c) => {
+                let names: Vec<(String, &'static str)> =
+                    c.iter().map(|i| (i.name.clone(), i.vendor)).collect();
+                self.palette = palette_for(&names);
                 self.connections = c;
                 self.conn_cursor.cursor = self
                     .conn_cursor
@@ -387,6 +438,9 @@ impl App {
             }
             Data::Voice(v) => self.voice.data = v,
             Data::Jobs(j) => self.jobs = j,
+            Data::Exported(path, n) => {
+                self.toast(Level::Info, format!("exported {n} numbers to {path}"))
+            }
             Data::Error(e) => self.toast(Level::Error, e),
         }
         vec![]
@@ -445,6 +499,13 @@ impl App {
                 return;
             }
         }
+        if let (Some(JobKind::EditNumbers { .. }), JobState::Succeeded) = (&kind, o.state) {
+            self.numbers.marks.clear();
+        }
+        if let (Some(JobKind::Audit { fix: false }), JobState::Succeeded) = (&kind, o.state) {
+            self.overlay = Some(audit_overlay(o.detail.as_ref()));
+            return;
+        }
         match o.state {
             JobState::Succeeded => self.toast(Level::Info, o.summary),
             _ => self.toast(Level::Error, o.error),
@@ -463,6 +524,11 @@ impl App {
                     return match pick {
                         Some(PaletteRun::Go(t)) => self.go(t),
                         Some(PaletteRun::Job(k)) => self.submit(k),
+                        Some(PaletteRun::Action(t, a)) => {
+                            let mut c = self.go(t);
+                            c.extend(self.update(a));
+                            c
+                        }
                         Some(PaletteRun::Quit) => {
                             self.quit = true;
                             vec![]
@@ -503,6 +569,28 @@ impl App {
                 }
             }
             return self.requery();
+        }
+        if let Some(Overlay::Form { form, purpose }) = &mut self.overlay {
+            if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+                self.quit = true;
+                return vec![];
+            }
+            match form.handle_key(key) {
+                FormStep::Edited => form.errors = forms::validate(purpose, form),
+                FormStep::Cancel => {
+                    self.overlay = None;
+                    self.toast(Level::Info, "cancelled; nothing was saved");
+                }
+                FormStep::Submit => {
+                    form.errors = forms::validate(purpose, form);
+                    if form.errors.is_empty() {
+                        let cmd = forms::command(purpose, form);
+                        self.overlay = None;
+                        return vec![cmd];
+                    }
+                }
+            }
+            return vec![];
         }
         if let Some(Overlay::Confirm { then, .. }) = &self.overlay {
             return match key.code {
@@ -546,6 +634,13 @@ impl App {
         if let Some(o) = &mut self.overlay {
             match (o, action) {
                 (_, Action::Quit) => self.quit = true,
+                (Overlay::Detail { fix: Some(fix), .. }, Action::Fix) => {
+                    let then = fix.clone();
+                    self.overlay = Some(Overlay::Confirm {
+                        message: "Fix every finding by the sync rules?\n(Cooling and Reserved numbers are skipped; nothing is deleted.)".into(),
+                        then,
+                    });
+                }
                 (_, Action::Escape | Action::Help | Action::Enter) => self.overlay = None,
                 (Overlay::Detail { scroll, .. }, Action::Down) => *scroll += 1,
                 (Overlay::Detail { scroll, .. }, Action::Up) => *scroll = scroll.saturating_sub(1),
@@ -579,11 +674,85 @@ impl App {
         self.connections.get(self.conn_cursor.cursor)
     }
 
+    fn open_form(&mut self, purpose: FormPurpose, form: Form) {
+        let mut form = form;
+        form.errors = forms::validate(&purpose, &form);
+        self.overlay = Some(Overlay::Form { form, purpose });
+    }
+
+    /// n / e / D / P on the Connections tab.
+    fn connection_edit(&mut self, action: Action) -> Option<Vec<Command>> {
+        let selected = self.selected_connection().cloned();
+        match action {
+            Action::New => {
+                let taken = self.connections.iter().map(|c| c.name.clone()).collect();
+                self.open_form(
+                    FormPurpose::NewConnection { taken },
+                    forms::connection_form(None),
+                );
+                return Some(vec![]);
+            }
+            Action::Edit | Action::Delete | Action::Purge => {}
+            _ => return None,
+        }
+        let c = selected?;
+        if c.vendor != "audiocodes" {
+            self.toast(
+                Level::Info,
+                format!("{} is edited in the config file", c.name),
+            );
+            return Some(vec![]);
+        }
+        let held = format!(
+            "{} Used number{} will cool for the AudioCodes cooling duration; {} already cooling",
+            c.used,
+            if c.used == 1 { "" } else { "s" },
+            c.cooling
+        );
+        match (action, c.source) {
+            (Action::Edit | Action::Delete, "config") => self.toast(
+                Level::Info,
+                format!("{} is declared in the config file; change it there", c.name),
+            ),
+            (Action::Edit, _) => {
+                if let Some(spec) = &c.spec {
+                    let kept = c.secrets_kept;
+                    self.open_form(
+                        FormPurpose::EditConnection { had: kept },
+                        forms::connection_form(Some((spec, kept))),
+                    );
+                }
+            }
+            (Action::Delete, _) => {
+                self.overlay = Some(Overlay::Confirm {
+                    message: format!(
+                        "Delete connection {}?\nIt is purged first: its cached users are removed and {held}.",
+                        c.name
+                    ),
+                    then: Command::Submit(JobKind::DeleteConnection { connection: c.name }),
+                })
+            }
+            _ => {
+                self.overlay = Some(Overlay::Confirm {
+                    message: format!(
+                        "Purge {} (PurgeAudioCodes__{})?\nIts cached registered users are removed and {held}.",
+                        c.name, c.name
+                    ),
+                    then: Command::Submit(JobKind::PurgeAudioCodes { connection: c.name }),
+                })
+            }
+        }
+        Some(vec![])
+    }
+
     fn tab_action(&mut self, action: Action, page: usize) -> Vec<Command> {
         match self.tab {
             Tab::Connections => {
                 if self.conn_cursor.apply(action, self.connections.len(), page) {
                     return vec![];
+                }
+                if let Some(c) = self.connection_edit(action) {
+                    return c;
                 }
                 let Some(c) = self.selected_connection().cloned() else {
                     return vec![];
@@ -679,6 +848,7 @@ impl App {
                             title: format!("job {}", &j.id[..8.min(j.id.len())]),
                             lines,
                             scroll: 0,
+                            fix: None,
                         });
                     }
                     (Action::Refresh, _) => return vec![Command::Load(DataRequest::Jobs)],
@@ -782,8 +952,66 @@ impl App {
                     return vec![Command::Load(DataRequest::NumberDetail(num))];
                 }
             }
-            _ => {}
+            _ => return self.numbers_edit(action),
         }
+        vec![]
+    }
+
+    /// The marked numbers, else the one under the cursor.
+    fn chosen_numbers(&self) -> Vec<String> {
+        let n = &self.numbers;
+        if n.marks.is_empty() {
+            n.row(n.cursor)
+                .map(|r| vec![r.number.clone()])
+                .unwrap_or_default()
+        } else {
+            n.marks.iter().cloned().collect()
+        }
+    }
+
+    /// The Numbers tab's hand actions, on the marked rows or the cursor's.
+    fn numbers_edit(&mut self, action: Action) -> Vec<Command> {
+        let picked = self.chosen_numbers();
+        let which = match picked.as_slice() {
+            [one] => one.clone(),
+            many => format!("{} marked numbers", many.len()),
+        };
+        let purpose = match action {
+            Action::AddRange => FormPurpose::AddRange,
+            Action::Import => FormPurpose::Import,
+            Action::Export => FormPurpose::Export(self.numbers.query.clone()),
+            _ if picked.is_empty() => return vec![],
+            Action::Cool => FormPurpose::Cool(picked),
+            Action::Extend => FormPurpose::Extend(picked),
+            Action::Edit => FormPurpose::Tag(picked),
+            Action::Release => {
+                self.overlay = Some(Overlay::Confirm {
+                    message: format!(
+                        "Release {which} now?\nCooling numbers become Available; vendor, usage, tag and release date are cleared."
+                    ),
+                    then: Command::Submit(JobKind::EditNumbers {
+                        numbers: picked,
+                        action: NumberAction::Release,
+                    }),
+                });
+                return vec![];
+            }
+            Action::Reserve | Action::Unreserve => {
+                let action = if action == Action::Reserve {
+                    NumberAction::Reserve
+                } else {
+                    NumberAction::Unreserve
+                };
+                self.numbers.marks.clear();
+                return vec![Command::Submit(JobKind::EditNumbers {
+                    numbers: picked,
+                    action,
+                })];
+            }
+            _ => return vec![],
+        };
+        let form = forms::prompt(&purpose);
+        self.open_form(purpose, form);
         vec![]
     }
 
@@ -842,6 +1070,60 @@ fn json_detail(name: &str, body: &serde_json::Value) -> Overlay {
         title: name.to_string(),
         lines: text.lines().map(String::from).collect(),
         scroll: 0,
+        fix: None,
+    }
+}
+
+/// The Audit view: one line per finding, and `F` to fix them all.
+fn audit_overlay(detail: Option<&serde_json::Value>) -> Overlay {
+    let findings = detail
+        .and_then(|d| d.get("findings"))
+        .and_then(|f| f.as_array())
+        .cloned()
+        .unwrap_or_default();
+    let s = |f: &serde_json::Value, k: &str| {
+        f.get(k).and_then(|v| v.as_str()).unwrap_or("-").to_string()
+    };
+    let mut lines = vec![
+        format!(
+            "{} finding{} (Cooling and Reserved numbers skipped; nothing is ever deleted)",
+            findings.len(),
+            if findings.len() == 1 { "" } else { "s" }
+        ),
+        String::new(),
+        format!(
+            "{:<16} {:<42} {:<14} {}",
+            "NUMBER", "FINDING", "CONNECTION", "FIX"
+        ),
+    ];
+    let fixable = findings
+        .iter()
+        .any(|f| f.get("fix").is_some_and(|v| v.is_string()));
+    for f in &findings {
+        let kind = match s(f, "kind").as_str() {
+            "not_used_device" => crate::domain::audit::FindingKind::NotUsedDevice.describe(),
+            "registered_not_used" => {
+                crate::domain::audit::FindingKind::RegisteredNotUsed.describe()
+            }
+            _ => crate::domain::audit::FindingKind::UsedNotRegistered.describe(),
+        };
+        let fix = f
+            .get("fix")
+            .and_then(|v| v.as_str())
+            .unwrap_or("left alone (held by another vendor or status)");
+        lines.push(format!(
+            "{:<16} {:<42} {:<14} {}",
+            s(f, "number"),
+            kind,
+            s(f, "connection"),
+            fix
+        ));
+    }
+    Overlay::Detail {
+        title: "Audit Number Inventory".into(),
+        lines,
+        scroll: 0,
+        fix: fixable.then_some(Command::Submit(JobKind::Audit { fix: true })),
     }
 }
 

@@ -1,8 +1,11 @@
 //! The TUI's reader: a thread with its own store connection that answers
 //! view requests, newest first, so the screen never waits on a query.
 
-use crate::config::{Config, ConnectionRef};
+use super::forms::SecretsKept;
+use crate::config::{AudioCodesConnection, Config, ConnectionRef};
+use crate::domain::connection::AudioCodesSpec;
 use crate::domain::interval::format_interval;
+use crate::domain::interval::next_due;
 use crate::domain::number::InventoryItem;
 use crate::domain::voice_registry;
 use crate::store::events::NumberEvent;
@@ -11,6 +14,7 @@ use crate::store::numbers::NumberQuery;
 use crate::store::remote::RemoteItem;
 use crate::store::sync::SyncRun;
 use crate::store::Store;
+use crate::worker::stored_connections::stored_audiocodes;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -25,6 +29,12 @@ pub enum DataRequest {
         limit: usize,
     },
     NumberDetail(String),
+    /// Writes the query's rows to a file (CSV or JSON), streaming.
+    Export {
+        query: NumberQuery,
+        path: String,
+        json: bool,
+    },
     Profiles,
     Voice,
     Jobs,
@@ -39,6 +49,7 @@ impl DataRequest {
             DataRequest::Profiles => 3,
             DataRequest::Voice => 4,
             DataRequest::Jobs => 5,
+            DataRequest::Export { .. } => 6,
         }
     }
 }
@@ -47,12 +58,22 @@ impl DataRequest {
 pub struct ConnInfo {
     pub name: String,
     pub vendor: &'static str,
+    /// `config` (edited in the file) or `store` (made here).
+    pub source: &'static str,
+    /// The editable fields of an AudioCodes connection, and which secrets
+    /// it has (never their values).
+    pub spec: Option<AudioCodesSpec>,
+    pub secrets_kept: SecretsKept,
+    pub next_run: Option<String>,
     pub address: String,
     pub auth: String,
     pub insecure: bool,
     pub read_only: bool,
     pub schedule: String,
     pub last_run: Option<SyncRun>,
+    /// The last run of each VOSS instance: SyncAudioCodes and PurgeAudioCodes.
+    pub last_sync: Option<SyncRun>,
+    pub last_purge: Option<SyncRun>,
     pub used: usize,
     pub cooling: usize,
     pub remote: Vec<(String, usize)>,
@@ -84,6 +105,7 @@ pub enum Data {
     Profiles(Vec<(String, RemoteItem)>, Option<String>),
     Voice(VoiceData),
     Jobs(Vec<JobRecord>),
+    Exported(String, usize),
     Error(String),
 }
 
@@ -121,50 +143,7 @@ pub fn spawn(
 
 fn answer(store: &Store, config: &Config, req: DataRequest) -> crate::store::Result<Data> {
     Ok(match req {
-        DataRequest::Connections => {
-            let held = store.numbers_by_connection()?;
-            let mut out = Vec::new();
-            for c in config.connections() {
-                let (used, cooling) = held
-                    .iter()
-                    .find(|(n, _, _)| n == c.name())
-                    .map(|(_, u, k)| (*u, *k))
-                    .unwrap_or((0, 0));
-                let (auth, schedule) = match c {
-                    ConnectionRef::AudioCodes(a) => (
-                        a.auth.as_str().to_string(),
-                        a.schedule
-                            .map(|d| {
-                                format!(
-                                    "every {}{}",
-                                    format_interval(d),
-                                    if a.schedule_enabled {
-                                        ""
-                                    } else {
-                                        " (disabled)"
-                                    }
-                                )
-                            })
-                            .unwrap_or_else(|| "none".into()),
-                    ),
-                    _ => ("oauth2".into(), "-".into()),
-                };
-                out.push(ConnInfo {
-                    name: c.name().to_string(),
-                    vendor: c.vendor(),
-                    address: c.address(),
-                    auth,
-                    insecure: c.tls().insecure_skip_verify,
-                    read_only: c.read_only(),
-                    schedule,
-                    last_run: store.last_sync_run(c.name())?,
-                    used,
-                    cooling,
-                    remote: store.remote_counts(c.name())?,
-                });
-            }
-            Data::Connections(out)
-        }
+        DataRequest::Connections => Data::Connections(connection_infos(store, config)?),
         DataRequest::Numbers {
             query,
             offset,
@@ -234,5 +213,129 @@ fn answer(store: &Store, config: &Config, req: DataRequest) -> crate::store::Res
             Data::Voice(v)
         }
         DataRequest::Jobs => Data::Jobs(store.recent_jobs(200)?),
+        DataRequest::Export { query, path, json } => match export(store, &query, &path, json) {
+            Ok(n) => Data::Exported(path, n),
+            Err(e) => Data::Error(format!("export to {path} failed: {e}")),
+        },
     })
+}
+
+fn export(store: &Store, query: &NumberQuery, path: &str, json: bool) -> Result<usize, String> {
+    use crate::domain::number_io::{csv_header, csv_line, ExportRow};
+    use std::io::Write;
+    let file = std::fs::File::create(path).map_err(|e| e.to_string())?;
+    let mut out = std::io::BufWriter::new(file);
+    let mut first = true;
+    let n = if json {
+        write!(out, "[").map_err(|e| e.to_string())?;
+        let n = store
+            .for_each_number(query, |i| {
+                let sep = if std::mem::take(&mut first) {
+                    "\n"
+                } else {
+                    ",\n"
+                };
+                let row =
+                    serde_json::to_string(&ExportRow::from(i)).map_err(std::io::Error::other)?;
+                write!(out, "{sep}  {row}")
+            })
+            .map_err(|e| e.to_string())?;
+        writeln!(out, "\n]").map_err(|e| e.to_string())?;
+        n
+    } else {
+        writeln!(out, "{}", csv_header()).map_err(|e| e.to_string())?;
+        store
+            .for_each_number(query, |i| writeln!(out, "{}", csv_line(i)))
+            .map_err(|e| e.to_string())?
+    };
+    out.flush().map_err(|e| e.to_string())?;
+    Ok(n)
+}
+
+fn schedule_text(a: &AudioCodesConnection) -> String {
+    match a.schedule {
+        Some(d) => format!(
+            "every {}{}",
+            format_interval(d),
+            if a.schedule_enabled {
+                ""
+            } else {
+                " (disabled)"
+            }
+        ),
+        None => "none".into(),
+    }
+}
+
+/// Every connection for the Connections tab: the config file's, then the
+/// ones made here, each with its last run, next scheduled run and counts.
+fn connection_infos(store: &Store, config: &Config) -> crate::store::Result<Vec<ConnInfo>> {
+    let held = store.numbers_by_connection()?;
+    let kept: Vec<_> = store.stored_audiocodes()?;
+    let stored = stored_audiocodes(store, config)?;
+    let mut all: Vec<(ConnectionRef<'_>, &'static str)> = config
+        .connections()
+        .into_iter()
+        .map(|c| (c, "config"))
+        .collect();
+    all.extend(
+        stored
+            .iter()
+            .map(|c| (ConnectionRef::AudioCodes(c), "store")),
+    );
+    let now = crate::clock::now();
+    let mut out = Vec::new();
+    for (c, source) in all {
+        let (used, cooling) = held
+            .iter()
+            .find(|(n, _, _)| n == c.name())
+            .map(|(_, u, k)| (*u, *k))
+            .unwrap_or((0, 0));
+        let (auth, schedule, spec, next_run) = match c {
+            ConnectionRef::AudioCodes(a) => {
+                let last = store
+                    .last_scheduled_kind_run(&a.name)?
+                    .and_then(|r| crate::clock::parse_stamp(&r.started_at));
+                let next = match (a.schedule, a.schedule_enabled) {
+                    (Some(every), true) => Some(crate::clock::stamp(next_due(last, every, now))),
+                    _ => None,
+                };
+                (
+                    a.auth.as_str().to_string(),
+                    schedule_text(a),
+                    Some(a.to_spec()),
+                    next,
+                )
+            }
+            _ => ("oauth2".into(), "-".into(), None, None),
+        };
+        let secrets_kept = kept
+            .iter()
+            .find(|k| k.spec.name == c.name())
+            .map(|k| SecretsKept {
+                password: k.has_password,
+                client_secret: k.has_client_secret,
+            })
+            .unwrap_or_default();
+        out.push(ConnInfo {
+            name: c.name().to_string(),
+            vendor: c.vendor(),
+            source,
+            spec,
+            secrets_kept,
+            next_run,
+            address: c.address(),
+            auth,
+            insecure: c.tls().insecure_skip_verify,
+            read_only: c.read_only(),
+            schedule,
+            last_run: store.last_sync_run(c.name())?,
+            last_sync: store.last_scheduled_kind_run(c.name())?,
+            last_purge: store.last_purge_run(c.name())?,
+            used,
+            cooling,
+            remote: store.remote_counts(c.name())?,
+        });
+    }
+    Ok(out)
 }

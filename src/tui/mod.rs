@@ -4,6 +4,8 @@
 pub mod action;
 pub mod app;
 pub mod data;
+pub mod form;
+pub mod forms;
 pub mod keymap;
 pub mod tabs;
 pub mod theme;
@@ -173,6 +175,8 @@ async fn event_loop(
     spawn_input(key_tx);
     let (job_tx, mut jobs) = mpsc::unbounded_channel();
     let worker = Worker::new(config.clone(), read_only, job_tx);
+    // Sweeps due cooling numbers at start and every minute; runs schedules.
+    worker.start_clockwork();
     let (data_tx, mut datas) = mpsc::unbounded_channel();
     let loader = data::spawn(config.clone(), data_tx);
 
@@ -198,6 +202,13 @@ async fn event_loop(
                     let _ = loader.send(req);
                 }
                 Command::Copy(text) => copy(term, &text),
+                Command::SaveConnection {
+                    spec,
+                    password,
+                    client_secret,
+                } => {
+                    worker.save_audiocodes(*spec, password, client_secret);
+                }
             }
         }
         if app.quit {

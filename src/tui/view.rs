@@ -37,7 +37,9 @@ pub fn draw(f: &mut Frame<'_>, app: &App) {
             title,
             lines,
             scroll,
-        }) => draw_detail(f, app, title, lines, *scroll),
+            fix,
+        }) => draw_detail(f, app, title, lines, *scroll, fix.is_some()),
+        Some(Overlay::Form { form, .. }) => form.draw(f, f.area(), &app.theme),
         None => {}
     }
 }
@@ -214,7 +216,14 @@ fn draw_confirm(f: &mut Frame<'_>, app: &App, message: &str) {
     );
 }
 
-fn draw_detail(f: &mut Frame<'_>, app: &App, title: &str, lines: &[String], scroll: usize) {
+fn draw_detail(
+    f: &mut Frame<'_>,
+    app: &App,
+    title: &str,
+    lines: &[String],
+    scroll: usize,
+    fixable: bool,
+) {
     let area = centered(f.area(), 100, f.area().height.saturating_sub(4));
     f.render_widget(Clear, area);
     let text: Vec<Line<'_>> = lines
@@ -226,7 +235,10 @@ fn draw_detail(f: &mut Frame<'_>, app: &App, title: &str, lines: &[String], scro
         Paragraph::new(text).block(
             Block::default()
                 .borders(Borders::ALL)
-                .title(format!(" {title} — j/k scroll, Esc closes "))
+                .title(format!(
+                    " {title} — j/k scroll, {}Esc closes ",
+                    if fixable { "F fixes all, " } else { "" }
+                ))
                 .border_style(app.theme.title()),
         ),
         area,

@@ -7,6 +7,7 @@ use crate::clock;
 use crate::config::ConnectionRef;
 use crate::domain::actions::{self, NumberAction};
 use crate::domain::audit as audit_rules;
+use crate::domain::connection::{AudioCodesSpec, SecretsPresent};
 use crate::domain::number::InventoryItem;
 use crate::domain::number_io;
 use crate::store::sync::{SyncMode, SyncRequest};
@@ -80,6 +81,84 @@ pub async fn purge(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome> {
             c.cooled, c.released
         ),
         serde_json::to_value(&outcome).ok(),
+    ))
+}
+
+pub async fn save_connection(
+    ctx: &JobCtx,
+    spec: &AudioCodesSpec,
+) -> Result<JobOutcome, JobOutcome> {
+    let secrets = ctx
+        .shared
+        .pending_secrets
+        .lock()
+        .unwrap()
+        .remove(&ctx.id)
+        .unwrap_or_default();
+    ctx.refuse_local_writes()?;
+    if ctx.shared.config.find(&spec.name).is_some() {
+        return Err(JobOutcome::failed(format!(
+            "{} is declared in the config file; edit it there",
+            spec.name
+        )));
+    }
+    let (s2, pw, cs) = (
+        spec.clone(),
+        secrets.password.clone(),
+        secrets.client_secret.clone(),
+    );
+    let present = ctx
+        .store("save", move |s| {
+            let old = s
+                .stored_audiocodes()?
+                .into_iter()
+                .find(|c| c.spec.name == s2.name);
+            let present = SecretsPresent {
+                password: pw.is_some() || old.as_ref().is_some_and(|o| o.has_password),
+                client_secret: cs.is_some() || old.as_ref().is_some_and(|o| o.has_client_secret),
+            };
+            Ok(present)
+        })
+        .await?;
+    // The form checked as the user typed; check again here, where it counts.
+    let errors = spec.validate(&[], present);
+    if let Some(e) = errors.first() {
+        return Err(JobOutcome::failed(format!(
+            "{}: {} {}; nothing was saved",
+            spec.name, e.field, e.message
+        )));
+    }
+    let s2 = spec.clone();
+    ctx.store("save", move |s| {
+        s.save_audiocodes(
+            &s2,
+            secrets.password.as_ref(),
+            secrets.client_secret.as_ref(),
+        )
+    })
+    .await?;
+    if spec.sync_on_save {
+        ctx.log(format!("{}: sync on save", spec.name)).await;
+        let worker = super::Worker {
+            shared: ctx.shared.clone(),
+        };
+        worker.submit(crate::domain::job::JobKind::SyncAudioCodes {
+            connection: spec.name.clone(),
+            dry_run: false,
+            force: false,
+        });
+    }
+    Ok(JobOutcome::ok(
+        format!(
+            "{} saved{}",
+            spec.name,
+            if spec.sync_on_save {
+                "; syncing now"
+            } else {
+                ""
+            }
+        ),
+        None,
     ))
 }
 

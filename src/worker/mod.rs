@@ -8,7 +8,9 @@ pub mod stored_connections;
 mod tasks;
 
 use crate::config::Config;
+use crate::domain::connection::AudioCodesSpec;
 use crate::domain::job::{JobKind, JobState};
+use crate::secret::Secret;
 use crate::store::{Store, StoreError};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -59,8 +61,16 @@ impl JobOutcome {
     }
 }
 
+/// Secrets typed into a form, held only until the save job takes them.
+#[derive(Default)]
+struct FormSecrets {
+    password: Option<Secret>,
+    client_secret: Option<Secret>,
+}
+
 struct Shared {
     config: Arc<Config>,
+    pending_secrets: Mutex<HashMap<String, FormSecrets>>,
     store_path: PathBuf,
     read_only: bool,
     cancels: Mutex<HashMap<String, CancellationToken>>,
@@ -94,6 +104,7 @@ impl Worker {
                 config,
                 store_path,
                 read_only,
+                pending_secrets: Mutex::new(HashMap::new()),
                 cancels: Mutex::new(HashMap::new()),
                 events,
             }),
@@ -104,9 +115,36 @@ impl Worker {
         &self.shared.config
     }
 
+    /// Saves a connection made in the TUI (a job); `None` keeps a stored
+    /// secret as it is.
+    pub fn save_audiocodes(
+        &self,
+        spec: AudioCodesSpec,
+        password: Option<Secret>,
+        client_secret: Option<Secret>,
+    ) -> String {
+        let id = uuid::Uuid::new_v4().to_string();
+        self.shared.pending_secrets.lock().unwrap().insert(
+            id.clone(),
+            FormSecrets {
+                password,
+                client_secret,
+            },
+        );
+        self.submit_as(
+            id,
+            JobKind::SaveConnection {
+                spec: Box::new(spec),
+            },
+        )
+    }
+
     /// Queues a job and returns its id at once; it runs in the background.
     pub fn submit(&self, kind: JobKind) -> String {
-        let id = uuid::Uuid::new_v4().to_string();
+        self.submit_as(uuid::Uuid::new_v4().to_string(), kind)
+    }
+
+    fn submit_as(&self, id: String, kind: JobKind) -> String {
         let token = CancellationToken::new();
         self.shared
             .cancels

@@ -159,6 +159,7 @@ pub async fn execute(ctx: &JobCtx, kind: &JobKind) -> JobOutcome {
         } => sync_audiocodes(ctx, connection, *dry_run, *force).await,
         JobKind::Sweep => inventory::sweep(ctx).await,
         JobKind::PurgeAudioCodes { connection } => inventory::purge(ctx, connection).await,
+        JobKind::SaveConnection { spec } => inventory::save_connection(ctx, spec).await,
         JobKind::DeleteConnection { connection } => {
             inventory::delete_connection(ctx, connection).await
         }

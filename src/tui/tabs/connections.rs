@@ -1,7 +1,9 @@
 //! Connections: every configured connection, its VOSS instances and last run.
 
 use super::table_state;
+use crate::clock;
 use crate::domain::connection::instance_names;
+use crate::store::sync::SyncRun;
 use crate::tui::app::App;
 use crate::tui::view::header_style;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -37,6 +39,7 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
                 Cell::from(Line::from(
                     [vec![Span::raw(c.name.clone())], badges].concat(),
                 )),
+                Cell::from(if c.source == "config" { "file" } else { "here" }),
                 Cell::from(c.vendor),
                 Cell::from(c.address.clone()),
                 Cell::from(c.auth.clone()),
@@ -50,14 +53,15 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
         })
         .collect();
     let header = Row::new([
-        "Name", "Vendor", "Address", "Auth", "Holds", "Schedule", "Last run",
+        "Name", "From", "Vendor", "Address", "Auth", "Holds", "Schedule", "Last run",
     ])
     .style(header_style(app));
     let table = Table::new(
         rows,
         [
             Constraint::Length(18),
-            Constraint::Length(14),
+            Constraint::Length(4),
+            Constraint::Length(11),
             Constraint::Length(34),
             Constraint::Length(9),
             Constraint::Length(22),
@@ -68,7 +72,7 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
     .header(header)
     .row_highlight_style(t.selected())
     .block(Block::default().borders(Borders::ALL).title(format!(
-        " Connections ({}) — r sync/refresh  p preview  t test ",
+        " Connections ({}) — r sync  p preview  t test  P purge  n new  e edit  D delete ",
         app.connections.len()
     )));
     let mut state = table_state(app.conn_cursor.cursor, app.connections.len());
@@ -78,21 +82,30 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
     match app.connections.get(app.conn_cursor.cursor) {
         Some(c) if c.vendor == "audiocodes" => {
             let [sync, purge, schedule] = instance_names(&c.name);
-            let run = c.last_run.as_ref();
-            let when = run.map(|r| format!("last run {} → {} ({})", r.started_at, r.ended_at, r.result)).unwrap_or_else(|| "never run".into());
-            let counts = run.map(|r| {
+            let label = |n: String| Span::styled(format!("{n:<34}"), t.title());
+            lines.push(Line::from(vec![label(sync), Span::raw(run_line(c.last_sync.as_ref()))]));
+            if let Some(r) = &c.last_sync {
                 let k = &r.counts;
-                format!("added {}  restored {}  cooled {}  released {}  unchanged {}  skipped {}  conflicts {}", k.added, k.restored, k.cooled, k.released, k.unchanged, k.skipped, k.conflicts)
-            });
-            lines.push(Line::from(vec![Span::styled(format!("{sync:<34}"), t.title()), Span::raw(when)]));
-            if let Some(c) = counts {
-                lines.push(Line::raw(format!("{:<34}{c}", "")));
+                lines.push(Line::raw(format!(
+                    "{:<34}added {}  restored {}  cooled {}  released {}  unchanged {}  skipped {}  conflicts {}",
+                    "", k.added, k.restored, k.cooled, k.released, k.unchanged, k.skipped, k.conflicts
+                )));
+                if !r.error.is_empty() {
+                    lines.push(Line::styled(format!("{:<34}{}", "", r.error), t.error()));
+                }
             }
-            if let Some(e) = run.map(|r| r.error.as_str()).filter(|e| !e.is_empty()) {
-                lines.push(Line::styled(format!("{:<34}{e}", ""), t.error()));
+            lines.push(Line::from(vec![label(purge), Span::raw(match &c.last_purge {
+                Some(_) => run_line(c.last_purge.as_ref()),
+                None => "never run (P: remove cached users; their numbers cool)".into(),
+            })]));
+            let next = match &c.next_run {
+                Some(at) => format!("{}, enabled, next run {at}", c.schedule),
+                None => c.schedule.clone(),
+            };
+            lines.push(Line::from(vec![label(schedule), Span::raw(next)]));
+            if c.source == "config" {
+                lines.push(Line::styled("declared in the config file: edit it there", t.dim()));
             }
-            lines.push(Line::from(vec![Span::styled(format!("{purge:<34}"), t.title()), Span::raw("removes cached registered users; their numbers cool")]));
-            lines.push(Line::from(vec![Span::styled(format!("{schedule:<34}"), t.title()), Span::raw(c.schedule.clone())]));
         }
         Some(c) => {
             for (kind, n) in &c.remote {
@@ -102,10 +115,25 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
                 lines.push(Line::styled("nothing fetched yet: press r to refresh", t.dim()));
             }
         }
-        None => lines.push(Line::styled("No connections. Add [[audiocodes]], [[live_platform]] or [[axp]] blocks to the config (see config.example.toml), or run `switchboard demo`.", t.dim())),
+        None => lines.push(Line::styled("No connections. Press n to add an AudioCodes connection, or add [[audiocodes]], [[live_platform]] or [[axp]] blocks to the config (see config.example.toml).", t.dim())),
     }
     f.render_widget(
         Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" instances ")),
         detail,
     );
+}
+
+/// "started → ended (took 2s): result", or "never run".
+fn run_line(run: Option<&SyncRun>) -> String {
+    let Some(r) = run else {
+        return "never run".into();
+    };
+    let took = match (
+        clock::parse_stamp(&r.started_at),
+        clock::parse_stamp(&r.ended_at),
+    ) {
+        (Some(a), Some(b)) => format!(" (took {}s)", (b - a).num_seconds().max(0)),
+        _ => String::new(),
+    };
+    format!("last run {}{took}: {}", r.started_at, r.result)
 }
