@@ -1110,7 +1110,7 @@ fn audit_overlay(detail: Option<&serde_json::Value>) -> Overlay {
         let fix = f
             .get("fix")
             .and_then(|v| v.as_str())
-            .unwrap_or("left alone (held by another vendor or status)");
+            .unwrap_or("left alone (held elsewhere)");
         lines.push(format!(
             "{:<16} {:<42} {:<14} {}",
             s(f, "number"),

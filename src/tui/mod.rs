@@ -175,13 +175,16 @@ async fn event_loop(
     spawn_input(key_tx);
     let (job_tx, mut jobs) = mpsc::unbounded_channel();
     let worker = Worker::new(config.clone(), read_only, job_tx);
-    // Sweeps due cooling numbers at start and every minute; runs schedules.
+    for kind in initial_jobs {
+        worker.submit(kind);
+    }
+    // Sweeps due cooling numbers at start and every minute; runs due
+    // schedules (skipping connections the jobs above are syncing).
     worker.start_clockwork();
     let (data_tx, mut datas) = mpsc::unbounded_channel();
     let loader = data::spawn(config.clone(), data_tx);
 
     let mut pending: Vec<Command> = app.initial_loads();
-    pending.extend(initial_jobs.into_iter().map(Command::Submit));
     let mut dirty = true;
     let mut last_draw = Instant::now() - FRAME;
     loop {

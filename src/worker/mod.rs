@@ -73,7 +73,8 @@ struct Shared {
     pending_secrets: Mutex<HashMap<String, FormSecrets>>,
     store_path: PathBuf,
     read_only: bool,
-    cancels: Mutex<HashMap<String, CancellationToken>>,
+    /// This process's queued or running jobs: how to cancel each, and what it is.
+    cancels: Mutex<HashMap<String, (CancellationToken, JobKind)>>,
     events: UnboundedSender<JobEvent>,
 }
 
@@ -150,7 +151,7 @@ impl Worker {
             .cancels
             .lock()
             .unwrap()
-            .insert(id.clone(), token.clone());
+            .insert(id.clone(), (token.clone(), kind.clone()));
         let _ = self.shared.events.send(JobEvent::Queued {
             id: id.clone(),
             kind: kind.clone(),
@@ -168,10 +169,20 @@ impl Worker {
         id
     }
 
+    /// Whether a job of this process holds or waits for the lease `name`.
+    pub fn holds_lease(&self, name: &str) -> bool {
+        self.shared
+            .cancels
+            .lock()
+            .unwrap()
+            .values()
+            .any(|(_, k)| tasks::lease_name(k).as_deref() == Some(name))
+    }
+
     /// Asks a running job to stop; it ends as `cancelled` with nothing applied.
     pub fn cancel(&self, id: &str) -> bool {
         match self.shared.cancels.lock().unwrap().get(id) {
-            Some(t) => {
+            Some((t, _)) => {
                 t.cancel();
                 true
             }

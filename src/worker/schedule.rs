@@ -51,6 +51,9 @@ impl Worker {
             ids.push(self.submit(JobKind::Sweep));
         }
         for name in syncs {
+            if self.holds_lease(&sync_lease(&name)) {
+                continue; // already queued here (e.g. a sync started by hand)
+            }
             tracing::info!(connection = %name, "scheduled sync is due");
             ids.push(self.submit(JobKind::SyncAudioCodes {
                 connection: name,

@@ -100,7 +100,7 @@ fn hostname() -> String {
 }
 
 /// One sync, purge or delete per connection at a time, across processes.
-fn lease_name(kind: &JobKind) -> Option<String> {
+pub(super) fn lease_name(kind: &JobKind) -> Option<String> {
     match kind {
         JobKind::SyncAudioCodes {
             connection,

@@ -130,7 +130,7 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
         " Numbers — loading… ".to_string()
     } else {
         format!(
-            " Numbers {} of {} — / filter  f status  s sort  Space mark  Enter details ",
+            " Numbers {} of {} — / filter  f status  s sort  Space mark  Enter details  R release  c cool  x extend  v/V reserve  e tag  a range  i import  E export ",
             if total == 0 { 0 } else { n.cursor + 1 },
             total
         )

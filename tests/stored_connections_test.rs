@@ -1,0 +1,157 @@
+//! A connection made in the TUI: saved through the worker, its secret kept
+//! only where the HTTP client reads it, synced on save against the real
+//! simulator, then deleted (purged first).
+
+mod common;
+use common::*;
+use std::sync::Arc;
+use switchboard::config::Config;
+use switchboard::domain::connection::AudioCodesSpec;
+use switchboard::domain::job::{JobKind, JobState};
+use switchboard::secret::Secret;
+use switchboard::store::Store;
+use switchboard::worker::{JobEvent, JobOutcome, Worker};
+
+/// Waits for `n` jobs to finish; returns their kinds' labels and outcomes.
+async fn finished(
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<JobEvent>,
+    n: usize,
+) -> Vec<(String, JobOutcome)> {
+    let mut kinds = std::collections::HashMap::new();
+    let mut out = Vec::new();
+    while out.len() < n {
+        match rx.recv().await.expect("worker alive") {
+            JobEvent::Queued { id, kind } => {
+                kinds.insert(id, kind.label().to_string());
+            }
+            JobEvent::Finished { id, outcome } => out.push((kinds[&id].clone(), outcome)),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn save_sync_on_save_then_delete_purges_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = SimProcess::with_scenario(dir.path(), &lab_scenario(6));
+    let mut config = Config::empty();
+    config.store_path = dir.path().join("s.db");
+    config.http.max_retries = 1;
+    let store_path = config.store_path.clone();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let worker = Worker::new(Arc::new(config), false, tx);
+        let spec = AudioCodesSpec {
+            name: "lab-here".into(),
+            host: sim.addr.clone(),
+            scheme: "http".into(),
+            username: "svc-lab".into(),
+            page_size: 4,
+            ..Default::default()
+        };
+        worker.save_audiocodes(spec.clone(), Some(Secret::new("lab-password")), None);
+        let done = finished(&mut rx, 2).await;
+        let by = |label: &str| &done.iter().find(|(l, _)| l == label).expect(label).1;
+        assert_eq!(by("save").state, JobState::Succeeded, "{:?}", by("save"));
+        assert!(
+            by("sync").summary.contains("added 6"),
+            "sync on save: {:?}",
+            by("sync")
+        );
+
+        // The secret is in the store's secrets table only: not in the
+        // connection's settings, not in any job record.
+        let store = Store::open(&store_path).unwrap();
+        let c = store.conn_for_tests();
+        let settings: String = c
+            .query_row(
+                "SELECT settings FROM connections WHERE name = 'lab-here'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(!settings.contains("lab-password"));
+        let leaked: i64 = c
+            .query_row(
+                "SELECT COUNT(*) FROM jobs WHERE spec LIKE '%lab-password%'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(leaked, 0);
+
+        // Edit without retyping the password: the stored one is kept.
+        let edited = AudioCodesSpec {
+            sync_on_save: false,
+            schedule: "1h".into(),
+            schedule_enabled: true,
+            ..spec
+        };
+        worker.save_audiocodes(edited, None, None);
+        let done = finished(&mut rx, 1).await;
+        assert_eq!(done[0].1.state, JobState::Succeeded, "{:?}", done[0].1);
+        worker.submit(JobKind::TestConnection {
+            connection: "lab-here".into(),
+        });
+        let done = finished(&mut rx, 1).await;
+        assert!(
+            done[0].1.summary.contains("basic authentication OK"),
+            "{:?}",
+            done[0].1
+        );
+
+        // Delete: purged first, so its numbers cool rather than vanish.
+        worker.submit(JobKind::DeleteConnection {
+            connection: "lab-here".into(),
+        });
+        let done = finished(&mut rx, 1).await;
+        assert_eq!(done[0].1.state, JobState::Succeeded, "{:?}", done[0].1);
+        assert!(
+            done[0].1.summary.contains("6 numbers cooling"),
+            "{:?}",
+            done[0].1
+        );
+        let c = store.conn_for_tests();
+        let (cooling, secrets): (i64, i64) = c
+            .query_row(
+                "SELECT (SELECT COUNT(*) FROM numbers WHERE status = 'Cooling'),
+                        (SELECT COUNT(*) FROM connection_secrets)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((cooling, secrets), (6, 0));
+    });
+}
+
+#[test]
+fn a_bad_spec_is_refused_and_nothing_is_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::empty();
+    config.store_path = dir.path().join("s.db");
+    let store_path = config.store_path.clone();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let worker = Worker::new(Arc::new(config), false, tx);
+        let spec = AudioCodesSpec {
+            name: "bad host".into(),
+            host: "not a host".into(),
+            username: "u".into(),
+            ..Default::default()
+        };
+        worker.save_audiocodes(spec, Some(Secret::new("pw-should-not-persist")), None);
+        let done = finished(&mut rx, 1).await;
+        assert_eq!(done[0].1.state, JobState::Failed);
+        assert!(
+            done[0].1.error.contains("nothing was saved"),
+            "{}",
+            done[0].1.error
+        );
+        assert!(!done[0].1.error.contains("pw-should-not-persist"));
+    });
+    let store = Store::open(&store_path).unwrap();
+    assert!(store.stored_audiocodes().unwrap().is_empty());
+}
