@@ -33,25 +33,37 @@ pub enum SortKey {
     #[default]
     Number,
     Status,
+    Usage,
+    Vendor,
     ReleaseDate,
+    Tag,
     Connection,
+    RegisteredUser,
     LastSeen,
 }
 
 impl SortKey {
-    pub const ALL: [SortKey; 5] = [
+    pub const ALL: [SortKey; 9] = [
         SortKey::Number,
         SortKey::Status,
+        SortKey::Usage,
+        SortKey::Vendor,
         SortKey::ReleaseDate,
+        SortKey::Tag,
         SortKey::Connection,
+        SortKey::RegisteredUser,
         SortKey::LastSeen,
     ];
     pub fn label(self) -> &'static str {
         match self {
             SortKey::Number => "number",
             SortKey::Status => "status",
-            SortKey::ReleaseDate => "release date",
+            SortKey::Usage => "usage",
+            SortKey::Vendor => "vendor",
+            SortKey::ReleaseDate => "release date (countdown)",
+            SortKey::Tag => "tag",
             SortKey::Connection => "connection",
+            SortKey::RegisteredUser => "registered user",
             SortKey::LastSeen => "last seen",
         }
     }
@@ -59,8 +71,12 @@ impl SortKey {
         match self {
             SortKey::Number => "number",
             SortKey::Status => "status",
+            SortKey::Usage => "usage",
+            SortKey::Vendor => "vendor",
             SortKey::ReleaseDate => "release_date",
+            SortKey::Tag => "tag",
             SortKey::Connection => "connection",
+            SortKey::RegisteredUser => "registered_user",
             SortKey::LastSeen => "last_seen",
         }
     }
