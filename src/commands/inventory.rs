@@ -1,13 +1,13 @@
 //! `numbers`, `purge`, `audit` and `worker`: the inventory's headless front
 //! door. Writes go through worker jobs, exactly as from the TUI.
 
-use super::{report, run_job, EXIT_CONFIRM, EXIT_ERROR, EXIT_OK};
+use super::{report, run_job, runtime, EXIT_CONFIRM, EXIT_ERROR, EXIT_OK};
 use crate::cli::{NumbersArgs, NumbersCommand};
 use crate::config::Config;
 use crate::domain::actions::NumberAction;
 use crate::domain::job::JobKind;
 use crate::domain::number::{canonical, Status};
-use crate::domain::number_io::{self, ExportRow};
+use crate::domain::number_io::{ExportRow, ExportWriter};
 use crate::store::numbers::NumberQuery;
 use crate::store::Store;
 use crate::worker::Worker;
@@ -123,42 +123,38 @@ fn list(config: &Config, args: &NumbersArgs) -> i32 {
             return EXIT_ERROR;
         }
     };
-    let out = std::io::stdout();
-    let mut out = std::io::BufWriter::new(out.lock());
-    let mut first = true;
-    let result = if args.json {
-        let _ = write!(out, "[");
-        let r = store.for_each_number(&query, |i| {
-            let sep = if std::mem::take(&mut first) {
-                "\n"
-            } else {
-                ",\n"
-            };
-            let row = serde_json::to_string(&ExportRow::from(i)).map_err(std::io::Error::other)?;
-            write!(out, "{sep}  {row}")
-        });
-        let _ = writeln!(out, "{}]", if first { "" } else { "\n" });
-        r
-    } else if args.csv {
-        let _ = writeln!(out, "{}", number_io::csv_header());
-        store.for_each_number(&query, |i| writeln!(out, "{}", number_io::csv_line(i)))
+    let out = std::io::BufWriter::new(std::io::stdout().lock());
+    let result = if args.json || args.csv {
+        ExportWriter::start(out, args.json)
+            .map_err(|e| crate::store::StoreError(e.to_string()))
+            .and_then(|mut w| {
+                store.for_each_number(&query, |i| w.row(i))?;
+                w.finish()
+                    .map_err(|e| crate::store::StoreError(e.to_string()))
+            })
     } else {
-        store.for_each_number(&query, |i| {
-            let r = ExportRow::from(i);
-            writeln!(
-                out,
-                "{:<16} {:<12} {:<7} {:<11} {:<10} {:<14} {}",
-                r.number,
-                r.status,
-                r.usage,
-                r.vendor,
-                r.release_date.as_deref().unwrap_or("-"),
-                r.connection.unwrap_or("-"),
-                r.tag
-            )
-        })
+        let mut out = out;
+        store
+            .for_each_number(&query, |i| {
+                let r = ExportRow::from(i);
+                writeln!(
+                    out,
+                    "{:<16} {:<12} {:<7} {:<11} {:<10} {:<14} {}",
+                    r.number,
+                    r.status,
+                    r.usage,
+                    r.vendor,
+                    r.release_date.as_deref().unwrap_or("-"),
+                    r.connection.unwrap_or("-"),
+                    r.tag
+                )
+            })
+            .and_then(|n| {
+                out.flush()
+                    .map_err(|e| crate::store::StoreError(e.to_string()))?;
+                Ok(n)
+            })
     };
-    let _ = out.flush();
     match result {
         Ok(_) => EXIT_OK,
         Err(e) => {
@@ -171,11 +167,7 @@ fn list(config: &Config, args: &NumbersArgs) -> i32 {
 /// `switchboard worker`: the clockwork without a screen. `--once` runs one
 /// round and waits for the jobs it started.
 pub fn worker(config: Config, read_only: bool, once: bool) -> i32 {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    rt.block_on(async move {
+    runtime().block_on(async move {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let worker = Worker::new(Arc::new(config), read_only, tx);
         if once {

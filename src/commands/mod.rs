@@ -97,13 +97,17 @@ fn dispatch(command: Command, config: Config, read_only: bool) -> i32 {
     }
 }
 
-/// Runs one job to its end on a fresh runtime, printing its log lines to stderr.
-pub fn run_job(config: Config, read_only: bool, kind: JobKind) -> JobOutcome {
-    let rt = tokio::runtime::Builder::new_multi_thread()
+/// The runtime a headless command runs its worker on.
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .expect("tokio runtime");
-    rt.block_on(async move {
+        .expect("tokio runtime")
+}
+
+/// Runs one job to its end on a fresh runtime, printing its log lines to stderr.
+pub fn run_job(config: Config, read_only: bool, kind: JobKind) -> JobOutcome {
+    runtime().block_on(async move {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let worker = Worker::new(Arc::new(config), read_only, tx);
         let id = worker.submit(kind);

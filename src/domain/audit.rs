@@ -170,22 +170,9 @@ fn cool(item: &InventoryItem, today: NaiveDate, days: u32) -> Option<Transition>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::registered_user::RegisteredUser;
 
     fn snap(numbers: &[(&str, &str)]) -> Snapshot {
-        let users: Vec<RegisteredUser> = numbers
-            .iter()
-            .map(|(n, st)| RegisteredUser {
-                id: format!("u{n}"),
-                user_name: format!("user{n}"),
-                display_name: String::new(),
-                number: Some(n.to_string()),
-                raw_status: st.to_string(),
-                last_seen: None,
-                sbc: String::new(),
-            })
-            .collect();
-        Snapshot::from_users(&users)
+        Snapshot::of(numbers)
     }
 
     fn used(n: &str, conn: &str) -> InventoryItem {

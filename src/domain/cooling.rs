@@ -323,26 +323,13 @@ pub fn sweep(cooling: &[InventoryItem], today: NaiveDate) -> Vec<Transition> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::registered_user::RegisteredUser;
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
     }
 
-    fn snap(users: &[(&str, &str)]) -> Snapshot {
-        let users: Vec<RegisteredUser> = users
-            .iter()
-            .map(|(n, st)| RegisteredUser {
-                id: format!("u{n}"),
-                user_name: format!("user{n}"),
-                display_name: String::new(),
-                number: Some(n.to_string()),
-                raw_status: st.to_string(),
-                last_seen: None,
-                sbc: String::new(),
-            })
-            .collect();
-        Snapshot::from_users(&users)
+    fn snap(numbers: &[(&str, &str)]) -> Snapshot {
+        Snapshot::of(numbers)
     }
 
     fn apply(inv: &mut Vec<InventoryItem>, plan: &Plan) {

@@ -83,6 +83,47 @@ pub fn csv_line(i: &InventoryItem) -> String {
     .join(",")
 }
 
+/// Writes rows as CSV (with a header) or as one JSON array, a row at a
+/// time, so an export of any size never holds the inventory in memory.
+pub struct ExportWriter<W: std::io::Write> {
+    out: W,
+    json: bool,
+    rows: usize,
+}
+
+impl<W: std::io::Write> ExportWriter<W> {
+    pub fn start(mut out: W, json: bool) -> std::io::Result<Self> {
+        if json {
+            write!(out, "[")?;
+        } else {
+            writeln!(out, "{}", csv_header())?;
+        }
+        Ok(ExportWriter { out, json, rows: 0 })
+    }
+
+    pub fn row(&mut self, item: &InventoryItem) -> std::io::Result<()> {
+        if self.json {
+            let sep = if self.rows == 0 { "\n" } else { ",\n" };
+            let row =
+                serde_json::to_string(&ExportRow::from(item)).map_err(std::io::Error::other)?;
+            write!(self.out, "{sep}  {row}")?;
+        } else {
+            writeln!(self.out, "{}", csv_line(item))?;
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Closes the JSON array and flushes; returns how many rows were written.
+    pub fn finish(mut self) -> std::io::Result<usize> {
+        if self.json {
+            writeln!(self.out, "{}]", if self.rows == 0 { "" } else { "\n" })?;
+        }
+        self.out.flush()?;
+        Ok(self.rows)
+    }
+}
+
 /// Splits one CSV line into fields (RFC 4180 quoting, one line per record).
 fn split_csv(line: &str) -> Result<Vec<String>, String> {
     let mut fields = Vec::new();
@@ -215,6 +256,40 @@ mod tests {
         );
         let back = parse_import(&text).unwrap();
         assert_eq!(back, vec![item]);
+    }
+
+    #[test]
+    fn the_writer_makes_valid_json_and_csv() {
+        let items = [
+            InventoryItem::available("+15551230001"),
+            InventoryItem::available("4021"),
+        ];
+        let mut buf = Vec::new();
+        let mut w = ExportWriter::start(&mut buf, true).unwrap();
+        for i in &items {
+            w.row(i).unwrap();
+        }
+        assert_eq!(w.finish().unwrap(), 2);
+        let v: serde_json::Value = serde_json::from_slice(&buf).unwrap();
+        assert_eq!(v[1]["number"], "4021");
+        assert_eq!(v[1]["release_date"], serde_json::Value::Null);
+        let mut buf = Vec::new();
+        assert_eq!(
+            ExportWriter::start(&mut buf, true)
+                .unwrap()
+                .finish()
+                .unwrap(),
+            0
+        );
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(&buf).unwrap(),
+            serde_json::json!([])
+        );
+        let mut buf = Vec::new();
+        let mut w = ExportWriter::start(&mut buf, false).unwrap();
+        w.row(&items[0]).unwrap();
+        w.finish().unwrap();
+        assert_eq!(String::from_utf8(buf).unwrap().lines().count(), 2);
     }
 
     #[test]

@@ -42,6 +42,23 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// A snapshot of one user per `(number, status)`, for tests.
+    pub fn of(numbers: &[(&str, &str)]) -> Snapshot {
+        let users: Vec<RegisteredUser> = numbers
+            .iter()
+            .map(|(n, st)| RegisteredUser {
+                id: format!("u{n}"),
+                user_name: format!("user{n}"),
+                display_name: String::new(),
+                number: Some(n.to_string()),
+                raw_status: st.to_string(),
+                last_seen: None,
+                sbc: String::new(),
+            })
+            .collect();
+        Snapshot::from_users(&users)
+    }
+
     pub fn from_users(users: &[RegisteredUser]) -> Snapshot {
         let mut snap = Snapshot::default();
         for u in users {

@@ -7,6 +7,7 @@ use crate::domain::connection::AudioCodesSpec;
 use crate::domain::interval::format_interval;
 use crate::domain::interval::next_due;
 use crate::domain::number::InventoryItem;
+use crate::domain::number_io::ExportWriter;
 use crate::domain::voice_registry;
 use crate::store::events::NumberEvent;
 use crate::store::jobs::JobRecord;
@@ -221,35 +222,13 @@ fn answer(store: &Store, config: &Config, req: DataRequest) -> crate::store::Res
 }
 
 fn export(store: &Store, query: &NumberQuery, path: &str, json: bool) -> Result<usize, String> {
-    use crate::domain::number_io::{csv_header, csv_line, ExportRow};
-    use std::io::Write;
     let file = std::fs::File::create(path).map_err(|e| e.to_string())?;
-    let mut out = std::io::BufWriter::new(file);
-    let mut first = true;
-    let n = if json {
-        write!(out, "[").map_err(|e| e.to_string())?;
-        let n = store
-            .for_each_number(query, |i| {
-                let sep = if std::mem::take(&mut first) {
-                    "\n"
-                } else {
-                    ",\n"
-                };
-                let row =
-                    serde_json::to_string(&ExportRow::from(i)).map_err(std::io::Error::other)?;
-                write!(out, "{sep}  {row}")
-            })
-            .map_err(|e| e.to_string())?;
-        writeln!(out, "\n]").map_err(|e| e.to_string())?;
-        n
-    } else {
-        writeln!(out, "{}", csv_header()).map_err(|e| e.to_string())?;
-        store
-            .for_each_number(query, |i| writeln!(out, "{}", csv_line(i)))
-            .map_err(|e| e.to_string())?
-    };
-    out.flush().map_err(|e| e.to_string())?;
-    Ok(n)
+    let mut w =
+        ExportWriter::start(std::io::BufWriter::new(file), json).map_err(|e| e.to_string())?;
+    store
+        .for_each_number(query, |i| w.row(i))
+        .map_err(|e| e.to_string())?;
+    w.finish().map_err(|e| e.to_string())
 }
 
 fn schedule_text(a: &AudioCodesConnection) -> String {
