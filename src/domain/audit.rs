@@ -3,7 +3,7 @@
 //! sync rules give each. Cooling and Reserved numbers are skipped and
 //! nothing is ever deleted.
 
-use super::cooling::{cooled, ChangeKind, Transition};
+use super::cooling::{self, cooled, ChangeKind, Transition};
 use super::number::{InventoryItem, Status, USAGE_DEVICE, VENDOR_AUDIOCODES};
 use super::registered_user::Snapshot;
 use chrono::NaiveDate;
@@ -141,17 +141,7 @@ fn used_by(item: &InventoryItem, conn: &str, snap: &Snapshot) -> Option<Transiti
     Some(Transition {
         kind: ChangeKind::Added,
         before: Some(item.clone()),
-        after: InventoryItem {
-            number: item.number.clone(),
-            status: Status::Used,
-            usage: USAGE_DEVICE.into(),
-            vendor: VENDOR_AUDIOCODES.into(),
-            tag: String::new(),
-            release_date: None,
-            connection: Some(conn.to_string()),
-            registered_user: Some(entry.user.clone()),
-            last_seen: entry.last_seen,
-        },
+        after: cooling::used_by(conn, entry, &item.number),
     })
 }
 

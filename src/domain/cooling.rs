@@ -125,7 +125,8 @@ pub fn cooling_tag(began: NaiveDate, days: u32) -> String {
     )
 }
 
-fn used_by(connection: &str, entry: &SnapshotEntry, number: &str) -> InventoryItem {
+/// Used / Device / AudioCodes by `connection`, linked to the entry's user.
+pub fn used_by(connection: &str, entry: &SnapshotEntry, number: &str) -> InventoryItem {
     InventoryItem {
         number: number.to_string(),
         status: Status::Used,
