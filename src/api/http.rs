@@ -440,6 +440,10 @@ pub fn problem_message(body: &[u8]) -> String {
             parts.push(format!("{}: {} ({})", g("field"), g("message"), g("code")));
         }
     }
+    // Keep the vendor's trace id: it is what their support asks for.
+    if let Some(t) = s("traceId") {
+        parts.push(format!("trace id {t}"));
+    }
     parts.join("; ")
 }
 

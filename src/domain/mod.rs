@@ -2,12 +2,14 @@
 
 pub mod actions;
 pub mod audit;
+pub mod calling_profile;
 pub mod connection;
 pub mod cooling;
 pub mod interval;
 pub mod job;
 pub mod number;
 pub mod number_io;
+pub mod oc_service;
 pub mod registered_user;
 pub mod settings;
 pub mod voice_registry;
