@@ -66,6 +66,30 @@ pub enum Command {
     },
     /// List the number inventory, or change it (see the subcommands).
     Numbers(NumbersArgs),
+    /// Calling profiles from the store (refresh with `refresh live-platform`).
+    Profiles {
+        /// Only profiles with a health problem.
+        #[arg(long)]
+        problems: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Operator Connect services from the store.
+    Services {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Operator Connect leads from the store.
+    Leads {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Operator Connect actions on Live Platform.
+    #[command(subcommand)]
+    Oc(OcCommand),
+    /// Fetch from a vendor into the store.
+    #[command(subcommand)]
+    Refresh(RefreshCommand),
     /// Run schedules and the cooling sweep headless (for systemd or cron).
     Worker {
         /// One round (sweep if due, due schedules), wait for it, then exit.
@@ -109,6 +133,31 @@ pub enum PurgeCommand {
         #[arg(long)]
         yes: bool,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OcCommand {
+    /// Create an OC Essential service from a lead (the request body as JSON,
+    /// with the vendor's field names). Exit 0 with --wait only when the task
+    /// ends CompletedSuccess.
+    CreateService {
+        #[arg(long)]
+        file: PathBuf,
+        /// The Live Platform connection (default: the only one).
+        #[arg(long)]
+        connection: Option<String>,
+        /// Poll the task to its end, printing its messages.
+        #[arg(long)]
+        wait: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RefreshCommand {
+    /// Calling profiles, services and leads of a Live Platform connection.
+    LivePlatform { name: String },
 }
 
 #[derive(Args, Debug)]

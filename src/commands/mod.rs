@@ -4,9 +4,11 @@
 mod demo;
 mod inspect;
 mod inventory;
+mod live_platform;
 
 use crate::cli::{
-    Cli, Command, ConfigCommand, ConnectionsCommand, PurgeCommand, SyncCommand, TuiArgs,
+    Cli, Command, ConfigCommand, ConnectionsCommand, OcCommand, PurgeCommand, RefreshCommand,
+    SyncCommand, TuiArgs,
 };
 use crate::config::{self, Config};
 use crate::domain::job::{JobKind, JobState};
@@ -91,6 +93,41 @@ fn dispatch(command: Command, config: Config, read_only: bool) -> i32 {
         Command::Audit { fix, json } => inventory::audit(config, read_only, fix, json),
         Command::Numbers(args) => inventory::numbers(config, read_only, args),
         Command::Worker { once } => inventory::worker(config, read_only, once),
+        Command::Profiles { problems, json } => live_platform::profiles(&config, problems, json),
+        Command::Services { json } => live_platform::list(
+            &config,
+            "service",
+            json,
+            &[
+                "/CustomerShortName",
+                "/CustomerFullName",
+                "/LicenseType",
+                "/LicensedUsersCount",
+                "/ActiveUserCount",
+                "/MsTenantId",
+            ],
+        ),
+        Command::Leads { json } => live_platform::list(
+            &config,
+            "lead",
+            json,
+            &[
+                "/id",
+                "/status",
+                "/tenantId",
+                "/contactDetails/companyName",
+                "/contactDetails/email",
+            ],
+        ),
+        Command::Oc(OcCommand::CreateService {
+            file,
+            connection,
+            wait,
+            json,
+        }) => live_platform::create_service(config, read_only, &file, connection, wait, json),
+        Command::Refresh(RefreshCommand::LivePlatform { name }) => {
+            live_platform::refresh(config, read_only, name)
+        }
         Command::Sweep => report(run_job(config, read_only, JobKind::Sweep), false),
         Command::Jobs { limit } => inspect::jobs(&config, limit),
         Command::Demo(_) | Command::Sim { .. } => unreachable!("handled before loading the config"),
@@ -107,10 +144,19 @@ fn runtime() -> tokio::runtime::Runtime {
 
 /// Runs one job to its end on a fresh runtime, printing its log lines to stderr.
 pub fn run_job(config: Config, read_only: bool, kind: JobKind) -> JobOutcome {
+    run_job_with(config, read_only, move |w| w.submit(kind))
+}
+
+/// Like [`run_job`], for jobs started by a worker method of their own.
+pub fn run_job_with(
+    config: Config,
+    read_only: bool,
+    start: impl FnOnce(&Worker) -> String,
+) -> JobOutcome {
     runtime().block_on(async move {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let worker = Worker::new(Arc::new(config), read_only, tx);
-        let id = worker.submit(kind);
+        let id = start(&worker);
         while let Some(ev) = rx.recv().await {
             match ev {
                 JobEvent::Log { id: j, line } if j == id => eprintln!("{line}"),

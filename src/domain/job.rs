@@ -2,6 +2,7 @@
 
 use super::actions::NumberAction;
 use super::connection::AudioCodesSpec;
+use super::oc_service::CreateServiceRequest;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -82,6 +83,13 @@ pub enum JobKind {
     RefreshVoice {
         connection: String,
     },
+    /// Create an OC Essential service from a lead; with `wait`, poll its
+    /// task to the end. The Teams QoS secret travels beside the job.
+    CreateService {
+        connection: String,
+        request: Box<CreateServiceRequest>,
+        wait: bool,
+    },
     /// A hand action on chosen numbers.
     EditNumbers {
         numbers: Vec<String>,
@@ -114,6 +122,7 @@ impl JobKind {
             JobKind::Sweep => "sweep",
             JobKind::RefreshLivePlatform { .. } => "refresh",
             JobKind::RefreshVoice { .. } => "refresh",
+            JobKind::CreateService { .. } => "create service",
             JobKind::EditNumbers { .. } => "edit",
             JobKind::AddRange { .. } => "add range",
             JobKind::Import { .. } => "import",
@@ -136,6 +145,11 @@ impl JobKind {
             },
             JobKind::AddRange { from, to } => format!("{from}..{to}"),
             JobKind::SaveConnection { spec } => spec.name.clone(),
+            JobKind::CreateService {
+                connection,
+                request,
+                ..
+            } => format!("{connection}: {}", request.customer_short_name),
             JobKind::Import { path } => path.clone(),
         }
     }

@@ -53,6 +53,20 @@ impl Store {
         Ok(())
     }
 
+    /// Adds or replaces one item (a task as it is polled), leaving the rest.
+    pub fn upsert_remote_item(
+        &self,
+        connection: &str,
+        kind: &str,
+        item: &RemoteItem,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO remote_items(connection, kind, id, parent, name, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![connection, kind, item.id, item.parent, item.name, item.body.to_string()],
+        )?;
+        Ok(())
+    }
+
     pub fn remote_items(
         &self,
         connection: Option<&str>,

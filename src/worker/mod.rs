@@ -3,6 +3,7 @@
 //! the store, and can cancel. It never touches the terminal.
 
 mod inventory;
+mod oc_service;
 mod schedule;
 pub mod stored_connections;
 mod tasks;
@@ -10,6 +11,7 @@ mod tasks;
 use crate::config::Config;
 use crate::domain::connection::AudioCodesSpec;
 use crate::domain::job::{JobKind, JobState};
+use crate::domain::oc_service::CreateServiceRequest;
 use crate::secret::Secret;
 use crate::store::{Store, StoreError};
 use std::collections::HashMap;
@@ -66,6 +68,8 @@ impl JobOutcome {
 struct FormSecrets {
     password: Option<Secret>,
     client_secret: Option<Secret>,
+    /// Teams QoS application password of a service being created.
+    app_password: Option<Secret>,
 }
 
 struct Shared {
@@ -130,12 +134,44 @@ impl Worker {
             FormSecrets {
                 password,
                 client_secret,
+                app_password: None,
             },
         );
         self.submit_as(
             id,
             JobKind::SaveConnection {
                 spec: Box::new(spec),
+            },
+        )
+    }
+
+    /// Creates an OC service (a job). The request's Teams QoS password is
+    /// taken out and kept beside the job, so the jobs table never holds it.
+    pub fn create_service(
+        &self,
+        connection: String,
+        mut request: CreateServiceRequest,
+        wait: bool,
+    ) -> String {
+        let id = uuid::Uuid::new_v4().to_string();
+        let app_password = request
+            .teams_qos
+            .as_mut()
+            .map(|q| Secret::new(std::mem::take(&mut q.application_password)))
+            .filter(|s| !s.is_empty());
+        self.shared.pending_secrets.lock().unwrap().insert(
+            id.clone(),
+            FormSecrets {
+                app_password,
+                ..Default::default()
+            },
+        );
+        self.submit_as(
+            id,
+            JobKind::CreateService {
+                connection,
+                request: Box::new(request),
+                wait,
             },
         )
     }

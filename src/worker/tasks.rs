@@ -1,6 +1,7 @@
 //! What each kind of job does: api fetches, domain plans, store applies.
 
 use super::inventory;
+use super::oc_service;
 use super::stored_connections::stored_audiocodes;
 use super::{with_store, JobEvent, JobOutcome, Shared};
 use crate::api::audiocodes::ArmClient;
@@ -54,7 +55,7 @@ impl JobCtx {
         )
     }
 
-    fn connection(&self, name: &str) -> Result<ConnectionRef<'_>, JobOutcome> {
+    pub(super) fn connection(&self, name: &str) -> Result<ConnectionRef<'_>, JobOutcome> {
         self.shared.config.find(name).ok_or_else(|| {
             JobOutcome::failed(format!("no connection named {name:?} in the config"))
         })
@@ -171,6 +172,11 @@ pub async fn execute(ctx: &JobCtx, kind: &JobKind) -> JobOutcome {
         JobKind::Audit { fix } => inventory::audit(ctx, *fix).await,
         JobKind::RefreshLivePlatform { connection } => refresh_live_platform(ctx, connection).await,
         JobKind::RefreshVoice { connection } => refresh_voice(ctx, connection).await,
+        JobKind::CreateService {
+            connection,
+            request,
+            wait,
+        } => oc_service::create_service(ctx, connection, request, *wait).await,
     };
     r.unwrap_or_else(|o| o)
 }
