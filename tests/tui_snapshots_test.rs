@@ -10,7 +10,7 @@ use switchboard::domain::number::{InventoryItem, Status};
 use switchboard::store::remote::RemoteItem;
 use switchboard::tui::action::Action;
 use switchboard::tui::app::App;
-use switchboard::tui::data::{ConnInfo, Data, NumbersPage, VoiceData};
+use switchboard::tui::data::{profile_rows, ConnInfo, Data, NumbersPage, VoiceData};
 use switchboard::tui::forms::SecretsKept;
 use switchboard::tui::keymap::Keymap;
 use switchboard::tui::theme::Theme;
@@ -140,6 +140,10 @@ fn numbers_tab_with_cooling_countdown() {
             (Status::Available, 1),
             (Status::Reserved, 1),
         ],
+        seen_in: vec![(
+            "+15551230005".into(),
+            "test number of calling profile PROD_EMEA".into(),
+        )],
         releases: (0..14)
             .map(|i| (day + chrono::Days::new(i), if i == 2 { 1 } else { 0 }))
             .collect(),
@@ -156,7 +160,7 @@ fn calling_profiles_tab() {
         "trunksEnrolled": [{"trunkFqdn": "oc.sandbox1.audiocodes.be", "trunkId": "ecb022e4", "matchingSbcList": [{"sbcId": 2, "fqdn": "NL-SBC05.lab.lan", "ipAddress": "172.17.239.165", "name": "NL-SBC05"}]}],
         "validation": {"Calling": "NotRun"}});
     app.on_data(Data::Profiles(
-        vec![(
+        profile_rows(vec![(
             "lp".into(),
             RemoteItem {
                 id: "9097a8b4".into(),
@@ -164,7 +168,7 @@ fn calling_profiles_tab() {
                 name: "PROD_EMEA".into(),
                 body,
             },
-        )],
+        )]),
         Some("2026-11-22T19:00:00Z".into()),
     ));
     insta::assert_snapshot!(render(&app));

@@ -2,7 +2,7 @@
 //! actions change state and yield commands; the loop carries those out.
 
 use super::action::Action;
-use super::data::{ConnInfo, Data, DataRequest, NumbersPage, VoiceData};
+use super::data::{ConnInfo, Data, DataRequest, NumbersPage, ProfileRow, VoiceData};
 use super::form::{Form, FormStep};
 use super::forms::{self, FormPurpose};
 use super::keymap::Keymap;
@@ -165,6 +165,9 @@ impl ListCursor {
     }
 }
 
+/// The Numbers detail pane: number, row, history, where else it is seen.
+pub type NumberDetail = (String, Option<InventoryItem>, Vec<NumberEvent>, Vec<String>);
+
 #[derive(Debug, Default)]
 pub struct NumbersState {
     pub query: NumberQuery,
@@ -175,7 +178,7 @@ pub struct NumbersState {
     pub scroll: usize,
     pub page: Option<NumbersPage>,
     pub marks: BTreeSet<String>,
-    pub detail: Option<(String, Option<InventoryItem>, Vec<NumberEvent>)>,
+    pub detail: Option<NumberDetail>,
 }
 
 impl NumbersState {
@@ -186,6 +189,15 @@ impl NumbersState {
         let p = self.page.as_ref()?;
         index.checked_sub(p.offset).and_then(|i| p.rows.get(i))
     }
+}
+
+/// What the Calling Profiles tab shows: all, or only profiles with
+/// problems, narrowed by text.
+#[derive(Debug, Default)]
+pub struct ProfileFilter {
+    pub problems_only: bool,
+    pub input: Input,
+    pub typing: bool,
 }
 
 #[derive(Debug, Default)]
@@ -204,7 +216,8 @@ pub struct App {
     pub connections: Vec<ConnInfo>,
     pub conn_cursor: ListCursor,
     pub numbers: NumbersState,
-    pub profiles: Vec<(String, RemoteItem)>,
+    pub profiles: Vec<ProfileRow>,
+    pub profile_filter: ProfileFilter,
     pub profiles_refreshed: Option<String>,
     pub profile_cursor: ListCursor,
     pub voice: VoiceState,
@@ -237,6 +250,7 @@ impl App {
             conn_cursor: ListCursor::default(),
             numbers: NumbersState::default(),
             profiles: vec![],
+            profile_filter: ProfileFilter::default(),
             profiles_refreshed: None,
             profile_cursor: ListCursor::default(),
             voice: VoiceState::default(),
@@ -427,9 +441,9 @@ impl App {
                     return vec![self.numbers_load(self.numbers.cursor)];
                 }
             }
-            Data::Detail(n, item, events) => {
+            Data::Detail(n, item, events, seen) => {
                 if self.numbers.detail.as_ref().is_some_and(|d| d.0 == n) {
-                    self.numbers.detail = Some((n, item, events));
+                    self.numbers.detail = Some((n, item, events, seen));
                 }
             }
             Data::Profiles(p, at) => {
@@ -547,6 +561,19 @@ impl App {
                 let n = palette_matches(&self.palette, input.value()).len();
                 *selected = (*selected).min(n.saturating_sub(1));
             }
+            return vec![];
+        }
+        if self.profile_filter.typing && self.tab == Tab::Profiles {
+            match key.code {
+                KeyCode::Esc => self.profile_filter = ProfileFilter::default(),
+                KeyCode::Enter => self.profile_filter.typing = false,
+                _ => {
+                    self.profile_filter
+                        .input
+                        .handle_event(&crossterm::event::Event::Key(key));
+                }
+            }
+            self.profile_cursor.cursor = 0;
             return vec![];
         }
         if self.numbers.filtering && self.tab == Tab::Numbers {
@@ -790,34 +817,7 @@ impl App {
                 }
             }
             Tab::Numbers => return self.numbers_action(action, page),
-            Tab::Profiles => {
-                self.profile_cursor.apply(action, self.profiles.len(), page);
-                match action {
-                    Action::Refresh => {
-                        if let Some(c) = self
-                            .connections
-                            .iter()
-                            .find(|c| c.vendor == "live_platform")
-                        {
-                            return self.submit(JobKind::RefreshLivePlatform {
-                                connection: c.name.clone(),
-                            });
-                        }
-                        self.toast(Level::Error, "no Live Platform connection is configured");
-                    }
-                    Action::Copy => {
-                        if let Some((_, p)) = self.profiles.get(self.profile_cursor.cursor) {
-                            return vec![Command::Copy(p.id.clone())];
-                        }
-                    }
-                    Action::Enter => {
-                        if let Some((_, p)) = self.profiles.get(self.profile_cursor.cursor) {
-                            self.overlay = Some(json_detail(&p.name, &p.body));
-                        }
-                    }
-                    _ => {}
-                }
-            }
+            Tab::Profiles => return self.profiles_action(action, page),
             Tab::Voice => return self.voice_action(action, page),
             Tab::Jobs => {
                 self.job_cursor.apply(action, self.jobs.len(), page);
@@ -948,7 +948,7 @@ impl App {
             }
             Action::Enter => {
                 if let Some(num) = n.row(n.cursor).map(|r| r.number.clone()) {
-                    n.detail = Some((num.clone(), None, vec![]));
+                    n.detail = Some((num.clone(), None, vec![], vec![]));
                     return vec![Command::Load(DataRequest::NumberDetail(num))];
                 }
             }
@@ -1012,6 +1012,69 @@ impl App {
         };
         let form = forms::prompt(&purpose);
         self.open_form(purpose, form);
+        vec![]
+    }
+
+    /// The profiles the tab lists, after the problems and text filters.
+    pub fn visible_profiles(&self) -> Vec<&ProfileRow> {
+        let text = self.profile_filter.input.value().to_lowercase();
+        self.profiles
+            .iter()
+            .filter(|r| !self.profile_filter.problems_only || !r.problems.is_empty())
+            .filter(|r| {
+                text.is_empty()
+                    || r.profile.name.to_lowercase().contains(&text)
+                    || r.profile.calling_profile_id.contains(&text)
+                    || r.profile
+                        .trunks_enrolled
+                        .iter()
+                        .any(|t| t.trunk_fqdn.to_lowercase().contains(&text))
+            })
+            .collect()
+    }
+
+    fn profiles_action(&mut self, action: Action, page: usize) -> Vec<Command> {
+        let len = self.visible_profiles().len();
+        self.profile_cursor.apply(action, len, page);
+        let selected = self
+            .visible_profiles()
+            .get(self.profile_cursor.cursor)
+            .map(|r| (r.item.id.clone(), r.item.name.clone(), r.item.body.clone()));
+        match action {
+            Action::Refresh => {
+                if let Some(c) = self
+                    .connections
+                    .iter()
+                    .find(|c| c.vendor == "live_platform")
+                {
+                    return self.submit(JobKind::RefreshLivePlatform {
+                        connection: c.name.clone(),
+                    });
+                }
+                self.toast(Level::Error, "no Live Platform connection is configured");
+            }
+            Action::StatusFilter => {
+                self.profile_filter.problems_only = !self.profile_filter.problems_only;
+                self.profile_cursor.cursor = 0;
+            }
+            Action::Filter => self.profile_filter.typing = true,
+            Action::Escape => {
+                self.profile_filter = ProfileFilter::default();
+                self.profile_cursor.cursor = 0;
+            }
+            Action::Copy => {
+                if let Some((id, _, _)) = selected {
+                    self.toast(Level::Info, format!("copied {id}"));
+                    return vec![Command::Copy(id)];
+                }
+            }
+            Action::Enter => {
+                if let Some((_, name, body)) = selected {
+                    self.overlay = Some(json_detail(&name, &body));
+                }
+            }
+            _ => {}
+        }
         vec![]
     }
 

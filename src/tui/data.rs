@@ -3,6 +3,7 @@
 
 use super::forms::SecretsKept;
 use crate::config::{AudioCodesConnection, Config, ConnectionRef};
+use crate::domain::calling_profile::{problems, referenced_numbers, CallingProfile, Problem};
 use crate::domain::connection::AudioCodesSpec;
 use crate::domain::interval::format_interval;
 use crate::domain::interval::next_due;
@@ -88,6 +89,44 @@ pub struct NumbersPage {
     pub total: usize,
     pub counts: Vec<(crate::domain::number::Status, usize)>,
     pub releases: Vec<(NaiveDate, usize)>,
+    /// Rows of this page that other data refers to: (number, where).
+    pub seen_in: Vec<(String, String)>,
+}
+
+/// A stored calling profile, parsed, with its health marks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileRow {
+    pub connection: String,
+    pub item: RemoteItem,
+    pub profile: CallingProfile,
+    pub problems: Vec<Problem>,
+}
+
+/// Parses stored profiles and marks them (sharing judged across all).
+/// A body that does not parse still shows, by its stored id and name.
+pub fn profile_rows(items: Vec<(String, RemoteItem)>) -> Vec<ProfileRow> {
+    let profiles: Vec<CallingProfile> = items
+        .iter()
+        .map(|(_, i)| {
+            serde_json::from_value(i.body.clone()).unwrap_or_else(|_| CallingProfile {
+                calling_profile_id: i.id.clone(),
+                name: i.name.clone(),
+                ..Default::default()
+            })
+        })
+        .collect();
+    let marks = problems(&profiles);
+    items
+        .into_iter()
+        .zip(profiles)
+        .zip(marks)
+        .map(|(((connection, item), profile), problems)| ProfileRow {
+            connection,
+            item,
+            profile,
+            problems,
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -102,8 +141,9 @@ pub struct VoiceData {
 pub enum Data {
     Connections(Vec<ConnInfo>),
     Numbers(NumbersPage),
-    Detail(String, Option<InventoryItem>, Vec<NumberEvent>),
-    Profiles(Vec<(String, RemoteItem)>, Option<String>),
+    /// A number, its row, its history, and where else it is seen.
+    Detail(String, Option<InventoryItem>, Vec<NumberEvent>, Vec<String>),
+    Profiles(Vec<ProfileRow>, Option<String>),
     Voice(VoiceData),
     Jobs(Vec<JobRecord>),
     Exported(String, usize),
@@ -152,7 +192,14 @@ fn answer(store: &Store, config: &Config, req: DataRequest) -> crate::store::Res
         } => {
             let total = store.count_numbers(&query)?;
             let rows = store.number_window(&query, offset, limit)?;
+            let on_page: std::collections::HashSet<&str> =
+                rows.iter().map(|r| r.number.as_str()).collect();
+            let seen = seen_in(store)?
+                .into_iter()
+                .filter(|(n, _)| on_page.contains(n.as_str()))
+                .collect();
             Data::Numbers(NumbersPage {
+                seen_in: seen,
                 counts: store.status_counts()?,
                 releases: store.releases_per_day(crate::clock::today(), 14)?,
                 query,
@@ -162,7 +209,17 @@ fn answer(store: &Store, config: &Config, req: DataRequest) -> crate::store::Res
             })
         }
         DataRequest::NumberDetail(n) => {
-            Data::Detail(n.clone(), store.number(&n)?, store.number_events(&n, 50)?)
+            let seen = seen_in(store)?
+                .into_iter()
+                .filter(|(num, _)| *num == n)
+                .map(|(_, w)| w)
+                .collect();
+            Data::Detail(
+                n.clone(),
+                store.number(&n)?,
+                store.number_events(&n, 50)?,
+                seen,
+            )
         }
         DataRequest::Profiles => {
             let rows = store.remote_items(None, "calling_profile")?;
@@ -172,7 +229,7 @@ fn answer(store: &Store, config: &Config, req: DataRequest) -> crate::store::Res
                 .map(|c| store.remote_refreshed_at(&c.name, "calling_profile"))
                 .transpose()?
                 .flatten();
-            Data::Profiles(rows, at)
+            Data::Profiles(profile_rows(rows), at)
         }
         DataRequest::Voice => {
             let mut v = VoiceData::default();
@@ -229,6 +286,17 @@ fn export(store: &Store, query: &NumberQuery, path: &str, json: bool) -> Result<
         .for_each_number(query, |i| w.row(i))
         .map_err(|e| e.to_string())?;
     w.finish().map_err(|e| e.to_string())
+}
+
+/// Numbers that stored calling profiles use as test numbers or emergency
+/// dial strings (a few per profile, so computed on demand).
+fn seen_in(store: &Store) -> crate::store::Result<Vec<(String, String)>> {
+    let profiles: Vec<CallingProfile> = store
+        .remote_items(None, "calling_profile")?
+        .into_iter()
+        .filter_map(|(_, i)| serde_json::from_value(i.body).ok())
+        .collect();
+    Ok(referenced_numbers(&profiles))
 }
 
 fn schedule_text(a: &AudioCodesConnection) -> String {

@@ -78,6 +78,12 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
     let visible = table_area.height.saturating_sub(3) as usize;
     app.viewport.set(visible.max(1));
     let now = crate::clock::now();
+    // Numbers other data refers to (calling profile test numbers): marked ◆.
+    let seen: std::collections::HashSet<&str> = n
+        .page
+        .iter()
+        .flat_map(|p| p.seen_in.iter().map(|(num, _)| num.as_str()))
+        .collect();
     let rows: Vec<Row<'_>> = (n.scroll..n.scroll + visible)
         .filter_map(|i| n.row(i).map(|r| (i, r)))
         .map(|(_, r)| {
@@ -93,7 +99,14 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
                 .unwrap_or_default();
             Row::new(vec![
                 Cell::from(Span::styled(mark, t.marked())),
-                Cell::from(r.number.clone()),
+                Cell::from(Line::from(vec![
+                    Span::raw(r.number.clone()),
+                    if seen.contains(r.number.as_str()) {
+                        Span::styled(" ◆", t.warn())
+                    } else {
+                        Span::raw("")
+                    },
+                ])),
                 Cell::from(Span::styled(r.status.as_str(), t.status(r.status.as_str()))),
                 Cell::from(r.usage.clone()),
                 Cell::from(r.vendor.clone()),
@@ -172,8 +185,11 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
         );
     }
 
-    if let (Some(area), Some((num, item, events))) = (detail_area, &n.detail) {
+    if let (Some(area), Some((num, item, events, seen))) = (detail_area, &n.detail) {
         let mut lines = vec![Line::styled(num.clone(), t.title())];
+        for w in seen {
+            lines.push(Line::styled(format!("seen in: {w}"), t.warn()));
+        }
         if let Some(i) = item {
             for (k, v) in [
                 ("status", i.status.as_str().to_string()),

@@ -2,80 +2,50 @@
 //! selected profile's trunks and SBCs as a tree.
 
 use super::table_state;
+use crate::domain::calling_profile::CallingProfile;
 use crate::tui::app::App;
+use crate::tui::data::ProfileRow;
 use crate::tui::view::header_style;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
 use ratatui::Frame;
-use serde_json::Value;
 
-fn s(v: &Value, k: &str) -> String {
-    v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string()
-}
-
-/// Health problems an operator must see at a glance.
-pub fn problems(p: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    let trunks = p
-        .get("trunksEnrolled")
-        .and_then(|t| t.as_array())
-        .cloned()
-        .unwrap_or_default();
-    if trunks.len() < 2 {
-        out.push("no failover (<2 trunks)".into());
-    }
-    if trunks.iter().any(|t| {
-        t.get("matchingSbcList")
-            .and_then(|m| m.as_array())
-            .is_none_or(|m| m.is_empty())
-    }) {
-        out.push("trunk without SBC".into());
-    }
-    if let Some(v) = p.get("validation").and_then(|v| v.as_object()) {
-        let offered: Vec<String> = p
-            .get("offerTypes")
-            .and_then(|o| o.as_array())
-            .map(|a| a.iter().map(|o| s(o, "offerTypeName")).collect())
-            .unwrap_or_default();
-        for (k, val) in v {
-            let val = val.as_str().unwrap_or("");
-            if offered.contains(k) && val != "Passed" {
-                out.push(format!("{k} {val}"));
-            }
-        }
-    }
-    out
+fn or_dash(s: &Option<String>) -> String {
+    s.clone().unwrap_or_else(|| "-".into())
 }
 
 pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
     let t = &app.theme;
     let [left, right] =
-        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
-    let rows: Vec<Row<'_>> = app
-        .profiles
+        Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(area);
+    let visible = app.visible_profiles();
+    let rows: Vec<Row<'_>> = visible
         .iter()
-        .map(|(_, p)| {
-            let b = &p.body;
-            let trunks = b
-                .get("trunksEnrolled")
-                .and_then(|t| t.as_array())
-                .map(|a| a.len())
-                .unwrap_or(0);
-            let probs = problems(b);
+        .map(|r| {
+            let p = &r.profile;
+            let validation: Vec<String> = p
+                .offer_names()
+                .iter()
+                .map(|o| {
+                    let v = p.validation.get(*o).cloned().flatten();
+                    format!("{o}:{}", v.as_deref().unwrap_or("-"))
+                })
+                .collect();
+            let health = if r.problems.is_empty() {
+                Span::styled("ok", t.ok())
+            } else {
+                Span::styled(format!("⚠ {}", r.problems.len()), t.warn())
+            };
             Row::new(vec![
                 Cell::from(p.name.clone()),
-                Cell::from(s(b, "enviroment")),
-                Cell::from(s(b, "region")),
-                Cell::from(trunks.to_string()),
-                Cell::from(Span::styled(
-                    if probs.is_empty() {
-                        "ok".to_string()
-                    } else {
-                        probs.join(", ")
-                    },
-                    if probs.is_empty() { t.ok() } else { t.warn() },
-                )),
+                Cell::from(or_dash(&p.environment)),
+                Cell::from(or_dash(&p.region)),
+                Cell::from(or_dash(&p.carrier)),
+                Cell::from(p.trunks_enrolled.len().to_string()),
+                Cell::from(if p.is_emergency_profile { "yes" } else { "" }),
+                Cell::from(validation.join(" ")),
+                Cell::from(health),
             ])
         })
         .collect();
@@ -83,137 +53,154 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
         .profiles_refreshed
         .clone()
         .unwrap_or_else(|| "never".into());
+    let mut filters = Vec::new();
+    if app.profile_filter.problems_only {
+        filters.push("problems only".to_string());
+    }
+    let typed = app.profile_filter.input.value();
+    if !typed.is_empty() || app.profile_filter.typing {
+        filters.push(format!(
+            "/{typed}{}",
+            if app.profile_filter.typing { "▏" } else { "" }
+        ));
+    }
     let table = Table::new(
         rows,
         [
-            Constraint::Length(34),
-            Constraint::Length(11),
+            Constraint::Min(16),
+            Constraint::Length(10),
             Constraint::Length(6),
+            Constraint::Length(8),
             Constraint::Length(6),
-            Constraint::Min(10),
+            Constraint::Length(4),
+            Constraint::Length(16),
+            Constraint::Length(6),
         ],
     )
     .header(
-        Row::new(["Profile", "Environment", "Region", "Trunks", "Health"]).style(header_style(app)),
+        Row::new([
+            "Profile",
+            "Env",
+            "Region",
+            "Carrier",
+            "Trunks",
+            "Emrg",
+            "Validation",
+            "Health",
+        ])
+        .style(header_style(app)),
     )
     .row_highlight_style(t.selected())
     .block(Block::default().borders(Borders::ALL).title(format!(
-        " Calling profiles ({}) — refreshed {at} — r refresh ",
-        app.profiles.len()
+        " Calling profiles {}/{}{} · refreshed {at} · f problems ",
+        visible.len(),
+        app.profiles.len(),
+        if filters.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", filters.join(", "))
+        }
     )));
-    let mut state = table_state(app.profile_cursor.cursor, app.profiles.len());
+    let mut state = table_state(app.profile_cursor.cursor, visible.len());
     f.render_stateful_widget(table, left, &mut state);
 
-    let mut lines: Vec<Line<'_>> = Vec::new();
-    if let Some((conn, p)) = app.profiles.get(app.profile_cursor.cursor) {
-        let b = &p.body;
-        lines.push(Line::styled(p.name.clone(), t.title()));
-        lines.push(Line::styled(format!("{} · {conn}", p.id), t.dim()));
-        lines.push(Line::raw(format!(
-            "carrier {}  emergency profile {}",
-            s(b, "carrier"),
-            b.get("isEmergencyProfile")
-                .and_then(|x| x.as_bool())
-                .unwrap_or(false)
-        )));
-        lines.push(Line::raw(""));
-        lines.push(Line::styled("Trunks enrolled", t.title()));
-        for tr in b
-            .get("trunksEnrolled")
-            .and_then(|x| x.as_array())
-            .into_iter()
-            .flatten()
-        {
-            lines.push(Line::raw(format!(
-                "├ {}  ({})",
-                s(tr, "trunkFqdn"),
-                s(tr, "trunkId")
-            )));
-            let sbcs = tr
-                .get("matchingSbcList")
-                .and_then(|x| x.as_array())
-                .cloned()
-                .unwrap_or_default();
-            if sbcs.is_empty() {
-                lines.push(Line::styled("│   └ no matching SBC", t.warn()));
-            }
-            for sbc in sbcs {
-                lines.push(Line::raw(format!(
-                    "│   └ SBC {} {} {} {}",
-                    sbc.get("sbcId").map(|v| v.to_string()).unwrap_or_default(),
-                    s(&sbc, "name"),
-                    s(&sbc, "fqdn"),
-                    s(&sbc, "ipAddress")
-                )));
-            }
-        }
-        lines.push(Line::raw(""));
-        lines.push(Line::styled("Offer types", t.title()));
-        for o in b
-            .get("offerTypes")
-            .and_then(|x| x.as_array())
-            .into_iter()
-            .flatten()
-        {
-            let nums: Vec<String> = o
-                .get("testNumbers")
-                .and_then(|x| x.as_array())
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|n| n.as_str().map(String::from))
-                        .collect()
-                })
-                .unwrap_or_default();
-            let name = s(o, "offerTypeName");
-            let val = b
-                .pointer(&format!("/validation/{name}"))
-                .and_then(|v| v.as_str())
-                .unwrap_or("-")
-                .to_string();
-            lines.push(Line::from(vec![
-                Span::raw(format!("{name:<18} ")),
-                Span::styled(val.clone(), t.status(&val)),
-                Span::raw(format!(
-                    "  test numbers: {}",
-                    if nums.is_empty() {
-                        "none".into()
-                    } else {
-                        nums.join(", ")
-                    }
-                )),
-            ]));
-        }
-        let dial: Vec<String> = b
-            .get("emergencyDialStrings")
-            .and_then(|x| x.as_array())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|n| n.as_str())
-                    .filter(|n| !n.is_empty())
-                    .map(String::from)
-                    .collect()
-            })
-            .unwrap_or_default();
-        lines.push(Line::raw(format!(
-            "emergency dial strings: {}",
-            if dial.is_empty() {
-                "none".into()
-            } else {
-                dial.join(", ")
-            }
-        )));
-    } else {
-        lines.push(Line::styled(
+    let lines = match visible.get(app.profile_cursor.cursor) {
+        Some(r) => detail_lines(app, r),
+        None if app.profiles.is_empty() => vec![Line::styled(
             "No calling profiles stored yet: press r to fetch them from Live Platform.",
             t.dim(),
-        ));
-    }
+        )],
+        None => vec![Line::styled(
+            "No profile matches the filter (Esc clears it).",
+            t.dim(),
+        )],
+    };
     f.render_widget(
-        Paragraph::new(lines).block(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
             Block::default()
                 .borders(Borders::ALL)
                 .title(" profile — Enter for JSON "),
         ),
         right,
     );
+}
+
+fn detail_lines<'a>(app: &App, r: &'a ProfileRow) -> Vec<Line<'a>> {
+    let t = &app.theme;
+    let p: &CallingProfile = &r.profile;
+    let mut lines = vec![
+        Line::styled(p.name.clone(), t.title()),
+        Line::styled(
+            format!("{} · {}", p.calling_profile_id, r.connection),
+            t.dim(),
+        ),
+        Line::raw(format!(
+            "environment {}  region {}  carrier {}  emergency-only {}  emergency profile {}",
+            or_dash(&p.environment),
+            or_dash(&p.region),
+            or_dash(&p.carrier),
+            if p.is_emergency_profile { "yes" } else { "no" },
+            or_dash(&p.emergency_profile_id)
+        )),
+    ];
+    for m in &r.problems {
+        lines.push(Line::styled(format!("⚠ {m}"), t.warn()));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Trunks enrolled", t.title()));
+    for tr in &p.trunks_enrolled {
+        lines.push(Line::raw(format!("├ {}  ({})", tr.trunk_fqdn, tr.trunk_id)));
+        if tr.matching_sbc_list.is_empty() {
+            lines.push(Line::styled("│   └ no matching SBC", t.warn()));
+        }
+        for sbc in &tr.matching_sbc_list {
+            lines.push(Line::raw(format!("│   └ {}", sbc.label())));
+        }
+    }
+    if p.trunks_enrolled.is_empty() {
+        lines.push(Line::styled("  none", t.warn()));
+    }
+    if !p.additional_sbc_list.is_empty() {
+        lines.push(Line::styled("Additional SBCs", t.title()));
+        for sbc in &p.additional_sbc_list {
+            lines.push(Line::raw(format!("  {}", sbc.label())));
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Offer types", t.title()));
+    for o in &p.offer_types {
+        let val = p
+            .validation
+            .get(&o.offer_type_name)
+            .cloned()
+            .flatten()
+            .unwrap_or_else(|| "-".into());
+        lines.push(Line::from(vec![
+            Span::raw(format!("{:<18} ", o.offer_type_name)),
+            Span::styled(val.clone(), t.status(&val)),
+            Span::raw(format!(
+                "  test numbers: {}",
+                if o.test_numbers.is_empty() {
+                    "none".into()
+                } else {
+                    o.test_numbers.join(", ")
+                }
+            )),
+        ]));
+    }
+    let dial: Vec<&str> = p
+        .emergency_dial_strings
+        .iter()
+        .map(String::as_str)
+        .filter(|d| !d.is_empty())
+        .collect();
+    lines.push(Line::raw(format!(
+        "emergency dial strings: {}",
+        if dial.is_empty() {
+            "none".into()
+        } else {
+            dial.join(", ")
+        }
+    )));
+    lines
 }
