@@ -240,3 +240,42 @@ fn editing_a_stored_connection_keeps_the_secret_unshown() {
     let screen = render(&app);
     assert!(screen.contains("declared in the config file"), "{screen}");
 }
+
+#[test]
+fn create_service_form_with_a_validation_error() {
+    let mut app = app();
+    app.on_data(Data::Connections(vec![ConnInfo {
+        name: "lp".into(),
+        vendor: "live_platform",
+        source: "config",
+        spec: None,
+        secrets_kept: Default::default(),
+        next_run: None,
+        address: "https://lp.example.com/tenantui".into(),
+        auth: "oauth2".into(),
+        insecure: false,
+        read_only: false,
+        schedule: "-".into(),
+        last_run: None,
+        last_sync: None,
+        last_purge: None,
+        used: 0,
+        cooling: 0,
+        remote: vec![],
+    }]));
+    app.on_data(Data::Services(
+        vec![],
+        vec![(
+            "lp".into(),
+            serde_json::json!({"id": "3f0e4a6c-2b7d-4e3a-9c1d-0a1b2c3d4e5f", "tenantId": "f9f53ee0-56e1-43f6-8fe3-5fb322986657", "status": "Active"}),
+        )],
+    ));
+    app.update(Action::Tab3);
+    key(&mut app, KeyCode::Char('S'));
+    key(&mut app, KeyCode::Char('n'));
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "9 Brad");
+    let screen = render(&app);
+    assert!(screen.contains("must start with a letter"), "{screen}");
+    insta::assert_snapshot!("create_service_form", screen);
+}

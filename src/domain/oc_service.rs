@@ -25,13 +25,23 @@ pub struct SiteLocation {
     pub sbc_oc_release_number_script: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct TeamsQos {
     #[serde(rename = "applicationID", default)]
     pub application_id: String,
     /// A secret of the customer's app registration: never logged or shown.
     #[serde(rename = "applicationPassword", default)]
     pub application_password: String,
+}
+
+/// Debug never prints the password (requests travel in commands and jobs).
+impl std::fmt::Debug for TeamsQos {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TeamsQos")
+            .field("application_id", &self.application_id)
+            .field("application_password", &"********")
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]

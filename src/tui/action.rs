@@ -51,6 +51,7 @@ pub enum Action {
     Import,
     Export,
     Fix,
+    Services,
 }
 
 impl Action {
@@ -88,7 +89,7 @@ impl Action {
             Action::Copy => "copy (OSC 52)",
             Action::Left => "focus left pane",
             Action::Right => "focus right pane",
-            Action::New => "new connection",
+            Action::New => "new (connection; OC service on Calling Profiles)",
             Action::Edit => "edit (connection; tag of numbers)",
             Action::Delete => "delete the connection (confirmed; purges first)",
             Action::Purge => "purge: forget cached users, cool its numbers (confirmed)",
@@ -101,6 +102,7 @@ impl Action {
             Action::Import => "import a CSV file",
             Action::Export => "export the current view (CSV or JSON)",
             Action::Fix => "fix every finding (confirmed)",
+            Action::Services => "services and leads / calling profiles",
         }
     }
 }

@@ -11,6 +11,7 @@ use crate::domain::actions::NumberAction;
 use crate::domain::connection::AudioCodesSpec;
 use crate::domain::job::{JobKind, JobState};
 use crate::domain::number::{InventoryItem, Status};
+use crate::domain::oc_service::CreateServiceRequest;
 use crate::secret::Secret;
 use crate::store::events::NumberEvent;
 use crate::store::jobs::JobRecord;
@@ -72,6 +73,12 @@ pub enum Command {
     Cancel(String),
     Load(DataRequest),
     Copy(String),
+    /// Create an OC service and follow its task (the Teams QoS secret rides
+    /// beside the job, not in it).
+    CreateService {
+        connection: String,
+        request: Box<CreateServiceRequest>,
+    },
     /// Save a connection made here; secrets ride beside the job, not in it.
     SaveConnection {
         spec: Box<AudioCodesSpec>,
@@ -218,6 +225,11 @@ pub struct App {
     pub numbers: NumbersState,
     pub profiles: Vec<ProfileRow>,
     pub profile_filter: ProfileFilter,
+    /// The Services view of the Calling Profiles tab (`S` toggles it).
+    pub services_view: bool,
+    pub services: Vec<(String, serde_json::Value)>,
+    pub leads: Vec<(String, serde_json::Value)>,
+    pub service_cursor: ListCursor,
     pub profiles_refreshed: Option<String>,
     pub profile_cursor: ListCursor,
     pub voice: VoiceState,
@@ -251,6 +263,10 @@ impl App {
             numbers: NumbersState::default(),
             profiles: vec![],
             profile_filter: ProfileFilter::default(),
+            services_view: false,
+            services: vec![],
+            leads: vec![],
+            service_cursor: ListCursor::default(),
             profiles_refreshed: None,
             profile_cursor: ListCursor::default(),
             voice: VoiceState::default(),
@@ -406,7 +422,10 @@ impl App {
         match self.tab {
             Tab::Connections => vec![Command::Load(DataRequest::Connections)],
             Tab::Numbers => vec![self.numbers_load(self.numbers.cursor)],
-            Tab::Profiles => vec![Command::Load(DataRequest::Profiles)],
+            Tab::Profiles => vec![
+                Command::Load(DataRequest::Profiles),
+                Command::Load(DataRequest::Services),
+            ],
             Tab::Voice => vec![Command::Load(DataRequest::Voice)],
             Tab::Jobs => vec![Command::Load(DataRequest::Jobs)],
         }
@@ -452,6 +471,15 @@ impl App {
             }
             Data::Voice(v) => self.voice.data = v,
             Data::Jobs(j) => self.jobs = j,
+            Data::Services(services, leads) => {
+                self.services = services;
+                self.leads = leads;
+            }
+            Data::JobLog(id, lines) => {
+                let mut all = vec![String::new(), "log".to_string()];
+                all.extend(lines);
+                self.append_job_lines(&id, all);
+            }
             Data::Exported(path, n) => {
                 self.toast(Level::Info, format!("exported {n} numbers to {path}"))
             }
@@ -480,7 +508,7 @@ impl App {
                     j.total = total;
                 })
             }
-            JobEvent::Log { .. } => {}
+            JobEvent::Log { id, line } => self.append_job_lines(&id, vec![line]),
             JobEvent::Finished { id, outcome } => {
                 let kind = self
                     .live
@@ -497,6 +525,16 @@ impl App {
             }
         }
         vec![]
+    }
+
+    /// Adds lines to the open detail of job `id`, if that is what is open:
+    /// its log streams in while the job runs.
+    fn append_job_lines(&mut self, id: &str, more: Vec<String>) {
+        if let Some(Overlay::Detail { title, lines, .. }) = &mut self.overlay {
+            if *title == job_title(id) {
+                lines.extend(more);
+            }
+        }
     }
 
     fn finished(&mut self, kind: Option<JobKind>, o: JobOutcome) {
@@ -844,12 +882,14 @@ impl App {
                             lines.push(String::new());
                             lines.push(j.error.clone());
                         }
+                        let id = j.id.clone();
                         self.overlay = Some(Overlay::Detail {
-                            title: format!("job {}", &j.id[..8.min(j.id.len())]),
+                            title: job_title(&id),
                             lines,
                             scroll: 0,
                             fix: None,
                         });
+                        return vec![Command::Load(DataRequest::JobLog(id))];
                     }
                     (Action::Refresh, _) => return vec![Command::Load(DataRequest::Jobs)],
                     _ => {}
@@ -1034,6 +1074,54 @@ impl App {
     }
 
     fn profiles_action(&mut self, action: Action, page: usize) -> Vec<Command> {
+        match action {
+            Action::Services => {
+                self.services_view = !self.services_view;
+                return vec![];
+            }
+            Action::New => {
+                let Some(c) = self
+                    .connections
+                    .iter()
+                    .find(|c| c.vendor == "live_platform")
+                else {
+                    self.toast(Level::Error, "no Live Platform connection is configured");
+                    return vec![];
+                };
+                let purpose = FormPurpose::CreateService {
+                    connection: c.name.clone(),
+                };
+                let leads = super::service_form::active_leads(&self.leads);
+                self.open_form(purpose, super::service_form::form(&leads));
+                return vec![];
+            }
+            _ if self.services_view => {
+                self.service_cursor.apply(action, self.services.len(), page);
+                if action == Action::Copy {
+                    if let Some((_, s)) = self.services.get(self.service_cursor.cursor) {
+                        let id = s
+                            .get("UmpCustomerGuid")
+                            .and_then(|v| v.as_str())
+                            .unwrap_or("");
+                        return vec![Command::Copy(id.to_string())];
+                    }
+                }
+                if action == Action::Enter {
+                    if let Some((_, s)) = self.services.get(self.service_cursor.cursor) {
+                        let name = s
+                            .get("CustomerShortName")
+                            .and_then(|v| v.as_str())
+                            .unwrap_or("service")
+                            .to_string();
+                        self.overlay = Some(json_detail(&name, s));
+                    }
+                }
+                if action != Action::Refresh {
+                    return vec![];
+                }
+            }
+            _ => {}
+        }
         let len = self.visible_profiles().len();
         self.profile_cursor.apply(action, len, page);
         let selected = self
@@ -1125,6 +1213,10 @@ impl App {
         let (k, p, _, _) = self.voice.data.families.get(self.voice.family.cursor)?;
         self.voice.data.items.get(&(k.clone(), p.clone()))
     }
+}
+
+fn job_title(id: &str) -> String {
+    format!("job {}", &id[..8.min(id.len())])
 }
 
 fn json_detail(name: &str, body: &serde_json::Value) -> Overlay {

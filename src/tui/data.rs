@@ -40,6 +40,10 @@ pub enum DataRequest {
     Profiles,
     Voice,
     Jobs,
+    /// A job's log lines, for its detail.
+    JobLog(String),
+    /// Operator Connect services and leads.
+    Services,
 }
 
 impl DataRequest {
@@ -52,6 +56,8 @@ impl DataRequest {
             DataRequest::Voice => 4,
             DataRequest::Jobs => 5,
             DataRequest::Export { .. } => 6,
+            DataRequest::JobLog(_) => 7,
+            DataRequest::Services => 8,
         }
     }
 }
@@ -147,6 +153,12 @@ pub enum Data {
     Voice(VoiceData),
     Jobs(Vec<JobRecord>),
     Exported(String, usize),
+    JobLog(String, Vec<String>),
+    /// (connection, service) and (connection, lead) bodies as fetched.
+    Services(
+        Vec<(String, serde_json::Value)>,
+        Vec<(String, serde_json::Value)>,
+    ),
     Error(String),
 }
 
@@ -271,6 +283,24 @@ fn answer(store: &Store, config: &Config, req: DataRequest) -> crate::store::Res
             Data::Voice(v)
         }
         DataRequest::Jobs => Data::Jobs(store.recent_jobs(200)?),
+        DataRequest::Services => {
+            let bodies = |kind| -> crate::store::Result<Vec<(String, serde_json::Value)>> {
+                Ok(store
+                    .remote_items(None, kind)?
+                    .into_iter()
+                    .map(|(c, i)| (c, i.body))
+                    .collect())
+            };
+            Data::Services(bodies("service")?, bodies("lead")?)
+        }
+        DataRequest::JobLog(id) => {
+            let lines = store
+                .job_log(&id)?
+                .into_iter()
+                .map(|(at, line)| format!("{at} {line}"))
+                .collect();
+            Data::JobLog(id, lines)
+        }
         DataRequest::Export { query, path, json } => match export(store, &query, &path, json) {
             Ok(n) => Data::Exported(path, n),
             Err(e) => Data::Error(format!("export to {path} failed: {e}")),

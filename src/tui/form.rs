@@ -19,6 +19,8 @@ pub enum FieldKind {
     /// Shown as dots; never filled from a stored value.
     Secret,
     Choice(&'static [&'static str]),
+    /// A choice among values known only at run time (e.g. lead ids).
+    Pick(Vec<String>),
     Toggle,
 }
 
@@ -129,15 +131,20 @@ impl Form {
 
     fn cycle(&mut self, step: isize) {
         let f = &mut self.fields[self.focus];
-        let options: &[&str] = match &f.kind {
-            FieldKind::Choice(o) => o,
-            FieldKind::Toggle => &["yes", "no"],
+        let options: Vec<&str> = match &f.kind {
+            FieldKind::Choice(o) => o.to_vec(),
+            FieldKind::Pick(o) => o.iter().map(String::as_str).collect(),
+            FieldKind::Toggle => vec!["yes", "no"],
             _ => return,
         };
+        if options.is_empty() {
+            return;
+        }
         let at = options
             .iter()
             .position(|o| *o == f.input.value())
-            .unwrap_or(0) as isize;
+            .map(|i| i as isize)
+            .unwrap_or(-1);
         let next = options[(at + step).rem_euclid(options.len() as isize) as usize];
         f.input = Input::new(next.to_string());
     }
@@ -182,7 +189,9 @@ impl Form {
             let focused = std::ptr::eq(field, &self.fields[self.focus]);
             let shown = match field.kind {
                 FieldKind::Secret => "•".repeat(field.input.value().chars().count()),
-                FieldKind::Choice(_) | FieldKind::Toggle => format!("‹ {} ›", field.input.value()),
+                FieldKind::Choice(_) | FieldKind::Pick(_) | FieldKind::Toggle => {
+                    format!("‹ {} ›", field.input.value())
+                }
                 FieldKind::Text => field.input.value().to_string(),
             };
             let value = if shown.is_empty() && !field.hint.is_empty() {

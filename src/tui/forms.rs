@@ -5,6 +5,7 @@
 use super::app::Command;
 use super::data::DataRequest;
 use super::form::{Field, FieldKind, Form};
+use super::service_form;
 use crate::domain::actions::{self, NumberAction};
 use crate::domain::connection::{AudioCodesSpec, SecretsPresent};
 use crate::domain::job::JobKind;
@@ -34,6 +35,10 @@ pub enum FormPurpose {
     AddRange,
     Import,
     Export(NumberQuery),
+    /// An OC service on this Live Platform connection.
+    CreateService {
+        connection: String,
+    },
 }
 
 /// Which secrets a connection being edited already has in the store.
@@ -194,6 +199,7 @@ pub fn prompt(purpose: &FormPurpose) -> Form {
         FormPurpose::NewConnection { .. } | FormPurpose::EditConnection { .. } => {
             return connection_form(None)
         }
+        FormPurpose::CreateService { .. } => return service_form::form(&[]),
     };
     let mut form = Form::new(title, fields);
     form.footer = footer.into();
@@ -252,6 +258,7 @@ pub fn validate(purpose: &FormPurpose, form: &Form) -> Vec<(&'static str, String
                 vec![]
             }
         }
+        FormPurpose::CreateService { .. } => service_form::request(form).err().unwrap_or_default(),
         FormPurpose::Export(_) => {
             if form.value("path").trim().is_empty() {
                 vec![("path", "give a file".into())]
@@ -298,6 +305,14 @@ pub fn command(purpose: &FormPurpose, form: &Form) -> Command {
         FormPurpose::Import => Command::Submit(JobKind::Import {
             path: form.value("path").trim().to_string(),
         }),
+        FormPurpose::CreateService { connection } => match service_form::request(form) {
+            Ok(request) => Command::CreateService {
+                connection: connection.clone(),
+                request: Box::new(request),
+            },
+            // Not reached: a form is only submitted once it validates.
+            Err(_) => Command::Load(DataRequest::Services),
+        },
         FormPurpose::Export(query) => Command::Load(DataRequest::Export {
             query: query.clone(),
             path: form.value("path").trim().to_string(),

@@ -7,6 +7,7 @@ pub mod data;
 pub mod form;
 pub mod forms;
 pub mod keymap;
+pub mod service_form;
 pub mod tabs;
 pub mod theme;
 pub mod view;
@@ -211,6 +212,12 @@ async fn event_loop(
                     client_secret,
                 } => {
                     worker.save_audiocodes(*spec, password, client_secret);
+                }
+                Command::CreateService {
+                    connection,
+                    request,
+                } => {
+                    worker.create_service(connection, *request, true);
                 }
             }
         }

@@ -21,6 +21,7 @@ pub fn draw(f: &mut Frame<'_>, app: &App) {
     match app.tab {
         Tab::Connections => tabs::connections::draw(f, app, body),
         Tab::Numbers => tabs::numbers::draw(f, app, body),
+        Tab::Profiles if app.services_view => tabs::services::draw(f, app, body),
         Tab::Profiles => tabs::profiles::draw(f, app, body),
         Tab::Voice => tabs::voice::draw(f, app, body),
         Tab::Jobs => tabs::jobs::draw(f, app, body),

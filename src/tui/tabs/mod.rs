@@ -4,6 +4,7 @@ pub mod connections;
 pub mod jobs;
 pub mod numbers;
 pub mod profiles;
+pub mod services;
 pub mod voice;
 
 use ratatui::widgets::TableState;

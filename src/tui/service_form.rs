@@ -1,0 +1,218 @@
+//! The "create OC Essential service from lead" form: the seed's request
+//! body as fields (keys are the wire names, so the domain's checks land on
+//! the right field), with the lead picked from the fetched leads.
+
+use super::form::{Field, FieldKind, Form};
+use crate::domain::oc_service::{
+    CreateServiceRequest, SiteLocation, TeamsQos, LICENSE_OC_ESSENTIAL,
+};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+const NUMBER_FIELDS: [&str; 7] = [
+    "siteLocation.sbcId",
+    "siteLocation.sbcOnboardingScript",
+    "siteLocation.sbcCleanupScript",
+    "siteLocation.sbcOcUploadNumberScript",
+    "siteLocation.sbcOcReleaseNumberScript",
+    "licenseType",
+    "licensedUsersCount",
+];
+
+/// Active leads as `(id, tenant id)`, in the order fetched.
+pub fn active_leads(leads: &[(String, Value)]) -> Vec<(String, String)> {
+    leads
+        .iter()
+        .filter(|(_, l)| l.get("status").and_then(Value::as_str) != Some("Removed"))
+        .filter_map(|(_, l)| {
+            Some((
+                l.get("id")?.as_str()?.to_string(),
+                l.get("tenantId")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+            ))
+        })
+        .collect()
+}
+
+pub fn form(leads: &[(String, String)]) -> Form {
+    let first = leads.first().cloned().unwrap_or_default();
+    let ids: Vec<String> = leads.iter().map(|(id, _)| id.clone()).collect();
+    let t = |key, label, value: &str| Field::new(key, label, FieldKind::Text, value);
+    let fields = vec![
+        t(
+            "configurationName",
+            "Configuration",
+            "OcEssential_IPGROUP_TYPE",
+        ),
+        t("customerShortName", "Short name", "").hint("letters and digits, starting with a letter"),
+        t("customerFullName", "Full name", "").hint("generally the company name"),
+        Field::new("leadId", "Lead", FieldKind::Pick(ids), &first.0).hint("←→ to pick a lead"),
+        t("msTenantId", "MS tenant id", &first.1).hint("GUID"),
+        t("siteLocation.siteLocationName", "Site location", ""),
+        t("siteLocation.sbcId", "SBC id", ""),
+        t("siteLocation.sbcOnboardingScript", "Onboarding script", ""),
+        t("siteLocation.sbcCleanupScript", "Cleanup script", ""),
+        t("siteLocation.sbcOcUploadNumberScript", "Upload script", ""),
+        t(
+            "siteLocation.sbcOcReleaseNumberScript",
+            "Release script",
+            "",
+        ),
+        t(
+            "licenseType",
+            "Licence type",
+            &LICENSE_OC_ESSENTIAL.to_string(),
+        )
+        .hint("OC Essential: 3"),
+        t("licensedUsersCount", "Licensed users", ""),
+        t("scriptParameters", "Script params", "").hint("Key=Value; Key2=Value2"),
+        t("teamsQos.applicationID", "Teams QoS app id", "").hint("GUID (optional)"),
+        Field::new(
+            "teamsQos.applicationPassword",
+            "Teams QoS secret",
+            FieldKind::Secret,
+            "",
+        ),
+    ];
+    let mut f = Form::new("Create OC Essential service from lead", fields);
+    f.footer = "create and follow the task".into();
+    f
+}
+
+fn number(form: &Form, key: &str) -> Result<Option<i64>, String> {
+    let v = form.value(key).trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    v.parse::<i64>()
+        .map(Some)
+        .map_err(|_| format!("{v:?} is not a whole number"))
+}
+
+fn script_parameters(text: &str) -> Result<BTreeMap<String, String>, String> {
+    text.split(';')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => {
+                Ok((k.trim().to_string(), v.trim().to_string()))
+            }
+            _ => Err(format!("{p:?} is not Key=Value")),
+        })
+        .collect()
+}
+
+/// The request the form stands for, or the problems of its fields.
+pub fn request(form: &Form) -> Result<CreateServiceRequest, Vec<(&'static str, String)>> {
+    let mut errs = Vec::new();
+    let mut nums = BTreeMap::new();
+    for key in NUMBER_FIELDS {
+        match number(form, key) {
+            Ok(v) => {
+                nums.insert(key, v);
+            }
+            Err(e) => errs.push((key, e)),
+        }
+    }
+    let params = script_parameters(form.value("scriptParameters")).unwrap_or_else(|e| {
+        errs.push(("scriptParameters", e));
+        BTreeMap::new()
+    });
+    let text = |k: &str| form.value(k).trim().to_string();
+    let site = SiteLocation {
+        site_location_name: text("siteLocation.siteLocationName"),
+        sbc_id: nums["siteLocation.sbcId"],
+        sbc_onboarding_script: nums["siteLocation.sbcOnboardingScript"],
+        sbc_cleanup_script: nums["siteLocation.sbcCleanupScript"],
+        sbc_oc_upload_number_script: nums["siteLocation.sbcOcUploadNumberScript"],
+        sbc_oc_release_number_script: nums["siteLocation.sbcOcReleaseNumberScript"],
+    };
+    let qos = TeamsQos {
+        application_id: text("teamsQos.applicationID"),
+        application_password: form.value("teamsQos.applicationPassword").to_string(),
+    };
+    let r = CreateServiceRequest {
+        configuration_name: text("configurationName"),
+        customer_short_name: text("customerShortName"),
+        customer_full_name: text("customerFullName"),
+        ms_tenant_id: text("msTenantId"),
+        lead_id: text("leadId"),
+        site_location: (site != SiteLocation::default()).then_some(site),
+        license_type: nums["licenseType"],
+        licensed_users_count: nums["licensedUsersCount"],
+        script_parameters: params,
+        teams_qos: (!qos.application_id.is_empty() || !qos.application_password.is_empty())
+            .then_some(qos),
+        ..Default::default()
+    };
+    errs.extend(r.validate());
+    if r.licensed_users_count.is_none() {
+        errs.push(("licensedUsersCount", "required".into()));
+    }
+    if errs.is_empty() {
+        Ok(r)
+    } else {
+        Err(errs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    fn set(form: &mut Form, key: &str, value: &str) {
+        let f = form.fields.iter_mut().find(|f| f.key == key).unwrap();
+        f.input = tui_input::Input::new(value.to_string());
+    }
+
+    #[test]
+    fn the_lead_is_picked_and_errors_land_on_their_fields() {
+        let leads = vec![
+            (
+                "11111111-1111-1111-1111-111111111111".to_string(),
+                "f9f53ee0-56e1-43f6-8fe3-5fb322986657".to_string(),
+            ),
+            (
+                "22222222-2222-2222-2222-222222222222".to_string(),
+                String::new(),
+            ),
+        ];
+        let mut f = form(&leads);
+        assert_eq!(
+            f.value("msTenantId"),
+            "f9f53ee0-56e1-43f6-8fe3-5fb322986657"
+        );
+        f.focus = 3;
+        f.handle_key(KeyEvent::new(KeyCode::Right, KeyModifiers::NONE));
+        assert_eq!(f.value("leadId"), leads[1].0);
+        set(&mut f, "customerShortName", "9bad");
+        set(&mut f, "licensedUsersCount", "ten");
+        set(&mut f, "scriptParameters", "ProxySet=SIPTrunk; broken");
+        let errs = request(&f).unwrap_err();
+        let keys: Vec<&str> = errs.iter().map(|(k, _)| *k).collect();
+        for k in [
+            "customerShortName",
+            "licensedUsersCount",
+            "scriptParameters",
+            "customerFullName",
+        ] {
+            assert!(keys.contains(&k), "{k} missing from {keys:?}");
+        }
+        set(&mut f, "customerShortName", "Bradx35340067");
+        set(&mut f, "customerFullName", "Brad X");
+        set(&mut f, "licensedUsersCount", "25");
+        set(
+            &mut f,
+            "scriptParameters",
+            "ProxySet=SIPTrunk; OnlinePstnGateway=oc1.example",
+        );
+        set(&mut f, "msTenantId", "f9f53ee0-56e1-43f6-8fe3-5fb322986657");
+        let r = request(&f).unwrap();
+        assert_eq!(r.script_parameters["OnlinePstnGateway"], "oc1.example");
+        assert_eq!(r.license_type, Some(3));
+        assert_eq!(r.site_location, None);
+    }
+}
