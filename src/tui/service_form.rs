@@ -109,12 +109,11 @@ pub fn request(form: &Form) -> Result<CreateServiceRequest, Vec<(&'static str, S
     let mut errs = Vec::new();
     let mut nums = BTreeMap::new();
     for key in NUMBER_FIELDS {
-        match number(form, key) {
-            Ok(v) => {
-                nums.insert(key, v);
-            }
-            Err(e) => errs.push((key, e)),
-        }
+        let v = number(form, key).unwrap_or_else(|e| {
+            errs.push((key, e));
+            None
+        });
+        nums.insert(key, v);
     }
     let params = script_parameters(form.value("scriptParameters")).unwrap_or_else(|e| {
         errs.push(("scriptParameters", e));
@@ -148,7 +147,7 @@ pub fn request(form: &Form) -> Result<CreateServiceRequest, Vec<(&'static str, S
         ..Default::default()
     };
     errs.extend(r.validate());
-    if r.licensed_users_count.is_none() {
+    if r.licensed_users_count.is_none() && !errs.iter().any(|(k, _)| *k == "licensedUsersCount") {
         errs.push(("licensedUsersCount", "required".into()));
     }
     if errs.is_empty() {
