@@ -44,6 +44,15 @@ client_secret = "lp-secret-value"
     (sim, cfg)
 }
 
+/// `oc create-service --file FILE [--wait]`.
+fn create(cfg: &std::path::Path, file: &std::path::Path, wait: bool) -> std::process::Output {
+    let mut args = vec!["oc", "create-service", "--file", file.to_str().unwrap()];
+    if wait {
+        args.push("--wait");
+    }
+    run(cfg, &args)
+}
+
 fn ok(cfg: &std::path::Path, args: &[&str]) -> (String, String) {
     let out = run(cfg, args);
     assert!(out.status.success(), "{args:?}: {}", text(&out).1);
@@ -95,16 +104,7 @@ fn a_service_is_created_and_its_task_polled_to_completed_success() {
     let (_sim, cfg) = lp_setup(dir.path());
     let file = dir.path().join("req.json");
     std::fs::write(&file, REQUEST).unwrap();
-    let out = run(
-        &cfg,
-        &[
-            "oc",
-            "create-service",
-            "--file",
-            file.to_str().unwrap(),
-            "--wait",
-        ],
-    );
+    let out = create(&cfg, &file, true);
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("task wst_"), "{stderr}");
@@ -134,16 +134,7 @@ fn a_failing_task_a_500_and_a_bad_request_end_with_clear_errors() {
         ),
     )
     .unwrap();
-    let out = run(
-        &cfg,
-        &[
-            "oc",
-            "create-service",
-            "--file",
-            file.to_str().unwrap(),
-            "--wait",
-        ],
-    );
+    let out = create(&cfg, &file, true);
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
@@ -153,16 +144,7 @@ fn a_failing_task_a_500_and_a_bad_request_end_with_clear_errors() {
 
     std::fs::write(&file, REQUEST).unwrap();
     sim.fault(r#"{"path":"/tenantui/api/v3/customer","kind":"status","status":500}"#);
-    let out = run(
-        &cfg,
-        &[
-            "oc",
-            "create-service",
-            "--file",
-            file.to_str().unwrap(),
-            "--wait",
-        ],
-    );
+    let out = create(&cfg, &file, true);
     let (_, stderr) = text(&out);
     sim.clear_faults();
     assert_eq!(out.status.code(), Some(1), "{stderr}");
@@ -177,10 +159,7 @@ fn a_failing_task_a_500_and_a_bad_request_end_with_clear_errors() {
         REQUEST.replace("f9f53ee0-56e1-43f6-8fe3-5fb322986657", "not-a-tenant"),
     )
     .unwrap();
-    let out = run(
-        &cfg,
-        &["oc", "create-service", "--file", file.to_str().unwrap()],
-    );
+    let out = create(&cfg, &file, false);
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1));
     assert!(

@@ -88,13 +88,7 @@ pub async fn save_connection(
     ctx: &JobCtx,
     spec: &AudioCodesSpec,
 ) -> Result<JobOutcome, JobOutcome> {
-    let secrets = ctx
-        .shared
-        .pending_secrets
-        .lock()
-        .unwrap()
-        .remove(&ctx.id)
-        .unwrap_or_default();
+    let secrets = ctx.take_form_secrets();
     ctx.refuse_local_writes()?;
     if ctx.shared.config.find(&spec.name).is_some() {
         return Err(JobOutcome::failed(format!(

@@ -65,7 +65,7 @@ impl JobOutcome {
 
 /// Secrets typed into a form, held only until the save job takes them.
 #[derive(Default)]
-struct FormSecrets {
+pub(crate) struct FormSecrets {
     password: Option<Secret>,
     client_secret: Option<Secret>,
     /// Teams QoS application password of a service being created.
@@ -255,6 +255,8 @@ impl Worker {
             _ = cancel.cancelled() => JobOutcome { state: JobState::Cancelled, ..JobOutcome::failed("cancelled; nothing was applied") },
         };
         tasks::release_leases(&ctx, &kind).await;
+        // Whatever way the job ended, secrets sent beside it are dropped.
+        self.shared.pending_secrets.lock().unwrap().remove(id);
         let (jid, o) = (id.to_string(), outcome.clone());
         if let Err(e) = with_store(path, move |s| {
             s.finish_job(&jid, o.state, &o.summary, &o.error)

@@ -23,6 +23,7 @@ pub async fn create_service(
     request: &CreateServiceRequest,
     wait: bool,
 ) -> Result<JobOutcome, JobOutcome> {
+    let secrets = ctx.take_form_secrets();
     let conn = match ctx.connection(name)? {
         ConnectionRef::LivePlatform(c) => c.clone(),
         _ => {
@@ -40,13 +41,6 @@ pub async fn create_service(
         )));
     }
     let mut body = request.clone();
-    let secrets = ctx
-        .shared
-        .pending_secrets
-        .lock()
-        .unwrap()
-        .remove(&ctx.id)
-        .unwrap_or_default();
     if let (Some(q), Some(p)) = (body.teams_qos.as_mut(), secrets.app_password) {
         q.application_password = p.expose().to_string();
     }

@@ -25,6 +25,16 @@ pub struct JobCtx {
 }
 
 impl JobCtx {
+    /// The secrets a form sent beside this job (empty if none). Taken once.
+    pub(super) fn take_form_secrets(&self) -> super::FormSecrets {
+        self.shared
+            .pending_secrets
+            .lock()
+            .unwrap()
+            .remove(&self.id)
+            .unwrap_or_default()
+    }
+
     pub(super) fn progress(&self, done: u64, total: u64) {
         let _ = self.shared.events.send(JobEvent::Progress {
             id: self.id.clone(),
