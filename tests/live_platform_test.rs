@@ -23,12 +23,7 @@ task_seconds = 1
     let cfg = write_config(
         dir,
         &format!(
-            r#"store_path = "{store}"
-log_dir = "{logs}"
-[http]
-max_retries = 1
-request_timeout_secs = 5
-
+            r#"{head}
 [[live_platform]]
 name = "lp"
 base_url = "http://{addr}/tenantui"
@@ -36,8 +31,7 @@ token_url = "http://{addr}/oauth2/v2.0/token"
 client_id = "lp-client"
 client_secret = "lp-secret-value"
 "#,
-            store = dir.join("s.db").display(),
-            logs = dir.join("logs").display(),
+            head = config_head(&dir.join("s.db"), 5),
             addr = sim.addr
         ),
     );

@@ -31,18 +31,29 @@ async fn finished(
     out
 }
 
+/// A worker on a fresh store in `dir`, with its event receiver and store path.
+fn worker_in(
+    dir: &std::path::Path,
+) -> (
+    Worker,
+    tokio::sync::mpsc::UnboundedReceiver<JobEvent>,
+    std::path::PathBuf,
+) {
+    let mut config = Config::empty();
+    config.store_path = dir.join("s.db");
+    config.http.max_retries = 1;
+    let store_path = config.store_path.clone();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    (Worker::new(Arc::new(config), false, tx), rx, store_path)
+}
+
 #[test]
 fn save_sync_on_save_then_delete_purges_first() {
     let dir = tempfile::tempdir().unwrap();
     let sim = SimProcess::with_scenario(dir.path(), &lab_scenario(6));
-    let mut config = Config::empty();
-    config.store_path = dir.path().join("s.db");
-    config.http.max_retries = 1;
-    let store_path = config.store_path.clone();
+    let (worker, mut rx, store_path) = worker_in(dir.path());
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let worker = Worker::new(Arc::new(config), false, tx);
         let spec = AudioCodesSpec {
             name: "lab-here".into(),
             host: sim.addr.clone(),
@@ -129,13 +140,9 @@ fn save_sync_on_save_then_delete_purges_first() {
 #[test]
 fn a_bad_spec_is_refused_and_nothing_is_saved() {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = Config::empty();
-    config.store_path = dir.path().join("s.db");
-    let store_path = config.store_path.clone();
+    let (worker, mut rx, store_path) = worker_in(dir.path());
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let worker = Worker::new(Arc::new(config), false, tx);
         let spec = AudioCodesSpec {
             name: "bad host".into(),
             host: "not a host".into(),

@@ -16,7 +16,7 @@ use crate::store::numbers::NumberQuery;
 use crate::store::remote::RemoteItem;
 use crate::store::sync::SyncRun;
 use crate::store::Store;
-use crate::worker::stored_connections::stored_audiocodes;
+use crate::worker::stored_connections::resolve;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -348,8 +348,8 @@ fn schedule_text(a: &AudioCodesConnection) -> String {
 /// ones made here, each with its last run, next scheduled run and counts.
 fn connection_infos(store: &Store, config: &Config) -> crate::store::Result<Vec<ConnInfo>> {
     let held = store.numbers_by_connection()?;
-    let kept: Vec<_> = store.stored_audiocodes()?;
-    let stored = stored_audiocodes(store, config)?;
+    let kept = store.stored_audiocodes()?;
+    let stored = resolve(store, config, &kept)?;
     let mut all: Vec<(ConnectionRef<'_>, &'static str)> = config
         .connections()
         .into_iter()

@@ -2,6 +2,7 @@
 //! into the same `AudioCodesConnection` the config file gives.
 
 use crate::config::{AudioCodesConnection, Config};
+use crate::store::connections::StoredAudioCodes;
 use crate::store::{Store, StoreError};
 
 /// Every store-made AudioCodes connection, with its secrets, for the HTTP
@@ -10,8 +11,17 @@ pub fn stored_audiocodes(
     store: &Store,
     config: &Config,
 ) -> Result<Vec<AudioCodesConnection>, StoreError> {
+    resolve(store, config, &store.stored_audiocodes()?)
+}
+
+/// The connections of `stored` (already read) with their secrets.
+pub fn resolve(
+    store: &Store,
+    config: &Config,
+    stored: &[StoredAudioCodes],
+) -> Result<Vec<AudioCodesConnection>, StoreError> {
     let mut out = Vec::new();
-    for stored in store.stored_audiocodes()? {
+    for stored in stored {
         if config.find(&stored.spec.name).is_some() {
             continue;
         }

@@ -141,13 +141,7 @@ pub fn lab_config(dir: &Path, addr: &str) -> PathBuf {
     write_config(
         dir,
         &format!(
-            r#"store_path = "{store}"
-log_dir = "{logs}"
-[http]
-max_retries = 1
-request_timeout_secs = 1
-connect_timeout_secs = 1
-
+            r#"{head}
 [[audiocodes]]
 name = "lab"
 host = "{addr}"
@@ -156,8 +150,7 @@ username = "svc-lab"
 password = "lab-password"
 page_size = 10
 "#,
-            store = dir.join("s.db").display(),
-            logs = dir.join("logs").display()
+            head = config_head(&dir.join("s.db"), 1)
         ),
     )
 }
@@ -218,15 +211,27 @@ pub fn text(o: &Output) -> (String, String) {
     )
 }
 
-/// The demo scenario's credentials, pointed at `addr`.
-pub fn demo_config(addr: &str, store: &Path) -> String {
+/// The top of every test config: the store file, logs beside it, one
+/// retry, and `timeout_secs` for connecting and for each request.
+pub fn config_head(store: &Path, timeout_secs: u32) -> String {
     format!(
         r#"store_path = "{store}"
 log_dir = "{logs}"
 [http]
 max_retries = 1
-request_timeout_secs = 5
+request_timeout_secs = {timeout_secs}
+connect_timeout_secs = {timeout_secs}
+"#,
+        store = store.display(),
+        logs = store.parent().unwrap().join("logs").display()
+    )
+}
 
+/// The demo scenario's credentials, pointed at `addr`; the store is `store`.
+pub fn demo_config(addr: &str, store: &Path) -> String {
+    let head = config_head(store, 5);
+    format!(
+        r#"{head}
 [[audiocodes]]
 name = "arm-basic"
 host = "{addr}"
@@ -266,8 +271,6 @@ account_id = "DEMOAX"
 client_id = "axp-demo-client"
 client_secret = "demo-axp-client-secret"
 app_key = "demo-axp-app-key"
-"#,
-        store = store.display(),
-        logs = store.parent().unwrap().join("logs").display()
+"#
     )
 }
