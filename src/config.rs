@@ -3,6 +3,7 @@
 //! the line and the key; nothing starts half-configured.
 
 use crate::domain::connection::AudioCodesSpec;
+use crate::domain::connection_spec::{validate_account_id, AxpSpec, LivePlatformSpec};
 use crate::domain::interval::parse_interval;
 use crate::domain::settings::InventorySettings;
 use crate::secret::{Secret, SecretSource};
@@ -157,53 +158,9 @@ impl AudioCodesConnection {
             sync_on_save: spec.sync_on_save,
             schedule: parse_interval(&spec.schedule).ok(),
             schedule_enabled: spec.schedule_enabled,
-            tls: TlsOptions {
-                ca_file: (!spec.ca_file.is_empty()).then(|| PathBuf::from(&spec.ca_file)),
-                insecure_skip_verify: spec.insecure_skip_verify,
-            },
+            tls: tls_from_spec(&spec.ca_file, spec.insecure_skip_verify),
             read_only: false,
             secret_sources,
-        }
-    }
-
-    /// The editable fields, to fill the TUI's form (no secrets).
-    pub fn to_spec(&self) -> AudioCodesSpec {
-        AudioCodesSpec {
-            name: self.name.clone(),
-            host: self.host.clone(),
-            scheme: self.scheme.clone(),
-            username: self.username.clone(),
-            auth: self.auth.as_str().into(),
-            token_url: self
-                .oauth
-                .as_ref()
-                .map(|o| o.token_url.clone())
-                .unwrap_or_default(),
-            client_id: self
-                .oauth
-                .as_ref()
-                .map(|o| o.client_id.clone())
-                .unwrap_or_default(),
-            scope: self
-                .oauth
-                .as_ref()
-                .map(|o| o.scope.clone())
-                .unwrap_or_default(),
-            users_path: self.users_path.clone(),
-            page_size: self.page_size,
-            sync_on_save: self.sync_on_save,
-            schedule: self
-                .schedule
-                .map(crate::domain::interval::format_interval)
-                .unwrap_or_default(),
-            schedule_enabled: self.schedule_enabled,
-            ca_file: self
-                .tls
-                .ca_file
-                .as_ref()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default(),
-            insecure_skip_verify: self.tls.insecure_skip_verify,
         }
     }
 }
@@ -219,6 +176,33 @@ pub struct LivePlatformConnection {
     pub secret_sources: Vec<(String, String)>,
 }
 
+impl LivePlatformConnection {
+    /// A connection made in the TUI and kept in the store.
+    pub fn from_spec(spec: &LivePlatformSpec, client_secret: Option<Secret>) -> Self {
+        LivePlatformConnection {
+            name: spec.name.clone(),
+            base_url: spec.base_url.trim_end_matches('/').to_string(),
+            oauth: OAuthClient {
+                token_url: spec.token_url.clone(),
+                client_id: spec.client_id.clone(),
+                client_secret: client_secret.unwrap_or_else(|| Secret::new(String::new())),
+                scope: spec.scope.clone(),
+            },
+            tenant_id: (!spec.tenant_id.is_empty()).then(|| spec.tenant_id.clone()),
+            tls: tls_from_spec(&spec.ca_file, spec.insecure_skip_verify),
+            read_only: false,
+            secret_sources: vec![("client_secret".into(), "store".into())],
+        }
+    }
+}
+
+fn tls_from_spec(ca_file: &str, insecure_skip_verify: bool) -> TlsOptions {
+    TlsOptions {
+        ca_file: (!ca_file.is_empty()).then(|| PathBuf::from(ca_file)),
+        insecure_skip_verify,
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct AxpConnection {
     pub name: String,
@@ -230,6 +214,31 @@ pub struct AxpConnection {
     pub tls: TlsOptions,
     pub read_only: bool,
     pub secret_sources: Vec<(String, String)>,
+}
+
+impl AxpConnection {
+    /// A connection made in the TUI and kept in the store.
+    pub fn from_spec(
+        spec: &AxpSpec,
+        client_secret: Option<Secret>,
+        app_key: Option<Secret>,
+    ) -> Self {
+        let blank = || Secret::new(String::new());
+        AxpConnection {
+            name: spec.name.clone(),
+            base_url: spec.base_url.trim_end_matches('/').to_string(),
+            account_id: spec.account_id.clone(),
+            client_id: spec.client_id.clone(),
+            client_secret: client_secret.unwrap_or_else(blank),
+            app_key: app_key.unwrap_or_else(blank),
+            tls: tls_from_spec(&spec.ca_file, spec.insecure_skip_verify),
+            read_only: false,
+            secret_sources: vec![
+                ("client_secret".into(), "store".into()),
+                ("app_key".into(), "store".into()),
+            ],
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -256,7 +265,33 @@ pub enum ConnectionRef<'a> {
     Axp(&'a AxpConnection),
 }
 
+/// One connection of any vendor, owned (e.g. one read from the store).
+#[derive(Debug, Clone)]
+pub enum Connection {
+    AudioCodes(AudioCodesConnection),
+    LivePlatform(LivePlatformConnection),
+    Axp(AxpConnection),
+}
+
+impl Connection {
+    pub fn as_ref(&self) -> ConnectionRef<'_> {
+        match self {
+            Connection::AudioCodes(c) => ConnectionRef::AudioCodes(c),
+            Connection::LivePlatform(c) => ConnectionRef::LivePlatform(c),
+            Connection::Axp(c) => ConnectionRef::Axp(c),
+        }
+    }
+}
+
 impl ConnectionRef<'_> {
+    pub fn to_owned(&self) -> Connection {
+        match *self {
+            ConnectionRef::AudioCodes(c) => Connection::AudioCodes(c.clone()),
+            ConnectionRef::LivePlatform(c) => Connection::LivePlatform(c.clone()),
+            ConnectionRef::Axp(c) => Connection::Axp(c.clone()),
+        }
+    }
+
     pub fn name(&self) -> &str {
         match self {
             ConnectionRef::AudioCodes(c) => &c.name,
@@ -900,13 +935,8 @@ impl Ctx<'_> {
         let name = self.name(T, i, &r.name)?;
         let line = self.line(&r.name);
         let base_url = self.url(T, i, &r.name, "base_url", &r.base_url)?;
-        if r.account_id.len() != 6 || !r.account_id.chars().all(|c| c.is_ascii_alphabetic()) {
-            return Err(self.err(
-                line,
-                &format!("{T}[{i}].account_id"),
-                "an AXP account id is six letters (e.g. ABCDEF)",
-            ));
-        }
+        validate_account_id(&r.account_id)
+            .map_err(|m| self.err(line, &format!("{T}[{i}].account_id"), m))?;
         let mut sources = Vec::new();
         let secret = self.secret(
             T,

@@ -5,13 +5,13 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use switchboard::domain::connection::AudioCodesSpec;
+use switchboard::domain::connection_spec::ConnectionSpec;
 use switchboard::domain::cooling::cooled;
 use switchboard::domain::number::{InventoryItem, Status};
 use switchboard::store::remote::RemoteItem;
 use switchboard::tui::action::Action;
 use switchboard::tui::app::App;
 use switchboard::tui::data::{profile_rows, ConnInfo, Data, NumbersPage, VoiceData};
-use switchboard::tui::forms::SecretsKept;
 use switchboard::tui::keymap::Keymap;
 use switchboard::tui::theme::Theme;
 use switchboard::tui::view;
@@ -58,11 +58,8 @@ fn app() -> App {
     let lab = ConnInfo {
         name: "arm-lab".into(),
         source: "store",
-        spec: Some(lab_spec),
-        secrets_kept: SecretsKept {
-            password: true,
-            client_secret: false,
-        },
+        spec: Some(ConnectionSpec::AudioCodes(lab_spec)),
+        secrets_kept: vec!["password".into()],
         next_run: None,
         address: "https://10.0.0.5:8443".into(),
         auth: "basic".into(),
@@ -204,6 +201,7 @@ fn jobs_tab_and_help() {
 fn new_connection_form_validates_as_you_type() {
     let mut app = app();
     key(&mut app, KeyCode::Char('n'));
+    key(&mut app, KeyCode::Tab);
     type_text(&mut app, "arm-east");
     key(&mut app, KeyCode::Tab);
     type_text(&mut app, "arm east");
@@ -225,6 +223,27 @@ fn new_connection_form_validates_as_you_type() {
     let screen = render(&app);
     assert!(!screen.contains("s3cret-pw"), "the password is shown");
     insta::assert_snapshot!("connection_form_ready", screen);
+}
+
+#[test]
+fn a_live_platform_connection_is_made_from_the_same_form() {
+    let mut app = app();
+    key(&mut app, KeyCode::Char('n'));
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "lp-prod");
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "lp.example.com");
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "https://login.example.com/t/token");
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "lp-client");
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "lp-s3cret");
+    let screen = render(&app);
+    assert!(!screen.contains("lp-s3cret"), "the secret is shown");
+    insta::assert_snapshot!("live_platform_connection_form", screen);
 }
 
 #[test]

@@ -3,6 +3,7 @@
 use super::{EXIT_ERROR, EXIT_OK};
 use crate::config::{Config, ConnectionRef};
 use crate::store::Store;
+use crate::worker::stored_connections;
 
 fn describe(c: &ConnectionRef<'_>) -> String {
     let mut badges = Vec::new();
@@ -56,13 +57,29 @@ pub fn config_check(config: &Config) -> i32 {
     EXIT_OK
 }
 
+/// The config file's connections, then the ones made in the TUI (read
+/// from the store when it exists; `connections list` never creates one).
 pub fn connections_list(config: &Config) -> i32 {
+    let made_here = if config.store_path.exists() {
+        match Store::open(&config.store_path).and_then(|s| stored_connections::stored(&s, config)) {
+            Ok(list) => list,
+            Err(e) => {
+                eprintln!("switchboard: {e}");
+                return EXIT_ERROR;
+            }
+        }
+    } else {
+        vec![]
+    };
     let conns = config.connections();
-    if conns.is_empty() {
+    if conns.is_empty() && made_here.is_empty() {
         println!("no connections configured");
     }
     for c in &conns {
         println!("{}", describe(c));
+    }
+    for c in &made_here {
+        println!("{}  (made in switchboard)", describe(&c.as_ref()));
     }
     EXIT_OK
 }

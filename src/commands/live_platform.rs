@@ -4,19 +4,21 @@
 
 use super::{report, run_job_with, EXIT_ERROR, EXIT_OK};
 use crate::config::Config;
-use crate::domain::calling_profile::{problems, CallingProfile};
+use crate::domain::calling_profile::{problems_by_connection, CallingProfile};
+use crate::domain::connection_spec::ConnectionSpec;
 use crate::domain::job::JobKind;
 use crate::domain::oc_service::CreateServiceRequest;
 use crate::store::Store;
 use serde_json::Value;
 
-fn items(config: &Config, kind: &str) -> Result<Vec<Value>, String> {
+/// The stored items of `kind`, each with the connection it came from.
+fn items(config: &Config, kind: &str) -> Result<Vec<(String, Value)>, String> {
     let store = Store::open(&config.store_path).map_err(|e| e.to_string())?;
     Ok(store
         .remote_items(None, kind)
         .map_err(|e| e.to_string())?
         .into_iter()
-        .map(|(_, i)| i.body)
+        .map(|(c, i)| (c, i.body))
         .collect())
 }
 
@@ -26,8 +28,8 @@ fn fail(e: impl std::fmt::Display) -> i32 {
 }
 
 pub fn profiles(config: &Config, only_problems: bool, json: bool) -> i32 {
-    let bodies = match items(config, "calling_profile") {
-        Ok(b) => b,
+    let (connections, bodies): (Vec<String>, Vec<Value>) = match items(config, "calling_profile") {
+        Ok(b) => b.into_iter().unzip(),
         Err(e) => return fail(e),
     };
     let parsed: Result<Vec<CallingProfile>, _> = bodies
@@ -38,21 +40,23 @@ pub fn profiles(config: &Config, only_problems: bool, json: bool) -> i32 {
         Ok(p) => p,
         Err(e) => return fail(format!("a stored calling profile is unreadable: {e}")),
     };
-    let marks = problems(&profiles);
-    let rows: Vec<(&CallingProfile, &Vec<_>)> = profiles
+    let marks = problems_by_connection(&profiles, &connections);
+    let rows: Vec<(&String, &CallingProfile, &Vec<_>)> = connections
         .iter()
+        .zip(profiles.iter())
         .zip(marks.iter())
-        .filter(|(_, m)| !only_problems || !m.is_empty())
+        .map(|((c, p), m)| (c, p, m))
+        .filter(|(_, _, m)| !only_problems || !m.is_empty())
         .collect();
     if json {
         let v: Vec<Value> = rows
             .iter()
-            .map(|(p, m)| serde_json::json!({ "profile": p, "problems": m }))
+            .map(|(c, p, m)| serde_json::json!({ "connection": c, "profile": p, "problems": m }))
             .collect();
         println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         return EXIT_OK;
     }
-    for (p, m) in rows {
+    for (_, p, m) in rows {
         let marks: Vec<String> = m.iter().map(ToString::to_string).collect();
         println!(
             "{:<40} {:<38} {:<11} {:<8} {} trunks  {}",
@@ -73,8 +77,8 @@ pub fn profiles(config: &Config, only_problems: bool, json: bool) -> i32 {
 
 /// `services` and `leads`: the stored items as JSON, or a line each.
 pub fn list(config: &Config, kind: &str, json: bool, columns: &[&str]) -> i32 {
-    let bodies = match items(config, kind) {
-        Ok(b) => b,
+    let bodies: Vec<Value> = match items(config, kind) {
+        Ok(b) => b.into_iter().map(|(_, body)| body).collect(),
         Err(e) => return fail(e),
     };
     if json {
@@ -122,9 +126,11 @@ pub fn create_service(
     }
     let name = match connection {
         Some(n) => n,
-        None => match config.live_platform.as_slice() {
-            [one] => one.name.clone(),
-            [] => return fail("no Live Platform connection in the config"),
+        None => match live_platform_names(&config).as_slice() {
+            [one] => one.clone(),
+            [] => {
+                return fail("no Live Platform connection (in the config or made in switchboard)")
+            }
             _ => return fail("several Live Platform connections: choose one with --connection"),
         },
     };
@@ -134,6 +140,25 @@ pub fn create_service(
         }),
         json,
     )
+}
+
+/// Every Live Platform connection's name: the config file's, then the
+/// store's.
+fn live_platform_names(config: &Config) -> Vec<String> {
+    let mut names: Vec<String> = config
+        .live_platform
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
+    if let Ok(stored) = Store::open(&config.store_path).and_then(|s| s.stored_connections()) {
+        names.extend(
+            stored
+                .into_iter()
+                .filter(|c| matches!(c.spec, ConnectionSpec::LivePlatform(_)))
+                .map(|c| c.spec.name().to_string()),
+        );
+    }
+    names
 }
 
 pub fn refresh(config: Config, read_only: bool, name: String) -> i32 {

@@ -145,6 +145,29 @@ impl CallingProfile {
     }
 }
 
+/// The health marks of profiles fetched from several Live Platform
+/// connections (`connection[i]` is where `profiles[i]` came from): sharing
+/// is judged within each connection only, as each is its own estate.
+pub fn problems_by_connection<S: AsRef<str>>(
+    profiles: &[CallingProfile],
+    connection: &[S],
+) -> Vec<Vec<Problem>> {
+    let mut marks = vec![Vec::new(); profiles.len()];
+    let mut names: Vec<&str> = connection.iter().map(AsRef::as_ref).collect();
+    names.sort_unstable();
+    names.dedup();
+    for name in names {
+        let at: Vec<usize> = (0..profiles.len())
+            .filter(|&i| connection[i].as_ref() == name)
+            .collect();
+        let group: Vec<CallingProfile> = at.iter().map(|&i| profiles[i].clone()).collect();
+        for (i, m) in at.into_iter().zip(problems(&group)) {
+            marks[i] = m;
+        }
+    }
+    marks
+}
+
 /// The health marks of each profile, in the order given. Sharing is judged
 /// across all the profiles passed in.
 pub fn problems(profiles: &[CallingProfile]) -> Vec<Vec<Problem>> {
@@ -283,6 +306,17 @@ mod tests {
         );
         assert_eq!(p[2].len(), 1);
         assert_eq!(p[1][0].to_string(), "no failover (1 trunk)");
+    }
+
+    #[test]
+    fn sharing_is_judged_within_one_connection() {
+        let a = profile("A", &[("a1", &[1]), ("a2", &[2])]);
+        let c = profile("C", &[("c1", &[2]), ("c2", &[3])]);
+        let apart = problems_by_connection(&[a.clone(), c.clone()], &["lp-1", "lp-2"]);
+        assert!(apart.iter().all(Vec::is_empty), "{apart:?}");
+        let together = problems_by_connection(&[a, c], &["lp-1", "lp-1"]);
+        assert_eq!(together[0].len(), 1);
+        assert_eq!(together[1].len(), 1);
     }
 
     #[test]

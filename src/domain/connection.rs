@@ -127,6 +127,7 @@ pub struct FieldError {
 pub struct SecretsPresent {
     pub password: bool,
     pub client_secret: bool,
+    pub app_key: bool,
 }
 
 impl AudioCodesSpec {
@@ -261,7 +262,7 @@ mod tests {
         };
         let present = SecretsPresent {
             password: true,
-            client_secret: false,
+            ..Default::default()
         };
         assert!(ok.validate(&[], present).is_empty());
         let azure = AudioCodesSpec {

@@ -1,7 +1,7 @@
 //! Jobs: what the worker runs, and the states a job moves through.
 
 use super::actions::NumberAction;
-use super::connection::AudioCodesSpec;
+use super::connection_spec::ConnectionSpec;
 use super::oc_service::CreateServiceRequest;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -70,7 +70,7 @@ pub enum JobKind {
     /// Create or update a connection made in switchboard. Its secrets travel
     /// beside the job, never in it, so the jobs table never holds them.
     SaveConnection {
-        spec: Box<AudioCodesSpec>,
+        spec: Box<ConnectionSpec>,
     },
     /// Purge, then forget a connection made in switchboard.
     DeleteConnection {
@@ -144,7 +144,7 @@ impl JobKind {
                 many => format!("{} numbers: {}", many.len(), action.label()),
             },
             JobKind::AddRange { from, to } => format!("{from}..{to}"),
-            JobKind::SaveConnection { spec } => spec.name.clone(),
+            JobKind::SaveConnection { spec } => spec.name().to_string(),
             JobKind::CreateService {
                 connection,
                 request,

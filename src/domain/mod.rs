@@ -4,6 +4,7 @@ pub mod actions;
 pub mod audit;
 pub mod calling_profile;
 pub mod connection;
+pub mod connection_spec;
 pub mod cooling;
 pub mod interval;
 pub mod job;

@@ -3,7 +3,7 @@
 
 use super::{Result, Store, StoreError};
 use crate::clock;
-use crate::domain::connection::AudioCodesSpec;
+use crate::domain::connection_spec::ConnectionSpec;
 use crate::secret::Secret;
 use rusqlite::{params, OptionalExtension};
 
@@ -53,84 +53,96 @@ impl Store {
     }
 }
 
-/// An AudioCodes connection made in the TUI, as the store keeps it.
+/// A connection made in the TUI, as the store keeps it: its fields and the
+/// keys of the secrets it has (never their values).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredAudioCodes {
-    pub spec: AudioCodesSpec,
-    pub has_password: bool,
-    pub has_client_secret: bool,
+pub struct StoredConnection {
+    pub spec: ConnectionSpec,
+    pub secrets_kept: Vec<String>,
+}
+
+impl StoredConnection {
+    pub fn keeps(&self, key: &str) -> bool {
+        self.secrets_kept.iter().any(|k| k == key)
+    }
 }
 
 impl Store {
-    /// Creates or updates a store-made AudioCodes connection. A secret given
-    /// as `None` keeps the one already stored (the form leaves it blank).
-    /// Refuses to overwrite a connection declared in the config file.
-    pub fn save_audiocodes(
+    /// Creates or updates a store-made connection. A secret not given keeps
+    /// the one already stored (the form leaves it blank). Refuses to
+    /// overwrite a connection declared in the config file, or to change a
+    /// connection's vendor.
+    pub fn save_connection(
         &mut self,
-        spec: &AudioCodesSpec,
-        password: Option<&Secret>,
-        client_secret: Option<&Secret>,
+        spec: &ConnectionSpec,
+        secrets: &[(&str, &Secret)],
     ) -> Result<()> {
+        let name = spec.name();
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let source: Option<String> = tx
+        let existing: Option<(String, String)> = tx
             .query_row(
-                "SELECT source FROM connections WHERE name = ?1",
-                [&spec.name],
-                |r| r.get(0),
+                "SELECT source, vendor FROM connections WHERE name = ?1",
+                [name],
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        if source.as_deref() == Some("config") {
-            return Err(StoreError(format!(
-                "{} is declared in the config file; edit it there",
-                spec.name
-            )));
+        match existing {
+            Some((source, _)) if source == "config" => {
+                return Err(StoreError(format!(
+                    "{name} is declared in the config file; edit it there"
+                )))
+            }
+            Some((_, vendor)) if vendor != spec.vendor() => {
+                return Err(StoreError(format!(
+                    "{name} is already a {vendor} connection; choose another name"
+                )))
+            }
+            _ => {}
         }
         let now = clock::stamp(clock::now());
-        let settings = serde_json::to_string(spec).map_err(|e| StoreError(e.to_string()))?;
         tx.execute(
             "INSERT INTO connections(name, vendor, source, address, settings, created_at, updated_at)
-             VALUES (?1, 'audiocodes', 'store', ?2, ?3, ?4, ?4)
+             VALUES (?1, ?2, 'store', ?3, ?4, ?5, ?5)
              ON CONFLICT(name) DO UPDATE SET address = excluded.address,
                settings = excluded.settings, updated_at = excluded.updated_at",
-            params![
-                spec.name,
-                format!("{}://{}", spec.scheme, spec.host),
-                settings,
-                now
-            ],
+            params![name, spec.vendor(), spec.address(), spec.settings_json(), now],
         )?;
-        for (key, value) in [("password", password), ("client_secret", client_secret)] {
-            if let Some(v) = value {
-                tx.execute(
-                    "INSERT OR REPLACE INTO connection_secrets(name, key, value) VALUES (?1, ?2, ?3)",
-                    params![spec.name, key, v.expose()],
-                )?;
-            }
+        for (key, value) in secrets {
+            tx.execute(
+                "INSERT OR REPLACE INTO connection_secrets(name, key, value) VALUES (?1, ?2, ?3)",
+                params![name, key, value.expose()],
+            )?;
         }
         tx.commit()?;
         Ok(())
     }
 
-    /// Every store-made AudioCodes connection, by name.
-    pub fn stored_audiocodes(&self) -> Result<Vec<StoredAudioCodes>> {
+    /// Every store-made connection, by name.
+    pub fn stored_connections(&self) -> Result<Vec<StoredConnection>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT c.settings,
-                    EXISTS(SELECT 1 FROM connection_secrets s WHERE s.name = c.name AND s.key = 'password'),
-                    EXISTS(SELECT 1 FROM connection_secrets s WHERE s.name = c.name AND s.key = 'client_secret')
-             FROM connections c WHERE c.vendor = 'audiocodes' AND c.source = 'store' ORDER BY c.name",
+            "SELECT c.vendor, c.settings,
+                    (SELECT group_concat(s.key) FROM connection_secrets s WHERE s.name = c.name)
+             FROM connections c WHERE c.source = 'store' ORDER BY c.name",
         )?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?)))?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })?;
         let mut out = Vec::new();
         for row in rows {
-            let (settings, has_password, has_client_secret) = row?;
-            let spec = serde_json::from_str(&settings)
-                .map_err(|e| StoreError(format!("a stored connection is unreadable: {e}")))?;
-            out.push(StoredAudioCodes {
+            let (vendor, settings, keys) = row?;
+            let spec = ConnectionSpec::from_settings(&vendor, &settings)
+                .map_err(|e| StoreError(format!("a stored connection: {e}")))?;
+            out.push(StoredConnection {
                 spec,
-                has_password,
-                has_client_secret,
+                secrets_kept: keys
+                    .map(|k| k.split(',').map(str::to_string).collect())
+                    .unwrap_or_default(),
             });
         }
         Ok(out)
@@ -164,8 +176,11 @@ impl Store {
                 "{name} is not a connection made in switchboard (config-file connections are removed from the file)"
             )));
         }
+        tx.execute("DELETE FROM connection_secrets WHERE name = ?1", [name])?;
         tx.execute("DELETE FROM registered_users WHERE connection = ?1", [name])?;
         tx.execute("DELETE FROM sync_runs WHERE connection = ?1", [name])?;
+        tx.execute("DELETE FROM remote_items WHERE connection = ?1", [name])?;
+        tx.execute("DELETE FROM remote_refreshes WHERE connection = ?1", [name])?;
         tx.commit()?;
         Ok(())
     }

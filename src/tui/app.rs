@@ -2,13 +2,14 @@
 //! actions change state and yield commands; the loop carries those out.
 
 use super::action::Action;
+use super::connection_form;
 use super::data::{ConnInfo, Data, DataRequest, NumbersPage, ProfileRow, VoiceData};
 use super::form::{Form, FormStep};
 use super::forms::{self, FormPurpose};
 use super::keymap::Keymap;
 use super::theme::Theme;
 use crate::domain::actions::NumberAction;
-use crate::domain::connection::AudioCodesSpec;
+use crate::domain::connection_spec::ConnectionSpec;
 use crate::domain::job::{JobKind, JobState};
 use crate::domain::number::{InventoryItem, Status};
 use crate::domain::oc_service::CreateServiceRequest;
@@ -80,10 +81,10 @@ pub enum Command {
         request: Box<CreateServiceRequest>,
     },
     /// Save a connection made here; secrets ride beside the job, not in it.
+    /// Secrets by key, typed into the form (blank ones keep the stored).
     SaveConnection {
-        spec: Box<AudioCodesSpec>,
-        password: Option<Secret>,
-        client_secret: Option<Secret>,
+        spec: Box<ConnectionSpec>,
+        secrets: Vec<(&'static str, Secret)>,
     },
 }
 
@@ -641,7 +642,7 @@ impl App {
                 return vec![];
             }
             match form.handle_key(key) {
-                FormStep::Edited => form.errors = forms::validate(purpose, form),
+                FormStep::Edited => forms::edited(purpose, form),
                 FormStep::Cancel => {
                     self.overlay = None;
                     self.toast(Level::Info, "cancelled; nothing was saved");
@@ -753,7 +754,7 @@ impl App {
                 let taken = self.connections.iter().map(|c| c.name.clone()).collect();
                 self.open_form(
                     FormPurpose::NewConnection { taken },
-                    forms::connection_form(None),
+                    connection_form::form(&connection_form::blank("audiocodes", ""), &[], false),
                 );
                 return Some(vec![]);
             }
@@ -761,10 +762,10 @@ impl App {
             _ => return None,
         }
         let c = selected?;
-        if c.vendor != "audiocodes" {
+        if action == Action::Purge && c.vendor != "audiocodes" {
             self.toast(
                 Level::Info,
-                format!("{} is edited in the config file", c.name),
+                "purge is for AudioCodes connections (PurgeAudioCodes__<name>)",
             );
             return Some(vec![]);
         }
@@ -781,19 +782,19 @@ impl App {
             ),
             (Action::Edit, _) => {
                 if let Some(spec) = &c.spec {
-                    let kept = c.secrets_kept;
-                    self.open_form(
-                        FormPurpose::EditConnection { had: kept },
-                        forms::connection_form(Some((spec, kept))),
-                    );
+                    let form = connection_form::form(spec, &c.secrets_kept, true);
+                    let kept = c.secrets_kept.clone();
+                    self.open_form(FormPurpose::EditConnection { kept }, form);
                 }
             }
             (Action::Delete, _) => {
+                let what = if c.vendor == "audiocodes" {
+                    format!("It is purged first: its cached users are removed and {held}.")
+                } else {
+                    "Its cached data (profiles, services, voice elements) is forgotten; nothing changes on the vendor's side.".to_string()
+                };
                 self.overlay = Some(Overlay::Confirm {
-                    message: format!(
-                        "Delete connection {}?\nIt is purged first: its cached users are removed and {held}.",
-                        c.name
-                    ),
+                    message: format!("Delete connection {}?\n{what}", c.name),
                     then: Command::Submit(JobKind::DeleteConnection { connection: c.name }),
                 })
             }

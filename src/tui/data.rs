@@ -1,10 +1,11 @@
 //! The TUI's reader: a thread with its own store connection that answers
 //! view requests, newest first, so the screen never waits on a query.
 
-use super::forms::SecretsKept;
 use crate::config::{AudioCodesConnection, Config, ConnectionRef};
-use crate::domain::calling_profile::{problems, referenced_numbers, CallingProfile, Problem};
-use crate::domain::connection::AudioCodesSpec;
+use crate::domain::calling_profile::{
+    problems_by_connection, referenced_numbers, CallingProfile, Problem,
+};
+use crate::domain::connection_spec::ConnectionSpec;
 use crate::domain::interval::format_interval;
 use crate::domain::interval::next_due;
 use crate::domain::number::InventoryItem;
@@ -68,10 +69,10 @@ pub struct ConnInfo {
     pub vendor: &'static str,
     /// `config` (edited in the file) or `store` (made here).
     pub source: &'static str,
-    /// The editable fields of an AudioCodes connection, and which secrets
-    /// it has (never their values).
-    pub spec: Option<AudioCodesSpec>,
-    pub secrets_kept: SecretsKept,
+    /// The editable fields of a connection made here, and the keys of the
+    /// secrets it has (never their values).
+    pub spec: Option<ConnectionSpec>,
+    pub secrets_kept: Vec<String>,
     pub next_run: Option<String>,
     pub address: String,
     pub auth: String,
@@ -121,7 +122,8 @@ pub fn profile_rows(items: Vec<(String, RemoteItem)>) -> Vec<ProfileRow> {
             })
         })
         .collect();
-    let marks = problems(&profiles);
+    let connections: Vec<&str> = items.iter().map(|(c, _)| c.as_str()).collect();
+    let marks = problems_by_connection(&profiles, &connections);
     items
         .into_iter()
         .zip(profiles)
@@ -348,18 +350,14 @@ fn schedule_text(a: &AudioCodesConnection) -> String {
 /// ones made here, each with its last run, next scheduled run and counts.
 fn connection_infos(store: &Store, config: &Config) -> crate::store::Result<Vec<ConnInfo>> {
     let held = store.numbers_by_connection()?;
-    let kept = store.stored_audiocodes()?;
+    let kept = store.stored_connections()?;
     let stored = resolve(store, config, &kept)?;
     let mut all: Vec<(ConnectionRef<'_>, &'static str)> = config
         .connections()
         .into_iter()
         .map(|c| (c, "config"))
         .collect();
-    all.extend(
-        stored
-            .iter()
-            .map(|c| (ConnectionRef::AudioCodes(c), "store")),
-    );
+    all.extend(stored.iter().map(|c| (c.as_ref(), "store")));
     let now = crate::clock::now();
     let mut out = Vec::new();
     for (c, source) in all {
@@ -368,7 +366,7 @@ fn connection_infos(store: &Store, config: &Config) -> crate::store::Result<Vec<
             .find(|(n, _, _)| n == c.name())
             .map(|(_, u, k)| (*u, *k))
             .unwrap_or((0, 0));
-        let (auth, schedule, spec, next_run) = match c {
+        let (auth, schedule, next_run) = match c {
             ConnectionRef::AudioCodes(a) => {
                 let last = store
                     .last_scheduled_kind_run(&a.name)?
@@ -377,22 +375,16 @@ fn connection_infos(store: &Store, config: &Config) -> crate::store::Result<Vec<
                     (Some(every), true) => Some(crate::clock::stamp(next_due(last, every, now))),
                     _ => None,
                 };
-                (
-                    a.auth.as_str().to_string(),
-                    schedule_text(a),
-                    Some(a.to_spec()),
-                    next,
-                )
+                (a.auth.as_str().to_string(), schedule_text(a), next)
             }
-            _ => ("oauth2".into(), "-".into(), None, None),
+            _ => ("oauth2".into(), "-".into(), None),
         };
-        let secrets_kept = kept
+        let made_here = kept
             .iter()
-            .find(|k| k.spec.name == c.name())
-            .map(|k| SecretsKept {
-                password: k.has_password,
-                client_secret: k.has_client_secret,
-            })
+            .find(|k| source == "store" && k.spec.name() == c.name());
+        let spec = made_here.map(|k| k.spec.clone());
+        let secrets_kept = made_here
+            .map(|k| k.secrets_kept.clone())
             .unwrap_or_default();
         out.push(ConnInfo {
             name: c.name().to_string(),

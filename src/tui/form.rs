@@ -116,6 +116,11 @@ impl Form {
             .is_none_or(|(k, vals)| vals.contains(&self.value(k)))
     }
 
+    /// Whether the field `key` is shown (present, and its condition holds).
+    pub fn visible_key(&self, key: &str) -> bool {
+        self.fields.iter().any(|f| f.key == key && self.visible(f))
+    }
+
     fn move_focus(&mut self, step: isize) {
         let n = self.fields.len() as isize;
         let mut i = self.focus as isize;

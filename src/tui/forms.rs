@@ -1,22 +1,17 @@
-//! The forms Switchboard opens: an AudioCodes connection, and the prompts of
-//! the Numbers tab. Each is built, checked on every key, and turned into
+//! The forms Switchboard opens (a connection, a service, the prompts of the
+//! Numbers tab) and what each one checks and submits. Each is built, checked on every key, and turned into
 //! one command; the rules themselves live in `domain`.
 
 use super::app::Command;
+use super::connection_form;
 use super::data::DataRequest;
 use super::form::{Field, FieldKind, Form};
 use super::service_form;
 use crate::domain::actions::{self, NumberAction};
-use crate::domain::connection::{AudioCodesSpec, SecretsPresent};
 use crate::domain::job::JobKind;
 use crate::domain::number::canonical;
-use crate::secret::Secret;
 use crate::store::numbers::NumberQuery;
 
-const AUTH: &[&str] = &["basic", "session", "azure_ad"];
-const SCHEME: &[&str] = &["https", "http"];
-const USER_AUTH: &[&str] = &["basic", "session"];
-const AZURE: &[&str] = &["azure_ad"];
 const FORMAT: &[&str] = &["csv", "json"];
 
 /// What a form is for, with what it needs to finish.
@@ -26,8 +21,9 @@ pub enum FormPurpose {
     NewConnection {
         taken: Vec<String>,
     },
+    /// `kept`: the keys of the secrets already stored.
     EditConnection {
-        had: SecretsKept,
+        kept: Vec<String>,
     },
     Cool(Vec<String>),
     Extend(Vec<String>),
@@ -39,117 +35,6 @@ pub enum FormPurpose {
     CreateService {
         connection: String,
     },
-}
-
-/// Which secrets a connection being edited already has in the store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct SecretsKept {
-    pub password: bool,
-    pub client_secret: bool,
-}
-
-fn yes_no(b: bool) -> &'static str {
-    if b {
-        "yes"
-    } else {
-        "no"
-    }
-}
-
-/// The connection form, empty (`None`) or filled from a stored spec.
-/// Secrets are never filled in: left blank, the stored one is kept.
-pub fn connection_form(existing: Option<(&AudioCodesSpec, SecretsKept)>) -> Form {
-    let default = AudioCodesSpec::default();
-    let (spec, kept) = existing.unwrap_or((&default, SecretsKept::default()));
-    let keep = |has: bool| {
-        if has {
-            "(unchanged; type to replace)"
-        } else {
-            ""
-        }
-    };
-    let fields = vec![
-        Field::new("name", "Name", FieldKind::Text, &spec.name)
-            .locked(existing.is_some())
-            .hint("e.g. arm-east (used in SyncAudioCodes__<name>)"),
-        Field::new("host", "ARM host", FieldKind::Text, &spec.host)
-            .hint("hostname or IP, optional :port"),
-        Field::new("scheme", "Scheme", FieldKind::Choice(SCHEME), &spec.scheme),
-        Field::new(
-            "auth",
-            "Authentication",
-            FieldKind::Choice(AUTH),
-            &spec.auth,
-        ),
-        Field::new("username", "Username", FieldKind::Text, &spec.username)
-            .only_when("auth", USER_AUTH),
-        Field::new("password", "Password", FieldKind::Secret, "")
-            .hint(keep(kept.password))
-            .only_when("auth", USER_AUTH),
-        Field::new("token_url", "Token URL", FieldKind::Text, &spec.token_url)
-            .hint("https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token")
-            .only_when("auth", AZURE),
-        Field::new("client_id", "Client id", FieldKind::Text, &spec.client_id)
-            .only_when("auth", AZURE),
-        Field::new("client_secret", "Client secret", FieldKind::Secret, "")
-            .hint(keep(kept.client_secret))
-            .only_when("auth", AZURE),
-        Field::new("scope", "Scope", FieldKind::Text, &spec.scope).only_when("auth", AZURE),
-        Field::new("schedule", "Schedule", FieldKind::Text, &spec.schedule)
-            .hint("e.g. 15m, 1h, 1d (empty: none)"),
-        Field::new(
-            "schedule_enabled",
-            "Schedule on",
-            FieldKind::Toggle,
-            yes_no(spec.schedule_enabled),
-        ),
-        Field::new(
-            "sync_on_save",
-            "Sync on save",
-            FieldKind::Toggle,
-            yes_no(spec.sync_on_save),
-        ),
-        Field::new(
-            "insecure",
-            "Skip TLS verify",
-            FieldKind::Toggle,
-            yes_no(spec.insecure_skip_verify),
-        ),
-        Field::new("ca_file", "CA file", FieldKind::Text, &spec.ca_file)
-            .hint("PEM file (optional)"),
-    ];
-    let title = match existing {
-        Some((s, _)) => format!("Edit AudioCodes connection {}", s.name),
-        None => "New AudioCodes connection".to_string(),
-    };
-    let mut form = Form::new(title, fields);
-    form.footer = "save".into();
-    form
-}
-
-fn spec_from(form: &Form) -> AudioCodesSpec {
-    let d = AudioCodesSpec::default();
-    AudioCodesSpec {
-        name: form.value("name").trim().to_string(),
-        host: form.value("host").trim().to_string(),
-        scheme: form.value("scheme").to_string(),
-        username: form.value("username").trim().to_string(),
-        auth: form.value("auth").to_string(),
-        token_url: form.value("token_url").trim().to_string(),
-        client_id: form.value("client_id").trim().to_string(),
-        scope: form.value("scope").trim().to_string(),
-        schedule: form.value("schedule").trim().to_string(),
-        schedule_enabled: form.is_on("schedule_enabled"),
-        sync_on_save: form.is_on("sync_on_save"),
-        insecure_skip_verify: form.is_on("insecure"),
-        ca_file: form.value("ca_file").trim().to_string(),
-        ..d
-    }
-}
-
-fn secret(form: &Form, key: &str) -> Option<Secret> {
-    let v = form.value(key);
-    (!v.is_empty()).then(|| Secret::new(v))
 }
 
 /// A prompt of one or two fields for the Numbers tab.
@@ -197,7 +82,7 @@ pub fn prompt(purpose: &FormPurpose) -> Form {
             "export",
         ),
         FormPurpose::NewConnection { .. } | FormPurpose::EditConnection { .. } => {
-            return connection_form(None)
+            return connection_form::form(&connection_form::blank("audiocodes", ""), &[], false)
         }
         FormPurpose::CreateService { .. } => return service_form::form(&[]),
     };
@@ -210,22 +95,25 @@ fn one(key: &'static str, r: Result<impl Sized, String>) -> Vec<(&'static str, S
     r.err().map(|e| vec![(key, e)]).unwrap_or_default()
 }
 
+/// After a key: a new connection whose vendor was changed gets that
+/// vendor's fields; then every field is checked again.
+pub fn edited(purpose: &FormPurpose, form: &mut Form) {
+    if let FormPurpose::NewConnection { .. } = purpose {
+        if let Some(refitted) = connection_form::refit(form) {
+            *form = refitted;
+        }
+    }
+    form.errors = validate(purpose, form);
+}
+
 /// Every problem of the form as it stands, by field.
 pub fn validate(purpose: &FormPurpose, form: &Form) -> Vec<(&'static str, String)> {
     match purpose {
         FormPurpose::NewConnection { taken } => {
-            let present = SecretsPresent {
-                password: !form.value("password").is_empty(),
-                client_secret: !form.value("client_secret").is_empty(),
-            };
-            field_errors(spec_from(form).validate(taken, present))
+            field_errors(connection_form::validate(form, taken, &[]))
         }
-        FormPurpose::EditConnection { had } => {
-            let present = SecretsPresent {
-                password: had.password || !form.value("password").is_empty(),
-                client_secret: had.client_secret || !form.value("client_secret").is_empty(),
-            };
-            field_errors(spec_from(form).validate(&[], present))
+        FormPurpose::EditConnection { kept } => {
+            field_errors(connection_form::validate(form, &[], kept))
         }
         FormPurpose::Cool(_) | FormPurpose::Extend(_) => {
             one("days", actions::parse_days(form.value("days")))
@@ -285,9 +173,8 @@ pub fn command(purpose: &FormPurpose, form: &Form) -> Command {
     match purpose {
         FormPurpose::NewConnection { .. } | FormPurpose::EditConnection { .. } => {
             Command::SaveConnection {
-                spec: Box::new(spec_from(form)),
-                password: secret(form, "password"),
-                client_secret: secret(form, "client_secret"),
+                spec: Box::new(connection_form::spec_from(form)),
+                secrets: connection_form::secrets_from(form),
             }
         }
         FormPurpose::Cool(n) => edit(n, NumberAction::Cool { days: days() }),
@@ -324,6 +211,7 @@ pub fn command(purpose: &FormPurpose, form: &Form) -> Command {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::connection_spec::ConnectionSpec;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
     fn typ(form: &mut Form, text: &str) {
@@ -337,7 +225,8 @@ mod tests {
         let purpose = FormPurpose::NewConnection {
             taken: vec!["arm-east".into()],
         };
-        let mut form = connection_form(None);
+        let mut form = connection_form::form(&connection_form::blank("audiocodes", ""), &[], false);
+        form.handle_key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
         typ(&mut form, "arm-east");
         assert_eq!(form.value("name"), "arm-east");
         let errs = validate(&purpose, &form);
@@ -361,13 +250,85 @@ mod tests {
             validate(&purpose, &form)
         );
         match command(&purpose, &form) {
-            Command::SaveConnection { spec, password, .. } => {
+            Command::SaveConnection { spec, secrets } => {
+                let ConnectionSpec::AudioCodes(spec) = *spec else {
+                    panic!("{spec:?}")
+                };
                 assert_eq!(spec.name, "arm-east2");
                 assert_eq!(spec.host, "arm.example.com:8443");
-                assert_eq!(password.unwrap().expose(), "hunter2");
+                assert_eq!(secrets.len(), 1);
+                assert_eq!(
+                    (secrets[0].0, secrets[0].1.expose()),
+                    ("password", "hunter2")
+                );
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn changing_the_vendor_swaps_the_fields_and_keeps_the_name() {
+        let purpose = FormPurpose::NewConnection { taken: vec![] };
+        let key = |form: &mut Form, code| {
+            form.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+            edited(&purpose, form);
+        };
+        let mut form = connection_form::form(&connection_form::blank("audiocodes", ""), &[], false);
+        key(&mut form, KeyCode::Tab);
+        typ(&mut form, "lp-prod");
+        key(&mut form, KeyCode::BackTab);
+        key(&mut form, KeyCode::Right);
+        assert_eq!(form.value("vendor"), "live_platform");
+        assert_eq!(form.value("name"), "lp-prod");
+        assert!(!form.visible_key("host"));
+        let fields: Vec<&str> = form.errors.iter().map(|(k, _)| *k).collect();
+        assert_eq!(
+            fields,
+            ["base_url", "token_url", "client_id", "client_secret"]
+        );
+        // Fill in base URL, token URL, (tenant), client id and secret.
+        for (tabs, text) in [
+            (2, "https://lp.example.com/tenantui"),
+            (1, "https://login.example.com/t/token"),
+            (2, "app-1"),
+            (1, "s3cret"),
+        ] {
+            for _ in 0..tabs {
+                key(&mut form, KeyCode::Tab);
+            }
+            typ(&mut form, text);
+            edited(&purpose, &mut form);
+        }
+        assert!(form.errors.is_empty(), "{:?}", form.errors);
+        match command(&purpose, &form) {
+            Command::SaveConnection { spec, secrets } => {
+                let ConnectionSpec::LivePlatform(lp) = *spec else {
+                    panic!("{spec:?}")
+                };
+                assert_eq!(lp.base_url, "https://lp.example.com/tenantui");
+                assert_eq!(lp.client_id, "app-1");
+                assert_eq!(secrets[0].0, "client_secret");
+                assert_eq!(secrets[0].1.expose(), "s3cret");
+            }
+            other => panic!("{other:?}"),
+        }
+        // And on to AXP, which asks for an account id and an app key.
+        key(&mut form, KeyCode::BackTab);
+        while form.fields[form.focus].key != "vendor" {
+            key(&mut form, KeyCode::BackTab);
+        }
+        key(&mut form, KeyCode::Right);
+        let fields: Vec<&str> = form.errors.iter().map(|(k, _)| *k).collect();
+        assert_eq!(
+            fields,
+            [
+                "base_url",
+                "account_id",
+                "client_id",
+                "client_secret",
+                "app_key"
+            ]
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod app;
+pub mod connection_form;
 pub mod data;
 pub mod form;
 pub mod forms;
@@ -206,12 +207,8 @@ async fn event_loop(
                     let _ = loader.send(req);
                 }
                 Command::Copy(text) => copy(term, &text),
-                Command::SaveConnection {
-                    spec,
-                    password,
-                    client_secret,
-                } => {
-                    worker.save_audiocodes(*spec, password, client_secret);
+                Command::SaveConnection { spec, secrets } => {
+                    worker.save_connection(*spec, secrets);
                 }
                 Command::CreateService {
                     connection,

@@ -1,17 +1,15 @@
 //! Jobs that change the inventory without fetching from a vendor: sweep,
-//! purge and delete of a connection, hand edits, ranges, imports, audit.
+//! purge of a connection, hand edits, ranges, imports, audit.
 
 use super::tasks::{acquire_sync_lease, JobCtx};
-use super::{with_store, JobOutcome};
+use super::JobOutcome;
 use crate::clock;
 use crate::config::ConnectionRef;
 use crate::domain::actions::{self, NumberAction};
 use crate::domain::audit as audit_rules;
-use crate::domain::connection::{AudioCodesSpec, SecretsPresent};
 use crate::domain::number::InventoryItem;
 use crate::domain::number_io;
 use crate::store::sync::{SyncMode, SyncRequest};
-use crate::store::{Store, StoreError};
 
 /// Who did it, for events and tags: the login name, else "local user".
 pub fn who() -> String {
@@ -19,23 +17,6 @@ pub fn who() -> String {
         .iter()
         .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
         .unwrap_or_else(|| "local user".into())
-}
-
-impl JobCtx {
-    /// Runs `f` on the store; a store error fails the job with `what`.
-    async fn store<T, F>(&self, what: &str, f: F) -> Result<T, JobOutcome>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
-    {
-        with_store(self.shared.store_path.clone(), f)
-            .await
-            .map_err(|e| JobOutcome::failed(format!("{what} failed: {e}; nothing was changed")))
-    }
-
-    fn refuse_local_writes(&self) -> Result<(), JobOutcome> {
-        self.refuse_writes(None).map_or(Ok(()), Err)
-    }
 }
 
 pub async fn sweep(ctx: &JobCtx) -> Result<JobOutcome, JobOutcome> {
@@ -81,94 +62,6 @@ pub async fn purge(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome> {
             c.cooled, c.released
         ),
         serde_json::to_value(&outcome).ok(),
-    ))
-}
-
-pub async fn save_connection(
-    ctx: &JobCtx,
-    spec: &AudioCodesSpec,
-) -> Result<JobOutcome, JobOutcome> {
-    let secrets = ctx.take_form_secrets();
-    ctx.refuse_local_writes()?;
-    if ctx.shared.config.find(&spec.name).is_some() {
-        return Err(JobOutcome::failed(format!(
-            "{} is declared in the config file; edit it there",
-            spec.name
-        )));
-    }
-    let (s2, pw, cs) = (
-        spec.clone(),
-        secrets.password.clone(),
-        secrets.client_secret.clone(),
-    );
-    let present = ctx
-        .store("save", move |s| {
-            let old = s
-                .stored_audiocodes()?
-                .into_iter()
-                .find(|c| c.spec.name == s2.name);
-            let present = SecretsPresent {
-                password: pw.is_some() || old.as_ref().is_some_and(|o| o.has_password),
-                client_secret: cs.is_some() || old.as_ref().is_some_and(|o| o.has_client_secret),
-            };
-            Ok(present)
-        })
-        .await?;
-    // The form checked as the user typed; check again here, where it counts.
-    let errors = spec.validate(&[], present);
-    if let Some(e) = errors.first() {
-        return Err(JobOutcome::failed(format!(
-            "{}: {} {}; nothing was saved",
-            spec.name, e.field, e.message
-        )));
-    }
-    let s2 = spec.clone();
-    ctx.store("save", move |s| {
-        s.save_audiocodes(
-            &s2,
-            secrets.password.as_ref(),
-            secrets.client_secret.as_ref(),
-        )
-    })
-    .await?;
-    if spec.sync_on_save {
-        ctx.log(format!("{}: sync on save", spec.name)).await;
-        let worker = super::Worker {
-            shared: ctx.shared.clone(),
-        };
-        worker.submit(crate::domain::job::JobKind::SyncAudioCodes {
-            connection: spec.name.clone(),
-            dry_run: false,
-            force: false,
-        });
-    }
-    Ok(JobOutcome::ok(
-        format!(
-            "{} saved{}",
-            spec.name,
-            if spec.sync_on_save {
-                "; syncing now"
-            } else {
-                ""
-            }
-        ),
-        None,
-    ))
-}
-
-pub async fn delete_connection(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome> {
-    if ctx.shared.config.find(name).is_some() {
-        return Err(JobOutcome::failed(format!(
-            "{name} is declared in the config file; remove it there"
-        )));
-    }
-    let purged = purge(ctx, name).await?;
-    let n = name.to_string();
-    ctx.store("delete", move |s| s.delete_connection(&n))
-        .await?;
-    Ok(JobOutcome::ok(
-        format!("{name} deleted ({})", purged.summary),
-        purged.detail,
     ))
 }
 

@@ -2,6 +2,7 @@
 //! and the CLI alike, reports events over a channel, records every job in
 //! the store, and can cancel. It never touches the terminal.
 
+mod connections;
 mod inventory;
 mod oc_service;
 mod schedule;
@@ -9,7 +10,7 @@ pub mod stored_connections;
 mod tasks;
 
 use crate::config::Config;
-use crate::domain::connection::AudioCodesSpec;
+use crate::domain::connection_spec::ConnectionSpec;
 use crate::domain::job::{JobKind, JobState};
 use crate::domain::oc_service::CreateServiceRequest;
 use crate::secret::Secret;
@@ -66,8 +67,8 @@ impl JobOutcome {
 /// Secrets typed into a form, held only until the save job takes them.
 #[derive(Default)]
 pub(crate) struct FormSecrets {
-    password: Option<Secret>,
-    client_secret: Option<Secret>,
+    /// A connection's secrets by key (`password`, `client_secret`, `app_key`).
+    connection: Vec<(&'static str, Secret)>,
     /// Teams QoS application password of a service being created.
     app_password: Option<Secret>,
 }
@@ -122,18 +123,16 @@ impl Worker {
 
     /// Saves a connection made in the TUI (a job); `None` keeps a stored
     /// secret as it is.
-    pub fn save_audiocodes(
+    pub fn save_connection(
         &self,
-        spec: AudioCodesSpec,
-        password: Option<Secret>,
-        client_secret: Option<Secret>,
+        spec: ConnectionSpec,
+        secrets: Vec<(&'static str, Secret)>,
     ) -> String {
         let id = uuid::Uuid::new_v4().to_string();
         self.shared.pending_secrets.lock().unwrap().insert(
             id.clone(),
             FormSecrets {
-                password,
-                client_secret,
+                connection: secrets,
                 app_password: None,
             },
         );

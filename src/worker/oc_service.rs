@@ -24,14 +24,7 @@ pub async fn create_service(
     wait: bool,
 ) -> Result<JobOutcome, JobOutcome> {
     let secrets = ctx.take_form_secrets();
-    let conn = match ctx.connection(name)? {
-        ConnectionRef::LivePlatform(c) => c.clone(),
-        _ => {
-            return Err(JobOutcome::failed(format!(
-                "{name} is not a Live Platform connection"
-            )))
-        }
-    };
+    let conn = ctx.live_platform(name).await?;
     if let Some(refused) = ctx.refuse_writes(Some(ConnectionRef::LivePlatform(&conn))) {
         return Err(refused);
     }

@@ -1,19 +1,23 @@
 //! What each kind of job does: api fetches, domain plans, store applies.
 
+use super::connections;
 use super::inventory;
 use super::oc_service;
-use super::stored_connections::stored_audiocodes;
+use super::stored_connections;
 use super::{with_store, JobEvent, JobOutcome, Shared};
 use crate::api::audiocodes::ArmClient;
 use crate::api::axp::AxpClient;
 use crate::api::live_platform::LivePlatformClient;
 use crate::api::ApiError;
 use crate::clock;
-use crate::config::{AudioCodesConnection, ConnectionRef};
+use crate::config::{
+    AudioCodesConnection, AxpConnection, Connection, ConnectionRef, LivePlatformConnection,
+};
 use crate::domain::job::{JobKind, JobState};
 use crate::domain::voice_registry;
 use crate::store::remote::RemoteItem;
 use crate::store::sync::{SyncMode, SyncRequest};
+use crate::store::{Store, StoreError};
 use serde_json::Value;
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
@@ -65,23 +69,12 @@ impl JobCtx {
         )
     }
 
-    pub(super) fn connection(&self, name: &str) -> Result<ConnectionRef<'_>, JobOutcome> {
-        self.shared.config.find(name).ok_or_else(|| {
-            JobOutcome::failed(format!("no connection named {name:?} in the config"))
-        })
-    }
-
-    /// An AudioCodes connection from the config file, else one made in the
-    /// TUI and kept in the store (read afresh, so edits apply at once).
-    pub(super) async fn audiocodes(&self, name: &str) -> Result<AudioCodesConnection, JobOutcome> {
-        if let Some(c) = self.shared.config.audiocodes(name) {
-            return Ok(c.clone());
-        }
+    /// A connection from the config file, else one made in the TUI and
+    /// kept in the store (read afresh, so edits apply at once).
+    pub(super) async fn connection(&self, name: &str) -> Result<Connection, JobOutcome> {
         let (n, config) = (name.to_string(), self.shared.config.clone());
         let found = with_store(self.shared.store_path.clone(), move |s| {
-            Ok(stored_audiocodes(s, &config)?
-                .into_iter()
-                .find(|c| c.name == n))
+            stored_connections::find(s, &config, &n)
         })
         .await
         .map_err(|e| JobOutcome::failed(e.to_string()))?;
@@ -93,6 +86,45 @@ impl JobCtx {
         })
     }
 
+    pub(super) async fn audiocodes(&self, name: &str) -> Result<AudioCodesConnection, JobOutcome> {
+        match self.connection(name).await? {
+            Connection::AudioCodes(c) => Ok(c),
+            _ => Err(not_a(name, "an AudioCodes")),
+        }
+    }
+
+    pub(super) async fn live_platform(
+        &self,
+        name: &str,
+    ) -> Result<LivePlatformConnection, JobOutcome> {
+        match self.connection(name).await? {
+            Connection::LivePlatform(c) => Ok(c),
+            _ => Err(not_a(name, "a Live Platform")),
+        }
+    }
+
+    pub(super) async fn axp(&self, name: &str) -> Result<AxpConnection, JobOutcome> {
+        match self.connection(name).await? {
+            Connection::Axp(c) => Ok(c),
+            _ => Err(not_a(name, "an AXP")),
+        }
+    }
+
+    /// Runs `f` on the store; a store error fails the job with `what`.
+    pub(super) async fn store<T, F>(&self, what: &str, f: F) -> Result<T, JobOutcome>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
+    {
+        with_store(self.shared.store_path.clone(), f)
+            .await
+            .map_err(|e| JobOutcome::failed(format!("{what} failed: {e}; nothing was changed")))
+    }
+
+    pub(super) fn refuse_local_writes(&self) -> Result<(), JobOutcome> {
+        self.refuse_writes(None).map_or(Ok(()), Err)
+    }
+
     pub(super) fn refuse_writes(&self, conn: Option<ConnectionRef<'_>>) -> Option<JobOutcome> {
         let what = if self.shared.read_only || self.shared.config.read_only {
             Some("switchboard runs read-only (--read-only or read_only = true)".to_string())
@@ -102,6 +134,10 @@ impl JobCtx {
         };
         what.map(|w| JobOutcome::failed(format!("refused: {w}")))
     }
+}
+
+fn not_a(name: &str, what: &str) -> JobOutcome {
+    JobOutcome::failed(format!("{name} is not {what} connection"))
 }
 
 fn hostname() -> String {
@@ -170,9 +206,9 @@ pub async fn execute(ctx: &JobCtx, kind: &JobKind) -> JobOutcome {
         } => sync_audiocodes(ctx, connection, *dry_run, *force).await,
         JobKind::Sweep => inventory::sweep(ctx).await,
         JobKind::PurgeAudioCodes { connection } => inventory::purge(ctx, connection).await,
-        JobKind::SaveConnection { spec } => inventory::save_connection(ctx, spec).await,
+        JobKind::SaveConnection { spec } => connections::save_connection(ctx, spec).await,
         JobKind::DeleteConnection { connection } => {
-            inventory::delete_connection(ctx, connection).await
+            connections::delete_connection(ctx, connection).await
         }
         JobKind::EditNumbers { numbers, action } => {
             inventory::edit_numbers(ctx, numbers, action).await
@@ -193,15 +229,8 @@ pub async fn execute(ctx: &JobCtx, kind: &JobKind) -> JobOutcome {
 
 async fn test_connection(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome> {
     let http = &ctx.shared.config.http;
-    let stored;
-    let conn = match ctx.connection(name) {
-        Ok(c) => c,
-        Err(_) => {
-            stored = ctx.audiocodes(name).await?;
-            ConnectionRef::AudioCodes(&stored)
-        }
-    };
-    let summary = match conn {
+    let conn = ctx.connection(name).await?;
+    let summary = match conn.as_ref() {
         ConnectionRef::AudioCodes(c) => {
             let v = ArmClient::new(c, http)
                 .map_err(api_failed)?
@@ -363,14 +392,7 @@ async fn store_items(
 }
 
 async fn refresh_live_platform(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome> {
-    let conn = match ctx.connection(name)? {
-        ConnectionRef::LivePlatform(c) => c.clone(),
-        _ => {
-            return Err(JobOutcome::failed(format!(
-                "{name} is not a Live Platform connection"
-            )))
-        }
-    };
+    let conn = ctx.live_platform(name).await?;
     let client = LivePlatformClient::new(&conn, &ctx.shared.config.http).map_err(api_failed)?;
     // Fetch everything first: a failure stores nothing.
     let profiles = client.calling_profiles().await.map_err(api_failed)?;
@@ -406,14 +428,7 @@ async fn refresh_live_platform(ctx: &JobCtx, name: &str) -> Result<JobOutcome, J
 }
 
 async fn refresh_voice(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome> {
-    let conn = match ctx.connection(name)? {
-        ConnectionRef::Axp(c) => c.clone(),
-        _ => {
-            return Err(JobOutcome::failed(format!(
-                "{name} is not an AXP connection"
-            )))
-        }
-    };
+    let conn = ctx.axp(name).await?;
     let client = AxpClient::new(&conn, &ctx.shared.config.http).map_err(api_failed)?;
     let mut fetched: Vec<(&'static str, String, Vec<RemoteItem>)> = Vec::new();
     let top: Vec<_> = voice_registry::top_level().collect();

@@ -1,7 +1,7 @@
 //! Calling Profiles: Live Platform profiles with health marks, and the
 //! selected profile's trunks and SBCs as a tree.
 
-use super::table_state;
+use super::{column_constraints, fit_columns, table_state, Column};
 use crate::domain::calling_profile::CallingProfile;
 use crate::tui::app::App;
 use crate::tui::data::ProfileRow;
@@ -15,38 +15,99 @@ fn or_dash(s: &Option<String>) -> String {
     s.clone().unwrap_or_else(|| "-".into())
 }
 
+/// The list's columns; on a narrow terminal the carrier, region, emergency
+/// flag, id and environment give way, in that order.
+const COLUMNS: [Column; 9] = [
+    Column {
+        header: "Profile",
+        width: 16,
+        drop_order: 0,
+    },
+    Column {
+        header: "Id",
+        width: 8,
+        drop_order: 4,
+    },
+    Column {
+        header: "Env",
+        width: 10,
+        drop_order: 5,
+    },
+    Column {
+        header: "Region",
+        width: 6,
+        drop_order: 7,
+    },
+    Column {
+        header: "Carrier",
+        width: 8,
+        drop_order: 8,
+    },
+    Column {
+        header: "Trunks",
+        width: 6,
+        drop_order: 0,
+    },
+    Column {
+        header: "Emrg",
+        width: 4,
+        drop_order: 6,
+    },
+    Column {
+        header: "Validation",
+        width: 16,
+        drop_order: 0,
+    },
+    Column {
+        header: "Health",
+        width: 6,
+        drop_order: 0,
+    },
+];
+
+/// One cell per column of `COLUMNS`. The id is shortened to its first
+/// eight characters (the detail pane shows it whole; `y` copies it).
+fn profile_cells<'a>(app: &App, r: &ProfileRow) -> Vec<Cell<'a>> {
+    let t = &app.theme;
+    let p = &r.profile;
+    let validation: Vec<String> = p
+        .offer_names()
+        .iter()
+        .map(|o| {
+            let v = p.validation.get(*o).cloned().flatten();
+            format!("{o}:{}", v.as_deref().unwrap_or("-"))
+        })
+        .collect();
+    let health = if r.problems.is_empty() {
+        Span::styled("ok", t.ok())
+    } else {
+        Span::styled(format!("⚠ {}", r.problems.len()), t.warn())
+    };
+    vec![
+        Cell::from(p.name.clone()),
+        Cell::from(p.calling_profile_id.chars().take(8).collect::<String>()),
+        Cell::from(or_dash(&p.environment)),
+        Cell::from(or_dash(&p.region)),
+        Cell::from(or_dash(&p.carrier)),
+        Cell::from(p.trunks_enrolled.len().to_string()),
+        Cell::from(if p.is_emergency_profile { "yes" } else { "" }),
+        Cell::from(validation.join(" ")),
+        Cell::from(health),
+    ]
+}
+
 pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
     let t = &app.theme;
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(area);
     let visible = app.visible_profiles();
+    // Borders and the highlight symbol take a few cells.
+    let kept = fit_columns(&COLUMNS, left.width.saturating_sub(4));
     let rows: Vec<Row<'_>> = visible
         .iter()
         .map(|r| {
-            let p = &r.profile;
-            let validation: Vec<String> = p
-                .offer_names()
-                .iter()
-                .map(|o| {
-                    let v = p.validation.get(*o).cloned().flatten();
-                    format!("{o}:{}", v.as_deref().unwrap_or("-"))
-                })
-                .collect();
-            let health = if r.problems.is_empty() {
-                Span::styled("ok", t.ok())
-            } else {
-                Span::styled(format!("⚠ {}", r.problems.len()), t.warn())
-            };
-            Row::new(vec![
-                Cell::from(p.name.clone()),
-                Cell::from(or_dash(&p.environment)),
-                Cell::from(or_dash(&p.region)),
-                Cell::from(or_dash(&p.carrier)),
-                Cell::from(p.trunks_enrolled.len().to_string()),
-                Cell::from(if p.is_emergency_profile { "yes" } else { "" }),
-                Cell::from(validation.join(" ")),
-                Cell::from(health),
-            ])
+            let mut cells = profile_cells(app, r);
+            Row::new(kept.iter().map(|&i| std::mem::take(&mut cells[i])))
         })
         .collect();
     let at = app
@@ -64,43 +125,19 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
             if app.profile_filter.typing { "▏" } else { "" }
         ));
     }
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Min(16),
-            Constraint::Length(10),
-            Constraint::Length(6),
-            Constraint::Length(8),
-            Constraint::Length(6),
-            Constraint::Length(4),
-            Constraint::Length(16),
-            Constraint::Length(6),
-        ],
-    )
-    .header(
-        Row::new([
-            "Profile",
-            "Env",
-            "Region",
-            "Carrier",
-            "Trunks",
-            "Emrg",
-            "Validation",
-            "Health",
-        ])
-        .style(header_style(app)),
-    )
-    .row_highlight_style(t.selected())
-    .block(Block::default().borders(Borders::ALL).title(format!(
-        " Calling profiles {}/{}{} · refreshed {at} · f problems ",
-        visible.len(),
-        app.profiles.len(),
-        if filters.is_empty() {
-            String::new()
-        } else {
-            format!(" [{}]", filters.join(", "))
-        }
-    )));
+    let table = Table::new(rows, column_constraints(&COLUMNS, &kept))
+        .header(Row::new(kept.iter().map(|&i| COLUMNS[i].header)).style(header_style(app)))
+        .row_highlight_style(t.selected())
+        .block(Block::default().borders(Borders::ALL).title(format!(
+            " Calling profiles {}/{}{} · refreshed {at} · f problems ",
+            visible.len(),
+            app.profiles.len(),
+            if filters.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", filters.join(", "))
+            }
+        )));
     let mut state = table_state(app.profile_cursor.cursor, visible.len());
     f.render_stateful_widget(table, left, &mut state);
 

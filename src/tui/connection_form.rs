@@ -1,0 +1,253 @@
+//! The connection form of the Connections tab, for every vendor. The vendor
+//! is the first field; changing it swaps the fields below (the name stays).
+//! Secrets are never filled in: left blank, the stored one is kept.
+
+use super::form::{Field, FieldKind, Form};
+use crate::domain::connection::{AudioCodesSpec, FieldError, SecretsPresent};
+use crate::domain::connection_spec::{AxpSpec, ConnectionSpec, LivePlatformSpec};
+use crate::secret::Secret;
+
+pub const VENDORS: &[&str] = &["audiocodes", "live_platform", "axp"];
+const AUTH: &[&str] = &["basic", "session", "azure_ad"];
+const SCHEME: &[&str] = &["https", "http"];
+const USER_AUTH: &[&str] = &["basic", "session"];
+const AZURE: &[&str] = &["azure_ad"];
+
+fn yes_no(b: bool) -> &'static str {
+    if b {
+        "yes"
+    } else {
+        "no"
+    }
+}
+
+/// An empty spec of `vendor` (one of `VENDORS`), keeping `name`.
+pub fn blank(vendor: &str, name: &str) -> ConnectionSpec {
+    let name = name.to_string();
+    match vendor {
+        "live_platform" => ConnectionSpec::LivePlatform(LivePlatformSpec {
+            name,
+            ..Default::default()
+        }),
+        "axp" => ConnectionSpec::Axp(AxpSpec {
+            name,
+            ..Default::default()
+        }),
+        _ => ConnectionSpec::AudioCodes(AudioCodesSpec {
+            name,
+            ..Default::default()
+        }),
+    }
+}
+
+/// The form for `spec`; `kept` are the secrets already stored, and
+/// `editing` locks the vendor and name.
+pub fn form(spec: &ConnectionSpec, kept: &[String], editing: bool) -> Form {
+    let secret = |key: &'static str, label: &'static str| {
+        let hint = if kept.iter().any(|k| k == key) {
+            "(unchanged; type to replace)"
+        } else {
+            ""
+        };
+        Field::new(key, label, FieldKind::Secret, "").hint(hint)
+    };
+    let tls = |insecure: bool, ca_file: &str| {
+        [
+            Field::new(
+                "insecure",
+                "Skip TLS verify",
+                FieldKind::Toggle,
+                yes_no(insecure),
+            ),
+            Field::new("ca_file", "CA file", FieldKind::Text, ca_file).hint("PEM file (optional)"),
+        ]
+    };
+    let mut fields = vec![
+        Field::new(
+            "vendor",
+            "Vendor",
+            FieldKind::Choice(VENDORS),
+            spec.vendor(),
+        )
+        .locked(editing),
+        Field::new("name", "Name", FieldKind::Text, spec.name())
+            .locked(editing)
+            .hint(match spec {
+                ConnectionSpec::AudioCodes(_) => "e.g. arm-east (used in SyncAudioCodes__<name>)",
+                _ => "letters, digits, '-', '_' or '.'",
+            }),
+    ];
+    let (title, rest): (&str, Vec<Field>) = match spec {
+        ConnectionSpec::AudioCodes(s) => (
+            "AudioCodes connection",
+            vec![
+                Field::new("host", "ARM host", FieldKind::Text, &s.host)
+                    .hint("hostname or IP, optional :port"),
+                Field::new("scheme", "Scheme", FieldKind::Choice(SCHEME), &s.scheme),
+                Field::new("auth", "Authentication", FieldKind::Choice(AUTH), &s.auth),
+                Field::new("username", "Username", FieldKind::Text, &s.username)
+                    .only_when("auth", USER_AUTH),
+                secret("password", "Password").only_when("auth", USER_AUTH),
+                Field::new("token_url", "Token URL", FieldKind::Text, &s.token_url)
+                    .hint("https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token")
+                    .only_when("auth", AZURE),
+                Field::new("client_id", "Client id", FieldKind::Text, &s.client_id)
+                    .only_when("auth", AZURE),
+                secret("client_secret", "Client secret").only_when("auth", AZURE),
+                Field::new("scope", "Scope", FieldKind::Text, &s.scope).only_when("auth", AZURE),
+                Field::new("schedule", "Schedule", FieldKind::Text, &s.schedule)
+                    .hint("e.g. 15m, 1h, 1d (empty: none)"),
+                Field::new(
+                    "schedule_enabled",
+                    "Schedule on",
+                    FieldKind::Toggle,
+                    yes_no(s.schedule_enabled),
+                ),
+                Field::new(
+                    "sync_on_save",
+                    "Sync on save",
+                    FieldKind::Toggle,
+                    yes_no(s.sync_on_save),
+                ),
+            ]
+            .into_iter()
+            .chain(tls(s.insecure_skip_verify, &s.ca_file))
+            .collect(),
+        ),
+        ConnectionSpec::LivePlatform(s) => (
+            "Live Platform connection",
+            vec![
+                Field::new("base_url", "Base URL", FieldKind::Text, &s.base_url)
+                    .hint("https://<host>/tenantui"),
+                Field::new("token_url", "Token URL", FieldKind::Text, &s.token_url)
+                    .hint("https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token"),
+                Field::new("tenant_id", "Tenant", FieldKind::Text, &s.tenant_id).hint("(optional)"),
+                Field::new("client_id", "Client id", FieldKind::Text, &s.client_id),
+                secret("client_secret", "Client secret"),
+                Field::new("scope", "Scope", FieldKind::Text, &s.scope).hint("(optional)"),
+            ]
+            .into_iter()
+            .chain(tls(s.insecure_skip_verify, &s.ca_file))
+            .collect(),
+        ),
+        ConnectionSpec::Axp(s) => (
+            "AXP connection",
+            vec![
+                Field::new("base_url", "Base URL", FieldKind::Text, &s.base_url)
+                    .hint("https://<region>.api.avayacloud.com"),
+                Field::new("account_id", "Account id", FieldKind::Text, &s.account_id)
+                    .hint("six letters, e.g. ABCDEF"),
+                Field::new("client_id", "Client id", FieldKind::Text, &s.client_id),
+                secret("client_secret", "Client secret"),
+                secret("app_key", "App key"),
+            ]
+            .into_iter()
+            .chain(tls(s.insecure_skip_verify, &s.ca_file))
+            .collect(),
+        ),
+    };
+    fields.extend(rest);
+    let title = if editing {
+        format!("Edit {title} {}", spec.name())
+    } else {
+        format!("New {title}")
+    };
+    let mut form = Form::new(title, fields);
+    form.footer = "save".into();
+    form
+}
+
+/// The vendor the form's fields were built for (the vendor field may have
+/// just been changed).
+pub fn built_for(form: &Form) -> &'static str {
+    let has = |k: &str| form.fields.iter().any(|f| f.key == k);
+    if has("host") {
+        "audiocodes"
+    } else if has("account_id") {
+        "axp"
+    } else {
+        "live_platform"
+    }
+}
+
+/// When the vendor was changed, the form for the new vendor (name kept,
+/// focus left on the vendor field).
+pub fn refit(form: &Form) -> Option<Form> {
+    let vendor = form.value("vendor");
+    if vendor == built_for(form) {
+        return None;
+    }
+    let mut new = self::form(&blank(vendor, form.value("name")), &[], false);
+    new.focus = 0;
+    Some(new)
+}
+
+/// The spec the form stands for.
+pub fn spec_from(form: &Form) -> ConnectionSpec {
+    let text = |k: &str| form.value(k).trim().to_string();
+    let name = text("name");
+    let insecure_skip_verify = form.is_on("insecure");
+    let ca_file = text("ca_file");
+    match form.value("vendor") {
+        "live_platform" => ConnectionSpec::LivePlatform(LivePlatformSpec {
+            name,
+            base_url: text("base_url"),
+            token_url: text("token_url"),
+            tenant_id: text("tenant_id"),
+            client_id: text("client_id"),
+            scope: text("scope"),
+            ca_file,
+            insecure_skip_verify,
+        }),
+        "axp" => ConnectionSpec::Axp(AxpSpec {
+            name,
+            base_url: text("base_url"),
+            account_id: text("account_id"),
+            client_id: text("client_id"),
+            ca_file,
+            insecure_skip_verify,
+        }),
+        _ => ConnectionSpec::AudioCodes(AudioCodesSpec {
+            name,
+            host: text("host"),
+            scheme: form.value("scheme").to_string(),
+            username: text("username"),
+            auth: form.value("auth").to_string(),
+            token_url: text("token_url"),
+            client_id: text("client_id"),
+            scope: text("scope"),
+            schedule: text("schedule"),
+            schedule_enabled: form.is_on("schedule_enabled"),
+            sync_on_save: form.is_on("sync_on_save"),
+            insecure_skip_verify,
+            ca_file,
+            ..AudioCodesSpec::default()
+        }),
+    }
+}
+
+/// The secrets typed into the form (blank ones are left out, so the stored
+/// value is kept).
+pub fn secrets_from(form: &Form) -> Vec<(&'static str, Secret)> {
+    spec_from(form)
+        .secret_keys()
+        .iter()
+        .filter(|k| form.visible_key(k))
+        .filter_map(|k| {
+            let v = form.value(k);
+            (!v.is_empty()).then(|| (*k, Secret::new(v)))
+        })
+        .collect()
+}
+
+/// Every problem of the form; `taken` are other connections' names and
+/// `kept` the secrets already stored.
+pub fn validate(form: &Form, taken: &[String], kept: &[String]) -> Vec<FieldError> {
+    let has = |k: &str| kept.iter().any(|x| x == k) || !form.value(k).is_empty();
+    let present = SecretsPresent {
+        password: has("password"),
+        client_secret: has("client_secret"),
+        app_key: has("app_key"),
+    };
+    spec_from(form).validate(taken, present)
+}
