@@ -1,9 +1,9 @@
-//! A small form: text, secret, choice and toggle fields, moved through with
-//! Tab / arrows, checked on every key, submitted with Enter. What the fields
+//! A small form: text, secret, choice, toggle and row-list fields, moved
+//! through with Tab / arrows, checked on every key, submitted with Enter. What the fields
 //! mean is decided by the caller (see `forms.rs`); this is only the widget.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
@@ -22,6 +22,10 @@ pub enum FieldKind {
     /// A choice among values known only at run time (e.g. lead ids).
     Pick(Vec<String>),
     Toggle,
+    /// A list edited as rows, each with these columns (e.g. `["Key",
+    /// "Value"]` or `["Number"]`). Every cell is a stop for Tab; the last
+    /// row is always blank: typing into it adds a row; Ctrl+D removes one.
+    Rows(&'static [&'static str]),
 }
 
 #[derive(Debug, Clone)]
@@ -36,6 +40,8 @@ pub struct Field {
     pub locked: bool,
     /// Shown only while the field `.0` has one of the values `.1`.
     pub only_when: Option<(&'static str, &'static [&'static str])>,
+    /// The cells of a `Rows` field, row by row (empty for other kinds).
+    pub rows: Vec<Vec<Input>>,
 }
 
 impl Field {
@@ -48,6 +54,44 @@ impl Field {
             hint: String::new(),
             locked: false,
             only_when: None,
+            rows: vec![],
+        }
+    }
+
+    /// A row-list field filled with `rows` (plus the blank row to add to).
+    pub fn rows(
+        key: &'static str,
+        label: &'static str,
+        columns: &'static [&'static str],
+        rows: &[Vec<String>],
+    ) -> Field {
+        let mut f = Field::new(key, label, FieldKind::Rows(columns), "");
+        f.rows = rows
+            .iter()
+            .map(|r| r.iter().map(|c| Input::new(c.clone())).collect())
+            .collect();
+        f.keep_blank_row();
+        f
+    }
+
+    fn columns(&self) -> usize {
+        match self.kind {
+            FieldKind::Rows(c) => c.len(),
+            _ => 0,
+        }
+    }
+
+    fn stops(&self) -> usize {
+        match self.kind {
+            FieldKind::Rows(_) => self.rows.len() * self.columns(),
+            _ => 1,
+        }
+    }
+
+    fn keep_blank_row(&mut self) {
+        let blank = |r: &Vec<Input>| r.iter().all(|c| c.value().is_empty());
+        if self.rows.last().is_none_or(|r| !blank(r)) {
+            self.rows.push(vec![Input::default(); self.columns()]);
         }
     }
     pub fn hint(mut self, hint: impl Into<String>) -> Field {
@@ -77,6 +121,8 @@ pub struct Form {
     pub title: String,
     pub fields: Vec<Field>,
     pub focus: usize,
+    /// Within a row-list field: the focused cell, row-major.
+    pub cell: usize,
     /// Problems by field key, from the caller's validation.
     pub errors: Vec<(&'static str, String)>,
     /// A line under the fields (what Enter will do).
@@ -89,6 +135,7 @@ impl Form {
             title: title.into(),
             fields,
             focus: 0,
+            cell: 0,
             errors: vec![],
             footer: String::new(),
         };
@@ -116,12 +163,38 @@ impl Form {
             .is_none_or(|(k, vals)| vals.contains(&self.value(k)))
     }
 
+    /// The non-blank rows of a row-list field, each cell trimmed.
+    pub fn rows(&self, key: &str) -> Vec<Vec<String>> {
+        self.fields
+            .iter()
+            .find(|f| f.key == key)
+            .map(|f| {
+                f.rows
+                    .iter()
+                    .map(|r| {
+                        r.iter()
+                            .map(|c| c.value().trim().to_string())
+                            .collect::<Vec<_>>()
+                    })
+                    .filter(|r| r.iter().any(|c| !c.is_empty()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Whether the field `key` is shown (present, and its condition holds).
     pub fn visible_key(&self, key: &str) -> bool {
         self.fields.iter().any(|f| f.key == key && self.visible(f))
     }
 
     fn move_focus(&mut self, step: isize) {
+        // Within a row list, move cell by cell first.
+        let stops = self.fields[self.focus].stops() as isize;
+        let next = self.cell as isize + step;
+        if (0..stops).contains(&next) {
+            self.cell = next as usize;
+            return;
+        }
         let n = self.fields.len() as isize;
         let mut i = self.focus as isize;
         for _ in 0..n {
@@ -129,6 +202,7 @@ impl Form {
             let f = &self.fields[i as usize];
             if self.visible(f) && !f.locked {
                 self.focus = i as usize;
+                self.cell = if step < 0 { f.stops() - 1 } else { 0 };
                 return;
             }
         }
@@ -157,7 +231,7 @@ impl Form {
     pub fn handle_key(&mut self, key: KeyEvent) -> FormStep {
         let text_field = matches!(
             self.fields[self.focus].kind,
-            FieldKind::Text | FieldKind::Secret
+            FieldKind::Text | FieldKind::Secret | FieldKind::Rows(_)
         );
         match key.code {
             KeyCode::Esc => return FormStep::Cancel,
@@ -167,16 +241,39 @@ impl Form {
             KeyCode::Char('s') if key.modifiers.contains(KeyModifiers::CONTROL) => {
                 return FormStep::Submit
             }
+            KeyCode::Char('d') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.remove_row()
+            }
             KeyCode::Left if !text_field => self.cycle(-1),
             KeyCode::Right | KeyCode::Char(' ') if !text_field => self.cycle(1),
             _ if text_field => {
-                self.fields[self.focus]
-                    .input
-                    .handle_event(&crossterm::event::Event::Key(key));
+                let cell = self.cell;
+                let f = &mut self.fields[self.focus];
+                let event = crossterm::event::Event::Key(key);
+                if let FieldKind::Rows(_) = f.kind {
+                    let cols = f.columns();
+                    f.rows[cell / cols][cell % cols].handle_event(&event);
+                    f.keep_blank_row();
+                } else {
+                    f.input.handle_event(&event);
+                }
             }
             _ => {}
         }
         FormStep::Edited
+    }
+
+    /// Ctrl+D in a row list: removes the focused row (the blank row to add
+    /// to stays).
+    fn remove_row(&mut self) {
+        let f = &mut self.fields[self.focus];
+        let cols = f.columns();
+        if cols == 0 || self.cell / cols + 1 >= f.rows.len() {
+            return;
+        }
+        f.rows.remove(self.cell / cols);
+        f.keep_blank_row();
+        self.cell = self.cell.min(f.stops() - 1);
     }
 
     pub fn error(&self, key: &str) -> Option<&str> {
@@ -190,14 +287,26 @@ impl Form {
         let visible: Vec<&Field> = self.fields.iter().filter(|x| self.visible(x)).collect();
         let mut lines: Vec<Line> = Vec::new();
         let label_w = 18;
+        // The line of the focused field (or cell), to keep it on screen.
+        let mut focus_line = 0;
         for field in visible {
             let focused = std::ptr::eq(field, &self.fields[self.focus]);
+            if focused {
+                focus_line = lines.len();
+            }
+            if let FieldKind::Rows(columns) = field.kind {
+                if focused {
+                    focus_line += 1 + self.cell / columns.len();
+                }
+                self.draw_rows(&mut lines, field, columns, focused, theme);
+                continue;
+            }
             let shown = match field.kind {
                 FieldKind::Secret => "•".repeat(field.input.value().chars().count()),
                 FieldKind::Choice(_) | FieldKind::Pick(_) | FieldKind::Toggle => {
                     format!("‹ {} ›", field.input.value())
                 }
-                FieldKind::Text => field.input.value().to_string(),
+                FieldKind::Text | FieldKind::Rows(_) => field.input.value().to_string(),
             };
             let value = if shown.is_empty() && !field.hint.is_empty() {
                 Span::styled(field.hint.clone(), theme.dim())
@@ -226,20 +335,26 @@ impl Form {
                 )));
             }
         }
-        lines.push(Line::raw(""));
         let ready = self.errors.is_empty();
-        lines.push(Line::from(Span::styled(
+        let in_rows = matches!(self.fields[self.focus].kind, FieldKind::Rows(_));
+        let footer = Line::from(Span::styled(
             if ready {
                 format!(
-                    "Enter {}   Tab/↑↓ move   ←→/Space choose   Esc cancel",
-                    self.footer
+                    "Enter {}   Tab/↑↓ move   {}   Esc cancel",
+                    self.footer,
+                    if in_rows {
+                        "type in the last row to add   Ctrl+D remove row"
+                    } else {
+                        "←→/Space choose"
+                    }
                 )
             } else {
                 "fix the marked fields to save   Tab/↑↓ move   Esc cancel".to_string()
             },
             if ready { theme.ok() } else { theme.dim() },
-        )));
-        let height = (lines.len() as u16 + 2).min(area.height);
+        ));
+        // Fields, a blank line and the footer, inside the borders.
+        let height = (lines.len() as u16 + 4).min(area.height);
         let width = 90.min(area.width);
         let r = Rect {
             x: area.x + (area.width - width) / 2,
@@ -251,11 +366,76 @@ impl Form {
         let block = Block::default()
             .borders(Borders::ALL)
             .title(format!(" {} ", self.title));
+        let inner = block.inner(r);
+        f.render_widget(block, r);
+        // A form taller than the screen scrolls to keep the focus in view;
+        // the footer always shows.
+        let body_h = inner.height.saturating_sub(2);
+        let scroll = (focus_line as u16 + 2).saturating_sub(body_h);
+        let [body, _, foot] = Layout::vertical([
+            Constraint::Length(body_h),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(inner);
         f.render_widget(
             Paragraph::new(lines)
-                .block(block)
+                .scroll((scroll, 0))
                 .wrap(Wrap { trim: false }),
-            r,
+            body,
         );
+        f.render_widget(Paragraph::new(footer), foot);
+    }
+
+    /// A row-list field: a header line of its columns, then one line per
+    /// row, cells padded to a common width; the focused cell has the caret.
+    fn draw_rows<'a>(
+        &self,
+        lines: &mut Vec<Line<'a>>,
+        field: &'a Field,
+        columns: &[&str],
+        focused: bool,
+        theme: &Theme,
+    ) {
+        let label_w = 18;
+        let width = 24;
+        let label_style = if focused {
+            theme.selected().add_modifier(Modifier::BOLD)
+        } else {
+            Style::default()
+        };
+        let mut head = vec![Span::styled(
+            format!("{:>w$} ", field.label, w = label_w),
+            label_style,
+        )];
+        for c in columns {
+            head.push(Span::styled(format!("{c:<width$} "), theme.dim()));
+        }
+        lines.push(Line::from(head));
+        let last = field.rows.len() - 1;
+        for (r, row) in field.rows.iter().enumerate() {
+            let mut spans = vec![Span::raw(format!("{:>w$} ", "", w = label_w))];
+            for (c, cell) in row.iter().enumerate() {
+                let here = focused && self.cell == r * columns.len() + c;
+                let text = cell.value();
+                let (shown, style) = if text.is_empty() && r == last && c == 0 {
+                    ("(type to add)".to_string(), theme.dim())
+                } else {
+                    (text.to_string(), Style::default())
+                };
+                let caret = if here { "▏" } else { "" };
+                let pad = width.saturating_sub(shown.chars().count() + caret.len().min(1));
+                spans.push(Span::styled(shown, style));
+                spans.push(Span::styled(caret, theme.ok()));
+                spans.push(Span::raw(" ".repeat(pad + 1)));
+            }
+            lines.push(Line::from(spans));
+        }
+        if let Some(e) = self.error(field.key) {
+            lines.push(Line::from(Span::styled(
+                format!("{:w$} ✗ {e}", "", w = label_w),
+                theme.error(),
+            )));
+        }
     }
 }

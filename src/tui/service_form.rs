@@ -67,7 +67,7 @@ pub fn form(leads: &[(String, String)]) -> Form {
         )
         .hint("OC Essential: 3"),
         t("licensedUsersCount", "Licensed users", ""),
-        t("scriptParameters", "Script params", "").hint("Key=Value; Key2=Value2"),
+        Field::rows("scriptParameters", "Script params", &["Key", "Value"], &[]),
         t("teamsQos.applicationID", "Teams QoS app id", "").hint("GUID (optional)"),
         Field::new(
             "teamsQos.applicationPassword",
@@ -91,17 +91,19 @@ fn number(form: &Form, key: &str) -> Result<Option<i64>, String> {
         .map_err(|_| format!("{v:?} is not a whole number"))
 }
 
-fn script_parameters(text: &str) -> Result<BTreeMap<String, String>, String> {
-    text.split(';')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(|p| match p.split_once('=') {
-            Some((k, v)) if !k.trim().is_empty() => {
-                Ok((k.trim().to_string(), v.trim().to_string()))
-            }
-            _ => Err(format!("{p:?} is not Key=Value")),
-        })
-        .collect()
+/// Script parameters from their rows: each needs a key, and a key once.
+fn script_parameters(rows: &[Vec<String>]) -> Result<BTreeMap<String, String>, String> {
+    let mut out = BTreeMap::new();
+    for (n, row) in rows.iter().enumerate() {
+        let (key, value) = (&row[0], &row[1]);
+        if key.is_empty() {
+            return Err(format!("row {}: give a key for {value:?}", n + 1));
+        }
+        if out.insert(key.clone(), value.clone()).is_some() {
+            return Err(format!("row {}: {key} is given twice", n + 1));
+        }
+    }
+    Ok(out)
 }
 
 /// The request the form stands for, or the problems of its fields.
@@ -115,7 +117,7 @@ pub fn request(form: &Form) -> Result<CreateServiceRequest, Vec<(&'static str, S
         });
         nums.insert(key, v);
     }
-    let params = script_parameters(form.value("scriptParameters")).unwrap_or_else(|e| {
+    let params = script_parameters(&form.rows("scriptParameters")).unwrap_or_else(|e| {
         errs.push(("scriptParameters", e));
         BTreeMap::new()
     });
@@ -167,6 +169,62 @@ mod tests {
         f.input = tui_input::Input::new(value.to_string());
     }
 
+    fn press(form: &mut Form, code: KeyCode) {
+        form.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+    }
+
+    fn typ(form: &mut Form, text: &str) {
+        text.chars().for_each(|c| press(form, KeyCode::Char(c)));
+    }
+
+    /// Focuses the first cell of the script parameter rows.
+    fn to_params(form: &mut Form) {
+        form.focus = form
+            .fields
+            .iter()
+            .position(|f| f.key == "scriptParameters")
+            .unwrap();
+        form.cell = 0;
+    }
+
+    #[test]
+    fn script_parameters_are_rows_added_by_typing_and_removed_with_ctrl_d() {
+        let mut f = form(&[]);
+        to_params(&mut f);
+        typ(&mut f, "ProxySet");
+        press(&mut f, KeyCode::Tab);
+        typ(&mut f, "SIPTrunk");
+        press(&mut f, KeyCode::Tab);
+        // The blank row grew a new one as soon as the first was typed in.
+        typ(&mut f, "OnlinePstnGateway");
+        press(&mut f, KeyCode::Tab);
+        typ(&mut f, "oc1.example");
+        assert_eq!(
+            f.rows("scriptParameters"),
+            [
+                vec!["ProxySet".to_string(), "SIPTrunk".into()],
+                vec!["OnlinePstnGateway".into(), "oc1.example".into()],
+            ]
+        );
+        let field = f
+            .fields
+            .iter()
+            .find(|x| x.key == "scriptParameters")
+            .unwrap();
+        assert_eq!(field.rows.len(), 3, "a blank row stays at the end");
+        // A value without a key is refused, naming its row.
+        press(&mut f, KeyCode::Tab);
+        press(&mut f, KeyCode::Tab);
+        typ(&mut f, "orphan");
+        let errs = request(&f).unwrap_err();
+        let (_, e) = errs.iter().find(|(k, _)| *k == "scriptParameters").unwrap();
+        assert!(e.contains("row 3"), "{e}");
+        // Ctrl+D on the first row removes it.
+        to_params(&mut f);
+        f.handle_key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL));
+        assert_eq!(f.rows("scriptParameters")[0][0], "OnlinePstnGateway");
+    }
+
     #[test]
     fn the_lead_is_picked_and_errors_land_on_their_fields() {
         let leads = vec![
@@ -189,7 +247,12 @@ mod tests {
         assert_eq!(f.value("leadId"), leads[1].0);
         set(&mut f, "customerShortName", "9bad");
         set(&mut f, "licensedUsersCount", "ten");
-        set(&mut f, "scriptParameters", "ProxySet=SIPTrunk; broken");
+        to_params(&mut f);
+        typ(&mut f, "ProxySet");
+        press(&mut f, KeyCode::Tab);
+        typ(&mut f, "SIPTrunk");
+        press(&mut f, KeyCode::Tab);
+        typ(&mut f, "ProxySet");
         let errs = request(&f).unwrap_err();
         let keys: Vec<&str> = errs.iter().map(|(k, _)| *k).collect();
         for k in [
@@ -203,11 +266,10 @@ mod tests {
         set(&mut f, "customerShortName", "Bradx35340067");
         set(&mut f, "customerFullName", "Brad X");
         set(&mut f, "licensedUsersCount", "25");
-        set(
-            &mut f,
-            "scriptParameters",
-            "ProxySet=SIPTrunk; OnlinePstnGateway=oc1.example",
-        );
+        f.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        typ(&mut f, "OnlinePstnGateway");
+        press(&mut f, KeyCode::Tab);
+        typ(&mut f, "oc1.example");
         set(&mut f, "msTenantId", "f9f53ee0-56e1-43f6-8fe3-5fb322986657");
         let r = request(&f).unwrap();
         assert_eq!(r.script_parameters["OnlinePstnGateway"], "oc1.example");
