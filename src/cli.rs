@@ -90,6 +90,11 @@ pub enum Command {
     /// Fetch from a vendor into the store.
     #[command(subcommand)]
     Refresh(RefreshCommand),
+    /// AXP Voice Admin: list, get, create, update, delete, actions, CM sync.
+    /// FAMILY is the resource's path segment (aco-elements, phone-numbers,
+    /// communication-managers, ...); nested families take --parent CM_ID.
+    #[command(subcommand)]
+    Voice(VoiceCommand),
     /// Run schedules and the cooling sweep headless (for systemd or cron).
     Worker {
         /// One round (sweep if due, due schedules), wait for it, then exit.
@@ -158,6 +163,117 @@ pub enum OcCommand {
 pub enum RefreshCommand {
     /// Calling profiles, services and leads of a Live Platform connection.
     LivePlatform { name: String },
+    /// Every AXP Voice family of an AXP connection.
+    Axp { name: String },
+}
+
+/// Where a voice command acts: the AXP connection (default: the only one)
+/// and, for families under a Communication Manager, its id.
+#[derive(Args, Debug, Clone)]
+pub struct VoiceTarget {
+    /// The AXP connection (default: the only one).
+    #[arg(long)]
+    pub connection: Option<String>,
+    /// The Communication Manager id, for reason-codes, voice-plans,
+    /// extensions, skills and jobs under it.
+    #[arg(long)]
+    pub parent: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum VoiceCommand {
+    /// Every item of a family, fetched live, every page.
+    List {
+        family: String,
+        #[command(flatten)]
+        target: VoiceTarget,
+        /// A query filter KEY=VALUE (available-phone-numbers: countryCode,
+        /// type, areaCode, phoneNumber); repeatable.
+        #[arg(long = "filter")]
+        filters: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One item as JSON.
+    Get {
+        family: String,
+        id: String,
+        #[command(flatten)]
+        target: VoiceTarget,
+    },
+    /// Create an item from a JSON body; --wait follows a 202 until it settles.
+    Create {
+        family: String,
+        #[arg(long)]
+        file: PathBuf,
+        #[command(flatten)]
+        target: VoiceTarget,
+        #[arg(long)]
+        wait: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Replace an item with a JSON body (the webhook takes no ID).
+    Update {
+        family: String,
+        id: Option<String>,
+        #[arg(long)]
+        file: PathBuf,
+        #[command(flatten)]
+        target: VoiceTarget,
+        #[arg(long)]
+        wait: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete an item (confirm with --yes); --force for a location
+    /// profile's forceDelete.
+    Delete {
+        family: String,
+        id: String,
+        #[command(flatten)]
+        target: VoiceTarget,
+        #[arg(long)]
+        yes: bool,
+        #[arg(long)]
+        force: bool,
+        #[arg(long)]
+        wait: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A family's extra action: phone-numbers validate|list|getByPhoneNumbers
+    /// (--file with a JSON list), avaya-aura-device-services discoveryUrl,
+    /// hybrid-cloud-gateway-systems pushConfig ID, jobs details|entity-details|abort ID,
+    /// outbound-routing-rules priorities (--file with the rules).
+    Action {
+        family: String,
+        action: String,
+        id: Option<String>,
+        #[arg(long)]
+        file: Option<PathBuf>,
+        #[command(flatten)]
+        target: VoiceTarget,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sync entities of a Communication Manager from Aura.
+    SyncCm {
+        cm: String,
+        /// AGENT, EXTENSION, VDN, REASONCODE_AUX, REASONCODE_LOGOUT,
+        /// SYSTEM_PARAMETER_FEATURES (comma-separated).
+        #[arg(long, value_delimiter = ',', required = true)]
+        entities: Vec<String>,
+        /// The job's name (default: switchboard-sync and the time).
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        connection: Option<String>,
+        #[arg(long)]
+        wait: bool,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args, Debug)]

@@ -32,6 +32,9 @@ impl AxpClient {
 
     /// The path of a family's collection, under its parent item if it has one.
     pub fn family_path(&self, family: &Family, parent_id: Option<&str>) -> String {
+        if !family.account_scoped {
+            return format!("/api/admin/voice/v1/{}", family.segment);
+        }
         match (family.parent, parent_id) {
             (Some(_), Some(p)) => format!(
                 "{}/communication-managers/{p}/{}",
@@ -70,20 +73,40 @@ impl AxpClient {
         send_with_token(&self.http, &self.tokens, &req, || self.token()).await
     }
 
+    /// The path of one item.
+    pub fn item_path(&self, family: &Family, parent_id: Option<&str>, id: &str) -> String {
+        format!("{}/{id}", self.family_path(family, parent_id))
+    }
+
     /// Every item of a family, page by page within its maximum page size.
     pub async fn list(
         &self,
         family: &Family,
         parent_id: Option<&str>,
     ) -> Result<Vec<Value>, ApiError> {
+        self.list_filtered(family, parent_id, &[]).await
+    }
+
+    /// Every item of a family matching `filters` (query parameters such as
+    /// available numbers' `countryCode`), page by page.
+    pub async fn list_filtered(
+        &self,
+        family: &Family,
+        parent_id: Option<&str>,
+        filters: &[(String, String)],
+    ) -> Result<Vec<Value>, ApiError> {
         let path = self.family_path(family, parent_id);
         let endpoint = format!("GET {path}");
         let size = family.max_page_size;
+        let query: String = filters
+            .iter()
+            .map(|(k, v)| format!("&{}={}", encode(k), encode(v)))
+            .collect();
         let mut out = Vec::new();
         for page in 1u32.. {
             let resp = self
                 .call(Request::get(format!(
-                    "{path}?pageNumber={page}&pageSize={size}"
+                    "{path}?pageNumber={page}&pageSize={size}{query}"
                 )))
                 .await?;
             let body: Value = self.http.decode(&endpoint, &resp)?;
@@ -120,22 +143,103 @@ impl AxpClient {
         Ok(out)
     }
 
-    /// `POST`, `PUT` or `DELETE` of one item: the answer body, if any.
+    /// One item, or `None` once it is gone (404).
+    pub async fn get(
+        &self,
+        family: &Family,
+        parent_id: Option<&str>,
+        id: &str,
+    ) -> Result<Option<Value>, ApiError> {
+        let path = self.item_path(family, parent_id, id);
+        match self.call(Request::get(path.clone())).await {
+            Ok(resp) => Ok(Some(self.http.decode(&format!("GET {path}"), &resp)?)),
+            Err(ApiError {
+                kind: ErrorKind::Status { status: 404, .. },
+                ..
+            }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `POST`, `PUT` or `DELETE` at `path`: the status and the answer body,
+    /// if any (a 207 is a success the caller must report as partial).
     pub async fn write(
         &self,
         method: reqwest::Method,
         path: &str,
         body: Option<Value>,
-    ) -> Result<Option<Value>, ApiError> {
+    ) -> Result<Written, ApiError> {
         let mut req = Request::get(path).with_method(method);
         req.body = body.map(Body::Json);
         let endpoint = req.endpoint();
         let resp = self.call(req).await?;
+        let status = resp.status.as_u16();
         if resp.body.is_empty() {
-            return Ok(None);
+            return Ok(Written { status, body: None });
         }
-        Ok(Some(self.http.decode(&endpoint, &resp)?))
+        Ok(Written {
+            status,
+            body: Some(self.http.decode(&endpoint, &resp)?),
+        })
     }
+}
+
+/// What a write answered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Written {
+    pub status: u16,
+    pub body: Option<Value>,
+}
+
+impl Written {
+    /// The path of the item the answer points at: its `url` (made relative
+    /// to the API root), else its id under `collection`.
+    pub fn item_path(&self, family: &Family, collection: &str) -> Option<String> {
+        let body = self.body.as_ref()?;
+        if let Some(url) = body.get("url").and_then(Value::as_str) {
+            // The seed's urls start `/api/admin/voice/v1/...` or `/v1/...`.
+            let rel = match url.find("/v1/") {
+                Some(i) => format!("/api/admin/voice{}", &url[i..]),
+                None => url.to_string(),
+            };
+            return Some(rel);
+        }
+        let id = body.get(family.id_field).and_then(Value::as_str)?;
+        Some(format!("{collection}/{id}"))
+    }
+}
+
+impl AxpClient {
+    /// `GET` of any path under the API (an item followed after a 202).
+    pub async fn get_path(&self, path: &str) -> Result<Option<Value>, ApiError> {
+        match self.call(Request::get(path)).await {
+            Ok(resp) => Ok(Some(self.http.decode(&format!("GET {path}"), &resp)?)),
+            Err(ApiError {
+                kind: ErrorKind::Status { status: 404, .. },
+                ..
+            }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `GET` of an action (`:details`, `:discoveryUrl`).
+    pub async fn get_json(&self, path: &str) -> Result<Value, ApiError> {
+        let resp = self.call(Request::get(path)).await?;
+        self.http.decode(&format!("GET {path}"), &resp)
+    }
+}
+
+/// Percent-encodes a query value (`+` in E.164 numbers must not become a
+/// space).
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// Whether the list says there is another page: `links.next` non-empty, or

@@ -5,6 +5,7 @@ mod demo;
 mod inspect;
 mod inventory;
 mod live_platform;
+mod voice;
 
 use crate::cli::{
     Cli, Command, ConfigCommand, ConnectionsCommand, OcCommand, PurgeCommand, RefreshCommand,
@@ -128,6 +129,8 @@ fn dispatch(command: Command, config: Config, read_only: bool) -> i32 {
         Command::Refresh(RefreshCommand::LivePlatform { name }) => {
             live_platform::refresh(config, read_only, name)
         }
+        Command::Refresh(RefreshCommand::Axp { name }) => voice::refresh(config, read_only, name),
+        Command::Voice(cmd) => voice::run(config, read_only, cmd),
         Command::Sweep => report(run_job(config, read_only, JobKind::Sweep), false),
         Command::Jobs { limit } => inspect::jobs(&config, limit),
         Command::Demo(_) | Command::Sim { .. } => unreachable!("handled before loading the config"),

@@ -51,6 +51,28 @@ impl fmt::Display for JobState {
     }
 }
 
+/// A write to one AXP item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VoiceOp {
+    Create,
+    Update,
+    /// `force`: a location profile's `forceDelete=true`.
+    Delete {
+        force: bool,
+    },
+}
+
+impl VoiceOp {
+    pub fn label(self) -> &'static str {
+        match self {
+            VoiceOp::Create => "create",
+            VoiceOp::Update => "update",
+            VoiceOp::Delete { .. } => "delete",
+        }
+    }
+}
+
 /// What a job does. One vocabulary for the TUI, the CLI and schedules.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -90,6 +112,38 @@ pub enum JobKind {
         request: Box<CreateServiceRequest>,
         wait: bool,
     },
+    /// Create, update or delete one AXP item (family by registry key,
+    /// `parent` a Communication Manager for nested families); with `wait`,
+    /// a 202 is followed until the item settles or is gone. Secret fields of
+    /// the body travel beside the job.
+    VoiceWrite {
+        connection: String,
+        family: String,
+        parent: Option<String>,
+        id: Option<String>,
+        op: VoiceOp,
+        body: Option<serde_json::Value>,
+        wait: bool,
+    },
+    /// One of a family's extra actions (`:validate`, `:pushConfig`,
+    /// `:abort`, bulk priorities…), by the registry's action name.
+    VoiceAction {
+        connection: String,
+        family: String,
+        parent: Option<String>,
+        id: Option<String>,
+        action: String,
+        body: Option<serde_json::Value>,
+    },
+    /// Communication Manager sync of `entities`; with `wait`, followed to a
+    /// terminal status with per-entity counts.
+    SyncCm {
+        connection: String,
+        cm: String,
+        entities: Vec<String>,
+        name: String,
+        wait: bool,
+    },
     /// A hand action on chosen numbers.
     EditNumbers {
         numbers: Vec<String>,
@@ -123,6 +177,9 @@ impl JobKind {
             JobKind::RefreshLivePlatform { .. } => "refresh",
             JobKind::RefreshVoice { .. } => "refresh",
             JobKind::CreateService { .. } => "create service",
+            JobKind::VoiceWrite { op, .. } => op.label(),
+            JobKind::VoiceAction { .. } => "action",
+            JobKind::SyncCm { .. } => "sync CM",
             JobKind::EditNumbers { .. } => "edit",
             JobKind::AddRange { .. } => "add range",
             JobKind::Import { .. } => "import",
@@ -151,6 +208,22 @@ impl JobKind {
                 ..
             } => format!("{connection}: {}", request.customer_short_name),
             JobKind::Import { path } => path.clone(),
+            JobKind::VoiceWrite {
+                connection,
+                family,
+                id,
+                ..
+            } => format!(
+                "{connection}: {family}{}",
+                id.as_deref().map(|i| format!(" {i}")).unwrap_or_default()
+            ),
+            JobKind::VoiceAction {
+                connection,
+                family,
+                action,
+                ..
+            } => format!("{connection}: {family}:{action}"),
+            JobKind::SyncCm { connection, cm, .. } => format!("{connection}: CM {cm}"),
         }
     }
 }

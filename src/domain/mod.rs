@@ -13,4 +13,5 @@ pub mod number_io;
 pub mod oc_service;
 pub mod registered_user;
 pub mod settings;
+pub mod voice_body;
 pub mod voice_registry;

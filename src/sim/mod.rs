@@ -12,7 +12,7 @@ mod state;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get, post};
+use axum::routing::{any, get, post, put};
 use axum::{Json, Router};
 use scenario::Scenario;
 use serde_json::json;
@@ -84,6 +84,10 @@ pub fn router(scenario: &Scenario) -> Router {
         .route(
             "/api/admin/voice/v1/accounts/{account}/{*rest}",
             any(axp::dispatch),
+        )
+        .route(
+            "/api/admin/voice/v1/voice-service-webhook",
+            put(axp::webhook),
         )
         .route("/_sim/health", get(control::health))
         .route("/_sim/arm/{arm}/users", post(control::add_user))

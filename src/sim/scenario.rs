@@ -70,6 +70,23 @@ pub struct AxpScenario {
     pub app_key: String,
     #[serde(default = "items")]
     pub items_per_family: usize,
+    /// Phone numbers to generate (default: `items_per_family`), to page.
+    #[serde(default)]
+    pub phone_numbers: Option<usize>,
+    /// How long a 202 takes to settle.
+    #[serde(default = "settle_ms")]
+    pub settle_ms: u64,
+    /// How long a CM sync job runs.
+    #[serde(default = "sync_seconds")]
+    pub sync_seconds: u64,
+}
+
+fn settle_ms() -> u64 {
+    2000
+}
+
+fn sync_seconds() -> u64 {
+    6
 }
 
 fn items() -> usize {

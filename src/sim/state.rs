@@ -50,8 +50,15 @@ pub struct AxpData {
     /// Items by (family key, parent id or "").
     pub items: HashMap<(String, String), Vec<Value>>,
     pub pending: Vec<Pending>,
-    /// CM sync jobs: job id -> (started, entities).
-    pub sync_jobs: HashMap<String, (Instant, Vec<String>)>,
+    /// CM sync jobs by job id.
+    pub sync_jobs: HashMap<String, SyncJob>,
+}
+
+/// A Communication Manager sync job as it progresses.
+pub struct SyncJob {
+    pub started: Instant,
+    pub entities: Vec<String>,
+    pub aborted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,6 +8,7 @@ mod oc_service;
 mod schedule;
 pub mod stored_connections;
 mod tasks;
+mod voice;
 
 use crate::config::Config;
 use crate::domain::connection_spec::ConnectionSpec;
@@ -71,6 +72,8 @@ pub(crate) struct FormSecrets {
     connection: Vec<(&'static str, Secret)>,
     /// Teams QoS application password of a service being created.
     app_password: Option<Secret>,
+    /// Secret fields of an AXP body (a CM's `password`), by wire name.
+    body: Vec<(String, Secret)>,
 }
 
 struct Shared {
@@ -133,7 +136,7 @@ impl Worker {
             id.clone(),
             FormSecrets {
                 connection: secrets,
-                app_password: None,
+                ..Default::default()
             },
         );
         self.submit_as(
@@ -176,8 +179,28 @@ impl Worker {
     }
 
     /// Queues a job and returns its id at once; it runs in the background.
-    pub fn submit(&self, kind: JobKind) -> String {
-        self.submit_as(uuid::Uuid::new_v4().to_string(), kind)
+    /// Secret fields of an AXP body are taken out and kept beside the job,
+    /// so the jobs table never holds them.
+    pub fn submit(&self, mut kind: JobKind) -> String {
+        let id = uuid::Uuid::new_v4().to_string();
+        if let JobKind::VoiceWrite {
+            family,
+            body: Some(body),
+            ..
+        } = &mut kind
+        {
+            let body = voice::take_secret_fields(family, body);
+            if !body.is_empty() {
+                self.shared.pending_secrets.lock().unwrap().insert(
+                    id.clone(),
+                    FormSecrets {
+                        body,
+                        ..Default::default()
+                    },
+                );
+            }
+        }
+        self.submit_as(id, kind)
     }
 
     fn submit_as(&self, id: String, kind: JobKind) -> String {

@@ -13,7 +13,7 @@ use serde_json::Value;
 use std::time::Duration;
 
 /// Poll delays: 1 s, doubling, at most 10 s.
-fn poll_delay(attempt: u32) -> Duration {
+pub(super) fn poll_delay(attempt: u32) -> Duration {
     Duration::from_secs((1u64 << attempt.min(4)).min(10))
 }
 

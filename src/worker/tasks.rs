@@ -4,6 +4,7 @@ use super::connections;
 use super::inventory;
 use super::oc_service;
 use super::stored_connections;
+use super::voice;
 use super::{with_store, JobEvent, JobOutcome, Shared};
 use crate::api::audiocodes::ArmClient;
 use crate::api::axp::AxpClient;
@@ -217,7 +218,54 @@ pub async fn execute(ctx: &JobCtx, kind: &JobKind) -> JobOutcome {
         JobKind::Import { path } => inventory::import(ctx, path).await,
         JobKind::Audit { fix } => inventory::audit(ctx, *fix).await,
         JobKind::RefreshLivePlatform { connection } => refresh_live_platform(ctx, connection).await,
-        JobKind::RefreshVoice { connection } => refresh_voice(ctx, connection).await,
+        JobKind::RefreshVoice { connection } => voice::refresh(ctx, connection).await,
+        JobKind::VoiceWrite {
+            connection,
+            family,
+            parent,
+            id,
+            op,
+            body,
+            wait,
+        } => {
+            voice::write(
+                ctx,
+                connection,
+                family,
+                parent.as_deref(),
+                id.as_deref(),
+                *op,
+                body,
+                *wait,
+            )
+            .await
+        }
+        JobKind::VoiceAction {
+            connection,
+            family,
+            parent,
+            id,
+            action,
+            body,
+        } => {
+            voice::action(
+                ctx,
+                connection,
+                family,
+                parent.as_deref(),
+                id.as_deref(),
+                action,
+                body,
+            )
+            .await
+        }
+        JobKind::SyncCm {
+            connection,
+            cm,
+            entities,
+            name,
+            wait,
+        } => voice::sync_cm(ctx, connection, cm, entities, name, *wait).await,
         JobKind::CreateService {
             connection,
             request,
@@ -354,7 +402,7 @@ async fn sync_audiocodes(
     }
 }
 
-fn items(list: &[Value], id_field: &str, name_field: &str) -> Vec<RemoteItem> {
+pub(super) fn items(list: &[Value], id_field: &str, name_field: &str) -> Vec<RemoteItem> {
     list.iter()
         .map(|v| RemoteItem {
             id: v
@@ -376,7 +424,7 @@ fn items(list: &[Value], id_field: &str, name_field: &str) -> Vec<RemoteItem> {
         .collect()
 }
 
-async fn store_items(
+pub(super) async fn store_items(
     ctx: &JobCtx,
     conn: &str,
     kind: &str,
@@ -425,43 +473,4 @@ async fn refresh_live_platform(ctx: &JobCtx, name: &str) -> Result<JobOutcome, J
     .await?;
     store_items(ctx, name, "lead", "", items(&leads, "id", "tenantId")).await?;
     Ok(JobOutcome::ok(summary, None))
-}
-
-async fn refresh_voice(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome> {
-    let conn = ctx.axp(name).await?;
-    let client = AxpClient::new(&conn, &ctx.shared.config.http).map_err(api_failed)?;
-    let mut fetched: Vec<(&'static str, String, Vec<RemoteItem>)> = Vec::new();
-    let top: Vec<_> = voice_registry::top_level().collect();
-    let total = top.len() as u64;
-    for (i, f) in top.iter().enumerate() {
-        let list = client.list(f, None).await.map_err(api_failed)?;
-        if f.key == "cm" {
-            for cm in &list {
-                let Some(cm_id) = cm.get("id").and_then(|v| v.as_str()) else {
-                    continue;
-                };
-                for child in voice_registry::children_of("cm") {
-                    let kids = client.list(child, Some(cm_id)).await.map_err(api_failed)?;
-                    fetched.push((
-                        child.key,
-                        cm_id.to_string(),
-                        items(&kids, child.id_field, child.columns[0]),
-                    ));
-                }
-            }
-        }
-        fetched.push((f.key, String::new(), items(&list, f.id_field, f.columns[0])));
-        ctx.progress(i as u64 + 1, total);
-    }
-    let count: usize = fetched.iter().map(|(_, _, l)| l.len()).sum();
-    for (kind, parent, mut list) in fetched {
-        for it in &mut list {
-            it.parent = parent.clone();
-        }
-        store_items(ctx, name, kind, &parent, list).await?;
-    }
-    Ok(JobOutcome::ok(
-        format!("{name}: {count} voice elements in {total} families"),
-        None,
-    ))
 }

@@ -1,0 +1,373 @@
+//! `switchboard voice ...` and `refresh axp`: the AXP Voice Admin API from
+//! the command line. Reads go straight to the API; writes, actions and CM
+//! syncs are worker jobs, so they follow the same checks as the TUI.
+
+use super::{report, run_job, runtime, EXIT_CONFIRM, EXIT_ERROR, EXIT_OK};
+use crate::api::axp::AxpClient;
+use crate::cli::{VoiceCommand, VoiceTarget};
+use crate::config::{Config, Connection};
+use crate::domain::job::{JobKind, VoiceOp};
+use crate::domain::voice_registry::{self, Family, FAMILIES};
+use crate::store::Store;
+use crate::worker::stored_connections;
+use serde_json::Value;
+
+fn fail(e: impl std::fmt::Display) -> i32 {
+    eprintln!("switchboard: {e}");
+    EXIT_ERROR
+}
+
+/// The family named by its path segment, nested when a parent is given.
+fn family(segment: &str, parent: Option<&str>) -> Result<&'static Family, String> {
+    voice_registry::by_segment(segment, parent.is_some()).ok_or_else(|| {
+        let mut known: Vec<String> = FAMILIES
+            .iter()
+            .map(|f| {
+                if f.parent.is_some() {
+                    format!("{} (--parent CM_ID)", f.segment)
+                } else {
+                    f.segment.to_string()
+                }
+            })
+            .collect();
+        known.dedup();
+        let hint = if parent.is_none()
+            && FAMILIES
+                .iter()
+                .any(|f| f.segment == segment && f.parent.is_some())
+        {
+            " (it lives under a Communication Manager: add --parent CM_ID)"
+        } else {
+            ""
+        };
+        format!(
+            "no AXP family {segment:?}{hint}; families: {}",
+            known.join(", ")
+        )
+    })
+}
+
+/// The AXP connection named, or the only one (config file or made here).
+fn axp_name(config: &Config, named: Option<String>) -> Result<String, String> {
+    if let Some(n) = named {
+        return Ok(n);
+    }
+    let mut names: Vec<String> = config.axp.iter().map(|c| c.name.clone()).collect();
+    if let Ok(stored) =
+        Store::open(&config.store_path).and_then(|s| stored_connections::stored(&s, config))
+    {
+        names.extend(stored.into_iter().filter_map(|c| match c {
+            Connection::Axp(a) => Some(a.name),
+            _ => None,
+        }));
+    }
+    match names.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err("no AXP connection (in the config or made in switchboard)".into()),
+        _ => Err("several AXP connections: choose one with --connection".into()),
+    }
+}
+
+fn client(config: &Config, named: Option<String>) -> Result<AxpClient, String> {
+    let name = axp_name(config, named)?;
+    let store = Store::open(&config.store_path).map_err(|e| e.to_string())?;
+    match stored_connections::find(&store, config, &name).map_err(|e| e.to_string())? {
+        Some(Connection::Axp(c)) => AxpClient::new(&c, &config.http).map_err(|e| e.to_string()),
+        Some(_) => Err(format!("{name} is not an AXP connection")),
+        None => Err(format!("no connection named {name:?}")),
+    }
+}
+
+fn read_json(path: &std::path::Path) -> Result<Value, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))
+}
+
+/// One line per item: its id, then the registry's columns.
+fn print_rows(f: &Family, items: &[Value]) {
+    for it in items {
+        let cell = |k: &str| match it.get(k) {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Null) | None => "-".into(),
+            Some(Value::Array(a)) => a
+                .iter()
+                .map(|x| {
+                    x.as_str()
+                        .map(String::from)
+                        .unwrap_or_else(|| x.to_string())
+                })
+                .collect::<Vec<_>>()
+                .join(","),
+            Some(v) => v.to_string(),
+        };
+        let mut cells = vec![cell(f.id_field)];
+        cells.extend(f.columns.iter().map(|c| cell(c)));
+        println!("{}", cells.join("  "));
+    }
+}
+
+pub fn run(config: Config, read_only: bool, cmd: VoiceCommand) -> i32 {
+    match cmd {
+        VoiceCommand::List {
+            family: seg,
+            target,
+            filters,
+            json,
+        } => list(&config, &seg, target, &filters, json),
+        VoiceCommand::Get {
+            family: seg,
+            id,
+            target,
+        } => get(&config, &seg, &id, target),
+        VoiceCommand::Create {
+            family: seg,
+            file,
+            target,
+            wait,
+            json,
+        } => write(
+            &config,
+            read_only,
+            &seg,
+            None,
+            VoiceOp::Create,
+            Some(&file),
+            target,
+            wait,
+            json,
+        ),
+        VoiceCommand::Update {
+            family: seg,
+            id,
+            file,
+            target,
+            wait,
+            json,
+        } => write(
+            &config,
+            read_only,
+            &seg,
+            id,
+            VoiceOp::Update,
+            Some(&file),
+            target,
+            wait,
+            json,
+        ),
+        VoiceCommand::Delete {
+            family: seg,
+            id,
+            target,
+            yes,
+            force,
+            wait,
+            json,
+        } => {
+            if !yes {
+                eprintln!("switchboard: deleting {seg} {id} cannot be undone; add --yes to do it");
+                return EXIT_CONFIRM;
+            }
+            let op = VoiceOp::Delete { force };
+            write(
+                &config,
+                read_only,
+                &seg,
+                Some(id),
+                op,
+                None,
+                target,
+                wait,
+                json,
+            )
+        }
+        VoiceCommand::Action {
+            family: seg,
+            action,
+            id,
+            file,
+            target,
+            json,
+        } => {
+            let f = match family(&seg, target.parent.as_deref()) {
+                Ok(f) => f,
+                Err(e) => return fail(e),
+            };
+            let body = match file.as_deref().map(read_json).transpose() {
+                Ok(b) => b,
+                Err(e) => return fail(e),
+            };
+            let connection = match axp_name(&config, target.connection) {
+                Ok(n) => n,
+                Err(e) => return fail(e),
+            };
+            let kind = JobKind::VoiceAction {
+                connection,
+                family: f.key.into(),
+                parent: target.parent,
+                id,
+                action,
+                body,
+            };
+            let outcome = run_job(config, read_only, kind);
+            if !json {
+                if let Some(d) = &outcome.detail {
+                    println!("{}", serde_json::to_string_pretty(d).unwrap_or_default());
+                }
+            }
+            report(outcome, json)
+        }
+        VoiceCommand::SyncCm {
+            cm,
+            entities,
+            name,
+            connection,
+            wait,
+            json,
+        } => {
+            let connection = match axp_name(&config, connection) {
+                Ok(n) => n,
+                Err(e) => return fail(e),
+            };
+            let name = name.unwrap_or_else(|| {
+                format!(
+                    "switchboard-sync-{}",
+                    crate::clock::now().format("%Y%m%dT%H%M%SZ")
+                )
+            });
+            let entities = entities.iter().map(|e| e.trim().to_uppercase()).collect();
+            report(
+                run_job(
+                    config,
+                    read_only,
+                    JobKind::SyncCm {
+                        connection,
+                        cm,
+                        entities,
+                        name,
+                        wait,
+                    },
+                ),
+                json,
+            )
+        }
+    }
+}
+
+fn list(config: &Config, seg: &str, target: VoiceTarget, filters: &[String], json: bool) -> i32 {
+    let f = match family(seg, target.parent.as_deref()) {
+        Ok(f) if f.ops.list => f,
+        Ok(f) => {
+            return fail(format!(
+                "{} cannot be listed (the API has no list)",
+                f.title
+            ))
+        }
+        Err(e) => return fail(e),
+    };
+    let mut query = Vec::new();
+    for kv in filters {
+        match kv.split_once('=') {
+            Some((k, v)) if f.filters.contains(&k) => query.push((k.to_string(), v.to_string())),
+            _ => {
+                return fail(format!(
+                    "--filter {kv:?}: {} takes {}",
+                    f.segment,
+                    if f.filters.is_empty() {
+                        "no filters".to_string()
+                    } else {
+                        f.filters.join(", ")
+                    }
+                ))
+            }
+        }
+    }
+    let client = match client(config, target.connection) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let parent = target.parent.as_deref();
+    match runtime().block_on(client.list_filtered(f, parent, &query)) {
+        Ok(items) if json => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&items).unwrap_or_default()
+            );
+            EXIT_OK
+        }
+        Ok(items) => {
+            print_rows(f, &items);
+            EXIT_OK
+        }
+        Err(e) => fail(e),
+    }
+}
+
+fn get(config: &Config, seg: &str, id: &str, target: VoiceTarget) -> i32 {
+    let f = match family(seg, target.parent.as_deref()) {
+        Ok(f) => f,
+        Err(e) => return fail(e),
+    };
+    let client = match client(config, target.connection) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    match runtime().block_on(client.get(f, target.parent.as_deref(), id)) {
+        Ok(Some(item)) => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&item).unwrap_or_default()
+            );
+            EXIT_OK
+        }
+        Ok(None) => fail(format!("{} {id}: not found (404)", f.title)),
+        Err(e) => fail(e),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write(
+    config: &Config,
+    read_only: bool,
+    seg: &str,
+    id: Option<String>,
+    op: VoiceOp,
+    file: Option<&std::path::Path>,
+    target: VoiceTarget,
+    wait: bool,
+    json: bool,
+) -> i32 {
+    let f = match family(seg, target.parent.as_deref()) {
+        Ok(f) => f,
+        Err(e) => return fail(e),
+    };
+    let body = match file.map(read_json).transpose() {
+        Ok(b) => b,
+        Err(e) => return fail(e),
+    };
+    let connection = match axp_name(config, target.connection) {
+        Ok(n) => n,
+        Err(e) => return fail(e),
+    };
+    let kind = JobKind::VoiceWrite {
+        connection,
+        family: f.key.into(),
+        parent: target.parent,
+        id,
+        op,
+        body,
+        wait,
+    };
+    report(run_job(config.clone(), read_only, kind), json)
+}
+
+pub fn refresh(config: Config, read_only: bool, name: String) -> i32 {
+    report(
+        run_job(
+            config,
+            read_only,
+            JobKind::RefreshVoice { connection: name },
+        ),
+        false,
+    )
+}
