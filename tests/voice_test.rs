@@ -372,3 +372,59 @@ fn phone_number_actions_and_a_forced_delete() {
         Some(1)
     );
 }
+
+#[test]
+fn numbers_free_here_but_used_on_axp_are_flagged_by_the_audit() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_sim, cfg) = setup(dir.path());
+    // The sim's phone numbers start at +13125550000; its ACO DIDs at +16062120000.
+    ok(
+        &cfg,
+        &["numbers", "add-range", "+13125550000", "+13125550004"],
+    );
+    ok(
+        &cfg,
+        &["numbers", "add-range", "+16062120000", "+16062120001"],
+    );
+    ok(&cfg, &["numbers", "reserve", "+13125550004"]);
+    let before = json_of(&cfg, &["audit", "--json"]);
+    let count = |v: &Value| {
+        v["result"]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["kind"] == "in_use_on_axp")
+            .count()
+    };
+    assert_eq!(
+        count(&before),
+        0,
+        "nothing is known of AXP before a refresh"
+    );
+    ok(&cfg, &["refresh", "axp", "axp"]);
+    let after = json_of(&cfg, &["audit", "--json"]);
+    let flagged: Vec<&Value> = after["result"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "in_use_on_axp")
+        .collect();
+    // Four free phone numbers and two free DIDs; the Reserved one is fine.
+    assert_eq!(flagged.len(), 6, "{after}");
+    let did = flagged
+        .iter()
+        .find(|f| f["number"] == "+16062120000")
+        .expect("the first ACO element's DID");
+    assert_eq!(did["connection"], "AXP ACO element Avaya Cloud Office 1");
+    assert!(did["fix"].is_null(), "never fixed automatically");
+    // --fix leaves them as they are.
+    ok(&cfg, &["audit", "--fix"]);
+    let inv = json_of(&cfg, &["numbers", "--json"]);
+    let row = inv
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["number"] == "+13125550000")
+        .unwrap();
+    assert_eq!(row["status"], "Available");
+}

@@ -19,6 +19,10 @@ pub enum FindingKind {
     RegisteredNotUsed,
     /// Used by a connection, absent (or offline) in its last snapshot, not cooling.
     UsedNotRegistered,
+    /// Available or Cooling here, but AXP uses it (an element's DID number
+    /// or an AXP phone number). Left alone: which side is right is a
+    /// person's call.
+    InUseOnAxp,
 }
 
 impl FindingKind {
@@ -27,7 +31,25 @@ impl FindingKind {
             FindingKind::NotUsedDevice => "AudioCodes number not Used / Device",
             FindingKind::RegisteredNotUsed => "registered but not Used by its connection",
             FindingKind::UsedNotRegistered => "Used but not registered, and not cooling",
+            FindingKind::InUseOnAxp => "free here but in use on AXP",
         }
+    }
+
+    /// From its JSON name (`not_used_device`, ...).
+    pub fn parse(s: &str) -> Option<FindingKind> {
+        [
+            FindingKind::NotUsedDevice,
+            FindingKind::RegisteredNotUsed,
+            FindingKind::UsedNotRegistered,
+            FindingKind::InUseOnAxp,
+        ]
+        .into_iter()
+        .find(|k| {
+            serde_json::to_value(k)
+                .ok()
+                .and_then(|v| v.as_str().map(|x| x == s))
+                == Some(true)
+        })
     }
 }
 
@@ -111,6 +133,24 @@ pub fn audit(
     }
     out.sort_by(|a, b| a.number.cmp(&b.number));
     out
+}
+
+/// Rows that are Available or Cooling here while AXP uses their number
+/// (`refs` as `voice_numbers::axp_numbers` gives them). Never fixed.
+pub fn in_use_on_axp(rows: &[InventoryItem], refs: &[(String, String)]) -> Vec<Finding> {
+    rows.iter()
+        .filter(|r| super::voice_numbers::free_but_used_on_axp(r, refs))
+        .map(|r| {
+            let mut f = finding(r, FindingKind::InUseOnAxp, None);
+            let places: Vec<&str> = refs
+                .iter()
+                .filter(|(n, _)| *n == r.number)
+                .map(|(_, w)| w.as_str())
+                .collect();
+            f.connection = Some(places.join("; "));
+            f
+        })
+        .collect()
 }
 
 fn finding(item: &InventoryItem, kind: FindingKind, fix: Option<Transition>) -> Finding {

@@ -14,4 +14,5 @@ pub mod oc_service;
 pub mod registered_user;
 pub mod settings;
 pub mod voice_body;
+pub mod voice_numbers;
 pub mod voice_registry;

@@ -52,12 +52,14 @@ fn sample(f: &Family, i: usize, rng: &mut Rng) -> Value {
         _ => format!("+1312555{:04}", i),
     };
     set(&mut o, "phoneNumber", json!(phone));
+    // Each element family its own DID block (a DID is on one element only).
+    let block = if f.key == "msteams" { 3 } else { 2 };
     set(
         &mut o,
         "didNumbers",
         json!([
-            format!("+1606212{:04}", i * 2),
-            format!("+1606212{:04}", i * 2 + 1)
+            format!("+160621{block}{:04}", i * 2),
+            format!("+160621{block}{:04}", i * 2 + 1)
         ]),
     );
     set(&mut o, "priority", json!(n * 10));

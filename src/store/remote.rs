@@ -111,4 +111,18 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+
+    /// The stored AXP items that hold numbers (elements with DID numbers,
+    /// phone numbers), as (family key, body).
+    pub fn axp_number_items(&self) -> Result<Vec<(String, serde_json::Value)>> {
+        let mut out = Vec::new();
+        for kind in ["aco", "msteams", "phone_numbers"] {
+            out.extend(
+                self.remote_items(None, kind)?
+                    .into_iter()
+                    .map(|(_, i)| (kind.to_string(), i.body)),
+            );
+        }
+        Ok(out)
+    }
 }

@@ -1256,13 +1256,9 @@ fn audit_overlay(detail: Option<&serde_json::Value>) -> Overlay {
         .iter()
         .any(|f| f.get("fix").is_some_and(|v| v.is_string()));
     for f in &findings {
-        let kind = match s(f, "kind").as_str() {
-            "not_used_device" => crate::domain::audit::FindingKind::NotUsedDevice.describe(),
-            "registered_not_used" => {
-                crate::domain::audit::FindingKind::RegisteredNotUsed.describe()
-            }
-            _ => crate::domain::audit::FindingKind::UsedNotRegistered.describe(),
-        };
+        let kind = crate::domain::audit::FindingKind::parse(&s(f, "kind"))
+            .map(|k| k.describe())
+            .unwrap_or("?");
         let fix = f
             .get("fix")
             .and_then(|v| v.as_str())

@@ -10,6 +10,7 @@ use crate::domain::interval::format_interval;
 use crate::domain::interval::next_due;
 use crate::domain::number::InventoryItem;
 use crate::domain::number_io::ExportWriter;
+use crate::domain::voice_numbers::axp_numbers;
 use crate::domain::voice_registry;
 use crate::store::events::NumberEvent;
 use crate::store::jobs::JobRecord;
@@ -320,15 +321,18 @@ fn export(store: &Store, query: &NumberQuery, path: &str, json: bool) -> Result<
     w.finish().map_err(|e| e.to_string())
 }
 
-/// Numbers that stored calling profiles use as test numbers or emergency
-/// dial strings (a few per profile, so computed on demand).
+/// Numbers other data refers to: stored calling profiles' test numbers and
+/// emergency dial strings, AXP elements' DID numbers and AXP phone numbers
+/// (computed on demand, off the render path).
 fn seen_in(store: &Store) -> crate::store::Result<Vec<(String, String)>> {
     let profiles: Vec<CallingProfile> = store
         .remote_items(None, "calling_profile")?
         .into_iter()
         .filter_map(|(_, i)| serde_json::from_value(i.body).ok())
         .collect();
-    Ok(referenced_numbers(&profiles))
+    let mut out = referenced_numbers(&profiles);
+    out.extend(axp_numbers(&store.axp_number_items()?));
+    Ok(out)
 }
 
 fn schedule_text(a: &AudioCodesConnection) -> String {

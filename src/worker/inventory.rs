@@ -156,7 +156,16 @@ pub async fn audit(ctx: &JobCtx, fix: bool) -> Result<JobOutcome, JobOutcome> {
     let (findings, fixed) = ctx
         .store("audit", move |s| {
             let (items, snapshots) = s.audit_inputs()?;
-            let findings = audit_rules::audit(&items, &snapshots, today, days);
+            let mut findings = audit_rules::audit(&items, &snapshots, today, days);
+            // Numbers free here that AXP uses: reported, never fixed.
+            let refs = crate::domain::voice_numbers::axp_numbers(&s.axp_number_items()?);
+            let mut numbers: Vec<&str> = refs.iter().map(|(n, _)| n.as_str()).collect();
+            numbers.dedup();
+            let mut rows = Vec::new();
+            for n in numbers {
+                rows.extend(s.number(n)?);
+            }
+            findings.extend(audit_rules::in_use_on_axp(&rows, &refs));
             let fixed = if fix {
                 let fixes: Vec<_> = findings
                     .iter()

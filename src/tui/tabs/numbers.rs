@@ -1,6 +1,7 @@
 //! Numbers: a window of the inventory, counts per status, releases per day.
 
 use crate::domain::number::{countdown, Status};
+use crate::domain::voice_numbers::free_but_used_on_axp;
 use crate::tui::app::App;
 use crate::tui::view::header_style;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -78,12 +79,11 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
     let visible = table_area.height.saturating_sub(3) as usize;
     app.viewport.set(visible.max(1));
     let now = crate::clock::now();
-    // Numbers other data refers to (calling profile test numbers): marked ◆.
-    let seen: std::collections::HashSet<&str> = n
-        .page
-        .iter()
-        .flat_map(|p| p.seen_in.iter().map(|(num, _)| num.as_str()))
-        .collect();
+    // Numbers other data refers to (calling profile test numbers, AXP): ◆;
+    // free here but in use on AXP: ⚠.
+    let seen_in: &[(String, String)] = n.page.as_ref().map_or(&[], |p| p.seen_in.as_slice());
+    let seen: std::collections::HashSet<&str> =
+        seen_in.iter().map(|(num, _)| num.as_str()).collect();
     let rows: Vec<Row<'_>> = (n.scroll..n.scroll + visible)
         .filter_map(|i| n.row(i).map(|r| (i, r)))
         .map(|(_, r)| {
@@ -101,7 +101,9 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
                 Cell::from(Span::styled(mark, t.marked())),
                 Cell::from(Line::from(vec![
                     Span::raw(r.number.clone()),
-                    if seen.contains(r.number.as_str()) {
+                    if free_but_used_on_axp(r, seen_in) {
+                        Span::styled(" ⚠ on AXP", t.error())
+                    } else if seen.contains(r.number.as_str()) {
                         Span::styled(" ◆", t.warn())
                     } else {
                         Span::raw("")
