@@ -105,7 +105,7 @@ mod tests {
                 ),
             ]
         );
-        let mut row = InventoryItem::available("+16062128688".into());
+        let mut row = InventoryItem::available("+16062128688");
         assert!(free_but_used_on_axp(&row, &refs));
         row.status = Status::Used;
         assert!(!free_but_used_on_axp(&row, &refs));
