@@ -171,21 +171,106 @@ fn calling_profiles_tab() {
     insta::assert_snapshot!(render(&app));
 }
 
-#[test]
-fn voice_tab() {
+fn voice_app() -> App {
     let mut app = app();
+    app.on_data(Data::Connections(vec![ConnInfo {
+        name: "axp".into(),
+        vendor: "axp",
+        source: "config",
+        spec: None,
+        secrets_kept: Default::default(),
+        next_run: None,
+        address: "https://na.cc.avayacloud.com (account ABCDEF)".into(),
+        auth: "oauth2".into(),
+        insecure: false,
+        read_only: false,
+        schedule: "-".into(),
+        last_run: None,
+        last_sync: None,
+        last_purge: None,
+        used: 0,
+        cooling: 0,
+        remote: vec![],
+    }]));
     app.update(Action::Tab4);
     let mut v = VoiceData::default();
-    v.families
-        .push(("aco".into(), String::new(), "ACO elements".into(), 1));
-    v.items.insert(("aco".into(), String::new()), vec![RemoteItem {
-        id: "ce8042a2-12f8-406f-5fd3-86c1c16d3a77".into(),
+    let aco = |id: &str, name: &str, status: &str, did: &str| RemoteItem {
+        id: id.into(),
         parent: String::new(),
-        name: "Avaya Cloud Office".into(),
-        body: serde_json::json!({"elementId": "ce8042a2-12f8-406f-5fd3-86c1c16d3a77", "name": "Avaya Cloud Office", "environment": "Production", "status": "SUCCESS", "didNumbers": ["+16062128688"]}),
-    }]);
+        name: name.into(),
+        body: serde_json::json!({"elementId": id, "name": name, "environment": "Production", "status": status, "didNumbers": [did]}),
+    };
+    v.families
+        .push(("aco".into(), String::new(), "ACO elements".into(), 3));
+    v.families.push((
+        "cm".into(),
+        String::new(),
+        "Communication Managers".into(),
+        1,
+    ));
+    v.families.push((
+        "reason_codes".into(),
+        "cm-1".into(),
+        "CM4696 › Reason codes".into(),
+        2,
+    ));
+    v.families.push((
+        "sync_jobs".into(),
+        "cm-1".into(),
+        "CM4696 › Sync jobs".into(),
+        1,
+    ));
+    v.items.insert(
+        ("aco".into(), String::new()),
+        vec![
+            aco(
+                "ce8042a2-12f8-406f-5fd3-86c1c16d3a77",
+                "Avaya Cloud Office",
+                "SUCCESS",
+                "+16062128688",
+            ),
+            aco(
+                "c8c2909d-75e9-484a-94c0-b7e8d29771fe",
+                "ACO staging",
+                "IN_PROGRESS",
+                "+12702289911",
+            ),
+            aco(
+                "5e9be49a-32d3-4927-83c7-7b0952798028",
+                "ACO old",
+                "FAILED",
+                "+12702289912",
+            ),
+        ],
+    );
+    v.refreshed = Some("2026-11-22T19:00:00Z".into());
     app.on_data(Data::Voice(v));
+    app
+}
+
+#[test]
+fn voice_tab() {
+    let mut app = voice_app();
+    app.update(Action::Right);
+    app.update(Action::Down);
     insta::assert_snapshot!(render(&app));
+}
+
+#[test]
+fn a_generated_voice_form_with_a_validation_error() {
+    let mut app = voice_app();
+    key(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "ACO lab");
+    // Down to the DID number rows, past description and environment.
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Tab);
+    }
+    type_text(&mut app, "+16065550001");
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "6065550002");
+    let screen = render(&app);
+    assert!(screen.contains("row 2"), "{screen}");
+    insta::assert_snapshot!("voice_form_error", screen);
 }
 
 #[test]

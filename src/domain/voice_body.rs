@@ -59,8 +59,11 @@ pub fn fields_for(family: &Family, creating: bool) -> impl Iterator<Item = &'sta
 }
 
 fn shown(f: &FieldSpec, body: &Map<String, Value>) -> bool {
-    f.only_when
-        .is_none_or(|(k, v)| body.get(k).and_then(Value::as_str) == Some(v))
+    f.only_when.is_none_or(|(k, vals)| {
+        body.get(k)
+            .and_then(Value::as_str)
+            .is_some_and(|v| vals.contains(&v))
+    })
 }
 
 /// Every problem of a body, by field. A list's bad row is named by its

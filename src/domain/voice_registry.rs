@@ -48,8 +48,9 @@ pub struct FieldSpec {
     /// Sent on create only (e.g. a phone number's `phoneNumber`).
     pub create_only: bool,
     pub pattern: Option<Pattern>,
-    /// Shown only while the field `.0` has the value `.1` (voice plan ranges).
-    pub only_when: Option<(&'static str, &'static str)>,
+    /// Shown only while the field `.0` has one of the values `.1` (voice
+    /// plan ranges).
+    pub only_when: Option<(&'static str, &'static [&'static str])>,
 }
 
 const fn field(name: &'static str, kind: Kind) -> FieldSpec {
@@ -76,8 +77,8 @@ impl FieldSpec {
         self.pattern = Some(p);
         self
     }
-    const fn when(mut self, field: &'static str, value: &'static str) -> Self {
-        self.only_when = Some((field, value));
+    const fn when(mut self, field: &'static str, values: &'static [&'static str]) -> Self {
+        self.only_when = Some((field, values));
         self
     }
 }
@@ -448,16 +449,16 @@ pub const FAMILIES: &[Family] = &[
             DESCRIPTION,
             field("reasonCodeNotReadyRange", Kind::List)
                 .pattern(Pattern::Range)
-                .when("type", "SYSTEM"),
+                .when("type", &["SYSTEM"]),
             field("reasonCodeLogOutRange", Kind::List)
                 .pattern(Pattern::Range)
-                .when("type", "SYSTEM"),
+                .when("type", &["SYSTEM"]),
             field("agentDialPlanRange", Kind::List)
                 .pattern(Pattern::Range)
-                .when("type", "USER"),
+                .when("type", &["USER"]),
             field("extensionDialPlanRange", Kind::List)
                 .pattern(Pattern::Range)
-                .when("type", "USER"),
+                .when("type", &["USER"]),
         ],
         ..base("voice_plans", "Voice plans", "voice-plans")
     },

@@ -52,6 +52,10 @@ pub enum Action {
     Export,
     Fix,
     Services,
+    /// A resource family's extra actions (Voice).
+    Actions,
+    /// Sync a Communication Manager from Aura (Voice).
+    SyncCm,
 }
 
 impl Action {
@@ -103,6 +107,8 @@ impl Action {
             Action::Export => "export the current view (CSV or JSON)",
             Action::Fix => "fix every finding (confirmed)",
             Action::Services => "services and leads / calling profiles",
+            Action::Actions => "the family's actions (validate, push config, abort, ...)",
+            Action::SyncCm => "sync the Communication Manager from Aura",
         }
     }
 }

@@ -8,11 +8,13 @@ use super::form::{Form, FormStep};
 use super::forms::{self, FormPurpose};
 use super::keymap::Keymap;
 use super::theme::Theme;
+use super::voice_form;
 use crate::domain::actions::NumberAction;
 use crate::domain::connection_spec::ConnectionSpec;
-use crate::domain::job::{JobKind, JobState};
+use crate::domain::job::{JobKind, JobState, VoiceOp};
 use crate::domain::number::{InventoryItem, Status};
 use crate::domain::oc_service::CreateServiceRequest;
+use crate::domain::voice_registry;
 use crate::secret::Secret;
 use crate::store::events::NumberEvent;
 use crate::store::jobs::JobRecord;
@@ -1173,30 +1175,25 @@ impl App {
             Action::Left => v.right = false,
             Action::Right => v.right = true,
             Action::Refresh => {
-                if let Some(c) = self.connections.iter().find(|c| c.vendor == "axp") {
-                    return self.submit(JobKind::RefreshVoice {
-                        connection: c.name.clone(),
-                    });
+                if let Some(c) = self.axp_connection() {
+                    return self.submit(JobKind::RefreshVoice { connection: c });
                 }
                 self.toast(Level::Error, "no AXP connection is configured");
             }
             Action::Enter => {
                 if !v.right {
                     v.right = true;
-                } else if let Some(it) = self
-                    .selected_voice_items()
-                    .and_then(|l| l.get(self.voice.item.cursor))
-                {
+                } else if let Some(it) = self.selected_voice_item() {
                     self.overlay = Some(json_detail(&it.name, &it.body));
                 }
             }
             Action::Copy => {
-                if let Some(it) = self
-                    .selected_voice_items()
-                    .and_then(|l| l.get(self.voice.item.cursor))
-                {
+                if let Some(it) = self.selected_voice_item() {
                     return vec![Command::Copy(it.id.clone())];
                 }
+            }
+            Action::New | Action::Edit | Action::Delete | Action::Actions | Action::SyncCm => {
+                return self.voice_write(action)
             }
             _ => {
                 if v.right {
@@ -1206,6 +1203,133 @@ impl App {
                     v.item.cursor = 0;
                 }
             }
+        }
+        vec![]
+    }
+
+    /// The AXP connection the Voice tab acts on (the first one).
+    fn axp_connection(&self) -> Option<String> {
+        self.connections
+            .iter()
+            .find(|c| c.vendor == "axp")
+            .map(|c| c.name.clone())
+    }
+
+    /// The family under the cursor, with its parent id.
+    fn selected_family(&self) -> Option<(&'static voice_registry::Family, Option<String>)> {
+        let (key, parent, _, _) = self.voice.data.families.get(self.voice.family.cursor)?;
+        let f = voice_registry::family(key)?;
+        Some((f, (!parent.is_empty()).then(|| parent.clone())))
+    }
+
+    fn selected_voice_item(&self) -> Option<&RemoteItem> {
+        if !self.voice.right {
+            return None;
+        }
+        self.selected_voice_items()?.get(self.voice.item.cursor)
+    }
+
+    /// n / e / D / a / s on the Voice tab: forms generated from the registry.
+    fn voice_write(&mut self, action: Action) -> Vec<Command> {
+        let Some(connection) = self.axp_connection() else {
+            self.toast(Level::Error, "no AXP connection is configured");
+            return vec![];
+        };
+        let Some((f, parent)) = self.selected_family() else {
+            return vec![];
+        };
+        let item = self.selected_voice_item().cloned();
+        let cannot = |what: &str| format!("{} cannot be {what} through the API", f.title);
+        match action {
+            Action::New if f.ops.create => self.open_form(
+                FormPurpose::VoiceItem {
+                    connection,
+                    family: f.key,
+                    parent,
+                    id: None,
+                    creating: true,
+                },
+                voice_form::item_form(f, None, true),
+            ),
+            Action::New => self.toast(Level::Info, cannot("created")),
+            Action::Edit if f.ops.update && !f.ops.list => self.open_form(
+                FormPurpose::VoiceItem {
+                    connection,
+                    family: f.key,
+                    parent,
+                    id: None,
+                    creating: false,
+                },
+                voice_form::item_form(f, None, false),
+            ),
+            Action::Edit if f.ops.update => match item {
+                Some(it) => self.open_form(
+                    FormPurpose::VoiceItem {
+                        connection,
+                        family: f.key,
+                        parent,
+                        id: Some(it.id.clone()),
+                        creating: false,
+                    },
+                    voice_form::item_form(f, Some(&it.body), false),
+                ),
+                None => self.toast(Level::Info, "choose an item on the right (→) to edit"),
+            },
+            Action::Edit => self.toast(Level::Info, cannot("updated")),
+            Action::Delete if f.ops.delete => match item {
+                Some(it) => {
+                    // A location profile stuck PENDING_DELETE is deleted by force.
+                    let force = f.key == "location_profiles"
+                        && it.body.get("status").and_then(|s| s.as_str()) == Some("PENDING_DELETE");
+                    self.overlay = Some(Overlay::Confirm {
+                        message: format!(
+                            "{} {} {}?\nThe API removes it; the list updates when it is gone.",
+                            if force { "Force-delete" } else { "Delete" },
+                            f.title,
+                            if it.name.is_empty() { &it.id } else { &it.name }
+                        ),
+                        then: Command::Submit(JobKind::VoiceWrite {
+                            connection,
+                            family: f.key.into(),
+                            parent,
+                            id: Some(it.id),
+                            op: VoiceOp::Delete { force },
+                            body: None,
+                            wait: true,
+                        }),
+                    });
+                }
+                None => self.toast(Level::Info, "choose an item on the right (→) to delete"),
+            },
+            Action::Delete => self.toast(Level::Info, cannot("deleted")),
+            Action::Actions if !f.actions.is_empty() => self.open_form(
+                FormPurpose::VoiceAction {
+                    connection,
+                    family: f.key,
+                    parent,
+                    id: item.map(|i| i.id),
+                },
+                voice_form::action_form(f),
+            ),
+            Action::Actions => self.toast(Level::Info, format!("{} has no extra actions", f.title)),
+            Action::SyncCm => {
+                let cm = match (f.key, parent, item) {
+                    ("cm", _, Some(it)) => Some((it.id, it.name)),
+                    (_, Some(p), _) => Some((p.clone(), p)),
+                    _ => None,
+                };
+                match cm {
+                    Some((cm, label)) => self.open_form(
+                        FormPurpose::SyncCm { connection, cm },
+                        voice_form::sync_form(&label),
+                    ),
+                    None => self.toast(
+                        Level::Info,
+                        "choose a Communication Manager (or a family under one) to sync",
+                    ),
+                }
+            }
+            _ => {}
         }
         vec![]
     }

@@ -7,8 +7,9 @@ use super::connection_form;
 use super::data::DataRequest;
 use super::form::{Field, FieldKind, Form};
 use super::service_form;
+use super::voice_form;
 use crate::domain::actions::{self, NumberAction};
-use crate::domain::job::JobKind;
+use crate::domain::job::{JobKind, VoiceOp};
 use crate::domain::number::canonical;
 use crate::store::numbers::NumberQuery;
 
@@ -35,6 +36,30 @@ pub enum FormPurpose {
     CreateService {
         connection: String,
     },
+    /// Create (`id` None) or update an AXP item of the family `family`.
+    VoiceItem {
+        connection: String,
+        family: &'static str,
+        parent: Option<String>,
+        id: Option<String>,
+        creating: bool,
+    },
+    /// One of a family's extra actions, on the item `id` if it needs one.
+    VoiceAction {
+        connection: String,
+        family: &'static str,
+        parent: Option<String>,
+        id: Option<String>,
+    },
+    /// A Communication Manager sync.
+    SyncCm {
+        connection: String,
+        cm: String,
+    },
+}
+
+fn registry(key: &str) -> &'static crate::domain::voice_registry::Family {
+    crate::domain::voice_registry::family(key).expect("a family key from the registry")
 }
 
 /// A prompt of one or two fields for the Numbers tab.
@@ -85,6 +110,13 @@ pub fn prompt(purpose: &FormPurpose) -> Form {
             return connection_form::form(&connection_form::blank("audiocodes", ""), &[], false)
         }
         FormPurpose::CreateService { .. } => return service_form::form(&[]),
+        FormPurpose::VoiceItem {
+            family, creating, ..
+        } => return voice_form::item_form(registry(family), None, *creating),
+        FormPurpose::VoiceAction { family, .. } => {
+            return voice_form::action_form(registry(family))
+        }
+        FormPurpose::SyncCm { cm, .. } => return voice_form::sync_form(cm),
     };
     let mut form = Form::new(title, fields);
     form.footer = footer.into();
@@ -147,6 +179,22 @@ pub fn validate(purpose: &FormPurpose, form: &Form) -> Vec<(&'static str, String
             }
         }
         FormPurpose::CreateService { .. } => service_form::request(form).err().unwrap_or_default(),
+        FormPurpose::VoiceItem {
+            family, creating, ..
+        } => voice_form::validate(registry(family), *creating, form),
+        FormPurpose::VoiceAction { family, .. } => {
+            one("items", voice_form::action_request(registry(family), form))
+        }
+        FormPurpose::SyncCm { .. } => {
+            let mut e = Vec::new();
+            if form.value("name").trim().is_empty() {
+                e.push(("name", "required".to_string()));
+            }
+            if voice_form::sync_entities(form).is_empty() {
+                e.push(("AGENT", "switch on at least one entity".to_string()));
+            }
+            e
+        }
         FormPurpose::Export(_) => {
             if form.value("path").trim().is_empty() {
                 vec![("path", "give a file".into())]
@@ -200,6 +248,53 @@ pub fn command(purpose: &FormPurpose, form: &Form) -> Command {
             // Not reached: a form is only submitted once it validates.
             Err(_) => Command::Load(DataRequest::Services),
         },
+        FormPurpose::VoiceItem {
+            connection,
+            family,
+            parent,
+            id,
+            creating,
+        } => {
+            let f = registry(family);
+            let typed_id = form.value(voice_form::ID_FIELD).trim().to_string();
+            Command::Submit(JobKind::VoiceWrite {
+                connection: connection.clone(),
+                family: family.to_string(),
+                parent: parent.clone(),
+                id: id.clone().or((!typed_id.is_empty()).then_some(typed_id)),
+                op: if *creating {
+                    VoiceOp::Create
+                } else {
+                    VoiceOp::Update
+                },
+                body: Some(voice_form::body(f, *creating, form)),
+                wait: true,
+            })
+        }
+        FormPurpose::VoiceAction {
+            connection,
+            family,
+            parent,
+            id,
+        } => match voice_form::action_request(registry(family), form) {
+            Ok((action, body)) => Command::Submit(JobKind::VoiceAction {
+                connection: connection.clone(),
+                family: family.to_string(),
+                parent: parent.clone(),
+                id: id.clone(),
+                action,
+                body,
+            }),
+            // Not reached: a form is only submitted once it validates.
+            Err(_) => Command::Load(DataRequest::Voice),
+        },
+        FormPurpose::SyncCm { connection, cm } => Command::Submit(JobKind::SyncCm {
+            connection: connection.clone(),
+            cm: cm.clone(),
+            entities: voice_form::sync_entities(form),
+            name: form.value("name").trim().to_string(),
+            wait: true,
+        }),
         FormPurpose::Export(query) => Command::Load(DataRequest::Export {
             query: query.clone(),
             path: form.value("path").trim().to_string(),

@@ -12,6 +12,7 @@ pub mod service_form;
 pub mod tabs;
 pub mod theme;
 pub mod view;
+pub mod voice_form;
 
 use crate::config::Config;
 use crate::domain::job::JobKind;

@@ -48,6 +48,23 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
         return;
     };
     let fam = voice_registry::family(key).expect("family from the registry");
+    if !fam.ops.list {
+        let hint = if fam.account_scoped {
+            "This family has no list in the API.\n\ne  update an item by its id (public key)\na  its actions (push config)"
+        } else {
+            "A feature-toggle event for the voice service.\n\ne  compose the payload (checked field by field) and send it"
+        };
+        f.render_widget(
+            ratatui::widgets::Paragraph::new(hint).block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(focus(v.right))
+                    .title(format!(" {label} ")),
+            ),
+            right,
+        );
+        return;
+    }
     let list = app.selected_voice_items().cloned().unwrap_or_default();
     let rows: Vec<Row<'_>> = list
         .iter()
@@ -90,14 +107,33 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(focus(v.right))
-                .title(format!(
-                    " {label} ({}) — Enter JSON  r refresh ",
-                    list.len()
-                )),
+                .title(format!(" {label} ({}) — {} ", list.len(), keys_of(fam))),
         );
     let mut ts = table_state(v.item.cursor, list.len());
     if !v.right {
         ts.select(None);
     }
     f.render_stateful_widget(table, right, &mut ts);
+}
+
+/// The keys that do something for this family.
+fn keys_of(f: &voice_registry::Family) -> String {
+    let mut keys = vec!["Enter JSON"];
+    if f.ops.create {
+        keys.push("n new");
+    }
+    if f.ops.update {
+        keys.push("e edit");
+    }
+    if f.ops.delete {
+        keys.push("D delete");
+    }
+    if !f.actions.is_empty() {
+        keys.push("a actions");
+    }
+    if f.key == "cm" || f.parent == Some("cm") {
+        keys.push("s sync");
+    }
+    keys.push("r refresh");
+    keys.join("  ")
 }
