@@ -7,6 +7,7 @@ use super::data::{ConnInfo, Data, DataRequest, NumbersPage, ProfileRow, VoiceDat
 use super::form::{Form, FormStep};
 use super::forms::{self, FormPurpose};
 use super::keymap::Keymap;
+use super::sync_bars;
 use super::theme::Theme;
 use super::voice_form;
 use crate::domain::actions::NumberAction;
@@ -536,6 +537,8 @@ impl App {
         if let Some(Overlay::Detail { title, lines, .. }) = &mut self.overlay {
             if *title == job_title(id) {
                 lines.extend(more);
+                // A CM sync's per-entity counts show as bars under the header.
+                *lines = sync_bars::refreshed(std::mem::take(lines), 2);
             }
         }
     }

@@ -9,6 +9,7 @@ pub mod form;
 pub mod forms;
 pub mod keymap;
 pub mod service_form;
+pub mod sync_bars;
 pub mod tabs;
 pub mod theme;
 pub mod view;
