@@ -182,6 +182,16 @@ impl Form {
             .unwrap_or_default()
     }
 
+    /// Wide enough for the longest label (at least 18, at most 28 cells).
+    fn label_width(&self) -> usize {
+        self.fields
+            .iter()
+            .map(|f| f.label.chars().count())
+            .max()
+            .unwrap_or(0)
+            .clamp(18, 28)
+    }
+
     /// Whether the field `key` is shown (present, and its condition holds).
     pub fn visible_key(&self, key: &str) -> bool {
         self.fields.iter().any(|f| f.key == key && self.visible(f))
@@ -286,7 +296,7 @@ impl Form {
     pub fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme) {
         let visible: Vec<&Field> = self.fields.iter().filter(|x| self.visible(x)).collect();
         let mut lines: Vec<Line> = Vec::new();
-        let label_w = 18;
+        let label_w = self.label_width();
         // The line of the focused field (or cell), to keep it on screen.
         let mut focus_line = 0;
         for field in visible {
@@ -397,7 +407,7 @@ impl Form {
         focused: bool,
         theme: &Theme,
     ) {
-        let label_w = 18;
+        let label_w = self.label_width();
         let width = 24;
         let label_style = if focused {
             theme.selected().add_modifier(Modifier::BOLD)
