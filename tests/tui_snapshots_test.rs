@@ -171,16 +171,16 @@ fn calling_profiles_tab() {
     insta::assert_snapshot!(render(&app));
 }
 
-fn voice_app() -> App {
-    let mut app = app();
-    app.on_data(Data::Connections(vec![ConnInfo {
-        name: "axp".into(),
-        vendor: "axp",
+/// A config-file Live Platform or AXP connection with nothing fetched.
+fn cloud_connection(name: &str, vendor: &'static str, address: &str) -> ConnInfo {
+    ConnInfo {
+        name: name.into(),
+        vendor,
         source: "config",
         spec: None,
         secrets_kept: Default::default(),
         next_run: None,
-        address: "https://na.cc.avayacloud.com (account ABCDEF)".into(),
+        address: address.into(),
         auth: "oauth2".into(),
         insecure: false,
         read_only: false,
@@ -191,7 +191,16 @@ fn voice_app() -> App {
         used: 0,
         cooling: 0,
         remote: vec![],
-    }]));
+    }
+}
+
+fn voice_app() -> App {
+    let mut app = app();
+    app.on_data(Data::Connections(vec![cloud_connection(
+        "axp",
+        "axp",
+        "https://na.cc.avayacloud.com (account ABCDEF)",
+    )]));
     app.update(Action::Tab4);
     let mut v = VoiceData::default();
     let aco = |id: &str, name: &str, status: &str, did: &str| RemoteItem {
@@ -348,25 +357,11 @@ fn editing_a_stored_connection_keeps_the_secret_unshown() {
 #[test]
 fn create_service_form_with_a_validation_error() {
     let mut app = app();
-    app.on_data(Data::Connections(vec![ConnInfo {
-        name: "lp".into(),
-        vendor: "live_platform",
-        source: "config",
-        spec: None,
-        secrets_kept: Default::default(),
-        next_run: None,
-        address: "https://lp.example.com/tenantui".into(),
-        auth: "oauth2".into(),
-        insecure: false,
-        read_only: false,
-        schedule: "-".into(),
-        last_run: None,
-        last_sync: None,
-        last_purge: None,
-        used: 0,
-        cooling: 0,
-        remote: vec![],
-    }]));
+    app.on_data(Data::Connections(vec![cloud_connection(
+        "lp",
+        "live_platform",
+        "https://lp.example.com/tenantui",
+    )]));
     app.on_data(Data::Services(
         vec![],
         vec![(

@@ -7,6 +7,7 @@ use crate::api::axp::AxpClient;
 use crate::cli::{VoiceCommand, VoiceTarget};
 use crate::config::{Config, Connection};
 use crate::domain::job::{JobKind, VoiceOp};
+use crate::domain::voice_body;
 use crate::domain::voice_registry::{self, Family, FAMILIES};
 use crate::store::Store;
 use crate::worker::stored_connections;
@@ -87,19 +88,9 @@ fn read_json(path: &std::path::Path) -> Result<Value, String> {
 /// One line per item: its id, then the registry's columns.
 fn print_rows(f: &Family, items: &[Value]) {
     for it in items {
-        let cell = |k: &str| match it.get(k) {
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Null) | None => "-".into(),
-            Some(Value::Array(a)) => a
-                .iter()
-                .map(|x| {
-                    x.as_str()
-                        .map(String::from)
-                        .unwrap_or_else(|| x.to_string())
-                })
-                .collect::<Vec<_>>()
-                .join(","),
-            Some(v) => v.to_string(),
+        let cell = |k: &str| match voice_body::cell_text(it.get(k)) {
+            t if t.is_empty() => "-".to_string(),
+            t => t,
         };
         let mut cells = vec![cell(f.id_field)];
         cells.extend(f.columns.iter().map(|c| cell(c)));

@@ -180,6 +180,24 @@ fn list_item(row: &str) -> Value {
     Value::String(row.to_string())
 }
 
+/// A field's value as a table cell: text as is, lists joined, nothing empty.
+pub fn cell_text(v: Option<&Value>) -> String {
+    match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|x| {
+                x.as_str()
+                    .map(String::from)
+                    .unwrap_or_else(|| x.to_string())
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(other) => other.to_string(),
+    }
+}
+
 /// What a stored item holds for a field, as a form shows it.
 pub fn entered_from(f: &FieldSpec, item: &Value) -> Entered {
     match (f.kind, item.get(f.name)) {

@@ -2,6 +2,7 @@
 //! with the registry's columns.
 
 use super::table_state;
+use crate::domain::voice_body;
 use crate::domain::voice_registry;
 use crate::tui::app::App;
 use crate::tui::view::header_style;
@@ -72,20 +73,7 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
             let mut cells: Vec<Cell<'_>> =
                 vec![Cell::from(it.id.chars().take(13).collect::<String>())];
             for c in fam.columns {
-                let val = match it.body.get(*c) {
-                    Some(serde_json::Value::String(s)) => s.clone(),
-                    Some(serde_json::Value::Null) | None => String::new(),
-                    Some(serde_json::Value::Array(a)) => a
-                        .iter()
-                        .map(|x| {
-                            x.as_str()
-                                .map(String::from)
-                                .unwrap_or_else(|| x.to_string())
-                        })
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    Some(other) => other.to_string(),
-                };
+                let val = voice_body::cell_text(it.body.get(*c));
                 let style = if c.to_lowercase().contains("status") {
                     t.status(&val)
                 } else {
