@@ -605,16 +605,7 @@ pub async fn dispatch(
             }
             let mut o = body.as_object().cloned().unwrap_or_default();
             o.insert(family.id_field.into(), json!(new_id));
-            if let Some(sf) = family.status_field {
-                o.insert(sf.into(), json!("IN_PROGRESS"));
-                axp.pending.push(Pending {
-                    due: Instant::now() + settle_after,
-                    family: family.key.into(),
-                    parent: parent.clone(),
-                    id: new_id.clone(),
-                    status: Some(settled_status(family).into()),
-                });
-            }
+            start_settling(axp, family, &parent, &new_id, &mut o, settle_after);
             let item = Value::Object(o);
             axp.items.entry(key.clone()).or_default().push(item.clone());
             written(family, item, &format!("{collection}/{new_id}"), true)
@@ -628,7 +619,7 @@ pub async fn dispatch(
             if !bad.is_empty() {
                 return violations(bad);
             }
-            let list = axp.items.get_mut(&key).expect("found");
+            let list = &axp.items[&key];
             let mut o = if family.key == "sip_trunks" {
                 // Only the caller id of a SIP trunk can change.
                 let mut o = list[i].as_object().cloned().unwrap_or_default();
@@ -642,23 +633,10 @@ pub async fn dispatch(
                 o.entry(k.clone()).or_insert(v.clone());
             }
             o.insert(family.id_field.into(), json!(id));
-            if let Some(sf) = family.status_field {
-                o.insert(sf.into(), json!("IN_PROGRESS"));
-                axp.pending.push(Pending {
-                    due: Instant::now() + settle_after,
-                    family: family.key.into(),
-                    parent: parent.clone(),
-                    id: id.clone(),
-                    status: Some(settled_status(family).into()),
-                });
-            }
-            list[i] = Value::Object(o);
-            written(
-                family,
-                list[i].clone(),
-                &format!("{collection}/{id}"),
-                false,
-            )
+            start_settling(axp, family, &parent, &id, &mut o, settle_after);
+            let item = Value::Object(o);
+            axp.items.get_mut(&key).expect("found")[i] = item.clone();
+            written(family, item, &format!("{collection}/{id}"), false)
         }
         (Method::DELETE, Some(id)) if family.ops.delete => {
             let Some(i) = pos(axp, &id) else {
@@ -691,6 +669,28 @@ pub async fn dispatch(
             "Method Not Allowed",
             &format!("not supported for {}", family.title),
         ),
+    }
+}
+
+/// A written item of a family with a status starts `IN_PROGRESS` and
+/// settles a moment later.
+fn start_settling(
+    axp: &mut AxpData,
+    family: &Family,
+    parent: &str,
+    id: &str,
+    item: &mut Map<String, Value>,
+    after: Duration,
+) {
+    if let Some(sf) = family.status_field {
+        item.insert(sf.into(), json!("IN_PROGRESS"));
+        axp.pending.push(Pending {
+            due: Instant::now() + after,
+            family: family.key.into(),
+            parent: parent.to_string(),
+            id: id.to_string(),
+            status: Some(settled_status(family).into()),
+        });
     }
 }
 
