@@ -64,7 +64,9 @@ impl Theme {
             }
             "COOLING" | "IN_PROGRESS" | "INPROGRESS" | "QUEUED" | "RUNNING" | "PENDING_DELETE"
             | "NOTRUN" | "PREVIEW" => self.warn(),
-            "FAILED" | "TIMEOUT_FAILED" | "DISABLED" | "CANCELLED" | "GUARDED" => self.error(),
+            "FAILED" | "TIMEOUT_FAILED" | "NEEDS_ACTION" | "DISABLED" | "CANCELLED" | "GUARDED" => {
+                self.error()
+            }
             "RESERVED" => self.fg(Color::Magenta),
             "AVAILABLE" | "INACTIVE" => self.fg(Color::Blue),
             _ => Style::default(),
