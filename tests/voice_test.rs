@@ -122,9 +122,17 @@ fn every_family_is_listed_through_the_real_client() {
     let bad = run(&cfg, &["voice", "list", "reason-codes"]);
     assert_eq!(bad.status.code(), Some(1));
     assert!(text(&bad).1.contains("--parent"), "{}", text(&bad).1);
-    // And a refresh stores every family for the Voice tab.
+    // And a refresh stores every family for the Voice tab, with the
+    // passwords the API echoes (CMs, System Managers) masked everywhere.
     let (out, _) = ok(&cfg, &["refresh", "axp", "axp"]);
     assert!(out.contains("voice elements"), "{out}");
+    let cms = json_of(&cfg, &["voice", "list", "communication-managers", "--json"]);
+    assert_eq!(cms[0]["password"], "********");
+    let mut stored = std::fs::read(dir.path().join("s.db")).unwrap();
+    stored.extend(std::fs::read(dir.path().join("s.db-wal")).unwrap_or_default());
+    let text = String::from_utf8_lossy(&stored);
+    assert!(text.contains("CM4696"), "the store holds the CMs");
+    assert!(!text.contains("testpassword") && !text.contains("dummypassword"));
 }
 
 #[test]

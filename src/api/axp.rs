@@ -6,6 +6,7 @@ use super::live_platform::kind_of;
 use super::oauth::{client_credentials, send_with_token, TokenCache};
 use super::{ApiError, ErrorKind};
 use crate::config::{AxpConnection, HttpSettings};
+use crate::domain::voice_body::mask_secrets;
 use crate::domain::voice_registry::{Envelope, Family};
 use crate::secret::Secret;
 use reqwest::header::{HeaderName, HeaderValue};
@@ -73,6 +74,13 @@ impl AxpClient {
         send_with_token(&self.http, &self.tokens, &req, || self.token()).await
     }
 
+    /// Decodes an answer with every secret field masked.
+    fn decode(&self, endpoint: &str, resp: &Response) -> Result<Value, ApiError> {
+        let mut v: Value = self.http.decode(endpoint, resp)?;
+        mask_secrets(&mut v);
+        Ok(v)
+    }
+
     /// The path of one item.
     pub fn item_path(&self, family: &Family, parent_id: Option<&str>, id: &str) -> String {
         format!("{}/{id}", self.family_path(family, parent_id))
@@ -109,7 +117,7 @@ impl AxpClient {
                     "{path}?pageNumber={page}&pageSize={size}{query}"
                 )))
                 .await?;
-            let body: Value = self.http.decode(&endpoint, &resp)?;
+            let body: Value = self.decode(&endpoint, &resp)?;
             let items = match (family.envelope, &body) {
                 (Envelope::BareArray, Value::Array(a)) => a.clone(),
                 (Envelope::Key(k), Value::Object(o)) => match o.get(k) {
@@ -152,7 +160,7 @@ impl AxpClient {
     ) -> Result<Option<Value>, ApiError> {
         let path = self.item_path(family, parent_id, id);
         match self.call(Request::get(path.clone())).await {
-            Ok(resp) => Ok(Some(self.http.decode(&format!("GET {path}"), &resp)?)),
+            Ok(resp) => Ok(Some(self.decode(&format!("GET {path}"), &resp)?)),
             Err(ApiError {
                 kind: ErrorKind::Status { status: 404, .. },
                 ..
@@ -179,7 +187,7 @@ impl AxpClient {
         }
         Ok(Written {
             status,
-            body: Some(self.http.decode(&endpoint, &resp)?),
+            body: Some(self.decode(&endpoint, &resp)?),
         })
     }
 }
@@ -213,7 +221,7 @@ impl AxpClient {
     /// `GET` of any path under the API (an item followed after a 202).
     pub async fn get_path(&self, path: &str) -> Result<Option<Value>, ApiError> {
         match self.call(Request::get(path)).await {
-            Ok(resp) => Ok(Some(self.http.decode(&format!("GET {path}"), &resp)?)),
+            Ok(resp) => Ok(Some(self.decode(&format!("GET {path}"), &resp)?)),
             Err(ApiError {
                 kind: ErrorKind::Status { status: 404, .. },
                 ..
@@ -225,7 +233,7 @@ impl AxpClient {
     /// `GET` of an action (`:details`, `:discoveryUrl`).
     pub async fn get_json(&self, path: &str) -> Result<Value, ApiError> {
         let resp = self.call(Request::get(path)).await?;
-        self.http.decode(&format!("GET {path}"), &resp)
+        self.decode(&format!("GET {path}"), &resp)
     }
 }
 

@@ -180,6 +180,32 @@ fn list_item(row: &str) -> Value {
     Value::String(row.to_string())
 }
 
+/// What a secret field shows instead of its value.
+pub const MASK: &str = "********";
+
+/// Replaces the value of every secret field (a CM's or System Manager's
+/// `password`, `enrollmentPassword`) in an answer, at any depth, so no
+/// secret the API echoes reaches the store, a job record or the screen.
+pub fn mask_secrets(v: &mut Value) {
+    match v {
+        Value::Object(o) => {
+            for (k, val) in o.iter_mut() {
+                let secret = super::voice_registry::FAMILIES
+                    .iter()
+                    .flat_map(|f| f.fields)
+                    .any(|f| f.kind == Kind::Secret && f.name == k);
+                if secret && !val.is_null() {
+                    *val = Value::String(MASK.into());
+                } else {
+                    mask_secrets(val);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(mask_secrets),
+        _ => {}
+    }
+}
+
 /// A field's value as a table cell: text as is, lists joined, nothing empty.
 pub fn cell_text(v: Option<&Value>) -> String {
     match v {
@@ -223,6 +249,16 @@ mod tests {
     use super::*;
     use crate::domain::voice_registry::family;
     use serde_json::json;
+
+    #[test]
+    fn secrets_the_api_echoes_are_masked() {
+        let mut v = json!({"resources": [{"name": "CM", "password": "testpassword",
+                                          "nested": {"enrollmentPassword": "x"}}]});
+        mask_secrets(&mut v);
+        assert_eq!(v["resources"][0]["password"], MASK);
+        assert_eq!(v["resources"][0]["nested"]["enrollmentPassword"], MASK);
+        assert_eq!(v["resources"][0]["name"], "CM");
+    }
 
     #[test]
     fn patterns() {
