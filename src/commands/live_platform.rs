@@ -5,7 +5,6 @@
 use super::{report, run_job_with, EXIT_ERROR, EXIT_OK};
 use crate::config::Config;
 use crate::domain::calling_profile::{problems_by_connection, CallingProfile};
-use crate::domain::connection_spec::ConnectionSpec;
 use crate::domain::job::JobKind;
 use crate::domain::oc_service::CreateServiceRequest;
 use crate::store::Store;
@@ -124,15 +123,9 @@ pub fn create_service(
             file.display()
         ));
     }
-    let name = match connection {
-        Some(n) => n,
-        None => match live_platform_names(&config).as_slice() {
-            [one] => one.clone(),
-            [] => {
-                return fail("no Live Platform connection (in the config or made in switchboard)")
-            }
-            _ => return fail("several Live Platform connections: choose one with --connection"),
-        },
+    let name = match super::only_connection(&config, "live_platform", "Live Platform", connection) {
+        Ok(n) => n,
+        Err(e) => return fail(e),
     };
     report(
         run_job_with(config, read_only, move |w| {
@@ -140,25 +133,6 @@ pub fn create_service(
         }),
         json,
     )
-}
-
-/// Every Live Platform connection's name: the config file's, then the
-/// store's.
-fn live_platform_names(config: &Config) -> Vec<String> {
-    let mut names: Vec<String> = config
-        .live_platform
-        .iter()
-        .map(|c| c.name.clone())
-        .collect();
-    if let Ok(stored) = Store::open(&config.store_path).and_then(|s| s.stored_connections()) {
-        names.extend(
-            stored
-                .into_iter()
-                .filter(|c| matches!(c.spec, ConnectionSpec::LivePlatform(_)))
-                .map(|c| c.spec.name().to_string()),
-        );
-    }
-    names
 }
 
 pub fn refresh(config: Config, read_only: bool, name: String) -> i32 {

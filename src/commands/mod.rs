@@ -137,6 +137,47 @@ fn dispatch(command: Command, config: Config, read_only: bool) -> i32 {
     }
 }
 
+/// The connection `named`, else the only one of `vendor` (`live_platform`,
+/// `axp`) in the config file or made in switchboard; `what` names the
+/// vendor in the error.
+fn only_connection(
+    config: &Config,
+    vendor: &str,
+    what: &str,
+    named: Option<String>,
+) -> Result<String, String> {
+    if let Some(n) = named {
+        return Ok(n);
+    }
+    let mut names: Vec<String> = config
+        .connections()
+        .into_iter()
+        .filter(|c| c.vendor() == vendor)
+        .map(|c| c.name().to_string())
+        .collect();
+    if let Ok(stored) =
+        crate::store::Store::open(&config.store_path).and_then(|s| s.stored_connections())
+    {
+        names.extend(
+            stored
+                .into_iter()
+                .filter(|c| c.spec.vendor() == vendor)
+                .map(|c| c.spec.name().to_string()),
+        );
+    }
+    names.sort();
+    names.dedup();
+    match names.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(format!(
+            "no {what} connection (in the config or made in switchboard)"
+        )),
+        _ => Err(format!(
+            "several {what} connections: choose one with --connection"
+        )),
+    }
+}
+
 /// The runtime a headless command runs its worker on.
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()

@@ -50,23 +50,7 @@ fn family(segment: &str, parent: Option<&str>) -> Result<&'static Family, String
 
 /// The AXP connection named, or the only one (config file or made here).
 fn axp_name(config: &Config, named: Option<String>) -> Result<String, String> {
-    if let Some(n) = named {
-        return Ok(n);
-    }
-    let mut names: Vec<String> = config.axp.iter().map(|c| c.name.clone()).collect();
-    if let Ok(stored) =
-        Store::open(&config.store_path).and_then(|s| stored_connections::stored(&s, config))
-    {
-        names.extend(stored.into_iter().filter_map(|c| match c {
-            Connection::Axp(a) => Some(a.name),
-            _ => None,
-        }));
-    }
-    match names.as_slice() {
-        [one] => Ok(one.clone()),
-        [] => Err("no AXP connection (in the config or made in switchboard)".into()),
-        _ => Err("several AXP connections: choose one with --connection".into()),
-    }
+    super::only_connection(config, "axp", "AXP", named)
 }
 
 fn client(config: &Config, named: Option<String>) -> Result<AxpClient, String> {
