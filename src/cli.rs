@@ -113,6 +113,9 @@ pub struct TuiArgs {
     /// Enable mouse support (off by default so the terminal's own selection works).
     #[arg(long)]
     pub mouse: bool,
+    /// The tab to open on.
+    #[arg(long, value_parser = ["connections", "numbers", "profiles", "voice", "jobs"])]
+    pub tab: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]

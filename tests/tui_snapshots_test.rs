@@ -8,10 +8,12 @@ use switchboard::domain::connection::AudioCodesSpec;
 use switchboard::domain::connection_spec::ConnectionSpec;
 use switchboard::domain::cooling::cooled;
 use switchboard::domain::number::{InventoryItem, Status};
+use switchboard::store::number_query::RowKey;
+use switchboard::store::number_window::Window;
 use switchboard::store::remote::RemoteItem;
 use switchboard::tui::action::Action;
 use switchboard::tui::app::App;
-use switchboard::tui::data::{profile_rows, ConnInfo, Data, NumbersPage, VoiceData};
+use switchboard::tui::data::{profile_rows, ConnInfo, Data, NumberSummary, NumbersPage, VoiceData};
 use switchboard::tui::keymap::Keymap;
 use switchboard::tui::theme::Theme;
 use switchboard::tui::view;
@@ -126,21 +128,35 @@ fn numbers_tab_with_cooling_countdown() {
         item("+15551230004", Status::Reserved, ""),
         item("+15551230005", Status::Available, ""),
     ];
+    let keys = rows
+        .iter()
+        .map(|r| RowKey {
+            sort: r.number.clone(),
+            number: r.number.clone(),
+        })
+        .collect();
     app.on_data(Data::Numbers(NumbersPage {
         query: Default::default(),
-        offset: 0,
-        total: rows.len(),
-        rows,
+        total: Some(rows.len()),
+        window: Window {
+            offset: 0,
+            rows,
+            keys,
+            at_start: true,
+            at_end: true,
+        },
+        seen_in: vec![(
+            "+15551230005".into(),
+            "test number of calling profile PROD_EMEA".into(),
+        )],
+    }));
+    app.on_data(Data::NumberSummary(NumberSummary {
         counts: vec![
             (Status::Used, 2),
             (Status::Cooling, 1),
             (Status::Available, 1),
             (Status::Reserved, 1),
         ],
-        seen_in: vec![(
-            "+15551230005".into(),
-            "test number of calling profile PROD_EMEA".into(),
-        )],
         releases: (0..14)
             .map(|i| (day + chrono::Days::new(i), if i == 2 { 1 } else { 0 }))
             .collect(),

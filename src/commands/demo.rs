@@ -112,7 +112,7 @@ fn seed_demo_inventory(store: &mut Store) -> crate::store::Result<usize> {
     store.insert_numbers(&items, "demo seed")
 }
 
-pub fn run(read_only: bool, mouse: bool) -> i32 {
+pub fn run(read_only: bool, args: &crate::cli::TuiArgs) -> i32 {
     let dir = match tempfile::Builder::new()
         .prefix("switchboard-demo-")
         .tempdir()
@@ -167,7 +167,13 @@ pub fn run(read_only: bool, mouse: bool) -> i32 {
     first.extend(config.axp.iter().map(|c| JobKind::RefreshVoice {
         connection: c.name.clone(),
     }));
-    let code = crate::tui::run(Arc::new(config), read_only, mouse, first);
+    let start = crate::tui::Start {
+        read_only,
+        mouse: args.mouse,
+        tab: args.tab.clone(),
+        jobs: first,
+    };
+    let code = crate::tui::run(Arc::new(config), start);
     drop(dir); // the temporary store and config go with the demo
     code
 }

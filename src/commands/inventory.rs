@@ -8,7 +8,7 @@ use crate::domain::actions::NumberAction;
 use crate::domain::job::JobKind;
 use crate::domain::number::{canonical, Status};
 use crate::domain::number_io::{ExportRow, ExportWriter};
-use crate::store::numbers::NumberQuery;
+use crate::store::number_query::NumberQuery;
 use crate::store::Store;
 use crate::worker::Worker;
 use std::io::Write;

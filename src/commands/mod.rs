@@ -27,7 +27,7 @@ pub fn run(cli: Cli) -> i32 {
     }
     let command = cli.command.unwrap_or(Command::Tui(TuiArgs::default()));
     match command {
-        Command::Demo(args) => demo::run(cli.read_only, args.mouse),
+        Command::Demo(args) => demo::run(cli.read_only, &args),
         Command::Sim {
             listen,
             scenario,
@@ -60,7 +60,15 @@ pub fn load_config(
 
 fn dispatch(command: Command, config: Config, read_only: bool) -> i32 {
     match command {
-        Command::Tui(args) => crate::tui::run(Arc::new(config), read_only, args.mouse, vec![]),
+        Command::Tui(args) => crate::tui::run(
+            Arc::new(config),
+            crate::tui::Start {
+                read_only,
+                mouse: args.mouse,
+                tab: args.tab,
+                jobs: vec![],
+            },
+        ),
         Command::Config(ConfigCommand::Check) => inspect::config_check(&config),
         Command::Connections(ConnectionsCommand::List) => inspect::connections_list(&config),
         Command::Connections(ConnectionsCommand::Test { name }) => report(

@@ -122,6 +122,84 @@ const STEPS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX number_events_by_at ON number_events(at);
     "#,
+    // 3: a million numbers stay instant. The inventory gets an integer row
+    // id (for the FTS5 index), an index per sort column (keyset windows),
+    // status counters kept by triggers, and a trigram index for substring
+    // filters on number, tag and user.
+    r#"
+    CREATE TABLE numbers_v3 (
+        id              INTEGER PRIMARY KEY,
+        number          TEXT NOT NULL UNIQUE,
+        status          TEXT NOT NULL,
+        usage           TEXT NOT NULL DEFAULT '',
+        vendor          TEXT NOT NULL DEFAULT '',
+        tag             TEXT NOT NULL DEFAULT '',
+        release_date    TEXT,                  -- YYYY-MM-DD
+        connection      TEXT,
+        registered_user TEXT,
+        last_seen       TEXT,
+        updated_at      TEXT NOT NULL
+    );
+    INSERT INTO numbers_v3(number, status, usage, vendor, tag, release_date, connection, registered_user, last_seen, updated_at)
+        SELECT number, status, usage, vendor, tag, release_date, connection, registered_user, last_seen, updated_at
+        FROM numbers ORDER BY number;
+    DROP TABLE numbers;
+    ALTER TABLE numbers_v3 RENAME TO numbers;
+    CREATE INDEX numbers_by_status ON numbers(status, number);
+    CREATE INDEX numbers_by_connection ON numbers(connection, status);
+    CREATE INDEX numbers_cooling ON numbers(release_date) WHERE status = 'Cooling';
+    CREATE INDEX numbers_sort_usage ON numbers(usage, number);
+    CREATE INDEX numbers_sort_vendor ON numbers(vendor, number);
+    CREATE INDEX numbers_sort_tag ON numbers(tag, number);
+    CREATE INDEX numbers_sort_release ON numbers(ifnull(release_date, ''), number);
+    CREATE INDEX numbers_sort_connection ON numbers(ifnull(connection, ''), number);
+    CREATE INDEX numbers_sort_user ON numbers(ifnull(registered_user, ''), number);
+    CREATE INDEX numbers_sort_seen ON numbers(ifnull(last_seen, ''), number);
+
+    -- (Triggers test for the row: an INSERT OR IGNORE here would take the
+    -- outer upsert's conflict policy instead of its own.)
+    CREATE TABLE number_counts (
+        status TEXT PRIMARY KEY,
+        n      INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    INSERT INTO number_counts(status, n) SELECT status, COUNT(*) FROM numbers GROUP BY status;
+    CREATE TRIGGER numbers_count_insert AFTER INSERT ON numbers BEGIN
+        INSERT INTO number_counts(status, n) SELECT new.status, 0
+        WHERE NOT EXISTS (SELECT 1 FROM number_counts WHERE status = new.status);
+        UPDATE number_counts SET n = n + 1 WHERE status = new.status;
+    END;
+    CREATE TRIGGER numbers_count_delete AFTER DELETE ON numbers BEGIN
+        UPDATE number_counts SET n = n - 1 WHERE status = old.status;
+    END;
+    CREATE TRIGGER numbers_count_update AFTER UPDATE OF status ON numbers
+    WHEN old.status IS NOT new.status BEGIN
+        UPDATE number_counts SET n = n - 1 WHERE status = old.status;
+        INSERT INTO number_counts(status, n) SELECT new.status, 0
+        WHERE NOT EXISTS (SELECT 1 FROM number_counts WHERE status = new.status);
+        UPDATE number_counts SET n = n + 1 WHERE status = new.status;
+    END;
+
+    CREATE VIRTUAL TABLE numbers_fts USING fts5(
+        number, tag, registered_user,
+        content = 'numbers', content_rowid = 'id', tokenize = 'trigram'
+    );
+    INSERT INTO numbers_fts(numbers_fts) VALUES ('rebuild');
+    CREATE TRIGGER numbers_fts_insert AFTER INSERT ON numbers BEGIN
+        INSERT INTO numbers_fts(rowid, number, tag, registered_user)
+        VALUES (new.id, new.number, new.tag, new.registered_user);
+    END;
+    CREATE TRIGGER numbers_fts_delete AFTER DELETE ON numbers BEGIN
+        INSERT INTO numbers_fts(numbers_fts, rowid, number, tag, registered_user)
+        VALUES ('delete', old.id, old.number, old.tag, old.registered_user);
+    END;
+    CREATE TRIGGER numbers_fts_update AFTER UPDATE OF tag, registered_user ON numbers
+    WHEN old.tag IS NOT new.tag OR old.registered_user IS NOT new.registered_user BEGIN
+        INSERT INTO numbers_fts(numbers_fts, rowid, number, tag, registered_user)
+        VALUES ('delete', old.id, old.number, old.tag, old.registered_user);
+        INSERT INTO numbers_fts(rowid, number, tag, registered_user)
+        VALUES (new.id, new.number, new.tag, new.registered_user);
+    END;
+    "#,
 ];
 
 pub fn latest() -> usize {

@@ -6,6 +6,8 @@ pub mod jobs;
 pub mod leases;
 mod migrations;
 pub mod number_edits;
+pub mod number_query;
+pub mod number_window;
 pub mod numbers;
 pub mod remote;
 pub mod sync;
@@ -89,6 +91,14 @@ impl Store {
     #[doc(hidden)]
     pub fn conn_for_tests(&self) -> &Connection {
         &self.conn
+    }
+
+    /// Changes whenever another connection commits: a cheap "has anything
+    /// changed since I last looked".
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
     pub fn integrity_check(&self) -> Result<String> {

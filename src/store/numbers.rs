@@ -1,5 +1,6 @@
 //! Number inventory rows: reading windows and counts, writing transitions.
 
+use super::number_query::{NumberQuery, Plan};
 use super::{Result, Store};
 use crate::clock;
 use crate::domain::cooling::Transition;
@@ -27,144 +28,7 @@ pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<InventoryItem> {
     })
 }
 
-/// Column the Numbers tab sorts by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SortKey {
-    #[default]
-    Number,
-    Status,
-    Usage,
-    Vendor,
-    ReleaseDate,
-    Tag,
-    Connection,
-    RegisteredUser,
-    LastSeen,
-}
-
-impl SortKey {
-    pub const ALL: [SortKey; 9] = [
-        SortKey::Number,
-        SortKey::Status,
-        SortKey::Usage,
-        SortKey::Vendor,
-        SortKey::ReleaseDate,
-        SortKey::Tag,
-        SortKey::Connection,
-        SortKey::RegisteredUser,
-        SortKey::LastSeen,
-    ];
-    pub fn label(self) -> &'static str {
-        match self {
-            SortKey::Number => "number",
-            SortKey::Status => "status",
-            SortKey::Usage => "usage",
-            SortKey::Vendor => "vendor",
-            SortKey::ReleaseDate => "release date (countdown)",
-            SortKey::Tag => "tag",
-            SortKey::Connection => "connection",
-            SortKey::RegisteredUser => "registered user",
-            SortKey::LastSeen => "last seen",
-        }
-    }
-    fn column(self) -> &'static str {
-        match self {
-            SortKey::Number => "number",
-            SortKey::Status => "status",
-            SortKey::Usage => "usage",
-            SortKey::Vendor => "vendor",
-            SortKey::ReleaseDate => "release_date",
-            SortKey::Tag => "tag",
-            SortKey::Connection => "connection",
-            SortKey::RegisteredUser => "registered_user",
-            SortKey::LastSeen => "last_seen",
-        }
-    }
-}
-
-/// What the Numbers tab shows: a status, a text filter and a sort.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct NumberQuery {
-    pub status: Option<Status>,
-    pub vendor: Option<String>,
-    /// Matches a number prefix or substring, a tag, or a user.
-    pub text: String,
-    pub sort: SortKey,
-    pub descending: bool,
-}
-
-impl NumberQuery {
-    fn where_clause(&self) -> (String, Vec<String>) {
-        let mut conds = Vec::new();
-        let mut args = Vec::new();
-        if let Some(s) = self.status {
-            args.push(s.as_str().to_string());
-            conds.push(format!("status = ?{}", args.len()));
-        }
-        if let Some(v) = &self.vendor {
-            args.push(v.clone());
-            conds.push(format!("vendor = ?{}", args.len()));
-        }
-        let text = self.text.trim();
-        if !text.is_empty() {
-            let escaped = text
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            args.push(format!("%{escaped}%"));
-            let n = args.len();
-            conds.push(format!(
-                "(number LIKE ?{n} ESCAPE '\\' OR tag LIKE ?{n} ESCAPE '\\' OR registered_user LIKE ?{n} ESCAPE '\\')"
-            ));
-        }
-        let clause = if conds.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", conds.join(" AND "))
-        };
-        (clause, args)
-    }
-
-    fn order_clause(&self) -> String {
-        let dir = if self.descending { "DESC" } else { "ASC" };
-        match self.sort {
-            SortKey::Number => format!("ORDER BY number {dir}"),
-            k => format!("ORDER BY {} {dir}, number {dir}", k.column()),
-        }
-    }
-}
-
 impl Store {
-    pub fn count_numbers(&self, q: &NumberQuery) -> Result<usize> {
-        let (clause, args) = q.where_clause();
-        let sql = format!("SELECT COUNT(*) FROM numbers {clause}");
-        let n: i64 = self
-            .conn
-            .query_row(&sql, rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
-        Ok(n as usize)
-    }
-
-    /// The rows `offset..offset+limit` of the query's order.
-    pub fn number_window(
-        &self,
-        q: &NumberQuery,
-        offset: usize,
-        limit: usize,
-    ) -> Result<Vec<InventoryItem>> {
-        let (clause, mut args) = q.where_clause();
-        args.push(limit.to_string());
-        args.push(offset.to_string());
-        let n = args.len();
-        let sql = format!(
-            "SELECT {COLUMNS} FROM numbers {clause} {} LIMIT ?{} OFFSET ?{n}",
-            q.order_clause(),
-            n - 1
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
     /// Streams every row of the query in its order to `each` (exports of
     /// any size without holding them all); `each` returning an error stops.
     pub fn for_each_number(
@@ -172,13 +36,14 @@ impl Store {
         q: &NumberQuery,
         mut each: impl FnMut(&InventoryItem) -> std::io::Result<()>,
     ) -> Result<usize> {
-        let (clause, args) = q.where_clause();
+        let c = q.conditions(Plan::default());
         let sql = format!(
-            "SELECT {COLUMNS} FROM numbers {clause} {}",
-            q.order_clause()
+            "SELECT {COLUMNS} FROM numbers {} {}",
+            c.clause(),
+            q.order(false)
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(c.args.iter()))?;
         let mut n = 0;
         while let Some(row) = rows.next()? {
             each(&from_row(row)?).map_err(|e| super::StoreError(format!("cannot write: {e}")))?;
@@ -191,24 +56,6 @@ impl Store {
         use rusqlite::OptionalExtension;
         let sql = format!("SELECT {COLUMNS} FROM numbers WHERE number = ?1");
         Ok(self.conn.query_row(&sql, [number], from_row).optional()?)
-    }
-
-    /// Count of numbers per status, for the header.
-    pub fn status_counts(&self) -> Result<Vec<(Status, usize)>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT status, COUNT(*) FROM numbers GROUP BY status")?;
-        let mut out: Vec<(Status, usize)> = Status::ALL.iter().map(|s| (*s, 0)).collect();
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-        for row in rows {
-            let (s, n) = row?;
-            if let Some(st) = Status::parse(&s) {
-                if let Some(slot) = out.iter_mut().find(|(k, _)| *k == st) {
-                    slot.1 = n as usize;
-                }
-            }
-        }
-        Ok(out)
     }
 
     /// Cooling numbers releasing on each of the `days` days from `from`.

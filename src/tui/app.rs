@@ -3,7 +3,7 @@
 
 use super::action::Action;
 use super::connection_form;
-use super::data::{ConnInfo, Data, DataRequest, NumbersPage, ProfileRow, VoiceData};
+use super::data::{ConnInfo, Data, DataRequest, ProfileRow, VoiceData};
 use super::form::{Form, FormStep};
 use super::forms::{self, FormPurpose};
 use super::keymap::Keymap;
@@ -13,18 +13,16 @@ use super::voice_form;
 use crate::domain::actions::NumberAction;
 use crate::domain::connection_spec::ConnectionSpec;
 use crate::domain::job::{JobKind, JobState, VoiceOp};
-use crate::domain::number::{InventoryItem, Status};
+use crate::domain::number::Status;
 use crate::domain::oc_service::CreateServiceRequest;
 use crate::domain::voice_registry;
 use crate::secret::Secret;
-use crate::store::events::NumberEvent;
 use crate::store::jobs::JobRecord;
-use crate::store::numbers::{NumberQuery, SortKey};
+use crate::store::number_query::SortKey;
 use crate::store::remote::RemoteItem;
 use crate::worker::{JobEvent, JobOutcome};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::cell::Cell;
-use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::Input;
@@ -176,31 +174,7 @@ impl ListCursor {
     }
 }
 
-/// The Numbers detail pane: number, row, history, where else it is seen.
-pub type NumberDetail = (String, Option<InventoryItem>, Vec<NumberEvent>, Vec<String>);
-
-#[derive(Debug, Default)]
-pub struct NumbersState {
-    pub query: NumberQuery,
-    pub input: Input,
-    pub filtering: bool,
-    pub cursor: usize,
-    /// First row on screen.
-    pub scroll: usize,
-    pub page: Option<NumbersPage>,
-    pub marks: BTreeSet<String>,
-    pub detail: Option<NumberDetail>,
-}
-
-impl NumbersState {
-    pub fn total(&self) -> usize {
-        self.page.as_ref().map(|p| p.total).unwrap_or(0)
-    }
-    pub fn row(&self, index: usize) -> Option<&InventoryItem> {
-        let p = self.page.as_ref()?;
-        index.checked_sub(p.offset).and_then(|i| p.rows.get(i))
-    }
-}
+pub use super::numbers_state::{NumberDetail, NumbersState};
 
 /// What the Calling Profiles tab shows: all, or only profiles with
 /// problems, narrowed by text.
@@ -370,11 +344,16 @@ fn palette_for(connections: &[(String, &'static str)]) -> Vec<PaletteItem> {
 impl App {
     /// What to load when the app opens.
     pub fn initial_loads(&self) -> Vec<Command> {
-        vec![
+        let mut loads = vec![
             Command::Load(DataRequest::Connections),
-            self.numbers_load(0),
+            Command::Load(self.numbers.reload(self.viewport.get())),
+            Command::Load(DataRequest::NumberSummary),
             Command::Load(DataRequest::Jobs),
-        ]
+        ];
+        if !matches!(self.tab, Tab::Connections | Tab::Numbers | Tab::Jobs) {
+            loads.extend(self.tab_loads());
+        }
+        loads
     }
 
     pub fn toast(&mut self, level: Level, text: impl Into<String>) {
@@ -413,19 +392,35 @@ impl App {
         })
     }
 
-    fn numbers_load(&self, around: usize) -> Command {
-        let v = self.viewport.get().max(10);
-        Command::Load(DataRequest::Numbers {
-            query: self.numbers.query.clone(),
-            offset: around.saturating_sub(v),
-            limit: v * 3,
-        })
+    /// The Numbers window after the cursor moved, if one is needed.
+    fn numbers_follow(&mut self) -> Vec<Command> {
+        let v = self.viewport.get().max(1);
+        self.numbers.follow_cursor(v);
+        self.numbers
+            .load(v)
+            .map(Command::Load)
+            .into_iter()
+            .collect()
+    }
+
+    /// A new Numbers query (filter, status, sort): from the top.
+    fn numbers_restart(&mut self) -> Vec<Command> {
+        vec![Command::Load(self.numbers.restart())]
+    }
+
+    /// Whether the screen should wait a moment for rows it just asked for,
+    /// so that a keystroke shows its answer in one frame, not a blank first.
+    pub fn awaiting_rows(&self) -> bool {
+        self.tab == Tab::Numbers && self.numbers.waiting(self.viewport.get())
     }
 
     fn tab_loads(&self) -> Vec<Command> {
         match self.tab {
             Tab::Connections => vec![Command::Load(DataRequest::Connections)],
-            Tab::Numbers => vec![self.numbers_load(self.numbers.cursor)],
+            Tab::Numbers => vec![
+                Command::Load(self.numbers.reload(self.viewport.get())),
+                Command::Load(DataRequest::NumberSummary),
+            ],
             Tab::Profiles => vec![
                 Command::Load(DataRequest::Profiles),
                 Command::Load(DataRequest::Services),
@@ -454,16 +449,16 @@ impl App {
                     .min(self.connections.len().saturating_sub(1));
             }
             Data::Numbers(page) => {
-                if page.query != self.numbers.query {
-                    return vec![]; // an older filter's answer: the newest wins
-                }
-                let total = page.total;
-                self.numbers.page = Some(page);
-                if total > 0 && self.numbers.cursor >= total {
-                    self.numbers.cursor = total - 1;
-                    return vec![self.numbers_load(self.numbers.cursor)];
-                }
+                let v = self.viewport.get();
+                return self
+                    .numbers
+                    .on_page(page, v)
+                    .map(Command::Load)
+                    .into_iter()
+                    .collect();
             }
+            Data::NumbersTotal(query, total) => self.numbers.on_total(query, total),
+            Data::NumberSummary(summary) => self.numbers.summary = Some(summary),
             Data::Detail(n, item, events, seen) => {
                 if self.numbers.detail.as_ref().is_some_and(|d| d.0 == n) {
                     self.numbers.detail = Some((n, item, events, seen));
@@ -690,9 +685,7 @@ impl App {
             return vec![];
         }
         self.numbers.query.text = text;
-        self.numbers.cursor = 0;
-        self.numbers.scroll = 0;
-        vec![self.numbers_load(0)]
+        self.numbers_restart()
     }
 
     fn submit(&mut self, kind: JobKind) -> Vec<Command> {
@@ -907,24 +900,13 @@ impl App {
 
     fn numbers_action(&mut self, action: Action, page: usize) -> Vec<Command> {
         let n = &mut self.numbers;
-        let total = n.total();
+        if action == Action::Bottom {
+            return n.go_last(page).map(Command::Load).into_iter().collect();
+        }
         let mut cur = ListCursor { cursor: n.cursor };
-        if cur.apply(action, total, page) {
+        if cur.apply(action, n.extent(), page) {
             n.cursor = cur.cursor;
-            let v = page;
-            if n.cursor < n.scroll {
-                n.scroll = n.cursor;
-            } else if n.cursor >= n.scroll + v {
-                n.scroll = n.cursor + 1 - v;
-            }
-            let loaded = n.page.as_ref().is_some_and(|p| {
-                n.scroll >= p.offset && (n.scroll + v).min(total) <= p.offset + p.rows.len()
-            });
-            return if loaded {
-                vec![]
-            } else {
-                vec![self.numbers_load(self.numbers.scroll)]
-            };
+            return self.numbers_follow();
         }
         match action {
             Action::Filter => {
@@ -939,9 +921,7 @@ impl App {
                 n.query.text.clear();
                 n.query.status = None;
                 n.marks.clear();
-                n.cursor = 0;
-                n.scroll = 0;
-                return vec![self.numbers_load(0)];
+                return self.numbers_restart();
             }
             Action::StatusFilter => {
                 let order: Vec<Option<Status>> = std::iter::once(None)
@@ -949,9 +929,7 @@ impl App {
                     .collect();
                 let i = order.iter().position(|s| *s == n.query.status).unwrap_or(0);
                 n.query.status = order[(i + 1) % order.len()];
-                n.cursor = 0;
-                n.scroll = 0;
-                return vec![self.numbers_load(0)];
+                return self.numbers_restart();
             }
             Action::Sort | Action::ReverseSort => {
                 if action == Action::Sort {
@@ -963,9 +941,7 @@ impl App {
                 } else {
                     n.query.descending = !n.query.descending;
                 }
-                n.cursor = 0;
-                n.scroll = 0;
-                return vec![self.numbers_load(0)];
+                return self.numbers_restart();
             }
             Action::Mark => {
                 if let Some(num) = n.row(n.cursor).map(|r| r.number.clone()) {

@@ -9,29 +9,35 @@ use crate::domain::connection_spec::ConnectionSpec;
 use crate::domain::interval::format_interval;
 use crate::domain::interval::next_due;
 use crate::domain::number::InventoryItem;
+use crate::domain::number::Status;
 use crate::domain::number_io::ExportWriter;
 use crate::domain::voice_numbers::axp_numbers;
 use crate::domain::voice_registry;
 use crate::store::events::NumberEvent;
 use crate::store::jobs::JobRecord;
-use crate::store::numbers::NumberQuery;
+use crate::store::number_query::{NumberQuery, Seek};
+use crate::store::number_window::Window;
 use crate::store::remote::RemoteItem;
 use crate::store::sync::SyncRun;
 use crate::store::Store;
 use crate::worker::stored_connections::resolve;
 use chrono::NaiveDate;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum DataRequest {
     Connections,
+    /// A window of the inventory; its count follows if it takes a scan.
     Numbers {
         query: NumberQuery,
-        offset: usize,
+        seek: Seek,
         limit: usize,
     },
+    /// The Numbers header: counts per status and releases per day.
+    NumberSummary,
     NumberDetail(String),
     /// Writes the query's rows to a file (CSV or JSON), streaming.
     Export {
@@ -60,6 +66,7 @@ impl DataRequest {
             DataRequest::Export { .. } => 6,
             DataRequest::JobLog(_) => 7,
             DataRequest::Services => 8,
+            DataRequest::NumberSummary => 9,
         }
     }
 }
@@ -92,13 +99,19 @@ pub struct ConnInfo {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NumbersPage {
     pub query: NumberQuery,
-    pub offset: usize,
-    pub rows: Vec<InventoryItem>,
-    pub total: usize,
-    pub counts: Vec<(crate::domain::number::Status, usize)>,
-    pub releases: Vec<(NaiveDate, usize)>,
+    pub window: Window,
+    /// The query's count when it was cheap to know; else a `NumbersTotal`
+    /// follows.
+    pub total: Option<usize>,
     /// Rows of this page that other data refers to: (number, where).
     pub seen_in: Vec<(String, String)>,
+}
+
+/// The Numbers header.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NumberSummary {
+    pub counts: Vec<(Status, usize)>,
+    pub releases: Vec<(NaiveDate, usize)>,
 }
 
 /// A stored calling profile, parsed, with its health marks.
@@ -150,6 +163,9 @@ pub struct VoiceData {
 pub enum Data {
     Connections(Vec<ConnInfo>),
     Numbers(NumbersPage),
+    /// The exact count of a query whose page came without one.
+    NumbersTotal(NumberQuery, usize),
+    NumberSummary(NumberSummary),
     /// A number, its row, its history, and where else it is seen.
     Detail(String, Option<InventoryItem>, Vec<NumberEvent>, Vec<String>),
     Profiles(Vec<ProfileRow>, Option<String>),
@@ -165,11 +181,34 @@ pub enum Data {
     Error(String),
 }
 
-pub fn spawn(
-    config: Arc<Config>,
-    tx: UnboundedSender<Data>,
-) -> std::sync::mpsc::Sender<DataRequest> {
+/// The screen's side of the reader: sends requests, and tells a running
+/// count that a newer window was asked for (so it stops).
+pub struct Loader {
+    tx: std::sync::mpsc::Sender<DataRequest>,
+    windows_asked: Arc<AtomicU64>,
+}
+
+impl Loader {
+    pub fn send(&self, req: DataRequest) {
+        if matches!(req, DataRequest::Numbers { .. }) {
+            self.windows_asked.fetch_add(1, Ordering::SeqCst);
+        }
+        let _ = self.tx.send(req);
+    }
+}
+
+/// What the reader keeps between requests: other data's references to
+/// numbers, recomputed only when the store has changed.
+#[derive(Default)]
+struct Cache {
+    data_version: Option<i64>,
+    seen_in: Vec<(String, String)>,
+}
+
+pub fn spawn(config: Arc<Config>, tx: UnboundedSender<Data>) -> Loader {
     let (req_tx, req_rx) = std::sync::mpsc::channel::<DataRequest>();
+    let windows_asked = Arc::new(AtomicU64::new(0));
+    let asked = windows_asked.clone();
     std::thread::Builder::new()
         .name("store-reader".into())
         .spawn(move || {
@@ -177,6 +216,7 @@ pub fn spawn(
                 Ok(s) => s,
                 Err(e) => return drop(tx.send(Data::Error(e.to_string()))),
             };
+            let mut cache = Cache::default();
             while let Ok(first) = req_rx.recv() {
                 // Keep only the newest request of each kind.
                 let mut latest: Vec<DataRequest> = vec![first];
@@ -185,49 +225,79 @@ pub fn spawn(
                     latest.push(more);
                 }
                 for req in latest {
-                    let data =
-                        answer(&store, &config, req).unwrap_or_else(|e| Data::Error(e.to_string()));
+                    let asked_now = asked.load(Ordering::SeqCst);
+                    let data = answer(&store, &config, &mut cache, req)
+                        .unwrap_or_else(|e| Data::Error(e.to_string()));
+                    let uncounted = match &data {
+                        Data::Numbers(p) if p.total.is_none() => Some(p.query.clone()),
+                        _ => None,
+                    };
                     if tx.send(data).is_err() {
                         return;
+                    }
+                    if let Some(query) = uncounted {
+                        // The count takes a scan: run it unless (and until)
+                        // a newer window is asked for.
+                        let asked = asked.clone();
+                        let counted = store.unless_cancelled(
+                            move || asked.load(Ordering::SeqCst) != asked_now,
+                            |s| s.count_numbers(&query),
+                        );
+                        let sent = match counted {
+                            Ok(Some(n)) => tx.send(Data::NumbersTotal(query, n)),
+                            Ok(None) => Ok(()),
+                            Err(e) => tx.send(Data::Error(e.to_string())),
+                        };
+                        if sent.is_err() {
+                            return;
+                        }
                     }
                 }
             }
         })
         .expect("spawn store reader");
-    req_tx
+    Loader {
+        tx: req_tx,
+        windows_asked,
+    }
 }
 
-fn answer(store: &Store, config: &Config, req: DataRequest) -> crate::store::Result<Data> {
+fn answer(
+    store: &Store,
+    config: &Config,
+    cache: &mut Cache,
+    req: DataRequest,
+) -> crate::store::Result<Data> {
     Ok(match req {
         DataRequest::Connections => Data::Connections(connection_infos(store, config)?),
-        DataRequest::Numbers {
-            query,
-            offset,
-            limit,
-        } => {
-            let total = store.count_numbers(&query)?;
-            let rows = store.number_window(&query, offset, limit)?;
+        DataRequest::Numbers { query, seek, limit } => {
+            let window = store.number_window(&query, &seek, limit)?;
+            let total = store.quick_count(&query)?;
             let on_page: std::collections::HashSet<&str> =
-                rows.iter().map(|r| r.number.as_str()).collect();
-            let seen = seen_in(store)?
-                .into_iter()
+                window.rows.iter().map(|r| r.number.as_str()).collect();
+            let seen = cache
+                .seen_in(store)?
+                .iter()
                 .filter(|(n, _)| on_page.contains(n.as_str()))
+                .cloned()
                 .collect();
             Data::Numbers(NumbersPage {
                 seen_in: seen,
-                counts: store.status_counts()?,
-                releases: store.releases_per_day(crate::clock::today(), 14)?,
                 query,
-                offset,
-                rows,
+                window,
                 total,
             })
         }
+        DataRequest::NumberSummary => Data::NumberSummary(NumberSummary {
+            counts: store.status_counts()?,
+            releases: store.releases_per_day(crate::clock::today(), 14)?,
+        }),
         DataRequest::NumberDetail(n) => {
-            let seen = seen_in(store)?
-                .into_iter()
+            let seen = cache
+                .seen_in(store)?
+                .iter()
                 .filter(|(num, _)| *num == n)
-                .map(|(_, w)| w)
+                .map(|(_, w)| w.clone())
                 .collect();
             Data::Detail(
                 n.clone(),
@@ -321,18 +391,25 @@ fn export(store: &Store, query: &NumberQuery, path: &str, json: bool) -> Result<
     w.finish().map_err(|e| e.to_string())
 }
 
-/// Numbers other data refers to: stored calling profiles' test numbers and
-/// emergency dial strings, AXP elements' DID numbers and AXP phone numbers
-/// (computed on demand, off the render path).
-fn seen_in(store: &Store) -> crate::store::Result<Vec<(String, String)>> {
-    let profiles: Vec<CallingProfile> = store
-        .remote_items(None, "calling_profile")?
-        .into_iter()
-        .filter_map(|(_, i)| serde_json::from_value(i.body).ok())
-        .collect();
-    let mut out = referenced_numbers(&profiles);
-    out.extend(axp_numbers(&store.axp_number_items()?));
-    Ok(out)
+impl Cache {
+    /// Numbers other data refers to: stored calling profiles' test numbers
+    /// and emergency dial strings, AXP elements' DID numbers and AXP phone
+    /// numbers (off the render path, and only again after a write).
+    fn seen_in(&mut self, store: &Store) -> crate::store::Result<&[(String, String)]> {
+        let version = store.data_version()?;
+        if self.data_version != Some(version) {
+            let profiles: Vec<CallingProfile> = store
+                .remote_items(None, "calling_profile")?
+                .into_iter()
+                .filter_map(|(_, i)| serde_json::from_value(i.body).ok())
+                .collect();
+            let mut out = referenced_numbers(&profiles);
+            out.extend(axp_numbers(&store.axp_number_items()?));
+            self.seen_in = out;
+            self.data_version = Some(version);
+        }
+        Ok(&self.seen_in)
+    }
 }
 
 fn schedule_text(a: &AudioCodesConnection) -> String {

@@ -11,7 +11,7 @@ use super::voice_form;
 use crate::domain::actions::{self, NumberAction};
 use crate::domain::job::{JobKind, VoiceOp};
 use crate::domain::number::canonical;
-use crate::store::numbers::NumberQuery;
+use crate::store::number_query::NumberQuery;
 
 const FORMAT: &[&str] = &["csv", "json"];
 

@@ -7,7 +7,9 @@ pub mod connection_form;
 pub mod data;
 pub mod form;
 pub mod forms;
+pub mod frame_log;
 pub mod keymap;
+pub mod numbers_state;
 pub mod service_form;
 pub mod sync_bars;
 pub mod tabs;
@@ -32,6 +34,10 @@ type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
 
 /// At most one frame per this interval, however many events arrive.
 const FRAME: Duration = Duration::from_millis(16);
+
+/// How long a key's frame may wait for the rows it asked for (normally a
+/// few milliseconds), so the answer shows at once instead of a blank first.
+const HOLD_FOR_ROWS: Duration = Duration::from_millis(50);
 
 fn restore_terminal() {
     let mut out = std::io::stdout();
@@ -67,7 +73,23 @@ fn install_panic_hook() {
     }));
 }
 
-pub fn run(config: Arc<Config>, read_only: bool, mouse: bool, initial_jobs: Vec<JobKind>) -> i32 {
+/// How the dashboard starts.
+#[derive(Debug, Clone, Default)]
+pub struct Start {
+    pub read_only: bool,
+    pub mouse: bool,
+    /// The tab to open on (a keymap section name: `numbers`, `jobs`, ...).
+    pub tab: Option<String>,
+    pub jobs: Vec<JobKind>,
+}
+
+pub fn run(config: Arc<Config>, start: Start) -> i32 {
+    let Start {
+        read_only,
+        mouse,
+        tab,
+        jobs: initial_jobs,
+    } = start;
     let keymap = match keymap::Keymap::load(config.keymap_file.as_deref()) {
         Ok(k) => k,
         Err(e) => {
@@ -103,6 +125,12 @@ pub fn run(config: Arc<Config>, read_only: bool, mouse: bool, initial_jobs: Vec<
         read_only || config.read_only,
         &conns,
     );
+    if let Some(t) = app::Tab::ALL
+        .into_iter()
+        .find(|t| Some(t.section()) == tab.as_deref())
+    {
+        app.tab = t;
+    }
     let result = rt.block_on(event_loop(
         &mut term,
         &mut app,
@@ -191,6 +219,8 @@ async fn event_loop(
     let mut pending: Vec<Command> = app.initial_loads();
     let mut dirty = true;
     let mut last_draw = Instant::now() - FRAME;
+    let mut last_key = Instant::now() - HOLD_FOR_ROWS;
+    let mut frame_log = frame_log::FrameLog::from_env();
     loop {
         for cmd in pending.drain(..) {
             match cmd {
@@ -223,14 +253,21 @@ async fn event_loop(
         if app.quit {
             return Ok(());
         }
-        if dirty && last_draw.elapsed() >= FRAME {
+        let holding = app.awaiting_rows() && last_key.elapsed() < HOLD_FOR_ROWS;
+        if dirty && !holding && last_draw.elapsed() >= FRAME {
             draw(term, app)?;
+            frame_log.frame(app);
             last_draw = Instant::now();
             dirty = false;
         }
         // Sleep until input, a worker event, data, the next frame slot (if
         // something is waiting to be drawn) or the app's own deadline.
-        let wake = [dirty.then(|| last_draw + FRAME), app.next_deadline()]
+        let next_frame = if holding {
+            last_key + HOLD_FOR_ROWS
+        } else {
+            last_draw + FRAME
+        };
+        let wake = [dirty.then_some(next_frame), app.next_deadline()]
             .into_iter()
             .flatten()
             .min();
@@ -243,7 +280,11 @@ async fn event_loop(
         tokio::select! {
             Some(ev) = keys.recv() => {
                 match ev {
-                    Event::Key(k) if k.kind != KeyEventKind::Release => pending.extend(app.on_key(k)),
+                    Event::Key(k) if k.kind != KeyEventKind::Release => {
+                        frame_log.key();
+                        last_key = Instant::now();
+                        pending.extend(app.on_key(k));
+                    }
                     Event::Mouse(m) => match m.kind {
                         MouseEventKind::ScrollDown => pending.extend(app.update(action::Action::Down)),
                         MouseEventKind::ScrollUp => pending.extend(app.update(action::Action::Up)),

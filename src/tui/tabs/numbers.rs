@@ -18,7 +18,7 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
 
     // Header: counts per status, and the next 14 days of releases.
     let mut counts: Vec<Span<'_>> = Vec::new();
-    if let Some(p) = &n.page {
+    if let Some(p) = &n.summary {
         for (s, c) in &p.counts {
             if *c == 0
                 && !matches!(
@@ -125,7 +125,7 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
             ])
         })
         .collect();
-    let loading = n.page.is_none() || (rows.is_empty() && n.total() > 0);
+    let loading = n.waiting(visible);
     let header = Row::new([
         "",
         "Number",
@@ -140,14 +140,17 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
         "Tag",
     ])
     .style(header_style(app));
-    let total = n.total();
+    let extent = n.extent();
+    let of = match n.total {
+        Some(t) => t.to_string(),
+        None => format!("{extent}+ (counting…)"),
+    };
     let title = if loading {
         " Numbers — loading… ".to_string()
     } else {
         format!(
-            " Numbers {} of {} — / filter  f status  s sort  Space mark  Enter details  R release  c cool  x extend  v/V reserve  e tag  a range  i import  E export ",
-            if total == 0 { 0 } else { n.cursor + 1 },
-            total
+            " Numbers {} of {of} — / filter  f status  s sort  Space mark  Enter details  R release  c cool  x extend  v/V reserve  e tag  a range  i import  E export ",
+            if extent == 0 { 0 } else { n.cursor + 1 },
         )
     };
     let widths = [
@@ -167,10 +170,10 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
         .header(header)
         .row_highlight_style(t.selected())
         .block(Block::default().borders(Borders::ALL).title(title));
-    let selected = n.cursor.checked_sub(n.scroll).filter(|_| total > 0);
+    let selected = n.cursor.checked_sub(n.scroll).filter(|_| extent > 0);
     let mut state = TableState::default().with_selected(selected);
     f.render_stateful_widget(table, table_area, &mut state);
-    if total == 0 && !loading {
+    if extent == 0 && !loading {
         let msg = if n.query == Default::default() {
             "The inventory is empty: sync an AudioCodes connection (Connections tab, r)."
         } else {

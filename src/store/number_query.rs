@@ -1,0 +1,327 @@
+//! What the Numbers tab asks for (status, text, sort) and the SQL that
+//! answers it from indexes: keyset windows on the sort key, a number-prefix
+//! range on the unique index, and the trigram index for substrings.
+
+use crate::domain::number::Status;
+
+/// Column the Numbers tab sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    #[default]
+    Number,
+    Status,
+    Usage,
+    Vendor,
+    ReleaseDate,
+    Tag,
+    Connection,
+    RegisteredUser,
+    LastSeen,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 9] = [
+        SortKey::Number,
+        SortKey::Status,
+        SortKey::Usage,
+        SortKey::Vendor,
+        SortKey::ReleaseDate,
+        SortKey::Tag,
+        SortKey::Connection,
+        SortKey::RegisteredUser,
+        SortKey::LastSeen,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Number => "number",
+            SortKey::Status => "status",
+            SortKey::Usage => "usage",
+            SortKey::Vendor => "vendor",
+            SortKey::ReleaseDate => "release date (countdown)",
+            SortKey::Tag => "tag",
+            SortKey::Connection => "connection",
+            SortKey::RegisteredUser => "registered user",
+            SortKey::LastSeen => "last seen",
+        }
+    }
+
+    /// The expression each sort index is built on (NULL sorts as '', so
+    /// that a keyset comparison never meets a NULL).
+    pub(crate) fn expr(self) -> &'static str {
+        match self {
+            SortKey::Number => "number",
+            SortKey::Status => "status",
+            SortKey::Usage => "usage",
+            SortKey::Vendor => "vendor",
+            SortKey::ReleaseDate => "ifnull(release_date, '')",
+            SortKey::Tag => "tag",
+            SortKey::Connection => "ifnull(connection, '')",
+            SortKey::RegisteredUser => "ifnull(registered_user, '')",
+            SortKey::LastSeen => "ifnull(last_seen, '')",
+        }
+    }
+}
+
+/// What the Numbers tab shows: a status, a text filter and a sort.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NumberQuery {
+    pub status: Option<Status>,
+    pub vendor: Option<String>,
+    /// `+` and digits: a number prefix. Otherwise a substring of the
+    /// number, the tag or the registered user (case-insensitive).
+    pub text: String,
+    pub sort: SortKey,
+    pub descending: bool,
+}
+
+/// How a text filter is answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum TextFilter {
+    None,
+    /// `+1555…`: a range on the unique number index.
+    Prefix {
+        low: String,
+        high: String,
+    },
+    /// Three characters or more: the trigram index can find the matches.
+    Trigram(String),
+    /// One or two characters: only a scan can tell (it stops at the window).
+    Short(String),
+}
+
+impl TextFilter {
+    pub(crate) fn parse(text: &str) -> TextFilter {
+        let text = text.trim();
+        if text.is_empty() {
+            return TextFilter::None;
+        }
+        let digits = text.strip_prefix('+').unwrap_or("");
+        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            // The successor of the last digit ('9' + 1 = ':') closes the range.
+            let mut high = text.to_string();
+            let last = high.pop().expect("not empty");
+            high.push((last as u8 + 1) as char);
+            return TextFilter::Prefix {
+                low: text.to_string(),
+                high,
+            };
+        }
+        if text.chars().count() >= 3 {
+            TextFilter::Trigram(text.to_string())
+        } else {
+            TextFilter::Short(text.to_string())
+        }
+    }
+
+    /// The FTS5 query: the text as one phrase (quotes doubled), which the
+    /// trigram tokenizer matches as a substring of any of the columns.
+    pub(crate) fn fts_phrase(text: &str) -> String {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    }
+
+    /// A LIKE pattern for the substring, `\` escaping the wildcards.
+    pub(crate) fn like_pattern(text: &str) -> String {
+        let escaped = text
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        format!("%{escaped}%")
+    }
+}
+
+/// The sort position of a row: the sort expression's value and the number
+/// (which breaks ties, so every row has exactly one place).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RowKey {
+    pub sort: String,
+    pub number: String,
+}
+
+/// Where a window starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seek {
+    First,
+    Last,
+    /// Rows after `key` (at `index`), skipping the `skip` nearest.
+    After {
+        key: RowKey,
+        index: usize,
+        skip: usize,
+    },
+    /// Rows before `key` (at `index`), skipping the `skip` nearest.
+    Before {
+        key: RowKey,
+        index: usize,
+        skip: usize,
+    },
+}
+
+/// SQL conditions with their numbered arguments.
+#[derive(Debug, Default)]
+pub(crate) struct Conditions {
+    pub conds: Vec<String>,
+    pub args: Vec<String>,
+}
+
+impl Conditions {
+    pub(crate) fn push(&mut self, cond: impl Fn(usize) -> String, arg: String) {
+        self.args.push(arg);
+        self.conds.push(cond(self.args.len()));
+    }
+
+    pub(crate) fn clause(&self) -> String {
+        if self.conds.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", self.conds.join(" AND "))
+        }
+    }
+}
+
+/// How the status and the text narrow the rows, and which index may serve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Plan {
+    /// Leave the status index alone so the sort index drives the scan
+    /// (the status is common, so matches come early).
+    pub status_by_scan: bool,
+    /// Few trigram matches: fetch them first, then sort the few.
+    pub trigram_first: bool,
+    /// Many prefix matches: scan the sort index instead of the range.
+    pub prefix_by_scan: bool,
+}
+
+impl NumberQuery {
+    pub(crate) fn text_filter(&self) -> TextFilter {
+        TextFilter::parse(&self.text)
+    }
+
+    /// The filter conditions (status, vendor, text) of this query.
+    pub(crate) fn conditions(&self, plan: Plan) -> Conditions {
+        let mut c = Conditions::default();
+        if let Some(s) = self.status {
+            let col = if plan.status_by_scan {
+                "+status"
+            } else {
+                "status"
+            };
+            c.push(|n| format!("{col} = ?{n}"), s.as_str().to_string());
+        }
+        if let Some(v) = &self.vendor {
+            c.push(|n| format!("vendor = ?{n}"), v.clone());
+        }
+        match self.text_filter() {
+            TextFilter::None => {}
+            TextFilter::Prefix { low, high } => {
+                let col = if plan.prefix_by_scan {
+                    "+number"
+                } else {
+                    "number"
+                };
+                c.push(|n| format!("{col} >= ?{n}"), low);
+                c.push(|n| format!("{col} < ?{n}"), high);
+            }
+            TextFilter::Trigram(t) if plan.trigram_first => c.push(
+                |n| format!("numbers.id IN (SELECT rowid FROM numbers_fts WHERE numbers_fts MATCH ?{n})"),
+                TextFilter::fts_phrase(&t),
+            ),
+            TextFilter::Trigram(t) | TextFilter::Short(t) => c.push(
+                |n| format!("(number LIKE ?{n} ESCAPE '\\' OR tag LIKE ?{n} ESCAPE '\\' OR registered_user LIKE ?{n} ESCAPE '\\')"),
+                TextFilter::like_pattern(&t),
+            ),
+        }
+        c
+    }
+
+    /// Adds the keyset condition of a seek; returns whether the rows are
+    /// read backwards (and must be reversed).
+    pub(crate) fn seek_condition(&self, c: &mut Conditions, seek: &Seek) -> bool {
+        let (key, forward) = match seek {
+            Seek::First => return false,
+            Seek::Last => return true,
+            Seek::After { key, .. } => (key, true),
+            Seek::Before { key, .. } => (key, false),
+        };
+        // Reading towards larger keys in the query's own direction.
+        let greater = forward != self.descending;
+        let op = if greater { ">" } else { "<" };
+        if self.sort == SortKey::Number {
+            c.push(|n| format!("number {op} ?{n}"), key.number.clone());
+        } else {
+            let expr = self.sort.expr();
+            // The plain bound lets SQLite seek an expression index.
+            c.push(|n| format!("{expr} {op}= ?{n}"), key.sort.clone());
+            let at = c.args.len();
+            c.push(
+                |n| format!("({expr}, number) {op} (?{at}, ?{n})"),
+                key.number.clone(),
+            );
+        }
+        !forward
+    }
+
+    /// ORDER BY for the query's order, or its reverse.
+    pub(crate) fn order(&self, reverse: bool) -> String {
+        let dir = if self.descending != reverse {
+            "DESC"
+        } else {
+            "ASC"
+        };
+        match self.sort {
+            SortKey::Number => format!("ORDER BY number {dir}"),
+            k => format!("ORDER BY {} {dir}, number {dir}", k.expr()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plus_and_digits_is_a_prefix_range() {
+        assert_eq!(
+            TextFilter::parse(" +1559 "),
+            TextFilter::Prefix {
+                low: "+1559".into(),
+                high: "+155:".into()
+            }
+        );
+        assert_eq!(TextFilter::parse("+"), TextFilter::Short("+".into()));
+        assert_eq!(TextFilter::parse("+1a"), TextFilter::Trigram("+1a".into()));
+        assert_eq!(TextFilter::parse("ab"), TextFilter::Short("ab".into()));
+        assert_eq!(TextFilter::parse("   "), TextFilter::None);
+    }
+
+    #[test]
+    fn quotes_and_wildcards_are_taken_literally() {
+        assert_eq!(TextFilter::fts_phrase("a\"b"), "\"a\"\"b\"");
+        assert_eq!(TextFilter::like_pattern("5%_\\"), "%5\\%\\_\\\\%");
+    }
+
+    #[test]
+    fn a_keyset_seek_compares_the_sort_expression_then_the_number() {
+        let q = NumberQuery {
+            sort: SortKey::Tag,
+            descending: true,
+            ..Default::default()
+        };
+        let mut c = Conditions::default();
+        let key = RowKey {
+            sort: "t".into(),
+            number: "+1".into(),
+        };
+        let reversed = q.seek_condition(
+            &mut c,
+            &Seek::After {
+                key,
+                index: 0,
+                skip: 0,
+            },
+        );
+        assert!(!reversed);
+        assert_eq!(c.conds, ["tag <= ?1", "(tag, number) < (?1, ?2)"]);
+        assert_eq!(q.order(false), "ORDER BY tag DESC, number DESC");
+        assert_eq!(q.order(true), "ORDER BY tag ASC, number ASC");
+    }
+}

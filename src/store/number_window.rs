@@ -1,0 +1,219 @@
+//! Windows of the inventory and their counts, answered from indexes and
+//! counters, so that a million rows cost what a hundred do.
+
+use super::number_query::{Conditions, NumberQuery, Plan, RowKey, Seek, SortKey, TextFilter};
+use super::numbers::{from_row, COLUMNS};
+use super::{Result, Store};
+use crate::domain::number::{InventoryItem, Status};
+
+/// Below this many matches a filter is "narrow": its rows are fetched first
+/// and sorted (cheap). Above it, matches are dense enough that scanning the
+/// sort index finds a window's worth quickly.
+pub const NARROW: usize = 5000;
+
+/// Rows `offset..offset + rows.len()` of a query's order, with their keys.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Window {
+    pub offset: usize,
+    pub rows: Vec<InventoryItem>,
+    pub keys: Vec<RowKey>,
+    /// No row comes before the first one (or after the last one).
+    pub at_start: bool,
+    pub at_end: bool,
+}
+
+impl Store {
+    /// Count of numbers per status, from the counters the triggers keep.
+    pub fn status_counts(&self) -> Result<Vec<(Status, usize)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT status, n FROM number_counts")?;
+        let mut out: Vec<(Status, usize)> = Status::ALL.iter().map(|s| (*s, 0)).collect();
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        for row in rows {
+            let (s, n) = row?;
+            if let Some(slot) =
+                Status::parse(&s).and_then(|st| out.iter_mut().find(|(k, _)| *k == st))
+            {
+                slot.1 = n.max(0) as usize;
+            }
+        }
+        Ok(out)
+    }
+
+    fn status_count(&self, status: Option<Status>) -> Result<usize> {
+        Ok(self
+            .status_counts()?
+            .into_iter()
+            .filter(|(s, _)| status.is_none_or(|want| want == *s))
+            .map(|(_, n)| n)
+            .sum())
+    }
+
+    /// Matches of a count query, stopping after `cap + 1`.
+    fn capped(&self, from_where: &str, args: &[String], cap: usize) -> Result<usize> {
+        let sql = format!(
+            "SELECT COUNT(*) FROM (SELECT 1 {from_where} LIMIT {})",
+            cap + 1
+        );
+        let n: i64 = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(rusqlite::params_from_iter(args), |r| r.get(0))?;
+        Ok(n as usize)
+    }
+
+    /// Picks the index that serves the query best, by what the counters and
+    /// a capped probe of the filter say about how many rows match.
+    fn plan(&self, q: &NumberQuery) -> Result<Plan> {
+        let sorted_apart = !matches!(q.sort, SortKey::Number | SortKey::Status);
+        let status_by_scan = match q.status {
+            Some(s) if sorted_apart => self.status_count(Some(s))? >= NARROW,
+            _ => false,
+        };
+        let (trigram_first, prefix_by_scan) = match q.text_filter() {
+            TextFilter::Trigram(t) => {
+                let n = self.capped(
+                    "FROM numbers_fts WHERE numbers_fts MATCH ?1",
+                    &[TextFilter::fts_phrase(&t)],
+                    NARROW,
+                )?;
+                (n <= NARROW, false)
+            }
+            TextFilter::Prefix { low, high } if q.sort != SortKey::Number => {
+                let n = self.capped(
+                    "FROM numbers WHERE number >= ?1 AND number < ?2",
+                    &[low, high],
+                    NARROW,
+                )?;
+                (false, n > NARROW)
+            }
+            _ => (false, false),
+        };
+        Ok(Plan {
+            status_by_scan,
+            trigram_first,
+            prefix_by_scan,
+        })
+    }
+
+    /// The window of `limit` rows that `seek` asks for.
+    pub fn number_window(&self, q: &NumberQuery, seek: &Seek, limit: usize) -> Result<Window> {
+        let plan = self.plan(q)?;
+        let mut c = q.conditions(plan);
+        let backwards = q.seek_condition(&mut c, seek);
+        let skip = match seek {
+            Seek::After { skip, .. } | Seek::Before { skip, .. } => *skip,
+            _ => 0,
+        };
+        let sql = format!(
+            "SELECT {COLUMNS}, {} FROM numbers {} {} LIMIT {limit} OFFSET {skip}",
+            q.sort.expr(),
+            c.clause(),
+            q.order(backwards),
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = Vec::with_capacity(limit);
+        let mut keys = Vec::with_capacity(limit);
+        let mut found = stmt.query(rusqlite::params_from_iter(c.args.iter()))?;
+        while let Some(r) = found.next()? {
+            let item = from_row(r)?;
+            keys.push(RowKey {
+                sort: r.get(9)?,
+                number: item.number.clone(),
+            });
+            rows.push(item);
+        }
+        if backwards {
+            rows.reverse();
+            keys.reverse();
+        }
+        let short = rows.len() < limit;
+        let len = rows.len();
+        let (offset, at_start, at_end) = match seek {
+            Seek::First => (0, true, short),
+            Seek::Last if short => (0, true, true),
+            Seek::Last => (self.count_numbers(q)?.saturating_sub(len), false, true),
+            Seek::After { index, .. } => (index + 1 + skip, false, short),
+            Seek::Before { .. } if short => (0, true, false),
+            Seek::Before { index, .. } => (index.saturating_sub(skip + len), false, false),
+        };
+        Ok(Window {
+            offset,
+            rows,
+            keys,
+            at_start,
+            at_end,
+        })
+    }
+
+    /// The query's count when it is cheap to know (counters, or a narrow
+    /// filter); None when only a scan could tell.
+    pub fn quick_count(&self, q: &NumberQuery) -> Result<Option<usize>> {
+        if q.vendor.is_none() && q.text_filter() == TextFilter::None {
+            return self.status_count(q.status).map(Some);
+        }
+        let plan = self.plan(q)?;
+        let narrow = plan.trigram_first
+            || matches!(q.text_filter(), TextFilter::Prefix { .. }) && !plan.prefix_by_scan;
+        if narrow {
+            let c = q.conditions(plan);
+            let n = self.capped(&format!("FROM numbers {}", c.clause()), &c.args, NARROW)?;
+            if n <= NARROW {
+                return Ok(Some(n));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The query's exact count (a scan for a broad text filter).
+    pub fn count_numbers(&self, q: &NumberQuery) -> Result<usize> {
+        if q.vendor.is_none() {
+            match q.text_filter() {
+                TextFilter::None => return self.status_count(q.status),
+                TextFilter::Trigram(t) if q.status.is_none() => {
+                    return self.count_where(
+                        &Conditions {
+                            conds: vec![],
+                            args: vec![TextFilter::fts_phrase(&t)],
+                        },
+                        "FROM numbers_fts WHERE numbers_fts MATCH ?1",
+                    );
+                }
+                _ => {}
+            }
+        }
+        let c = q.conditions(Plan {
+            status_by_scan: false,
+            trigram_first: false,
+            prefix_by_scan: false,
+        });
+        self.count_where(&c, &format!("FROM numbers {}", c.clause()))
+    }
+
+    fn count_where(&self, c: &Conditions, from_where: &str) -> Result<usize> {
+        let n: i64 = self
+            .conn
+            .prepare_cached(&format!("SELECT COUNT(*) {from_where}"))?
+            .query_row(rusqlite::params_from_iter(c.args.iter()), |r| r.get(0))?;
+        Ok(n as usize)
+    }
+
+    /// Runs `f`, stopping it early when `cancelled` turns true (checked every
+    /// few thousand SQLite steps); None when it was stopped.
+    pub fn unless_cancelled<T>(
+        &self,
+        cancelled: impl Fn() -> bool + Send + 'static,
+        f: impl FnOnce(&Store) -> Result<T>,
+    ) -> Result<Option<T>> {
+        self.conn.progress_handler(4000, Some(cancelled));
+        let out = f(self);
+        self.conn.progress_handler(0, None::<fn() -> bool>);
+        match out {
+            Ok(v) => Ok(Some(v)),
+            Err(_) if self.conn.is_interrupted() => Ok(None),
+            Err(e) if e.0.contains("interrupted") => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
