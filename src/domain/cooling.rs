@@ -117,9 +117,13 @@ impl Plan {
     }
 }
 
+/// How VOSS's cooling tag begins. The store's substring search leaves this
+/// generated text out (its migration spells the same words).
+pub const COOLING_TAG_PREFIX: &str = "Registered user is either offline or deleted, release date ";
+
 pub fn cooling_tag(began: NaiveDate, days: u32) -> String {
     format!(
-        "Registered user is either offline or deleted, release date {} + {} days",
+        "{COOLING_TAG_PREFIX}{} + {} days",
         began.format("%Y-%m-%d"),
         days
     )

@@ -91,6 +91,35 @@ pub async fn generate(
     StatusCode::NO_CONTENT.into_response()
 }
 
+#[derive(Deserialize)]
+pub struct Churn {
+    /// Every `every`th user flips between REGISTERED and OFFLINE.
+    every: usize,
+}
+
+/// Flips the status of every `every`th user (a re-sync with a known share
+/// of changes, for the benchmark).
+pub async fn churn(
+    State(sim): State<Sim>,
+    Path(arm): Path<String>,
+    Json(c): Json<Churn>,
+) -> Response {
+    let mut d = sim.data.lock().unwrap();
+    let Some(a) = d.arm_by_name(&arm) else {
+        return (StatusCode::NOT_FOUND, "no such ARM").into_response();
+    };
+    let mut flipped = 0;
+    for u in a.users.iter_mut().step_by(c.every.max(1)) {
+        u.status = if u.status == "OFFLINE" {
+            "REGISTERED".into()
+        } else {
+            "OFFLINE".into()
+        };
+        flipped += 1;
+    }
+    Json(json!({ "flipped": flipped })).into_response()
+}
+
 pub async fn add_fault(State(sim): State<Sim>, Json(f): Json<Fault>) -> Response {
     sim.data.lock().unwrap().faults.push(f);
     StatusCode::NO_CONTENT.into_response()

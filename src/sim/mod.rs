@@ -5,6 +5,7 @@ mod arm;
 mod axp;
 mod control;
 pub mod faults;
+pub mod inventory;
 mod live_platform;
 pub mod scenario;
 mod state;
@@ -96,6 +97,7 @@ pub fn router(scenario: &Scenario) -> Router {
             post(control::set_user_status).delete(control::delete_user),
         )
         .route("/_sim/arm/{arm}/generate", post(control::generate))
+        .route("/_sim/arm/{arm}/churn", post(control::churn))
         .route(
             "/_sim/faults",
             post(control::add_fault).delete(control::clear_faults),

@@ -69,7 +69,8 @@ pub struct NumberQuery {
     pub status: Option<Status>,
     pub vendor: Option<String>,
     /// `+` and digits: a number prefix. Otherwise a substring of the
-    /// number, the tag or the registered user (case-insensitive).
+    /// number, a hand-written tag or the registered user (case-insensitive;
+    /// VOSS's generated cooling tag is not searched: filter by status).
     pub text: String,
     pub sort: SortKey,
     pub descending: bool,
@@ -225,10 +226,13 @@ impl NumberQuery {
                 |n| format!("numbers.id IN (SELECT rowid FROM numbers_fts WHERE numbers_fts MATCH ?{n})"),
                 TextFilter::fts_phrase(&t),
             ),
-            TextFilter::Trigram(t) | TextFilter::Short(t) => c.push(
-                |n| format!("(number LIKE ?{n} ESCAPE '\\' OR tag LIKE ?{n} ESCAPE '\\' OR registered_user LIKE ?{n} ESCAPE '\\')"),
-                TextFilter::like_pattern(&t),
-            ),
+            TextFilter::Trigram(t) | TextFilter::Short(t) => {
+                let tag = super::migrations::hand_tag("tag");
+                c.push(
+                    |n| format!("(number LIKE ?{n} ESCAPE '\\' OR {tag} LIKE ?{n} ESCAPE '\\' OR registered_user LIKE ?{n} ESCAPE '\\')"),
+                    TextFilter::like_pattern(&t),
+                )
+            }
         }
         c
     }

@@ -27,7 +27,7 @@ impl Store {
     pub fn status_counts(&self) -> Result<Vec<(Status, usize)>> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT status, n FROM number_counts")?;
+            .prepare_cached("SELECT status, SUM(n) FROM number_counts GROUP BY status")?;
         let mut out: Vec<(Status, usize)> = Status::ALL.iter().map(|s| (*s, 0)).collect();
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
         for row in rows {

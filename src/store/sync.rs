@@ -203,11 +203,12 @@ impl Store {
             .optional()?)
     }
 
-    /// How many numbers each connection holds (Used or Cooling).
+    /// How many numbers each connection holds (Used or Cooling), from the
+    /// counters.
     pub fn numbers_by_connection(&self) -> Result<Vec<(String, usize, usize)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT connection, SUM(status = 'Used'), SUM(status = 'Cooling') FROM numbers
-             WHERE connection IS NOT NULL GROUP BY connection",
+            "SELECT connection, SUM(n * (status = 'Used')), SUM(n * (status = 'Cooling'))
+             FROM number_counts WHERE connection != '' GROUP BY connection",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok((

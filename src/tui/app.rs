@@ -344,15 +344,14 @@ fn palette_for(connections: &[(String, &'static str)]) -> Vec<PaletteItem> {
 impl App {
     /// What to load when the app opens.
     pub fn initial_loads(&self) -> Vec<Command> {
-        let mut loads = vec![
+        // The open tab's first: the reader answers in order.
+        let mut loads = self.tab_loads();
+        loads.extend([
             Command::Load(DataRequest::Connections),
             Command::Load(self.numbers.reload(self.viewport.get())),
             Command::Load(DataRequest::NumberSummary),
             Command::Load(DataRequest::Jobs),
-        ];
-        if !matches!(self.tab, Tab::Connections | Tab::Numbers | Tab::Jobs) {
-            loads.extend(self.tab_loads());
-        }
+        ]);
         loads
     }
 
@@ -405,7 +404,7 @@ impl App {
 
     /// A new Numbers query (filter, status, sort): from the top.
     fn numbers_restart(&mut self) -> Vec<Command> {
-        vec![Command::Load(self.numbers.restart())]
+        vec![Command::Load(self.numbers.restart(self.viewport.get()))]
     }
 
     /// Whether the screen should wait a moment for rows it just asked for,

@@ -218,11 +218,14 @@ pub fn spawn(config: Arc<Config>, tx: UnboundedSender<Data>) -> Loader {
             };
             let mut cache = Cache::default();
             while let Ok(first) = req_rx.recv() {
-                // Keep only the newest request of each kind.
+                // Keep only the newest request of each kind, in the place
+                // of the first (so what was asked for first comes first).
                 let mut latest: Vec<DataRequest> = vec![first];
                 while let Ok(more) = req_rx.try_recv() {
-                    latest.retain(|r| r.slot() != more.slot());
-                    latest.push(more);
+                    match latest.iter_mut().find(|r| r.slot() == more.slot()) {
+                        Some(older) => *older = more,
+                        None => latest.push(more),
+                    }
                 }
                 for req in latest {
                     let asked_now = asked.load(Ordering::SeqCst);

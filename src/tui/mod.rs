@@ -236,7 +236,7 @@ async fn event_loop(
                     }
                 }
                 Command::Load(req) => {
-                    let _ = loader.send(req);
+                    loader.send(req);
                 }
                 Command::Copy(text) => copy(term, &text),
                 Command::SaveConnection { spec, secrets } => {

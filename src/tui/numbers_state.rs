@@ -61,12 +61,12 @@ impl NumbersState {
     }
 
     /// A new query: back to the top, nothing known yet.
-    pub fn restart(&mut self) -> DataRequest {
+    pub fn restart(&mut self, viewport: usize) -> DataRequest {
         self.cursor = 0;
         self.scroll = 0;
         self.total = None;
         self.to_last = false;
-        self.request(Seek::First, 0, 1)
+        self.reload(viewport)
     }
 
     fn request(&self, seek: Seek, start: usize, end: usize) -> DataRequest {

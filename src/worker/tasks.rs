@@ -330,6 +330,7 @@ async fn sync_audiocodes(
         acquire_sync_lease(ctx, name).await?;
     }
     let started = clock::now();
+    let fetch_began = std::time::Instant::now();
     ctx.log(format!(
         "fetching registered users from {}",
         conn.base_url()
@@ -352,10 +353,12 @@ async fn sync_audiocodes(
         }
     };
     ctx.log(format!(
-        "fetched {} registered users; planning",
-        users.len()
+        "fetched {} registered users in {:.1} s; planning",
+        users.len(),
+        fetch_began.elapsed().as_secs_f64()
     ))
     .await;
+    let apply_began = std::time::Instant::now();
     let settings = ctx.shared.config.inventory.clone();
     let (n, jid) = (name.to_string(), ctx.id.clone());
     let outcome = with_store(ctx.shared.store_path.clone(), move |s| {
@@ -380,6 +383,11 @@ async fn sync_audiocodes(
             "{name}: could not apply the sync: {e}; nothing was changed"
         ))
     })?;
+    ctx.log(format!(
+        "planned and written in {:.1} s",
+        apply_began.elapsed().as_secs_f64()
+    ))
+    .await;
     let c = &outcome.counts;
     let counts = format!(
         "added {}, restored {}, cooled {}, released {}, unchanged {}, skipped {}, conflicts {}",
