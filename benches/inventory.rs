@@ -251,7 +251,12 @@ fn parse_frame(line: &str) -> Option<Frame> {
 
 /// Sends one key and waits for the first ready frame after it that
 /// satisfies `done`; the latency by the TUI's own clock.
+/// Keys go at most this often: faster than keyboard auto-repeat (~30/s),
+/// and slower than the 16 ms frame cap, which would otherwise be measured.
+const KEY_GAP: Duration = Duration::from_millis(40);
+
 fn key_to_frame(log: &Path, key: &str, done: impl Fn(&Frame) -> bool) -> Duration {
+    std::thread::sleep(KEY_GAP);
     let seen = log_lines(log).len();
     tmux(&["send-keys", "-t", SESSION, key]);
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -345,6 +350,8 @@ fn tui(dir: &Path, cfg: &Path, f: &mut Figures) {
         "arm-2",
     ];
     let mut filter_keys = vec![];
+    // Filters of one or two letters (not a `+` prefix) have no index to use.
+    let mut short_keys = vec![];
     key_to_frame(&log, "/", |_| true);
     for text in filters {
         let mut typed = String::new();
@@ -356,7 +363,12 @@ fn tui(dir: &Path, cfg: &Path, f: &mut Figures) {
             } else {
                 ch.to_string()
             };
-            filter_keys.push(key_to_frame(&log, &key, move |fr| fr.filter == want));
+            let took = key_to_frame(&log, &key, move |fr| fr.filter == want);
+            if typed.len() < 3 && !typed.starts_with('+') {
+                short_keys.push(took);
+            } else {
+                filter_keys.push(took);
+            }
         }
         if text == "user-00123" {
             let s = screen();
@@ -373,6 +385,17 @@ fn tui(dir: &Path, cfg: &Path, f: &mut Figures) {
     }
     tmux(&["send-keys", "-t", SESSION, "Enter"]);
     filter_keys.sort();
+    short_keys.sort();
+    f.add(
+        "1-2 letter filter (a scan) to frame, p50 / max",
+        format!(
+            "{} / {} (n={})",
+            ms(percentile(&short_keys, 0.5)),
+            ms(*short_keys.last().unwrap()),
+            short_keys.len()
+        ),
+        "",
+    );
     f.add(
         "filter keystroke to frame, p50",
         format!(

@@ -262,7 +262,7 @@ fn load_for_plan(
         }
     }
     let sql = format!(
-        "SELECT {COLUMNS} FROM numbers WHERE connection = ?1
+        "SELECT {COLUMNS} FROM numbers WHERE ifnull(connection, '') = ?1
          UNION SELECT {COLUMNS} FROM numbers WHERE number IN (SELECT number FROM temp.snap)
          ORDER BY number"
     );
@@ -273,30 +273,68 @@ fn load_for_plan(
     Ok(out)
 }
 
+/// Makes the cached users of the connection equal to `users`, writing
+/// only the rows that differ (an unchanged re-sync writes none).
 fn replace_registered_users(
     tx: &Transaction<'_>,
     connection: &str,
     users: &[RegisteredUser],
 ) -> Result<()> {
-    tx.execute(
-        "DELETE FROM registered_users WHERE connection = ?1",
-        [connection],
-    )?;
-    let mut ins = tx.prepare_cached(
-        "INSERT OR REPLACE INTO registered_users(connection, user_id, user_name, display_name, number, status, last_seen, sbc)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    type Row = (
+        String,
+        String,
+        Option<String>,
+        String,
+        Option<String>,
+        String,
+    );
+    let mut kept: std::collections::HashMap<String, Row> = {
+        let mut stmt = tx.prepare_cached(
+            "SELECT user_id, user_name, display_name, number, status, last_seen, sbc
+             FROM registered_users WHERE connection = ?1",
+        )?;
+        let rows = stmt.query_map([connection], |r| {
+            Ok((
+                r.get(0)?,
+                (
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ),
+            ))
+        })?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut upsert = tx.prepare_cached(
+        "INSERT INTO registered_users(connection, user_id, user_name, display_name, number, status, last_seen, sbc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT(connection, user_id) DO UPDATE SET user_name = excluded.user_name,
+           display_name = excluded.display_name, number = excluded.number, status = excluded.status,
+           last_seen = excluded.last_seen, sbc = excluded.sbc",
     )?;
     for u in users {
-        ins.execute(params![
-            connection,
-            u.id,
-            u.user_name,
-            u.display_name,
-            u.number,
-            u.raw_status,
+        let row: Row = (
+            u.user_name.clone(),
+            u.display_name.clone(),
+            u.number.clone(),
+            u.raw_status.clone(),
             u.last_seen.map(clock::stamp),
-            u.sbc
+            u.sbc.clone(),
+        );
+        if kept.remove(&u.id).is_some_and(|old| old == row) {
+            continue;
+        }
+        upsert.execute(params![
+            connection, u.id, row.0, row.1, row.2, row.3, row.4, row.5
         ])?;
+    }
+    let mut gone =
+        tx.prepare_cached("DELETE FROM registered_users WHERE connection = ?1 AND user_id = ?2")?;
+    for id in kept.keys() {
+        gone.execute(params![connection, id])?;
     }
     Ok(())
 }

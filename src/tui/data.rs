@@ -229,8 +229,24 @@ pub fn spawn(config: Arc<Config>, tx: UnboundedSender<Data>) -> Loader {
                 }
                 for req in latest {
                     let asked_now = asked.load(Ordering::SeqCst);
-                    let data = answer(&store, &config, &mut cache, req)
-                        .unwrap_or_else(|e| Data::Error(e.to_string()));
+                    let newer_asked = {
+                        let asked = asked.clone();
+                        move || asked.load(Ordering::SeqCst) != asked_now
+                    };
+                    // A window is dropped half-way when a newer one is asked
+                    // for (a short filter that matches little has to scan).
+                    let data = if matches!(req, DataRequest::Numbers { .. }) {
+                        match store.unless_cancelled(newer_asked.clone(), |s| {
+                            answer(s, &config, &mut cache, req)
+                        }) {
+                            Ok(Some(data)) => data,
+                            Ok(None) => continue,
+                            Err(e) => Data::Error(e.to_string()),
+                        }
+                    } else {
+                        answer(&store, &config, &mut cache, req)
+                            .unwrap_or_else(|e| Data::Error(e.to_string()))
+                    };
                     let uncounted = match &data {
                         Data::Numbers(p) if p.total.is_none() => Some(p.query.clone()),
                         _ => None,
@@ -241,11 +257,8 @@ pub fn spawn(config: Arc<Config>, tx: UnboundedSender<Data>) -> Loader {
                     if let Some(query) = uncounted {
                         // The count takes a scan: run it unless (and until)
                         // a newer window is asked for.
-                        let asked = asked.clone();
-                        let counted = store.unless_cancelled(
-                            move || asked.load(Ordering::SeqCst) != asked_now,
-                            |s| s.count_numbers(&query),
-                        );
+                        let counted =
+                            store.unless_cancelled(newer_asked, |s| s.count_numbers(&query));
                         let sent = match counted {
                             Ok(Some(n)) => tx.send(Data::NumbersTotal(query, n)),
                             Ok(None) => Ok(()),
