@@ -131,6 +131,15 @@ impl TextFilter {
     }
 }
 
+/// The substring test on a row (argument `?n` a LIKE pattern): the number,
+/// a hand-written tag, or the registered user.
+pub(crate) fn substring_condition(n: usize) -> String {
+    let tag = super::migrations::hand_tag("tag");
+    format!(
+        "(number LIKE ?{n} ESCAPE '\\' OR {tag} LIKE ?{n} ESCAPE '\\' OR registered_user LIKE ?{n} ESCAPE '\\')"
+    )
+}
+
 /// The sort position of a row: the sort expression's value and the number
 /// (which breaks ties, so every row has exactly one place).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -227,11 +236,7 @@ impl NumberQuery {
                 TextFilter::fts_phrase(&t),
             ),
             TextFilter::Trigram(t) | TextFilter::Short(t) => {
-                let tag = super::migrations::hand_tag("tag");
-                c.push(
-                    |n| format!("(number LIKE ?{n} ESCAPE '\\' OR {tag} LIKE ?{n} ESCAPE '\\' OR registered_user LIKE ?{n} ESCAPE '\\')"),
-                    TextFilter::like_pattern(&t),
-                )
+                c.push(substring_condition, TextFilter::like_pattern(&t))
             }
         }
         c

@@ -5,11 +5,27 @@ use super::number_query::{Conditions, NumberQuery, Plan, RowKey, Seek, SortKey, 
 use super::numbers::{from_row, COLUMNS};
 use super::{Result, Store};
 use crate::domain::number::{InventoryItem, Status};
+use rusqlite::OptionalExtension;
 
 /// Below this many matches a filter is "narrow": its rows are fetched first
 /// and sorted (cheap). Above it, matches are dense enough that scanning the
 /// sort index finds a window's worth quickly.
 pub const NARROW: usize = 5000;
+
+/// How many rows of the sort's order a substring filter tests before it
+/// asks the trigram index instead (a few milliseconds of scanning).
+const SCAN_BOUND: usize = 20_000;
+
+/// Up to this many trigram matches are fetched and sorted (tens of
+/// milliseconds); more, spread thinly, are found faster by the sort's scan.
+const TRIGRAM_FIRST_MAX: usize = 50_000;
+
+fn seek_skip(seek: &Seek) -> usize {
+    match seek {
+        Seek::After { skip, .. } | Seek::Before { skip, .. } => *skip,
+        _ => 0,
+    }
+}
 
 /// Rows `offset..offset + rows.len()` of a query's order, with their keys.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -63,54 +79,119 @@ impl Store {
         Ok(n as usize)
     }
 
-    /// Picks the index that serves the query best, by what the counters and
-    /// a capped probe of the filter say about how many rows match.
-    fn plan(&self, q: &NumberQuery) -> Result<Plan> {
-        let sorted_apart = !matches!(q.sort, SortKey::Number | SortKey::Status);
-        let status_by_scan = match q.status {
-            Some(s) if sorted_apart => self.status_count(Some(s))? >= NARROW,
-            _ => false,
-        };
-        let (trigram_first, prefix_by_scan) = match q.text_filter() {
-            TextFilter::Trigram(t) => {
-                let n = self.capped(
-                    "FROM numbers_fts WHERE numbers_fts MATCH ?1",
-                    &[TextFilter::fts_phrase(&t)],
-                    NARROW,
-                )?;
-                (n <= NARROW, false)
+    /// Whether a status filter should leave its index alone, so the sort's
+    /// index drives the scan (the status is common: matches come early).
+    fn status_by_scan(&self, q: &NumberQuery) -> Result<bool> {
+        Ok(match q.status {
+            Some(s) if !matches!(q.sort, SortKey::Number | SortKey::Status) => {
+                self.status_count(Some(s))? >= NARROW
             }
+            _ => false,
+        })
+    }
+
+    /// Picks the indexes for a query: the status's or the sort's (by the
+    /// counters), the number range's or the sort's (by a capped probe), and
+    /// for a substring, the trigram index (unless `scanning`) when it holds
+    /// few enough matches to sort.
+    fn plan(&self, q: &NumberQuery, scanning: bool) -> Result<Plan> {
+        let prefix_by_scan = match q.text_filter() {
             TextFilter::Prefix { low, high } if q.sort != SortKey::Number => {
                 let n = self.capped(
                     "FROM numbers WHERE number >= ?1 AND number < ?2",
                     &[low, high],
                     NARROW,
                 )?;
-                (false, n > NARROW)
+                n > NARROW
             }
-            _ => (false, false),
+            _ => false,
+        };
+        let trigram_first = match q.text_filter() {
+            TextFilter::Trigram(t) if !scanning => {
+                let n = self.capped(
+                    "FROM numbers_fts WHERE numbers_fts MATCH ?1",
+                    &[TextFilter::fts_phrase(&t)],
+                    TRIGRAM_FIRST_MAX,
+                )?;
+                n <= TRIGRAM_FIRST_MAX
+            }
+            _ => false,
         };
         Ok(Plan {
-            status_by_scan,
+            status_by_scan: self.status_by_scan(q)?,
             trigram_first,
             prefix_by_scan,
         })
     }
 
-    /// The window of `limit` rows that `seek` asks for.
+    /// The window of `limit` rows that `seek` asks for. A substring filter
+    /// first tests the next `SCAN_BOUND` rows of the sort's own index (a
+    /// filter that matches often fills the window there, at once); when
+    /// they hold too few matches it asks the trigram index for all of them,
+    /// or, when there are very many, scans on.
     pub fn number_window(&self, q: &NumberQuery, seek: &Seek, limit: usize) -> Result<Window> {
-        let plan = self.plan(q)?;
+        let substring = matches!(
+            q.text_filter(),
+            TextFilter::Trigram(_) | TextFilter::Short(_)
+        );
+        if substring {
+            let (rows, keys, truncated) = self.read_window(q, true, seek, limit)?;
+            if rows.len() == limit || !truncated {
+                return self.placed(q, seek, limit, (rows, keys));
+            }
+        }
+        let (rows, keys, _) = self.read_window(q, false, seek, limit)?;
+        self.placed(q, seek, limit, (rows, keys))
+    }
+
+    /// Reads a window's rows and keys. `bounded`: only the next
+    /// `SCAN_BOUND` rows of the sort's order are looked at, and the third
+    /// value tells whether rows were left beyond them.
+    fn read_window(
+        &self,
+        q: &NumberQuery,
+        bounded: bool,
+        seek: &Seek,
+        limit: usize,
+    ) -> Result<(Vec<InventoryItem>, Vec<RowKey>, bool)> {
+        let plan = self.plan(q, bounded)?;
         let mut c = q.conditions(plan);
         let backwards = q.seek_condition(&mut c, seek);
-        let skip = match seek {
-            Seek::After { skip, .. } | Seek::Before { skip, .. } => *skip,
-            _ => 0,
-        };
+        let skip = seek_skip(seek);
+        let order = q.order(backwards);
+        let expr = q.sort.expr();
+        let mut truncated = false;
+        if bounded {
+            // The last row of the stretch, found on the sort's index alone
+            // (without the substring test, which needs the rows).
+            let bare = NumberQuery {
+                text: String::new(),
+                ..q.clone()
+            };
+            let mut b = bare.conditions(plan);
+            bare.seek_condition(&mut b, seek);
+            let sql = format!(
+                "SELECT {expr}, number FROM numbers {} {order} LIMIT 1 OFFSET {SCAN_BOUND}",
+                b.clause()
+            );
+            let last: Option<(String, String)> = self
+                .conn
+                .prepare_cached(&sql)?
+                .query_row(rusqlite::params_from_iter(b.args.iter()), |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .optional()?;
+            if let Some((sort, number)) = last {
+                truncated = true;
+                let op = if q.descending == backwards { "<" } else { ">" };
+                c.push(|n| format!("{expr} {op}= ?{n}"), sort);
+                let at = c.args.len();
+                c.push(|n| format!("({expr}, number) {op} (?{at}, ?{n})"), number);
+            }
+        }
         let sql = format!(
-            "SELECT {COLUMNS}, {} FROM numbers {} {} LIMIT {limit} OFFSET {skip}",
-            q.sort.expr(),
-            c.clause(),
-            q.order(backwards),
+            "SELECT {COLUMNS}, {expr} FROM numbers {} {order} LIMIT {limit} OFFSET {skip}",
+            c.clause()
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows = Vec::with_capacity(limit);
@@ -128,8 +209,20 @@ impl Store {
             rows.reverse();
             keys.reverse();
         }
+        Ok((rows, keys, truncated))
+    }
+
+    /// Where the rows read for `seek` sit in the query's order.
+    fn placed(
+        &self,
+        q: &NumberQuery,
+        seek: &Seek,
+        limit: usize,
+        (rows, keys): (Vec<InventoryItem>, Vec<RowKey>),
+    ) -> Result<Window> {
         let short = rows.len() < limit;
         let len = rows.len();
+        let skip = seek_skip(seek);
         let (offset, at_start, at_end) = match seek {
             Seek::First => (0, true, short),
             Seek::Last if short => (0, true, true),
@@ -153,10 +246,13 @@ impl Store {
         if q.vendor.is_none() && q.text_filter() == TextFilter::None {
             return self.status_count(q.status).map(Some);
         }
-        let plan = self.plan(q)?;
-        let narrow = plan.trigram_first
-            || matches!(q.text_filter(), TextFilter::Prefix { .. }) && !plan.prefix_by_scan;
-        if narrow {
+        // A substring's count is the follow-up's: probing the trigram
+        // index for a common one costs more than the window itself.
+        if !matches!(q.text_filter(), TextFilter::Prefix { .. }) {
+            return Ok(None);
+        }
+        let plan = self.plan(q, false)?;
+        if !plan.prefix_by_scan {
             let c = q.conditions(plan);
             let n = self.capped(&format!("FROM numbers {}", c.clause()), &c.args, NARROW)?;
             if n <= NARROW {
