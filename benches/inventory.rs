@@ -22,7 +22,11 @@ use ratatui::layout::Constraint;
 use ratatui::widgets::{Row, Table};
 use ratatui::Terminal;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::SimProcess;
+use std::process::Command;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use switchboard::domain::number::InventoryItem;
 use switchboard::sim::inventory::synthetic_item;
@@ -76,60 +80,16 @@ fn now_us() -> u128 {
         .as_micros()
 }
 
-struct Sim(Child, String);
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_sim(dir: &Path) -> Sim {
-    use std::io::{BufRead, BufReader};
-    let scenario = dir.join("scenario.toml");
-    std::fs::write(
-        &scenario,
-        format!(
+/// The simulator serving one ARM with `USERS` registered users.
+fn start_sim(dir: &Path) -> SimProcess {
+    SimProcess::with_scenario(
+        dir,
+        &format!(
             "[[arm]]\nname = \"bench\"\nusername = \"svc\"\npassword = \"bench-password\"\n\
              users = {USERS}\nnumber_start = \"+19990000000\"\noffline_percent = 0\n\
              no_number_percent = 0\nsbcs = [\"sbc-1\"]\n"
         ),
     )
-    .unwrap();
-    let mut child = Command::new(BIN)
-        .args(["sim", "--listen", "127.0.0.1:0", "--scenario"])
-        .arg(&scenario)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the simulator");
-    let mut line = String::new();
-    BufReader::new(child.stderr.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|r| r.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_string();
-    Sim(child, addr)
-}
-
-/// One POST to the simulator's control API; the raw reply.
-fn post(addr: &str, path: &str, body: &str) -> String {
-    use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect(addr).unwrap();
-    write!(
-        s,
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut reply = String::new();
-    s.read_to_string(&mut reply).unwrap();
-    reply
 }
 
 fn write_config(dir: &Path, name: &str, sim: &str, store: &Path) -> PathBuf {
@@ -593,7 +553,7 @@ fn main() {
 
     // 1. Syncs.
     let empty = root.as_path().join("empty.db");
-    let cfg_empty = write_config(root.as_path(), "empty", &sim.1, &empty);
+    let cfg_empty = write_config(root.as_path(), "empty", &sim.addr, &empty);
     let (t, out) = timed(&cfg_empty, &["sync", "audiocodes", "bench", "--json"]);
     f.add(
         &format!("sync {USERS} users into an empty store"),
@@ -602,7 +562,7 @@ fn main() {
     );
 
     let big = root.as_path().join("million.db");
-    let cfg = write_config(root.as_path(), "million", &sim.1, &big);
+    let cfg = write_config(root.as_path(), "million", &sim.addr, &big);
     let mut store = Store::open(&big).unwrap();
     let seeded = seed(&mut store, today);
     println!("  (seeded {STORE_ROWS} numbers in {})", secs(seeded));
@@ -625,8 +585,8 @@ fn main() {
         events_after == events_before,
         format!("{} new", events_after - events_before),
     );
-    let reply = post(&sim.1, "/_sim/arm/bench/churn", r#"{"every":100}"#);
-    assert!(reply.starts_with("HTTP/1.1 200"), "churn: {reply}");
+    let status = sim.control("POST", "/_sim/arm/bench/churn", r#"{"every":100}"#);
+    assert_eq!(status, 200, "churn");
     let (t, out) = timed(&cfg, &["sync", "audiocodes", "bench", "--json", "--force"]);
     f.add(
         "re-sync, 1% changed",
