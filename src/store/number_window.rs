@@ -279,11 +279,7 @@ impl Store {
                 _ => {}
             }
         }
-        let c = q.conditions(Plan {
-            status_by_scan: false,
-            trigram_first: false,
-            prefix_by_scan: false,
-        });
+        let c = q.conditions(Plan::default());
         self.count_where(&c, &format!("FROM numbers {}", c.clause()))
     }
 

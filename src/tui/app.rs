@@ -344,14 +344,18 @@ fn palette_for(connections: &[(String, &'static str)]) -> Vec<PaletteItem> {
 impl App {
     /// What to load when the app opens.
     pub fn initial_loads(&self) -> Vec<Command> {
-        // The open tab's first: the reader answers in order.
+        // The open tab's first (the reader answers in order), each once.
         let mut loads = self.tab_loads();
-        loads.extend([
+        for also in [
             Command::Load(DataRequest::Connections),
             Command::Load(self.numbers.reload(self.viewport.get())),
             Command::Load(DataRequest::NumberSummary),
             Command::Load(DataRequest::Jobs),
-        ]);
+        ] {
+            if !loads.contains(&also) {
+                loads.push(also);
+            }
+        }
         loads
     }
 
