@@ -40,6 +40,13 @@ pub enum Command {
         /// Print a config file pointing at this simulator, then serve.
         #[arg(long)]
         print_config: bool,
+        /// Serve HTTPS with this PEM certificate (chain), e.g. one signed
+        /// by a private CA, to try `ca_file`; needs --tls-key.
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The PEM private key of --tls-cert.
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
     /// Check the config file.
     #[command(subcommand)]

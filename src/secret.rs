@@ -72,7 +72,7 @@ impl SecretSource {
         match self {
             SecretSource::Literal(_) => "literal in config".into(),
             SecretSource::Env(v) => format!("env {v}"),
-            SecretSource::Cmd(c) => format!("command `{c}`"),
+            SecretSource::Cmd(c) => format!("command {}", program_of(c)),
         }
     }
 
@@ -89,12 +89,13 @@ impl SecretSource {
                     .arg(cmd)
                     .stdin(std::process::Stdio::null())
                     .output()
-                    .map_err(|e| format!("could not run `{cmd}`: {e}"))?;
+                    .map_err(|e| format!("could not run {}: {e}", program_of(cmd)))?;
                 if !out.status.success() {
                     // stderr of a password manager is not the secret; stdout might be.
                     let err = String::from_utf8_lossy(&out.stderr);
                     return Err(format!(
-                        "`{cmd}` exited with {}: {}",
+                        "{} exited with {}: {}",
+                        program_of(cmd),
                         out.status,
                         err.lines().next().unwrap_or("").trim()
                     ));
@@ -105,7 +106,7 @@ impl SecretSource {
                     .unwrap_or("")
                     .to_string();
                 if value.is_empty() {
-                    return Err(format!("`{cmd}` printed nothing"));
+                    return Err(format!("{} printed nothing", program_of(cmd)));
                 }
                 Ok(Secret::new(value))
             }
@@ -113,9 +114,30 @@ impl SecretSource {
     }
 }
 
+/// A command named by its program only (`pass …`): its arguments may
+/// hold a secret (`echo s3cret`), so they are never shown.
+fn program_of(cmd: &str) -> String {
+    let program = cmd.split_whitespace().next().unwrap_or("");
+    if cmd.trim() == program {
+        format!("`{program}`")
+    } else {
+        format!("`{program} …`")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_command_is_shown_without_its_arguments() {
+        let s = SecretSource::Cmd("echo hunter2".into());
+        assert_eq!(s.describe(), "command `echo …`");
+        let failing = SecretSource::Cmd("false hunter2".into());
+        let err = failing.resolve().unwrap_err();
+        assert!(!err.contains("hunter2"), "{err}");
+        assert!(err.contains("`false …` exited"), "{err}");
+    }
 
     #[test]
     fn debug_and_display_mask_the_value() {

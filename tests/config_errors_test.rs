@@ -89,7 +89,7 @@ fn secret_from_env_and_command() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("client_secret = ******** (command `echo from-cmd-secret`, resolved)"),
+        stdout.contains("client_secret = ******** (command `echo …`, resolved)"),
         "{stdout}"
     );
     assert!(!stdout.contains("env-secret-value"));

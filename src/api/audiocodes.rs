@@ -116,12 +116,13 @@ impl ArmClient {
     }
 
     async fn login(&self) -> Result<(Secret, Duration), ApiError> {
-        let req = Request::post(
+        let mut req = Request::post(
             "/ARM/v1/login",
             Body::Json(
                 serde_json::json!({"username": self.conn.username, "password": self.conn.password.expose()}),
             ),
         );
+        req.idempotent = true; // a login has no side effect: safe to send again
         let resp = self.http.send(&req).await?;
         if resp.status == StatusCode::UNAUTHORIZED || resp.status == StatusCode::FORBIDDEN {
             return Err(self.http.error(
@@ -186,6 +187,7 @@ impl ArmClient {
         let endpoint = format!("GET {path}");
         let mut users = Vec::new();
         let mut offset = 0u64;
+        let mut announced = 0u64;
         loop {
             let sep = if path.contains('?') { '&' } else { '?' };
             let resp = self
@@ -196,7 +198,18 @@ impl ArmClient {
             users.extend(page.users.into_iter().map(RawUser::into_user));
             offset += n;
             let total = page.total.unwrap_or(offset);
+            announced = announced.max(total);
             progress(offset.min(total), total);
+            // An empty page ends the list, but one that stops short of the
+            // largest total announced would make the missing users look deleted.
+            if n == 0 && offset < announced {
+                return Err(self.http.error(
+                    &endpoint,
+                    ErrorKind::Decode(format!(
+                        "the ARM announced {announced} users but sent an empty page at offset {offset}"
+                    )),
+                ));
+            }
             if n == 0 || offset >= total {
                 break;
             }

@@ -170,13 +170,11 @@ impl HttpClient {
         if let Some(ca) = &tls.ca_file {
             let pem = std::fs::read(ca)
                 .map_err(|e| config_err(format!("cannot read ca_file {}: {e}", ca.display())))?;
-            let cert = reqwest::Certificate::from_pem(&pem).map_err(|e| {
-                config_err(format!(
-                    "ca_file {} is not a PEM certificate: {e}",
-                    ca.display()
-                ))
-            })?;
-            b = b.add_root_certificate(cert);
+            for cert in ca_certificates(&pem)
+                .map_err(|e| config_err(format!("ca_file {}: {e}", ca.display())))?
+            {
+                b = b.add_root_certificate(cert);
+            }
         }
         if is_loopback(base) {
             b = b.no_proxy();
@@ -333,10 +331,15 @@ impl HttpClient {
         serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
+            let what = match inner.classify() {
+                serde_json::error::Category::Eof => "the JSON ends early (truncated)",
+                serde_json::error::Category::Syntax => "malformed JSON",
+                _ => "JSON of the wrong shape",
+            };
             let msg = if path.is_empty() || path == "." {
-                format!("malformed JSON: {inner}")
+                format!("{what}: {inner}")
             } else {
-                format!("field `{path}`: {inner}")
+                format!("{what}: field `{path}`: {inner}")
             };
             ApiError {
                 request_id: request_id(&resp.headers, &resp.body),
@@ -344,6 +347,21 @@ impl HttpClient {
             }
         })
     }
+}
+
+/// Every certificate of a PEM file; a file with none is an error (reqwest
+/// would accept it and trust nothing new, which fails much later).
+fn ca_certificates(pem: &[u8]) -> Result<Vec<reqwest::Certificate>, String> {
+    use rustls::pki_types::{pem::PemObject, CertificateDer};
+    let ders = CertificateDer::pem_slice_iter(pem)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("not a PEM certificate file ({e})"))?;
+    if ders.is_empty() {
+        return Err("holds no PEM certificate (-----BEGIN CERTIFICATE-----)".into());
+    }
+    ders.iter()
+        .map(|d| reqwest::Certificate::from_der(d).map_err(|e| e.to_string()))
+        .collect()
 }
 
 fn is_loopback(base: &str) -> bool {

@@ -5,14 +5,18 @@ use super::{EXIT_ERROR, EXIT_OK};
 use crate::clock;
 use crate::domain::job::JobKind;
 use crate::domain::number::{InventoryItem, Status, USAGE_DEVICE, VENDOR_AUDIOCODES};
-use crate::sim::{self, scenario::Scenario};
+use crate::sim::{self, scenario::Scenario, tls::TlsFiles};
 use crate::store::Store;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 
 /// Starts the simulator on its own runtime thread; returns its address.
-fn start_sim(listen: SocketAddr, scenario: Scenario) -> Result<SocketAddr, String> {
+fn start_sim(
+    listen: SocketAddr,
+    scenario: Scenario,
+    tls: Option<TlsFiles>,
+) -> Result<SocketAddr, String> {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::Builder::new()
         .name("simulator".into())
@@ -26,12 +30,12 @@ fn start_sim(listen: SocketAddr, scenario: Scenario) -> Result<SocketAddr, Strin
                 Err(e) => return drop(tx.send(Err(e.to_string()))),
             };
             rt.block_on(async move {
-                match sim::spawn(listen, &scenario).await {
+                match sim::spawn(listen, &scenario, tls.as_ref()).await {
                     Ok((addr, handle)) => {
                         let _ = tx.send(Ok(addr));
                         let _ = handle.await;
                     }
-                    Err(e) => drop(tx.send(Err(format!("cannot listen on {listen}: {e}")))),
+                    Err(e) => drop(tx.send(Err(e))),
                 }
             });
         })
@@ -39,7 +43,12 @@ fn start_sim(listen: SocketAddr, scenario: Scenario) -> Result<SocketAddr, Strin
     rx.recv().map_err(|e| e.to_string())?
 }
 
-pub fn serve_sim(listen: SocketAddr, scenario: Option<&Path>, print_config: bool) -> i32 {
+pub fn serve_sim(
+    listen: SocketAddr,
+    scenario: Option<&Path>,
+    print_config: bool,
+    tls: Option<TlsFiles>,
+) -> i32 {
     let scenario = match scenario
         .map(Scenario::load)
         .unwrap_or_else(|| Ok(Scenario::demo()))
@@ -50,7 +59,8 @@ pub fn serve_sim(listen: SocketAddr, scenario: Option<&Path>, print_config: bool
             return EXIT_ERROR;
         }
     };
-    let addr = match start_sim(listen, scenario.clone()) {
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let addr = match start_sim(listen, scenario.clone(), tls) {
         Ok(a) => a,
         Err(e) => {
             eprintln!("switchboard: {e}");
@@ -63,7 +73,7 @@ pub fn serve_sim(listen: SocketAddr, scenario: Option<&Path>, print_config: bool
             sim::config_for(&scenario, addr, Path::new("switchboard-sim.db"))
         );
     }
-    eprintln!("simulator listening on http://{addr} (control: http://{addr}/_sim/health); Ctrl-C stops it");
+    eprintln!("simulator listening on {scheme}://{addr} (control: {scheme}://{addr}/_sim/health); Ctrl-C stops it");
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -124,7 +134,7 @@ pub fn run(read_only: bool, args: &crate::cli::TuiArgs) -> i32 {
         }
     };
     let scenario = Scenario::demo();
-    let addr = match start_sim("127.0.0.1:0".parse().expect("addr"), scenario.clone()) {
+    let addr = match start_sim("127.0.0.1:0".parse().expect("addr"), scenario.clone(), None) {
         Ok(a) => a,
         Err(e) => {
             eprintln!("switchboard: {e}");

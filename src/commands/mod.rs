@@ -32,7 +32,14 @@ pub fn run(cli: Cli) -> i32 {
             listen,
             scenario,
             print_config,
-        } => demo::serve_sim(listen, scenario.as_deref(), print_config),
+            tls_cert,
+            tls_key,
+        } => {
+            let tls = tls_cert
+                .zip(tls_key)
+                .map(|(cert, key)| crate::sim::tls::TlsFiles { cert, key });
+            demo::serve_sim(listen, scenario.as_deref(), print_config, tls)
+        }
         command => {
             let config = match load_config(cli.config.as_deref(), cli.store) {
                 Ok(c) => c,

@@ -151,8 +151,8 @@ fn split_csv(line: &str) -> Result<Vec<String>, String> {
 
 /// Parses an import file: a header naming `number` and optionally `status`,
 /// `usage`, `vendor`, `tag`, `release_date`; or no header and one number per
-/// line. Any bad line fails the whole import with its line number, so a file
-/// is imported entirely or not at all.
+/// line. Any bad line fails the whole import, which lists every bad line
+/// by its number, so a file is imported entirely or not at all.
 pub fn parse_import(text: &str) -> Result<Vec<InventoryItem>, String> {
     let mut lines = text
         .lines()
@@ -186,50 +186,84 @@ pub fn parse_import(text: &str) -> Result<Vec<InventoryItem>, String> {
             .collect()
     };
     let mut out = Vec::with_capacity(body.len());
-    let mut seen = std::collections::HashSet::new();
+    let mut first_seen = std::collections::HashMap::new();
+    let mut bad = Vec::new();
     for (idx, line) in body {
-        let at = |e: String| format!("line {}: {e}", idx + 1);
-        let fields = split_csv(line).map_err(at)?;
-        if fields.len() > columns.len() {
-            return Err(at(format!(
-                "{} fields, but the header has {}",
-                fields.len(),
-                columns.len()
-            )));
-        }
-        let mut item = InventoryItem::available(String::new());
-        for (col, value) in columns.iter().zip(fields.iter().map(|f| f.trim())) {
-            match col.as_str() {
-                "number" => item.number = canonical(value).map_err(at)?,
-                "status" if !value.is_empty() => {
-                    item.status = Status::parse(value)
-                        .ok_or_else(|| at(format!("unknown status {value:?}")))?
+        let line_no = idx + 1;
+        match parse_row(&columns, line) {
+            Ok(item) => match first_seen.get(&item.number) {
+                Some(first) => bad.push(format!(
+                    "line {line_no}: {} appears twice (first on line {first})",
+                    item.number
+                )),
+                None => {
+                    first_seen.insert(item.number.clone(), line_no);
+                    out.push(item);
                 }
-                "usage" => item.usage = value.into(),
-                "vendor" => item.vendor = value.into(),
-                "tag" => item.tag = value.into(),
-                "release_date" if !value.is_empty() => {
-                    item.release_date = Some(
-                        value
-                            .parse()
-                            .map_err(|_| at(format!("release_date {value:?} is not YYYY-MM-DD")))?,
-                    )
-                }
-                _ => {}
-            }
+            },
+            Err(e) => bad.push(format!("line {line_no}: {e}")),
         }
-        if item.status == Status::Cooling && item.release_date.is_none() {
-            return Err(at(format!(
-                "{} is Cooling without a release_date",
-                item.number
-            )));
-        }
-        if !seen.insert(item.number.clone()) {
-            return Err(at(format!("{} appears twice", item.number)));
-        }
-        out.push(item);
     }
-    Ok(out)
+    if bad.is_empty() {
+        Ok(out)
+    } else {
+        Err(bad_lines(&bad))
+    }
+}
+
+/// Every bad line, one per line under a count, the first 50 in full.
+fn bad_lines(bad: &[String]) -> String {
+    const SHOWN: usize = 50;
+    let mut text = format!(
+        "{} bad line{}",
+        bad.len(),
+        if bad.len() == 1 { "" } else { "s" }
+    );
+    for b in bad.iter().take(SHOWN) {
+        text.push_str("\n  ");
+        text.push_str(b);
+    }
+    if bad.len() > SHOWN {
+        text.push_str(&format!("\n  and {} more", bad.len() - SHOWN));
+    }
+    text
+}
+
+/// One line of an import under `columns`.
+fn parse_row(columns: &[String], line: &str) -> Result<InventoryItem, String> {
+    let fields = split_csv(line)?;
+    if fields.len() > columns.len() {
+        return Err(format!(
+            "{} fields, but the header has {}",
+            fields.len(),
+            columns.len()
+        ));
+    }
+    let mut item = InventoryItem::available(String::new());
+    for (col, value) in columns.iter().zip(fields.iter().map(|f| f.trim())) {
+        match col.as_str() {
+            "number" => item.number = canonical(value)?,
+            "status" if !value.is_empty() => {
+                item.status =
+                    Status::parse(value).ok_or_else(|| format!("unknown status {value:?}"))?
+            }
+            "usage" => item.usage = value.into(),
+            "vendor" => item.vendor = value.into(),
+            "tag" => item.tag = value.into(),
+            "release_date" if !value.is_empty() => {
+                item.release_date = Some(
+                    value
+                        .parse()
+                        .map_err(|_| format!("release_date {value:?} is not YYYY-MM-DD"))?,
+                )
+            }
+            _ => {}
+        }
+    }
+    if item.status == Status::Cooling && item.release_date.is_none() {
+        return Err(format!("{} is Cooling without a release_date", item.number));
+    }
+    Ok(item)
 }
 
 #[cfg(test)]
@@ -298,7 +332,7 @@ mod tests {
         assert_eq!(items[1].number, "4021");
         assert_eq!(items[1].status, Status::Available);
         let e = parse_import("number,status\n+15551230001,Used\n+1555x,Used\n").unwrap_err();
-        assert!(e.starts_with("line 3:"), "{e}");
+        assert!(e.starts_with("1 bad line\n  line 3:"), "{e}");
         let e = parse_import("number,colour\n+15551230001,red\n").unwrap_err();
         assert!(e.contains("unknown column"), "{e}");
         let e = parse_import("number,status\n+15551230001,Cooling\n").unwrap_err();

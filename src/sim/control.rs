@@ -129,3 +129,13 @@ pub async fn clear_faults(State(sim): State<Sim>) -> Response {
     sim.data.lock().unwrap().faults.clear();
     StatusCode::NO_CONTENT.into_response()
 }
+
+/// `GET /_sim/requests`: how many requests each path has had.
+pub async fn requests(State(sim): State<Sim>) -> Response {
+    Json(json!(sim.data.lock().unwrap().requests_by_path)).into_response()
+}
+
+pub async fn clear_requests(State(sim): State<Sim>) -> Response {
+    sim.data.lock().unwrap().requests_by_path.clear();
+    StatusCode::NO_CONTENT.into_response()
+}

@@ -29,6 +29,15 @@ pub enum FaultKind {
     Huge { bytes: usize },
     /// Answer 401 as if the token had expired.
     ExpireToken,
+    /// Announce the real body's length, send half of it, then drop the
+    /// connection (a reset mid-body).
+    Reset,
+    /// The real answer with every list emptied and its totals zero.
+    Empty,
+    /// The real answer with this key removed from every object.
+    DropField { field: String },
+    /// The real answer with this key's value replaced by an object.
+    WrongType { field: String },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -49,6 +58,7 @@ pub struct Fault {
 fn take(sim: &Sim, path: &str) -> Option<FaultKind> {
     let mut d = sim.data.lock().unwrap();
     d.requests += 1;
+    *d.requests_by_path.entry(path.to_string()).or_default() += 1;
     let idx = d.faults.iter().position(|f| path.starts_with(&f.path))?;
     let f = &mut d.faults[idx];
     if f.after > 0 {
@@ -96,14 +106,46 @@ pub async fn inject(State(sim): State<Sim>, req: Request, next: Next) -> Respons
             next.run(req).await
         }
         FaultKind::Truncate => {
-            let resp = next.run(req).await;
-            let (parts, body) = resp.into_parts();
-            let bytes = axum::body::to_bytes(body, usize::MAX)
-                .await
-                .unwrap_or_default();
-            let mut parts = parts;
+            let (mut parts, bytes) = real_answer(req, next).await;
             parts.headers.remove("content-length");
             Response::from_parts(parts, Body::from(bytes.slice(..bytes.len() / 2)))
+        }
+        FaultKind::Reset => {
+            let (mut parts, bytes) = real_answer(req, next).await;
+            parts
+                .headers
+                .insert("content-length", HeaderValue::from(bytes.len()));
+            let half = bytes.slice(..bytes.len() / 2);
+            let chunks: Vec<Result<bytes::Bytes, std::io::Error>> = vec![
+                Ok(half),
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionReset,
+                    "sim: reset mid-body",
+                )),
+            ];
+            let body = Body::from_stream(futures_util::stream::iter(chunks));
+            Response::from_parts(parts, body)
+        }
+        FaultKind::Empty => rewrite_json(req, next, &emptied).await,
+        FaultKind::DropField { field } => {
+            rewrite_json(req, next, &|v| {
+                let mut v = v;
+                edit_key(&mut v, &field, &mut |o, k| {
+                    o.remove(k);
+                });
+                v
+            })
+            .await
+        }
+        FaultKind::WrongType { field } => {
+            rewrite_json(req, next, &|v| {
+                let mut v = v;
+                edit_key(&mut v, &field, &mut |o, k| {
+                    o.insert(k.to_string(), serde_json::json!({"unexpected": [1, 2]}));
+                });
+                v
+            })
+            .await
         }
         FaultKind::Malformed => (
             StatusCode::OK,
@@ -129,5 +171,66 @@ pub async fn inject(State(sim): State<Sim>, req: Request, next: Next) -> Respons
             axum::Json(serde_json::json!({"title": "token expired", "status": 401})),
         )
             .into_response(),
+    }
+}
+
+/// The answer the route would have given, read whole.
+async fn real_answer(req: Request, next: Next) -> (axum::http::response::Parts, bytes::Bytes) {
+    let (parts, body) = next.run(req).await.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    (parts, bytes)
+}
+
+/// The real answer with its JSON body passed through `edit`.
+async fn rewrite_json(
+    req: Request,
+    next: Next,
+    edit: &(dyn Fn(serde_json::Value) -> serde_json::Value + Sync),
+) -> Response {
+    let (mut parts, bytes) = real_answer(req, next).await;
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    let out = serde_json::to_vec(&edit(v)).unwrap_or_default();
+    parts.headers.remove("content-length");
+    Response::from_parts(parts, Body::from(out))
+}
+
+/// Lists emptied and totals zeroed, at the top level of the body.
+fn emptied(v: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::Array(_) => Value::Array(vec![]),
+        Value::Object(mut o) => {
+            for (k, val) in o.iter_mut() {
+                if val.is_array() {
+                    *val = Value::Array(vec![]);
+                } else if val.is_number() && k.to_ascii_lowercase().starts_with("total") {
+                    *val = Value::from(0);
+                }
+            }
+            Value::Object(o)
+        }
+        other => other,
+    }
+}
+
+/// Calls `f` on every object, at any depth, that holds `key`.
+fn edit_key(
+    v: &mut serde_json::Value,
+    key: &str,
+    f: &mut dyn FnMut(&mut serde_json::Map<String, serde_json::Value>, &str),
+) {
+    match v {
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|i| edit_key(i, key, f)),
+        serde_json::Value::Object(o) => {
+            o.values_mut().for_each(|i| edit_key(i, key, f));
+            if o.contains_key(key) {
+                f(o, key);
+            }
+        }
+        _ => {}
     }
 }

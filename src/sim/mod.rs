@@ -9,6 +9,7 @@ pub mod inventory;
 mod live_platform;
 pub mod scenario;
 mod state;
+pub mod tls;
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -99,6 +100,10 @@ pub fn router(scenario: &Scenario) -> Router {
         .route("/_sim/arm/{arm}/generate", post(control::generate))
         .route("/_sim/arm/{arm}/churn", post(control::churn))
         .route(
+            "/_sim/requests",
+            get(control::requests).delete(control::clear_requests),
+        )
+        .route(
             "/_sim/faults",
             post(control::add_fault).delete(control::clear_faults),
         )
@@ -109,17 +114,27 @@ pub fn router(scenario: &Scenario) -> Router {
         .with_state(sim)
 }
 
-/// Binds `addr` (port 0 picks a free one) and serves in the background.
+/// Binds `addr` (port 0 picks a free one) and serves in the background,
+/// over TLS when `tls` names a certificate and key.
 pub async fn spawn(
     addr: SocketAddr,
     scenario: &Scenario,
-) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    let local = listener.local_addr()?;
+    tls: Option<&tls::TlsFiles>,
+) -> Result<(SocketAddr, tokio::task::JoinHandle<()>), String> {
+    let acceptor = tls.map(tls::acceptor).transpose()?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
     let app = router(scenario);
     let handle = tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, app).await {
-            tracing::error!("simulator stopped: {e}");
+        match acceptor {
+            Some(acceptor) => tls::serve(listener, app, acceptor).await,
+            None => {
+                if let Err(e) = axum::serve(listener, app).await {
+                    tracing::error!("simulator stopped: {e}");
+                }
+            }
         }
     });
     Ok((local, handle))

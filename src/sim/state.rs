@@ -76,6 +76,8 @@ pub struct SimData {
     pub faults: Vec<Fault>,
     pub rng: Rng,
     pub requests: u64,
+    /// Requests seen per path (control paths excluded), for retry counts.
+    pub requests_by_path: std::collections::BTreeMap<String, u64>,
 }
 
 pub fn generate_users(s: &ArmScenario, rng: &mut Rng) -> Vec<ArmUser> {
@@ -151,6 +153,7 @@ impl SimData {
             faults: vec![],
             rng,
             requests: 0,
+            requests_by_path: Default::default(),
         }
     }
 

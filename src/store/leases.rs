@@ -5,13 +5,15 @@ use crate::clock;
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 
 impl Store {
-    /// Takes the lease if it is free, expired, or already ours. Returns the
-    /// current holder when someone else has it.
+    /// Takes the lease if it is free, expired, already ours, or held by a
+    /// holder `is_gone` says no longer runs. Returns the current holder when
+    /// someone else has it.
     pub fn acquire_lease(
         &mut self,
         name: &str,
         holder: &str,
         ttl_secs: i64,
+        is_gone: impl Fn(&str) -> bool,
     ) -> Result<std::result::Result<(), String>> {
         let tx = self
             .conn
@@ -26,7 +28,7 @@ impl Store {
             .optional()?;
         if let Some((h, exp)) = current {
             let live = clock::parse_stamp(&exp).is_some_and(|e| e > now);
-            if live && h != holder {
+            if live && h != holder && !is_gone(&h) {
                 return Ok(Err(h));
             }
         }

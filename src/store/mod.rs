@@ -133,18 +133,35 @@ impl Store {
 
 /// Creates the file with mode 0600 before SQLite touches it, and tightens an
 /// existing one; SQLite gives the -wal and -shm files the same mode.
+///
+/// An existing store is never opened here: closing any descriptor of a
+/// file drops every POSIX lock this process holds on it, including those of
+/// SQLite connections other threads have open. That let a closing
+/// connection think it was the last one and reset the WAL under another
+/// process's feet, losing its commits.
 fn create_private(path: &Path) -> Result<()> {
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    let f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(|e| StoreError(format!("cannot create store {}: {e}", path.display())))?;
-    let mode = f
-        .metadata()
-        .map(|m| m.permissions().mode() & 0o777)
-        .unwrap_or(0o600);
+    let mode = match std::fs::metadata(path) {
+        Ok(m) => m.permissions().mode() & 0o777,
+        Err(_) => match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+        {
+            Ok(_) => 0o600,
+            // Made by another process a moment ago: look again.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => std::fs::metadata(path)
+                .map(|m| m.permissions().mode() & 0o777)
+                .unwrap_or(0o600),
+            Err(e) => {
+                return Err(StoreError(format!(
+                    "cannot create store {}: {e}",
+                    path.display()
+                )))
+            }
+        },
+    };
     if mode & 0o077 != 0 {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
             .map_err(|e| StoreError(format!("cannot chmod 600 {}: {e}", path.display())))?;

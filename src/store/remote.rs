@@ -13,42 +13,46 @@ pub struct RemoteItem {
     pub body: serde_json::Value,
 }
 
+/// Every item of one kind under one parent ("" at the top), as fetched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteSet {
+    pub kind: String,
+    pub parent: String,
+    pub items: Vec<RemoteItem>,
+}
+
 impl Store {
-    /// Replaces every item of `kind` for the connection (and parent) at once.
-    pub fn replace_remote_items(
-        &mut self,
-        connection: &str,
-        kind: &str,
-        parent: &str,
-        items: &[RemoteItem],
-    ) -> Result<()> {
+    /// Replaces every item of each set (a kind, under a parent) for the
+    /// connection, all in one transaction: a refresh lands whole or not at all.
+    pub fn replace_remote_sets(&mut self, connection: &str, sets: &[RemoteSet]) -> Result<()> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute(
-            "DELETE FROM remote_items WHERE connection = ?1 AND kind = ?2 AND parent = ?3",
-            params![connection, kind, parent],
-        )?;
-        {
+        let now = clock::stamp(clock::now());
+        for set in sets {
+            tx.execute(
+                "DELETE FROM remote_items WHERE connection = ?1 AND kind = ?2 AND parent = ?3",
+                params![connection, set.kind, set.parent],
+            )?;
             let mut ins = tx.prepare_cached(
                 "INSERT OR REPLACE INTO remote_items(connection, kind, id, parent, name, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
-            for it in items {
+            for it in &set.items {
                 ins.execute(params![
                     connection,
-                    kind,
+                    set.kind,
                     it.id,
-                    parent,
+                    set.parent,
                     it.name,
                     it.body.to_string()
                 ])?;
             }
+            tx.execute(
+                "INSERT INTO remote_refreshes(connection, kind, refreshed_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(connection, kind) DO UPDATE SET refreshed_at = excluded.refreshed_at",
+                params![connection, set.kind, now],
+            )?;
         }
-        tx.execute(
-            "INSERT INTO remote_refreshes(connection, kind, refreshed_at) VALUES (?1, ?2, ?3)
-             ON CONFLICT(connection, kind) DO UPDATE SET refreshed_at = excluded.refreshed_at",
-            params![connection, kind, clock::stamp(clock::now())],
-        )?;
         tx.commit()?;
         Ok(())
     }

@@ -122,7 +122,10 @@ impl Store {
         started_at: DateTime<Utc>,
         error: &str,
     ) -> Result<()> {
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
+        )?;
         record_run(
             &tx,
             connection,

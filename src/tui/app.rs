@@ -490,6 +490,16 @@ impl App {
         vec![]
     }
 
+    /// The store was written (by a job here or by another process): the
+    /// open view, the connections and the jobs are read again.
+    pub fn on_store_changed(&self) -> Vec<Command> {
+        let mut loads = self.tab_loads();
+        loads.push(Command::Load(DataRequest::Connections));
+        loads.push(Command::Load(DataRequest::Jobs));
+        loads.dedup();
+        loads
+    }
+
     pub fn on_job(&mut self, ev: JobEvent) -> Vec<Command> {
         match ev {
             JobEvent::Queued { id, kind } => self.live.push(LiveJob {
@@ -519,11 +529,7 @@ impl App {
                     .map(|j| j.kind.clone());
                 self.live.retain(|j| j.id != id);
                 self.finished(kind, outcome);
-                let mut loads = self.tab_loads();
-                loads.push(Command::Load(DataRequest::Connections));
-                loads.push(Command::Load(DataRequest::Jobs));
-                loads.dedup();
-                return loads;
+                return self.on_store_changed();
             }
         }
         vec![]

@@ -11,6 +11,7 @@ pub mod frame_log;
 pub mod keymap;
 pub mod numbers_state;
 pub mod service_form;
+pub mod store_watch;
 pub mod sync_bars;
 pub mod tabs;
 pub mod theme;
@@ -215,6 +216,8 @@ async fn event_loop(
     worker.start_clockwork();
     let (data_tx, mut datas) = mpsc::unbounded_channel();
     let loader = data::spawn(config.clone(), data_tx);
+    let (changed_tx, mut store_changes) = mpsc::unbounded_channel();
+    store_watch::spawn(config.store_path.clone(), changed_tx);
 
     let mut pending: Vec<Command> = app.initial_loads();
     let mut dirty = true;
@@ -298,6 +301,7 @@ async fn event_loop(
                 dirty = true;
             }
             Some(ev) = jobs.recv() => { pending.extend(app.on_job(ev)); dirty = true; }
+            Some(()) = store_changes.recv() => { pending.extend(app.on_store_changed()); }
             Some(d) = datas.recv() => { pending.extend(app.on_data(d)); dirty = true; }
             _ = sleep => {
                 app.expire_toasts(Instant::now());

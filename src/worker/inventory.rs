@@ -133,7 +133,7 @@ pub async fn import(ctx: &JobCtx, path: &str) -> Result<JobOutcome, JobOutcome> 
     let text = std::fs::read_to_string(path)
         .map_err(|e| JobOutcome::failed(format!("cannot read {path}: {e}")))?;
     let items = number_io::parse_import(&text)
-        .map_err(|e| JobOutcome::failed(format!("{path}: {e}; nothing was imported")))?;
+        .map_err(|e| JobOutcome::failed(format!("{path}: nothing was imported: {e}")))?;
     let cause = format!("user {}: import {path}", who());
     let out = ctx
         .store("import", move |s| s.add_numbers(&items, &cause))

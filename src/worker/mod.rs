@@ -4,6 +4,7 @@
 
 mod connections;
 mod inventory;
+mod lease_holder;
 mod oc_service;
 mod schedule;
 pub mod stored_connections;

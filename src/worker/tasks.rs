@@ -16,7 +16,7 @@ use crate::config::{
 };
 use crate::domain::job::{JobKind, JobState};
 use crate::domain::voice_registry;
-use crate::store::remote::RemoteItem;
+use crate::store::remote::{RemoteItem, RemoteSet};
 use crate::store::sync::{SyncMode, SyncRequest};
 use crate::store::{Store, StoreError};
 use serde_json::Value;
@@ -62,12 +62,7 @@ impl JobCtx {
     }
 
     fn holder(&self) -> String {
-        format!(
-            "pid {} on {} (job {})",
-            std::process::id(),
-            hostname(),
-            &self.id[..8]
-        )
+        super::lease_holder::this_process(&self.id)
     }
 
     /// A connection from the config file, else one made in the TUI and
@@ -141,12 +136,6 @@ fn not_a(name: &str, what: &str) -> JobOutcome {
     JobOutcome::failed(format!("{name} is not {what} connection"))
 }
 
-fn hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|s| s.trim().to_string())
-        .unwrap_or_else(|_| "this host".into())
-}
-
 /// One sync, purge or delete per connection at a time, across processes.
 pub(super) fn lease_name(kind: &JobKind) -> Option<String> {
     match kind {
@@ -172,7 +161,7 @@ pub(super) async fn acquire_sync_lease(ctx: &JobCtx, name: &str) -> Result<(), J
         ctx.shared.config.http.job_timeout_secs as i64 + 60,
     );
     let got = with_store(ctx.shared.store_path.clone(), move |s| {
-        s.acquire_lease(&lease, &holder, ttl)
+        s.acquire_lease(&lease, &holder, ttl, super::lease_holder::is_gone)
     })
     .await
     .map_err(|e| JobOutcome::failed(e.to_string()))?;
@@ -410,41 +399,81 @@ async fn sync_audiocodes(
     }
 }
 
-pub(super) fn items(list: &[Value], id_field: &str, name_field: &str) -> Vec<RemoteItem> {
+/// The store's rows for a fetched list. Every item must carry its id (a
+/// string or a number): rows without one could not be told apart, so such
+/// a list fails the job instead of being stored.
+pub(super) fn items(
+    list: &[Value],
+    id_field: &str,
+    name_field: &str,
+) -> Result<Vec<RemoteItem>, String> {
     list.iter()
-        .map(|v| RemoteItem {
-            id: v
-                .get(id_field)
-                .map(|x| {
-                    x.as_str()
-                        .map(String::from)
-                        .unwrap_or_else(|| x.to_string())
-                })
-                .unwrap_or_default(),
-            parent: String::new(),
-            name: v
-                .get(name_field)
-                .and_then(|x| x.as_str())
-                .unwrap_or("")
-                .to_string(),
-            body: v.clone(),
+        .enumerate()
+        .map(|(i, v)| {
+            let id = match v.get(id_field) {
+                Some(Value::String(s)) if !s.is_empty() => s.clone(),
+                Some(Value::Number(n)) => n.to_string(),
+                _ => {
+                    return Err(format!(
+                        "item {} has no `{id_field}` (a string or a number)",
+                        i + 1
+                    ))
+                }
+            };
+            Ok(RemoteItem {
+                id,
+                parent: String::new(),
+                name: v
+                    .get(name_field)
+                    .and_then(|x| x.as_str())
+                    .unwrap_or("")
+                    .to_string(),
+                body: v.clone(),
+            })
         })
         .collect()
 }
 
-pub(super) async fn store_items(
+/// One fetched list as a set for the store; a list without ids fails the
+/// job with the connection, the endpoint and what was wrong.
+pub(super) fn remote_set(
+    conn: &str,
+    endpoint: &str,
+    (kind, parent): (&str, &str),
+    list: &[Value],
+    (id_field, name_field): (&str, &str),
+) -> Result<RemoteSet, JobOutcome> {
+    let mut rows = items(list, id_field, name_field).map_err(|e| {
+        JobOutcome::failed(format!(
+            "{conn}: {endpoint}: unexpected response: {e}; nothing was changed"
+        ))
+    })?;
+    for r in &mut rows {
+        r.parent = parent.to_string();
+    }
+    Ok(RemoteSet {
+        kind: kind.into(),
+        parent: parent.into(),
+        items: rows,
+    })
+}
+
+/// Stores every set of one refresh in one transaction.
+pub(super) async fn store_sets(
     ctx: &JobCtx,
     conn: &str,
-    kind: &str,
-    parent: &str,
-    list: Vec<RemoteItem>,
+    sets: Vec<RemoteSet>,
 ) -> Result<(), JobOutcome> {
-    let (c, k, p) = (conn.to_string(), kind.to_string(), parent.to_string());
+    let c = conn.to_string();
     with_store(ctx.shared.store_path.clone(), move |s| {
-        s.replace_remote_items(&c, &k, &p, &list)
+        s.replace_remote_sets(&c, &sets)
     })
     .await
-    .map_err(|e| JobOutcome::failed(format!("{conn}: could not store {kind}: {e}")))
+    .map_err(|e| {
+        JobOutcome::failed(format!(
+            "{conn}: could not store what was fetched: {e}; nothing was changed"
+        ))
+    })
 }
 
 async fn refresh_live_platform(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome> {
@@ -463,22 +492,29 @@ async fn refresh_live_platform(ctx: &JobCtx, name: &str) -> Result<JobOutcome, J
         services.len(),
         leads.len()
     );
-    store_items(
-        ctx,
-        name,
-        "calling_profile",
-        "",
-        items(&profiles, "callingProfileId", "name"),
-    )
-    .await?;
-    store_items(
-        ctx,
-        name,
-        "service",
-        "",
-        items(&services, "UmpCustomerGuid", "CustomerShortName"),
-    )
-    .await?;
-    store_items(ctx, name, "lead", "", items(&leads, "id", "tenantId")).await?;
+    let sets = vec![
+        remote_set(
+            name,
+            "GET /api/v2/oc/callingprofile",
+            ("calling_profile", ""),
+            &profiles,
+            ("callingProfileId", "name"),
+        )?,
+        remote_set(
+            name,
+            "GET /api/v3/customer",
+            ("service", ""),
+            &services,
+            ("UmpCustomerGuid", "CustomerShortName"),
+        )?,
+        remote_set(
+            name,
+            "GET /api/v2/oc/lead",
+            ("lead", ""),
+            &leads,
+            ("id", "tenantId"),
+        )?,
+    ];
+    store_sets(ctx, name, sets).await?;
     Ok(JobOutcome::ok(summary, None))
 }

@@ -3,7 +3,7 @@
 //! Communication Manager sync followed with its per-entity counts.
 
 use super::oc_service::poll_delay;
-use super::tasks::{api_failed, items, store_items, JobCtx};
+use super::tasks::{api_failed, remote_set, store_sets, JobCtx};
 use super::JobOutcome;
 use crate::api::axp::{AxpClient, Written};
 use crate::config::{AxpConnection, ConnectionRef};
@@ -11,6 +11,7 @@ use crate::domain::job::VoiceOp;
 use crate::domain::voice_body;
 use crate::domain::voice_registry::{self, ActionInput, Family, Kind};
 use crate::secret::Secret;
+use crate::store::remote::RemoteSet;
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -58,31 +59,36 @@ pub async fn refresh(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome>
         ctx.progress(i as u64 + 1, total);
     }
     let count: usize = fetched.iter().map(|(_, _, l)| l.len()).sum();
-    for (f, parent, list) in fetched {
-        store_family(ctx, name, f, &parent, &list).await?;
-    }
+    let sets = fetched
+        .iter()
+        .map(|(f, parent, list)| family_set(&client, name, f, parent, list))
+        .collect::<Result<Vec<_>, _>>()?;
+    store_sets(ctx, name, sets).await?;
     Ok(JobOutcome::ok(
         format!("{name}: {count} voice elements in {total} families"),
         None,
     ))
 }
 
-async fn store_family(
-    ctx: &JobCtx,
+/// One family's fetched list as a set for the store.
+fn family_set(
+    client: &AxpClient,
     conn: &str,
     f: &Family,
     parent: &str,
     list: &[Value],
-) -> Result<(), JobOutcome> {
-    let mut rows = items(
-        list,
-        f.id_field,
-        f.columns.first().copied().unwrap_or("name"),
+) -> Result<RemoteSet, JobOutcome> {
+    let endpoint = format!(
+        "GET {}",
+        client.family_path(f, (!parent.is_empty()).then_some(parent))
     );
-    for r in &mut rows {
-        r.parent = parent.to_string();
-    }
-    store_items(ctx, conn, f.key, parent, rows).await
+    remote_set(
+        conn,
+        &endpoint,
+        (f.key, parent),
+        list,
+        (f.id_field, f.columns.first().copied().unwrap_or("name")),
+    )
 }
 
 /// Lists one family again after a write, so the Voice tab shows the change.
@@ -93,7 +99,11 @@ async fn relist(ctx: &JobCtx, name: &str, client: &AxpClient, f: &Family, parent
     }
     match client.list(f, parent).await {
         Ok(list) => {
-            if let Err(e) = store_family(ctx, name, f, parent.unwrap_or(""), &list).await {
+            let stored = match family_set(client, name, f, parent.unwrap_or(""), &list) {
+                Ok(set) => store_sets(ctx, name, vec![set]).await,
+                Err(e) => Err(e),
+            };
+            if let Err(e) = stored {
                 ctx.log(format!("the list was not stored again: {}", e.error))
                     .await;
             }

@@ -21,22 +21,28 @@ pub struct SimProcess {
 
 impl SimProcess {
     pub fn start() -> SimProcess {
-        Self::spawn(None)
+        Self::spawn(None, &[])
     }
 
     /// A simulator serving the scenario in `toml` instead of the demo's.
     pub fn with_scenario(dir: &Path, toml: &str) -> SimProcess {
-        let path = dir.join("scenario.toml");
-        std::fs::write(&path, toml).unwrap();
-        Self::spawn(Some(&path))
+        Self::with_args(dir, toml, &[])
     }
 
-    fn spawn(scenario: Option<&Path>) -> SimProcess {
+    /// A simulator serving `toml`, started with more arguments (`--tls-cert`).
+    pub fn with_args(dir: &Path, toml: &str, args: &[&std::ffi::OsStr]) -> SimProcess {
+        let path = dir.join("scenario.toml");
+        std::fs::write(&path, toml).unwrap();
+        Self::spawn(Some(&path), args)
+    }
+
+    fn spawn(scenario: Option<&Path>, args: &[&std::ffi::OsStr]) -> SimProcess {
         let mut cmd = bin();
         cmd.args(["sim", "--listen", "127.0.0.1:0"]);
         if let Some(p) = scenario {
             cmd.arg("--scenario").arg(p);
         }
+        cmd.args(args);
         let mut child = cmd
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -48,7 +54,7 @@ impl SimProcess {
             .read_line(&mut line)
             .expect("sim prints its address");
         let addr = line
-            .split("http://")
+            .split("://")
             .nth(1)
             .and_then(|r| r.split_whitespace().next())
             .unwrap_or_else(|| panic!("no address in {line:?}"))
@@ -60,6 +66,32 @@ impl SimProcess {
 impl SimProcess {
     /// One request to the simulator's control API; returns the status code.
     pub fn control(&self, method: &str, path: &str, body: &str) -> u16 {
+        let reply = self.control_reply(method, path, body);
+        reply
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or_else(|| panic!("no status in {reply:?}"))
+    }
+
+    /// How many requests the simulator has had on paths starting with `prefix`.
+    pub fn requests(&self, prefix: &str) -> u64 {
+        let reply = self.control_reply("GET", "/_sim/requests", "");
+        let body = reply.split("\r\n\r\n").nth(1).unwrap_or("{}");
+        let counts: std::collections::BTreeMap<String, u64> =
+            serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body:?}"));
+        counts
+            .iter()
+            .filter(|(p, _)| p.starts_with(prefix))
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    pub fn clear_requests(&self) {
+        assert_eq!(self.control("DELETE", "/_sim/requests", ""), 204);
+    }
+
+    fn control_reply(&self, method: &str, path: &str, body: &str) -> String {
         use std::io::{Read, Write};
         let mut s = std::net::TcpStream::connect(&self.addr).expect("connect to sim");
         write!(
@@ -72,10 +104,6 @@ impl SimProcess {
         let mut reply = String::new();
         s.read_to_string(&mut reply).unwrap();
         reply
-            .split_whitespace()
-            .nth(1)
-            .and_then(|c| c.parse().ok())
-            .unwrap_or_else(|| panic!("no status in {reply:?}"))
     }
 
     /// Adds or replaces a registered user on the named simulated ARM.
@@ -135,22 +163,41 @@ number_start = "+15550001000"
     )
 }
 
+/// One `[[audiocodes]]` block (basic auth over plain HTTP) at `addr`;
+/// `extra` lines are appended to it.
+pub fn arm_connection(
+    name: &str,
+    addr: &str,
+    (username, password): (&str, &str),
+    page_size: u32,
+    extra: &str,
+) -> String {
+    format!(
+        r#"
+[[audiocodes]]
+name = "{name}"
+host = "{addr}"
+scheme = "http"
+username = "{username}"
+password = "{password}"
+page_size = {page_size}
+{extra}
+"#
+    )
+}
+
+/// The lab scenario's credentials.
+pub const LAB_LOGIN: (&str, &str) = ("svc-lab", "lab-password");
+
 /// A config with the lab ARM as connection "lab" (page size 10, so that
 /// syncs of a few dozen users take several pages).
 pub fn lab_config(dir: &Path, addr: &str) -> PathBuf {
     write_config(
         dir,
         &format!(
-            r#"{head}
-[[audiocodes]]
-name = "lab"
-host = "{addr}"
-scheme = "http"
-username = "svc-lab"
-password = "lab-password"
-page_size = 10
-"#,
-            head = config_head(&dir.join("s.db"), 1)
+            "{}{}",
+            config_head(&dir.join("s.db"), 1),
+            arm_connection("lab", addr, LAB_LOGIN, 10, "")
         ),
     )
 }
@@ -273,4 +320,81 @@ client_secret = "demo-axp-client-secret"
 app_key = "demo-axp-app-key"
 "#
     )
+}
+
+/// Tables that record attempts (jobs, their logs, sync runs, leases) rather
+/// than the estate: a failed job adds to them by design.
+const ATTEMPT_TABLES: [&str; 4] = ["jobs", "job_logs", "sync_runs", "leases"];
+
+/// Every row of every other table of the store, in a stable order: two
+/// dumps are equal exactly when the store's data is.
+pub fn store_dump(store: &Path) -> String {
+    let conn =
+        rusqlite::Connection::open_with_flags(store, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("open the store");
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .filter(|t: &String| !ATTEMPT_TABLES.contains(&t.as_str()))
+        .collect();
+    let mut out = String::new();
+    for t in tables {
+        // Virtual tables are dumped through their shadow tables.
+        if t == "numbers_fts" {
+            continue;
+        }
+        out += &format!("== {t}\n");
+        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
+        let width = stmt.column_count();
+        let mut rows: Vec<String> = stmt
+            .query_map([], |r| {
+                Ok((0..width)
+                    .map(|i| match r.get_ref(i).unwrap() {
+                        rusqlite::types::ValueRef::Text(t) => {
+                            format!("{:?}", String::from_utf8_lossy(t))
+                        }
+                        other => format!("{other:?}"),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("|"))
+            })
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        rows.sort();
+        for r in rows {
+            out += &r;
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// A copy of a store (closed by every process) at `to`.
+pub fn copy_store(from: &Path, to: &Path) {
+    std::fs::copy(from, to).unwrap();
+    for ext in ["-wal", "-shm"] {
+        let (f, t) = (
+            PathBuf::from(format!("{}{ext}", from.display())),
+            PathBuf::from(format!("{}{ext}", to.display())),
+        );
+        let _ = std::fs::remove_file(&t);
+        if f.exists() {
+            std::fs::copy(&f, &t).unwrap();
+        }
+    }
+}
+
+/// Fails with the first lines that differ between two store dumps.
+pub fn assert_same_store(before: &str, after: &str, what: &str) {
+    if before == after {
+        return;
+    }
+    let (b, a): (Vec<&str>, Vec<&str>) = (before.lines().collect(), after.lines().collect());
+    let gone: Vec<&&str> = b.iter().filter(|l| !a.contains(l)).take(5).collect();
+    let new: Vec<&&str> = a.iter().filter(|l| !b.contains(l)).take(5).collect();
+    panic!("{what}: the store changed\n  rows gone: {gone:#?}\n  rows new: {new:#?}");
 }

@@ -1,0 +1,189 @@
+//! Several processes on one store, as on a shared jump host: a sync of one
+//! connection runs once however many places start it (the others are told
+//! who holds it), syncs of different connections run side by side, and no
+//! writer ever reports "database is locked". Real processes throughout.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn scenario() -> &'static str {
+    r#"[[arm]]
+name = "lab"
+username = "svc-lab"
+password = "lab-password"
+users = 40
+number_start = "+15550001000"
+
+[[arm]]
+name = "lab2"
+username = "svc-lab2"
+password = "lab2-password"
+users = 40
+number_start = "+15550002000"
+"#
+}
+
+/// Both ARMs, ten users a page; the lab ARM's schedule is due at once.
+fn config(dir: &Path, addr: &str) -> PathBuf {
+    write_config(
+        dir,
+        &format!(
+            "{}{}{}",
+            config_head(&dir.join("s.db"), 5),
+            arm_connection(
+                "lab",
+                addr,
+                LAB_LOGIN,
+                10,
+                "schedule = \"1h\"\nschedule_enabled = true"
+            ),
+            arm_connection("lab2", addr, ("svc-lab2", "lab2-password"), 10, "")
+        ),
+    )
+}
+
+fn spawn(cfg: &Path, args: &[&str]) -> Child {
+    bin()
+        .arg("--config")
+        .arg(cfg)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// The live holders of sync leases, read straight from the store.
+fn lease_holders(store: &Path) -> Vec<(String, String)> {
+    let Ok(c) = rusqlite::Connection::open(store) else {
+        return vec![];
+    };
+    let Ok(mut stmt) = c.prepare("SELECT name, holder FROM leases WHERE name LIKE 'sync:%'") else {
+        return vec![];
+    };
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map(|rows| rows.filter_map(Result::ok).collect())
+        .unwrap_or_default()
+}
+
+/// Waits until `pred` holds for the store's leases, or panics after 20 s.
+fn wait_for_leases(store: &Path, what: &str, pred: impl Fn(&[(String, String)]) -> bool) {
+    let began = Instant::now();
+    while !pred(&lease_holders(store)) {
+        assert!(
+            began.elapsed() < Duration::from_secs(20),
+            "never saw {what}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn applied_syncs(store: &Path, connection: &str) -> i64 {
+    let c = rusqlite::Connection::open(store).unwrap();
+    c.query_row(
+        "SELECT count(*) FROM sync_runs WHERE connection = ?1 AND kind = 'sync' AND result = 'applied'",
+        [connection],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+fn no_lock_errors(what: &str, out: &Output) {
+    let (stdout, stderr) = text(out);
+    for word in ["locked", "busy"] {
+        assert!(
+            !stdout.contains(word) && !stderr.contains(word),
+            "{what} reported `{word}`:\n{stdout}\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_sync_started_in_two_places_runs_once_and_the_other_is_told_who_holds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = SimProcess::with_scenario(dir.path(), scenario());
+    let cfg = config(dir.path(), &sim.addr);
+    let store = dir.path().join("s.db");
+    // Slow pages keep the worker's scheduled sync running for a while.
+    sim.fault(r#"{"path":"/ARM/v1/registeredUsers","kind":"delay","ms":500}"#);
+
+    let worker = spawn(&cfg, &["worker", "--once"]);
+    let worker_pid = worker.id();
+    wait_for_leases(&store, "the worker's lease on lab", |l| {
+        l.iter().any(|(n, _)| n == "sync:lab")
+    });
+
+    // A person starts the same sync from a shell: refused, told by whom.
+    let out = run(&cfg, &["sync", "audiocodes", "lab"]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("a sync or purge of lab is already running")
+            && stderr.contains(&format!("pid {worker_pid} on ")),
+        "{stderr}"
+    );
+    no_lock_errors("the refused sync", &out);
+
+    // A purge of the same connection is refused the same way.
+    let out = run(&cfg, &["purge", "audiocodes", "lab", "--yes"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out).1);
+    assert!(text(&out).1.contains("already running"), "{}", text(&out).1);
+
+    let out = worker.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", text(&out).1);
+    no_lock_errors("the worker", &out);
+    assert_eq!(applied_syncs(&store, "lab"), 1, "the sync ran once");
+    assert!(lease_holders(&store).is_empty(), "the lease was released");
+}
+
+#[test]
+fn syncs_of_different_connections_run_side_by_side_among_other_writers() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = SimProcess::with_scenario(dir.path(), scenario());
+    let cfg = config(dir.path(), &sim.addr);
+    let store = dir.path().join("s.db");
+    let out = run(
+        &cfg,
+        &["numbers", "add-range", "+15550009000", "+15550009099"],
+    );
+    assert!(out.status.success(), "{}", text(&out).1);
+    sim.fault(r#"{"path":"/ARM/v1/registeredUsers","kind":"delay","ms":300}"#);
+
+    let lab = spawn(&cfg, &["sync", "audiocodes", "lab"]);
+    let lab2 = spawn(&cfg, &["sync", "audiocodes", "lab2"]);
+    // Both leases are held at one moment: neither sync waits for the other.
+    wait_for_leases(&store, "both syncs at once", |l| l.len() == 2);
+
+    // Meanwhile, hand edits from other sessions write to the same store.
+    let writers: Vec<(String, Child)> = (0..6)
+        .map(|i| {
+            let n = format!("+155500090{i:02}");
+            let args: Vec<String> = match i % 3 {
+                0 => vec!["numbers".into(), "reserve".into(), n],
+                1 => vec!["numbers".into(), "tag".into(), n, format!("writer {i}")],
+                _ => vec!["sweep".into()],
+            };
+            let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+            (args.join(" "), spawn(&cfg, &refs))
+        })
+        .collect();
+    for (what, child) in writers {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{what}: {}", text(&out).1);
+        no_lock_errors(&what, &out);
+    }
+    for (what, child) in [("sync lab", lab), ("sync lab2", lab2)] {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{what}: {}", text(&out).1);
+        no_lock_errors(what, &out);
+    }
+    assert_eq!(applied_syncs(&store, "lab"), 1);
+    assert_eq!(applied_syncs(&store, "lab2"), 1);
+    let inv = inventory(&cfg, "2026-11-22T10:00:00Z");
+    assert_eq!(inv.len(), 180, "100 added by hand, 40 + 40 synced");
+    assert_eq!(row(&inv, "+15550009000")["status"], "Reserved");
+    assert_eq!(row(&inv, "+15550009001")["tag"], "writer 1");
+}
