@@ -187,3 +187,39 @@ fn syncs_of_different_connections_run_side_by_side_among_other_writers() {
     assert_eq!(row(&inv, "+15550009000")["status"], "Reserved");
     assert_eq!(row(&inv, "+15550009001")["tag"], "writer 1");
 }
+
+/// Opening the store a second time in one process must not drop the POSIX
+/// locks SQLite holds for the first connection. When it did, another
+/// process that closed the store thought it was the last one, folded the
+/// WAL in and deleted it, and this process's next commits went to the
+/// deleted file: no other session ever saw them.
+#[test]
+fn a_second_open_in_one_process_keeps_its_commits_visible_to_others() {
+    use switchboard::domain::number::InventoryItem;
+    use switchboard::store::Store;
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let cfg = write_config(dir.path(), &config_head(&store, 5));
+    let mut first = Store::open(&store).unwrap();
+    first
+        .add_numbers(&[InventoryItem::available("+15550009001")], "test")
+        .unwrap();
+    let second = Store::open(&store).unwrap();
+    // Another session reads the store and exits, closing its connection.
+    let numbers = |now: &str| -> Vec<String> {
+        inventory(&cfg, now)
+            .iter()
+            .map(|r| r["number"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(numbers("2026-11-22T10:00:00Z"), ["+15550009001"]);
+    first
+        .add_numbers(&[InventoryItem::available("+15550009002")], "test")
+        .unwrap();
+    assert_eq!(
+        numbers("2026-11-22T10:01:00Z"),
+        ["+15550009001", "+15550009002"],
+        "a commit made after the other session closed is missing"
+    );
+    drop(second);
+}
