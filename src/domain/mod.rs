@@ -11,6 +11,7 @@ pub mod job;
 pub mod number;
 pub mod number_io;
 pub mod oc_service;
+pub mod read_only;
 pub mod registered_user;
 pub mod settings;
 pub mod voice_body;

@@ -15,6 +15,7 @@ use crate::domain::connection_spec::ConnectionSpec;
 use crate::domain::job::{JobKind, JobState, VoiceOp};
 use crate::domain::number::Status;
 use crate::domain::oc_service::CreateServiceRequest;
+use crate::domain::read_only::Writes;
 use crate::domain::voice_registry;
 use crate::secret::Secret;
 use crate::store::jobs::JobRecord;
@@ -574,7 +575,13 @@ impl App {
         }
     }
 
+    /// A key press; writes that may not go ahead are refused (read-only).
     pub fn on_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        let commands = self.handle_key(key);
+        self.gate(commands)
+    }
+
+    fn handle_key(&mut self, key: KeyEvent) -> Vec<Command> {
         // Text entry comes first: the palette and the filter own every key but Esc/Enter.
         if let Some(Overlay::Palette { input, selected }) = &mut self.overlay {
             match key.code {
@@ -701,14 +708,23 @@ impl App {
         vec![Command::Submit(kind)]
     }
 
-    /// The one place actions change state.
+    /// The one place actions change state; writes that may not go ahead
+    /// are refused (read-only).
     pub fn update(&mut self, action: Action) -> Vec<Command> {
+        let commands = self.dispatch(action);
+        self.gate(commands)
+    }
+
+    fn dispatch(&mut self, action: Action) -> Vec<Command> {
         // Overlays close on Esc and swallow movement.
         if let Some(o) = &mut self.overlay {
             match (o, action) {
                 (_, Action::Quit) => self.quit = true,
                 (Overlay::Detail { fix: Some(fix), .. }, Action::Fix) => {
                     let then = fix.clone();
+                    if self.refuse_writes(Writes::Store) {
+                        return vec![];
+                    }
                     self.overlay = Some(Overlay::Confirm {
                         message: "Fix every finding by the sync rules?\n(Cooling and Reserved numbers are skipped; nothing is deleted.)".into(),
                         then,
@@ -743,8 +759,14 @@ impl App {
         vec![]
     }
 
-    fn selected_connection(&self) -> Option<&ConnInfo> {
+    pub(super) fn selected_connection(&self) -> Option<&ConnInfo> {
         self.connections.get(self.conn_cursor.cursor)
+    }
+
+    /// The first connection of `vendor`: the one the Calling Profiles and
+    /// Voice tabs act on.
+    pub(super) fn first_connection(&self, vendor: &str) -> Option<&ConnInfo> {
+        self.connections.iter().find(|c| c.vendor == vendor)
     }
 
     fn open_form(&mut self, purpose: FormPurpose, form: Form) {
@@ -819,6 +841,9 @@ impl App {
     }
 
     fn tab_action(&mut self, action: Action, page: usize) -> Vec<Command> {
+        if self.refuse_key(action) {
+            return vec![];
+        }
         match self.tab {
             Tab::Connections => {
                 if self.conn_cursor.apply(action, self.connections.len(), page) {
@@ -1071,11 +1096,7 @@ impl App {
                 return vec![];
             }
             Action::New => {
-                let Some(c) = self
-                    .connections
-                    .iter()
-                    .find(|c| c.vendor == "live_platform")
-                else {
+                let Some(c) = self.first_connection("live_platform") else {
                     self.toast(Level::Error, "no Live Platform connection is configured");
                     return vec![];
                 };
@@ -1121,11 +1142,7 @@ impl App {
             .map(|r| (r.item.id.clone(), r.item.name.clone(), r.item.body.clone()));
         match action {
             Action::Refresh => {
-                if let Some(c) = self
-                    .connections
-                    .iter()
-                    .find(|c| c.vendor == "live_platform")
-                {
+                if let Some(c) = self.first_connection("live_platform") {
                     return self.submit(JobKind::RefreshLivePlatform {
                         connection: c.name.clone(),
                     });
@@ -1197,10 +1214,7 @@ impl App {
 
     /// The AXP connection the Voice tab acts on (the first one).
     fn axp_connection(&self) -> Option<String> {
-        self.connections
-            .iter()
-            .find(|c| c.vendor == "axp")
-            .map(|c| c.name.clone())
+        self.first_connection("axp").map(|c| c.name.clone())
     }
 
     /// The family under the cursor, with its parent id.

@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod app;
+pub mod badges;
 pub mod connection_form;
 pub mod data;
 pub mod form;
@@ -10,6 +11,7 @@ pub mod forms;
 pub mod frame_log;
 pub mod keymap;
 pub mod numbers_state;
+mod read_only_gate;
 pub mod service_form;
 pub mod store_watch;
 pub mod sync_bars;

@@ -53,6 +53,23 @@ impl Theme {
     pub fn error(&self) -> Style {
         self.fg(Color::Red).add_modifier(Modifier::BOLD)
     }
+    /// A connection whose TLS certificates are not checked.
+    pub fn tls_off(&self) -> Style {
+        self.badge(Color::Red)
+    }
+    /// A read-only connection.
+    pub fn read_only(&self) -> Style {
+        self.badge(Color::Magenta)
+    }
+    /// White on `bg`; reversed without colour, so a badge still stands out.
+    fn badge(&self, bg: Color) -> Style {
+        let style = if self.color {
+            Style::default().bg(bg).fg(Color::White)
+        } else {
+            Style::default().add_modifier(Modifier::REVERSED)
+        };
+        style.add_modifier(Modifier::BOLD)
+    }
     pub fn marked(&self) -> Style {
         self.fg(Color::Magenta).add_modifier(Modifier::BOLD)
     }

@@ -75,10 +75,12 @@ fn draw_status(f: &mut Frame<'_>, app: &App, area: Rect) {
         } else {
             String::new()
         };
+        let target = j.kind.target();
         spans.push(Span::styled(
-            format!("⟳ {} {}{}", j.kind.label(), j.kind.target(), progress),
+            format!("⟳ {} {target}{progress}", j.kind.label()),
             t.warn(),
         ));
+        spans.extend(super::badges::of_target(app, &target));
         spans.push(Span::raw("  "));
     }
     if app.live.len() > 3 {
@@ -162,12 +164,18 @@ fn draw_help(f: &mut Frame<'_>, app: &App) {
             .filter(|(_, a)| a == action)
             .map(|(k, _)| if k == " " { "space" } else { k.as_str() })
             .collect();
-        lines.push(Line::from(vec![
+        let mut line = vec![
             Span::styled(format!("{:>16}  ", keys.join(" ")), app.theme.title()),
             Span::raw(action.describe()),
-        ]));
+        ];
+        if app.refuses_key(*action) {
+            line[1].style = app.theme.dim();
+            line.push(Span::styled("  off: read-only", app.theme.error()));
+        }
+        lines.push(Line::from(line));
     }
-    let area = centered(f.area(), 72, lines.len() as u16 + 2);
+    let widest = lines.iter().map(Line::width).max().unwrap_or(0) as u16;
+    let area = centered(f.area(), (widest + 2).max(72), lines.len() as u16 + 2);
     f.render_widget(Clear, area);
     f.render_widget(
         Paragraph::new(lines).block(

@@ -15,6 +15,7 @@ use crate::config::{
     AudioCodesConnection, AxpConnection, Connection, ConnectionRef, LivePlatformConnection,
 };
 use crate::domain::job::{JobKind, JobState};
+use crate::domain::read_only::{refusal, Writes};
 use crate::domain::voice_registry;
 use crate::store::remote::{RemoteItem, RemoteSet};
 use crate::store::sync::{SyncMode, SyncRequest};
@@ -121,14 +122,18 @@ impl JobCtx {
         self.refuse_writes(None).map_or(Ok(()), Err)
     }
 
+    /// Refuses a write to the store (`None`) or to what `conn` holds, by
+    /// the same rule the TUI applies to its keys.
     pub(super) fn refuse_writes(&self, conn: Option<ConnectionRef<'_>>) -> Option<JobOutcome> {
-        let what = if self.shared.read_only || self.shared.config.read_only {
-            Some("switchboard runs read-only (--read-only or read_only = true)".to_string())
-        } else {
-            conn.filter(|c| c.read_only())
-                .map(|c| format!("connection {} is read-only", c.name()))
-        };
-        what.map(|w| JobOutcome::failed(format!("refused: {w}")))
+        let writes = conn
+            .as_ref()
+            .map_or(Writes::Store, |c| Writes::Connection(c.name()));
+        refusal(
+            self.shared.read_only || self.shared.config.read_only,
+            writes,
+            |_| conn.is_some_and(|c| c.read_only()),
+        )
+        .map(JobOutcome::failed)
     }
 }
 

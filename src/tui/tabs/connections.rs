@@ -5,6 +5,7 @@ use crate::clock;
 use crate::domain::connection::instance_names;
 use crate::store::sync::SyncRun;
 use crate::tui::app::App;
+use crate::tui::badges;
 use crate::tui::view::header_style;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -28,17 +29,8 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
             } else {
                 format!("{} items", c.remote.iter().map(|(_, n)| n).sum::<usize>())
             };
-            let mut badges = Vec::new();
-            if c.insecure {
-                badges.push(Span::styled(" TLS OFF ", t.error()));
-            }
-            if c.read_only {
-                badges.push(Span::styled(" RO ", t.marked()));
-            }
             Row::new(vec![
-                Cell::from(Line::from(
-                    [vec![Span::raw(c.name.clone())], badges].concat(),
-                )),
+                Cell::from(Line::from(badges::named(app, &c.name))),
                 Cell::from(if c.source == "config" { "file" } else { "here" }),
                 Cell::from(c.vendor),
                 Cell::from(c.address.clone()),
@@ -78,8 +70,24 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
     let mut state = table_state(app.conn_cursor.cursor, app.connections.len());
     f.render_stateful_widget(table, list, &mut state);
 
+    let selected = app.connections.get(app.conn_cursor.cursor);
     let mut lines: Vec<Line<'_>> = Vec::new();
-    match app.connections.get(app.conn_cursor.cursor) {
+    if let Some(c) = selected.filter(|c| c.insecure) {
+        lines.push(Line::styled(
+            format!("TLS verification is off for {} (insecure_skip_verify = true): its certificate is not checked", c.name),
+            t.error(),
+        ));
+    }
+    if let Some(c) = selected.filter(|c| c.read_only) {
+        lines.push(Line::styled(
+            format!(
+                "{} is read-only: its syncs, purges and vendor writes are refused",
+                c.name
+            ),
+            t.marked(),
+        ));
+    }
+    match selected {
         Some(c) if c.vendor == "audiocodes" => {
             let [sync, purge, schedule] = instance_names(&c.name);
             let label = |n: String| Span::styled(format!("{n:<34}"), t.title());
@@ -117,8 +125,17 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
         }
         None => lines.push(Line::styled("No connections. Press n to add an AudioCodes connection, or add [[audiocodes]], [[live_platform]] or [[axp]] blocks to the config (see config.example.toml).", t.dim())),
     }
+    let title = match selected {
+        Some(c) => {
+            let mut spans = vec![Span::raw(" ")];
+            spans.extend(badges::named(app, &c.name));
+            spans.push(Span::raw(" · instances "));
+            Line::from(spans)
+        }
+        None => Line::raw(" instances "),
+    };
     f.render_widget(
-        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" instances ")),
+        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),
         detail,
     );
 }

@@ -2,6 +2,7 @@
 
 use super::table_state;
 use crate::tui::app::App;
+use crate::tui::badges;
 use crate::tui::view::header_style;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Span;
@@ -43,7 +44,7 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
             Row::new(vec![
                 Cell::from(j.created_at.clone()),
                 Cell::from(j.kind.clone()),
-                Cell::from(j.target.clone()),
+                Cell::from(badges::target(app, &j.target)),
                 Cell::from(Span::styled(state.as_str(), t.status(state.as_str()))),
                 Cell::from(progress),
                 Cell::from(text),
@@ -55,7 +56,7 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
         [
             Constraint::Length(20),
             Constraint::Length(8),
-            Constraint::Length(16),
+            Constraint::Length(26),
             Constraint::Length(10),
             Constraint::Length(24),
             Constraint::Min(20),

@@ -3,6 +3,7 @@
 use crate::domain::number::{countdown, Status};
 use crate::domain::voice_numbers::free_but_used_on_axp;
 use crate::tui::app::App;
+use crate::tui::badges;
 use crate::tui::view::header_style;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -114,7 +115,10 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
                 Cell::from(r.vendor.clone()),
                 Cell::from(Span::styled(cd, t.warn())),
                 Cell::from(r.release_date.map(|d| d.to_string()).unwrap_or_default()),
-                Cell::from(r.connection.clone().unwrap_or_default()),
+                Cell::from(badges::name_marked(
+                    app,
+                    r.connection.as_deref().unwrap_or_default(),
+                )),
                 Cell::from(r.registered_user.clone().unwrap_or_default()),
                 Cell::from(
                     r.last_seen
@@ -208,10 +212,13 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
                 ("user", i.registered_user.clone().unwrap_or_default()),
                 ("tag", i.tag.clone()),
             ] {
-                lines.push(Line::from(vec![
-                    Span::styled(format!("{k:>10} "), t.dim()),
-                    Span::raw(v),
-                ]));
+                let mut line = vec![Span::styled(format!("{k:>10} "), t.dim())];
+                if k == "connection" {
+                    line.extend(badges::named(app, &v));
+                } else {
+                    line.push(Span::raw(v));
+                }
+                lines.push(Line::from(line));
             }
         }
         lines.push(Line::raw(""));

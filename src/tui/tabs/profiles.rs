@@ -4,6 +4,7 @@
 use super::{column_constraints, fit_columns, table_state, Column};
 use crate::domain::calling_profile::CallingProfile;
 use crate::tui::app::App;
+use crate::tui::badges;
 use crate::tui::data::ProfileRow;
 use crate::tui::view::header_style;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -128,15 +129,19 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
     let table = Table::new(rows, column_constraints(&COLUMNS, &kept))
         .header(Row::new(kept.iter().map(|&i| COLUMNS[i].header)).style(header_style(app)))
         .row_highlight_style(t.selected())
-        .block(Block::default().borders(Borders::ALL).title(format!(
-            " Calling profiles {}/{}{} · refreshed {at} · f problems ",
-            visible.len(),
-            app.profiles.len(),
-            if filters.is_empty() {
-                String::new()
-            } else {
-                format!(" [{}]", filters.join(", "))
-            }
+        .block(Block::default().borders(Borders::ALL).title(badges::title(
+            app,
+            "live_platform",
+            &format!(
+                " Calling profiles {}/{}{} · refreshed {at} · f problems ",
+                visible.len(),
+                app.profiles.len(),
+                if filters.is_empty() {
+                    String::new()
+                } else {
+                    format!(" [{}]", filters.join(", "))
+                }
+            ),
         )));
     let mut state = table_state(app.profile_cursor.cursor, visible.len());
     f.render_stateful_widget(table, left, &mut state);
@@ -165,12 +170,14 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
 fn detail_lines<'a>(app: &App, r: &'a ProfileRow) -> Vec<Line<'a>> {
     let t = &app.theme;
     let p: &CallingProfile = &r.profile;
+    let mut id_line = vec![Span::styled(
+        format!("{} · {}", p.calling_profile_id, r.connection),
+        t.dim(),
+    )];
+    id_line.extend(badges::badges(app, &r.connection));
     let mut lines = vec![
         Line::styled(p.name.clone(), t.title()),
-        Line::styled(
-            format!("{} · {}", p.calling_profile_id, r.connection),
-            t.dim(),
-        ),
+        Line::from(id_line),
         Line::raw(format!(
             "environment {}  region {}  carrier {}  emergency-only {}  emergency profile {}",
             or_dash(&p.environment),

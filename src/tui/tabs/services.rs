@@ -3,6 +3,7 @@
 
 use super::table_state;
 use crate::tui::app::App;
+use crate::tui::badges;
 use crate::tui::view::header_style;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Block, Borders, Cell, Row, Table};
@@ -76,9 +77,13 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
         .style(header_style(app)),
     )
     .row_highlight_style(t.selected())
-    .block(Block::default().borders(Borders::ALL).title(format!(
-        " Services ({}) — n create from a lead  Enter JSON  S profiles ",
-        app.services.len()
+    .block(Block::default().borders(Borders::ALL).title(badges::title(
+        app,
+        "live_platform",
+        &format!(
+            " Services ({}) — n create from a lead  Enter JSON  S profiles ",
+            app.services.len()
+        ),
     )));
     let mut state = table_state(app.service_cursor.cursor, app.services.len());
     f.render_stateful_widget(table, top, &mut state);

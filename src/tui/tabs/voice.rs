@@ -5,6 +5,7 @@ use super::table_state;
 use crate::domain::voice_body;
 use crate::domain::voice_registry;
 use crate::tui::app::App;
+use crate::tui::badges;
 use crate::tui::view::header_style;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
@@ -33,7 +34,7 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(focus(!v.right))
-                .title(format!(" families — {at} ")),
+                .title(badges::title(app, "axp", &format!(" families — {at} "))),
         ),
         left,
         &mut ls,
