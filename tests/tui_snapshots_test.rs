@@ -193,3 +193,21 @@ fn create_service_form_with_a_validation_error() {
     assert!(screen.contains("must start with a letter"), "{screen}");
     insta::assert_snapshot!("create_service_form", screen);
 }
+
+#[test]
+fn a_one_field_form_shows_its_field() {
+    // The tag form has a single field; it once scrolled out of its box.
+    let mut app = app();
+    app.update(Action::Tab2);
+    app.on_data(numbers_page(
+        vec![item("+15551230001", Status::Used, "AudioCodes")],
+        vec![],
+    ));
+    app.update(Action::Edit);
+    let screen = render(&app);
+    let line = screen
+        .lines()
+        .find(|l| l.contains("empty clears the tag"))
+        .unwrap_or_else(|| panic!("the field is not shown:\n{screen}"));
+    assert!(line.contains("Tag"), "{line}");
+}

@@ -381,7 +381,10 @@ impl Form {
         // A form taller than the screen scrolls to keep the focus in view;
         // the footer always shows.
         let body_h = inner.height.saturating_sub(2);
-        let scroll = (focus_line as u16 + 2).saturating_sub(body_h);
+        // The focused line and the one after it (its error) stay in view,
+        // never scrolling past the last line.
+        let shown_to = (focus_line + 2).min(lines.len()) as u16;
+        let scroll = shown_to.saturating_sub(body_h);
         let [body, _, foot] = Layout::vertical([
             Constraint::Length(body_h),
             Constraint::Length(1),
