@@ -244,7 +244,15 @@ impl Screens {
         );
         for name in names {
             screens.tmux(&[
-                "new-session", "-d", "-s", name, "-x", "160", "-y", "45", &command,
+                "new-session",
+                "-d",
+                "-s",
+                name,
+                "-x",
+                "160",
+                "-y",
+                "45",
+                &command,
             ]);
         }
         screens
@@ -331,7 +339,10 @@ fn two_dashboards_and_a_worker_on_one_store() {
 
     let began = Instant::now();
     while applied_syncs(&store, "lab") + applied_syncs(&store, "lab2") < 2 {
-        assert!(began.elapsed() < Duration::from_secs(30), "the syncs never ended");
+        assert!(
+            began.elapsed() < Duration::from_secs(30),
+            "the syncs never ended"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     let out = worker.wait_with_output().unwrap();
