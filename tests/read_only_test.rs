@@ -178,3 +178,55 @@ fn read_only_refuses_every_write_and_changes_nothing() {
     assert!(line("arm-basic ").contains("read-only"), "{listed}");
     assert!(!line("arm-session").contains("read-only"), "{listed}");
 }
+
+/// Read-only pauses the worker's clockwork instead of failing a refused job
+/// every minute: with a due schedule and a due sweep, `worker --once`
+/// submits nothing. A read-only connection's schedule waits while the
+/// sweep, a local write, still runs.
+#[test]
+fn the_worker_pauses_schedules_and_sweeps_under_read_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = SimProcess::with_scenario(dir.path(), &lab_scenario(4));
+    let lab = std::fs::read_to_string(lab_config(dir.path(), &sim.addr)).unwrap();
+    let scheduled = format!("{lab}schedule = \"15m\"\nschedule_enabled = true\n");
+    let cfg = write_config(dir.path(), &scheduled);
+    // One number cooling: the sync cools it, its release is two days on.
+    let out = run_at(&cfg, DAY0, &["sync", "audiocodes", "lab"]);
+    assert!(out.status.success(), "{}", text(&out).1);
+    sim.delete_user("lab", "lab-u00001");
+    let out = run_at(&cfg, DAY0, &["sync", "audiocodes", "lab"]);
+    assert!(text(&out).0.contains("cooled 1"), "{}", text(&out).0);
+
+    let store = dir.path().join("s.db");
+    let jobs = || -> i64 {
+        rusqlite::Connection::open(&store)
+            .unwrap()
+            .query_row("SELECT count(*) FROM jobs", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = (store_dump(&store), jobs());
+    let later = "2026-11-25T10:00:00Z";
+    let worker_once = |cfg: &Path, extra: &[&str]| {
+        let out = bin()
+            .env("SWITCHBOARD_NOW", later)
+            .arg("--config")
+            .arg(cfg)
+            .args(extra)
+            .args(["worker", "--once"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out).1);
+        text(&out).0
+    };
+    let everything = write_config(dir.path(), &format!("read_only = true\n{scheduled}"));
+    for (cfg, extra) in [(&cfg, &["--read-only"][..]), (&everything, &[][..])] {
+        assert_eq!(worker_once(cfg, extra), "", "{extra:?}: submitted work");
+        assert_same_store(&before.0, &store_dump(&store), "a read-only worker");
+        assert_eq!(jobs(), before.1, "{extra:?}: a job was recorded");
+    }
+
+    let lab_read_only = write_config(dir.path(), &format!("{scheduled}read_only = true\n"));
+    let out = worker_once(&lab_read_only, &[]);
+    assert!(out.contains("sweep released 1"), "{out}");
+    assert!(!out.contains("lab:"), "the read-only lab was synced: {out}");
+}

@@ -187,7 +187,11 @@ pub fn worker(config: Config, read_only: bool, once: bool) -> i32 {
             }
             return if failed { EXIT_ERROR } else { EXIT_OK };
         }
-        eprintln!("switchboard worker: sweeping and running schedules every minute; Ctrl-C stops");
+        if worker.read_only_everywhere() {
+            eprintln!("switchboard worker: read-only, so sweeps and scheduled syncs are paused; Ctrl-C stops");
+        } else {
+            eprintln!("switchboard worker: sweeping and running schedules every minute; Ctrl-C stops");
+        }
         worker.start_clockwork();
         loop {
             tokio::select! {

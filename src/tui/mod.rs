@@ -22,6 +22,7 @@ pub mod voice_form;
 
 use crate::config::Config;
 use crate::domain::job::JobKind;
+use crate::domain::read_only::refusal;
 use crate::worker::Worker;
 use app::{App, Command};
 use crossterm::event::{self, Event, KeyEventKind, MouseEventKind};
@@ -210,8 +211,12 @@ async fn event_loop(
     spawn_input(key_tx);
     let (job_tx, mut jobs) = mpsc::unbounded_channel();
     let worker = Worker::new(config.clone(), read_only, job_tx);
+    // Under read-only the start-up writes (the demo's first syncs) are
+    // left out rather than refused one by one.
     for kind in initial_jobs {
-        worker.submit(kind);
+        if refusal(worker.read_only_everywhere(), kind.writes(), |_| false).is_none() {
+            worker.submit(kind);
+        }
     }
     // Sweeps due cooling numbers at start and every minute; runs due
     // schedules (skipping connections the jobs above are syncing).

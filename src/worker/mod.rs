@@ -87,6 +87,12 @@ struct Shared {
     events: UnboundedSender<JobEvent>,
 }
 
+impl Shared {
+    fn read_only_everywhere(&self) -> bool {
+        self.read_only || self.config.read_only
+    }
+}
+
 #[derive(Clone)]
 pub struct Worker {
     shared: Arc<Shared>,
@@ -119,6 +125,11 @@ impl Worker {
                 events,
             }),
         }
+    }
+
+    /// `--read-only` or `read_only = true` at the top of the config.
+    pub fn read_only_everywhere(&self) -> bool {
+        self.shared.read_only_everywhere()
     }
 
     pub fn config(&self) -> &Config {

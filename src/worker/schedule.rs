@@ -1,6 +1,7 @@
 //! The worker's clockwork: a sweep at start and every minute, and the
 //! AudioCodes sync schedules. The TUI and `switchboard worker` both run it;
-//! the sync lease keeps one sync per connection across processes.
+//! the sync lease keeps one sync per connection across processes. Read-only
+//! pauses them: a write the worker would refuse is never submitted.
 
 use super::stored_connections::all_audiocodes;
 use super::tasks::sync_lease;
@@ -8,6 +9,7 @@ use super::{with_store, Worker};
 use crate::clock;
 use crate::domain::interval::next_due;
 use crate::domain::job::JobKind;
+use crate::domain::read_only::{refusal, Writes};
 use std::time::Duration;
 
 /// How often the clockwork looks again.
@@ -19,6 +21,7 @@ impl Worker {
     /// Returns the ids of the jobs it submitted.
     pub async fn tick(&self) -> Vec<String> {
         let config = self.shared.config.clone();
+        let everything = self.read_only_everywhere();
         let today = clock::today();
         let now = clock::now();
         let found = with_store(self.shared.store_path.clone(), move |s| {
@@ -28,6 +31,9 @@ impl Worker {
                 let (Some(every), true) = (c.schedule, c.schedule_enabled) else {
                     continue;
                 };
+                if refusal(everything, Writes::Connection(&c.name), |_| c.read_only).is_some() {
+                    continue;
+                }
                 let last = s
                     .last_scheduled_kind_run(&c.name)?
                     .and_then(|r| clock::parse_stamp(&r.started_at));
@@ -47,7 +53,7 @@ impl Worker {
             }
         };
         let mut ids = Vec::new();
-        if due > 0 {
+        if due > 0 && refusal(everything, Writes::Store, |_| false).is_none() {
             ids.push(self.submit(JobKind::Sweep));
         }
         for name in syncs {

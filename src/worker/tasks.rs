@@ -128,11 +128,9 @@ impl JobCtx {
         let writes = conn
             .as_ref()
             .map_or(Writes::Store, |c| Writes::Connection(c.name()));
-        refusal(
-            self.shared.read_only || self.shared.config.read_only,
-            writes,
-            |_| conn.is_some_and(|c| c.read_only()),
-        )
+        refusal(self.shared.read_only_everywhere(), writes, |_| {
+            conn.is_some_and(|c| c.read_only())
+        })
         .map(JobOutcome::failed)
     }
 }

@@ -107,6 +107,9 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
                 None => "never run (P: remove cached users; their numbers cool)".into(),
             })]));
             let next = match &c.next_run {
+                Some(_) if app.read_only || c.read_only => {
+                    format!("{}, enabled, paused while read-only", c.schedule)
+                }
                 Some(at) => format!("{}, enabled, next run {at}", c.schedule),
                 None => c.schedule.clone(),
             };
