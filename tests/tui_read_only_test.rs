@@ -468,7 +468,7 @@ fn tls_off_is_a_red_badge_wherever_the_connection_appears() {
     // Voice: the AXP connection is read-only.
     at(&mut app, Action::Tab4);
     let buf = draw(&app, 160, 45);
-    let title = row_of(&buf, "families");
+    let title = row_of(&buf, "never refreshed");
     assert_eq!(
         background_of(&buf, " RO ", Some(title)),
         magenta,

@@ -48,6 +48,8 @@ impl App {
             ) => self
                 .first_connection("axp")
                 .map_or(Writes::Nothing, |c| Writes::Connection(&c.name)),
+            // The audit view's fix-everything.
+            (_, Action::Fix) => Writes::Store,
             _ => Writes::Nothing,
         }
     }

@@ -27,14 +27,18 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
         })
         .collect();
     let focus = |on: bool| if on { t.title() } else { t.dim() };
-    let at = v.data.refreshed.clone().unwrap_or_else(|| "never".into());
+    let at = v
+        .data
+        .refreshed
+        .clone()
+        .unwrap_or_else(|| "never refreshed".into());
     let mut ls = ListState::default().with_selected(Some(v.family.cursor));
     f.render_stateful_widget(
         List::new(items).highlight_style(t.selected()).block(
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(focus(!v.right))
-                .title(badges::title(app, "axp", &format!(" families — {at} "))),
+                .title(badges::title(app, "axp", &format!(" {at} "))),
         ),
         left,
         &mut ls,
