@@ -101,20 +101,27 @@ fn no_lock_errors(what: &str, out: &Output) {
     }
 }
 
-#[test]
-fn a_sync_started_in_two_places_runs_once_and_the_other_is_told_who_holds_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let sim = SimProcess::with_scenario(dir.path(), scenario());
-    let cfg = config(dir.path(), &sim.addr);
-    let store = dir.path().join("s.db");
-    // Slow pages keep the worker's scheduled sync running for a while.
-    sim.fault(r#"{"path":"/ARM/v1/registeredUsers","kind":"delay","ms":500}"#);
-
+/// The simulator with pages slowed by `page_ms`, and a `worker --once`
+/// whose scheduled sync of lab is under way (it holds the lease).
+fn worker_syncing_lab(dir: &Path, page_ms: u64) -> (SimProcess, PathBuf, PathBuf, Child) {
+    let sim = SimProcess::with_scenario(dir, scenario());
+    let cfg = config(dir, &sim.addr);
+    let store = dir.join("s.db");
+    sim.fault(&format!(
+        r#"{{"path":"/ARM/v1/registeredUsers","kind":"delay","ms":{page_ms}}}"#
+    ));
     let worker = spawn(&cfg, &["worker", "--once"]);
-    let worker_pid = worker.id();
     wait_for_leases(&store, "the worker's lease on lab", |l| {
         l.iter().any(|(n, _)| n == "sync:lab")
     });
+    (sim, cfg, store, worker)
+}
+
+#[test]
+fn a_sync_started_in_two_places_runs_once_and_the_other_is_told_who_holds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_sim, cfg, store, worker) = worker_syncing_lab(dir.path(), 500);
+    let worker_pid = worker.id();
 
     // A person starts the same sync from a shell: refused, told by whom.
     let out = run(&cfg, &["sync", "audiocodes", "lab"]);
@@ -313,15 +320,7 @@ impl Drop for Screens {
 #[ignore = "needs tmux; scripts/faults runs it"]
 fn two_dashboards_and_a_worker_on_one_store() {
     let dir = tempfile::tempdir().unwrap();
-    let sim = SimProcess::with_scenario(dir.path(), scenario());
-    let cfg = config(dir.path(), &sim.addr);
-    let store = dir.path().join("s.db");
-    sim.fault(r#"{"path":"/ARM/v1/registeredUsers","kind":"delay","ms":800}"#);
-
-    let worker = spawn(&cfg, &["worker", "--once"]);
-    wait_for_leases(&store, "the worker's lease on lab", |l| {
-        l.iter().any(|(n, _)| n == "sync:lab")
-    });
+    let (_sim, cfg, store, worker) = worker_syncing_lab(dir.path(), 800);
     let screens = Screens::start(&cfg, &["a", "b"]);
     screens.wait_for("a", "lab2");
     screens.wait_for("b", "lab2");

@@ -17,7 +17,7 @@ use switchboard::store::jobs::JobRecord;
 use switchboard::store::remote::RemoteItem;
 use switchboard::tui::action::Action;
 use switchboard::tui::app::{App, Command, Level};
-use switchboard::tui::data::{profile_rows, ConnInfo, Data, VoiceData};
+use switchboard::tui::data::{ConnInfo, Data, VoiceData};
 use switchboard::tui::theme::Theme;
 use switchboard::worker::{JobEvent, JobOutcome};
 
@@ -59,17 +59,8 @@ fn estate(read_only: bool) -> App {
         ],
         vec![],
     ));
-    let profile = serde_json::json!({"callingProfileId": "9097a8b4", "name": "PROD_EMEA"});
-    app.on_data(Data::Profiles(
-        profile_rows(vec![(
-            "lp".into(),
-            RemoteItem {
-                id: "9097a8b4".into(),
-                parent: String::new(),
-                name: "PROD_EMEA".into(),
-                body: profile,
-            },
-        )]),
+    app.on_data(one_profile(
+        serde_json::json!({"callingProfileId": "9097a8b4", "name": "PROD_EMEA"}),
         None,
     ));
     let mut voice = VoiceData::default();

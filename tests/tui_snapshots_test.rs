@@ -7,9 +7,8 @@ use chrono::NaiveDate;
 use crossterm::event::KeyCode;
 use switchboard::domain::cooling::cooled;
 use switchboard::domain::number::Status;
-use switchboard::store::remote::RemoteItem;
 use switchboard::tui::action::Action;
-use switchboard::tui::data::{profile_rows, Data, NumberSummary};
+use switchboard::tui::data::{Data, NumberSummary};
 
 #[test]
 fn connections_tab() {
@@ -57,18 +56,7 @@ fn calling_profiles_tab() {
         "offerTypes": [{"offerTypeName": "Calling", "testNumbers": ["+442079500000"]}], "emergencyDialStrings": ["112"],
         "trunksEnrolled": [{"trunkFqdn": "oc.sandbox1.audiocodes.be", "trunkId": "ecb022e4", "matchingSbcList": [{"sbcId": 2, "fqdn": "NL-SBC05.lab.lan", "ipAddress": "172.17.239.165", "name": "NL-SBC05"}]}],
         "validation": {"Calling": "NotRun"}});
-    app.on_data(Data::Profiles(
-        profile_rows(vec![(
-            "lp".into(),
-            RemoteItem {
-                id: "9097a8b4".into(),
-                parent: String::new(),
-                name: "PROD_EMEA".into(),
-                body,
-            },
-        )]),
-        Some("2026-11-22T19:00:00Z".into()),
-    ));
+    app.on_data(one_profile(body, Some("2026-11-22T19:00:00Z")));
     insta::assert_snapshot!(render(&app));
 }
 

@@ -15,7 +15,7 @@ use switchboard::store::number_window::Window;
 use switchboard::store::remote::RemoteItem;
 use switchboard::tui::action::Action;
 use switchboard::tui::app::App;
-use switchboard::tui::data::{ConnInfo, Data, NumbersPage, VoiceData};
+use switchboard::tui::data::{profile_rows, ConnInfo, Data, NumbersPage, VoiceData};
 use switchboard::tui::keymap::Keymap;
 use switchboard::tui::theme::Theme;
 use switchboard::tui::view;
@@ -227,4 +227,25 @@ pub fn numbers_page(rows: Vec<InventoryItem>, seen_in: Vec<(String, String)>) ->
         },
         seen_in,
     })
+}
+
+/// One stored calling profile of connection `lp`, as the loader sends it.
+pub fn one_profile(body: serde_json::Value, refreshed: Option<&str>) -> Data {
+    let id = body["callingProfileId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let name = body["name"].as_str().unwrap_or_default().to_string();
+    Data::Profiles(
+        profile_rows(vec![(
+            "lp".into(),
+            RemoteItem {
+                id,
+                parent: String::new(),
+                name,
+                body,
+            },
+        )]),
+        refreshed.map(String::from),
+    )
 }
