@@ -9,14 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn scenario() -> &'static str {
-    r#"[[arm]]
-name = "lab"
-username = "svc-lab"
-password = "lab-password"
-users = 40
-number_start = "+15550001000"
-
+/// The lab ARM and a second one, lab2, forty users each.
+fn scenario() -> String {
+    lab_scenario(40)
+        + r#"
 [[arm]]
 name = "lab2"
 username = "svc-lab2"
@@ -104,7 +100,7 @@ fn no_lock_errors(what: &str, out: &Output) {
 /// The simulator with pages slowed by `page_ms`, and a `worker --once`
 /// whose scheduled sync of lab is under way (it holds the lease).
 fn worker_syncing_lab(dir: &Path, page_ms: u64) -> (SimProcess, PathBuf, PathBuf, Child) {
-    let sim = SimProcess::with_scenario(dir, scenario());
+    let sim = SimProcess::with_scenario(dir, &scenario());
     let cfg = config(dir, &sim.addr);
     let store = dir.join("s.db");
     sim.fault(&format!(
@@ -149,7 +145,7 @@ fn a_sync_started_in_two_places_runs_once_and_the_other_is_told_who_holds_it() {
 #[test]
 fn syncs_of_different_connections_run_side_by_side_among_other_writers() {
     let dir = tempfile::tempdir().unwrap();
-    let sim = SimProcess::with_scenario(dir.path(), scenario());
+    let sim = SimProcess::with_scenario(dir.path(), &scenario());
     let cfg = config(dir.path(), &sim.addr);
     let store = dir.path().join("s.db");
     let out = run(
