@@ -33,6 +33,13 @@ pub enum ErrorKind {
     Vendor(String),
     Cancelled,
     Config(String),
+    /// A redirect that was not followed: to another origin (scheme, host,
+    /// port), for a method other than GET, or one hop too many.
+    Redirect {
+        status: u16,
+        location: String,
+        why: &'static str,
+    },
 }
 
 /// One readable line: `arm-east: GET /ARM/v1/version: connection refused`.
@@ -65,6 +72,15 @@ impl fmt::Display for ApiError {
             ErrorKind::Vendor(m) => write!(f, "{m}")?,
             ErrorKind::Cancelled => f.write_str("cancelled")?,
             ErrorKind::Config(m) => f.write_str(m)?,
+            ErrorKind::Redirect {
+                status,
+                location,
+                why,
+            } => write!(
+                f,
+                "HTTP {status} redirect to {location} not followed ({why}); \
+                 point the connection at the address the server wants"
+            )?,
         }
         if let Some(id) = &self.request_id {
             write!(f, " [request {id}]")?;
@@ -166,7 +182,12 @@ impl HttpClient {
             .connect_timeout(Duration::from_secs(settings.connect_timeout_secs))
             .timeout(Duration::from_secs(settings.request_timeout_secs))
             .user_agent(concat!("switchboard/", env!("CARGO_PKG_VERSION")))
-            .danger_accept_invalid_certs(tls.insecure_skip_verify);
+            .danger_accept_invalid_certs(tls.insecure_skip_verify)
+            // Redirects are followed here, by `send_once`, only to the same
+            // origin and only for GET: reqwest's own policy would carry a
+            // POST body (a password, a client secret) or a custom header
+            // (`appkey`) to whatever host a 307 names.
+            .redirect(reqwest::redirect::Policy::none());
         if let Some(ca) = &tls.ca_file {
             let pem = std::fs::read(ca)
                 .map_err(|e| config_err(format!("cannot read ca_file {}: {e}", ca.display())))?;
@@ -200,6 +221,15 @@ impl HttpClient {
             endpoint: endpoint.into(),
             kind,
             request_id: None,
+        }
+    }
+
+    /// Whether `url` (absolute) has the configured base's scheme, host
+    /// and port: where a `links.next` may lead.
+    pub fn same_origin(&self, url: &str) -> bool {
+        match (origin(url), origin(&self.base)) {
+            (Some(a), Some(b)) => a == b,
+            _ => false,
         }
     }
 
@@ -246,8 +276,62 @@ impl HttpClient {
         }
     }
 
+    /// One attempt, following same-origin redirects of a GET (a few hops).
     async fn send_once(&self, req: &Request, endpoint: &str) -> Result<Response, ApiError> {
-        let mut rb = self.client.request(req.method.clone(), self.url(&req.path));
+        const MAX_HOPS: usize = 5;
+        let mut url = self.url(&req.path);
+        for hop in 0.. {
+            let resp = self.send_to(req, &url, endpoint).await?;
+            if !resp.status.is_redirection() || resp.status == StatusCode::NOT_MODIFIED {
+                return Ok(resp);
+            }
+            let status = resp.status.as_u16();
+            let location = resp
+                .headers
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string();
+            let refuse = |why: &'static str, location: String| {
+                self.error(
+                    endpoint,
+                    ErrorKind::Redirect {
+                        status,
+                        location,
+                        why,
+                    },
+                )
+            };
+            let next = reqwest::Url::parse(&url)
+                .ok()
+                .and_then(|u| u.join(&location).ok());
+            let Some(next) = next.filter(|_| !location.is_empty()) else {
+                return Err(refuse("no usable Location", location));
+            };
+            if origin(next.as_str()) != origin(&url) {
+                return Err(refuse("another origin", next.to_string()));
+            }
+            if req.method != Method::GET {
+                return Err(refuse(
+                    "only GET requests follow redirects",
+                    next.to_string(),
+                ));
+            }
+            if hop + 1 >= MAX_HOPS {
+                return Err(refuse("too many redirects", next.to_string()));
+            }
+            url = next.to_string();
+        }
+        unreachable!("the loop returns")
+    }
+
+    async fn send_to(
+        &self,
+        req: &Request,
+        url: &str,
+        endpoint: &str,
+    ) -> Result<Response, ApiError> {
+        let mut rb = self.client.request(req.method.clone(), url);
         for (k, v) in &req.headers {
             rb = rb.header(k, v);
         }
@@ -364,6 +448,16 @@ fn ca_certificates(pem: &[u8]) -> Result<Vec<reqwest::Certificate>, String> {
         .collect()
 }
 
+/// Scheme, host and port (the default one filled in) of an absolute URL.
+pub fn origin(url: &str) -> Option<(String, String, u16)> {
+    let u = reqwest::Url::parse(url).ok()?;
+    Some((
+        u.scheme().to_string(),
+        u.host_str()?.to_ascii_lowercase(),
+        u.port_or_known_default()?,
+    ))
+}
+
 fn is_loopback(base: &str) -> bool {
     reqwest::Url::parse(base)
         .ok()
@@ -474,6 +568,17 @@ mod tests {
             backoff(0) >= Duration::from_millis(250) && backoff(0) < Duration::from_millis(320)
         );
         assert!(backoff(10) <= Duration::from_millis(6250));
+    }
+    #[test]
+    fn origins() {
+        assert_eq!(
+            origin("https://ARM.example.com/ARM/v1"),
+            Some(("https".into(), "arm.example.com".into(), 443))
+        );
+        assert_eq!(origin("https://a:443/x"), origin("https://a/y"));
+        assert_ne!(origin("http://a/x"), origin("https://a/x"));
+        assert_ne!(origin("http://a:8080/x"), origin("http://a:8081/x"));
+        assert_eq!(origin("/relative"), None);
     }
     #[test]
     fn problem_messages() {

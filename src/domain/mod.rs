@@ -14,6 +14,7 @@ pub mod oc_service;
 pub mod read_only;
 pub mod registered_user;
 pub mod settings;
+pub mod terminal_text;
 pub mod voice_body;
 pub mod voice_numbers;
 pub mod voice_registry;

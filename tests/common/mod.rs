@@ -1,6 +1,8 @@
 //! Shared helpers: the real binary, the real simulator as a process.
 #![allow(dead_code)]
 
+pub mod hostile;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
