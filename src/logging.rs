@@ -5,17 +5,19 @@
 
 use crate::domain::terminal_text::SafeWriter;
 use std::path::Path;
-use tracing_appender::non_blocking::{NonBlocking, WorkerGuard};
+use tracing_appender::non_blocking::WorkerGuard;
 use tracing_subscriber::fmt::MakeWriter;
 
-/// The file writer, each event escaped by [`SafeWriter`] (the fmt layer
-/// writes one whole event per call).
-struct SafeFile(NonBlocking);
+/// A writer maker whose writers escape each event with [`SafeWriter`]
+/// (the fmt layer writes one whole event per call). tracing-subscriber
+/// escapes ESC in an event's message, but not in a field's value, nor any
+/// bidi override.
+struct Safe<M>(M);
 
-impl<'a> MakeWriter<'a> for SafeFile {
-    type Writer = SafeWriter<NonBlocking>;
+impl<'a, M: MakeWriter<'a>> MakeWriter<'a> for Safe<M> {
+    type Writer = SafeWriter<M::Writer>;
     fn make_writer(&'a self) -> Self::Writer {
-        SafeWriter(self.0.clone())
+        SafeWriter(self.0.make_writer())
     }
 }
 
@@ -30,9 +32,49 @@ pub fn init(dir: &Path) -> Option<WorkerGuard> {
         .unwrap_or_else(|_| "info,hyper=warn,reqwest=warn".into());
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
-        .with_writer(SafeFile(writer))
+        .with_writer(Safe(writer))
         .with_ansi(false)
         .try_init()
         .ok()?;
     Some(guard)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone, Default)]
+    struct Sink(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Sink {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_vendor_string_in_a_field_reaches_the_file_escaped() {
+        let sink = Sink::default();
+        let out = sink.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(Safe(move || out.clone()))
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            let name = "trunk\x1b]52;c;SGk=\x07 \x1b[2J \u{202e}1555";
+            tracing::warn!(name = %name, "message \x1b[31m {name}");
+            tracing::info!(?name, "debug form");
+        });
+        let text = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert!(
+            !text.contains('\x1b') && !text.contains('\x07') && !text.contains('\u{202e}'),
+            "{text:?}"
+        );
+        assert!(text.contains("\\u{202e}1555"), "{text}");
+    }
 }
