@@ -88,3 +88,56 @@ fn a_service_and_a_lead_are_shown_escaped() {
     // The lead a service is made from keeps its exact text.
     assert_eq!(app.leads[0].1["contactDetails"]["companyName"], NAME);
 }
+
+/// A job recorded raw (by an older switchboard, before the worker escaped
+/// what it records) still shows escaped: the reader escapes what it loads.
+#[test]
+fn a_job_recorded_raw_is_loaded_escaped_and_shown_escaped() {
+    use switchboard::domain::job::{JobKind, JobState};
+    use switchboard::store::Store;
+    use switchboard::tui::data::{spawn, DataRequest};
+
+    let dir = tempfile::tempdir().unwrap();
+    let store_path = dir.path().join("s.db");
+    let store = Store::open(&store_path).unwrap();
+    store.insert_job("job-raw-1", &JobKind::Sweep).unwrap();
+    store.append_job_log("job-raw-1", NAME).unwrap();
+    store
+        .finish_job("job-raw-1", JobState::Failed, "", &format!("lp: {NAME}"))
+        .unwrap();
+    drop(store);
+    let config_path = dir.path().join("config.toml");
+    std::fs::write(
+        &config_path,
+        format!(
+            "store_path = \"{}\"\nlog_dir = \"{}\"\n",
+            store_path.display(),
+            dir.path().join("logs").display()
+        ),
+    )
+    .unwrap();
+    let config = switchboard::config::load(Some(&config_path)).unwrap();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let loader = spawn(std::sync::Arc::new(config), tx);
+
+    loader.send(DataRequest::Jobs);
+    let jobs = match rx.blocking_recv() {
+        Some(Data::Jobs(j)) => j,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(jobs[0].error, format!("lp: {SHOWN}"));
+    loader.send(DataRequest::JobLog("job-raw-1".into()));
+    match rx.blocking_recv() {
+        Some(Data::JobLog(_, lines)) => {
+            assert!(lines[0].ends_with(SHOWN), "{lines:?}")
+        }
+        other => panic!("{other:?}"),
+    }
+
+    let mut app = app();
+    app.update(Action::Tab5);
+    app.on_data(Data::Jobs(jobs));
+    let screen = render(&app);
+    assert!(screen.contains(&format!("lp: {SHOWN_HEAD}")), "{screen}");
+    assert_shown_escaped(&screen);
+}

@@ -201,6 +201,20 @@ fn safe_job(j: JobRecord) -> JobRecord {
     }
 }
 
+/// An inventory row as the Numbers tab shows it: the ARM's user name, the
+/// tag and the other free text escaped (rows are only shown; actions take
+/// the number).
+fn safe_item(i: InventoryItem) -> InventoryItem {
+    InventoryItem {
+        usage: safe(i.usage),
+        vendor: safe(i.vendor),
+        tag: safe(i.tag),
+        connection: i.connection.map(safe),
+        registered_user: i.registered_user.map(safe),
+        ..i
+    }
+}
+
 fn safe_run(r: Option<SyncRun>) -> Option<SyncRun> {
     r.map(|r| SyncRun {
         error: safe(r.error),
@@ -344,7 +358,8 @@ fn answer(
     Ok(match req {
         DataRequest::Connections => Data::Connections(connection_infos(store, config)?),
         DataRequest::Numbers { query, seek, limit } => {
-            let window = store.number_window(&query, &seek, limit)?;
+            let mut window = store.number_window(&query, &seek, limit)?;
+            window.rows = window.rows.into_iter().map(safe_item).collect();
             let total = store.quick_count(&query)?;
             let on_page: std::collections::HashSet<&str> =
                 window.rows.iter().map(|r| r.number.as_str()).collect();
@@ -374,8 +389,16 @@ fn answer(
                 .collect();
             Data::Detail(
                 n.clone(),
-                store.number(&n)?,
-                store.number_events(&n, 50)?,
+                store.number(&n)?.map(safe_item),
+                store
+                    .number_events(&n, 50)?
+                    .into_iter()
+                    .map(|e| NumberEvent {
+                        cause: safe(e.cause),
+                        detail: safe(e.detail),
+                        ..e
+                    })
+                    .collect(),
                 seen,
             )
         }
