@@ -43,6 +43,9 @@ pub enum ErrorKind {
 }
 
 /// One readable line: `arm-east: GET /ARM/v1/version: connection refused`.
+/// Its text carries vendor words (a problem body, a `Location`, a request
+/// id), so its `Display` is terminal-safe: every error message, toast, job
+/// record and log line made from it is too.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     pub connection: String,
@@ -54,6 +57,16 @@ pub struct ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut line = String::new();
+        self.write_raw(&mut line)?;
+        f.write_str(&crate::domain::terminal_text::terminal_safe(&line))
+    }
+}
+
+impl ApiError {
+    /// The line as the vendor's words make it, before it is made safe.
+    fn write_raw(&self, f: &mut String) -> fmt::Result {
+        use std::fmt::Write;
         write!(f, "{}: {}: ", self.connection, self.endpoint)?;
         match &self.kind {
             ErrorKind::Connect(m) => write!(f, "cannot connect ({m}); check the host and port")?,
@@ -580,6 +593,26 @@ mod tests {
         assert_ne!(origin("http://a:8080/x"), origin("http://a:8081/x"));
         assert_eq!(origin("/relative"), None);
     }
+    #[test]
+    fn the_error_line_is_terminal_safe() {
+        let e = ApiError {
+            connection: "lp".into(),
+            endpoint: "GET /x".into(),
+            kind: ErrorKind::Redirect {
+                status: 302,
+                location: "http://h/\x1b[2J".into(),
+                why: "another origin",
+            },
+            request_id: Some("id\u{202e}".into()),
+        };
+        let line = e.to_string();
+        assert!(
+            line.contains("http://h/\\x1b[2J") && line.contains("id\\u{202e}"),
+            "{line}"
+        );
+        assert!(!line.contains('\x1b') && !line.contains('\u{202e}'));
+    }
+
     #[test]
     fn problem_messages() {
         let b = br#"{"type":"t","title":"Bad Request","status":400,"detail":"x","violations":[{"field":"phoneNumber","message":"must match","code":"PATTERN"}]}"#;

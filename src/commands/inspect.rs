@@ -36,22 +36,22 @@ fn describe(c: &ConnectionRef<'_>) -> String {
 
 pub fn config_check(config: &Config) -> i32 {
     match &config.file {
-        Some(f) => println!("config: {} (ok)", f.display()),
-        None => println!("config: none found (using defaults; see config.example.toml)"),
+        Some(f) => outln!("config: {} (ok)", f.display()),
+        None => outln!("config: none found (using defaults; see config.example.toml)"),
     }
-    println!("store:  {}", config.store_path.display());
-    println!("logs:   {}", config.log_dir.display());
+    outln!("store:  {}", config.store_path.display());
+    outln!("logs:   {}", config.log_dir.display());
     let s = &config.inventory;
-    println!(
+    outln!(
         "inventory: audiocodes_cooling_duration_days = {}, cooling_duration_days = {}, guard > {} and > {}%",
         s.audiocodes_cooling_duration_days, s.cooling_duration_days, s.cooling_guard_min, s.cooling_guard_percent
     );
     let conns = config.connections();
-    println!("connections ({}):", conns.len());
+    outln!("connections ({}):", conns.len());
     for c in &conns {
-        println!("{}", describe(c));
+        outln!("{}", describe(c));
         for (key, source) in c.secret_sources() {
-            println!("      {key} = ******** ({source}, resolved)");
+            outln!("      {key} = ******** ({source}, resolved)");
         }
     }
     EXIT_OK
@@ -64,7 +64,7 @@ pub fn connections_list(config: &Config) -> i32 {
         match Store::open(&config.store_path).and_then(|s| stored_connections::stored(&s, config)) {
             Ok(list) => list,
             Err(e) => {
-                eprintln!("switchboard: {e}");
+                errln!("switchboard: {e}");
                 return EXIT_ERROR;
             }
         }
@@ -73,13 +73,13 @@ pub fn connections_list(config: &Config) -> i32 {
     };
     let conns = config.connections();
     if conns.is_empty() && made_here.is_empty() {
-        println!("no connections configured");
+        outln!("no connections configured");
     }
     for c in &conns {
-        println!("{}", describe(c));
+        outln!("{}", describe(c));
     }
     for c in &made_here {
-        println!("{}  (made in switchboard)", describe(&c.as_ref()));
+        outln!("{}  (made in switchboard)", describe(&c.as_ref()));
     }
     EXIT_OK
 }
@@ -88,7 +88,7 @@ pub fn jobs(config: &Config, limit: usize) -> i32 {
     let store = match Store::open(&config.store_path) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("switchboard: {e}");
+            errln!("switchboard: {e}");
             return EXIT_ERROR;
         }
     };
@@ -100,7 +100,7 @@ pub fn jobs(config: &Config, limit: usize) -> i32 {
                 } else {
                     j.error
                 };
-                println!(
+                outln!(
                     "{}  {:<9} {:<8} {:<16} {}",
                     j.created_at,
                     j.state.as_str(),
@@ -112,7 +112,7 @@ pub fn jobs(config: &Config, limit: usize) -> i32 {
             EXIT_OK
         }
         Err(e) => {
-            eprintln!("switchboard: {e}");
+            errln!("switchboard: {e}");
             EXIT_ERROR
         }
     }

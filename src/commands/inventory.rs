@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 pub fn purge(config: Config, read_only: bool, name: String, yes: bool) -> i32 {
     if !yes {
-        eprintln!(
+        errln!(
             "switchboard: purging {name} removes its cached registered users and cools every number it holds; \
              re-run with --yes to confirm"
         );
@@ -48,7 +48,7 @@ pub fn audit(config: Config, read_only: bool, fix: bool, json: bool) -> i32 {
         f.get(k).and_then(|v| v.as_str()).unwrap_or("-").to_string()
     };
     for f in &findings {
-        println!(
+        outln!(
             "{:<16} {:<20} {:<12} {:<22} {}",
             field(f, "number"),
             field(f, "kind"),
@@ -87,7 +87,7 @@ pub fn numbers(config: Config, read_only: bool, args: NumbersArgs) -> i32 {
     match kind {
         Ok(kind) => report(run_job(config, read_only, kind), false),
         Err(e) => {
-            eprintln!("switchboard: {e}");
+            errln!("switchboard: {e}");
             EXIT_ERROR
         }
     }
@@ -104,7 +104,7 @@ fn edit(numbers: &[String], action: NumberAction) -> Result<JobKind, String> {
 fn list(config: &Config, args: &NumbersArgs) -> i32 {
     let status = match args.status.as_deref().map(|s| (s, Status::parse(s))) {
         Some((s, None)) => {
-            eprintln!("switchboard: unknown status {s:?}; use Used, Cooling, Available, Reserved, Used-Utility or Inactive");
+            errln!("switchboard: unknown status {s:?}; use Used, Cooling, Available, Reserved, Used-Utility or Inactive");
             return EXIT_ERROR;
         }
         Some((_, st)) => st,
@@ -119,7 +119,7 @@ fn list(config: &Config, args: &NumbersArgs) -> i32 {
     let store = match Store::open(&config.store_path) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("switchboard: {e}");
+            errln!("switchboard: {e}");
             return EXIT_ERROR;
         }
     };
@@ -133,7 +133,8 @@ fn list(config: &Config, args: &NumbersArgs) -> i32 {
                     .map_err(|e| crate::store::StoreError(e.to_string()))
             })
     } else {
-        let mut out = out;
+        // Tags and connection names are text people and vendors typed.
+        let mut out = crate::domain::terminal_text::SafeWriter(out);
         store
             .for_each_number(&query, |i| {
                 let r = ExportRow::from(i);
@@ -158,7 +159,7 @@ fn list(config: &Config, args: &NumbersArgs) -> i32 {
     match result {
         Ok(_) => EXIT_OK,
         Err(e) => {
-            eprintln!("switchboard: {e}");
+            errln!("switchboard: {e}");
             EXIT_ERROR
         }
     }
@@ -188,9 +189,9 @@ pub fn worker(config: Config, read_only: bool, once: bool) -> i32 {
             return if failed { EXIT_ERROR } else { EXIT_OK };
         }
         if worker.read_only_everywhere() {
-            eprintln!("switchboard worker: read-only, so sweeps and scheduled syncs are paused; Ctrl-C stops");
+            errln!("switchboard worker: read-only, so sweeps and scheduled syncs are paused; Ctrl-C stops");
         } else {
-            eprintln!("switchboard worker: sweeping and running schedules every minute; Ctrl-C stops");
+            errln!("switchboard worker: sweeping and running schedules every minute; Ctrl-C stops");
         }
         worker.start_clockwork();
         loop {
@@ -208,8 +209,8 @@ pub fn worker(config: Config, read_only: bool, once: bool) -> i32 {
 
 fn print_outcome(o: &crate::worker::JobOutcome) {
     if o.error.is_empty() {
-        println!("{}", o.summary);
+        outln!("{}", o.summary);
     } else {
-        eprintln!("switchboard: {}", o.error);
+        errln!("switchboard: {}", o.error);
     }
 }

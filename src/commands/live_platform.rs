@@ -22,7 +22,7 @@ fn items(config: &Config, kind: &str) -> Result<Vec<(String, Value)>, String> {
 }
 
 fn fail(e: impl std::fmt::Display) -> i32 {
-    eprintln!("switchboard: {e}");
+    errln!("switchboard: {e}");
     EXIT_ERROR
 }
 
@@ -52,12 +52,12 @@ pub fn profiles(config: &Config, only_problems: bool, json: bool) -> i32 {
             .iter()
             .map(|(c, p, m)| serde_json::json!({ "connection": c, "profile": p, "problems": m }))
             .collect();
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        super::print_json(&v);
         return EXIT_OK;
     }
     for (_, p, m) in rows {
         let marks: Vec<String> = m.iter().map(ToString::to_string).collect();
-        println!(
+        outln!(
             "{:<40} {:<38} {:<11} {:<8} {} trunks  {}",
             p.name,
             p.calling_profile_id,
@@ -81,10 +81,7 @@ pub fn list(config: &Config, kind: &str, json: bool, columns: &[&str]) -> i32 {
         Err(e) => return fail(e),
     };
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&bodies).unwrap_or_default()
-        );
+        super::print_json(&bodies);
         return EXIT_OK;
     }
     for b in &bodies {
@@ -96,7 +93,7 @@ pub fn list(config: &Config, kind: &str, json: bool, columns: &[&str]) -> i32 {
                 Some(v) => v.to_string(),
             })
             .collect();
-        println!("{}", cells.join("  "));
+        outln!("{}", cells.join("  "));
     }
     EXIT_OK
 }

@@ -1,6 +1,29 @@
 //! Headless subcommands: another front door to the same worker, domain and
 //! store code the TUI uses.
 
+/// A line for a person on stdout. Everything a subcommand prints for
+/// people goes through this or [`errln!`]: the one place vendor text (a
+/// trunk name holding `ESC ] 52`, a problem body, a `Location`) is escaped
+/// on its way to the terminal. JSON goes through [`print_json`] instead.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        println!(
+            "{}",
+            $crate::domain::terminal_text::terminal_safe_lines(&format!($($arg)*))
+        )
+    };
+}
+
+/// A line for a person on stderr, escaped like [`outln!`].
+macro_rules! errln {
+    ($($arg:tt)*) => {
+        eprintln!(
+            "{}",
+            $crate::domain::terminal_text::terminal_safe_lines(&format!($($arg)*))
+        )
+    };
+}
+
 mod demo;
 mod inspect;
 mod inventory;
@@ -22,7 +45,7 @@ pub const EXIT_CONFIRM: i32 = 2;
 
 pub fn run(cli: Cli) -> i32 {
     if let Err(m) = crate::clock::check_env() {
-        eprintln!("switchboard: {m}");
+        errln!("switchboard: {m}");
         return EXIT_ERROR;
     }
     let command = cli.command.unwrap_or(Command::Tui(TuiArgs::default()));
@@ -44,7 +67,7 @@ pub fn run(cli: Cli) -> i32 {
             let config = match load_config(cli.config.as_deref(), cli.store) {
                 Ok(c) => c,
                 Err(e) => {
-                    eprintln!("switchboard: {e}");
+                    errln!("switchboard: {e}");
                     return EXIT_ERROR;
                 }
             };
@@ -193,6 +216,13 @@ fn only_connection(
     }
 }
 
+/// `--json` output (and the JSON a command shows as its result): exactly
+/// the value, with unsafe characters as `\u` escapes, so a machine reads
+/// the same strings and a terminal shows no raw control.
+fn print_json<T: serde::Serialize + ?Sized>(value: &T) {
+    println!("{}", crate::domain::terminal_text::json_pretty(value));
+}
+
 /// The runtime a headless command runs its worker on.
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
@@ -218,7 +248,7 @@ pub fn run_job_with(
         let id = start(&worker);
         while let Some(ev) = rx.recv().await {
             match ev {
-                JobEvent::Log { id: j, line } if j == id => eprintln!("{line}"),
+                JobEvent::Log { id: j, line } if j == id => errln!("{line}"),
                 JobEvent::Finished { id: j, outcome } if j == id => return outcome,
                 _ => {}
             }
@@ -241,18 +271,18 @@ fn report(outcome: JobOutcome, json: bool) -> i32 {
             "error": outcome.error,
             "result": outcome.detail,
         });
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        print_json(&v);
     } else if !outcome.summary.is_empty() && outcome.state == JobState::Succeeded {
-        println!("{}", outcome.summary);
+        outln!("{}", outcome.summary);
     }
     match outcome.state {
         JobState::Succeeded => EXIT_OK,
         _ => {
             if !json {
                 if !outcome.summary.is_empty() {
-                    eprintln!("would: {}", outcome.summary);
+                    errln!("would: {}", outcome.summary);
                 }
-                eprintln!("switchboard: {}", outcome.error);
+                errln!("switchboard: {}", outcome.error);
             }
             if outcome.needs_confirmation || outcome.error.starts_with("refused") {
                 EXIT_CONFIRM

@@ -14,7 +14,7 @@ use crate::worker::stored_connections;
 use serde_json::Value;
 
 fn fail(e: impl std::fmt::Display) -> i32 {
-    eprintln!("switchboard: {e}");
+    errln!("switchboard: {e}");
     EXIT_ERROR
 }
 
@@ -78,7 +78,7 @@ fn print_rows(f: &Family, items: &[Value]) {
         };
         let mut cells = vec![cell(f.id_field)];
         cells.extend(f.columns.iter().map(|c| cell(c)));
-        println!("{}", cells.join("  "));
+        outln!("{}", cells.join("  "));
     }
 }
 
@@ -140,7 +140,7 @@ pub fn run(config: Config, read_only: bool, cmd: VoiceCommand) -> i32 {
             json,
         } => {
             if !yes {
-                eprintln!("switchboard: deleting {seg} {id} cannot be undone; add --yes to do it");
+                errln!("switchboard: deleting {seg} {id} cannot be undone; add --yes to do it");
                 return EXIT_CONFIRM;
             }
             let op = VoiceOp::Delete { force };
@@ -187,7 +187,7 @@ pub fn run(config: Config, read_only: bool, cmd: VoiceCommand) -> i32 {
             let outcome = run_job(config, read_only, kind);
             if !json {
                 if let Some(d) = &outcome.detail {
-                    println!("{}", serde_json::to_string_pretty(d).unwrap_or_default());
+                    super::print_json(d);
                 }
             }
             report(outcome, json)
@@ -264,10 +264,7 @@ fn list(config: &Config, seg: &str, target: VoiceTarget, filters: &[String], jso
     let parent = target.parent.as_deref();
     match runtime().block_on(client.list_filtered(f, parent, &query)) {
         Ok(items) if json => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&items).unwrap_or_default()
-            );
+            super::print_json(&items);
             EXIT_OK
         }
         Ok(items) => {
@@ -289,10 +286,7 @@ fn get(config: &Config, seg: &str, id: &str, target: VoiceTarget) -> i32 {
     };
     match runtime().block_on(client.get(f, target.parent.as_deref(), id)) {
         Ok(Some(item)) => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&item).unwrap_or_default()
-            );
+            super::print_json(&item);
             EXIT_OK
         }
         Ok(None) => fail(format!("{} {id}: not found (404)", f.title)),

@@ -55,6 +55,117 @@ pub fn terminal_safe_lines(s: &str) -> String {
         .join("\n")
 }
 
+/// Every string of a JSON value (object keys too) passed through
+/// [`terminal_safe`]: for vendor bodies a screen shows field by field. Never
+/// for bodies that are sent back or written out as data.
+pub fn safe_json_strings(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => {
+            if let Cow::Owned(o) = terminal_safe(s) {
+                *s = o;
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(safe_json_strings),
+        Value::Object(m) => {
+            let old = std::mem::take(m);
+            for (k, mut val) in old {
+                safe_json_strings(&mut val);
+                m.insert(terminal_safe(&k).into_owned(), val);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Pretty JSON in which every unsafe character is written as a `\uXXXX`
+/// escape. serde escapes C0 controls but writes DEL, C1 controls and bidi
+/// overrides raw; escaped, the text is still exactly the same JSON value
+/// (it parses back to the very same strings), and it is safe to print.
+/// Text without such characters comes out byte for byte as
+/// `serde_json::to_string_pretty` writes it.
+pub fn json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    let mut out = Vec::with_capacity(128);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, SafeFormatter::default());
+    if value.serialize(&mut ser).is_err() {
+        return String::new();
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// serde_json's pretty formatter, escaping what [`is_unsafe`] names.
+#[derive(Default)]
+struct SafeFormatter(serde_json::ser::PrettyFormatter<'static>);
+
+impl serde_json::ser::Formatter for SafeFormatter {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if is_unsafe(c) {
+                w.write_all(&fragment.as_bytes()[start..i])?;
+                write!(w, "\\u{:04x}", c as u32)?;
+                start = i + c.len_utf8();
+            }
+        }
+        w.write_all(&fragment.as_bytes()[start..])
+    }
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
+/// Text on its way to a file or a terminal, a chunk at a time (a log
+/// event, a printed line): unsafe characters escaped, line breaks kept.
+/// Chunks are whole events, so no character is split across two.
+pub struct SafeWriter<W>(pub W);
+
+impl<W: std::io::Write> std::io::Write for SafeWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        self.0.write_all(terminal_safe_lines(&text).as_bytes())?;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,6 +188,46 @@ mod tests {
         assert_eq!(terminal_safe("a\u{2066}b\u{2069}"), "a\\u{2066}b\\u{2069}");
         assert_eq!(terminal_safe("x\u{200b}\u{feff}"), "x\\u{200b}\\u{feff}");
         assert_eq!(terminal_safe("tab\there\nnl\r"), "tab\\x09here\\x0anl\\x0d");
+    }
+
+    #[test]
+    fn json_stays_the_same_value_and_is_safe() {
+        let v = serde_json::json!({"name": "a\x1b]52;c;SGk=\x07 \u{202e}+15 \u{2066}x\u{9b}2J\x7f", "n": [1, "ok"]});
+        let text = json_pretty(&v);
+        assert!(!text.chars().any(|c| is_unsafe(c) && c != '\n'), "{text}");
+        assert!(
+            text.contains("\\u202e") && text.contains("\\u001b"),
+            "{text}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, v);
+        let plain = serde_json::json!({"a": "Zürich – ok", "b": [1, 2, {"c": null}]});
+        assert_eq!(
+            json_pretty(&plain),
+            serde_json::to_string_pretty(&plain).unwrap()
+        );
+    }
+
+    #[test]
+    fn json_strings_are_made_safe_keys_too() {
+        let mut v = serde_json::json!({"k\u{202e}": ["\x1b[2J", 3], "n": "plain"});
+        safe_json_strings(&mut v);
+        assert_eq!(
+            v,
+            serde_json::json!({"k\\u{202e}": ["\\x1b[2J", 3], "n": "plain"})
+        );
+    }
+
+    #[test]
+    fn the_writer_escapes_and_keeps_lines() {
+        use std::io::Write;
+        let mut w = SafeWriter(Vec::new());
+        w.write_all("one \x1b[2J\ntwo \u{202e}\n".as_bytes())
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(w.0).unwrap(),
+            "one \\x1b[2J\ntwo \\u{202e}\n"
+        );
     }
 
     #[test]

@@ -1347,9 +1347,10 @@ fn job_title(id: &str) -> String {
 }
 
 fn json_detail(name: &str, body: &serde_json::Value) -> Overlay {
-    let text = serde_json::to_string_pretty(body).unwrap_or_default();
+    // Exactly the body, with unsafe characters as JSON `\u` escapes.
+    let text = crate::domain::terminal_text::json_pretty(body);
     Overlay::Detail {
-        title: name.to_string(),
+        title: crate::domain::terminal_text::terminal_safe(name).into_owned(),
         lines: text.lines().map(String::from).collect(),
         scroll: 0,
         fix: None,

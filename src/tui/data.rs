@@ -1,5 +1,11 @@
 //! The TUI's reader: a thread with its own store connection that answers
 //! view requests, newest first, so the screen never waits on a query.
+//!
+//! It is also where vendor text meant only to be read is made safe for the
+//! terminal ([`terminal_safe`]): parsed calling profiles and their marks,
+//! job records and logs, labels, "seen in" notes, last-run errors. Raw
+//! bodies that forms edit and send back (AXP items, leads) stay exact here;
+//! the few cells that show them escape what they show.
 
 use crate::config::{AudioCodesConnection, Config, ConnectionRef};
 use crate::domain::calling_profile::{
@@ -11,6 +17,7 @@ use crate::domain::interval::next_due;
 use crate::domain::number::InventoryItem;
 use crate::domain::number::Status;
 use crate::domain::number_io::ExportWriter;
+use crate::domain::terminal_text::{safe_json_strings, terminal_safe};
 use crate::domain::voice_numbers::axp_numbers;
 use crate::domain::voice_registry;
 use crate::store::events::NumberEvent;
@@ -145,10 +152,74 @@ pub fn profile_rows(items: Vec<(String, RemoteItem)>) -> Vec<ProfileRow> {
         .map(|(((connection, item), profile), problems)| ProfileRow {
             connection,
             item,
-            profile,
-            problems,
+            profile: safe_profile(profile),
+            problems: problems.into_iter().map(safe_problem).collect(),
         })
         .collect()
+}
+
+/// A parsed profile with every string escaped for the screen (judged
+/// before, on the exact values; its raw body stays in the item).
+fn safe_profile(p: CallingProfile) -> CallingProfile {
+    let Ok(mut v) = serde_json::to_value(&p) else {
+        return p;
+    };
+    safe_json_strings(&mut v);
+    serde_json::from_value(v).unwrap_or(p)
+}
+
+fn safe(s: String) -> String {
+    match terminal_safe(&s) {
+        std::borrow::Cow::Borrowed(_) => s,
+        std::borrow::Cow::Owned(o) => o,
+    }
+}
+
+fn safe_problem(p: Problem) -> Problem {
+    match p {
+        Problem::NoFailover { .. } => p,
+        Problem::TrunkWithoutSbc { trunk } => Problem::TrunkWithoutSbc { trunk: safe(trunk) },
+        Problem::Validation { offer, state } => Problem::Validation {
+            offer: safe(offer),
+            state: safe(state),
+        },
+        Problem::SharedSbc { sbc, with } => Problem::SharedSbc {
+            sbc: safe(sbc),
+            with: safe(with),
+        },
+    }
+}
+
+/// A job as recorded, its words escaped (records written before the
+/// worker escaped them, or by another program, show safe too).
+fn safe_job(j: JobRecord) -> JobRecord {
+    JobRecord {
+        target: safe(j.target),
+        summary: safe(j.summary),
+        error: safe(j.error),
+        ..j
+    }
+}
+
+/// An inventory row as the Numbers tab shows it: the ARM's user name, the
+/// tag and the other free text escaped (rows are only shown; actions take
+/// the number).
+fn safe_item(i: InventoryItem) -> InventoryItem {
+    InventoryItem {
+        usage: safe(i.usage),
+        vendor: safe(i.vendor),
+        tag: safe(i.tag),
+        connection: i.connection.map(safe),
+        registered_user: i.registered_user.map(safe),
+        ..i
+    }
+}
+
+fn safe_run(r: Option<SyncRun>) -> Option<SyncRun> {
+    r.map(|r| SyncRun {
+        error: safe(r.error),
+        ..r
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -287,7 +358,8 @@ fn answer(
     Ok(match req {
         DataRequest::Connections => Data::Connections(connection_infos(store, config)?),
         DataRequest::Numbers { query, seek, limit } => {
-            let window = store.number_window(&query, &seek, limit)?;
+            let mut window = store.number_window(&query, &seek, limit)?;
+            window.rows = window.rows.into_iter().map(safe_item).collect();
             let total = store.quick_count(&query)?;
             let on_page: std::collections::HashSet<&str> =
                 window.rows.iter().map(|r| r.number.as_str()).collect();
@@ -317,8 +389,16 @@ fn answer(
                 .collect();
             Data::Detail(
                 n.clone(),
-                store.number(&n)?,
-                store.number_events(&n, 50)?,
+                store.number(&n)?.map(safe_item),
+                store
+                    .number_events(&n, 50)?
+                    .into_iter()
+                    .map(|e| NumberEvent {
+                        cause: safe(e.cause),
+                        detail: safe(e.detail),
+                        ..e
+                    })
+                    .collect(),
                 seen,
             )
         }
@@ -354,7 +434,7 @@ fn answer(
                             v.families.push((
                                 child.key.into(),
                                 cm.id.clone(),
-                                format!("{} › {}", cm.name, child.title),
+                                format!("{} › {}", terminal_safe(&cm.name), child.title),
                                 kids.len(),
                             ));
                             v.items.insert((child.key.into(), cm.id.clone()), kids);
@@ -371,7 +451,9 @@ fn answer(
                 .flatten();
             Data::Voice(v)
         }
-        DataRequest::Jobs => Data::Jobs(store.recent_jobs(200)?),
+        DataRequest::Jobs => {
+            Data::Jobs(store.recent_jobs(200)?.into_iter().map(safe_job).collect())
+        }
         DataRequest::Services => {
             let bodies = |kind| -> crate::store::Result<Vec<(String, serde_json::Value)>> {
                 Ok(store
@@ -386,7 +468,7 @@ fn answer(
             let lines = store
                 .job_log(&id)?
                 .into_iter()
-                .map(|(at, line)| format!("{at} {line}"))
+                .map(|(at, line)| format!("{at} {}", terminal_safe(&line)))
                 .collect();
             Data::JobLog(id, lines)
         }
@@ -421,7 +503,7 @@ impl Cache {
                 .collect();
             let mut out = referenced_numbers(&profiles);
             out.extend(axp_numbers(&store.axp_number_items()?));
-            self.seen_in = out;
+            self.seen_in = out.into_iter().map(|(n, w)| (n, safe(w))).collect();
             self.data_version = Some(version);
         }
         Ok(&self.seen_in)
@@ -495,9 +577,9 @@ fn connection_infos(store: &Store, config: &Config) -> crate::store::Result<Vec<
             insecure: c.tls().insecure_skip_verify,
             read_only: c.read_only(),
             schedule,
-            last_run: store.last_sync_run(c.name())?,
-            last_sync: store.last_scheduled_kind_run(c.name())?,
-            last_purge: store.last_purge_run(c.name())?,
+            last_run: safe_run(store.last_sync_run(c.name())?),
+            last_sync: safe_run(store.last_scheduled_kind_run(c.name())?),
+            last_purge: safe_run(store.last_purge_run(c.name())?),
             used,
             cooling,
             remote: store.remote_counts(c.name())?,

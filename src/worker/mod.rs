@@ -66,6 +66,16 @@ impl JobOutcome {
     }
 }
 
+/// A job's summary and error with vendor text escaped ([`terminal_safe`]):
+/// a profile name holding `ESC ] 52` ends up in both.
+///
+/// [`terminal_safe`]: crate::domain::terminal_text::terminal_safe
+fn make_safe(outcome: &mut JobOutcome) {
+    use crate::domain::terminal_text::{terminal_safe, terminal_safe_lines};
+    outcome.summary = terminal_safe_lines(&outcome.summary);
+    outcome.error = terminal_safe(&outcome.error).into_owned();
+}
+
 /// Secrets typed into a form, held only until the save job takes them.
 #[derive(Default)]
 pub(crate) struct FormSecrets {
@@ -281,13 +291,17 @@ impl Worker {
             cancel: cancel.clone(),
         };
         let limit = std::time::Duration::from_secs(self.shared.config.http.job_timeout_secs);
-        let outcome = tokio::select! {
+        let mut outcome = tokio::select! {
             r = tokio::time::timeout(limit, tasks::execute(&ctx, &kind)) => match r {
                 Ok(o) => o,
                 Err(_) => JobOutcome::failed(format!("{} {}: gave up after {}s (http.job_timeout_secs); nothing was applied", kind.label(), kind.target(), limit.as_secs())),
             },
             _ = cancel.cancelled() => JobOutcome { state: JobState::Cancelled, ..JobOutcome::failed("cancelled; nothing was applied") },
         };
+        // The one place a job's words are made safe for a terminal: the
+        // jobs table, `switchboard jobs`, the CLI's report and the TUI all
+        // read them from here. `detail` stays exact (it is printed as JSON).
+        make_safe(&mut outcome);
         tasks::release_leases(&ctx, &kind).await;
         // Whatever way the job ended, secrets sent beside it are dropped.
         self.shared.pending_secrets.lock().unwrap().remove(id);

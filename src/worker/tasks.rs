@@ -49,8 +49,11 @@ impl JobCtx {
         });
     }
 
+    /// One line of the job's log, as the front doors show it and the
+    /// store keeps it: vendor words in it (task messages, statuses) are
+    /// escaped here, once, so every replay is safe.
     pub(super) async fn log(&self, line: impl Into<String>) {
-        let line = line.into();
+        let line = crate::domain::terminal_text::terminal_safe(&line.into()).into_owned();
         let _ = self.shared.events.send(JobEvent::Log {
             id: self.id.clone(),
             line: line.clone(),

@@ -10,9 +10,11 @@ use ratatui::widgets::{Block, Borders, Cell, Row, Table};
 use ratatui::Frame;
 use serde_json::Value;
 
+/// A field of a service or lead as the table shows it, escaped for the
+/// terminal (the bodies stay exact: a new service is made from a lead).
 fn text(v: &Value, pointer: &str) -> String {
     match v.pointer(pointer) {
-        Some(Value::String(s)) => s.clone(),
+        Some(Value::String(s)) => crate::domain::terminal_text::terminal_safe(s).into_owned(),
         Some(Value::Null) | None => "-".into(),
         Some(other) => other.to_string(),
     }

@@ -2,6 +2,7 @@
 //! with the registry's columns.
 
 use super::table_state;
+use crate::domain::terminal_text::terminal_safe;
 use crate::domain::voice_body;
 use crate::domain::voice_registry;
 use crate::tui::app::App;
@@ -75,10 +76,12 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
     let rows: Vec<Row<'_>> = list
         .iter()
         .map(|it| {
-            let mut cells: Vec<Cell<'_>> =
-                vec![Cell::from(it.id.chars().take(13).collect::<String>())];
+            // The bodies stay exact (forms edit them); what a cell shows
+            // is escaped for the terminal.
+            let id = terminal_safe(&it.id).chars().take(13).collect::<String>();
+            let mut cells: Vec<Cell<'_>> = vec![Cell::from(id)];
             for c in fam.columns {
-                let val = voice_body::cell_text(it.body.get(*c));
+                let val = terminal_safe(&voice_body::cell_text(it.body.get(*c))).into_owned();
                 let style = if c.to_lowercase().contains("status") {
                     t.status(&val)
                 } else {
