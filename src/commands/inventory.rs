@@ -209,6 +209,9 @@ pub fn worker(config: Config, read_only: bool, once: bool) -> i32 {
 fn print_outcome(o: &crate::worker::JobOutcome) {
     if o.error.is_empty() {
         println!("{}", o.summary);
+    } else if o.state == crate::domain::job::JobState::Partial {
+        println!("{}", o.summary);
+        eprintln!("switchboard: {}", o.error);
     } else {
         eprintln!("switchboard: {}", o.error);
     }

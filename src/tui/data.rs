@@ -330,18 +330,48 @@ fn answer(
                 .map(|c| store.remote_refreshed_at(&c.name, "calling_profile"))
                 .transpose()?
                 .flatten();
+            // Profiles whose last refresh failed are the older ones kept.
+            let stale = store
+                .stale_kinds(None)?
+                .into_iter()
+                .find(|k| k.kind == "calling_profile");
+            let at = match stale {
+                Some(k) => Some(format!(
+                    "{} · STALE: refresh failed {}",
+                    at.as_deref().unwrap_or("never"),
+                    crate::clock::human(&k.failed_at)
+                )),
+                None => at,
+            };
             Data::Profiles(profile_rows(rows), at)
         }
         DataRequest::Voice => {
             let mut v = VoiceData::default();
+            // Families whose last refresh failed show the items kept.
+            let stale: std::collections::HashSet<String> = store
+                .stale_kinds(None)?
+                .into_iter()
+                .map(|k| k.kind)
+                .collect();
+            let mark = |key: &str, label: String| {
+                if stale.contains(key) {
+                    format!("{label} STALE")
+                } else {
+                    label
+                }
+            };
             for f in voice_registry::top_level() {
                 let list: Vec<RemoteItem> = store
                     .remote_items(None, f.key)?
                     .into_iter()
                     .map(|(_, i)| i)
                     .collect();
-                v.families
-                    .push((f.key.into(), String::new(), f.title.into(), list.len()));
+                v.families.push((
+                    f.key.into(),
+                    String::new(),
+                    mark(f.key, f.title.into()),
+                    list.len(),
+                ));
                 if f.key == "cm" {
                     for cm in &list {
                         for child in voice_registry::children_of("cm") {
@@ -354,7 +384,7 @@ fn answer(
                             v.families.push((
                                 child.key.into(),
                                 cm.id.clone(),
-                                format!("{} › {}", cm.name, child.title),
+                                mark(child.key, format!("{} › {}", cm.name, child.title)),
                                 kids.len(),
                             ));
                             v.items.insert((child.key.into(), cm.id.clone()), kids);
