@@ -202,3 +202,63 @@ impl Store {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn set(kind: &str, ids: &[&str]) -> RemoteSet {
+        RemoteSet {
+            kind: kind.into(),
+            parent: String::new(),
+            items: ids
+                .iter()
+                .map(|id| RemoteItem {
+                    id: id.to_string(),
+                    parent: String::new(),
+                    name: id.to_string(),
+                    body: json!({ "id": id }),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_failed_kind_keeps_its_items_and_is_stale_until_a_good_fetch() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("s.db")).unwrap();
+        s.refresh_remote("axp", &[set("aco", &["a1", "a2"]), set("cm", &["c"])], &[])
+            .unwrap();
+        let first = s.remote_refreshed_at("axp", "aco").unwrap();
+        assert!(first.is_some());
+        assert!(s.stale_kinds(None).unwrap().is_empty());
+
+        // aco fails, cm is fetched again with other items; a never-fetched
+        // kind fails too.
+        let failed = [
+            ("aco".to_string(), "HTTP 500".to_string()),
+            ("msteams".to_string(), "HTTP 404".to_string()),
+        ];
+        s.refresh_remote("axp", &[set("cm", &["d"])], &failed)
+            .unwrap();
+        assert_eq!(s.remote_count("axp", "aco", None).unwrap(), 2);
+        assert_eq!(s.remote_count("axp", "cm", Some("")).unwrap(), 1);
+        let stale = s.stale_kinds(Some("axp")).unwrap();
+        assert_eq!(stale.len(), 2);
+        assert_eq!(
+            (stale[0].kind.as_str(), stale[0].error.as_str()),
+            ("aco", "HTTP 500")
+        );
+        assert_eq!(stale[0].refreshed_at, first, "the last good fetch stays");
+        assert_eq!(stale[1].refreshed_at, None, "msteams was never fetched");
+        assert_eq!(s.remote_refreshed_at("axp", "msteams").unwrap(), None);
+
+        // A good fetch makes it fresh again.
+        s.refresh_remote("axp", &[set("aco", &["a3"])], &[])
+            .unwrap();
+        let stale = s.stale_kinds(None).unwrap();
+        assert_eq!(stale.len(), 1);
+        assert_eq!(stale[0].kind, "msteams");
+    }
+}

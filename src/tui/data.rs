@@ -535,3 +535,56 @@ fn connection_infos(store: &Store, config: &Config) -> crate::store::Result<Vec<
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::remote::RemoteSet;
+
+    #[test]
+    fn stale_families_and_profiles_are_marked() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = Config::empty();
+        config.store_path = dir.path().join("s.db");
+        let mut store = Store::open(&config.store_path).unwrap();
+        let empty = |kind: &str| RemoteSet {
+            kind: kind.into(),
+            parent: String::new(),
+            items: vec![],
+        };
+        store
+            .refresh_remote(
+                "axp",
+                &[empty("aco")],
+                &[("msteams".into(), "HTTP 404".into())],
+            )
+            .unwrap();
+        store
+            .refresh_remote("lp", &[], &[("calling_profile".into(), "HTTP 500".into())])
+            .unwrap();
+        let mut cache = Cache::default();
+        let Data::Voice(v) = answer(&store, &config, &mut cache, DataRequest::Voice).unwrap()
+        else {
+            panic!("not voice data")
+        };
+        let label = |key: &str| {
+            v.families
+                .iter()
+                .find(|(k, ..)| k == key)
+                .map(|(_, _, l, _)| l.clone())
+                .unwrap()
+        };
+        assert_eq!(label("msteams"), "MS Teams elements STALE");
+        assert_eq!(label("aco"), "ACO elements");
+        let Data::Profiles(_, at) =
+            answer(&store, &config, &mut cache, DataRequest::Profiles).unwrap()
+        else {
+            panic!("not profiles")
+        };
+        assert!(
+            at.as_deref()
+                .is_some_and(|a| a.starts_with("never · STALE: refresh failed ")),
+            "{at:?}"
+        );
+    }
+}
