@@ -477,6 +477,8 @@ struct FailedPart {
     /// What people call it: `msteams`, `skills under CM cm-1`.
     label: String,
     error: String,
+    /// Not tried: the refresh had stopped before it.
+    skipped: bool,
 }
 
 impl PartRefresh {
@@ -516,6 +518,7 @@ impl PartRefresh {
             parent: parent.map(String::from),
             label: label.into(),
             error: terminal_safe(&error).into_owned(),
+            skipped: false,
         });
     }
 
@@ -526,6 +529,7 @@ impl PartRefresh {
             parent: None,
             label: label.into(),
             error: "not fetched: the refresh stopped at an earlier error".into(),
+            skipped: true,
         });
     }
 
@@ -548,12 +552,15 @@ impl PartRefresh {
             return Ok(JobOutcome::ok(ok, None));
         }
         if self.sets.is_empty() {
-            let lines: Vec<String> = self
+            let mut lines: Vec<String> = self
                 .failed
                 .iter()
-                .filter(|f| self.stopped.is_none() || !f.error.starts_with("not fetched"))
+                .filter(|f| !f.skipped)
                 .map(|f| format!("{} failed ({})", f.label, f.error))
                 .collect();
+            if self.failed.iter().any(|f| f.skipped) {
+                lines.push("the rest was not fetched".into());
+            }
             return Err(JobOutcome::failed(format!(
                 "{name}: nothing refreshed: {}; nothing was changed",
                 lines.join("; ")
@@ -581,12 +588,17 @@ impl PartRefresh {
         let mut stale: Vec<(String, String)> = Vec::new();
         let mut lines = Vec::new();
         let mut detail = Vec::new();
+        let mut skipped = Vec::new();
         for (f, (n, at)) in self.failed.iter().zip(kept) {
             let keeps = match &at {
                 Some(at) => format!("kept {n} items from {}", clock::human(at)),
                 None => format!("kept {n} items (never fetched before)"),
             };
-            lines.push(format!("{} failed ({}), {keeps}", f.label, f.error));
+            if f.skipped {
+                skipped.push(f.label.clone());
+            } else {
+                lines.push(format!("{} failed ({}), {keeps}", f.label, f.error));
+            }
             detail.push(serde_json::json!({
                 "kind": f.kind, "parent": f.parent, "error": f.error,
                 "kept": n, "last_good": at,
@@ -598,6 +610,12 @@ impl PartRefresh {
             if !stale.iter().any(|(k, _)| *k == f.kind) {
                 stale.push((f.kind.clone(), why));
             }
+        }
+        if !skipped.is_empty() {
+            lines.push(format!(
+                "not fetched after that, each keeping its items: {}",
+                skipped.join(", ")
+            ));
         }
         let refreshed: Vec<String> = self.sets.iter().map(|s| s.kind.clone()).collect();
         let (c, sets, marks) = (name.clone(), self.sets, stale);
