@@ -172,8 +172,19 @@ pub enum OcCommand {
 #[derive(Subcommand, Debug)]
 pub enum RefreshCommand {
     /// Calling profiles, services and leads of a Live Platform connection.
+    ///
+    /// Each of the three is fetched and stored on its own. Exit codes: 0 all
+    /// refreshed; 5 partial (what failed keeps its previous items and is
+    /// marked stale; `connections list` shows it); 1 nothing refreshed
+    /// (the store is unchanged).
     LivePlatform { name: String },
     /// Every AXP Voice family of an AXP connection.
+    ///
+    /// Each family is fetched and stored on its own. Exit codes: 0 all
+    /// refreshed; 5 partial (a family that failed, such as a 404 for an
+    /// account without MS Teams elements, keeps its previous items and is
+    /// marked stale; `connections list` shows it); 1 nothing refreshed (the
+    /// store is unchanged).
     Axp { name: String },
 }
 

@@ -45,6 +45,14 @@ pub fn stamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+/// A stored time for people: `2026-11-29 10:00 UTC` (the text as it is
+/// when it is not a stored time).
+pub fn human(stamp: &str) -> String {
+    parse_stamp(stamp)
+        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_else(|| stamp.to_string())
+}
+
 pub fn parse_stamp(s: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .ok()

@@ -25,6 +25,11 @@ struct Vendor {
     /// The path of its authentication, whose repeat an expired token causes.
     auth_path: &'static str,
     field: &'static str,
+    /// The store kind the fault path fills, for a vendor whose refresh
+    /// stores each kind on its own: a fault there is partial (exit 5), that
+    /// kind keeps its rows and is stale, the others are refreshed. `None`
+    /// (the ARM sync): a fault fails the whole job, nothing changes.
+    kind: Option<&'static str>,
 }
 
 const VENDORS: [Vendor; 3] = [
@@ -35,6 +40,7 @@ const VENDORS: [Vendor; 3] = [
         after: 1,
         auth_path: "/ARM/v1/login",
         field: "users",
+        kind: None,
     },
     Vendor {
         name: "lp",
@@ -43,6 +49,7 @@ const VENDORS: [Vendor; 3] = [
         after: 0,
         auth_path: "/oauth2/v2.0/token",
         field: "UmpCustomerGuid",
+        kind: Some("service"),
     },
     Vendor {
         name: "axp",
@@ -51,13 +58,16 @@ const VENDORS: [Vendor; 3] = [
         after: 0,
         auth_path: "/api/auth/v1/",
         field: "elementId",
+        kind: Some("msteams"),
     },
 ];
 
 /// How a case must end.
 enum Expect {
     /// Exit 1, the error names this cause, the request was sent this many
-    /// times, and the store is exactly as before.
+    /// times, and the store is exactly as before. For a vendor with a
+    /// `kind`: exit 5 (partial), and the store is what [`partial_store`]
+    /// makes of a clean run's.
     Fails { cause: &'static str, sends: u64 },
     /// Exit 0 after this many extra sends, the store as a clean run leaves it.
     Recovers { extra_sends: u64 },
@@ -293,6 +303,53 @@ fn case_store(dir: &Path, base: &Path, label: &str) -> PathBuf {
     p
 }
 
+/// The store a partial refresh must leave, as a dump: a clean run's, but
+/// with `kind`'s rows as they were in `base` and its refresh record keeping
+/// `base`'s time of the last good fetch, marked failed at LATER with the
+/// case's error (which must name `cause`).
+fn partial_store(
+    dir: &Path,
+    base: &Path,
+    clean: &Path,
+    case: &Path,
+    kind: &str,
+    cause: &str,
+) -> Result<String, String> {
+    let error: String = rusqlite::Connection::open(case)
+        .unwrap()
+        .query_row(
+            "SELECT error FROM remote_refreshes WHERE kind = ?1 AND failed_at IS NOT NULL",
+            [kind],
+            |r| r.get(0),
+        )
+        .map_err(|e| format!("{kind} is not marked stale: {e}"))?;
+    if !error.contains(cause) {
+        return Err(format!("the stale error does not name `{cause}`: {error}"));
+    }
+    let want = dir.join(format!("want-{kind}.db"));
+    copy_store(clean, &want);
+    let c = rusqlite::Connection::open(&want).unwrap();
+    c.execute("ATTACH DATABASE ?1 AS base", [base.display().to_string()])
+        .unwrap();
+    c.execute("DELETE FROM remote_items WHERE kind = ?1", [kind])
+        .unwrap();
+    c.execute(
+        "INSERT INTO remote_items SELECT * FROM base.remote_items WHERE kind = ?1",
+        [kind],
+    )
+    .unwrap();
+    c.execute(
+        "UPDATE remote_refreshes SET failed_at = ?2, error = ?3,
+            refreshed_at = (SELECT refreshed_at FROM base.remote_refreshes b
+                            WHERE b.kind = ?1 AND b.connection = remote_refreshes.connection)
+         WHERE kind = ?1",
+        rusqlite::params![kind, LATER, error],
+    )
+    .unwrap();
+    drop(c);
+    Ok(store_dump(&want))
+}
+
 #[test]
 fn every_fault_on_every_vendor_api_leaves_the_store_whole() {
     let dir = tempfile::tempdir().unwrap();
@@ -344,9 +401,13 @@ fn every_fault_on_every_vendor_api_leaves_the_store_whole() {
             match &case.expect {
                 Expect::Fails { cause, sends: want } => {
                     let cause = cause.replace("FIELD", v.field);
+                    let (exit, says) = match v.kind {
+                        Some(_) => (5, "kept"),
+                        None => (1, "nothing was changed"),
+                    };
                     check(
-                        out.status.code() == Some(1),
-                        format!("exit {:?}, want 1", out.status.code()),
+                        out.status.code() == Some(exit),
+                        format!("exit {:?}, want {exit}", out.status.code()),
                     );
                     let line = stderr
                         .lines()
@@ -362,14 +423,24 @@ fn every_fault_on_every_vendor_api_leaves_the_store_whole() {
                         format!("the error does not name the endpoint: {line}"),
                     );
                     check(
-                        line.contains("nothing was changed"),
-                        format!("the error does not say nothing changed: {line}"),
+                        line.contains(says),
+                        format!("the error does not say `{says}`: {line}"),
                     );
                     check(
                         sends == v.after as u64 + want,
                         format!("{sends} sends, want {}", v.after as u64 + want),
                     );
-                    check(store_dump(&store) == before, "the store changed".into());
+                    match v.kind {
+                        None => check(store_dump(&store) == before, "the store changed".into()),
+                        Some(kind) => {
+                            let want =
+                                partial_store(dir.path(), &base, &clean, &store, kind, &cause);
+                            check(
+                                want.as_deref() == Ok(store_dump(&store).as_str()),
+                                format!("not the partial refresh's store: {want:?}"),
+                            );
+                        }
+                    }
                 }
                 Expect::Recovers { extra_sends } => {
                     check(

@@ -4,8 +4,10 @@
 use super::http::{Body, HttpClient, Request, Response};
 use super::live_platform::kind_of;
 use super::oauth::{client_credentials, send_with_token, TokenCache};
+use super::paging::{Deadline, SeenIds};
 use super::{ApiError, ErrorKind};
 use crate::config::{AxpConnection, HttpSettings};
+use crate::domain::terminal_text::terminal_safe;
 use crate::domain::voice_body::mask_secrets;
 use crate::domain::voice_registry::{Envelope, Family};
 use crate::secret::Secret;
@@ -16,6 +18,9 @@ pub struct AxpClient {
     http: HttpClient,
     conn: AxpConnection,
     tokens: TokenCache,
+    /// Lists stop here: `http.job_timeout_secs` after the client was made
+    /// (one per job or command).
+    deadline: Deadline,
 }
 
 impl AxpClient {
@@ -24,6 +29,7 @@ impl AxpClient {
             http: HttpClient::new(&conn.name, &conn.base_url, &conn.tls, settings)?,
             conn: conn.clone(),
             tokens: TokenCache::default(),
+            deadline: Deadline::after_secs(settings.job_timeout_secs),
         })
     }
 
@@ -64,6 +70,11 @@ impl AxpClient {
             .await
     }
 
+    /// Gets a token (a refresh checks the credentials once, first).
+    pub async fn authenticate(&self) -> Result<(), ApiError> {
+        self.token().await.map(|_| ())
+    }
+
     /// Every call carries the bearer token and the `appkey` header; a 401
     /// refreshes the token once.
     async fn call(&self, req: Request) -> Result<Response, ApiError> {
@@ -96,7 +107,14 @@ impl AxpClient {
     }
 
     /// Every item of a family matching `filters` (query parameters such as
-    /// available numbers' `countryCode`), page by page.
+    /// available numbers' `countryCode`), page by page, as the server pages
+    /// it (api-contracts.md §3): the page size it used (which may be below
+    /// the one asked for), `pagination.total`, and a `links.next` on the
+    /// same origin. More pages follow while the total is not reached; with
+    /// no total, while `links.next` is set; with neither, until an empty
+    /// page. A page repeating ids already received, a total that changes,
+    /// an empty page short of the total, a `next` to another origin, and
+    /// the deadline (`http.job_timeout_secs`) each fail the list.
     pub async fn list_filtered(
         &self,
         family: &Family,
@@ -110,12 +128,22 @@ impl AxpClient {
             .iter()
             .map(|(k, v)| format!("&{}={}", encode(k), encode(v)))
             .collect();
-        let mut out = Vec::new();
+        let numbered = |page: u32| format!("{path}?pageNumber={page}&pageSize={size}{query}");
+        let unexpected = |m: String| self.http.error(&endpoint, ErrorKind::Decode(m));
+        let mut out: Vec<Value> = Vec::new();
+        let mut seen = SeenIds::default();
+        let mut total: Option<u64> = None;
+        let mut url = numbered(1);
         for page in 1u32.. {
+            let got = out.len();
             let resp = self
-                .call(Request::get(format!(
-                    "{path}?pageNumber={page}&pageSize={size}{query}"
-                )))
+                .deadline
+                .run(
+                    &self.http,
+                    &endpoint,
+                    || format!("{got} items in {} pages", page - 1),
+                    self.call(Request::get(url.clone())),
+                )
                 .await?;
             let body: Value = self.decode(&endpoint, &resp)?;
             let items = match (family.envelope, &body) {
@@ -124,31 +152,88 @@ impl AxpClient {
                     Some(Value::Array(a)) => a.clone(),
                     None | Some(Value::Null) => vec![],
                     Some(other) => {
-                        return Err(self.http.error(
-                            &endpoint,
-                            ErrorKind::Decode(format!(
-                                "field `{k}`: expected an array, got {}",
-                                kind_of(other)
-                            )),
-                        ))
+                        return Err(unexpected(format!(
+                            "field `{k}`: expected an array, got {}",
+                            kind_of(other)
+                        )))
                     }
                 },
                 // Some list calls answer a bare array even where an envelope is documented.
                 (Envelope::Key(_), Value::Array(a)) => a.clone(),
                 (_, other) => {
-                    return Err(self.http.error(
-                        &endpoint,
-                        ErrorKind::Decode(format!("expected a list, got {}", kind_of(other))),
-                    ))
+                    return Err(unexpected(format!(
+                        "expected a list, got {}",
+                        kind_of(other)
+                    )))
                 }
             };
+            let page_total = body.pointer("/pagination/total").and_then(Value::as_u64);
+            match (total, page_total) {
+                (Some(t), Some(now)) if t != now => {
+                    return Err(unexpected(format!(
+                        "the total changed from {t} to {now} at page {page}; \
+                         the list changed while it was read, try again"
+                    )))
+                }
+                (None, Some(now)) => total = Some(now),
+                _ => {}
+            }
+            seen.add(&items, family.id_field, page)
+                .map_err(unexpected)?;
             let n = items.len();
             out.extend(items);
-            if n < size as usize || !has_next(&body, page, size) {
+            let next = body
+                .pointer("/links/next")
+                .and_then(Value::as_str)
+                .filter(|s| !s.trim().is_empty());
+            let more = match total {
+                Some(t) if out.len() as u64 > t => {
+                    return Err(unexpected(format!(
+                        "{} items received, more than the announced total of {t}",
+                        out.len()
+                    )))
+                }
+                Some(t) if n == 0 && (out.len() as u64) < t => {
+                    return Err(unexpected(format!(
+                        "the server announced {t} items but sent an empty page {page} after {}; \
+                         the list is not complete",
+                        out.len()
+                    )))
+                }
+                Some(t) => (out.len() as u64) < t,
+                None => n > 0,
+            };
+            if !more {
                 break;
             }
+            url = match next {
+                Some(link) => self.next_url(&url, link, &endpoint)?,
+                None => numbered(page + 1),
+            };
         }
         Ok(out)
+    }
+
+    /// Where a `links.next` leads, refused unless on the connection's own
+    /// origin: the token and the `appkey` go with every call.
+    fn next_url(&self, current: &str, link: &str, endpoint: &str) -> Result<String, ApiError> {
+        let unusable = |why: &str| {
+            self.http.error(
+                endpoint,
+                ErrorKind::Decode(format!(
+                    "links.next {:?} {why}; it was not followed and no credentials were sent there",
+                    terminal_safe(link)
+                )),
+            )
+        };
+        let url = self
+            .http
+            .resolve(current, link)
+            .ok_or_else(|| unusable("is not a URL"))?;
+        if !self.http.same_origin(&url) {
+            return Err(unusable("leads to another origin than the connection's"));
+        }
+        Ok(url)
     }
 
     /// One item, or `None` once it is gone (404).
@@ -248,40 +333,4 @@ fn encode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
-}
-
-/// Whether the list says there is another page: `links.next` non-empty, or
-/// `pagination.total` beyond this page.
-fn has_next(body: &Value, page: u32, size: u32) -> bool {
-    let next_link = body
-        .pointer("/links/next")
-        .and_then(|v| v.as_str())
-        .map(|s| !s.is_empty());
-    let total = body.pointer("/pagination/total").and_then(|v| v.as_u64());
-    match (next_link, total) {
-        (_, Some(t)) => (page as u64) * (size as u64) < t,
-        (Some(n), None) => n,
-        (None, None) => true,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-    #[test]
-    fn next_page_detection() {
-        assert!(!has_next(&json!({"links": {"next": ""}}), 1, 10));
-        assert!(has_next(
-            &json!({"links": {"next": "/x?pageNumber=2"}}),
-            1,
-            10
-        ));
-        assert!(!has_next(
-            &json!({"pagination": {"total": 10}, "links": {"next": "/x"}}),
-            1,
-            10
-        ));
-        assert!(has_next(&json!({"pagination": {"total": 11}}), 1, 10));
-    }
 }

@@ -33,6 +33,12 @@ pub enum ErrorKind {
     Vendor(String),
     Cancelled,
     Config(String),
+    /// A list still paging when the job's time ran out
+    /// (`http.job_timeout_secs`): `what` says how far it got.
+    Deadline {
+        secs: u64,
+        what: String,
+    },
     /// A redirect that was not followed: to another origin (scheme, host,
     /// port), for a method other than GET, or one hop too many.
     Redirect {
@@ -85,6 +91,10 @@ impl ApiError {
             ErrorKind::Vendor(m) => write!(f, "{m}")?,
             ErrorKind::Cancelled => f.write_str("cancelled")?,
             ErrorKind::Config(m) => f.write_str(m)?,
+            ErrorKind::Deadline { secs, what } => write!(
+                f,
+                "stopped after {secs} s (http.job_timeout_secs) with the list unfinished ({what})"
+            )?,
             ErrorKind::Redirect {
                 status,
                 location,
@@ -244,6 +254,13 @@ impl HttpClient {
             (Some(a), Some(b)) => a == b,
             _ => false,
         }
+    }
+
+    /// A list's `links.next` (absolute, or relative to the page it came
+    /// from) as an absolute URL; `None` when it cannot be read as one.
+    pub fn resolve(&self, current: &str, link: &str) -> Option<String> {
+        let here = reqwest::Url::parse(&self.url(current)).ok()?;
+        here.join(link).ok().map(|u| u.to_string())
     }
 
     /// Full URL: `path` may be absolute (a token URL) or relative to the base.

@@ -3,6 +3,7 @@
 
 use super::http::{Body, HttpClient, Request, Response};
 use super::oauth::{client_credentials, send_with_token, TokenCache};
+use super::paging::{Deadline, SeenIds};
 use super::{ApiError, ErrorKind};
 use crate::config::{HttpSettings, LivePlatformConnection};
 use crate::secret::Secret;
@@ -12,6 +13,8 @@ pub struct LivePlatformClient {
     http: HttpClient,
     conn: LivePlatformConnection,
     tokens: TokenCache,
+    /// Lists stop here: `http.job_timeout_secs` after the client was made.
+    deadline: Deadline,
 }
 
 /// The terminal task states fixed in api-contracts.md §2.
@@ -37,6 +40,7 @@ impl LivePlatformClient {
             http: HttpClient::new(&conn.name, &conn.base_url, &conn.tls, settings)?,
             conn: conn.clone(),
             tokens: TokenCache::default(),
+            deadline: Deadline::after_secs(settings.job_timeout_secs),
         })
     }
 
@@ -53,6 +57,11 @@ impl LivePlatformClient {
                 )
             })
             .await
+    }
+
+    /// Gets a token (a refresh checks the credentials once, first).
+    pub async fn authenticate(&self) -> Result<(), ApiError> {
+        self.token().await.map(|_| ())
     }
 
     /// Sends with the bearer token; a 401 refreshes the token once, then fails.
@@ -106,21 +115,34 @@ impl LivePlatformClient {
             .await
     }
 
-    /// Every page of leads.
+    /// Every page of leads, until an empty page: a server may cap pages
+    /// below the 200 asked for, so a short page says nothing. A page that
+    /// repeats a lead already received fails the list, and so does the
+    /// deadline (`http.job_timeout_secs`).
     pub async fn leads(&self) -> Result<Vec<Value>, ApiError> {
         const PAGE: usize = 200;
+        const ENDPOINT: &str = "GET /api/v2/oc/lead";
         let mut out = Vec::new();
-        for page in 1.. {
+        let mut seen = SeenIds::default();
+        for page in 1u32.. {
+            let got = out.len();
             let items = self
-                .array(&format!(
-                    "/api/v2/oc/lead?PageNumber={page}&PageSize={PAGE}"
-                ))
+                .deadline
+                .run(
+                    &self.http,
+                    ENDPOINT,
+                    || format!("{got} leads in {} pages", page - 1),
+                    self.array(&format!(
+                        "/api/v2/oc/lead?PageNumber={page}&PageSize={PAGE}"
+                    )),
+                )
                 .await?;
-            let n = items.len();
-            out.extend(items);
-            if n < PAGE {
+            if items.is_empty() {
                 break;
             }
+            seen.add(&items, "id", page)
+                .map_err(|m| self.http.error(ENDPOINT, ErrorKind::Decode(m)))?;
+            out.extend(items);
         }
         Ok(out)
     }

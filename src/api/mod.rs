@@ -5,5 +5,6 @@ pub mod axp;
 pub mod http;
 pub mod live_platform;
 pub mod oauth;
+pub mod paging;
 
 pub use http::{ApiError, ErrorKind};

@@ -1,7 +1,10 @@
 //! `config check`, `connections list` and `jobs`: read-only views.
 
 use super::{EXIT_ERROR, EXIT_OK};
+use crate::clock;
 use crate::config::{Config, ConnectionRef};
+use crate::domain::job::JobState;
+use crate::domain::terminal_text::terminal_safe;
 use crate::store::Store;
 use crate::worker::stored_connections;
 
@@ -60,16 +63,38 @@ pub fn config_check(config: &Config) -> i32 {
 /// The config file's connections, then the ones made in the TUI (read
 /// from the store when it exists; `connections list` never creates one).
 pub fn connections_list(config: &Config) -> i32 {
-    let made_here = if config.store_path.exists() {
-        match Store::open(&config.store_path).and_then(|s| stored_connections::stored(&s, config)) {
-            Ok(list) => list,
+    let (made_here, stale) = if config.store_path.exists() {
+        match Store::open(&config.store_path).and_then(|s| {
+            Ok((
+                stored_connections::stored(&s, config)?,
+                s.stale_kinds(None)?,
+            ))
+        }) {
+            Ok(found) => found,
             Err(e) => {
                 errln!("switchboard: {e}");
                 return EXIT_ERROR;
             }
         }
     } else {
-        vec![]
+        (vec![], vec![])
+    };
+    // What a connection's last refresh could not fetch: kept, but old.
+    let stale_lines = |name: &str| {
+        for k in stale.iter().filter(|k| k.connection == name) {
+            let kept = k
+                .refreshed_at
+                .as_deref()
+                .map_or("nothing kept (never fetched)".to_string(), |at| {
+                    format!("items from {}", clock::human(at))
+                });
+            outln!(
+                "      STALE {}: {kept}; the refresh at {} failed: {}",
+                k.kind,
+                clock::human(&k.failed_at),
+                terminal_safe(&k.error)
+            );
+        }
     };
     let conns = config.connections();
     if conns.is_empty() && made_here.is_empty() {
@@ -77,9 +102,11 @@ pub fn connections_list(config: &Config) -> i32 {
     }
     for c in &conns {
         outln!("{}", describe(c));
+        stale_lines(c.name());
     }
     for c in &made_here {
         outln!("{}  (made in switchboard)", describe(&c.as_ref()));
+        stale_lines(c.as_ref().name());
     }
     EXIT_OK
 }
@@ -95,7 +122,7 @@ pub fn jobs(config: &Config, limit: usize) -> i32 {
     match store.recent_jobs(limit) {
         Ok(jobs) => {
             for j in jobs {
-                let text = if j.error.is_empty() {
+                let text = if j.error.is_empty() || j.state == JobState::Partial {
                     j.summary
                 } else {
                     j.error

@@ -210,6 +210,9 @@ pub fn worker(config: Config, read_only: bool, once: bool) -> i32 {
 fn print_outcome(o: &crate::worker::JobOutcome) {
     if o.error.is_empty() {
         outln!("{}", o.summary);
+    } else if o.state == crate::domain::job::JobState::Partial {
+        outln!("{}", o.summary);
+        errln!("switchboard: {}", o.error);
     } else {
         errln!("switchboard: {}", o.error);
     }

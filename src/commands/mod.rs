@@ -42,6 +42,9 @@ use std::sync::Arc;
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_ERROR: i32 = 1;
 pub const EXIT_CONFIRM: i32 = 2;
+/// Part of a job was done and kept, part failed (a refresh where some
+/// families failed: they keep their previous items and are marked stale).
+pub const EXIT_PARTIAL: i32 = 5;
 
 pub fn run(cli: Cli) -> i32 {
     if let Err(m) = crate::clock::check_env() {
@@ -272,11 +275,19 @@ fn report(outcome: JobOutcome, json: bool) -> i32 {
             "result": outcome.detail,
         });
         print_json(&v);
-    } else if !outcome.summary.is_empty() && outcome.state == JobState::Succeeded {
+    } else if !outcome.summary.is_empty()
+        && matches!(outcome.state, JobState::Succeeded | JobState::Partial)
+    {
         outln!("{}", outcome.summary);
     }
     match outcome.state {
         JobState::Succeeded => EXIT_OK,
+        JobState::Partial => {
+            if !json {
+                errln!("switchboard: {}", outcome.error);
+            }
+            EXIT_PARTIAL
+        }
         _ => {
             if !json {
                 if !outcome.summary.is_empty() {

@@ -12,6 +12,9 @@ pub enum JobState {
     Queued,
     Running,
     Succeeded,
+    /// Some of the work was done and kept, some failed (a refresh where
+    /// one family failed): terminal, and not a success.
+    Partial,
     Failed,
     Cancelled,
 }
@@ -22,6 +25,7 @@ impl JobState {
             JobState::Queued => "queued",
             JobState::Running => "running",
             JobState::Succeeded => "succeeded",
+            JobState::Partial => "partial",
             JobState::Failed => "failed",
             JobState::Cancelled => "cancelled",
         }
@@ -31,6 +35,7 @@ impl JobState {
             JobState::Queued,
             JobState::Running,
             JobState::Succeeded,
+            JobState::Partial,
             JobState::Failed,
             JobState::Cancelled,
         ]
@@ -40,7 +45,7 @@ impl JobState {
     pub fn is_terminal(self) -> bool {
         matches!(
             self,
-            JobState::Succeeded | JobState::Failed | JobState::Cancelled
+            JobState::Succeeded | JobState::Partial | JobState::Failed | JobState::Cancelled
         )
     }
 }

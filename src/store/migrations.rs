@@ -219,6 +219,14 @@ const STEPS: &[&str] = &[
         VALUES (new.id, new.number, (CASE WHEN new.tag GLOB 'Registered user is either offline or deleted, release date *' THEN '' ELSE new.tag END), new.registered_user);
     END;
     "#,
+    // 4: a refresh stores each kind (an AXP family, calling profiles,
+    // services, leads) on its own. A kind whose last fetch failed keeps its
+    // items and is stale: when that fetch failed and why. `refreshed_at`
+    // stays the time of the last good fetch ('' if there never was one).
+    r#"
+    ALTER TABLE remote_refreshes ADD COLUMN failed_at TEXT;
+    ALTER TABLE remote_refreshes ADD COLUMN error TEXT NOT NULL DEFAULT '';
+    "#,
 ];
 
 /// The tag the substring search sees (SQL on `tag`): hand tags, not VOSS's

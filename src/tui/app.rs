@@ -571,6 +571,8 @@ impl App {
         }
         match o.state {
             JobState::Succeeded => self.toast(Level::Info, o.summary),
+            // What was kept and what failed: the summary says both.
+            JobState::Partial => self.toast(Level::Error, o.summary),
             _ => self.toast(Level::Error, o.error),
         }
     }

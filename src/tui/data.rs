@@ -410,18 +410,48 @@ fn answer(
                 .map(|c| store.remote_refreshed_at(&c.name, "calling_profile"))
                 .transpose()?
                 .flatten();
+            // Profiles whose last refresh failed are the older ones kept.
+            let stale = store
+                .stale_kinds(None)?
+                .into_iter()
+                .find(|k| k.kind == "calling_profile");
+            let at = match stale {
+                Some(k) => Some(format!(
+                    "{} · STALE: refresh failed {}",
+                    at.as_deref().unwrap_or("never"),
+                    crate::clock::human(&k.failed_at)
+                )),
+                None => at,
+            };
             Data::Profiles(profile_rows(rows), at)
         }
         DataRequest::Voice => {
             let mut v = VoiceData::default();
+            // Families whose last refresh failed show the items kept.
+            let stale: std::collections::HashSet<String> = store
+                .stale_kinds(None)?
+                .into_iter()
+                .map(|k| k.kind)
+                .collect();
+            let mark = |key: &str, label: String| {
+                if stale.contains(key) {
+                    format!("{label} STALE")
+                } else {
+                    label
+                }
+            };
             for f in voice_registry::top_level() {
                 let list: Vec<RemoteItem> = store
                     .remote_items(None, f.key)?
                     .into_iter()
                     .map(|(_, i)| i)
                     .collect();
-                v.families
-                    .push((f.key.into(), String::new(), f.title.into(), list.len()));
+                v.families.push((
+                    f.key.into(),
+                    String::new(),
+                    mark(f.key, f.title.into()),
+                    list.len(),
+                ));
                 if f.key == "cm" {
                     for cm in &list {
                         for child in voice_registry::children_of("cm") {
@@ -434,7 +464,10 @@ fn answer(
                             v.families.push((
                                 child.key.into(),
                                 cm.id.clone(),
-                                format!("{} › {}", terminal_safe(&cm.name), child.title),
+                                mark(
+                                    child.key,
+                                    format!("{} › {}", terminal_safe(&cm.name), child.title),
+                                ),
                                 kids.len(),
                             ));
                             v.items.insert((child.key.into(), cm.id.clone()), kids);
@@ -586,4 +619,57 @@ fn connection_infos(store: &Store, config: &Config) -> crate::store::Result<Vec<
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::remote::RemoteSet;
+
+    #[test]
+    fn stale_families_and_profiles_are_marked() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = Config::empty();
+        config.store_path = dir.path().join("s.db");
+        let mut store = Store::open(&config.store_path).unwrap();
+        let empty = |kind: &str| RemoteSet {
+            kind: kind.into(),
+            parent: String::new(),
+            items: vec![],
+        };
+        store
+            .refresh_remote(
+                "axp",
+                &[empty("aco")],
+                &[("msteams".into(), "HTTP 404".into())],
+            )
+            .unwrap();
+        store
+            .refresh_remote("lp", &[], &[("calling_profile".into(), "HTTP 500".into())])
+            .unwrap();
+        let mut cache = Cache::default();
+        let Data::Voice(v) = answer(&store, &config, &mut cache, DataRequest::Voice).unwrap()
+        else {
+            panic!("not voice data")
+        };
+        let label = |key: &str| {
+            v.families
+                .iter()
+                .find(|(k, ..)| k == key)
+                .map(|(_, _, l, _)| l.clone())
+                .unwrap()
+        };
+        assert_eq!(label("msteams"), "MS Teams elements STALE");
+        assert_eq!(label("aco"), "ACO elements");
+        let Data::Profiles(_, at) =
+            answer(&store, &config, &mut cache, DataRequest::Profiles).unwrap()
+        else {
+            panic!("not profiles")
+        };
+        assert!(
+            at.as_deref()
+                .is_some_and(|a| a.starts_with("never · STALE: refresh failed ")),
+            "{at:?}"
+        );
+    }
 }

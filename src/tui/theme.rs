@@ -80,7 +80,7 @@ impl Theme {
                 self.ok()
             }
             "COOLING" | "IN_PROGRESS" | "INPROGRESS" | "QUEUED" | "RUNNING" | "PENDING_DELETE"
-            | "NOTRUN" | "PREVIEW" => self.warn(),
+            | "NOTRUN" | "PREVIEW" | "PARTIAL" | "STALE" => self.warn(),
             "FAILED" | "TIMEOUT_FAILED" | "NEEDS_ACTION" | "DISABLED" | "CANCELLED" | "GUARDED" => {
                 self.error()
             }

@@ -153,7 +153,7 @@ pub async fn audit(ctx: &JobCtx, fix: bool) -> Result<JobOutcome, JobOutcome> {
     }
     let days = ctx.shared.config.inventory.audiocodes_cooling_duration_days;
     let today = clock::today();
-    let (findings, fixed) = ctx
+    let (findings, fixed, stale) = ctx
         .store("audit", move |s| {
             let (items, snapshots) = s.audit_inputs()?;
             let mut findings = audit_rules::audit(&items, &snapshots, today, days);
@@ -166,6 +166,13 @@ pub async fn audit(ctx: &JobCtx, fix: bool) -> Result<JobOutcome, JobOutcome> {
                 rows.extend(s.number(n)?);
             }
             findings.extend(audit_rules::in_use_on_axp(&rows, &refs));
+            // The AXP families whose last refresh failed: their stored
+            // items (used above) are older than the rest.
+            let stale: Vec<_> = s
+                .stale_kinds(None)?
+                .into_iter()
+                .filter(|k| crate::domain::voice_registry::family(&k.kind).is_some())
+                .collect();
             let fixed = if fix {
                 let fixes: Vec<_> = findings
                     .iter()
@@ -175,16 +182,34 @@ pub async fn audit(ctx: &JobCtx, fix: bool) -> Result<JobOutcome, JobOutcome> {
             } else {
                 0
             };
-            Ok((findings, fixed))
+            Ok((findings, fixed, stale))
         })
         .await?;
-    let summary = if fix {
+    let mut summary = if fix {
         format!("audit: {} findings, {fixed} fixed", findings.len())
     } else {
         format!("audit: {} findings", findings.len())
     };
+    if !stale.is_empty() {
+        let which: Vec<String> = stale
+            .iter()
+            .map(|k| {
+                let since = k
+                    .refreshed_at
+                    .as_deref()
+                    .map_or("never fetched".to_string(), |at| {
+                        format!("items from {}", clock::human(at))
+                    });
+                format!("{} of {} ({since})", k.kind, k.connection)
+            })
+            .collect();
+        summary.push_str(&format!(
+            "; AXP data used as stored, stale for {}",
+            which.join(", ")
+        ));
+    }
     Ok(JobOutcome::ok(
         summary,
-        Some(serde_json::json!({ "findings": findings, "fixed": fixed })),
+        Some(serde_json::json!({ "findings": findings, "fixed": fixed, "stale_axp": stale })),
     ))
 }

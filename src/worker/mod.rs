@@ -55,6 +55,21 @@ impl JobOutcome {
             needs_confirmation: false,
         }
     }
+    /// Part of the work done and kept, part failed: `summary` says both,
+    /// `error` what failed.
+    fn partial(
+        summary: impl Into<String>,
+        error: impl Into<String>,
+        detail: Option<serde_json::Value>,
+    ) -> Self {
+        JobOutcome {
+            state: JobState::Partial,
+            summary: summary.into(),
+            error: error.into(),
+            detail,
+            needs_confirmation: false,
+        }
+    }
     fn failed(error: impl Into<String>) -> Self {
         JobOutcome {
             state: JobState::Failed,
@@ -291,8 +306,16 @@ impl Worker {
             cancel: cancel.clone(),
         };
         let limit = std::time::Duration::from_secs(self.shared.config.http.job_timeout_secs);
+        // A refresh stops its own lists at the limit and then stores what
+        // it fetched (partial): a few seconds more let it do so.
+        let backstop = match kind {
+            JobKind::RefreshVoice { .. } | JobKind::RefreshLivePlatform { .. } => {
+                limit + std::time::Duration::from_secs(5)
+            }
+            _ => limit,
+        };
         let mut outcome = tokio::select! {
-            r = tokio::time::timeout(limit, tasks::execute(&ctx, &kind)) => match r {
+            r = tokio::time::timeout(backstop, tasks::execute(&ctx, &kind)) => match r {
                 Ok(o) => o,
                 Err(_) => JobOutcome::failed(format!("{} {}: gave up after {}s (http.job_timeout_secs); nothing was applied", kind.label(), kind.target(), limit.as_secs())),
             },
@@ -316,6 +339,9 @@ impl Worker {
         match outcome.state {
             JobState::Failed => {
                 tracing::warn!(job = id, kind = kind.label(), target = %kind.target(), error = %outcome.error, "job failed")
+            }
+            JobState::Partial => {
+                tracing::warn!(job = id, kind = kind.label(), target = %kind.target(), summary = %outcome.summary, error = %outcome.error, "job partly done")
             }
             _ => {
                 tracing::info!(job = id, kind = kind.label(), target = %kind.target(), state = %outcome.state, summary = %outcome.summary, "job ended")

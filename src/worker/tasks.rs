@@ -9,13 +9,14 @@ use super::{with_store, JobEvent, JobOutcome, Shared};
 use crate::api::audiocodes::ArmClient;
 use crate::api::axp::AxpClient;
 use crate::api::live_platform::LivePlatformClient;
-use crate::api::ApiError;
+use crate::api::{ApiError, ErrorKind};
 use crate::clock;
 use crate::config::{
     AudioCodesConnection, AxpConnection, Connection, ConnectionRef, LivePlatformConnection,
 };
 use crate::domain::job::{JobKind, JobState};
 use crate::domain::read_only::{refusal, Writes};
+use crate::domain::terminal_text::terminal_safe;
 use crate::domain::voice_registry;
 use crate::store::remote::{RemoteItem, RemoteSet};
 use crate::store::sync::{SyncMode, SyncRequest};
@@ -440,20 +441,17 @@ pub(super) fn items(
         .collect()
 }
 
-/// One fetched list as a set for the store; a list without ids fails the
-/// job with the connection, the endpoint and what was wrong.
-pub(super) fn remote_set(
+/// One fetched list as a set for the store; a list without ids is refused
+/// with the connection, the endpoint and what was wrong.
+pub(super) fn set_of(
     conn: &str,
     endpoint: &str,
     (kind, parent): (&str, &str),
     list: &[Value],
     (id_field, name_field): (&str, &str),
-) -> Result<RemoteSet, JobOutcome> {
-    let mut rows = items(list, id_field, name_field).map_err(|e| {
-        JobOutcome::failed(format!(
-            "{conn}: {endpoint}: unexpected response: {e}; nothing was changed"
-        ))
-    })?;
+) -> Result<RemoteSet, String> {
+    let mut rows = items(list, id_field, name_field)
+        .map_err(|e| format!("{conn}: {endpoint}: unexpected response: {e}"))?;
     for r in &mut rows {
         r.parent = parent.to_string();
     }
@@ -462,6 +460,184 @@ pub(super) fn remote_set(
         parent: parent.into(),
         items: rows,
     })
+}
+
+/// A refresh of several kinds (AXP families; calling profiles, services,
+/// leads), each on its own: what was fetched is stored, what failed keeps
+/// its previous items and is marked stale. A connection that cannot be
+/// reached or a deadline stops the rest, which keep theirs too.
+pub(super) struct PartRefresh {
+    conn: String,
+    sets: Vec<RemoteSet>,
+    failed: Vec<FailedPart>,
+    /// Why the rest was not fetched, once something stopped the refresh.
+    pub stopped: Option<String>,
+}
+
+struct FailedPart {
+    kind: String,
+    parent: Option<String>,
+    /// What people call it: `msteams`, `skills under CM cm-1`.
+    label: String,
+    error: String,
+    /// Not tried: the refresh had stopped before it.
+    skipped: bool,
+}
+
+impl PartRefresh {
+    pub fn new(conn: &str) -> PartRefresh {
+        PartRefresh {
+            conn: conn.into(),
+            sets: vec![],
+            failed: vec![],
+            stopped: None,
+        }
+    }
+
+    pub fn stored(&mut self, set: RemoteSet) {
+        self.sets.push(set);
+    }
+
+    /// A kind (under `parent`) that failed with `e`; an error that means
+    /// nothing further can work stops the refresh.
+    pub fn failed(
+        &mut self,
+        kind: &str,
+        parent: Option<&str>,
+        label: &str,
+        e: Result<ApiError, String>,
+    ) {
+        let error = match e {
+            Ok(api) => {
+                if matches!(api.kind, ErrorKind::Connect(_) | ErrorKind::Deadline { .. }) {
+                    self.stopped = Some(api.to_string());
+                }
+                api.to_string()
+            }
+            Err(line) => line,
+        };
+        self.failed.push(FailedPart {
+            kind: kind.into(),
+            parent: parent.map(String::from),
+            label: label.into(),
+            error: terminal_safe(&error).into_owned(),
+            skipped: false,
+        });
+    }
+
+    /// A kind left unfetched because the refresh stopped.
+    pub fn skipped(&mut self, kind: &str, label: &str) {
+        self.failed.push(FailedPart {
+            kind: kind.into(),
+            parent: None,
+            label: label.into(),
+            error: "not fetched: the refresh stopped at an earlier error".into(),
+            skipped: true,
+        });
+    }
+
+    pub fn kind_stored(&self, kind: &str) -> bool {
+        self.sets.iter().any(|s| s.kind == kind)
+    }
+
+    /// Stores the refresh and says how it went: `ok` when all was
+    /// fetched; failed, with the store untouched, when nothing was;
+    /// otherwise partial, `done` saying what was refreshed.
+    pub async fn finish(
+        self,
+        ctx: &JobCtx,
+        ok: String,
+        done: String,
+    ) -> Result<JobOutcome, JobOutcome> {
+        let name = self.conn.clone();
+        if self.failed.is_empty() {
+            store_sets(ctx, &name, self.sets).await?;
+            return Ok(JobOutcome::ok(ok, None));
+        }
+        if self.sets.is_empty() {
+            let mut lines: Vec<String> = self
+                .failed
+                .iter()
+                .filter(|f| !f.skipped)
+                .map(|f| format!("{} failed ({})", f.label, f.error))
+                .collect();
+            if self.failed.iter().any(|f| f.skipped) {
+                lines.push("the rest was not fetched".into());
+            }
+            return Err(JobOutcome::failed(format!(
+                "{name}: nothing refreshed: {}; nothing was changed",
+                lines.join("; ")
+            )));
+        }
+        // What each failed kind keeps, before the store changes.
+        let asks: Vec<(String, Option<String>)> = self
+            .failed
+            .iter()
+            .map(|f| (f.kind.clone(), f.parent.clone()))
+            .collect();
+        let c = name.clone();
+        let kept = ctx
+            .store("reading what the failed kinds hold", move |s| {
+                asks.iter()
+                    .map(|(k, p)| {
+                        Ok((
+                            s.remote_count(&c, k, p.as_deref())?,
+                            s.remote_refreshed_at(&c, k)?,
+                        ))
+                    })
+                    .collect::<Result<Vec<_>, StoreError>>()
+            })
+            .await?;
+        let mut stale: Vec<(String, String)> = Vec::new();
+        let mut lines = Vec::new();
+        let mut detail = Vec::new();
+        let mut skipped = Vec::new();
+        for (f, (n, at)) in self.failed.iter().zip(kept) {
+            let keeps = match &at {
+                Some(at) => format!("kept {n} items from {}", clock::human(at)),
+                None => format!("kept {n} items (never fetched before)"),
+            };
+            if f.skipped {
+                skipped.push(f.label.clone());
+            } else {
+                lines.push(format!("{} failed ({}), {keeps}", f.label, f.error));
+            }
+            detail.push(serde_json::json!({
+                "kind": f.kind, "parent": f.parent, "error": f.error,
+                "kept": n, "last_good": at,
+            }));
+            let why = match &f.parent {
+                Some(p) => format!("under {p}: {}", f.error),
+                None => f.error.clone(),
+            };
+            if !stale.iter().any(|(k, _)| *k == f.kind) {
+                stale.push((f.kind.clone(), why));
+            }
+        }
+        if !skipped.is_empty() {
+            lines.push(format!(
+                "not fetched after that, each keeping its items: {}",
+                skipped.join(", ")
+            ));
+        }
+        let refreshed: Vec<String> = self.sets.iter().map(|s| s.kind.clone()).collect();
+        let (c, sets, marks) = (name.clone(), self.sets, stale);
+        with_store(ctx.shared.store_path.clone(), move |s| {
+            s.refresh_remote(&c, &sets, &marks)
+        })
+        .await
+        .map_err(|e| {
+            JobOutcome::failed(format!(
+                "{name}: could not store what was fetched: {e}; nothing was changed"
+            ))
+        })?;
+        let failures = lines.join("; ");
+        Ok(JobOutcome::partial(
+            format!("{done}; {failures}"),
+            format!("{name}: refreshed in part: {failures}"),
+            Some(serde_json::json!({ "refreshed": refreshed, "failed": detail })),
+        ))
+    }
 }
 
 /// Stores every set of one refresh in one transaction.
@@ -482,45 +658,62 @@ pub(super) async fn store_sets(
     })
 }
 
+/// Calling profiles, services and leads, each on its own (see
+/// [`PartRefresh`]).
 async fn refresh_live_platform(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome> {
     let conn = ctx.live_platform(name).await?;
     let client = LivePlatformClient::new(&conn, &ctx.shared.config.http).map_err(api_failed)?;
-    // Fetch everything first: a failure stores nothing.
-    let profiles = client.calling_profiles().await.map_err(api_failed)?;
-    ctx.progress(1, 3);
-    let services = client.customers(true).await.map_err(api_failed)?;
-    ctx.progress(2, 3);
-    let leads = client.leads().await.map_err(api_failed)?;
-    ctx.progress(3, 3);
-    let summary = format!(
-        "{name}: {} calling profiles, {} services, {} leads",
-        profiles.len(),
-        services.len(),
-        leads.len()
-    );
-    let sets = vec![
-        remote_set(
-            name,
+    // Credentials first: without a token nothing can be fetched.
+    client.authenticate().await.map_err(api_failed)?;
+    let mut refresh = PartRefresh::new(name);
+    let mut counts = [0usize; 3];
+    let parts: [(&str, &str, &str, (&str, &str)); 3] = [
+        (
+            "calling_profile",
+            "calling profiles",
             "GET /api/v2/oc/callingprofile",
-            ("calling_profile", ""),
-            &profiles,
             ("callingProfileId", "name"),
-        )?,
-        remote_set(
-            name,
+        ),
+        (
+            "service",
+            "services",
             "GET /api/v3/customer",
-            ("service", ""),
-            &services,
             ("UmpCustomerGuid", "CustomerShortName"),
-        )?,
-        remote_set(
-            name,
-            "GET /api/v2/oc/lead",
-            ("lead", ""),
-            &leads,
-            ("id", "tenantId"),
-        )?,
+        ),
+        ("lead", "leads", "GET /api/v2/oc/lead", ("id", "tenantId")),
     ];
-    store_sets(ctx, name, sets).await?;
-    Ok(JobOutcome::ok(summary, None))
+    for (i, (kind, label, endpoint, fields)) in parts.into_iter().enumerate() {
+        if refresh.stopped.is_some() {
+            refresh.skipped(kind, label);
+            continue;
+        }
+        let fetched = match i {
+            0 => client.calling_profiles().await,
+            1 => client.customers(true).await,
+            _ => client.leads().await,
+        };
+        match fetched {
+            Ok(list) => match set_of(name, endpoint, (kind, ""), &list, fields) {
+                Ok(set) => {
+                    counts[i] = list.len();
+                    refresh.stored(set);
+                }
+                Err(e) => refresh.failed(kind, None, label, Err(e)),
+            },
+            Err(e) => refresh.failed(kind, None, label, Ok(e)),
+        }
+        ctx.progress(i as u64 + 1, 3);
+    }
+    let ok = format!(
+        "{name}: {} calling profiles, {} services, {} leads",
+        counts[0], counts[1], counts[2]
+    );
+    let done: Vec<String> = parts
+        .iter()
+        .zip(counts)
+        .filter(|((kind, ..), _)| refresh.kind_stored(kind))
+        .map(|((_, label, ..), n)| format!("{n} {label}"))
+        .collect();
+    let done = format!("{name}: refreshed {}", done.join(", "));
+    refresh.finish(ctx, ok, done).await
 }

@@ -3,9 +3,10 @@
 //! Communication Manager sync followed with its per-entity counts.
 
 use super::oc_service::poll_delay;
-use super::tasks::{api_failed, remote_set, store_sets, JobCtx};
+use super::tasks::{api_failed, set_of, store_sets, JobCtx, PartRefresh};
 use super::JobOutcome;
 use crate::api::axp::{AxpClient, Written};
+use crate::api::ApiError;
 use crate::config::{AxpConnection, ConnectionRef};
 use crate::domain::job::VoiceOp;
 use crate::domain::voice_body;
@@ -36,38 +37,90 @@ fn refuse(ctx: &JobCtx, conn: &AxpConnection) -> Result<(), JobOutcome> {
 }
 
 /// Every listable family (and each Communication Manager's children) into
-/// the store. Everything is fetched first: a failure stores nothing.
+/// the store, each family on its own (see `PartRefresh`): a family that
+/// fails (a 404 for an account without MS Teams elements, a 500) keeps its
+/// previous items, is marked stale, and the job ends partial.
 pub async fn refresh(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome> {
     let (_, client) = client(ctx, name).await?;
-    let mut fetched: Vec<(&'static Family, String, Vec<Value>)> = Vec::new();
+    // Credentials first: without a token nothing can be fetched.
+    client.authenticate().await.map_err(api_failed)?;
+    let mut refresh = PartRefresh::new(name);
     let top: Vec<_> = voice_registry::listable().collect();
     let total = top.len() as u64;
+    let (mut whole, mut count) = (0usize, 0usize);
     for (i, f) in top.iter().enumerate() {
-        let list = client.list(f, None).await.map_err(api_failed)?;
-        if f.key == "cm" {
-            for cm in &list {
-                let Some(cm_id) = cm.get("id").and_then(Value::as_str) else {
-                    continue;
-                };
+        if refresh.stopped.is_some() {
+            refresh.skipped(f.key, f.key);
+            if f.key == "cm" {
                 for child in voice_registry::children_of("cm") {
-                    let kids = client.list(child, Some(cm_id)).await.map_err(api_failed)?;
-                    fetched.push((child, cm_id.to_string(), kids));
+                    refresh.skipped(child.key, child.key);
+                }
+            }
+            continue;
+        }
+        let mut all_fetched = true;
+        match fetch_set(&client, name, f, "").await {
+            Ok((list, set)) => {
+                count += list.len();
+                if f.key == "cm" {
+                    for cm in &list {
+                        let Some(cm_id) = cm.get("id").and_then(Value::as_str) else {
+                            continue;
+                        };
+                        for child in voice_registry::children_of("cm") {
+                            if refresh.stopped.is_some() {
+                                all_fetched = false;
+                                break;
+                            }
+                            match fetch_set(&client, name, child, cm_id).await {
+                                Ok((kids, set)) => {
+                                    count += kids.len();
+                                    refresh.stored(set);
+                                }
+                                Err(e) => {
+                                    all_fetched = false;
+                                    let label = format!("{} under CM {cm_id}", child.key);
+                                    refresh.failed(child.key, Some(cm_id), &label, e);
+                                }
+                            }
+                        }
+                    }
+                }
+                refresh.stored(set);
+            }
+            Err(e) => {
+                all_fetched = false;
+                refresh.failed(f.key, None, f.key, e);
+                if f.key == "cm" {
+                    // Without the CMs their children cannot be listed.
+                    for child in voice_registry::children_of("cm") {
+                        refresh.skipped(child.key, child.key);
+                    }
                 }
             }
         }
-        fetched.push((f, String::new(), list));
+        whole += usize::from(all_fetched);
         ctx.progress(i as u64 + 1, total);
     }
-    let count: usize = fetched.iter().map(|(_, _, l)| l.len()).sum();
-    let sets = fetched
-        .iter()
-        .map(|(f, parent, list)| family_set(&client, name, f, parent, list))
-        .collect::<Result<Vec<_>, _>>()?;
-    store_sets(ctx, name, sets).await?;
-    Ok(JobOutcome::ok(
-        format!("{name}: {count} voice elements in {total} families"),
-        None,
-    ))
+    let ok = format!("{name}: {count} voice elements in {total} families");
+    let done = format!("{name}: {whole} of {total} families refreshed, {count} elements");
+    refresh.finish(ctx, ok, done).await
+}
+
+/// One family's list and its set for the store, or why not (an API error,
+/// or items the store cannot tell apart).
+async fn fetch_set(
+    client: &AxpClient,
+    name: &str,
+    f: &Family,
+    parent: &str,
+) -> Result<(Vec<Value>, RemoteSet), Result<ApiError, String>> {
+    let list = client
+        .list(f, (!parent.is_empty()).then_some(parent))
+        .await
+        .map_err(Ok)?;
+    let set = family_set_of(client, name, f, parent, &list).map_err(Err)?;
+    Ok((list, set))
 }
 
 /// One family's fetched list as a set for the store.
@@ -78,11 +131,23 @@ fn family_set(
     parent: &str,
     list: &[Value],
 ) -> Result<RemoteSet, JobOutcome> {
+    family_set_of(client, conn, f, parent, list)
+        .map_err(|e| JobOutcome::failed(format!("{e}; nothing was changed")))
+}
+
+/// [`family_set`], with the reason as one line.
+fn family_set_of(
+    client: &AxpClient,
+    conn: &str,
+    f: &Family,
+    parent: &str,
+    list: &[Value],
+) -> Result<RemoteSet, String> {
     let endpoint = format!(
         "GET {}",
         client.family_path(f, (!parent.is_empty()).then_some(parent))
     );
-    remote_set(
+    set_of(
         conn,
         &endpoint,
         (f.key, parent),

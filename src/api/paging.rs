@@ -1,0 +1,102 @@
+//! What every paged list shares: a deadline (`http.job_timeout_secs`) that
+//! stops a list with no end, and the ids already received, so a page that
+//! repeats them (a server ignoring the page number) fails the list instead
+//! of being taken as more of it.
+
+use super::http::HttpClient;
+use super::{ApiError, ErrorKind};
+use serde_json::Value;
+use std::collections::HashSet;
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+/// When a list must stop.
+#[derive(Debug, Clone, Copy)]
+pub struct Deadline {
+    pub at: Instant,
+    pub secs: u64,
+}
+
+impl Deadline {
+    /// `secs` from now.
+    pub fn after_secs(secs: u64) -> Deadline {
+        Deadline {
+            at: Instant::now() + Duration::from_secs(secs),
+            secs,
+        }
+    }
+
+    /// Runs one page's call, cut off at the deadline; `so_far` says how
+    /// far the list got, for the error.
+    pub async fn run<T>(
+        &self,
+        http: &HttpClient,
+        endpoint: &str,
+        so_far: impl FnOnce() -> String,
+        call: impl Future<Output = Result<T, ApiError>>,
+    ) -> Result<T, ApiError> {
+        let stop = |what: String| {
+            http.error(
+                endpoint,
+                ErrorKind::Deadline {
+                    secs: self.secs,
+                    what,
+                },
+            )
+        };
+        if Instant::now() >= self.at {
+            return Err(stop(so_far()));
+        }
+        match tokio::time::timeout_at(self.at.into(), call).await {
+            Ok(r) => r,
+            Err(_) => Err(stop(so_far())),
+        }
+    }
+}
+
+/// The ids a list has received so far, by the family's id field.
+#[derive(Default)]
+pub struct SeenIds {
+    ids: HashSet<String>,
+}
+
+impl SeenIds {
+    /// Adds a page's ids; the first one already received is an error
+    /// message. Items without an id are not compared (the store refuses
+    /// them later, with the item's position).
+    pub fn add(&mut self, items: &[Value], id_field: &str, page: u32) -> Result<(), String> {
+        for it in items {
+            let id = match it.get(id_field) {
+                Some(Value::String(s)) if !s.is_empty() => s.clone(),
+                Some(Value::Number(n)) => n.to_string(),
+                _ => continue,
+            };
+            if !self.ids.insert(id.clone()) {
+                return Err(format!(
+                    "page {page} repeats {id_field} {:?}, already received on an earlier page \
+                     (the server ignores the page number or the list changed while it was read); \
+                     the list is not complete",
+                    crate::domain::terminal_text::terminal_safe(&id)
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_repeated_id_is_refused_and_items_without_one_are_let_through() {
+        let mut seen = SeenIds::default();
+        assert!(seen
+            .add(&[json!({"id": "a"}), json!({"id": 2}), json!({})], "id", 1)
+            .is_ok());
+        assert!(seen.add(&[json!({"id": "b"}), json!({})], "id", 2).is_ok());
+        let e = seen.add(&[json!({"id": 2})], "id", 3).unwrap_err();
+        assert!(e.starts_with("page 3 repeats id \"2\""), "{e}");
+    }
+}
