@@ -212,7 +212,7 @@ fn an_axp_list_redirected_elsewhere_sends_no_app_key_and_no_bearer() {
         match family {
             "sip-trunks" => Reply::json(serde_json::json!({"sipTrunks": [
                 {"id": "st-1", "trunkName": "kept", "callerId": "+15550001000"}
-            ]})),
+            ], "pagination": {"total": 1}})),
             _ => Reply::json(serde_json::json!([])),
         }
     });
