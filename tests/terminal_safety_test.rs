@@ -259,7 +259,10 @@ fn hostile_axp(fail: Arc<AtomicBool>) -> HostileServer {
         let Some(family) = req.path().strip_prefix(&families) else {
             return Reply::not_found();
         };
+        // One page of items, then an empty page: a list without a total.
+        let first_page = req.query("pageNumber").as_deref() == Some("1");
         match family {
+            "sip-trunks" | "aco-elements" if !first_page => Reply::json(json!([])),
             "sip-trunks" => Reply::json(json!({"sipTrunks": [{
                 "id": "st-1",
                 "trunkName": HOSTILE,
