@@ -1,6 +1,7 @@
 //! Headless subcommands: another front door to the same worker, domain and
 //! store code the TUI uses.
 
+mod arm_probe;
 mod demo;
 mod inspect;
 mod inventory;
@@ -86,6 +87,9 @@ fn dispatch(command: Command, config: Config, read_only: bool) -> i32 {
             ),
             false,
         ),
+        Command::Connections(ConnectionsCommand::Probe { name, json }) => {
+            arm_probe::run(config, read_only, name, json)
+        }
         Command::Sync(SyncCommand::Audiocodes {
             name,
             dry_run,
