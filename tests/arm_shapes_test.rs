@@ -506,6 +506,11 @@ fn connections_test_is_ok_only_after_the_users_page() {
         stdout.contains("9.8.0") && stdout.contains("OK"),
         "{stdout}"
     );
+    // The job's log (what the TUI's job detail shows for `t`) carries the probe.
+    assert!(
+        stderr.contains("list found: \"users\"") && stderr.contains("total: 3 (under total)"),
+        "{stderr}"
+    );
     let pages = users_requests(&server);
     assert_eq!(pages.len(), 1);
     assert_eq!(pages[0].query("limit").as_deref(), Some("1"));

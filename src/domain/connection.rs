@@ -311,4 +311,33 @@ mod tests {
             .collect();
         assert_eq!(fields, ["token_url", "client_id", "client_secret"]);
     }
+    #[test]
+    fn spec_pointers_are_checked_and_read() {
+        let present = SecretsPresent {
+            password: true,
+            ..Default::default()
+        };
+        let spec = AudioCodesSpec {
+            name: "a".into(),
+            host: "arm".into(),
+            username: "u".into(),
+            users_pointer: "data/list".into(),
+            total_pointer: "/meta/total".into(),
+            number_fields: vec!["/phoneNumber".into(), "".into()],
+            ..Default::default()
+        };
+        let fields: Vec<&str> = spec
+            .validate(&[], present)
+            .iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["users_pointer", "number_fields"]);
+        let shape = AudioCodesSpec {
+            users_pointer: " ".into(),
+            ..spec
+        }
+        .shape();
+        assert_eq!(shape.users_pointer, None);
+        assert_eq!(shape.total_pointer.as_deref(), Some("/meta/total"));
+    }
 }

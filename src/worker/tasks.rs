@@ -277,22 +277,22 @@ async fn test_connection(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutc
             // OK only after a call that needs the credentials: a users page
             // of one. The version is shown when the ARM has it, never required.
             let client = ArmClient::new(c, http).map_err(api_failed)?;
-            let version = client.version().await.ok();
             let probe = client.probe(1).await.map_err(api_failed)?;
+            let version = client.version().await.ok();
             for line in probe.lines() {
                 ctx.log(line).await;
             }
             let version = version.map_or("ARM version not reported".to_string(), |v| {
                 format!("ARM version {}", terminal_safe(&v))
             });
-            let total = probe
-                .total
-                .map_or(String::new(), |t| format!(" of {t} users"));
+            let got = match probe.total {
+                Some(t) => format!("{} of {t} users", probe.returned),
+                None => format!("{} users, no total", probe.returned),
+            };
             return Ok(JobOutcome::ok(
                 format!(
-                    "{name}: {version} ({} authentication OK), users page read ({} user{total})",
+                    "{name}: {version} ({} authentication OK), users page read ({got})",
                     c.auth.as_str(),
-                    probe.returned,
                 ),
                 serde_json::to_value(&probe).ok(),
             ));
