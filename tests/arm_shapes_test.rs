@@ -395,12 +395,14 @@ fn unknown_statuses_count_as_registered_and_are_reported() {
 
 #[test]
 fn several_number_fields_give_one_entry_per_number() {
-    let list: Vec<Value> = (0..4)
+    let mut list: Vec<Value> = (0..4)
         .map(|i| {
             json!({"id": format!("u{i}"), "phoneNumber": number(i),
                    "dialable": {"mobile": number(10 + i)}, "other": [number(20 + i), "ext"]})
         })
         .collect();
+    // A user with no usable number is skipped and counted, not an error.
+    list.push(json!({"id": "no-number", "phoneNumber": "", "other": ["n/a"]}));
     let server = arm(
         shared(list),
         |all, req| json!({"total": all.len(), "users": slice(all, req, 500)}),
@@ -412,7 +414,10 @@ fn several_number_fields_give_one_entry_per_number() {
     );
     let (out, stdout, stderr) = sync(&config, DAY0, &[]);
     assert!(out.status.success(), "{stdout}{stderr}");
-    assert!(stdout.contains("added 12"), "{stdout}");
+    assert!(
+        stdout.contains("added 12") && stdout.contains("skipped 1"),
+        "{stdout}"
+    );
     for i in 0..4 {
         for n in [number(i), number(10 + i), number(20 + i)] {
             assert_eq!(status_of(&config, &n), "Used", "{n}");

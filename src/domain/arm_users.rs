@@ -243,7 +243,12 @@ fn read_user(raw: &Value, shape: &PageShape) -> ArmUser {
         Some(i) => format!("id {i:?}"),
         None => raw.to_string(),
     };
-    let status = raw.get("status").and_then(text_of).unwrap_or_default();
+    // Absent or null: no status. Anything else that is not text (a boolean,
+    // an object) is kept as its JSON, so that it is reported, not ignored.
+    let status = match raw.get("status") {
+        None | Some(Value::Null) => String::new(),
+        Some(v) => text_of(v).unwrap_or_else(|| v.to_string()),
+    };
     ArmUser {
         id,
         key,
@@ -259,6 +264,8 @@ fn read_user(raw: &Value, shape: &PageShape) -> ArmUser {
 pub fn read_page(body: &Value, shape: &PageShape) -> Result<ArmPage, String> {
     let (envelope, list) = if let Some(p) = &shape.users_pointer {
         match body.pointer(p) {
+            // The empty pointer is the body itself: a bare array.
+            Some(Value::Array(a)) if p.is_empty() => (Envelope::BareArray, a),
             Some(Value::Array(a)) => (Envelope::Pointer(p.clone()), a),
             Some(other) => {
                 return Err(format!(
@@ -403,8 +410,9 @@ impl Pager {
             };
             return Err(format!(
                 "the ARM ignores offset; the page at offset {} repeats {who} already seen, \
-                 so the list cannot be read whole; check users_path and page_size \
-                 (`switchboard connections probe` shows a page)",
+                 so the list cannot be read whole: point users_path at a resource that pages \
+                 by offset, or, if the ARM sends a total, raise page_size above the number of \
+                 users (`switchboard connections probe` shows a page)",
                 self.offset
             ));
         }
@@ -743,6 +751,20 @@ mod tests {
         p.accept(page(json!({"total": 20, "users": users(0..10)})))
             .unwrap();
         assert!(p.accept(page(json!({"total": 20, "users": []}))).is_err());
+    }
+
+    #[test]
+    fn odd_statuses_are_reported_not_dropped() {
+        let p = page(json!([{"id": 1, "status": true}, {"id": 2, "status": null}]));
+        assert_eq!(p.users[0].reading, StatusReading::Unknown);
+        assert_eq!(p.users[0].status, "true");
+        assert_eq!(p.users[1].reading, StatusReading::Absent);
+        let whole = PageShape {
+            users_pointer: Some(String::new()),
+            ..Default::default()
+        };
+        let p = read_page(&json!([]), &whole).unwrap();
+        assert_eq!(p.envelope, Envelope::BareArray);
     }
 
     #[test]
