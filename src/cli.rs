@@ -135,8 +135,19 @@ pub enum ConfigCommand {
 pub enum ConnectionsCommand {
     /// Every configured connection.
     List,
-    /// Authenticate and report the remote version, or the error.
+    /// Authenticate with a call that needs the credentials (for an ARM: a
+    /// users page of one) and report the remote version, or the error.
     Test { name: String },
+    /// Fetch one users page of an ARM and show how Switchboard reads it:
+    /// where the list and total were found, the page size the server used,
+    /// and the first users' fields with the number(s), status and id read.
+    /// Reads only.
+    Probe {
+        name: String,
+        /// The probe as JSON (vendor text exact).
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -2,6 +2,7 @@
 //! resolution of secrets. A bad config is one clear error naming the file,
 //! the line and the key; nothing starts half-configured.
 
+use crate::domain::arm_users::{validate_number_field, validate_pointer, PageShape};
 use crate::domain::connection::AudioCodesSpec;
 use crate::domain::connection_spec::{validate_account_id, AxpSpec, LivePlatformSpec};
 use crate::domain::interval::parse_interval;
@@ -104,6 +105,8 @@ pub struct AudioCodesConnection {
     pub oauth: Option<OAuthClient>,
     pub users_path: String,
     pub page_size: u32,
+    /// Where the list, the total and the numbers sit in a users page.
+    pub shape: PageShape,
     pub sync_on_save: bool,
     pub schedule: Option<Duration>,
     pub schedule_enabled: bool,
@@ -155,6 +158,7 @@ impl AudioCodesConnection {
             oauth,
             users_path: spec.users_path.clone(),
             page_size: spec.page_size,
+            shape: spec.shape(),
             sync_on_save: spec.sync_on_save,
             schedule: parse_interval(&spec.schedule).ok(),
             schedule_enabled: spec.schedule_enabled,
@@ -493,6 +497,10 @@ struct RawAudioCodes {
     users_path: String,
     #[serde(default = "page_size")]
     page_size: u32,
+    users_pointer: Option<Spanned<String>>,
+    total_pointer: Option<Spanned<String>>,
+    #[serde(default)]
+    number_fields: Vec<Spanned<String>>,
     #[serde(default)]
     sync_on_save: bool,
     schedule: Option<String>,
@@ -802,6 +810,19 @@ impl Ctx<'_> {
         if !(1..=5000).contains(&r.page_size) {
             return Err(self.err(line, &format!("{T}[{i}].page_size"), "must be 1 to 5000"));
         }
+        for (key, p) in [
+            ("users_pointer", &r.users_pointer),
+            ("total_pointer", &r.total_pointer),
+        ] {
+            if let Some(p) = p {
+                validate_pointer(p.get_ref())
+                    .map_err(|m| self.err(self.line(p), &format!("{T}[{i}].{key}"), m))?;
+            }
+        }
+        for (k, f) in r.number_fields.iter().enumerate() {
+            validate_number_field(f.get_ref())
+                .map_err(|m| self.err(self.line(f), &format!("{T}[{i}].number_fields[{k}]"), m))?;
+        }
         let schedule = r
             .schedule
             .as_deref()
@@ -882,6 +903,15 @@ impl Ctx<'_> {
             oauth,
             users_path: r.users_path,
             page_size: r.page_size,
+            shape: PageShape {
+                users_pointer: r.users_pointer.map(Spanned::into_inner),
+                total_pointer: r.total_pointer.map(Spanned::into_inner),
+                number_fields: r
+                    .number_fields
+                    .into_iter()
+                    .map(Spanned::into_inner)
+                    .collect(),
+            },
             sync_on_save: r.sync_on_save,
             schedule,
             schedule_enabled: r.schedule_enabled,

@@ -41,7 +41,8 @@ fn wrong_password_fails_clearly_without_echoing_it() {
         .replace("demo-axp-client-secret", "not-the-password-xyz");
     let cfg = write_config(dir.path(), &text_cfg);
     for (name, endpoint) in [
-        ("arm-basic", "GET /ARM/v1/version"),
+        // OK or not is decided by a users page, not by the version probe.
+        ("arm-basic", "GET /ARM/v1/registeredUsers"),
         ("arm-session", "POST /ARM/v1/login"),
         ("axp", "openid-connect/token"),
     ] {
@@ -76,7 +77,7 @@ fn closed_port_fails_clearly() {
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr.contains("arm-basic: GET /ARM/v1/version: cannot connect"),
+        stderr.contains("arm-basic: GET /ARM/v1/registeredUsers: cannot connect"),
         "{stderr}"
     );
     assert!(stderr.to_lowercase().contains("refused"), "{stderr}");

@@ -93,7 +93,7 @@ fn a_private_ca_is_trusted_only_through_ca_file() {
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("default-roots: GET /ARM/v1/version: cannot connect")
+        stderr.contains("default-roots: GET /ARM/v1/registeredUsers: cannot connect")
             && stderr.contains("UnknownIssuer"),
         "{stderr}"
     );

@@ -5,8 +5,7 @@ use super::http::{Body, HttpClient, Request, Response};
 use super::oauth::{client_credentials, send_with_token, TokenCache};
 use super::{ApiError, ErrorKind};
 use crate::config::{ArmAuthMethod, AudioCodesConnection, HttpSettings};
-use crate::domain::number::{canonical, from_uri};
-use crate::domain::registered_user::RegisteredUser;
+use crate::domain::arm_users::{read_page, ArmPage, ArmUsers, Next, Pager, Probe};
 use crate::secret::Secret;
 use base64::Engine;
 use reqwest::header::{HeaderValue, AUTHORIZATION};
@@ -31,50 +30,6 @@ struct LoginBody {
     token: String,
     #[serde(default)]
     expires_in: Option<u64>,
-}
-
-#[derive(Deserialize)]
-struct UsersPage {
-    #[serde(default)]
-    total: Option<u64>,
-    users: Vec<RawUser>,
-}
-
-/// Every field optional: the contract asks for tolerance of missing ones.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-struct RawUser {
-    id: Option<String>,
-    user_name: Option<String>,
-    display_name: Option<String>,
-    phone_number: Option<String>,
-    uri: Option<String>,
-    status: Option<String>,
-    last_seen: Option<String>,
-    sbc: Option<String>,
-}
-
-impl RawUser {
-    fn into_user(self) -> RegisteredUser {
-        let number = self
-            .phone_number
-            .as_deref()
-            .filter(|p| !p.trim().is_empty())
-            .and_then(|p| canonical(p).ok())
-            .or_else(|| self.uri.as_deref().and_then(from_uri));
-        RegisteredUser {
-            id: self.id.unwrap_or_default(),
-            user_name: self.user_name.unwrap_or_default(),
-            display_name: self.display_name.unwrap_or_default(),
-            number,
-            raw_status: self.status.unwrap_or_default(),
-            last_seen: self
-                .last_seen
-                .as_deref()
-                .and_then(crate::clock::parse_stamp),
-            sbc: self.sbc.unwrap_or_default(),
-        }
-    }
 }
 
 impl ArmClient {
@@ -176,44 +131,59 @@ impl ArmClient {
         Ok(v.version)
     }
 
-    /// Every page of registered users. Any failed page fails the whole
+    /// `GET <users_path>?offset=..&limit=..`, read by the connection's
+    /// page shape. Returns the endpoint (for messages) and the page.
+    pub async fn users_page(&self, offset: u64, limit: u64) -> Result<ArmPage, ApiError> {
+        let path = &self.conn.users_path;
+        let endpoint = format!("GET {path}");
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let resp = self
+            .get(&format!("{path}{sep}offset={offset}&limit={limit}"))
+            .await?;
+        let body: serde_json::Value = self.http.decode(&endpoint, &resp)?;
+        read_page(&body, &self.conn.shape).map_err(|m| {
+            self.http.error(
+                &endpoint,
+                ErrorKind::Vendor(format!("unexpected response: {m}")),
+            )
+        })
+    }
+
+    /// One page at offset 0 of `limit` users, as the sync reads it: what
+    /// `connections probe` and `connections test` show.
+    pub async fn probe(&self, limit: u64) -> Result<Probe, ApiError> {
+        let page = self.users_page(0, limit).await?;
+        Ok(Probe::of(
+            &format!("GET {}", self.conn.users_path),
+            limit,
+            &page,
+            3,
+        ))
+    }
+
+    /// Every page of registered users. Paging finishes exactly or fails
+    /// (see `domain::arm_users::Pager`); any failed page fails the whole
     /// fetch: a partial list must never cool a number.
     pub async fn registered_users(
         &self,
         mut progress: impl FnMut(u64, u64),
-    ) -> Result<Vec<RegisteredUser>, ApiError> {
+    ) -> Result<ArmUsers, ApiError> {
         let limit = self.conn.page_size as u64;
-        let path = self.conn.users_path.clone();
-        let endpoint = format!("GET {path}");
-        let mut users = Vec::new();
+        let endpoint = format!("GET {}", self.conn.users_path);
+        let mut pager = Pager::new(limit);
         let mut offset = 0u64;
-        let mut announced = 0u64;
         loop {
-            let sep = if path.contains('?') { '&' } else { '?' };
-            let resp = self
-                .get(&format!("{path}{sep}offset={offset}&limit={limit}"))
-                .await?;
-            let page: UsersPage = self.http.decode(&endpoint, &resp)?;
-            let n = page.users.len() as u64;
-            users.extend(page.users.into_iter().map(RawUser::into_user));
-            offset += n;
-            let total = page.total.unwrap_or(offset);
-            announced = announced.max(total);
-            progress(offset.min(total), total);
-            // An empty page ends the list, but one that stops short of the
-            // largest total announced would make the missing users look deleted.
-            if n == 0 && offset < announced {
-                return Err(self.http.error(
-                    &endpoint,
-                    ErrorKind::Decode(format!(
-                        "the ARM announced {announced} users but sent an empty page at offset {offset}"
-                    )),
-                ));
-            }
-            if n == 0 || offset >= total {
-                break;
+            let page = self.users_page(offset, limit).await?;
+            let next = pager
+                .accept(page)
+                .map_err(|m| self.http.error(&endpoint, ErrorKind::Vendor(m)))?;
+            let (done, total) = pager.progress();
+            progress(done, total);
+            match next {
+                Next::Page(o) => offset = o,
+                Next::Done => break,
             }
         }
-        Ok(users)
+        Ok(pager.finish())
     }
 }

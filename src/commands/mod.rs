@@ -24,6 +24,7 @@ macro_rules! errln {
     };
 }
 
+mod arm_probe;
 mod demo;
 mod inspect;
 mod inventory;
@@ -112,6 +113,9 @@ fn dispatch(command: Command, config: Config, read_only: bool) -> i32 {
             ),
             false,
         ),
+        Command::Connections(ConnectionsCommand::Probe { name, json }) => {
+            arm_probe::run(config, read_only, name, json)
+        }
         Command::Sync(SyncCommand::Audiocodes {
             name,
             dry_run,

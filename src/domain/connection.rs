@@ -1,6 +1,7 @@
 //! Connection names and hosts, the VOSS instance names derived from them,
 //! and the fields of a connection made in the TUI.
 
+use super::arm_users::{validate_number_field, validate_pointer, PageShape};
 use serde::{Deserialize, Serialize};
 
 /// A name must be safe inside `SyncAudioCodes__<name>`: letters, digits,
@@ -84,6 +85,12 @@ pub struct AudioCodesSpec {
     pub scope: String,
     pub users_path: String,
     pub page_size: u32,
+    /// JSON pointer to the users list; empty: found by itself.
+    pub users_pointer: String,
+    /// JSON pointer to the total; empty: found by itself.
+    pub total_pointer: String,
+    /// JSON pointers of the fields holding numbers; empty: `phoneNumber`, then `uri`.
+    pub number_fields: Vec<String>,
     pub sync_on_save: bool,
     /// An interval such as `15m`, `1h`, `1d`; empty for none.
     pub schedule: String,
@@ -105,6 +112,9 @@ impl Default for AudioCodesSpec {
             scope: String::new(),
             users_path: "/ARM/v1/registeredUsers".into(),
             page_size: 500,
+            users_pointer: String::new(),
+            total_pointer: String::new(),
+            number_fields: Vec::new(),
             sync_on_save: true,
             schedule: String::new(),
             schedule_enabled: false,
@@ -186,6 +196,19 @@ impl AudioCodesSpec {
         if !(1..=5000).contains(&self.page_size) {
             bad("page_size", Err("1 to 5000".into()));
         }
+        if !self.users_pointer.is_empty() {
+            bad("users_pointer", validate_pointer(&self.users_pointer));
+        }
+        if !self.total_pointer.is_empty() {
+            bad("total_pointer", validate_pointer(&self.total_pointer));
+        }
+        if let Some(e) = self
+            .number_fields
+            .iter()
+            .find_map(|f| validate_number_field(f).err())
+        {
+            bad("number_fields", Err(e));
+        }
         if !self.schedule.trim().is_empty() {
             bad(
                 "schedule",
@@ -198,6 +221,18 @@ impl AudioCodesSpec {
             );
         }
         errs
+    }
+}
+
+impl AudioCodesSpec {
+    /// How this connection's users pages are read.
+    pub fn shape(&self) -> PageShape {
+        let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+        PageShape {
+            users_pointer: opt(&self.users_pointer),
+            total_pointer: opt(&self.total_pointer),
+            number_fields: self.number_fields.clone(),
+        }
     }
 }
 
@@ -275,5 +310,34 @@ mod tests {
             .map(|e| e.field)
             .collect();
         assert_eq!(fields, ["token_url", "client_id", "client_secret"]);
+    }
+    #[test]
+    fn spec_pointers_are_checked_and_read() {
+        let present = SecretsPresent {
+            password: true,
+            ..Default::default()
+        };
+        let spec = AudioCodesSpec {
+            name: "a".into(),
+            host: "arm".into(),
+            username: "u".into(),
+            users_pointer: "data/list".into(),
+            total_pointer: "/meta/total".into(),
+            number_fields: vec!["/phoneNumber".into(), "".into()],
+            ..Default::default()
+        };
+        let fields: Vec<&str> = spec
+            .validate(&[], present)
+            .iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["users_pointer", "number_fields"]);
+        let shape = AudioCodesSpec {
+            users_pointer: " ".into(),
+            ..spec
+        }
+        .shape();
+        assert_eq!(shape.users_pointer, None);
+        assert_eq!(shape.total_pointer.as_deref(), Some("/meta/total"));
     }
 }

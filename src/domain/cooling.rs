@@ -81,6 +81,8 @@ pub struct Plan {
     pub counts: SyncCounts,
     /// Numbers Used by this connection before the sync (the guard's base).
     pub used_before: usize,
+    /// The ARM's list gave no number at all (no users, or none usable).
+    pub empty_list: bool,
 }
 
 /// Why a plan must not be applied without confirmation.
@@ -90,10 +92,19 @@ pub struct GuardTrip {
     pub of_numbers: usize,
     pub min: u32,
     pub percent: u32,
+    /// Tripped because the list was empty, however few the numbers.
+    pub empty_list: bool,
 }
 
 impl std::fmt::Display for GuardTrip {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.empty_list {
+            return write!(
+                f,
+                "the ARM returned no users with a number: the sync would cool {} of {} numbers (an empty list always needs confirmation)",
+                self.would_cool, self.of_numbers
+            );
+        }
         write!(
             f,
             "the sync would cool {} of {} numbers (guard: more than {} and more than {}%)",
@@ -104,15 +115,18 @@ impl std::fmt::Display for GuardTrip {
 
 impl Plan {
     /// VOSS's PULL_SYNC_DELETE_THRESHOLD, as two settings.
+    /// An empty list for a connection that holds numbers always trips it.
     pub fn guard(&self, s: &InventorySettings) -> Option<GuardTrip> {
         let cooled = self.counts.cooled;
         let over_min = cooled > s.cooling_guard_min as usize;
         let over_pct = cooled * 100 > s.cooling_guard_percent as usize * self.used_before.max(1);
-        (over_min && over_pct).then_some(GuardTrip {
+        let empty = self.empty_list && self.used_before > 0;
+        (empty || (over_min && over_pct)).then_some(GuardTrip {
             would_cool: cooled,
             of_numbers: self.used_before,
             min: s.cooling_guard_min,
             percent: s.cooling_guard_percent,
+            empty_list: empty,
         })
     }
 }
@@ -183,6 +197,7 @@ pub fn plan(
             .iter()
             .filter(|i| i.is_used_by(connection))
             .count(),
+        empty_list: snapshot.entries.is_empty(),
         ..Default::default()
     };
     let mut push = |p: &mut Plan, kind, before: Option<&InventoryItem>, after| {
@@ -439,6 +454,18 @@ mod tests {
         assert_eq!((trip.would_cool, trip.of_numbers), (30, 40));
         // 5 vanish: under the minimum.
         assert!(plan("arm", &snap(&refs[..35]), &inv, d("2026-11-22"), &s)
+            .guard(&s)
+            .is_none());
+        // An empty list trips it however few the numbers.
+        let mut one = vec![];
+        let first_one = plan("arm", &snap(&refs[..1]), &one, d("2026-11-22"), &s);
+        apply(&mut one, &first_one);
+        let trip = plan("arm", &snap(&[]), &one, d("2026-11-22"), &s)
+            .guard(&s)
+            .expect("an empty list trips the guard");
+        assert!(trip.empty_list && trip.of_numbers == 1, "{trip}");
+        // ... but not for a connection that holds nothing.
+        assert!(plan("arm", &snap(&[]), &[], d("2026-11-22"), &s)
             .guard(&s)
             .is_none());
     }

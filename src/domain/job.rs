@@ -85,6 +85,10 @@ pub enum JobKind {
     TestConnection {
         connection: String,
     },
+    /// Read one users page of an ARM and show how it is understood.
+    ProbeConnection {
+        connection: String,
+    },
     SyncAudioCodes {
         connection: String,
         dry_run: bool,
@@ -173,6 +177,7 @@ impl JobKind {
     pub fn label(&self) -> &'static str {
         match self {
             JobKind::TestConnection { .. } => "test",
+            JobKind::ProbeConnection { .. } => "probe",
             JobKind::SyncAudioCodes { dry_run: true, .. } => "preview",
             JobKind::SyncAudioCodes { .. } => "sync",
             JobKind::PurgeAudioCodes { .. } => "purge",
@@ -195,6 +200,7 @@ impl JobKind {
     pub fn target(&self) -> String {
         match self {
             JobKind::TestConnection { connection }
+            | JobKind::ProbeConnection { connection }
             | JobKind::SyncAudioCodes { connection, .. }
             | JobKind::RefreshLivePlatform { connection }
             | JobKind::RefreshVoice { connection }

@@ -1,6 +1,7 @@
 //! Pure types and rules: no I/O, no async, no clock reads (time is passed in).
 
 pub mod actions;
+pub mod arm_users;
 pub mod audit;
 pub mod calling_profile;
 pub mod connection;

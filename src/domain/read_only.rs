@@ -43,6 +43,7 @@ impl JobKind {
     pub fn writes(&self) -> Writes<'_> {
         match self {
             JobKind::TestConnection { .. }
+            | JobKind::ProbeConnection { .. }
             | JobKind::SyncAudioCodes { dry_run: true, .. }
             | JobKind::RefreshLivePlatform { .. }
             | JobKind::RefreshVoice { .. }

@@ -10,17 +10,21 @@ pub struct RegisteredUser {
     pub id: String,
     pub user_name: String,
     pub display_name: String,
-    /// Canonical number, or None when neither `phoneNumber` nor `uri` holds one.
+    /// Canonical number, or None when the user holds no usable one. A user
+    /// with several numbers is one entry per number (ids `id`, `id#2`, ...).
     pub number: Option<String>,
+    /// The status as sent; empty when the user had none.
     pub raw_status: String,
     pub last_seen: Option<DateTime<Utc>>,
     pub sbc: String,
 }
 
 impl RegisteredUser {
-    /// `REGISTERED` (any case) is registered; everything else is offline.
+    /// Presence is registration (VOSS): only a known offline status
+    /// (`OFFLINE`, `NOT_REGISTERED`, `NOT-ACTIVE`, `UNREGISTERED`, any case)
+    /// is offline; no status, `REGISTERED` or an unknown value is registered.
     pub fn is_registered(&self) -> bool {
-        self.raw_status.trim().eq_ignore_ascii_case("REGISTERED")
+        super::arm_users::StatusReading::of(&self.raw_status).is_registered()
     }
 }
 
@@ -118,11 +122,16 @@ mod tests {
             user("b", Some("+15550001"), "registered"),
             user("c", None, "REGISTERED"),
             user("d", Some("+15550002"), "Weird"),
+            user("e", Some("+15550003"), ""),
+            user("f", Some("+15550004"), "not-active"),
         ]);
-        assert_eq!(s.entries.len(), 2);
+        assert_eq!(s.entries.len(), 4);
         assert!(s.entries["+15550001"].registered);
         assert_eq!(s.entries["+15550001"].user, "b");
-        assert!(!s.entries["+15550002"].registered);
+        // Unknown and absent statuses count as registered (presence).
+        assert!(s.entries["+15550002"].registered);
+        assert!(s.entries["+15550003"].registered);
+        assert!(!s.entries["+15550004"].registered);
         assert_eq!(s.skipped, 1);
     }
 }

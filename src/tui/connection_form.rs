@@ -109,6 +109,36 @@ pub fn form(spec: &ConnectionSpec, kept: &[String], editing: bool) -> Form {
                     FieldKind::Toggle,
                     yes_no(s.sync_on_save),
                 ),
+                Field::new("users_path", "Users path", FieldKind::Text, &s.users_path)
+                    .hint("default /ARM/v1/registeredUsers"),
+                Field::new(
+                    "page_size",
+                    "Page size",
+                    FieldKind::Text,
+                    &s.page_size.to_string(),
+                )
+                .hint("users asked per page, 1 to 5000"),
+                Field::new(
+                    "users_pointer",
+                    "Users pointer",
+                    FieldKind::Text,
+                    &s.users_pointer,
+                )
+                .hint("JSON pointer, e.g. /data/list (empty: found by itself)"),
+                Field::new(
+                    "total_pointer",
+                    "Total pointer",
+                    FieldKind::Text,
+                    &s.total_pointer,
+                )
+                .hint("JSON pointer, e.g. /meta/total (empty: total, totalCount, count)"),
+                Field::new(
+                    "number_fields",
+                    "Number fields",
+                    FieldKind::Text,
+                    &s.number_fields.join(", "),
+                )
+                .hint("JSON pointers, comma-separated (empty: /phoneNumber, else /uri)"),
             ]
             .into_iter()
             .chain(tls(s.insecure_skip_verify, &s.ca_file))
@@ -219,9 +249,17 @@ pub fn spec_from(form: &Form) -> ConnectionSpec {
             schedule: text("schedule"),
             schedule_enabled: form.is_on("schedule_enabled"),
             sync_on_save: form.is_on("sync_on_save"),
+            users_path: text("users_path"),
+            page_size: text("page_size").parse().unwrap_or(0),
+            users_pointer: text("users_pointer"),
+            total_pointer: text("total_pointer"),
+            number_fields: text("number_fields")
+                .split(',')
+                .map(|f| f.trim().to_string())
+                .filter(|f| !f.is_empty())
+                .collect(),
             insecure_skip_verify,
             ca_file,
-            ..AudioCodesSpec::default()
         }),
     }
 }

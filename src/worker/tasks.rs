@@ -196,6 +196,7 @@ pub(super) fn api_failed(e: ApiError) -> JobOutcome {
 pub async fn execute(ctx: &JobCtx, kind: &JobKind) -> JobOutcome {
     let r = match kind {
         JobKind::TestConnection { connection } => test_connection(ctx, connection).await,
+        JobKind::ProbeConnection { connection } => probe_connection(ctx, connection).await,
         JobKind::SyncAudioCodes {
             connection,
             dry_run,
@@ -276,15 +277,28 @@ async fn test_connection(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutc
     let conn = ctx.connection(name).await?;
     let summary = match conn.as_ref() {
         ConnectionRef::AudioCodes(c) => {
-            let v = ArmClient::new(c, http)
-                .map_err(api_failed)?
-                .version()
-                .await
-                .map_err(api_failed)?;
-            format!(
-                "{name}: ARM version {v} ({} authentication OK)",
-                c.auth.as_str()
-            )
+            // OK only after a call that needs the credentials: a users page
+            // of one. The version is shown when the ARM has it, never required.
+            let client = ArmClient::new(c, http).map_err(api_failed)?;
+            let probe = client.probe(1).await.map_err(api_failed)?;
+            let version = client.version().await.ok();
+            for line in probe.lines() {
+                ctx.log(line).await;
+            }
+            let version = version.map_or("ARM version not reported".to_string(), |v| {
+                format!("ARM version {}", terminal_safe(&v))
+            });
+            let got = match probe.total {
+                Some(t) => format!("{} of {t} users", probe.returned),
+                None => format!("{} users, no total", probe.returned),
+            };
+            return Ok(JobOutcome::ok(
+                format!(
+                    "{name}: {version} ({} authentication OK), users page read ({got})",
+                    c.auth.as_str(),
+                ),
+                serde_json::to_value(&probe).ok(),
+            ));
         }
         ConnectionRef::LivePlatform(c) => {
             let n = LivePlatformClient::new(c, http)
@@ -312,6 +326,24 @@ async fn test_connection(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutc
     Ok(JobOutcome::ok(summary, None))
 }
 
+/// One users page of an ARM, as the sync would read it. Reads only.
+async fn probe_connection(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome> {
+    let conn = ctx.audiocodes(name).await?;
+    let client = ArmClient::new(&conn, &ctx.shared.config.http).map_err(api_failed)?;
+    let probe = client
+        .probe(conn.page_size as u64)
+        .await
+        .map_err(|e| JobOutcome::failed(e.to_string()))?;
+    Ok(JobOutcome::ok(
+        format!(
+            "{name}: {} users on the first page (list: {})",
+            probe.returned,
+            terminal_safe(&probe.envelope.to_string())
+        ),
+        serde_json::to_value(&probe).ok(),
+    ))
+}
+
 async fn sync_audiocodes(
     ctx: &JobCtx,
     name: &str,
@@ -337,7 +369,7 @@ async fn sync_audiocodes(
         r = client.registered_users(|done, total| ctx.progress(done, total)) => r,
         _ = ctx.cancel.cancelled() => return Err(JobOutcome { state: JobState::Cancelled, ..JobOutcome::failed("cancelled; nothing was applied") }),
     };
-    let users = match users {
+    let fetched = match users {
         Ok(u) => u,
         Err(e) => {
             let (n, msg, jid) = (name.to_string(), e.to_string(), ctx.id.clone());
@@ -350,10 +382,21 @@ async fn sync_audiocodes(
     };
     ctx.log(format!(
         "fetched {} registered users in {:.1} s; planning",
-        users.len(),
+        fetched.users,
         fetch_began.elapsed().as_secs_f64()
     ))
     .await;
+    let unrecognised = fetched
+        .unrecognised_summary()
+        .map(|s| terminal_safe(&s).into_owned());
+    if let Some(u) = &unrecognised {
+        ctx.log(u.clone()).await;
+    }
+    let (users, user_count, statuses) = (
+        fetched.entries,
+        fetched.users,
+        fetched.unrecognised_statuses,
+    );
     let apply_began = std::time::Instant::now();
     let settings = ctx.shared.config.inventory.clone();
     let (n, jid) = (name.to_string(), ctx.id.clone());
@@ -379,17 +422,28 @@ async fn sync_audiocodes(
             "{name}: could not apply the sync: {e}; nothing was changed"
         ))
     })?;
+    let mut outcome = outcome;
+    outcome.users = user_count;
     ctx.log(format!(
         "planned and written in {:.1} s",
         apply_began.elapsed().as_secs_f64()
     ))
     .await;
     let c = &outcome.counts;
-    let counts = format!(
+    let mut counts = format!(
         "added {}, restored {}, cooled {}, released {}, unchanged {}, skipped {}, conflicts {}",
         c.added, c.restored, c.cooled, c.released, c.unchanged, c.skipped, c.conflicts
     );
-    let detail = serde_json::to_value(&outcome).ok();
+    if let Some(u) = &unrecognised {
+        counts = format!("{counts}; {u}");
+    }
+    let mut detail = serde_json::to_value(&outcome).ok();
+    if let Some(serde_json::Value::Object(m)) = &mut detail {
+        m.insert(
+            "unrecognised_statuses".into(),
+            serde_json::to_value(&statuses).unwrap_or_default(),
+        );
+    }
     match (outcome.result.as_str(), &outcome.guard) {
         ("guarded", Some(g)) => Ok(JobOutcome {
             state: JobState::Failed,
