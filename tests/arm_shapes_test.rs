@@ -210,6 +210,27 @@ fn a_bare_array_larger_than_the_page_is_the_whole_list_read_once() {
 }
 
 #[test]
+fn a_small_whole_list_sent_on_every_call_fails_until_page_size_1_proves_it_whole() {
+    // Three users as a bare array, whatever the offset and limit: with a
+    // page of 10 this cannot be told from a server capping its pages at 3
+    // and ignoring offset, so the sync fails and says what to do.
+    let server = arm(shared(users(0, 3)), |all, _| Value::Array(all.to_vec()));
+    let (_d, config, _) = setup(&server, 10, "");
+    let (out, stdout, stderr) = sync(&config, DAY0, &[]);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("the ARM ignores offset") && stderr.contains("set page_size = 1"),
+        "{stderr}"
+    );
+    assert!(inventory(&config, DAY0).is_empty(), "nothing was added");
+    // With a page of 1, three users are more than asked for: the whole list.
+    let (_d, config, _) = setup(&server, 1, "");
+    let (out, stdout, stderr) = sync(&config, DAY0, &[]);
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert_eq!(used_count(&config), 3);
+}
+
+#[test]
 fn without_a_total_capped_pages_are_read_to_the_empty_page() {
     // 100 users, pages capped at 92, no total: all 100, nothing cooled.
     let server = arm(

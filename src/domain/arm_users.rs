@@ -408,11 +408,20 @@ impl Pager {
             } else {
                 format!("user {:?}", again.id)
             };
+            // A bare array that repeats may be the whole list sent on every
+            // call; only a page larger than asked for proves it is (a server
+            // that caps its pages and ignores offset looks the same).
+            let remedy = if page.envelope == Envelope::BareArray {
+                "if this ARM sends its whole list as a bare array on every call, set \
+                 page_size = 1 for the connection: a list longer than the page asked for is \
+                 then read once, whole"
+            } else {
+                "if the ARM sends a total, raise page_size above the number of users"
+            };
             return Err(format!(
                 "the ARM ignores offset; the page at offset {} repeats {who} already seen, \
                  so the list cannot be read whole: point users_path at a resource that pages \
-                 by offset, or, if the ARM sends a total, raise page_size above the number of \
-                 users (`switchboard connections probe` shows a page)",
+                 by offset, or, {remedy} (`switchboard connections probe` shows a page)",
                 self.offset
             ));
         }
