@@ -131,14 +131,14 @@ pub fn form(spec: &ConnectionSpec, kept: &[String], editing: bool) -> Form {
                     FieldKind::Text,
                     &s.total_pointer,
                 )
-                .hint("JSON pointer, e.g. /meta/total (empty: total, totalCount, count)"),
+                .hint("JSON pointer, e.g. /meta/total (empty: found by itself)"),
                 Field::new(
                     "number_fields",
                     "Number fields",
                     FieldKind::Text,
                     &s.number_fields.join(", "),
                 )
-                .hint("JSON pointers, comma-separated (empty: /phoneNumber, else /uri)"),
+                .hint("JSON pointers, comma-separated (empty: phoneNumber, uri)"),
             ]
             .into_iter()
             .chain(tls(s.insecure_skip_verify, &s.ca_file))

@@ -240,8 +240,10 @@ fn draw_detail(
         .skip(scroll)
         .map(|l| Line::raw(l.as_str()))
         .collect();
+    // Wrapped: a probe's raw user or a vendor's error is one long line,
+    // and its end is what the operator came to read.
     f.render_widget(
-        Paragraph::new(text).block(
+        Paragraph::new(text).wrap(Wrap { trim: false }).block(
             Block::default()
                 .borders(Borders::ALL)
                 .title(format!(
