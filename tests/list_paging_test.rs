@@ -23,17 +23,14 @@ fn axp_config(dir: &Path, addr: &str, job_timeout_secs: u64) -> PathBuf {
     write_config(
         dir,
         &format!(
-            r#"{head}job_timeout_secs = {job_timeout_secs}
-
-[[axp]]
-name = "axp"
-base_url = "http://{addr}"
-account_id = "{ACCOUNT}"
-client_id = "axp-client"
-client_secret = "axp-secret-7c1"
-app_key = "axp-app-key-7c1"
-"#,
-            head = config_head(&dir.join("s.db"), 5),
+            "{}job_timeout_secs = {job_timeout_secs}\n{}",
+            config_head(&dir.join("s.db"), 5),
+            axp_connection(
+                &format!("http://{addr}"),
+                ACCOUNT,
+                "axp-secret-7c1",
+                "axp-app-key-7c1"
+            )
         ),
     )
 }
@@ -456,16 +453,9 @@ fn lp_config(dir: &Path, addr: &str) -> PathBuf {
     write_config(
         dir,
         &format!(
-            r#"{head}job_timeout_secs = 60
-
-[[live_platform]]
-name = "lp"
-base_url = "http://{addr}/tenantui"
-token_url = "http://{addr}/token"
-client_id = "lp-client"
-client_secret = "lp-secret-7c1"
-"#,
-            head = config_head(&dir.join("s.db"), 5),
+            "{}job_timeout_secs = 60\n{}",
+            config_head(&dir.join("s.db"), 5),
+            lp_connection(&format!("http://{addr}"), "lp-secret-7c1")
         ),
     )
 }
@@ -479,7 +469,7 @@ fn live_platform_leads_capped_at_100_are_all_fetched_and_repeats_fail() {
             .map(|i| json!({"id": format!("lead-{i}"), "tenantId": format!("t{i}"), "status": "Active"}))
             .collect();
         match req.path() {
-            "/token" => Reply::json(json!({"access_token": "t", "expires_in": 900})),
+            "/oauth2/v2.0/token" => Reply::json(json!({"access_token": "t", "expires_in": 900})),
             "/tenantui/api/v2/oc/callingprofile" => Reply::json(json!([
                 {"callingProfileId": "cp-1", "name": "one"}
             ])),

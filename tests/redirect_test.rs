@@ -159,16 +159,9 @@ fn a_live_platform_token_request_redirected_elsewhere_sends_no_client_secret() {
     let config = write_config(
         dir.path(),
         &format!(
-            r#"{head}
-[[live_platform]]
-name = "lp"
-base_url = "{url}/tenantui"
-token_url = "{url}/oauth2/v2.0/token"
-client_id = "lp-client"
-client_secret = "{LP_CLIENT_SECRET}"
-"#,
-            head = config_head(&store, 5),
-            url = lp.url()
+            "{}{}",
+            config_head(&store, 5),
+            lp_connection(&lp.url(), LP_CLIENT_SECRET)
         ),
     );
     // A good refresh first, so that there is something to keep.
@@ -221,17 +214,9 @@ fn an_axp_list_redirected_elsewhere_sends_no_app_key_and_no_bearer() {
     let config = write_config(
         dir.path(),
         &format!(
-            r#"{head}
-[[axp]]
-name = "axp"
-base_url = "{url}"
-account_id = "REDIRX"
-client_id = "axp-client"
-client_secret = "{AXP_CLIENT_SECRET}"
-app_key = "{AXP_APP_KEY}"
-"#,
-            head = config_head(&store, 5),
-            url = axp.url()
+            "{}{}",
+            config_head(&store, 5),
+            axp_connection(&axp.url(), "REDIRX", AXP_CLIENT_SECRET, AXP_APP_KEY)
         ),
     );
     let out = run(&config, &["refresh", "axp", "axp"]);

@@ -99,16 +99,9 @@ fn lp_config(dir: &Path, server: &HostileServer) -> std::path::PathBuf {
     write_config(
         dir,
         &format!(
-            r#"{head}
-[[live_platform]]
-name = "lp"
-base_url = "{url}/tenantui"
-token_url = "{url}/oauth2/v2.0/token"
-client_id = "lp-client"
-client_secret = "lp-client-secret"
-"#,
-            head = config_head(&dir.join("s.db"), 5),
-            url = server.url()
+            "{}{}",
+            config_head(&dir.join("s.db"), 5),
+            lp_connection(&server.url(), "lp-client-secret")
         ),
     )
 }
@@ -231,17 +224,9 @@ fn axp_config(dir: &Path, server: &HostileServer) -> std::path::PathBuf {
     write_config(
         dir,
         &format!(
-            r#"{head}
-[[axp]]
-name = "axp"
-base_url = "{url}"
-account_id = "{ACCOUNT}"
-client_id = "axp-client"
-client_secret = "axp-client-secret"
-app_key = "axp-app-key"
-"#,
-            head = config_head(&dir.join("s.db"), 5),
-            url = server.url()
+            "{}{}",
+            config_head(&dir.join("s.db"), 5),
+            axp_connection(&server.url(), ACCOUNT, "axp-client-secret", "axp-app-key")
         ),
     )
 }

@@ -188,6 +188,36 @@ page_size = {page_size}
     )
 }
 
+/// One `[[live_platform]]` block named "lp" whose API and token endpoint
+/// (`/oauth2/v2.0/token`) are both at `url` (`http://host:port`).
+pub fn lp_connection(url: &str, client_secret: &str) -> String {
+    format!(
+        r#"
+[[live_platform]]
+name = "lp"
+base_url = "{url}/tenantui"
+token_url = "{url}/oauth2/v2.0/token"
+client_id = "lp-client"
+client_secret = "{client_secret}"
+"#
+    )
+}
+
+/// One `[[axp]]` block named "axp" for `account` at `url` (`http://host:port`).
+pub fn axp_connection(url: &str, account: &str, client_secret: &str, app_key: &str) -> String {
+    format!(
+        r#"
+[[axp]]
+name = "axp"
+base_url = "{url}"
+account_id = "{account}"
+client_id = "axp-client"
+client_secret = "{client_secret}"
+app_key = "{app_key}"
+"#
+    )
+}
+
 /// The lab scenario's credentials.
 pub const LAB_LOGIN: (&str, &str) = ("svc-lab", "lab-password");
 
