@@ -69,17 +69,7 @@ fn shared(v: Vec<Value>) -> Arc<Mutex<Vec<Value>>> {
 /// A config with connection "lab" at `server` (page size `page`, `extra`
 /// lines in its block); returns (dir, config, store).
 fn setup(server: &HostileServer, page: u32, extra: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("s.db");
-    let config = write_config(
-        dir.path(),
-        &format!(
-            "{}{}",
-            config_head(&store, 5),
-            arm_connection("lab", &server.addr, LAB_LOGIN, page, extra)
-        ),
-    );
-    (dir, config, store)
+    lab_at(&server.addr, page, extra)
 }
 
 fn sync(config: &Path, now: &str, more: &[&str]) -> (std::process::Output, String, String) {

@@ -13,15 +13,7 @@ fn a_login_redirected_to_another_host_sends_it_nothing_and_the_test_fails() {
         "/ARM/v1/login" => Reply::redirect(307, &target),
         _ => Reply::not_found(),
     });
-    let dir = tempfile::tempdir().unwrap();
-    let config = write_config(
-        dir.path(),
-        &format!(
-            "{}{}",
-            config_head(&dir.path().join("s.db"), 5),
-            arm_connection("lab", &arm.addr, LAB_LOGIN, 10, "auth = \"session\"")
-        ),
-    );
+    let (_dir, config, _) = lab_at(&arm.addr, 10, "auth = \"session\"");
     let out = run(&config, &["connections", "test", "lab"]);
     let (stdout, stderr) = text(&out);
     assert!(!out.status.success(), "{stdout}{stderr}");
@@ -98,23 +90,12 @@ fn an_arm_token_request_redirected_elsewhere_sends_no_client_secret() {
         "/oauth2/v2.0/token" => Reply::redirect(307, &location),
         _ => Reply::not_found(),
     });
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("s.db");
-    let config = write_config(
-        dir.path(),
+    let (_dir, config, store) = lab_at(
+        &arm.addr,
+        10,
         &format!(
-            "{}{}",
-            config_head(&store, 5),
-            arm_connection(
-                "lab",
-                &arm.addr,
-                LAB_LOGIN,
-                10,
-                &format!(
-                    "auth = \"azure_ad\"\ntoken_url = \"{}/oauth2/v2.0/token\"\nclient_id = \"arm-client\"\nclient_secret = \"{ARM_CLIENT_SECRET}\"",
-                    arm.url()
-                )
-            )
+            "auth = \"azure_ad\"\ntoken_url = \"{}/oauth2/v2.0/token\"\nclient_id = \"arm-client\"\nclient_secret = \"{ARM_CLIENT_SECRET}\"",
+            arm.url()
         ),
     );
     let secrets = [ARM_CLIENT_SECRET, "arm-client", LAB_LOGIN.1];
@@ -249,17 +230,6 @@ fn users_page() -> Reply {
     }))
 }
 
-fn basic_arm_config(dir: &std::path::Path, arm: &HostileServer) -> std::path::PathBuf {
-    write_config(
-        dir,
-        &format!(
-            "{}{}",
-            config_head(&dir.join("s.db"), 5),
-            arm_connection("lab", &arm.addr, LAB_LOGIN, 10, "auth = \"basic\"")
-        ),
-    )
-}
-
 #[test]
 fn a_same_origin_get_redirect_is_followed() {
     let arm = HostileServer::start(|req| match req.path() {
@@ -274,8 +244,7 @@ fn a_same_origin_get_redirect_is_followed() {
         "/ARM/v1/version" => Reply::json(serde_json::json!({"version": "9.8.0"})),
         _ => Reply::not_found(),
     });
-    let dir = tempfile::tempdir().unwrap();
-    let config = basic_arm_config(dir.path(), &arm);
+    let (_dir, config, _) = lab_at(&arm.addr, 10, "");
     let out = run(&config, &["sync", "audiocodes", "lab"]);
     assert!(out.status.success(), "{}", text(&out).1);
     let inv = inventory(&config, "2026-11-22T00:00:00Z");
@@ -297,15 +266,7 @@ fn a_post_redirected_on_the_same_origin_is_not_followed() {
         "/ARM/v1/login-here" => Reply::json(serde_json::json!({"token": "t", "expiresIn": 3600})),
         _ => Reply::not_found(),
     });
-    let dir = tempfile::tempdir().unwrap();
-    let config = write_config(
-        dir.path(),
-        &format!(
-            "{}{}",
-            config_head(&dir.path().join("s.db"), 5),
-            arm_connection("lab", &arm.addr, LAB_LOGIN, 10, "auth = \"session\"")
-        ),
-    );
+    let (_dir, config, _) = lab_at(&arm.addr, 10, "auth = \"session\"");
     let line = assert_refused(
         &run(&config, &["connections", "test", "lab"]),
         &format!("{}/ARM/v1/login-here", arm.url()),
@@ -325,9 +286,7 @@ fn a_redirect_loop_stops_with_a_clear_error_and_changes_nothing() {
         "/ARM/v1/registeredUsers" => users_page(),
         _ => Reply::not_found(),
     });
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("s.db");
-    let config = basic_arm_config(dir.path(), &arm);
+    let (_dir, config, store) = lab_at(&arm.addr, 10, "");
     let out = run(&config, &["sync", "audiocodes", "lab"]);
     assert!(out.status.success(), "{}", text(&out).1);
     looping.store(true, Ordering::SeqCst);

@@ -218,6 +218,23 @@ app_key = "{app_key}"
     )
 }
 
+/// A fresh directory holding a config with connection "lab" (basic auth
+/// over plain HTTP unless `extra` says otherwise) at `addr`, page size
+/// `page`; returns (dir, config, store).
+pub fn lab_at(addr: &str, page: u32, extra: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let config = write_config(
+        dir.path(),
+        &format!(
+            "{}{}",
+            config_head(&store, 5),
+            arm_connection("lab", addr, LAB_LOGIN, page, extra)
+        ),
+    );
+    (dir, config, store)
+}
+
 /// The lab scenario's credentials.
 pub const LAB_LOGIN: (&str, &str) = ("svc-lab", "lab-password");
 
