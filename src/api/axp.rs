@@ -150,7 +150,21 @@ impl AxpClient {
                 (Envelope::BareArray, Value::Array(a)) => a.clone(),
                 (Envelope::Key(k), Value::Object(o)) => match o.get(k) {
                     Some(Value::Array(a)) => a.clone(),
-                    None | Some(Value::Null) => vec![],
+                    Some(Value::Null) => vec![],
+                    // Another envelope, or a problem body sent with a 200:
+                    // never read as an empty list.
+                    None => {
+                        let mut keys: Vec<&str> = o.keys().map(String::as_str).collect();
+                        keys.truncate(8);
+                        return Err(unexpected(format!(
+                            "no `{k}` list (nor a bare array) in the answer, which has {}",
+                            if keys.is_empty() {
+                                "no keys".to_string()
+                            } else {
+                                format!("keys {}", terminal_safe(&keys.join(", ")))
+                            }
+                        )));
+                    }
                     Some(other) => {
                         return Err(unexpected(format!(
                             "field `{k}`: expected an array, got {}",

@@ -119,7 +119,9 @@ impl std::fmt::Display for Envelope {
 pub struct ArmUser {
     /// `id` (string or number), else `userName`, else empty.
     pub id: String,
-    /// What tells this user apart from the others: `id`, else its whole JSON.
+    /// What tells this user apart from the others: `id`, else `userName`,
+    /// else its whole JSON (which a field that changes per request, such as
+    /// `lastSeen`, makes useless for spotting repeats).
     pub key: String,
     pub numbers: Vec<String>,
     /// The status as sent ("" when absent).
@@ -239,9 +241,10 @@ fn read_user(raw: &Value, shape: &PageShape) -> ArmUser {
                 .filter(|s| !s.is_empty())
         })
         .unwrap_or_default();
-    let key = match raw.get("id").and_then(text_of).filter(|s| !s.is_empty()) {
-        Some(i) => format!("id {i:?}"),
-        None => raw.to_string(),
+    let key = if id.is_empty() {
+        raw.to_string()
+    } else {
+        format!("user {id:?}")
     };
     // Absent or null: no status. Anything else that is not text (a boolean,
     // an object) is kept as its JSON, so that it is reported, not ignored.
@@ -346,8 +349,13 @@ pub enum Next {
 pub struct Pager {
     limit: u64,
     offset: u64,
-    /// The total of the first page (None when it had none).
-    total: Option<Option<u64>>,
+    /// The first total the ARM announced (None while it has sent none).
+    total: Option<u64>,
+    /// The first page was a bare array larger than the limit: the server
+    /// ignores `limit`. The next page tells whether it ignores `offset`
+    /// too (the same users again: the list is whole) or pages by offset
+    /// with a size of its own (new users: read on).
+    larger_than_asked: bool,
     seen: HashSet<String>,
     users: Vec<ArmUser>,
 }
@@ -358,6 +366,7 @@ impl Pager {
             limit,
             offset: 0,
             total: None,
+            larger_than_asked: false,
             seen: HashSet::new(),
             users: Vec::new(),
         }
@@ -366,21 +375,26 @@ impl Pager {
     /// Users received so far, and the total if the ARM gave one.
     pub fn progress(&self) -> (u64, u64) {
         let got = self.users.len() as u64;
-        (got, self.total.flatten().unwrap_or(got).max(got))
+        (got, self.total.unwrap_or(got).max(got))
     }
 
     /// Takes the page asked for at the current offset.
     pub fn accept(&mut self, page: ArmPage) -> Result<Next, String> {
         let n = page.users.len() as u64;
-        // A bare array holding more than we asked for: the server ignores
-        // paging and sent the whole list. Take it once.
-        if self.offset == 0 && page.envelope == Envelope::BareArray && n > self.limit {
-            self.users = page.users;
+        if std::mem::take(&mut self.larger_than_asked)
+            && n as usize == self.users.len()
+            && page.users.iter().all(|u| self.seen.contains(&u.key))
+        {
+            // The very same users at another offset: the server ignores
+            // paging and sent its whole list; it was taken once.
             return Ok(Next::Done);
         }
-        // An empty page short of the total first announced: the users it
-        // leaves out would look deleted (whatever total this page claims).
-        if let (0, Some(Some(t))) = (n, self.total) {
+        if self.offset == 0 && page.envelope == Envelope::BareArray && n > self.limit {
+            self.larger_than_asked = true;
+        }
+        // An empty page short of the total announced: the users it leaves
+        // out would look deleted (whatever total this page claims).
+        if let (0, Some(t)) = (n, self.total) {
             if self.offset < t {
                 return Err(format!(
                     "unexpected response: the ARM announced {t} users but sent an empty page at offset {}",
@@ -388,21 +402,25 @@ impl Pager {
                 ));
             }
         }
-        match self.total {
-            None => self.total = Some(page.total),
-            Some(first) if first != page.total => {
-                let show = |t: Option<u64>| t.map_or("none".to_string(), |t| t.to_string());
+        // A total that moves means users came or went while the list was
+        // read; a page without one (some ARMs send it only first) says nothing.
+        match (self.total, page.total) {
+            (Some(first), Some(now)) if first != now => {
                 return Err(format!(
-                    "the ARM's total changed from {} to {} during the fetch (page at offset {}); \
+                    "the ARM's total changed from {first} to {now} during the fetch (page at offset {}); \
                      users were added or removed meanwhile: sync again",
-                    show(first),
-                    show(page.total),
                     self.offset
                 ));
             }
-            Some(_) => {}
+            (None, Some(now)) => self.total = Some(now),
+            _ => {}
         }
-        if let Some(again) = page.users.iter().find(|u| self.seen.contains(&u.key)) {
+        let mut on_this_page = HashSet::new();
+        if let Some(again) = page
+            .users
+            .iter()
+            .find(|u| self.seen.contains(&u.key) || !on_this_page.insert(&u.key))
+        {
             let who = if again.id.is_empty() {
                 "a user".to_string()
             } else {
@@ -425,13 +443,13 @@ impl Pager {
                 self.offset
             ));
         }
-        let total = page.total;
         for u in &page.users {
             self.seen.insert(u.key.clone());
         }
         self.users.extend(page.users);
         if n == 0 {
-            return match total {
+            return match self.total {
+                // The first page: empty, yet announcing users.
                 Some(t) if self.offset < t => Err(format!(
                     "unexpected response: the ARM announced {t} users but sent an empty page at offset {}",
                     self.offset
@@ -440,7 +458,7 @@ impl Pager {
             };
         }
         self.offset += n;
-        match total {
+        match self.total {
             Some(t) if self.offset > t => Err(format!(
                 "unexpected response: the ARM sent {} users, more than its total of {t}",
                 self.offset
@@ -608,7 +626,8 @@ impl Probe {
                 self.returned,
                 if self.returned == 1 { "" } else { "s" },
                 if (self.returned as u64) > self.asked {
-                    " (more than asked: paging ignored)"
+                    " (more than asked: the server ignores limit; a sync asks once more \
+                     at the next offset to learn whether it ignores offset too)"
                 } else if (self.returned as u64) < self.asked
                     && self.total.is_some_and(|t| t > self.returned as u64)
                 {
@@ -744,9 +763,35 @@ mod tests {
             .accept(page(json!({"total": 20, "users": users(0..10)})))
             .unwrap_err();
         assert!(e.starts_with("the ARM ignores offset;"), "{e}");
-        // Bare array bigger than the limit: the whole list.
+        // Bare array bigger than the limit, the same again at the next
+        // offset: the whole list, taken once.
         let mut p = Pager::new(10);
+        assert_eq!(p.accept(page(users(0..37))), Ok(Next::Page(37)));
         assert_eq!(p.accept(page(users(0..37))), Ok(Next::Done));
+        assert_eq!(p.finish().users, 37);
+        // Bigger than the limit, but paged by offset in pages of its own.
+        let mut p = Pager::new(10);
+        assert_eq!(p.accept(page(users(0..25))), Ok(Next::Page(25)));
+        assert_eq!(p.accept(page(users(25..30))), Ok(Next::Page(30)));
+        assert_eq!(p.accept(page(users(30..30))), Ok(Next::Done));
+        assert_eq!(p.finish().users, 30);
+        // A user twice on one page.
+        let mut p = Pager::new(10);
+        let twice = json!({"total": 5, "users": [
+            {"id": "u0"}, {"id": "u1"}, {"id": "u2"}, {"id": "u3"}, {"id": "u3"}
+        ]});
+        assert!(p.accept(page(twice)).unwrap_err().contains("\"u3\""));
+        // A total sent on the first page only.
+        let mut p = Pager::new(10);
+        p.accept(page(json!({"total": 15, "users": users(0..10)})))
+            .unwrap();
+        assert_eq!(
+            p.accept(page(json!({"users": users(10..15)}))),
+            Ok(Next::Done)
+        );
+        // An empty first page announcing users.
+        let mut p = Pager::new(10);
+        assert!(p.accept(page(json!({"total": 3, "users": []}))).is_err());
         // Total changing.
         let mut p = Pager::new(10);
         p.accept(page(json!({"total": 20, "users": users(0..10)})))

@@ -63,10 +63,11 @@ pub async fn refresh(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome>
             Ok((list, set)) => {
                 count += list.len();
                 if f.key == "cm" {
-                    for cm in &list {
-                        let Some(cm_id) = cm.get("id").and_then(Value::as_str) else {
-                            continue;
-                        };
+                    // The ids as the store reads them (a string or a number):
+                    // every CM in the set has one, or the set would be refused.
+                    let cm_ids: Vec<String> = set.items.iter().map(|i| i.id.clone()).collect();
+                    for cm_id in &cm_ids {
+                        let cm_id = cm_id.as_str();
                         for child in voice_registry::children_of("cm") {
                             if refresh.stopped.is_some() {
                                 all_fetched = false;
