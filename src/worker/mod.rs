@@ -6,6 +6,7 @@ mod connections;
 mod inventory;
 mod lease_holder;
 mod oc_service;
+mod remote_refresh;
 mod schedule;
 pub mod stored_connections;
 mod tasks;

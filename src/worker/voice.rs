@@ -3,7 +3,8 @@
 //! Communication Manager sync followed with its per-entity counts.
 
 use super::oc_service::poll_delay;
-use super::tasks::{api_failed, set_of, store_sets, JobCtx, PartRefresh};
+use super::remote_refresh::{set_of, store_sets, PartRefresh};
+use super::tasks::{api_failed, JobCtx};
 use super::JobOutcome;
 use crate::api::axp::{AxpClient, Written};
 use crate::api::ApiError;
