@@ -58,11 +58,7 @@ impl JobCtx {
             id: self.id.clone(),
             line: line.clone(),
         });
-        let id = self.id.clone();
-        let _ = with_store(self.shared.store_path.clone(), move |s| {
-            s.append_job_log(&id, &line)
-        })
-        .await;
+        let _ = self.shared.jobs.log(&self.id, &line).await;
     }
 
     fn holder(&self) -> String {
