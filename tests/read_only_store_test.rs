@@ -185,6 +185,42 @@ fn a_missing_store_is_an_error_and_is_not_created() {
             "{args:?} made the directory"
         );
     }
+    // A test or probe of a connection in the config file reads only the
+    // vendor: it works, and creates nothing either.
+    let sim = SimProcess::start();
+    let with_arm = write_config(
+        ro_dir.path(),
+        &format!(
+            "read_only = true\n{}",
+            demo_config(&sim.addr, &store).replacen(
+                &config_head(&store, 5),
+                &format!("{head}[http]\nmax_retries = 1\n"),
+                1
+            )
+        ),
+    );
+    for args in [
+        &["connections", "test", "arm-basic"][..],
+        &["connections", "probe", "arm-basic"][..],
+    ] {
+        let out = run_with(&with_arm, &[], args);
+        assert!(out.status.success(), "{args:?}: {}", text(&out).1);
+    }
+    let out = run_with(
+        &with_arm,
+        &[],
+        &["sync", "audiocodes", "arm-basic", "--dry-run"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out).1);
+    assert!(
+        text(&out).1.lines().any(|l| l == expected),
+        "{}",
+        text(&out).1
+    );
+    assert!(
+        !store.parent().unwrap().exists(),
+        "a test or probe made the directory"
+    );
     // The same store without read-only is created.
     let out = run(&cfg, &["numbers"]);
     assert!(out.status.success(), "{}", text(&out).1);

@@ -18,8 +18,9 @@ const KEEP: usize = 500;
 #[derive(Clone)]
 pub(crate) enum JobRecorder {
     Store(StoreAt),
-    /// The (read-only) store is still opened when a job begins, so that a
-    /// missing one fails the job as it would in the store.
+    /// The (read-only) store is still opened when a job that reads it
+    /// begins, so that a missing one fails the job at once, as it does
+    /// when jobs are recorded in the store.
     Memory(StoreAt, SessionJobs),
 }
 
@@ -84,6 +85,16 @@ impl SessionJobs {
     }
 }
 
+/// Whether a job reads the store. Testing or probing a connection of the
+/// config file reads only the vendor: under read-only it works before
+/// the store exists.
+fn reads_store(kind: &JobKind) -> bool {
+    !matches!(
+        kind,
+        JobKind::TestConnection { .. } | JobKind::ProbeConnection { .. }
+    )
+}
+
 impl JobRecorder {
     /// In the store at `at`, or in memory when `at` is read-only.
     pub(crate) fn for_store(at: &StoreAt) -> JobRecorder {
@@ -114,7 +125,9 @@ impl JobRecorder {
                 .await
             }
             JobRecorder::Memory(at, m) => {
-                with_store(at.clone(), |_| Ok(())).await?;
+                if reads_store(kind) {
+                    with_store(at.clone(), |_| Ok(())).await?;
+                }
                 m.insert(id, kind);
                 Ok(())
             }
