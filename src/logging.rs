@@ -21,11 +21,14 @@ impl<'a, M: MakeWriter<'a>> MakeWriter<'a> for Safe<M> {
     }
 }
 
+/// The log file's name in the log directory.
+const FILE: &str = "switchboard.log";
+
 /// Starts file logging; keep the guard alive until exit. `RUST_LOG` or
 /// `SWITCHBOARD_LOG` set the level (default info).
 pub fn init(dir: &Path) -> Option<WorkerGuard> {
-    std::fs::create_dir_all(dir).ok()?;
-    let appender = tracing_appender::rolling::never(dir, "switchboard.log");
+    make_private(dir).ok()?;
+    let appender = tracing_appender::rolling::never(dir, FILE);
     let (writer, guard) = tracing_appender::non_blocking(appender);
     let filter = std::env::var("SWITCHBOARD_LOG")
         .or_else(|_| std::env::var("RUST_LOG"))
@@ -39,9 +42,46 @@ pub fn init(dir: &Path) -> Option<WorkerGuard> {
     Some(guard)
 }
 
+/// The log directory (0700 when made here) and the log file in it,
+/// created 0600 before the appender opens it (the appender would create it
+/// with the umask's mode, 0644 under the usual 022); an existing file
+/// readable by others is tightened. Job errors and vendor words go there:
+/// it is as private as the store beside it.
+fn make_private(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)?;
+    let path = dir.join(FILE);
+    let file = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .mode(0o600)
+        .open(&path)?;
+    if file.metadata()?.permissions().mode() & 0o077 != 0 {
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_log_file_is_private_whatever_the_umask_and_an_open_one_is_tightened() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let logs = dir.path().join("a/logs");
+        make_private(&logs).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&logs.join(FILE)), 0o600);
+        assert_eq!(mode(&logs), 0o700);
+        std::fs::set_permissions(logs.join(FILE), std::fs::Permissions::from_mode(0o644)).unwrap();
+        make_private(&logs).unwrap();
+        assert_eq!(mode(&logs.join(FILE)), 0o600);
+    }
     use std::sync::{Arc, Mutex};
 
     #[derive(Clone, Default)]

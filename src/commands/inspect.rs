@@ -5,7 +5,6 @@ use crate::clock;
 use crate::config::{Config, ConnectionRef};
 use crate::domain::job::JobState;
 use crate::domain::terminal_text::terminal_safe;
-use crate::store::Store;
 use crate::worker::stored_connections;
 
 fn describe(c: &ConnectionRef<'_>) -> String {
@@ -64,7 +63,7 @@ pub fn config_check(config: &Config) -> i32 {
 /// from the store when it exists; `connections list` never creates one).
 pub fn connections_list(config: &Config) -> i32 {
     let (made_here, stale) = if config.store_path.exists() {
-        match Store::open(&config.store_path).and_then(|s| {
+        match super::open_store(config).and_then(|s| {
             Ok((
                 stored_connections::stored(&s, config)?,
                 s.stale_kinds(None)?,
@@ -112,7 +111,7 @@ pub fn connections_list(config: &Config) -> i32 {
 }
 
 pub fn jobs(config: &Config, limit: usize) -> i32 {
-    let store = match Store::open(&config.store_path) {
+    let store = match super::open_store(config) {
         Ok(s) => s,
         Err(e) => {
             errln!("switchboard: {e}");

@@ -9,7 +9,6 @@ use crate::domain::job::JobKind;
 use crate::domain::number::{canonical, Status};
 use crate::domain::number_io::{ExportRow, ExportWriter};
 use crate::store::number_query::NumberQuery;
-use crate::store::Store;
 use crate::worker::Worker;
 use std::io::Write;
 use std::sync::Arc;
@@ -116,7 +115,7 @@ fn list(config: &Config, args: &NumbersArgs) -> i32 {
         text: args.filter.clone().unwrap_or_default(),
         ..Default::default()
     };
-    let store = match Store::open(&config.store_path) {
+    let store = match super::open_store(config) {
         Ok(s) => s,
         Err(e) => {
             errln!("switchboard: {e}");

@@ -7,12 +7,11 @@ use crate::config::Config;
 use crate::domain::calling_profile::{problems_by_connection, CallingProfile};
 use crate::domain::job::JobKind;
 use crate::domain::oc_service::CreateServiceRequest;
-use crate::store::Store;
 use serde_json::Value;
 
 /// The stored items of `kind`, each with the connection it came from.
 fn items(config: &Config, kind: &str) -> Result<Vec<(String, Value)>, String> {
-    let store = Store::open(&config.store_path).map_err(|e| e.to_string())?;
+    let store = super::open_store(config).map_err(|e| e.to_string())?;
     Ok(store
         .remote_items(None, kind)
         .map_err(|e| e.to_string())?

@@ -69,7 +69,12 @@ pub fn run(cli: Cli) -> i32 {
         }
         command => {
             let config = match load_config(cli.config.as_deref(), cli.store) {
-                Ok(c) => c,
+                // The flag and the setting are one switch from here on:
+                // every store this process opens is opened read-only.
+                Ok(mut c) => {
+                    c.read_only |= cli.read_only;
+                    c
+                }
                 Err(e) => {
                     errln!("switchboard: {e}");
                     return EXIT_ERROR;
@@ -200,9 +205,7 @@ fn only_connection(
         .filter(|c| c.vendor() == vendor)
         .map(|c| c.name().to_string())
         .collect();
-    if let Ok(stored) =
-        crate::store::Store::open(&config.store_path).and_then(|s| s.stored_connections())
-    {
+    if let Ok(stored) = open_store(config).and_then(|s| s.stored_connections()) {
         names.extend(
             stored
                 .into_iter()
@@ -221,6 +224,12 @@ fn only_connection(
             "several {what} connections: choose one with --connection"
         )),
     }
+}
+
+/// The store, opened read-only under `--read-only` or `read_only = true`
+/// (then never created, migrated or written).
+pub(crate) fn open_store(config: &Config) -> crate::store::Result<crate::store::Store> {
+    crate::store::Store::open_as(&config.store_path, config.read_only)
 }
 
 /// `--json` output (and the JSON a command shows as its result): exactly

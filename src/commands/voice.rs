@@ -9,7 +9,6 @@ use crate::config::{Config, Connection};
 use crate::domain::job::{JobKind, VoiceOp};
 use crate::domain::voice_body;
 use crate::domain::voice_registry::{self, Family, FAMILIES};
-use crate::store::Store;
 use crate::worker::stored_connections;
 use serde_json::Value;
 
@@ -55,7 +54,7 @@ fn axp_name(config: &Config, named: Option<String>) -> Result<String, String> {
 
 fn client(config: &Config, named: Option<String>) -> Result<AxpClient, String> {
     let name = axp_name(config, named)?;
-    let store = Store::open(&config.store_path).map_err(|e| e.to_string())?;
+    let store = super::open_store(config).map_err(|e| e.to_string())?;
     match stored_connections::find(&store, config, &name).map_err(|e| e.to_string())? {
         Some(Connection::Axp(c)) => AxpClient::new(&c, &config.http).map_err(|e| e.to_string()),
         Some(_) => Err(format!("{name} is not an AXP connection")),

@@ -40,6 +40,30 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 pub struct Store {
     pub(crate) conn: Connection,
     path: PathBuf,
+    /// Opened with [`Store::open_read_only`]: nothing is ever written.
+    read_only: bool,
+}
+
+/// Where the store is and how this process may open it: read-write
+/// (created and migrated as needed), or read-only under `--read-only` or
+/// `read_only = true`, when it is never created, migrated or written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreAt {
+    pub path: PathBuf,
+    pub read_only: bool,
+}
+
+impl StoreAt {
+    pub fn new(path: impl Into<PathBuf>, read_only: bool) -> StoreAt {
+        StoreAt {
+            path: path.into(),
+            read_only,
+        }
+    }
+
+    pub fn open(&self) -> Result<Store> {
+        Store::open_as(&self.path, self.read_only)
+    }
 }
 
 /// Long enough that a person never sees "database is locked" while another
@@ -74,7 +98,71 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            read_only: false,
         })
+    }
+
+    /// [`Store::open`], or [`Store::open_read_only`] when `read_only`.
+    pub fn open_as(path: &Path, read_only: bool) -> Result<Store> {
+        if read_only {
+            Store::open_read_only(path)
+        } else {
+            Store::open(path)
+        }
+    }
+
+    /// Opens an existing, migrated store read-only (`SQLITE_OPEN_READONLY`):
+    /// a missing store is an error rather than created,
+    /// and one that needs a migration is an error rather than migrated.
+    /// Reading a WAL store still takes SQLite's shared-memory read locks
+    /// (the -shm file, with the -wal it belongs to, exists while any
+    /// connection has the store open); the store's own bytes never change.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        if !path.exists() {
+            return Err(StoreError(format!(
+                "no store at {}; run once without --read-only to create it",
+                path.display()
+            )));
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| StoreError(format!("cannot open store {}: {e}", path.display())))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Temporary tables (a preview's plan uses one) stay in memory:
+        // the store file itself cannot be written on this connection.
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        let store = Store {
+            conn,
+            path: path.to_path_buf(),
+            read_only: true,
+        };
+        let (have, want) = (
+            store
+                .schema_version()
+                .map_err(|e| StoreError(format!("cannot read store {}: {e}", path.display())))?,
+            migrations::latest(),
+        );
+        if have > want {
+            return Err(StoreError(format!(
+                "the store {} has schema version {have}, newer than this switchboard knows ({want}); upgrade switchboard",
+                path.display()
+            )));
+        }
+        if have < want {
+            return Err(StoreError(format!(
+                "the store {} needs an upgrade (schema version {have}, this switchboard uses {want}); \
+                 run once without --read-only to upgrade it",
+                path.display()
+            )));
+        }
+        Ok(store)
+    }
+
+    /// Whether this connection was opened read-only.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     pub fn path(&self) -> &Path {
@@ -129,6 +217,48 @@ impl Store {
         )?;
         Ok(())
     }
+}
+
+impl Drop for Store {
+    /// A read-only connection cannot remove the -wal and -shm files that
+    /// reading a WAL store makes (only the last connection to close
+    /// does, and only one that may write). So after closing it, while
+    /// the -wal is empty, one more connection opens, reads and closes:
+    /// if it is the last one, SQLite removes the pair as it always does
+    /// (its checkpoint has nothing to copy: the store file is not
+    /// written); if any other connection is open, SQLite leaves them.
+    fn drop(&mut self) {
+        if !self.read_only {
+            return;
+        }
+        let Ok(spare) = Connection::open_in_memory() else {
+            return;
+        };
+        drop(std::mem::replace(&mut self.conn, spare));
+        remove_idle_wal(&self.path);
+    }
+}
+
+/// Lets SQLite remove an empty -wal (and its -shm) of `path` when no
+/// connection has the store open. Never creates the store.
+fn remove_idle_wal(path: &Path) {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    match std::fs::metadata(&wal) {
+        Ok(m) if m.len() == 0 => {}
+        _ => return,
+    }
+    let Ok(conn) = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    ) else {
+        return;
+    };
+    if conn.pragma_update(None, "query_only", "ON").is_ok() {
+        // A read opens the WAL, so that closing may remove it.
+        let _ = conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0));
+    }
+    drop(conn);
 }
 
 /// Creates the file with mode 0600 before SQLite touches it, and tightens an

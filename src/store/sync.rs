@@ -61,11 +61,18 @@ pub struct SyncRequest<'a> {
 impl Store {
     /// Plans against the inventory as it is inside the write lock, then
     /// applies — or records why not — all in one transaction.
+    ///
+    /// On a read-only store (`--read-only`) a preview plans inside a read
+    /// transaction and records no run: the job's own record, kept in
+    /// memory, says what it found.
     pub fn apply_sync(&mut self, req: &SyncRequest<'_>) -> Result<SyncOutcome> {
         let snapshot = Snapshot::from_users(req.users);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let read_only = self.is_read_only();
+        let tx = self.conn.transaction_with_behavior(if read_only {
+            TransactionBehavior::Deferred
+        } else {
+            TransactionBehavior::Immediate
+        })?;
         let inventory = load_for_plan(&tx, req.connection, &snapshot)?;
         let plan = cooling::plan(
             req.connection,
@@ -91,16 +98,18 @@ impl Store {
             write_transitions(&tx, &plan.transitions, &cause)?;
             replace_registered_users(&tx, req.connection, req.users)?;
         }
-        record_run(
-            &tx,
-            req.connection,
-            kind,
-            req.job_id,
-            req.started_at,
-            result,
-            &plan.counts,
-            "",
-        )?;
+        if !read_only {
+            record_run(
+                &tx,
+                req.connection,
+                kind,
+                req.job_id,
+                req.started_at,
+                result,
+                &plan.counts,
+                "",
+            )?;
+        }
         tx.commit()?;
         Ok(SyncOutcome {
             connection: req.connection.to_string(),
@@ -113,7 +122,8 @@ impl Store {
         })
     }
 
-    /// Records a sync that failed before anything could be applied.
+    /// Records a sync that failed before anything could be applied (on a
+    /// read-only store, nothing: the job's record in memory says it).
     pub fn record_failed_run(
         &self,
         connection: &str,
@@ -122,6 +132,9 @@ impl Store {
         started_at: DateTime<Utc>,
         error: &str,
     ) -> Result<()> {
+        if self.is_read_only() {
+            return Ok(());
+        }
         let tx = rusqlite::Transaction::new_unchecked(
             &self.conn,
             rusqlite::TransactionBehavior::Immediate,

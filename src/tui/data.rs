@@ -26,8 +26,9 @@ use crate::store::number_query::{NumberQuery, Seek};
 use crate::store::number_window::Window;
 use crate::store::remote::RemoteItem;
 use crate::store::sync::SyncRun;
-use crate::store::Store;
+use crate::store::{Store, StoreAt};
 use crate::worker::stored_connections::resolve;
+use crate::worker::SessionJobs;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -274,20 +275,40 @@ impl Loader {
 struct Cache {
     data_version: Option<i64>,
     seen_in: Vec<(String, String)>,
+    /// Under read-only, the jobs this session ran (kept in memory only),
+    /// listed with the stored ones.
+    session: Option<SessionJobs>,
 }
 
+/// Starts the reader on the config's store (read-only when the config
+/// says so).
 pub fn spawn(config: Arc<Config>, tx: UnboundedSender<Data>) -> Loader {
+    let store = StoreAt::new(&config.store_path, config.read_only);
+    spawn_with(config, store, None, tx)
+}
+
+/// Starts the reader on the store at `store` (read-only under
+/// `--read-only`); `session` holds the jobs of a read-only session.
+pub fn spawn_with(
+    config: Arc<Config>,
+    store: StoreAt,
+    session: Option<SessionJobs>,
+    tx: UnboundedSender<Data>,
+) -> Loader {
     let (req_tx, req_rx) = std::sync::mpsc::channel::<DataRequest>();
     let windows_asked = Arc::new(AtomicU64::new(0));
     let asked = windows_asked.clone();
     std::thread::Builder::new()
         .name("store-reader".into())
         .spawn(move || {
-            let store = match Store::open(&config.store_path) {
+            let store = match store.open() {
                 Ok(s) => s,
                 Err(e) => return drop(tx.send(Data::Error(e.to_string()))),
             };
-            let mut cache = Cache::default();
+            let mut cache = Cache {
+                session,
+                ..Cache::default()
+            };
             while let Ok(first) = req_rx.recv() {
                 // Keep only the newest request of each kind, in the place
                 // of the first (so what was asked for first comes first).
@@ -485,7 +506,15 @@ fn answer(
             Data::Voice(v)
         }
         DataRequest::Jobs => {
-            Data::Jobs(store.recent_jobs(200)?.into_iter().map(safe_job).collect())
+            let mut jobs = cache
+                .session
+                .as_ref()
+                .map(|s| s.recent(200))
+                .unwrap_or_default();
+            jobs.extend(store.recent_jobs(200)?);
+            jobs.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+            jobs.truncate(200);
+            Data::Jobs(jobs.into_iter().map(safe_job).collect())
         }
         DataRequest::Services => {
             let bodies = |kind| -> crate::store::Result<Vec<(String, serde_json::Value)>> {
@@ -498,11 +527,14 @@ fn answer(
             Data::Services(bodies("service")?, bodies("lead")?)
         }
         DataRequest::JobLog(id) => {
-            let lines = store
-                .job_log(&id)?
-                .into_iter()
-                .map(|(at, line)| format!("{at} {}", terminal_safe(&line)))
-                .collect();
+            let session = cache.session.as_ref().and_then(|s| s.log(&id));
+            let lines = match session {
+                Some(lines) => lines,
+                None => store.job_log(&id)?,
+            }
+            .into_iter()
+            .map(|(at, line)| format!("{at} {}", terminal_safe(&line)))
+            .collect();
             Data::JobLog(id, lines)
         }
         DataRequest::Export { query, path, json } => match export(store, &query, &path, json) {

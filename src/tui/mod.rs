@@ -94,6 +94,7 @@ pub fn run(config: Arc<Config>, start: Start) -> i32 {
         tab,
         jobs: initial_jobs,
     } = start;
+    let read_only = read_only || config.read_only;
     let keymap = match keymap::Keymap::load(config.keymap_file.as_deref()) {
         Ok(k) => k,
         Err(e) => {
@@ -101,7 +102,7 @@ pub fn run(config: Arc<Config>, start: Start) -> i32 {
             return 1;
         }
     };
-    if let Err(e) = prepare_store(&config) {
+    if let Err(e) = prepare_store(&config, read_only) {
         eprintln!("switchboard: {e}");
         return 1;
     }
@@ -123,12 +124,7 @@ pub fn run(config: Arc<Config>, start: Start) -> i32 {
         .iter()
         .map(|c| (c.name().to_string(), c.vendor()))
         .collect();
-    let mut app = App::new(
-        keymap,
-        theme::Theme::from_env(),
-        read_only || config.read_only,
-        &conns,
-    );
+    let mut app = App::new(keymap, theme::Theme::from_env(), read_only, &conns);
     if let Some(t) = app::Tab::ALL
         .into_iter()
         .find(|t| Some(t.section()) == tab.as_deref())
@@ -152,9 +148,14 @@ pub fn run(config: Arc<Config>, start: Start) -> i32 {
     }
 }
 
-/// Mirrors config connections into the store and marks orphaned jobs.
-fn prepare_store(config: &Config) -> crate::store::Result<()> {
-    let mut s = crate::store::Store::open(&config.store_path)?;
+/// Mirrors config connections into the store and marks orphaned jobs;
+/// under read-only, only checks that the store can be read (it is
+/// never created, migrated or written).
+fn prepare_store(config: &Config, read_only: bool) -> crate::store::Result<()> {
+    let mut s = crate::store::Store::open_as(&config.store_path, read_only)?;
+    if read_only {
+        return Ok(());
+    }
     let rows: Vec<_> = config
         .connections()
         .iter()
@@ -222,9 +223,15 @@ async fn event_loop(
     // schedules (skipping connections the jobs above are syncing).
     worker.start_clockwork();
     let (data_tx, mut datas) = mpsc::unbounded_channel();
-    let loader = data::spawn(config.clone(), data_tx);
+    let store = crate::store::StoreAt::new(&config.store_path, read_only);
+    let loader = data::spawn_with(
+        config.clone(),
+        store.clone(),
+        worker.session_jobs(),
+        data_tx,
+    );
     let (changed_tx, mut store_changes) = mpsc::unbounded_channel();
-    store_watch::spawn(config.store_path.clone(), changed_tx);
+    store_watch::spawn(store, changed_tx);
 
     let mut pending: Vec<Command> = app.initial_loads();
     let mut dirty = true;

@@ -1,8 +1,7 @@
 //! Notices writes to the store by any other process (another session, a
 //! `switchboard worker`, a CLI command), so open views refresh themselves.
 
-use crate::store::Store;
-use std::path::PathBuf;
+use crate::store::StoreAt;
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -12,9 +11,9 @@ const EVERY: Duration = Duration::from_secs(1);
 /// Polls `PRAGMA data_version` on a connection of its own (which never
 /// writes, so every change it sees is someone else's) and sends `()` after
 /// each change. Stops when the receiver is gone.
-pub fn spawn(store_path: PathBuf, changed: UnboundedSender<()>) {
+pub fn spawn(store_at: StoreAt, changed: UnboundedSender<()>) {
     std::thread::spawn(move || {
-        let Ok(store) = Store::open(&store_path) else {
+        let Ok(store) = store_at.open() else {
             return;
         };
         let mut seen = store.data_version().ok();

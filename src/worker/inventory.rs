@@ -11,12 +11,53 @@ use crate::domain::number::InventoryItem;
 use crate::domain::number_io;
 use crate::store::sync::{SyncMode, SyncRequest};
 
-/// Who did it, for events and tags: the login name, else "local user".
+/// Who did it, for events, tags and lease holders: the name of the
+/// operating system account the process runs as (its real uid), never
+/// `$USER` or `$LOGNAME`, which anyone can set to anything. A name the
+/// password database does not give, or one holding a control character,
+/// is recorded as `uid N`.
 pub fn who() -> String {
-    ["USER", "LOGNAME"]
-        .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
-        .unwrap_or_else(|| "local user".into())
+    // SAFETY: getuid cannot fail and touches no memory of ours.
+    let uid = unsafe { libc::getuid() };
+    recorded_name(account_name(uid), uid)
+}
+
+/// The account's name as recorded: `uid N` when there is none or it holds
+/// a control character (an escape sequence in a tag reaches terminals).
+fn recorded_name(name: Option<String>, uid: libc::uid_t) -> String {
+    name.filter(|n| !n.is_empty() && !n.chars().any(char::is_control))
+        .unwrap_or_else(|| format!("uid {uid}"))
+}
+
+/// The password database's name for `uid` (getpwuid_r, thread-safe).
+fn account_name(uid: libc::uid_t) -> Option<String> {
+    let mut buf = vec![0u8; 1024];
+    loop {
+        // SAFETY: an all-zero passwd is a valid value to be filled in.
+        let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
+        let mut found: *mut libc::passwd = std::ptr::null_mut();
+        // SAFETY: every pointer is valid for the call, and `buf`'s length
+        // is the length given; the strings set in `pwd` point into `buf`.
+        let rc = unsafe {
+            libc::getpwuid_r(
+                uid,
+                &mut pwd,
+                buf.as_mut_ptr().cast(),
+                buf.len(),
+                &mut found,
+            )
+        };
+        if rc == libc::ERANGE && buf.len() < 1 << 20 {
+            buf.resize(buf.len() * 4, 0);
+            continue;
+        }
+        if rc != 0 || found.is_null() || pwd.pw_name.is_null() {
+            return None;
+        }
+        // SAFETY: pw_name is a NUL-terminated string inside `buf`.
+        let name = unsafe { std::ffi::CStr::from_ptr(pwd.pw_name) };
+        return Some(String::from_utf8_lossy(name.to_bytes()).into_owned());
+    }
 }
 
 pub async fn sweep(ctx: &JobCtx) -> Result<JobOutcome, JobOutcome> {
@@ -212,4 +253,28 @@ pub async fn audit(ctx: &JobCtx, fix: bool) -> Result<JobOutcome, JobOutcome> {
         summary,
         Some(serde_json::json!({ "findings": findings, "fixed": fixed, "stale_axp": stale })),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_account_name_is_recorded_unless_it_holds_a_control_character() {
+        assert_eq!(recorded_name(Some("alice".into()), 1000), "alice");
+        assert_eq!(
+            recorded_name(Some("alice\x1b]52;c;SGk=\x07".into()), 1000),
+            "uid 1000"
+        );
+        assert_eq!(recorded_name(Some(String::new()), 7), "uid 7");
+        assert_eq!(recorded_name(None, 7), "uid 7");
+    }
+
+    #[test]
+    fn who_ignores_the_environment() {
+        // SAFETY: getuid cannot fail.
+        let uid = unsafe { libc::getuid() };
+        assert_eq!(who(), recorded_name(account_name(uid), uid));
+        assert!(!who().is_empty());
+    }
 }

@@ -4,6 +4,7 @@
 
 mod connections;
 mod inventory;
+mod job_record;
 mod lease_holder;
 mod oc_service;
 mod remote_refresh;
@@ -17,9 +18,10 @@ use crate::domain::connection_spec::ConnectionSpec;
 use crate::domain::job::{JobKind, JobState};
 use crate::domain::oc_service::CreateServiceRequest;
 use crate::secret::Secret;
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreAt, StoreError};
+use job_record::JobRecorder;
+pub use job_record::SessionJobs;
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
@@ -106,7 +108,10 @@ pub(crate) struct FormSecrets {
 struct Shared {
     config: Arc<Config>,
     pending_secrets: Mutex<HashMap<String, FormSecrets>>,
-    store_path: PathBuf,
+    /// The store, opened read-only under `--read-only` or `read_only = true`.
+    store_path: StoreAt,
+    /// Where jobs are recorded: the store, or memory under read-only.
+    jobs: JobRecorder,
     read_only: bool,
     /// This process's queued or running jobs: how to cancel each, and what it is.
     cancels: Mutex<HashMap<String, (CancellationToken, JobKind)>>,
@@ -124,14 +129,15 @@ pub struct Worker {
     shared: Arc<Shared>,
 }
 
-/// Runs `f` on a fresh store connection off the async threads.
-pub async fn with_store<T, F>(path: PathBuf, f: F) -> Result<T, StoreError>
+/// Runs `f` on a fresh store connection off the async threads (a
+/// read-only one when `at` says so: a write on it fails).
+pub async fn with_store<T, F>(at: StoreAt, f: F) -> Result<T, StoreError>
 where
     T: Send + 'static,
     F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
 {
     tokio::task::spawn_blocking(move || {
-        let mut s = Store::open(&path)?;
+        let mut s = at.open()?;
         f(&mut s)
     })
     .await
@@ -140,10 +146,11 @@ where
 
 impl Worker {
     pub fn new(config: Arc<Config>, read_only: bool, events: UnboundedSender<JobEvent>) -> Worker {
-        let store_path = config.store_path.clone();
+        let store_path = StoreAt::new(&config.store_path, read_only || config.read_only);
         Worker {
             shared: Arc::new(Shared {
                 config,
+                jobs: JobRecorder::for_store(&store_path),
                 store_path,
                 read_only,
                 pending_secrets: Mutex::new(HashMap::new()),
@@ -160,6 +167,12 @@ impl Worker {
 
     pub fn config(&self) -> &Config {
         &self.shared.config
+    }
+
+    /// Under read-only, the jobs this worker ran (kept in memory, never
+    /// in the store); `None` when jobs are recorded in the store.
+    pub fn session_jobs(&self) -> Option<SessionJobs> {
+        self.shared.jobs.session()
     }
 
     /// Saves a connection made in the TUI (a job); `None` keeps a stored
@@ -287,14 +300,7 @@ impl Worker {
     }
 
     async fn run_job(&self, id: &str, kind: JobKind, cancel: CancellationToken) -> JobOutcome {
-        let path = self.shared.store_path.clone();
-        let (jid, k) = (id.to_string(), kind.clone());
-        if let Err(e) = with_store(path.clone(), move |s| {
-            s.insert_job(&jid, &k)?;
-            s.start_job(&jid)
-        })
-        .await
-        {
+        if let Err(e) = self.shared.jobs.begin(id, &kind).await {
             return JobOutcome::failed(e.to_string());
         }
         let _ = self
@@ -329,11 +335,12 @@ impl Worker {
         tasks::release_leases(&ctx, &kind).await;
         // Whatever way the job ended, secrets sent beside it are dropped.
         self.shared.pending_secrets.lock().unwrap().remove(id);
-        let (jid, o) = (id.to_string(), outcome.clone());
-        if let Err(e) = with_store(path, move |s| {
-            s.finish_job(&jid, o.state, &o.summary, &o.error)
-        })
-        .await
+        let o = &outcome;
+        if let Err(e) = self
+            .shared
+            .jobs
+            .finish(id, o.state, &o.summary, &o.error)
+            .await
         {
             tracing::error!("could not record job {id}: {e}");
         }

@@ -148,6 +148,10 @@ impl PartRefresh {
     /// Stores the refresh and says how it went: `ok` when all was
     /// fetched; failed, with the store untouched, when nothing was;
     /// otherwise partial, `done` saying what was refreshed.
+    ///
+    /// Under read-only the refresh is fetched and reported but not
+    /// stored (the local copy is a write like any other): the report
+    /// says so, and the views keep showing the stored copy.
     pub async fn finish(
         self,
         ctx: &JobCtx,
@@ -157,7 +161,7 @@ impl PartRefresh {
         let name = self.conn.clone();
         if self.failed.is_empty() {
             store_sets(ctx, &name, self.sets).await?;
-            return Ok(JobOutcome::ok(ok, None));
+            return Ok(JobOutcome::ok(format!("{ok}{}", not_stored(ctx)), None));
         }
         if self.sets.is_empty() {
             let mut last = None;
@@ -233,18 +237,20 @@ impl PartRefresh {
         }
         let refreshed: Vec<String> = self.sets.iter().map(|s| s.kind.clone()).collect();
         let (c, sets, marks) = (name.clone(), self.sets, stale);
-        with_store(ctx.shared.store_path.clone(), move |s| {
-            s.refresh_remote(&c, &sets, &marks)
-        })
-        .await
-        .map_err(|e| {
-            JobOutcome::failed(format!(
-                "{name}: could not store what was fetched: {e}; nothing was changed"
-            ))
-        })?;
+        if !ctx.shared.store_path.read_only {
+            with_store(ctx.shared.store_path.clone(), move |s| {
+                s.refresh_remote(&c, &sets, &marks)
+            })
+            .await
+            .map_err(|e| {
+                JobOutcome::failed(format!(
+                    "{name}: could not store what was fetched: {e}; nothing was changed"
+                ))
+            })?;
+        }
         let failures = lines.join("; ");
         Ok(JobOutcome::partial(
-            format!("{done}; {failures}"),
+            format!("{done}; {failures}{}", not_stored(ctx)),
             format!("{name}: refreshed in part: {failures}"),
             Some(serde_json::json!({ "refreshed": refreshed, "failed": detail })),
         ))
@@ -262,12 +268,25 @@ fn once<'a>(last: &mut Option<&'a str>, error: &'a str) -> &'a str {
     }
 }
 
-/// Stores every set of one refresh in one transaction.
+/// What a refresh under read-only adds to its report.
+fn not_stored(ctx: &JobCtx) -> &'static str {
+    if ctx.shared.store_path.read_only {
+        "; not stored (read-only): the local copy is as it was"
+    } else {
+        ""
+    }
+}
+
+/// Stores every set of one refresh in one transaction (under read-only,
+/// nothing: see [`PartRefresh::finish`]).
 pub(super) async fn store_sets(
     ctx: &JobCtx,
     conn: &str,
     sets: Vec<RemoteSet>,
 ) -> Result<(), JobOutcome> {
+    if ctx.shared.store_path.read_only {
+        return Ok(());
+    }
     let c = conn.to_string();
     with_store(ctx.shared.store_path.clone(), move |s| {
         s.replace_remote_sets(&c, &sets)

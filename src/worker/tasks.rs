@@ -58,11 +58,7 @@ impl JobCtx {
             id: self.id.clone(),
             line: line.clone(),
         });
-        let id = self.id.clone();
-        let _ = with_store(self.shared.store_path.clone(), move |s| {
-            s.append_job_log(&id, &line)
-        })
-        .await;
+        let _ = self.shared.jobs.log(&self.id, &line).await;
     }
 
     fn holder(&self) -> String {
@@ -72,6 +68,14 @@ impl JobCtx {
     /// A connection from the config file, else one made in the TUI and
     /// kept in the store (read afresh, so edits apply at once).
     pub(super) async fn connection(&self, name: &str) -> Result<Connection, JobOutcome> {
+        let at = &self.shared.store_path;
+        if at.read_only && !at.path.exists() {
+            // Read-only before the store exists: the config file's
+            // connections can still be tested and probed.
+            if let Some(c) = self.shared.config.find(name) {
+                return Ok(c.to_owned());
+            }
+        }
         let (n, config) = (name.to_string(), self.shared.config.clone());
         let found = with_store(self.shared.store_path.clone(), move |s| {
             stored_connections::find(s, &config, &n)

@@ -1,0 +1,211 @@
+//! Where a job's record goes: the store's `jobs` and `job_logs` tables, or,
+//! under read-only (`--read-only`, `read_only = true`), this process's
+//! memory. The worker records every job through one [`JobRecorder`], so
+//! a read-only run leaves the store's bytes as they were while the
+//! dashboard still lists the jobs it ran in this session.
+
+use super::with_store;
+use crate::clock;
+use crate::domain::job::{JobKind, JobState};
+use crate::store::jobs::JobRecord;
+use crate::store::{StoreAt, StoreError};
+use std::sync::{Arc, Mutex};
+
+/// How many jobs a read-only session keeps (the oldest go first).
+const KEEP: usize = 500;
+
+/// Records jobs in the store, or in memory under read-only.
+#[derive(Clone)]
+pub(crate) enum JobRecorder {
+    Store(StoreAt),
+    /// The (read-only) store is still opened when a job that reads it
+    /// begins, so that a missing one fails the job at once, as it does
+    /// when jobs are recorded in the store.
+    Memory(StoreAt, SessionJobs),
+}
+
+/// The jobs this process ran under read-only, with their log lines.
+/// Cheap to clone: every clone sees the same jobs.
+#[derive(Clone, Default)]
+pub struct SessionJobs(Arc<Mutex<Vec<SessionJob>>>);
+
+struct SessionJob {
+    record: JobRecord,
+    log: Vec<(String, String)>,
+}
+
+impl SessionJobs {
+    /// The newest `limit` jobs, newest first (as `Store::recent_jobs`).
+    pub fn recent(&self, limit: usize) -> Vec<JobRecord> {
+        let jobs = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        jobs.iter()
+            .rev()
+            .take(limit)
+            .map(|j| j.record.clone())
+            .collect()
+    }
+
+    /// A job's log lines (time, line), if this session ran it.
+    pub fn log(&self, id: &str) -> Option<Vec<(String, String)>> {
+        let jobs = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        jobs.iter()
+            .find(|j| j.record.id == id)
+            .map(|j| j.log.clone())
+    }
+
+    fn insert(&self, id: &str, kind: &JobKind) {
+        let now = clock::stamp(clock::now());
+        let mut jobs = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if jobs.len() >= KEEP {
+            jobs.remove(0);
+        }
+        jobs.push(SessionJob {
+            record: JobRecord {
+                id: id.to_string(),
+                kind: kind.label().to_string(),
+                target: kind.target(),
+                state: JobState::Running,
+                done: 0,
+                total: 0,
+                created_at: now.clone(),
+                started_at: Some(now),
+                ended_at: None,
+                summary: String::new(),
+                error: String::new(),
+            },
+            log: Vec::new(),
+        });
+    }
+
+    fn with(&self, id: &str, f: impl FnOnce(&mut SessionJob)) {
+        let mut jobs = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(j) = jobs.iter_mut().rev().find(|j| j.record.id == id) {
+            f(j);
+        }
+    }
+}
+
+/// Whether a job reads the store. Testing or probing a connection of the
+/// config file reads only the vendor: under read-only it works before
+/// the store exists.
+fn reads_store(kind: &JobKind) -> bool {
+    !matches!(
+        kind,
+        JobKind::TestConnection { .. } | JobKind::ProbeConnection { .. }
+    )
+}
+
+impl JobRecorder {
+    /// In the store at `at`, or in memory when `at` is read-only.
+    pub(crate) fn for_store(at: &StoreAt) -> JobRecorder {
+        if at.read_only {
+            JobRecorder::Memory(at.clone(), SessionJobs::default())
+        } else {
+            JobRecorder::Store(at.clone())
+        }
+    }
+
+    /// The session's jobs, when they are kept in memory.
+    pub(crate) fn session(&self) -> Option<SessionJobs> {
+        match self {
+            JobRecorder::Store(_) => None,
+            JobRecorder::Memory(_, m) => Some(m.clone()),
+        }
+    }
+
+    /// A job is queued and starts (`insert_job`, then `start_job`).
+    pub(crate) async fn begin(&self, id: &str, kind: &JobKind) -> Result<(), StoreError> {
+        match self {
+            JobRecorder::Store(at) => {
+                let (jid, k) = (id.to_string(), kind.clone());
+                with_store(at.clone(), move |s| {
+                    s.insert_job(&jid, &k)?;
+                    s.start_job(&jid)
+                })
+                .await
+            }
+            JobRecorder::Memory(at, m) => {
+                if reads_store(kind) {
+                    with_store(at.clone(), |_| Ok(())).await?;
+                }
+                m.insert(id, kind);
+                Ok(())
+            }
+        }
+    }
+
+    /// One line of a job's log.
+    pub(crate) async fn log(&self, id: &str, line: &str) -> Result<(), StoreError> {
+        match self {
+            JobRecorder::Store(at) => {
+                let (jid, line) = (id.to_string(), line.to_string());
+                with_store(at.clone(), move |s| s.append_job_log(&jid, &line)).await
+            }
+            JobRecorder::Memory(_, m) => {
+                let at = clock::stamp(clock::now());
+                m.with(id, |j| j.log.push((at, line.to_string())));
+                Ok(())
+            }
+        }
+    }
+
+    /// How a job ended.
+    pub(crate) async fn finish(
+        &self,
+        id: &str,
+        state: JobState,
+        summary: &str,
+        error: &str,
+    ) -> Result<(), StoreError> {
+        match self {
+            JobRecorder::Store(at) => {
+                let (jid, summary, error) =
+                    (id.to_string(), summary.to_string(), error.to_string());
+                with_store(at.clone(), move |s| {
+                    s.finish_job(&jid, state, &summary, &error)
+                })
+                .await
+            }
+            JobRecorder::Memory(_, m) => {
+                let at = clock::stamp(clock::now());
+                m.with(id, |j| {
+                    j.record.state = state;
+                    j.record.ended_at = Some(at);
+                    j.record.summary = summary.to_string();
+                    j.record.error = error.to_string();
+                });
+                Ok(())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_read_only_recorder_keeps_jobs_in_memory_and_creates_no_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("none/s.db");
+        let rec = JobRecorder::for_store(&StoreAt::new(&path, true));
+        let missing = rec.begin("j0", &JobKind::Sweep).await.unwrap_err();
+        assert!(missing.0.starts_with("no store at "), "{missing}");
+        assert!(!path.parent().unwrap().exists());
+        drop(crate::store::Store::open(&path).unwrap());
+        rec.begin("j1", &JobKind::Sweep).await.unwrap();
+        rec.log("j1", "a line").await.unwrap();
+        rec.finish("j1", JobState::Failed, "", "refused: read-only")
+            .await
+            .unwrap();
+        let jobs = rec.session().unwrap().recent(10);
+        assert_eq!(jobs.len(), 1);
+        assert_eq!(jobs[0].state, JobState::Failed);
+        assert_eq!(jobs[0].error, "refused: read-only");
+        assert!(jobs[0].ended_at.is_some());
+        let log = rec.session().unwrap().log("j1").unwrap();
+        assert_eq!(log[0].1, "a line");
+        let rw = JobRecorder::for_store(&StoreAt::new(&path, false));
+        assert!(rw.session().is_none());
+    }
+}
