@@ -22,7 +22,13 @@ pub fn who() -> String {
 pub async fn sweep(ctx: &JobCtx) -> Result<JobOutcome, JobOutcome> {
     ctx.refuse_local_writes()?;
     let today = clock::today();
-    let n = ctx.store("sweep", move |s| s.sweep(today)).await?;
+    let n = ctx
+        .write(
+            "sweep",
+            move |s| s.sweep(today),
+            |n| format!("{n} released"),
+        )
+        .await?;
     Ok(JobOutcome::ok(
         format!("sweep released {n} cooling numbers"),
         Some(serde_json::json!({ "released": n })),
@@ -42,18 +48,27 @@ pub async fn purge(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome> {
     );
     let started = clock::now();
     let outcome = ctx
-        .store("purge", move |s| {
-            s.apply_sync(&SyncRequest {
-                connection: &n,
-                users: &[],
-                today: clock::today(),
-                settings: &settings,
-                mode: SyncMode::Purge,
-                force: true,
-                job_id: Some(&jid),
-                started_at: started,
-            })
-        })
+        .write(
+            &format!("purge of {name}"),
+            move |s| {
+                s.apply_sync(&SyncRequest {
+                    connection: &n,
+                    users: &[],
+                    today: clock::today(),
+                    settings: &settings,
+                    mode: SyncMode::Purge,
+                    force: true,
+                    job_id: Some(&jid),
+                    started_at: started,
+                })
+            },
+            |o| {
+                format!(
+                    "{} cooling, {} released",
+                    o.counts.cooled, o.counts.released
+                )
+            },
+        )
         .await?;
     let c = &outcome.counts;
     Ok(JobOutcome::ok(
@@ -75,9 +90,11 @@ pub async fn edit_numbers(
     let (list, act, by) = (numbers.to_vec(), action.clone(), who());
     let today = clock::today();
     let out = ctx
-        .store(&action.label(), move |s| {
-            s.apply_number_action(&list, &act, today, &by)
-        })
+        .write(
+            &action.label(),
+            move |s| s.apply_number_action(&list, &act, today, &by),
+            |o| format!("{} numbers changed", o.changed),
+        )
         .await?;
     let mut summary = format!(
         "{}: {} of {} numbers",
@@ -117,7 +134,11 @@ pub async fn add_range(ctx: &JobCtx, from: &str, to: &str) -> Result<JobOutcome,
     let items: Vec<InventoryItem> = numbers.into_iter().map(InventoryItem::available).collect();
     let cause = format!("user {}: add range {from}..{to}", who());
     let out = ctx
-        .store("add range", move |s| s.add_numbers(&items, &cause))
+        .write(
+            "add range",
+            move |s| s.add_numbers(&items, &cause),
+            |o| format!("{} numbers added", o.added),
+        )
         .await?;
     Ok(JobOutcome::ok(
         format!(
@@ -136,7 +157,11 @@ pub async fn import(ctx: &JobCtx, path: &str) -> Result<JobOutcome, JobOutcome> 
         .map_err(|e| JobOutcome::failed(format!("{path}: nothing was imported: {e}")))?;
     let cause = format!("user {}: import {path}", who());
     let out = ctx
-        .store("import", move |s| s.add_numbers(&items, &cause))
+        .write(
+            "import",
+            move |s| s.add_numbers(&items, &cause),
+            |o| format!("{} numbers added", o.added),
+        )
         .await?;
     Ok(JobOutcome::ok(
         format!(

@@ -2,6 +2,7 @@
 //! and the CLI alike, reports events over a channel, records every job in
 //! the store, and can cancel. It never touches the terminal.
 
+mod commit_point;
 mod connections;
 mod inventory;
 mod lease_holder;
@@ -18,6 +19,7 @@ use crate::domain::job::{JobKind, JobState};
 use crate::domain::oc_service::CreateServiceRequest;
 use crate::secret::Secret;
 use crate::store::{Store, StoreError};
+pub use commit_point::{Phase, Stop, Stopped};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -44,6 +46,9 @@ pub struct JobOutcome {
     pub detail: Option<serde_json::Value>,
     /// A sync stopped by the cooling guard: confirm, then run with force.
     pub needs_confirmation: bool,
+    /// A job stopped by its time limit or a cancel, and where it was
+    /// (before, during or after its commit point).
+    pub stopped: Option<Box<Stopped>>,
 }
 
 impl JobOutcome {
@@ -54,6 +59,7 @@ impl JobOutcome {
             error: String::new(),
             detail,
             needs_confirmation: false,
+            stopped: None,
         }
     }
     /// Part of the work done and kept, part failed: `summary` says both,
@@ -69,6 +75,7 @@ impl JobOutcome {
             error: error.into(),
             detail,
             needs_confirmation: false,
+            stopped: None,
         }
     }
     fn failed(error: impl Into<String>) -> Self {
@@ -78,6 +85,31 @@ impl JobOutcome {
             error: error.into(),
             detail: None,
             needs_confirmation: false,
+            stopped: None,
+        }
+    }
+    /// A job stopped by its clock or a cancel: the state and words come
+    /// from where it was ([`Stopped`]). A write that committed is kept and
+    /// reported as done; anything else is a failure (or a cancel).
+    fn stopped(stopped: Stopped) -> Self {
+        let state = match (&stopped.at, stopped.by) {
+            (Phase::Written { .. } | Phase::Done { .. }, _) => JobState::Succeeded,
+            (Phase::Before | Phase::RolledBack { .. }, Stop::Cancelled) => JobState::Cancelled,
+            _ => JobState::Failed,
+        };
+        let line = stopped.to_string();
+        let (summary, error) = if state == JobState::Succeeded {
+            (line, String::new())
+        } else {
+            (String::new(), line)
+        };
+        JobOutcome {
+            state,
+            summary,
+            error,
+            detail: None,
+            needs_confirmation: false,
+            stopped: Some(Box::new(stopped)),
         }
     }
 }
@@ -122,6 +154,39 @@ impl Shared {
 #[derive(Clone)]
 pub struct Worker {
     shared: Arc<Shared>,
+}
+
+/// `sync lab: …`: which job a stop line is about (an empty line stays so).
+fn prefix_target(kind: &JobKind, line: String) -> String {
+    if line.is_empty() {
+        line
+    } else {
+        format!("{} {}: {line}", kind.label(), kind.target())
+    }
+}
+
+/// Records a job's end, retried with backoff on a busy or full store: a
+/// job left `running` holds up nothing but misleads whoever reads it.
+async fn record_end(path: PathBuf, id: &str, o: &JobOutcome) -> Result<(), StoreError> {
+    let mut delay = std::time::Duration::from_millis(100);
+    let mut attempt = 0;
+    loop {
+        let (jid, o, p) = (id.to_string(), o.clone(), path.clone());
+        match with_store(p, move |s| {
+            s.finish_job(&jid, o.state, &o.summary, &o.error)
+        })
+        .await
+        {
+            Ok(()) => return Ok(()),
+            Err(e) if attempt >= 3 => return Err(e),
+            Err(e) => {
+                tracing::warn!("recording the end of job {id} failed ({e}); retrying");
+                tokio::time::sleep(delay).await;
+                delay *= 2;
+                attempt += 1;
+            }
+        }
+    }
 }
 
 /// Runs `f` on a fresh store connection off the async threads.
@@ -275,7 +340,9 @@ impl Worker {
             .any(|(_, k)| tasks::lease_name(k).as_deref() == Some(name))
     }
 
-    /// Asks a running job to stop; it ends as `cancelled` with nothing applied.
+    /// Asks a running job to stop. Before its commit point it ends as
+    /// `cancelled` with nothing changed; a store write under way is
+    /// interrupted and rolled back (or, if it had committed, reported).
     pub fn cancel(&self, id: &str) -> bool {
         match self.shared.cancels.lock().unwrap().get(id) {
             Some((t, _)) => {
@@ -288,8 +355,26 @@ impl Worker {
 
     async fn run_job(&self, id: &str, kind: JobKind, cancel: CancellationToken) -> JobOutcome {
         let path = self.shared.store_path.clone();
+        // A lease held by a live job elsewhere refuses this one at once:
+        // that job's store write may hold the store's write lock for
+        // longer than recording this job could wait for it.
+        if let Some(mut refused) = tasks::lease_refusal(&self.shared, id, &kind).await {
+            make_safe(&mut refused);
+            let (jid, k, o) = (id.to_string(), kind.clone(), refused.clone());
+            if let Err(e) = with_store(path, move |s| {
+                s.insert_job(&jid, &k)?;
+                s.finish_job(&jid, o.state, &o.summary, &o.error)
+            })
+            .await
+            {
+                tracing::warn!("could not record refused job {id}: {e}");
+            }
+            return refused;
+        }
         let (jid, k) = (id.to_string(), kind.clone());
         if let Err(e) = with_store(path.clone(), move |s| {
+            // Jobs whose process ended before recording their end.
+            s.fail_orphaned_jobs()?;
             s.insert_job(&jid, &k)?;
             s.start_job(&jid)
         })
@@ -305,6 +390,7 @@ impl Worker {
             id: id.to_string(),
             shared: self.shared.clone(),
             cancel: cancel.clone(),
+            commit: commit_point::CommitPoint::default(),
         };
         let limit = std::time::Duration::from_secs(self.shared.config.http.job_timeout_secs);
         // A refresh stops its own lists at the limit and then stores what
@@ -315,12 +401,24 @@ impl Worker {
             }
             _ => limit,
         };
-        let mut outcome = tokio::select! {
+        let stop = tokio::select! {
             r = tokio::time::timeout(backstop, tasks::execute(&ctx, &kind)) => match r {
-                Ok(o) => o,
-                Err(_) => JobOutcome::failed(format!("{} {}: gave up after {}s (http.job_timeout_secs); nothing was applied", kind.label(), kind.target(), limit.as_secs())),
+                Ok(o) => Ok(o),
+                Err(_) => Err(Stop::TimedOut { limit_secs: limit.as_secs() }),
             },
-            _ = cancel.cancelled() => JobOutcome { state: JobState::Cancelled, ..JobOutcome::failed("cancelled; nothing was applied") },
+            _ = cancel.cancelled() => Err(Stop::Cancelled),
+        };
+        // Stopped: what is reported depends on the job's phase. A store
+        // write that had begun is waited for (a cancel interrupts it) and
+        // the lease is released only after it has ended.
+        let mut outcome = match stop {
+            Ok(o) => o,
+            Err(by) => {
+                let mut o = JobOutcome::stopped(ctx.commit.stopped(by).await);
+                o.error = prefix_target(&kind, o.error);
+                o.summary = prefix_target(&kind, o.summary);
+                o
+            }
         };
         // The one place a job's words are made safe for a terminal: the
         // jobs table, `switchboard jobs`, the CLI's report and the TUI all
@@ -329,13 +427,16 @@ impl Worker {
         tasks::release_leases(&ctx, &kind).await;
         // Whatever way the job ended, secrets sent beside it are dropped.
         self.shared.pending_secrets.lock().unwrap().remove(id);
-        let (jid, o) = (id.to_string(), outcome.clone());
-        if let Err(e) = with_store(path, move |s| {
-            s.finish_job(&jid, o.state, &o.summary, &o.error)
-        })
-        .await
-        {
-            tracing::error!("could not record job {id}: {e}");
+        if let Err(e) = record_end(path, id, &outcome).await {
+            tracing::error!("could not record the end of job {id}: {e}");
+            let note = format!(
+                "the end of this job could not be recorded in the store ({e}); \
+                 the next switchboard process that opens it closes the job and frees its lease"
+            );
+            let _ = self.shared.events.send(JobEvent::Log {
+                id: id.to_string(),
+                line: crate::domain::terminal_text::terminal_safe(&note).into_owned(),
+            });
         }
         match outcome.state {
             JobState::Failed => {
