@@ -321,3 +321,59 @@ fn a_job_whose_end_could_not_be_recorded_is_closed_by_the_next_process_and_its_l
     );
     assert!(leases(&store).is_empty(), "{:?}", leases(&store));
 }
+
+#[test]
+fn an_axp_create_accepted_with_202_and_not_settled_in_time_is_reported_as_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = SimProcess::with_scenario(
+        dir.path(),
+        r#"[axp]
+account_id = "TESTAX"
+client_id = "axp-client"
+client_secret = "axp-secret-value"
+app_key = "axp-app-key-value"
+items_per_family = 1
+settle_ms = 600000
+"#,
+    );
+    let cfg = write_config(
+        dir.path(),
+        &format!(
+            "{}job_timeout_secs = 2\n{}",
+            config_head(&dir.path().join("s.db"), 5),
+            axp_connection(
+                &format!("http://{}", sim.addr),
+                "TESTAX",
+                "axp-secret-value",
+                "axp-app-key-value"
+            )
+        ),
+    );
+    let body = dir.path().join("aco.json");
+    std::fs::write(
+        &body,
+        r#"{"name": "ACO new", "description": "lab", "environment": "Production",
+            "didNumbers": ["+16065550001"]}"#,
+    )
+    .unwrap();
+    let out = run(
+        &cfg,
+        &[
+            "voice",
+            "create",
+            "aco-elements",
+            "--file",
+            body.to_str().unwrap(),
+            "--wait",
+        ],
+    );
+    let (_, err) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!err.contains("nothing was"), "{err}");
+    assert!(err.contains("HTTP 202"), "{err}");
+    assert!(err.contains("its outcome is unknown"), "{err}");
+    assert!(
+        err.contains("`switchboard voice get aco-elements ") && err.contains(" --connection axp`"),
+        "{err}"
+    );
+}

@@ -57,6 +57,9 @@ pub enum Phase {
 pub struct Stopped {
     pub by: Stop,
     pub at: Phase,
+    /// Whether a store write was under way when the job was stopped (and
+    /// was then waited for): `at` is how it ended.
+    pub during_write: bool,
 }
 
 impl Stopped {
@@ -88,9 +91,13 @@ impl std::fmt::Display for Stopped {
                 f,
                 "{what}: the write had begun when {when}; its end is not known"
             ),
-            Phase::Written { what, holds } => write!(
+            Phase::Written { what, holds } if self.during_write => write!(
                 f,
                 "{what}: the write had begun when {when}; it finished and the store holds it: {holds}"
+            ),
+            Phase::Written { what, holds } => write!(
+                f,
+                "{what}: written before {when}; the store holds it: {holds}"
             ),
             Phase::RolledBack { what, why } => write!(
                 f,
@@ -233,13 +240,18 @@ impl CommitPoint {
                 h.interrupt();
             }
         }
+        let during_write = matches!(self.phase(), Phase::Writing { .. });
         let mut rx = self.phase.subscribe();
         let at = rx
             .wait_for(|p| !matches!(p, Phase::Writing { .. }))
             .await
             .map(|p| p.clone())
             .unwrap_or_else(|_| self.phase());
-        Stopped { by, at }
+        Stopped {
+            by,
+            at,
+            during_write,
+        }
     }
 }
 
@@ -250,7 +262,14 @@ mod tests {
     #[test]
     fn each_phase_says_what_is_known() {
         let t = Stop::TimedOut { limit_secs: 1 };
-        let say = |at: Phase, by: Stop| Stopped { by, at }.to_string();
+        let say = |at: Phase, by: Stop| {
+            Stopped {
+                by,
+                at,
+                during_write: true,
+            }
+            .to_string()
+        };
         assert!(say(Phase::Before, t).ends_with("nothing was changed"));
         assert!(say(Phase::Before, Stop::Cancelled).starts_with("cancelled"));
         let w = say(
