@@ -178,38 +178,43 @@ pub async fn audit(ctx: &JobCtx, fix: bool) -> Result<JobOutcome, JobOutcome> {
     }
     let days = ctx.shared.config.inventory.audiocodes_cooling_duration_days;
     let today = clock::today();
-    let (findings, fixed, stale) = ctx
-        .store("audit", move |s| {
-            let (items, snapshots) = s.audit_inputs()?;
-            let mut findings = audit_rules::audit(&items, &snapshots, today, days);
-            // Numbers free here that AXP uses: reported, never fixed.
-            let refs = crate::domain::voice_numbers::axp_numbers(&s.axp_number_items()?);
-            let mut numbers: Vec<&str> = refs.iter().map(|(n, _)| n.as_str()).collect();
-            numbers.dedup();
-            let mut rows = Vec::new();
-            for n in numbers {
-                rows.extend(s.number(n)?);
-            }
-            findings.extend(audit_rules::in_use_on_axp(&rows, &refs));
-            // The AXP families whose last refresh failed: their stored
-            // items (used above) are older than the rest.
-            let stale: Vec<_> = s
-                .stale_kinds(None)?
-                .into_iter()
-                .filter(|k| crate::domain::voice_registry::family(&k.kind).is_some())
+    let work = move |s: &mut crate::store::Store| {
+        let (items, snapshots) = s.audit_inputs()?;
+        let mut findings = audit_rules::audit(&items, &snapshots, today, days);
+        // Numbers free here that AXP uses: reported, never fixed.
+        let refs = crate::domain::voice_numbers::axp_numbers(&s.axp_number_items()?);
+        let mut numbers: Vec<&str> = refs.iter().map(|(n, _)| n.as_str()).collect();
+        numbers.dedup();
+        let mut rows = Vec::new();
+        for n in numbers {
+            rows.extend(s.number(n)?);
+        }
+        findings.extend(audit_rules::in_use_on_axp(&rows, &refs));
+        // The AXP families whose last refresh failed: their stored
+        // items (used above) are older than the rest.
+        let stale: Vec<_> = s
+            .stale_kinds(None)?
+            .into_iter()
+            .filter(|k| crate::domain::voice_registry::family(&k.kind).is_some())
+            .collect();
+        let fixed = if fix {
+            let fixes: Vec<_> = findings
+                .iter()
+                .filter_map(|f| f.transition.clone())
                 .collect();
-            let fixed = if fix {
-                let fixes: Vec<_> = findings
-                    .iter()
-                    .filter_map(|f| f.transition.clone())
-                    .collect();
-                s.apply_audit_fixes(&fixes)?
-            } else {
-                0
-            };
-            Ok((findings, fixed, stale))
-        })
-        .await?;
+            s.apply_audit_fixes(&fixes)?
+        } else {
+            0
+        };
+        Ok((findings, fixed, stale))
+    };
+    // With --fix the audit writes: its commit point.
+    let (findings, fixed, stale) = if fix {
+        ctx.write("audit fix", work, |(_, fixed, _)| format!("{fixed} fixed"))
+            .await?
+    } else {
+        ctx.store("audit", work).await?
+    };
     let mut summary = if fix {
         format!("audit: {} findings, {fixed} fixed", findings.len())
     } else {

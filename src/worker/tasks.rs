@@ -478,7 +478,11 @@ async fn sync_audiocodes(
                     started_at: started,
                 })
             },
-            |o| format!("{} ({})", o.counts.describe(), o.result),
+            |o| match o.result.as_str() {
+                "applied" => o.counts.describe(),
+                "preview" => format!("a preview, nothing applied ({})", o.counts.describe()),
+                other => format!("{other}, nothing applied ({})", o.counts.describe()),
+            },
         )
         .await?;
     let mut outcome = outcome;
