@@ -576,7 +576,7 @@ fn a_job_slower_than_its_whole_timeout_is_stopped_and_changes_nothing() {
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("gave up after 2s (http.job_timeout_secs); nothing was applied"),
+        stderr.contains("gave up after 2s (http.job_timeout_secs), before anything was written or sent; nothing was changed"),
         "{stderr}"
     );
     assert!(stderr.contains("lab"), "{stderr}");

@@ -282,6 +282,7 @@ fn writes_reached_by_the_palette_the_audit_and_a_confirmation_are_refused_too() 
                 {"number": "+15551230001", "kind": "registered_not_used", "connection": "arm-east", "fix": "set Used"}
             ]})),
             needs_confirmation: false,
+            stopped: None,
         },
     });
     assert!(app.overlay.is_some(), "the audit view opens");
@@ -308,6 +309,7 @@ fn writes_reached_by_the_palette_the_audit_and_a_confirmation_are_refused_too() 
             error: "the cooling guard stopped the sync".into(),
             detail: None,
             needs_confirmation: true,
+            stopped: None,
         },
     });
     assert!(app.overlay.is_some(), "the confirmation opens");

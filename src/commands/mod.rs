@@ -262,7 +262,24 @@ pub fn run_job_with(
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let worker = Worker::new(Arc::new(config), read_only, tx);
         let id = start(&worker);
-        while let Some(ev) = rx.recv().await {
+        // Ctrl-C cancels the job, which then reports where it was (a
+        // store write under way is interrupted and rolled back); a second
+        // Ctrl-C leaves at once.
+        let mut interrupts = 0;
+        loop {
+            let ev = tokio::select! {
+                ev = rx.recv() => ev,
+                _ = tokio::signal::ctrl_c() => {
+                    interrupts += 1;
+                    if interrupts > 1 {
+                        std::process::exit(130);
+                    }
+                    errln!("cancelling (Ctrl-C again to leave at once)");
+                    worker.cancel(&id);
+                    continue;
+                }
+            };
+            let Some(ev) = ev else { break };
             match ev {
                 JobEvent::Log { id: j, line } if j == id => errln!("{line}"),
                 JobEvent::Finished { id: j, outcome } if j == id => return outcome,
@@ -275,6 +292,7 @@ pub fn run_job_with(
             error: "the worker stopped".into(),
             detail: None,
             needs_confirmation: false,
+            stopped: None,
         }
     })
 }

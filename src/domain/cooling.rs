@@ -74,6 +74,22 @@ pub struct SyncCounts {
     pub conflicts: usize,
 }
 
+impl SyncCounts {
+    /// `added 3, restored 0, …`: as a sync's report says them.
+    pub fn describe(&self) -> String {
+        format!(
+            "added {}, restored {}, cooled {}, released {}, unchanged {}, skipped {}, conflicts {}",
+            self.added,
+            self.restored,
+            self.cooled,
+            self.released,
+            self.unchanged,
+            self.skipped,
+            self.conflicts
+        )
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Plan {
     pub transitions: Vec<Transition>,

@@ -107,8 +107,12 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Jobs left running by a process that is gone (a crash or kill -9).
+    /// Jobs left running by a process that is gone (a crash, kill -9, or
+    /// a store that could not take the record of the job's end): each is
+    /// closed with what the store knows of it, and the leases its process
+    /// held for it are released.
     pub fn fail_orphaned_jobs(&self) -> Result<usize> {
+        use rusqlite::OptionalExtension;
         let mut stmt = self
             .conn
             .prepare("SELECT id, pid FROM jobs WHERE state IN ('queued', 'running')")?;
@@ -117,15 +121,48 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         let mut n = 0;
         for (id, pid) in rows {
-            if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
-                self.finish_job(
+            if std::path::Path::new(&format!("/proc/{pid}")).exists() {
+                continue;
+            }
+            // A sync or purge records its run in the same transaction as
+            // its changes: the run says whether they were committed.
+            let run: Option<(String, String)> = self
+                .conn
+                .query_row(
+                    "SELECT kind, result FROM sync_runs WHERE job_id = ?1 ORDER BY id DESC LIMIT 1",
+                    [&id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let ended = format!(
+                "process {pid} ended without recording how this job ended (a crash, a kill, or a full or busy store)"
+            );
+            match run {
+                Some((kind, result))
+                    if matches!(result.as_str(), "applied" | "purged" | "preview") =>
+                {
+                    self.finish_job(
+                        &id,
+                        JobState::Succeeded,
+                        &format!("{ended}; the store holds its {kind} run: {result}"),
+                        "",
+                    )?
+                }
+                Some((kind, result)) => self.finish_job(
                     &id,
                     JobState::Failed,
                     "",
-                    "the process running this job ended unexpectedly",
-                )?;
-                n += 1;
+                    &format!("{ended}; the store holds its {kind} run: {result}"),
+                )?,
+                None => self.finish_job(&id, JobState::Failed, "", &ended)?,
             }
+            // Holders read `pid N on HOST (who, job ID8)`.
+            let short: String = id.chars().take(8).collect();
+            self.conn.execute(
+                "DELETE FROM leases WHERE holder LIKE ?1 AND holder LIKE ?2",
+                params![format!("pid {pid} on %"), format!("%job {short})")],
+            )?;
+            n += 1;
         }
         Ok(n)
     }

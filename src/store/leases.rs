@@ -15,6 +15,14 @@ impl Store {
         ttl_secs: i64,
         is_gone: impl Fn(&str) -> bool,
     ) -> Result<std::result::Result<(), String>> {
+        // A live holder is seen at once, by a read that does not wait for
+        // the write lock: the holder's own store write may hold that lock
+        // for longer than the busy timeout.
+        if let Some(h) = self.lease_holder(name)? {
+            if h != holder && !is_gone(&h) {
+                return Ok(Err(h));
+            }
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;

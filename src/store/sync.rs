@@ -94,6 +94,7 @@ impl Store {
             SyncMode::Apply => ("sync", format!("sync {sync_name}")),
             SyncMode::Purge => ("purge", format!("purge {purge_name}")),
         };
+        slow_write_for_tests();
         if result == "applied" || result == "purged" {
             write_transitions(&tx, &plan.transitions, &cause)?;
             replace_registered_users(&tx, req.connection, req.users)?;
@@ -381,4 +382,18 @@ fn record_run(
         ],
     )?;
     Ok(())
+}
+
+/// Tests only (debug builds): `SWITCHBOARD_TEST_SLOW_WRITE_MS` holds a
+/// sync's transaction open that long before it writes, so that a test can
+/// stop a job during its write on a loaded two-core machine as surely as a
+/// 100,000-user sync does on a quiet one. Release builds have no such hook.
+fn slow_write_for_tests() {
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var("SWITCHBOARD_TEST_SLOW_WRITE_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
 }

@@ -47,11 +47,15 @@ pub async fn save_connection(
         )));
     }
     let s2 = spec.clone();
-    ctx.store("save", move |s| {
-        let refs: Vec<(&str, &crate::secret::Secret)> =
-            secrets.iter().map(|(k, v)| (*k, v)).collect();
-        s.save_connection(&s2, &refs)
-    })
+    ctx.write(
+        &format!("saving {name}"),
+        move |s| {
+            let refs: Vec<(&str, &crate::secret::Secret)> =
+                secrets.iter().map(|(k, v)| (*k, v)).collect();
+            s.save_connection(&s2, &refs)
+        },
+        |_| "the connection saved".into(),
+    )
     .await?;
     let follow_up = match spec {
         ConnectionSpec::AudioCodes(a) if a.sync_on_save => Some(JobKind::SyncAudioCodes {
@@ -96,8 +100,12 @@ pub async fn delete_connection(ctx: &JobCtx, name: &str) -> Result<JobOutcome, J
         _ => None,
     };
     let n = name.to_string();
-    ctx.store("delete", move |s| s.delete_connection(&n))
-        .await?;
+    ctx.write(
+        &format!("deleting {name}"),
+        move |s| s.delete_connection(&n),
+        |_| "the connection deleted".into(),
+    )
+    .await?;
     Ok(match purged {
         Some(p) => JobOutcome::ok(format!("{name} deleted ({})", p.summary), p.detail),
         None => JobOutcome::ok(format!("{name} deleted with its cached data"), None),

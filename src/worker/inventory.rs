@@ -63,7 +63,13 @@ fn account_name(uid: libc::uid_t) -> Option<String> {
 pub async fn sweep(ctx: &JobCtx) -> Result<JobOutcome, JobOutcome> {
     ctx.refuse_local_writes()?;
     let today = clock::today();
-    let n = ctx.store("sweep", move |s| s.sweep(today)).await?;
+    let n = ctx
+        .write(
+            "sweep",
+            move |s| s.sweep(today),
+            |n| format!("{n} released"),
+        )
+        .await?;
     Ok(JobOutcome::ok(
         format!("sweep released {n} cooling numbers"),
         Some(serde_json::json!({ "released": n })),
@@ -83,18 +89,27 @@ pub async fn purge(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome> {
     );
     let started = clock::now();
     let outcome = ctx
-        .store("purge", move |s| {
-            s.apply_sync(&SyncRequest {
-                connection: &n,
-                users: &[],
-                today: clock::today(),
-                settings: &settings,
-                mode: SyncMode::Purge,
-                force: true,
-                job_id: Some(&jid),
-                started_at: started,
-            })
-        })
+        .write(
+            &format!("purge of {name}"),
+            move |s| {
+                s.apply_sync(&SyncRequest {
+                    connection: &n,
+                    users: &[],
+                    today: clock::today(),
+                    settings: &settings,
+                    mode: SyncMode::Purge,
+                    force: true,
+                    job_id: Some(&jid),
+                    started_at: started,
+                })
+            },
+            |o| {
+                format!(
+                    "{} cooling, {} released",
+                    o.counts.cooled, o.counts.released
+                )
+            },
+        )
         .await?;
     let c = &outcome.counts;
     Ok(JobOutcome::ok(
@@ -116,9 +131,11 @@ pub async fn edit_numbers(
     let (list, act, by) = (numbers.to_vec(), action.clone(), who());
     let today = clock::today();
     let out = ctx
-        .store(&action.label(), move |s| {
-            s.apply_number_action(&list, &act, today, &by)
-        })
+        .write(
+            &action.label(),
+            move |s| s.apply_number_action(&list, &act, today, &by),
+            |o| format!("{} numbers changed", o.changed),
+        )
         .await?;
     let mut summary = format!(
         "{}: {} of {} numbers",
@@ -158,7 +175,11 @@ pub async fn add_range(ctx: &JobCtx, from: &str, to: &str) -> Result<JobOutcome,
     let items: Vec<InventoryItem> = numbers.into_iter().map(InventoryItem::available).collect();
     let cause = format!("user {}: add range {from}..{to}", who());
     let out = ctx
-        .store("add range", move |s| s.add_numbers(&items, &cause))
+        .write(
+            "add range",
+            move |s| s.add_numbers(&items, &cause),
+            |o| format!("{} numbers added", o.added),
+        )
         .await?;
     Ok(JobOutcome::ok(
         format!(
@@ -177,7 +198,11 @@ pub async fn import(ctx: &JobCtx, path: &str) -> Result<JobOutcome, JobOutcome> 
         .map_err(|e| JobOutcome::failed(format!("{path}: nothing was imported: {e}")))?;
     let cause = format!("user {}: import {path}", who());
     let out = ctx
-        .store("import", move |s| s.add_numbers(&items, &cause))
+        .write(
+            "import",
+            move |s| s.add_numbers(&items, &cause),
+            |o| format!("{} numbers added", o.added),
+        )
         .await?;
     Ok(JobOutcome::ok(
         format!(
@@ -194,38 +219,43 @@ pub async fn audit(ctx: &JobCtx, fix: bool) -> Result<JobOutcome, JobOutcome> {
     }
     let days = ctx.shared.config.inventory.audiocodes_cooling_duration_days;
     let today = clock::today();
-    let (findings, fixed, stale) = ctx
-        .store("audit", move |s| {
-            let (items, snapshots) = s.audit_inputs()?;
-            let mut findings = audit_rules::audit(&items, &snapshots, today, days);
-            // Numbers free here that AXP uses: reported, never fixed.
-            let refs = crate::domain::voice_numbers::axp_numbers(&s.axp_number_items()?);
-            let mut numbers: Vec<&str> = refs.iter().map(|(n, _)| n.as_str()).collect();
-            numbers.dedup();
-            let mut rows = Vec::new();
-            for n in numbers {
-                rows.extend(s.number(n)?);
-            }
-            findings.extend(audit_rules::in_use_on_axp(&rows, &refs));
-            // The AXP families whose last refresh failed: their stored
-            // items (used above) are older than the rest.
-            let stale: Vec<_> = s
-                .stale_kinds(None)?
-                .into_iter()
-                .filter(|k| crate::domain::voice_registry::family(&k.kind).is_some())
+    let work = move |s: &mut crate::store::Store| {
+        let (items, snapshots) = s.audit_inputs()?;
+        let mut findings = audit_rules::audit(&items, &snapshots, today, days);
+        // Numbers free here that AXP uses: reported, never fixed.
+        let refs = crate::domain::voice_numbers::axp_numbers(&s.axp_number_items()?);
+        let mut numbers: Vec<&str> = refs.iter().map(|(n, _)| n.as_str()).collect();
+        numbers.dedup();
+        let mut rows = Vec::new();
+        for n in numbers {
+            rows.extend(s.number(n)?);
+        }
+        findings.extend(audit_rules::in_use_on_axp(&rows, &refs));
+        // The AXP families whose last refresh failed: their stored
+        // items (used above) are older than the rest.
+        let stale: Vec<_> = s
+            .stale_kinds(None)?
+            .into_iter()
+            .filter(|k| crate::domain::voice_registry::family(&k.kind).is_some())
+            .collect();
+        let fixed = if fix {
+            let fixes: Vec<_> = findings
+                .iter()
+                .filter_map(|f| f.transition.clone())
                 .collect();
-            let fixed = if fix {
-                let fixes: Vec<_> = findings
-                    .iter()
-                    .filter_map(|f| f.transition.clone())
-                    .collect();
-                s.apply_audit_fixes(&fixes)?
-            } else {
-                0
-            };
-            Ok((findings, fixed, stale))
-        })
-        .await?;
+            s.apply_audit_fixes(&fixes)?
+        } else {
+            0
+        };
+        Ok((findings, fixed, stale))
+    };
+    // With --fix the audit writes: its commit point.
+    let (findings, fixed, stale) = if fix {
+        ctx.write("audit fix", work, |(_, fixed, _)| format!("{fixed} fixed"))
+            .await?
+    } else {
+        ctx.store("audit", work).await?
+    };
     let mut summary = if fix {
         format!("audit: {} findings, {fixed} fixed", findings.len())
     } else {

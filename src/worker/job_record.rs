@@ -119,6 +119,8 @@ impl JobRecorder {
             JobRecorder::Store(at) => {
                 let (jid, k) = (id.to_string(), kind.clone());
                 with_store(at.clone(), move |s| {
+                    // Jobs whose process ended before recording their end.
+                    s.fail_orphaned_jobs()?;
                     s.insert_job(&jid, &k)?;
                     s.start_job(&jid)
                 })
@@ -130,6 +132,30 @@ impl JobRecorder {
                 }
                 m.insert(id, kind);
                 Ok(())
+            }
+        }
+    }
+
+    /// A job refused before it began (another holds its lease): recorded
+    /// as begun and ended at once.
+    pub(crate) async fn refused(
+        &self,
+        id: &str,
+        kind: &JobKind,
+        o: &super::JobOutcome,
+    ) -> Result<(), StoreError> {
+        match self {
+            JobRecorder::Store(at) => {
+                let (jid, k, o) = (id.to_string(), kind.clone(), o.clone());
+                with_store(at.clone(), move |s| {
+                    s.insert_job(&jid, &k)?;
+                    s.finish_job(&jid, o.state, &o.summary, &o.error)
+                })
+                .await
+            }
+            JobRecorder::Memory(_, m) => {
+                m.insert(id, kind);
+                self.finish(id, o.state, &o.summary, &o.error).await
             }
         }
     }
@@ -149,7 +175,9 @@ impl JobRecorder {
         }
     }
 
-    /// How a job ended.
+    /// How a job ended; in the store, retried with backoff while it is
+    /// busy or full (a job left `running` holds up nothing, but misleads
+    /// whoever reads it; the next process closes it if every try fails).
     pub(crate) async fn finish(
         &self,
         id: &str,
@@ -159,12 +187,26 @@ impl JobRecorder {
     ) -> Result<(), StoreError> {
         match self {
             JobRecorder::Store(at) => {
-                let (jid, summary, error) =
-                    (id.to_string(), summary.to_string(), error.to_string());
-                with_store(at.clone(), move |s| {
-                    s.finish_job(&jid, state, &summary, &error)
-                })
-                .await
+                let mut delay = std::time::Duration::from_millis(100);
+                let mut attempt = 0;
+                loop {
+                    let (jid, summary, error) =
+                        (id.to_string(), summary.to_string(), error.to_string());
+                    match with_store(at.clone(), move |s| {
+                        s.finish_job(&jid, state, &summary, &error)
+                    })
+                    .await
+                    {
+                        Ok(()) => return Ok(()),
+                        Err(e) if attempt >= 3 => return Err(e),
+                        Err(e) => {
+                            tracing::warn!("recording the end of job {id} failed ({e}); retrying");
+                            tokio::time::sleep(delay).await;
+                            delay *= 2;
+                            attempt += 1;
+                        }
+                    }
+                }
             }
             JobRecorder::Memory(_, m) => {
                 let at = clock::stamp(clock::now());

@@ -2,6 +2,7 @@
 //! and the CLI alike, reports events over a channel, records every job in
 //! the store, and can cancel. It never touches the terminal.
 
+mod commit_point;
 mod connections;
 mod inventory;
 mod job_record;
@@ -19,6 +20,7 @@ use crate::domain::job::{JobKind, JobState};
 use crate::domain::oc_service::CreateServiceRequest;
 use crate::secret::Secret;
 use crate::store::{Store, StoreAt, StoreError};
+pub use commit_point::{Phase, Stop, Stopped};
 use job_record::JobRecorder;
 pub use job_record::SessionJobs;
 use std::collections::HashMap;
@@ -46,6 +48,9 @@ pub struct JobOutcome {
     pub detail: Option<serde_json::Value>,
     /// A sync stopped by the cooling guard: confirm, then run with force.
     pub needs_confirmation: bool,
+    /// A job stopped by its time limit or a cancel, and where it was
+    /// (before, during or after its commit point).
+    pub stopped: Option<Box<Stopped>>,
 }
 
 impl JobOutcome {
@@ -56,6 +61,7 @@ impl JobOutcome {
             error: String::new(),
             detail,
             needs_confirmation: false,
+            stopped: None,
         }
     }
     /// Part of the work done and kept, part failed: `summary` says both,
@@ -71,6 +77,7 @@ impl JobOutcome {
             error: error.into(),
             detail,
             needs_confirmation: false,
+            stopped: None,
         }
     }
     fn failed(error: impl Into<String>) -> Self {
@@ -80,6 +87,31 @@ impl JobOutcome {
             error: error.into(),
             detail: None,
             needs_confirmation: false,
+            stopped: None,
+        }
+    }
+    /// A job stopped by its clock or a cancel: the state and words come
+    /// from where it was ([`Stopped`]). A write that committed is kept and
+    /// reported as done; anything else is a failure (or a cancel).
+    fn stopped(stopped: Stopped) -> Self {
+        let state = match (&stopped.at, stopped.by) {
+            (Phase::Written { .. } | Phase::Done { .. }, _) => JobState::Succeeded,
+            (Phase::Before | Phase::RolledBack { .. }, Stop::Cancelled) => JobState::Cancelled,
+            _ => JobState::Failed,
+        };
+        let line = stopped.to_string();
+        let (summary, error) = if state == JobState::Succeeded {
+            (line, String::new())
+        } else {
+            (String::new(), line)
+        };
+        JobOutcome {
+            state,
+            summary,
+            error,
+            detail: None,
+            needs_confirmation: false,
+            stopped: Some(Box::new(stopped)),
         }
     }
 }
@@ -127,6 +159,15 @@ impl Shared {
 #[derive(Clone)]
 pub struct Worker {
     shared: Arc<Shared>,
+}
+
+/// `sync lab: …`: which job a stop line is about (an empty line stays so).
+fn prefix_target(kind: &JobKind, line: String) -> String {
+    if line.is_empty() {
+        line
+    } else {
+        format!("{} {}: {line}", kind.label(), kind.target())
+    }
 }
 
 /// Runs `f` on a fresh store connection off the async threads (a
@@ -288,7 +329,9 @@ impl Worker {
             .any(|(_, k)| tasks::lease_name(k).as_deref() == Some(name))
     }
 
-    /// Asks a running job to stop; it ends as `cancelled` with nothing applied.
+    /// Asks a running job to stop. Before its commit point it ends as
+    /// `cancelled` with nothing changed; a store write under way is
+    /// interrupted and rolled back (or, if it had committed, reported).
     pub fn cancel(&self, id: &str) -> bool {
         match self.shared.cancels.lock().unwrap().get(id) {
             Some((t, _)) => {
@@ -300,6 +343,16 @@ impl Worker {
     }
 
     async fn run_job(&self, id: &str, kind: JobKind, cancel: CancellationToken) -> JobOutcome {
+        // A lease held by a live job elsewhere refuses this one at once:
+        // that job's store write may hold the store's write lock for
+        // longer than recording this job could wait for it.
+        if let Some(mut refused) = tasks::lease_refusal(&self.shared, id, &kind).await {
+            make_safe(&mut refused);
+            if let Err(e) = self.shared.jobs.refused(id, &kind, &refused).await {
+                tracing::warn!("could not record refused job {id}: {e}");
+            }
+            return refused;
+        }
         if let Err(e) = self.shared.jobs.begin(id, &kind).await {
             return JobOutcome::failed(e.to_string());
         }
@@ -311,6 +364,7 @@ impl Worker {
             id: id.to_string(),
             shared: self.shared.clone(),
             cancel: cancel.clone(),
+            commit: commit_point::CommitPoint::default(),
         };
         let limit = std::time::Duration::from_secs(self.shared.config.http.job_timeout_secs);
         // A refresh stops its own lists at the limit and then stores what
@@ -321,12 +375,24 @@ impl Worker {
             }
             _ => limit,
         };
-        let mut outcome = tokio::select! {
+        let stop = tokio::select! {
             r = tokio::time::timeout(backstop, tasks::execute(&ctx, &kind)) => match r {
-                Ok(o) => o,
-                Err(_) => JobOutcome::failed(format!("{} {}: gave up after {}s (http.job_timeout_secs); nothing was applied", kind.label(), kind.target(), limit.as_secs())),
+                Ok(o) => Ok(o),
+                Err(_) => Err(Stop::TimedOut { limit_secs: limit.as_secs() }),
             },
-            _ = cancel.cancelled() => JobOutcome { state: JobState::Cancelled, ..JobOutcome::failed("cancelled; nothing was applied") },
+            _ = cancel.cancelled() => Err(Stop::Cancelled),
+        };
+        // Stopped: what is reported depends on the job's phase. A store
+        // write that had begun is waited for (a cancel interrupts it) and
+        // the lease is released only after it has ended.
+        let mut outcome = match stop {
+            Ok(o) => o,
+            Err(by) => {
+                let mut o = JobOutcome::stopped(ctx.commit.stopped(by).await);
+                o.error = prefix_target(&kind, o.error);
+                o.summary = prefix_target(&kind, o.summary);
+                o
+            }
         };
         // The one place a job's words are made safe for a terminal: the
         // jobs table, `switchboard jobs`, the CLI's report and the TUI all
@@ -342,7 +408,15 @@ impl Worker {
             .finish(id, o.state, &o.summary, &o.error)
             .await
         {
-            tracing::error!("could not record job {id}: {e}");
+            tracing::error!("could not record the end of job {id}: {e}");
+            let note = format!(
+                "the end of this job could not be recorded in the store ({e}); \
+                 the next switchboard process that opens it closes the job and frees its lease"
+            );
+            let _ = self.shared.events.send(JobEvent::Log {
+                id: id.to_string(),
+                line: crate::domain::terminal_text::terminal_safe(&note).into_owned(),
+            });
         }
         match outcome.state {
             JobState::Failed => {

@@ -2,7 +2,7 @@
 //! `wst_…` task with backoff to a terminal status, streaming each execution
 //! message into the job's log.
 
-use super::tasks::{api_failed, JobCtx};
+use super::tasks::{api_failed, write_failed, JobCtx};
 use super::{with_store, JobOutcome};
 use crate::api::live_platform::{task_state, LivePlatformClient, TaskState};
 use crate::config::ConnectionRef;
@@ -39,10 +39,20 @@ pub async fn create_service(
     }
     let client = LivePlatformClient::new(&conn, &ctx.shared.config.http).map_err(api_failed)?;
     let wire = serde_json::to_value(&body).map_err(|e| JobOutcome::failed(e.to_string()))?;
+    // The commit point of a remote write: from here on, a timeout or a
+    // cancel cannot say that nothing happened.
+    let check = format!(
+        "`switchboard refresh live-platform {name}` then `switchboard services` (or the Jobs view)"
+    );
+    ctx.commit.sent(
+        &format!("create service {}", request.customer_short_name),
+        &check,
+    );
     let task_id = client
         .create_service(wire)
         .await
-        .map_err(|e| JobOutcome::failed(format!("{e}; the service was not created")))?;
+        .map_err(|e| write_failed(e, "the service was not created", &check))?;
+    ctx.commit.accepted(&format!("task {task_id}"));
     ctx.log(format!(
         "{name}: task {task_id} queued for {}",
         request.customer_short_name

@@ -160,7 +160,15 @@ impl PartRefresh {
     ) -> Result<JobOutcome, JobOutcome> {
         let name = self.conn.clone();
         if self.failed.is_empty() {
-            store_sets(ctx, &name, self.sets).await?;
+            if !ctx.shared.store_path.read_only {
+                let (c, sets) = (name.clone(), self.sets);
+                ctx.write(
+                    &format!("storing the refresh of {name}"),
+                    move |s| s.replace_remote_sets(&c, &sets),
+                    |_| "every fetched list".into(),
+                )
+                .await?;
+            }
             return Ok(JobOutcome::ok(format!("{ok}{}", not_stored(ctx)), None));
         }
         if self.sets.is_empty() {
@@ -238,15 +246,12 @@ impl PartRefresh {
         let refreshed: Vec<String> = self.sets.iter().map(|s| s.kind.clone()).collect();
         let (c, sets, marks) = (name.clone(), self.sets, stale);
         if !ctx.shared.store_path.read_only {
-            with_store(ctx.shared.store_path.clone(), move |s| {
-                s.refresh_remote(&c, &sets, &marks)
-            })
-            .await
-            .map_err(|e| {
-                JobOutcome::failed(format!(
-                    "{name}: could not store what was fetched: {e}; nothing was changed"
-                ))
-            })?;
+            ctx.write(
+                &format!("storing the refresh of {name}"),
+                move |s| s.refresh_remote(&c, &sets, &marks),
+                |_| "the lists that were fetched".into(),
+            )
+            .await?;
         }
         let failures = lines.join("; ");
         Ok(JobOutcome::partial(

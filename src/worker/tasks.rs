@@ -28,6 +28,8 @@ pub struct JobCtx {
     pub id: String,
     pub shared: Arc<Shared>,
     pub cancel: CancellationToken,
+    /// Where the job is: before, during or after its commit point.
+    pub commit: super::commit_point::CommitPoint,
 }
 
 impl JobCtx {
@@ -125,6 +127,23 @@ impl JobCtx {
             .map_err(|e| JobOutcome::failed(format!("{what} failed: {e}; nothing was changed")))
     }
 
+    /// The job's store write, its commit point (see [`CommitPoint`]):
+    /// once begun it is never abandoned; `holds` says what the store then
+    /// holds, for the report of a job stopped during it.
+    ///
+    /// [`CommitPoint`]: super::commit_point::CommitPoint
+    pub(super) async fn write<T, F, D>(&self, what: &str, f: F, holds: D) -> Result<T, JobOutcome>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
+        D: FnOnce(&T) -> String + Send + 'static,
+    {
+        self.commit
+            .write(self.shared.store_path.clone(), &self.cancel, what, f, holds)
+            .await
+            .map_err(|e| JobOutcome::failed(format!("{what} failed: {e}; nothing was changed")))
+    }
+
     pub(super) fn refuse_local_writes(&self) -> Result<(), JobOutcome> {
         self.refuse_writes(None).map_or(Ok(()), Err)
     }
@@ -175,11 +194,34 @@ pub(super) async fn acquire_sync_lease(ctx: &JobCtx, name: &str) -> Result<(), J
     })
     .await
     .map_err(|e| JobOutcome::failed(e.to_string()))?;
-    got.map_err(|other| {
-        JobOutcome::failed(format!(
-            "a sync or purge of {name} is already running ({other}); try again when it ends"
-        ))
-    })
+    got.map_err(|other| busy(name, &other))
+}
+
+/// The refusal of a job whose lease a live job elsewhere holds, seen by
+/// a read that waits for no lock (see `Store::acquire_lease`).
+pub(super) async fn lease_refusal(
+    shared: &Arc<Shared>,
+    id: &str,
+    kind: &JobKind,
+) -> Option<JobOutcome> {
+    let name = lease_name(kind)?;
+    let me = super::lease_holder::this_process(id);
+    let lease = name.clone();
+    let holder = with_store(shared.store_path.clone(), move |s| s.lease_holder(&lease))
+        .await
+        .ok()
+        .flatten()?;
+    if holder == me || super::lease_holder::is_gone(&holder) {
+        return None;
+    }
+    let target = name.strip_prefix("sync:").unwrap_or(&name).to_string();
+    Some(busy(&target, &holder))
+}
+
+fn busy(name: &str, holder: &str) -> JobOutcome {
+    JobOutcome::failed(format!(
+        "a sync or purge of {name} is already running ({holder}); try again when it ends"
+    ))
 }
 
 pub async fn release_leases(ctx: &JobCtx, kind: &JobKind) {
@@ -194,6 +236,23 @@ pub async fn release_leases(ctx: &JobCtx, kind: &JobKind) {
 
 pub(super) fn api_failed(e: ApiError) -> JobOutcome {
     JobOutcome::failed(format!("{e}; nothing was changed"))
+}
+
+/// A write request that failed. When it may have reached the server and
+/// been acted on (no answer in time, the connection broke mid-request, a
+/// server error), it is not said to have changed nothing: `check` says how
+/// to find out. Otherwise `not_done` says what did not happen.
+pub(super) fn write_failed(e: ApiError, not_done: &str, check: &str) -> JobOutcome {
+    use crate::api::ErrorKind;
+    JobOutcome::failed(match &e.kind {
+        ErrorKind::Timeout | ErrorKind::Transport(_) => {
+            format!("{e}; the request was sent and may have taken effect: {check} to check")
+        }
+        ErrorKind::Status { status, .. } if *status >= 500 => {
+            format!("{e}; {not_done} as far as the server's answer says: {check} to check")
+        }
+        _ => format!("{e}; {not_done}"),
+    })
 }
 
 pub async fn execute(ctx: &JobCtx, kind: &JobKind) -> JobOutcome {
@@ -368,10 +427,11 @@ async fn sync_audiocodes(
     ))
     .await;
     let client = ArmClient::new(&conn, &ctx.shared.config.http).map_err(api_failed)?;
-    let users = tokio::select! {
-        r = client.registered_users(|done, total| ctx.progress(done, total)) => r,
-        _ = ctx.cancel.cancelled() => return Err(JobOutcome { state: JobState::Cancelled, ..JobOutcome::failed("cancelled; nothing was applied") }),
-    };
+    // A cancel or the time limit here (before the commit point) drops
+    // the fetch: the runner reports that nothing was changed.
+    let users = client
+        .registered_users(|done, total| ctx.progress(done, total))
+        .await;
     let fetched = match users {
         Ok(u) => u,
         Err(e) => {
@@ -403,28 +463,32 @@ async fn sync_audiocodes(
     let apply_began = std::time::Instant::now();
     let settings = ctx.shared.config.inventory.clone();
     let (n, jid) = (name.to_string(), ctx.id.clone());
-    let outcome = with_store(ctx.shared.store_path.clone(), move |s| {
-        s.apply_sync(&SyncRequest {
-            connection: &n,
-            users: &users,
-            today: clock::today(),
-            settings: &settings,
-            mode: if dry_run {
-                SyncMode::Preview
-            } else {
-                SyncMode::Apply
+    let outcome = ctx
+        .write(
+            &format!("sync of {name}"),
+            move |s| {
+                s.apply_sync(&SyncRequest {
+                    connection: &n,
+                    users: &users,
+                    today: clock::today(),
+                    settings: &settings,
+                    mode: if dry_run {
+                        SyncMode::Preview
+                    } else {
+                        SyncMode::Apply
+                    },
+                    force,
+                    job_id: Some(&jid),
+                    started_at: started,
+                })
             },
-            force,
-            job_id: Some(&jid),
-            started_at: started,
-        })
-    })
-    .await
-    .map_err(|e| {
-        JobOutcome::failed(format!(
-            "{name}: could not apply the sync: {e}; nothing was changed"
-        ))
-    })?;
+            |o| match o.result.as_str() {
+                "applied" => o.counts.describe(),
+                "preview" => format!("a preview, nothing applied ({})", o.counts.describe()),
+                other => format!("{other}, nothing applied ({})", o.counts.describe()),
+            },
+        )
+        .await?;
     let mut outcome = outcome;
     outcome.users = user_count;
     ctx.log(format!(
@@ -432,11 +496,7 @@ async fn sync_audiocodes(
         apply_began.elapsed().as_secs_f64()
     ))
     .await;
-    let c = &outcome.counts;
-    let mut counts = format!(
-        "added {}, restored {}, cooled {}, released {}, unchanged {}, skipped {}, conflicts {}",
-        c.added, c.restored, c.cooled, c.released, c.unchanged, c.skipped, c.conflicts
-    );
+    let mut counts = outcome.counts.describe();
     if let Some(u) = &unrecognised {
         counts = format!("{counts}; {u}");
     }
@@ -454,6 +514,7 @@ async fn sync_audiocodes(
             error: format!("{name}: stopped before applying: {g}; confirm to apply (CLI: --force)"),
             detail,
             needs_confirmation: true,
+            stopped: None,
         }),
         ("preview", _) => Ok(JobOutcome::ok(
             format!("{name} preview (not applied): {counts}"),

@@ -4,7 +4,7 @@
 
 use super::oc_service::poll_delay;
 use super::remote_refresh::{set_of, store_sets, PartRefresh};
-use super::tasks::{api_failed, JobCtx};
+use super::tasks::{api_failed, write_failed, JobCtx};
 use super::JobOutcome;
 use crate::api::axp::{AxpClient, Written};
 use crate::api::ApiError;
@@ -30,6 +30,20 @@ async fn client(ctx: &JobCtx, name: &str) -> Result<(AxpConnection, AxpClient), 
     let conn = ctx.axp(name).await?;
     let client = AxpClient::new(&conn, &ctx.shared.config.http).map_err(api_failed)?;
     Ok((conn, client))
+}
+
+/// The command that shows what became of a write to `f` (the item when
+/// its id is known, else the family's list), quoted for a report.
+fn check_cmd(name: &str, f: &Family, parent: Option<&str>, id: Option<&str>) -> String {
+    let mut c = match id {
+        Some(id) => format!("`switchboard voice get {} {id}", f.segment),
+        None => format!("`switchboard voice list {}", f.segment),
+    };
+    if let Some(p) = parent {
+        c.push_str(&format!(" --parent {p}"));
+    }
+    c.push_str(&format!(" --connection {name}`"));
+    c
 }
 
 fn refuse(ctx: &JobCtx, conn: &AxpConnection) -> Result<(), JobOutcome> {
@@ -335,22 +349,39 @@ pub async fn write(
             (Method::DELETE, p, None)
         }
     };
+    let what = format!("{} {}", f.title, op.label());
+    let check = check_cmd(name, f, parent, id);
+    ctx.commit.sent(&what, &check);
     let written = client
         .write(method.clone(), &path, body)
         .await
-        .map_err(|e| JobOutcome::failed(format!("{e}; nothing was changed")))?;
+        .map_err(|e| write_failed(e, "nothing was changed", &check))?;
     ctx.log(format!("{method} {path}: HTTP {}", written.status))
         .await;
     let target = match op {
         VoiceOp::Create => written.item_path(f, &collection),
         _ => item.clone(),
     };
-    let outcome = settle_write(ctx, &client, f, op, &written, target, wait).await;
+    // A created item's own id, once the answer names it.
+    let new_id = target
+        .as_deref()
+        .and_then(|t| t.rsplit('/').next())
+        .filter(|_| op == VoiceOp::Create);
+    let check = check_cmd(name, f, parent, id.or(new_id));
+    let answer = format!("HTTP {}", written.status);
+    if written.status == 202 {
+        ctx.commit.sent(&what, &check);
+        ctx.commit.accepted(&answer);
+    } else {
+        ctx.commit.done(&answer);
+    }
+    let outcome = settle_write(ctx, &client, f, op, &written, target, wait, &check).await;
     relist(ctx, name, &client, f, parent).await;
     outcome
 }
 
 /// What became of a write: partial (207), accepted and followed, or done.
+#[allow(clippy::too_many_arguments)]
 async fn settle_write(
     ctx: &JobCtx,
     client: &AxpClient,
@@ -359,6 +390,7 @@ async fn settle_write(
     written: &Written,
     target: Option<String>,
     wait: bool,
+    check: &str,
 ) -> Result<JobOutcome, JobOutcome> {
     let what = format!("{} {}", f.title, op.label());
     let answer = written.body.clone();
@@ -408,7 +440,8 @@ async fn settle_write(
             DELETE_PATIENCE.as_secs()
         ))),
         Settled::Waiting(s) => Err(JobOutcome::failed(format!(
-            "{what}: still {s} when the job timed out"
+            "{what}: sent; the server accepted it (HTTP 202); still {s} when the job's time ran out, \
+             its outcome is unknown: {check} to check"
         ))),
     }
 }
@@ -494,11 +527,21 @@ pub async fn action(
     } else {
         let method =
             Method::from_bytes(spec.method.as_bytes()).expect("registry methods are valid");
-        client
+        let check = check_cmd(name, f, parent, id);
+        if !reads {
+            ctx.commit.sent(spec.title, &check);
+        }
+        let written = client
             .write(method, &path, body.clone())
             .await
-            .map_err(|e| JobOutcome::failed(format!("{e}; nothing was changed")))?
-            .body
+            .map_err(|e| write_failed(e, "nothing was changed", &check))?;
+        let answer = format!("HTTP {}", written.status);
+        if written.status == 202 {
+            ctx.commit.accepted(&answer);
+        } else {
+            ctx.commit.done(&answer);
+        }
+        written.body
     };
     let summary = describe_answer(spec.name, answer.as_ref());
     if !reads {
@@ -590,17 +633,27 @@ pub async fn sync_cm(
     let jobs = family("sync_jobs")?;
     let path = format!("{}:sync", client.item_path(cms, None, cm));
     let body = json!({"entities": entities, "name": job_name});
+    let what = format!("sync of Communication Manager {cm}");
+    let check = check_cmd(name, jobs, Some(cm), None);
+    ctx.commit.sent(&what, &check);
     let answer = client
         .write(Method::POST, &path, Some(body))
         .await
-        .map_err(|e| JobOutcome::failed(format!("{e}; no sync was started")))?
+        .map_err(|e| write_failed(e, "no sync was started", &check))?
         .body
         .unwrap_or(Value::Null);
     let job_id = answer
         .get("jobId")
         .and_then(Value::as_str)
-        .ok_or_else(|| JobOutcome::failed("the sync answer has no jobId"))?
+        .ok_or_else(|| {
+            JobOutcome::failed(format!(
+                "the sync answer has no jobId; a sync may have started: {check} to check"
+            ))
+        })?
         .to_string();
+    let check = check_cmd(name, jobs, Some(cm), Some(&job_id));
+    ctx.commit.sent(&what, &check);
+    ctx.commit.accepted(&format!("sync job {job_id}"));
     ctx.log(format!(
         "sync job {job_id} started ({})",
         entities.join(", ")
