@@ -37,8 +37,15 @@ impl ArmClient {
         conn: &AudioCodesConnection,
         settings: &HttpSettings,
     ) -> Result<ArmClient, ApiError> {
+        let http = HttpClient::new(&conn.name, &conn.base_url(), &conn.tls, settings)?;
+        if !conn.secrets_resolved {
+            return Err(http.error(
+                "setup",
+                ErrorKind::Config("the connection's secrets were not resolved".into()),
+            ));
+        }
         Ok(ArmClient {
-            http: HttpClient::new(&conn.name, &conn.base_url(), &conn.tls, settings)?,
+            http,
             conn: conn.clone(),
             tokens: TokenCache::default(),
         })
