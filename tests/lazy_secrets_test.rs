@@ -275,3 +275,72 @@ fn a_running_worker_is_not_dumpable() {
     assert_eq!(control_owner, expected_user);
     assert_eq!(worker_owner, Some(0), "the worker is dumpable");
 }
+
+/// Fails on the code before lazy secrets: the dashboard read every secret
+/// before its first frame, so `sleep 1000` left a blank terminal. Runs in
+/// tmux (on a private server, killed at the end); skipped without tmux.
+#[test]
+fn the_dashboard_starts_and_quits_while_a_password_cmd_would_hang() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("skipped: no tmux");
+        return;
+    }
+    let (_dir, config) = setup(
+        "",
+        &arm_with("stuck-tui", "127.0.0.1:9", "password_cmd = \"sleep 1000\""),
+    );
+    let socket = format!("switchboard-lazy-secrets-{}", std::process::id());
+    let tmux = |args: &[&str]| {
+        Command::new("tmux")
+            .args(["-L", &socket])
+            .args(args)
+            .output()
+            .expect("tmux runs")
+    };
+    struct Server<F: Fn(&[&str]) -> Output>(F);
+    impl<F: Fn(&[&str]) -> Output> Drop for Server<F> {
+        fn drop(&mut self) {
+            (self.0)(&["kill-server"]);
+        }
+    }
+    let server = Server(tmux);
+    let command = format!(
+        "{} --config {}",
+        env!("CARGO_BIN_EXE_switchboard"),
+        config.display()
+    );
+    (server.0)(&[
+        "new-session",
+        "-d",
+        "-s",
+        "tui",
+        "-x",
+        "160",
+        "-y",
+        "45",
+        &command,
+    ]);
+    let began = Instant::now();
+    loop {
+        let screen =
+            String::from_utf8_lossy(&(server.0)(&["capture-pane", "-p", "-t", "tui"]).stdout)
+                .into_owned();
+        if screen.contains("stuck-tui") {
+            break;
+        }
+        assert!(
+            began.elapsed() < Duration::from_secs(15),
+            "the dashboard never showed its connection:\n{screen}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    (server.0)(&["send-keys", "-t", "tui", "q"]);
+    let began = Instant::now();
+    while (server.0)(&["has-session", "-t", "tui"]).status.success() {
+        assert!(
+            began.elapsed() < Duration::from_secs(10),
+            "the dashboard did not quit on q"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
