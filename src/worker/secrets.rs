@@ -7,6 +7,7 @@ use super::JobOutcome;
 use crate::config::{
     AudioCodesConnection, AxpConnection, LivePlatformConnection, SecretError, SecretSettings,
 };
+use crate::domain::job::JobState;
 
 /// A connection whose secrets can be resolved.
 pub trait WithSecrets: Clone + Send + 'static {
@@ -38,9 +39,17 @@ impl JobCtx {
     /// the key.
     pub(super) async fn with_secrets<C: WithSecrets>(&self, conn: &C) -> Result<C, JobOutcome> {
         let (conn, settings) = (conn.clone(), self.shared.config.secrets.clone());
-        tokio::task::spawn_blocking(move || conn.with_secrets(&settings))
-            .await
-            .map_err(|e| JobOutcome::failed(format!("reading a secret failed: {e}")))?
+        let read = tokio::task::spawn_blocking(move || conn.with_secrets(&settings));
+        // A cancel does not wait for a slow command (which still ends at
+        // its timeout, on its own thread).
+        let read = tokio::select! {
+            r = read => r,
+            _ = self.cancel.cancelled() => return Err(JobOutcome {
+                state: JobState::Cancelled,
+                ..JobOutcome::failed("cancelled while reading a secret; nothing was sent")
+            }),
+        };
+        read.map_err(|e| JobOutcome::failed(format!("reading a secret failed: {e}")))?
             .map_err(|e| JobOutcome::failed(format!("{e}; nothing was sent")))
     }
 }
