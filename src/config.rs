@@ -1,6 +1,7 @@
-//! TOML configuration: where it is found, what it may say, and the
-//! resolution of secrets. A bad config is one clear error naming the file,
-//! the line and the key; nothing starts half-configured.
+//! TOML configuration: where it is found, what it may say, and where each
+//! secret comes from (resolved only when a job needs it). A bad config is
+//! one clear error naming the file, the line and the key; nothing starts
+//! half-configured.
 
 use crate::domain::arm_users::{validate_number_field, validate_pointer, PageShape};
 use crate::domain::connection::AudioCodesSpec;
@@ -83,6 +84,118 @@ impl ArmAuthMethod {
     }
 }
 
+/// How secrets given by command are run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretSettings {
+    /// A `*_cmd` still running after this many seconds is killed, with
+    /// its process group, and its connection's job fails.
+    pub command_timeout_secs: u64,
+}
+
+impl Default for SecretSettings {
+    fn default() -> Self {
+        SecretSettings {
+            command_timeout_secs: crate::secret::DEFAULT_COMMAND_TIMEOUT.as_secs(),
+        }
+    }
+}
+
+impl SecretSettings {
+    pub fn command_timeout(&self) -> Duration {
+        Duration::from_secs(self.command_timeout_secs)
+    }
+}
+
+/// One secret of a connection: its key, where it comes from, and where
+/// the config file gives it (for errors). The value is read only when a
+/// job for the connection needs it ([`AudioCodesConnection::with_secrets`]).
+#[derive(Debug, Clone)]
+pub struct SecretEntry {
+    /// `password`, `client_secret`, `app_key`.
+    pub key: String,
+    pub source: SecretSource,
+    /// File, line and key path of a config file's secret (its message
+    /// empty); `None` for a connection made in the TUI.
+    pub origin: Option<ConfigError>,
+}
+
+/// A secret that could not be resolved: the connection and the key, why,
+/// never the value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretError {
+    pub connection: String,
+    pub key: String,
+    /// The config error (file, line, key) or, for a connection made in the
+    /// TUI, the key and the reason.
+    pub detail: String,
+}
+
+impl fmt::Display for SecretError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "connection `{}`: {}", self.connection, self.detail)
+    }
+}
+
+impl std::error::Error for SecretError {}
+
+impl SecretEntry {
+    fn store(key: &str, value: Option<Secret>) -> SecretEntry {
+        SecretEntry {
+            key: key.to_string(),
+            source: SecretSource::Store(value),
+            origin: None,
+        }
+    }
+
+    /// The config error for this secret's source failing with `why`.
+    fn error(&self, why: String) -> Result<ConfigError, String> {
+        match &self.origin {
+            Some(o) => Ok(ConfigError {
+                message: format!("cannot resolve secret: {why}"),
+                ..o.clone()
+            }),
+            None => Err(format!("secret `{}`: {why}", self.key)),
+        }
+    }
+
+    /// Resolves now (a command once per process, within `settings`).
+    fn resolve(&self, connection: &str, settings: &SecretSettings) -> Result<Secret, SecretError> {
+        self.source
+            .resolve_cached(settings.command_timeout())
+            .map_err(|why| SecretError {
+                connection: connection.to_string(),
+                key: self.key.clone(),
+                detail: match self.error(why) {
+                    Ok(e) => e.to_string(),
+                    Err(s) => s,
+                },
+            })
+    }
+}
+
+/// Whether every secret of `entries` is already in its connection (a
+/// literal of the file, a value read from the store).
+fn all_at_hand(entries: &[SecretEntry]) -> bool {
+    entries.iter().all(|e| {
+        matches!(
+            e.source,
+            SecretSource::Literal(_) | SecretSource::Store(Some(_))
+        )
+    })
+}
+
+/// Each secret of `entries`, resolved, by key.
+fn resolve_all(
+    connection: &str,
+    entries: &[SecretEntry],
+    settings: &SecretSettings,
+) -> Result<Vec<(String, Secret)>, SecretError> {
+    entries
+        .iter()
+        .map(|e| Ok((e.key.clone(), e.resolve(connection, settings)?)))
+        .collect()
+}
+
 /// OAuth2 client-credentials settings (Azure AD for ARM and Live Platform).
 #[derive(Debug, Clone)]
 pub struct OAuthClient {
@@ -112,13 +225,35 @@ pub struct AudioCodesConnection {
     pub schedule_enabled: bool,
     pub tls: TlsOptions,
     pub read_only: bool,
-    /// Where each secret comes from, for `config check` (never the value).
-    pub secret_sources: Vec<(String, String)>,
+    /// Where each secret comes from (never the value).
+    pub secret_sources: Vec<SecretEntry>,
+    /// The secret fields hold their values (else they are empty until
+    /// [`AudioCodesConnection::with_secrets`]).
+    pub secrets_resolved: bool,
 }
 
 impl AudioCodesConnection {
     pub fn base_url(&self) -> String {
         format!("{}://{}", self.scheme, self.host)
+    }
+
+    /// This connection with its secrets resolved: run when a job for it
+    /// builds its client, never before.
+    pub fn with_secrets(&self, settings: &SecretSettings) -> Result<Self, SecretError> {
+        let mut c = self.clone();
+        for (key, value) in resolve_all(&self.name, &self.secret_sources, settings)? {
+            match key.as_str() {
+                "password" => c.password = value,
+                "client_secret" => {
+                    if let Some(o) = c.oauth.as_mut() {
+                        o.client_secret = value;
+                    }
+                }
+                _ => {}
+            }
+        }
+        c.secrets_resolved = true;
+        Ok(c)
     }
 
     /// A connection made in the TUI and kept in the store. The spec was
@@ -143,10 +278,10 @@ impl AudioCodesConnection {
         });
         let mut secret_sources = vec![];
         if password.is_some() {
-            secret_sources.push(("password".to_string(), "store".to_string()));
+            secret_sources.push(SecretEntry::store("password", password.clone()));
         }
         if client_secret.is_some() {
-            secret_sources.push(("client_secret".to_string(), "store".to_string()));
+            secret_sources.push(SecretEntry::store("client_secret", client_secret.clone()));
         }
         AudioCodesConnection {
             name: spec.name.clone(),
@@ -164,6 +299,7 @@ impl AudioCodesConnection {
             schedule_enabled: spec.schedule_enabled,
             tls: tls_from_spec(&spec.ca_file, spec.insecure_skip_verify),
             read_only: false,
+            secrets_resolved: all_at_hand(&secret_sources),
             secret_sources,
         }
     }
@@ -177,12 +313,28 @@ pub struct LivePlatformConnection {
     pub tenant_id: Option<String>,
     pub tls: TlsOptions,
     pub read_only: bool,
-    pub secret_sources: Vec<(String, String)>,
+    pub secret_sources: Vec<SecretEntry>,
+    pub secrets_resolved: bool,
 }
 
 impl LivePlatformConnection {
-    /// A connection made in the TUI and kept in the store.
+    /// This connection with its secret resolved (see
+    /// [`AudioCodesConnection::with_secrets`]).
+    pub fn with_secrets(&self, settings: &SecretSettings) -> Result<Self, SecretError> {
+        let mut c = self.clone();
+        for (key, value) in resolve_all(&self.name, &self.secret_sources, settings)? {
+            if key == "client_secret" {
+                c.oauth.client_secret = value;
+            }
+        }
+        c.secrets_resolved = true;
+        Ok(c)
+    }
+
+    /// A connection made in the TUI and kept in the store; `client_secret`
+    /// is `None` when it was not read (listing).
     pub fn from_spec(spec: &LivePlatformSpec, client_secret: Option<Secret>) -> Self {
+        let secret_sources = vec![SecretEntry::store("client_secret", client_secret.clone())];
         LivePlatformConnection {
             name: spec.name.clone(),
             base_url: spec.base_url.trim_end_matches('/').to_string(),
@@ -195,7 +347,8 @@ impl LivePlatformConnection {
             tenant_id: (!spec.tenant_id.is_empty()).then(|| spec.tenant_id.clone()),
             tls: tls_from_spec(&spec.ca_file, spec.insecure_skip_verify),
             read_only: false,
-            secret_sources: vec![("client_secret".into(), "store".into())],
+            secrets_resolved: all_at_hand(&secret_sources),
+            secret_sources,
         }
     }
 }
@@ -217,10 +370,26 @@ pub struct AxpConnection {
     pub app_key: Secret,
     pub tls: TlsOptions,
     pub read_only: bool,
-    pub secret_sources: Vec<(String, String)>,
+    pub secret_sources: Vec<SecretEntry>,
+    pub secrets_resolved: bool,
 }
 
 impl AxpConnection {
+    /// This connection with its secrets resolved (see
+    /// [`AudioCodesConnection::with_secrets`]).
+    pub fn with_secrets(&self, settings: &SecretSettings) -> Result<Self, SecretError> {
+        let mut c = self.clone();
+        for (key, value) in resolve_all(&self.name, &self.secret_sources, settings)? {
+            match key.as_str() {
+                "client_secret" => c.client_secret = value,
+                "app_key" => c.app_key = value,
+                _ => {}
+            }
+        }
+        c.secrets_resolved = true;
+        Ok(c)
+    }
+
     /// A connection made in the TUI and kept in the store.
     pub fn from_spec(
         spec: &AxpSpec,
@@ -228,6 +397,10 @@ impl AxpConnection {
         app_key: Option<Secret>,
     ) -> Self {
         let blank = || Secret::new(String::new());
+        let secret_sources = vec![
+            SecretEntry::store("client_secret", client_secret.clone()),
+            SecretEntry::store("app_key", app_key.clone()),
+        ];
         AxpConnection {
             name: spec.name.clone(),
             base_url: spec.base_url.trim_end_matches('/').to_string(),
@@ -237,10 +410,8 @@ impl AxpConnection {
             app_key: app_key.unwrap_or_else(blank),
             tls: tls_from_spec(&spec.ca_file, spec.insecure_skip_verify),
             read_only: false,
-            secret_sources: vec![
-                ("client_secret".into(), "store".into()),
-                ("app_key".into(), "store".into()),
-            ],
+            secrets_resolved: all_at_hand(&secret_sources),
+            secret_sources,
         }
     }
 }
@@ -256,6 +427,7 @@ pub struct Config {
     pub mouse: bool,
     pub inventory: InventorySettings,
     pub http: HttpSettings,
+    pub secrets: SecretSettings,
     pub audiocodes: Vec<AudioCodesConnection>,
     pub live_platform: Vec<LivePlatformConnection>,
     pub axp: Vec<AxpConnection>,
@@ -331,7 +503,7 @@ impl ConnectionRef<'_> {
             ConnectionRef::Axp(c) => c.read_only,
         }
     }
-    pub fn secret_sources(&self) -> &[(String, String)] {
+    pub fn secret_sources(&self) -> &[SecretEntry] {
         match self {
             ConnectionRef::AudioCodes(c) => &c.secret_sources,
             ConnectionRef::LivePlatform(c) => &c.secret_sources,
@@ -358,6 +530,30 @@ impl Config {
         self.audiocodes.iter().find(|c| c.name == name)
     }
 
+    /// Resolves every secret of the file now (fresh, commands within the
+    /// timeout), for `config check`: each source's problem with file, line
+    /// and key, never a value. Empty when all resolve.
+    pub fn check_secrets(&self) -> Vec<ConfigError> {
+        let timeout = self.secrets.command_timeout();
+        let mut problems = Vec::new();
+        for c in self.connections() {
+            for e in c.secret_sources() {
+                if let Err(why) = e.source.resolve_within(timeout) {
+                    match e.error(why) {
+                        Ok(err) => problems.push(err),
+                        Err(s) => problems.push(ConfigError {
+                            file: self.file.clone().unwrap_or_default(),
+                            line: None,
+                            key: String::new(),
+                            message: format!("connection `{}`: {s}", c.name()),
+                        }),
+                    }
+                }
+            }
+        }
+        problems
+    }
+
     /// A config with no file: default paths, no connections.
     pub fn empty() -> Config {
         Config {
@@ -369,6 +565,7 @@ impl Config {
             mouse: false,
             inventory: InventorySettings::default(),
             http: HttpSettings::default(),
+            secrets: SecretSettings::default(),
             audiocodes: vec![],
             live_platform: vec![],
             axp: vec![],
@@ -465,11 +662,19 @@ struct RawConfig {
     #[serde(default)]
     http: HttpSettings,
     #[serde(default)]
+    secrets: RawSecrets,
+    #[serde(default)]
     audiocodes: Vec<RawAudioCodes>,
     #[serde(default)]
     live_platform: Vec<RawLivePlatform>,
     #[serde(default)]
     axp: Vec<RawAxp>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawSecrets {
+    command_timeout_secs: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -622,6 +827,7 @@ pub fn parse(file: &Path, text: &str, loose_permissions: bool) -> Result<Config,
     if let Err(m) = raw.inventory.validate() {
         return Err(cx.err(None, "inventory", m));
     }
+    let secrets = cx.secret_settings(raw.secrets)?;
 
     Ok(Config {
         file: Some(file.to_path_buf()),
@@ -635,6 +841,7 @@ pub fn parse(file: &Path, text: &str, loose_permissions: bool) -> Result<Config,
         mouse: raw.mouse,
         inventory: raw.inventory,
         http: raw.http,
+        secrets,
         audiocodes,
         live_platform,
         axp,
@@ -698,8 +905,9 @@ impl Ctx<'_> {
         Ok(name.get_ref().clone())
     }
 
-    /// Resolves one secret. `required` secrets must be given; a literal one
-    /// is refused when the file is readable by group or others.
+    /// Reads one secret's source (a literal's value; others stay
+    /// unresolved). `required` secrets must be given; a literal one is
+    /// refused when the file is readable by group or others.
     fn secret(
         &self,
         table: &str,
@@ -707,7 +915,7 @@ impl Ctx<'_> {
         name: &Spanned<String>,
         key: &str,
         keys: SecretKeys,
-        sources: &mut Vec<(String, String)>,
+        sources: &mut Vec<SecretEntry>,
     ) -> Result<Option<Secret>, ConfigError> {
         let path = format!("{table}[{i}].{key}");
         let line = self.line(name);
@@ -726,11 +934,35 @@ impl Ctx<'_> {
                 ),
             ));
         }
-        let secret = source
-            .resolve()
-            .map_err(|m| self.err(line, &path, format!("cannot resolve secret: {m}")))?;
-        sources.push((key.to_string(), source.describe()));
-        Ok(Some(secret))
+        // Only a literal is at hand now; the others are read when a job
+        // needs them (an empty placeholder until then).
+        let value = match &source {
+            SecretSource::Literal(s) => s.clone(),
+            _ => Secret::default(),
+        };
+        sources.push(SecretEntry {
+            key: key.to_string(),
+            source,
+            origin: Some(self.err(line, &path, "")),
+        });
+        Ok(Some(value))
+    }
+
+    fn secret_settings(&self, raw: RawSecrets) -> Result<SecretSettings, ConfigError> {
+        let mut s = SecretSettings::default();
+        if let Some(t) = raw.command_timeout_secs {
+            let line = Some(line_of(self.text, t.span().start));
+            let secs = *t.get_ref();
+            if !(1..=3600).contains(&secs) {
+                return Err(self.err(
+                    line,
+                    "secrets.command_timeout_secs",
+                    format!("{secs} is out of range: give 1 to 3600 seconds"),
+                ));
+            }
+            s.command_timeout_secs = secs as u64;
+        }
+        Ok(s)
     }
 
     fn require(
@@ -917,6 +1149,7 @@ impl Ctx<'_> {
             schedule_enabled: r.schedule_enabled,
             tls: self.tls(r.ca_file, r.insecure_skip_verify, T, i, &r.name)?,
             read_only: r.read_only,
+            secrets_resolved: all_at_hand(&sources),
             secret_sources: sources,
         })
     }
@@ -956,6 +1189,7 @@ impl Ctx<'_> {
             tenant_id: r.tenant_id,
             tls: self.tls(r.ca_file, r.insecure_skip_verify, T, i, &r.name)?,
             read_only: r.read_only,
+            secrets_resolved: all_at_hand(&sources),
             secret_sources: sources,
         })
     }
@@ -1003,6 +1237,7 @@ impl Ctx<'_> {
             app_key,
             tls: self.tls(r.ca_file, r.insecure_skip_verify, T, i, &r.name)?,
             read_only: r.read_only,
+            secrets_resolved: all_at_hand(&sources),
             secret_sources: sources,
         })
     }
@@ -1057,7 +1292,38 @@ mod tests {
         assert!(!e.to_string().contains("s3cret-xyz"));
         std::env::set_var("SB_TEST_PW_ENV", "from-env");
         let ok = parse(Path::new("/etc/sb.toml"), "[[audiocodes]]\nname = \"a\"\nhost = \"h\"\nusername = \"u\"\npassword_env = \"SB_TEST_PW_ENV\"\n", true).unwrap();
-        assert_eq!(ok.audiocodes[0].password.expose(), "from-env");
+        // Read only when a job needs it.
+        assert_eq!(ok.audiocodes[0].password.expose(), "");
+        assert!(!ok.audiocodes[0].secrets_resolved);
+        let a = ok.audiocodes[0].with_secrets(&ok.secrets).unwrap();
+        assert_eq!(a.password.expose(), "from-env");
+        assert!(a.secrets_resolved);
+    }
+
+    #[test]
+    fn secrets_are_not_resolved_when_the_file_is_read() {
+        let text = "[[audiocodes]]\nname = \"a\"\nhost = \"h\"\nusername = \"u\"\npassword_env = \"SB_TEST_SURELY_UNSET\"\n[[axp]]\nname = \"x\"\nbase_url = \"https://x\"\naccount_id = \"ABCDEF\"\nclient_id = \"c\"\nclient_secret_cmd = \"exit 7\"\napp_key = \"k\"\n";
+        let c = p(text).unwrap();
+        let e = c.audiocodes[0].with_secrets(&c.secrets).unwrap_err();
+        assert_eq!(e.connection, "a");
+        assert_eq!(e.key, "password");
+        assert!(
+            e.to_string().starts_with("connection `a`: /etc/sb.toml:2: key `audiocodes[0].password`: cannot resolve secret: environment variable SB_TEST_SURELY_UNSET"),
+            "{e}"
+        );
+        let e = c.axp[0].with_secrets(&c.secrets).unwrap_err();
+        assert!(e.to_string().contains("key `axp[0].client_secret`"), "{e}");
+        assert_eq!(c.check_secrets().len(), 2);
+    }
+
+    #[test]
+    fn secret_command_timeout_is_a_setting_in_range() {
+        let c = p("[secrets]\ncommand_timeout_secs = 3\n").unwrap();
+        assert_eq!(c.secrets.command_timeout(), Duration::from_secs(3));
+        assert_eq!(p("").unwrap().secrets.command_timeout_secs, 10);
+        let e = p("read_only = false\n[secrets]\ncommand_timeout_secs = 0\n").unwrap_err();
+        assert_eq!(e.key, "secrets.command_timeout_secs");
+        assert_eq!(e.line, Some(3));
     }
 
     #[test]

@@ -37,8 +37,15 @@ impl ArmClient {
         conn: &AudioCodesConnection,
         settings: &HttpSettings,
     ) -> Result<ArmClient, ApiError> {
+        let http = HttpClient::new(&conn.name, &conn.base_url(), &conn.tls, settings)?;
+        if !conn.secrets_resolved {
+            return Err(http.error(
+                "setup",
+                ErrorKind::Config("the connection's secrets were not resolved".into()),
+            ));
+        }
         Ok(ArmClient {
-            http: HttpClient::new(&conn.name, &conn.base_url(), &conn.tls, settings)?,
+            http,
             conn: conn.clone(),
             tokens: TokenCache::default(),
         })
@@ -98,12 +105,18 @@ impl ArmClient {
     fn authorize(&self, req: Request, token: &Secret) -> Request {
         match self.conn.auth {
             ArmAuthMethod::Basic => {
-                let raw = format!("{}:{}", self.conn.username, self.conn.password.expose());
-                let mut v = HeaderValue::from_str(&format!(
-                    "Basic {}",
-                    base64::engine::general_purpose::STANDARD.encode(raw)
-                ))
-                .unwrap_or(HeaderValue::from_static(""));
+                // The plain forms are zeroed when dropped; the header is sensitive.
+                let raw = zeroize::Zeroizing::new(format!(
+                    "{}:{}",
+                    self.conn.username,
+                    self.conn.password.expose()
+                ));
+                // Room for all of it: growing would leave a copy behind.
+                let mut line =
+                    zeroize::Zeroizing::new(String::with_capacity(10 + raw.len() * 4 / 3));
+                line.push_str("Basic ");
+                base64::engine::general_purpose::STANDARD.encode_string(raw.as_bytes(), &mut line);
+                let mut v = HeaderValue::from_str(&line).unwrap_or(HeaderValue::from_static(""));
                 v.set_sensitive(true);
                 req.header(AUTHORIZATION, v)
             }

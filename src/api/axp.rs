@@ -25,8 +25,15 @@ pub struct AxpClient {
 
 impl AxpClient {
     pub fn new(conn: &AxpConnection, settings: &HttpSettings) -> Result<Self, ApiError> {
+        let http = HttpClient::new(&conn.name, &conn.base_url, &conn.tls, settings)?;
+        if !conn.secrets_resolved {
+            return Err(http.error(
+                "setup",
+                ErrorKind::Config("the connection's secrets were not resolved".into()),
+            ));
+        }
         Ok(AxpClient {
-            http: HttpClient::new(&conn.name, &conn.base_url, &conn.tls, settings)?,
+            http,
             conn: conn.clone(),
             tokens: TokenCache::default(),
             deadline: Deadline::after_secs(settings.job_timeout_secs),

@@ -37,6 +37,15 @@ fn describe(c: &ConnectionRef<'_>) -> String {
 }
 
 pub fn config_check(config: &Config) -> i32 {
+    // The one command that resolves every secret of the file: each
+    // source's problem, with file, line and key (never a value).
+    let problems = config.check_secrets();
+    if !problems.is_empty() {
+        for p in &problems {
+            errln!("switchboard: {p}");
+        }
+        return EXIT_ERROR;
+    }
     match &config.file {
         Some(f) => outln!("config: {} (ok)", f.display()),
         None => outln!("config: none found (using defaults; see config.example.toml)"),
@@ -52,8 +61,12 @@ pub fn config_check(config: &Config) -> i32 {
     outln!("connections ({}):", conns.len());
     for c in &conns {
         outln!("{}", describe(c));
-        for (key, source) in c.secret_sources() {
-            outln!("      {key} = ******** ({source}, resolved)");
+        for e in c.secret_sources() {
+            outln!(
+                "      {} = ******** ({}, resolved)",
+                e.key,
+                e.source.describe()
+            );
         }
     }
     EXIT_OK

@@ -48,6 +48,9 @@ pub const EXIT_CONFIRM: i32 = 2;
 pub const EXIT_PARTIAL: i32 = 5;
 
 pub fn run(cli: Cli) -> i32 {
+    // Before any secret is read: no core file, no attaching, no reading
+    // of this process's memory by others of the same user.
+    crate::secret::protect_process();
     if let Err(m) = crate::clock::check_env() {
         errln!("switchboard: {m}");
         return EXIT_ERROR;

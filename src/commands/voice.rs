@@ -56,7 +56,10 @@ fn client(config: &Config, named: Option<String>) -> Result<AxpClient, String> {
     let name = axp_name(config, named)?;
     let store = super::open_store(config).map_err(|e| e.to_string())?;
     match stored_connections::find(&store, config, &name).map_err(|e| e.to_string())? {
-        Some(Connection::Axp(c)) => AxpClient::new(&c, &config.http).map_err(|e| e.to_string()),
+        Some(Connection::Axp(c)) => {
+            let c = c.with_secrets(&config.secrets).map_err(|e| e.to_string())?;
+            AxpClient::new(&c, &config.http).map_err(|e| e.to_string())
+        }
         Some(_) => Err(format!("{name} is not an AXP connection")),
         None => Err(format!("no connection named {name:?}")),
     }

@@ -27,7 +27,7 @@ use crate::store::number_window::Window;
 use crate::store::remote::RemoteItem;
 use crate::store::sync::SyncRun;
 use crate::store::{Store, StoreAt};
-use crate::worker::stored_connections::resolve;
+use crate::worker::stored_connections::listed;
 use crate::worker::SessionJobs;
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -595,7 +595,7 @@ fn schedule_text(a: &AudioCodesConnection) -> String {
 fn connection_infos(store: &Store, config: &Config) -> crate::store::Result<Vec<ConnInfo>> {
     let held = store.numbers_by_connection()?;
     let kept = store.stored_connections()?;
-    let stored = resolve(store, config, &kept)?;
+    let stored = listed(config, &kept);
     let mut all: Vec<(ConnectionRef<'_>, &'static str)> = config
         .connections()
         .into_iter()

@@ -10,6 +10,7 @@ mod lease_holder;
 mod oc_service;
 mod remote_refresh;
 mod schedule;
+mod secrets;
 pub mod stored_connections;
 mod tasks;
 mod voice;

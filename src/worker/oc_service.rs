@@ -37,7 +37,8 @@ pub async fn create_service(
     if let (Some(q), Some(p)) = (body.teams_qos.as_mut(), secrets.app_password) {
         q.application_password = p.expose().to_string();
     }
-    let client = LivePlatformClient::new(&conn, &ctx.shared.config.http).map_err(api_failed)?;
+    let client = LivePlatformClient::new(&ctx.with_secrets(&conn).await?, &ctx.shared.config.http)
+        .map_err(api_failed)?;
     let wire = serde_json::to_value(&body).map_err(|e| JobOutcome::failed(e.to_string()))?;
     // The commit point of a remote write: from here on, a timeout or a
     // cancel cannot say that nothing happened.

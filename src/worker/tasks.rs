@@ -341,7 +341,7 @@ async fn test_connection(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutc
         ConnectionRef::AudioCodes(c) => {
             // OK only after a call that needs the credentials: a users page
             // of one. The version is shown when the ARM has it, never required.
-            let client = ArmClient::new(c, http).map_err(api_failed)?;
+            let client = ArmClient::new(&ctx.with_secrets(c).await?, http).map_err(api_failed)?;
             let probe = client.probe(1).await.map_err(api_failed)?;
             let version = client.version().await.ok();
             for line in probe.lines() {
@@ -363,7 +363,7 @@ async fn test_connection(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutc
             ));
         }
         ConnectionRef::LivePlatform(c) => {
-            let n = LivePlatformClient::new(c, http)
+            let n = LivePlatformClient::new(&ctx.with_secrets(c).await?, http)
                 .map_err(api_failed)?
                 .calling_profiles()
                 .await
@@ -373,7 +373,7 @@ async fn test_connection(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutc
         }
         ConnectionRef::Axp(c) => {
             let cm = voice_registry::family("cm").expect("cm family");
-            let n = AxpClient::new(c, http)
+            let n = AxpClient::new(&ctx.with_secrets(c).await?, http)
                 .map_err(api_failed)?
                 .list(cm, None)
                 .await
@@ -391,7 +391,8 @@ async fn test_connection(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutc
 /// One users page of an ARM, as the sync would read it. Reads only.
 async fn probe_connection(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome> {
     let conn = ctx.audiocodes(name).await?;
-    let client = ArmClient::new(&conn, &ctx.shared.config.http).map_err(api_failed)?;
+    let client = ArmClient::new(&ctx.with_secrets(&conn).await?, &ctx.shared.config.http)
+        .map_err(api_failed)?;
     let probe = client
         .probe(conn.page_size as u64)
         .await
@@ -426,7 +427,8 @@ async fn sync_audiocodes(
         conn.base_url()
     ))
     .await;
-    let client = ArmClient::new(&conn, &ctx.shared.config.http).map_err(api_failed)?;
+    let client = ArmClient::new(&ctx.with_secrets(&conn).await?, &ctx.shared.config.http)
+        .map_err(api_failed)?;
     // A cancel or the time limit here (before the commit point) drops
     // the fetch: the runner reports that nothing was changed.
     let users = client
@@ -528,7 +530,8 @@ async fn sync_audiocodes(
 /// [`PartRefresh`]).
 async fn refresh_live_platform(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome> {
     let conn = ctx.live_platform(name).await?;
-    let client = LivePlatformClient::new(&conn, &ctx.shared.config.http).map_err(api_failed)?;
+    let client = LivePlatformClient::new(&ctx.with_secrets(&conn).await?, &ctx.shared.config.http)
+        .map_err(api_failed)?;
     // Credentials first: without a token nothing can be fetched.
     client.authenticate().await.map_err(api_failed)?;
     let mut refresh = PartRefresh::new(name);

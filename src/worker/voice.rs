@@ -28,7 +28,8 @@ fn family(key: &str) -> Result<&'static Family, JobOutcome> {
 
 async fn client(ctx: &JobCtx, name: &str) -> Result<(AxpConnection, AxpClient), JobOutcome> {
     let conn = ctx.axp(name).await?;
-    let client = AxpClient::new(&conn, &ctx.shared.config.http).map_err(api_failed)?;
+    let client = AxpClient::new(&ctx.with_secrets(&conn).await?, &ctx.shared.config.http)
+        .map_err(api_failed)?;
     Ok((conn, client))
 }
 
