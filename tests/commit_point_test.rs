@@ -303,13 +303,19 @@ fn a_job_whose_end_could_not_be_recorded_is_closed_by_the_next_process_and_its_l
     assert_eq!(job_rows(&store, "sync")[1].0, "running");
     assert_eq!(leases(&store).len(), 1);
 
-    // Room again: the next process (a sweep, which takes no lease of its
-    // own) closes the job with what the store knows and frees the lease.
+    // Room again: the next process to open the store (here `jobs`, which
+    // runs no job of its own) closes the job with what the store knows
+    // and frees the lease, and lists it as it ended.
     full.execute_batch("DROP TRIGGER full_jobs; DROP TRIGGER full_leases;")
         .unwrap();
     drop(full);
-    let out = run_at(&cfg, LATER, &["sweep"]);
-    assert!(out.status.success(), "{}", text(&out).1);
+    let out = run_at(&cfg, LATER, &["jobs"]);
+    let (listing, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        !listing.contains(" running ") && listing.contains("succeeded"),
+        "{listing}"
+    );
     let jobs = job_rows(&store, "sync");
     assert_eq!(jobs[1].0, "succeeded", "{jobs:?}");
     assert!(

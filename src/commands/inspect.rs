@@ -131,6 +131,13 @@ pub fn jobs(config: &Config, limit: usize) -> i32 {
             return EXIT_ERROR;
         }
     };
+    // Jobs whose process is gone without recording their end are closed
+    // first (a store that writes), so the list says how they ended.
+    if !config.read_only {
+        if let Err(e) = store.fail_orphaned_jobs() {
+            tracing::warn!("could not close orphaned jobs: {e}");
+        }
+    }
     match store.recent_jobs(limit) {
         Ok(jobs) => {
             for j in jobs {
