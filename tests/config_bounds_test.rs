@@ -266,3 +266,36 @@ fn a_fixed_now_out_of_range_is_refused() {
         "{err}"
     );
 }
+
+/// The dashboard's connection form refuses the same users paths (it saved
+/// `@otherhost/...` before: a path without `/` was all it checked).
+#[test]
+fn the_connection_form_refuses_a_users_path_off_the_host() {
+    use switchboard::domain::connection::AudioCodesSpec;
+    use switchboard::domain::connection_spec::ConnectionSpec;
+    use switchboard::tui::connection_form::{form, validate};
+    let kept = vec!["password".to_string()];
+    for (path, ok) in [
+        ("/ARM/v1/registeredUsers", true),
+        ("@otherhost.example/ARM/v1/registeredUsers", false),
+        ("//otherhost.example/ARM", false),
+        ("/ARM/v1/users@otherhost", false),
+    ] {
+        let spec = ConnectionSpec::AudioCodes(AudioCodesSpec {
+            name: "arm-east".into(),
+            host: "arm.example.com".into(),
+            username: "svc".into(),
+            users_path: path.into(),
+            ..AudioCodesSpec::default()
+        });
+        let errors = validate(&form(&spec, &kept, true), &[], &kept);
+        let on_path: Vec<_> = errors.iter().filter(|e| e.field == "users_path").collect();
+        assert_eq!(on_path.is_empty(), ok, "{path}: {errors:?}");
+        if !ok {
+            assert!(
+                on_path[0].message.contains("absolute path on the host"),
+                "{errors:?}"
+            );
+        }
+    }
+}
