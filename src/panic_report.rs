@@ -50,6 +50,10 @@ pub fn install() {
             at = %place,
             "internal error (panic): {what}\n{backtrace}"
         );
+        if lock(&LOG_FILE).is_none() && std::env::var_os("RUST_BACKTRACE").is_some() {
+            // No log to keep it in: the backtrace goes where it was asked for.
+            eprintln!("internal error (panic) at {place}: {what}\n{backtrace}");
+        }
         let contained = CONTAINED.with(Cell::get) > 0 || thread.name() == Some("main");
         if !contained {
             if let Some(restore) = *lock(&RESTORE) {
@@ -94,7 +98,8 @@ pub fn message(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 /// `internal error: ...; details in the log file ...`: the one line a
-/// person sees.
+/// person sees (the message's first line, cut to 200 characters and
+/// escaped for a terminal: it may quote vendor text).
 pub fn one_line(what: &str) -> String {
     let what: String = what
         .lines()
@@ -103,12 +108,15 @@ pub fn one_line(what: &str) -> String {
         .chars()
         .take(200)
         .collect();
+    let what = crate::domain::terminal_text::terminal_safe(&what);
     match lock(&LOG_FILE).as_ref() {
         Some(f) => format!(
             "internal error: {what}; details in the log file {}",
             f.display()
         ),
-        None => format!("internal error: {what}; no log file was open (set log_dir)"),
+        None => format!(
+            "internal error: {what}; no log file was open: run with RUST_BACKTRACE=1 to see the backtrace"
+        ),
     }
 }
 
@@ -169,3 +177,26 @@ pub fn debug_panic_point(point: &str) {
 #[cfg(not(debug_assertions))]
 #[inline(always)]
 pub fn debug_panic_point(_point: &str) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_is_one_escaped_line() {
+        let l = one_line("bad \u{1b}]52;c;x\u{7} thing\nsecond line");
+        assert!(l.starts_with("internal error: bad "), "{l}");
+        assert!(!l.contains(['\u{1b}', '\u{7}', '\n']), "{l:?}");
+        assert!(!l.contains("second line"), "{l}");
+    }
+
+    #[test]
+    fn contain_counts_and_uncounts_even_when_unwinding() {
+        assert!(!is_contained());
+        let r = std::panic::catch_unwind(|| contain(true, || panic!("x")));
+        assert!(r.is_err());
+        assert!(!is_contained());
+        contain(true, || assert!(is_contained()));
+        contain(false, || assert!(!is_contained()));
+    }
+}
