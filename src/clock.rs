@@ -12,17 +12,32 @@ fn fixed() -> Option<DateTime<Utc>> {
     *FIXED.get_or_init(|| {
         std::env::var("SWITCHBOARD_NOW")
             .ok()
-            .and_then(|v| DateTime::parse_from_rfc3339(v.trim()).ok())
-            .map(|d| d.with_timezone(&Utc))
+            .and_then(|v| parse_fixed(&v).ok())
     })
 }
 
-/// Fails with a readable message when `SWITCHBOARD_NOW` is set but not RFC 3339.
+/// A fixed "now": RFC 3339, in the years 1970 to 9000 (UTC), so that
+/// every date computed from it (a release date 999 days on, a schedule a
+/// year on, a lease) stays a date the store can write and read back.
+fn parse_fixed(v: &str) -> Result<DateTime<Utc>, String> {
+    let t = DateTime::parse_from_rfc3339(v.trim())
+        .map_err(|_| {
+            format!("SWITCHBOARD_NOW={v:?} is not an RFC 3339 time (e.g. 2026-11-22T09:00:00Z)")
+        })?
+        .with_timezone(&Utc);
+    if !(1970..=9000).contains(&chrono::Datelike::year(&t)) {
+        return Err(format!(
+            "SWITCHBOARD_NOW={v:?} is out of range: a time in the years 1970 to 9000"
+        ));
+    }
+    Ok(t)
+}
+
+/// Fails with a readable message when `SWITCHBOARD_NOW` is set but not an
+/// RFC 3339 time in range.
 pub fn check_env() -> Result<(), String> {
     match std::env::var("SWITCHBOARD_NOW") {
-        Ok(v) if DateTime::parse_from_rfc3339(v.trim()).is_err() => Err(format!(
-            "SWITCHBOARD_NOW={v:?} is not an RFC 3339 time (e.g. 2026-11-22T09:00:00Z)"
-        )),
+        Ok(v) => parse_fixed(&v).map(|_| ()),
         _ => Ok(()),
     }
 }
@@ -57,4 +72,17 @@ pub fn parse_stamp(s: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .ok()
         .map(|d| d.with_timezone(&Utc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn a_fixed_now_must_be_in_range() {
+        assert!(parse_fixed("2026-11-22T09:00:00Z").is_ok());
+        assert!(parse_fixed("1969-12-31T23:59:59Z").is_err());
+        let e = parse_fixed("9999-12-31T23:59:59-23:59").unwrap_err();
+        assert!(e.contains("out of range"), "{e}");
+        assert!(parse_fixed("yesterday").unwrap_err().contains("RFC 3339"));
+    }
 }

@@ -771,6 +771,28 @@ fn page_size() -> u32 {
     500
 }
 
+/// `key` as written on the line at `at`, prefixed with the table it is in
+/// (`http.job_timeout_secs`, `audiocodes[1].page_size`).
+fn qualified(text: &str, at: usize, key: &str) -> String {
+    let mut table = String::new();
+    let mut counts: std::collections::HashMap<String, usize> = Default::default();
+    for l in text[..at].lines().map(str::trim) {
+        if let Some(name) = l.strip_prefix("[[").and_then(|l| l.split_once("]]")) {
+            let name = name.0.trim().to_string();
+            let n = counts.entry(name.clone()).or_insert(0);
+            table = format!("{name}[{n}]");
+            *n += 1;
+        } else if let Some(name) = l.strip_prefix('[').and_then(|l| l.split_once(']')) {
+            table = name.0.trim().to_string();
+        }
+    }
+    if table.is_empty() {
+        key.to_string()
+    } else {
+        format!("{table}.{key}")
+    }
+}
+
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
@@ -783,14 +805,23 @@ pub fn parse(file: &Path, text: &str, loose_permissions: bool) -> Result<Config,
         let key = e
             .span()
             .map(|s| {
-                text[s.clone()]
-                    .split(['=', '\n'])
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_string()
+                // A bad value (`page_size = -1`) is reported at the value:
+                // the key is what stands before `=` on its line.
+                let start = s.start.min(text.len());
+                let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+                match text[line_start..start].find('=') {
+                    Some(eq) => {
+                        qualified(text, line_start, text[line_start..line_start + eq].trim())
+                    }
+                    None => text[s.clone()]
+                        .split(['=', '\n'])
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .to_string(),
+                }
             })
-            .filter(|k| !k.is_empty() && k.len() < 60 && !k.contains('['))
+            .filter(|k| !k.is_empty() && k.len() < 80 && !k.starts_with('['))
             .unwrap_or_default();
         ConfigError {
             file: file.to_path_buf(),
@@ -803,29 +834,38 @@ pub fn parse(file: &Path, text: &str, loose_permissions: bool) -> Result<Config,
         file,
         text,
         loose_permissions,
+        keys: toml::from_str(text).unwrap_or_default(),
     };
+
+    // Settings first: a value out of range is reported before any secret
+    // of a connection is resolved.
+    cx.bounds(&raw.http, &raw.inventory)?;
+    let keymap_file = raw.keymap_file.map(expand_home);
+    if let Some(k) = &keymap_file {
+        cx.keymap(k)?;
+    }
 
     let mut seen = std::collections::HashSet::new();
     let mut audiocodes = Vec::new();
     for (i, r) in raw.audiocodes.into_iter().enumerate() {
+        let name = r.name.clone();
         let c = cx.audiocodes(i, r)?;
-        cx.unique(&mut seen, &c.name, "audiocodes", i)?;
+        cx.unique(&mut seen, &name, "audiocodes", i)?;
         audiocodes.push(c);
     }
     let mut live_platform = Vec::new();
     for (i, r) in raw.live_platform.into_iter().enumerate() {
+        let name = r.name.clone();
         let c = cx.live_platform(i, r)?;
-        cx.unique(&mut seen, &c.name, "live_platform", i)?;
+        cx.unique(&mut seen, &name, "live_platform", i)?;
         live_platform.push(c);
     }
     let mut axp = Vec::new();
     for (i, r) in raw.axp.into_iter().enumerate() {
+        let name = r.name.clone();
         let c = cx.axp(i, r)?;
-        cx.unique(&mut seen, &c.name, "axp", i)?;
+        cx.unique(&mut seen, &name, "axp", i)?;
         axp.push(c);
-    }
-    if let Err(m) = raw.inventory.validate() {
-        return Err(cx.err(None, "inventory", m));
     }
     let secrets = cx.secret_settings(raw.secrets)?;
 
@@ -836,7 +876,7 @@ pub fn parse(file: &Path, text: &str, loose_permissions: bool) -> Result<Config,
             .map(expand_home)
             .unwrap_or_else(default_store_path),
         log_dir: raw.log_dir.map(expand_home).unwrap_or_else(default_log_dir),
-        keymap_file: raw.keymap_file.map(expand_home),
+        keymap_file,
         read_only: raw.read_only,
         mouse: raw.mouse,
         inventory: raw.inventory,
@@ -859,6 +899,20 @@ struct Ctx<'a> {
     file: &'a Path,
     text: &'a str,
     loose_permissions: bool,
+    keys: KeyPlaces,
+}
+
+/// Where the keys checked after parsing sit in the file, so that a value
+/// serde accepted but the bounds refuse is reported at its own line.
+#[derive(Deserialize, Default)]
+struct KeyPlaces {
+    keymap_file: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    http: std::collections::HashMap<String, Spanned<toml::Value>>,
+    #[serde(default)]
+    inventory: std::collections::HashMap<String, Spanned<toml::Value>>,
+    #[serde(default)]
+    audiocodes: Vec<std::collections::HashMap<String, Spanned<toml::Value>>>,
 }
 
 /// The three keys a secret may be given by.
@@ -882,16 +936,108 @@ impl Ctx<'_> {
         Some(line_of(self.text, name.span().start))
     }
 
+    /// The line of `key` in `[table]` (`audiocodes` with `Some(i)` for the
+    /// i-th `[[audiocodes]]`), if the file spells it.
+    fn key_line(&self, table: &str, i: Option<usize>, key: &str) -> Option<usize> {
+        let place = match (table, i) {
+            ("", _) if key == "keymap_file" => self.keys.keymap_file.as_ref(),
+            ("http", _) => self.keys.http.get(key),
+            ("inventory", _) => self.keys.inventory.get(key),
+            ("audiocodes", Some(i)) => self.keys.audiocodes.get(i).and_then(|t| t.get(key)),
+            _ => None,
+        };
+        place.map(|v| line_of(self.text, v.span().start))
+    }
+
+    /// Settings that cannot work, or that would put a date or a timer out
+    /// of range, are refused here (by `config check` and every load).
+    fn bounds(&self, http: &HttpSettings, inv: &InventorySettings) -> Result<(), ConfigError> {
+        let range = |table: &str, key: &str, v: u64, lo: u64, hi: u64, what: &str| {
+            if (lo..=hi).contains(&v) {
+                Ok(())
+            } else {
+                Err(self.err(
+                    self.key_line(table, None, key),
+                    &format!("{table}.{key}"),
+                    format!("must be {what}, not {v}"),
+                ))
+            }
+        };
+        let (day, mib, gib) = (86_400, 1 << 20, 1 << 30);
+        for (key, v) in [
+            ("connect_timeout_secs", http.connect_timeout_secs),
+            ("request_timeout_secs", http.request_timeout_secs),
+            ("job_timeout_secs", http.job_timeout_secs),
+        ] {
+            range("http", key, v, 1, day, "1 to 86400 seconds (a day)")?;
+        }
+        range(
+            "http",
+            "max_retries",
+            http.max_retries.into(),
+            0,
+            10,
+            "0 to 10",
+        )?;
+        range(
+            "http",
+            "max_response_bytes",
+            http.max_response_bytes,
+            mib,
+            4 * gib,
+            "1 MiB to 4 GiB (1048576 to 4294967296 bytes)",
+        )?;
+        for (key, v) in [
+            (
+                "audiocodes_cooling_duration_days",
+                inv.audiocodes_cooling_duration_days,
+            ),
+            ("cooling_duration_days", inv.cooling_duration_days),
+        ] {
+            range("inventory", key, v.into(), 1, 999, "1 to 999 days")?;
+        }
+        range(
+            "inventory",
+            "cooling_guard_percent",
+            inv.cooling_guard_percent.into(),
+            0,
+            100,
+            "0 to 100",
+        )?;
+        // Whatever the rules above miss, the domain's own check still holds.
+        inv.validate().map_err(|m| self.err(None, "inventory", m))
+    }
+
+    /// `keymap_file` must exist and be a keymap; its errors name its own
+    /// file, line and binding.
+    fn keymap(&self, path: &Path) -> Result<(), ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            self.err(
+                self.key_line("", None, "keymap_file"),
+                "keymap_file",
+                format!("cannot read {}: {e}", path.display()),
+            )
+        })?;
+        crate::tui::keymap::Keymap::check(&text).map_err(|(line, key, message)| ConfigError {
+            file: path.to_path_buf(),
+            line,
+            key,
+            message: format!("{message} (keymap_file of {})", self.file.display()),
+        })
+    }
+
     fn unique(
         &self,
         seen: &mut std::collections::HashSet<String>,
-        name: &str,
+        name: &Spanned<String>,
         table: &str,
         i: usize,
     ) -> Result<(), ConfigError> {
+        let line = self.line(name);
+        let name = name.get_ref();
         if !seen.insert(name.to_string()) {
             return Err(self.err(
-                None,
+                line,
                 &format!("{table}[{i}].name"),
                 format!("connection name {name:?} is used twice; names must be unique"),
             ));
@@ -1039,9 +1185,16 @@ impl Ctx<'_> {
                 "must be \"https\" or \"http\"",
             ));
         }
+        let at = |key: &str| self.key_line(T, Some(i), key).or(line);
         if !(1..=5000).contains(&r.page_size) {
-            return Err(self.err(line, &format!("{T}[{i}].page_size"), "must be 1 to 5000"));
+            return Err(self.err(
+                at("page_size"),
+                &format!("{T}[{i}].page_size"),
+                format!("must be 1 to 5000, not {}", r.page_size),
+            ));
         }
+        crate::domain::connection::validate_users_path(&r.users_path)
+            .map_err(|m| self.err(at("users_path"), &format!("{T}[{i}].users_path"), m))?;
         for (key, p) in [
             ("users_pointer", &r.users_pointer),
             ("total_pointer", &r.total_pointer),
@@ -1060,7 +1213,7 @@ impl Ctx<'_> {
             .as_deref()
             .map(parse_interval)
             .transpose()
-            .map_err(|m| self.err(line, &format!("{T}[{i}].schedule"), m))?;
+            .map_err(|m| self.err(at("schedule"), &format!("{T}[{i}].schedule"), m))?;
         let mut sources = Vec::new();
         let password = self.secret(
             T,
@@ -1344,6 +1497,7 @@ mod tests {
         let e = p("[[audiocodes]]\nname = \"a\"\nhost = \"h\"\nusername = \"u\"\npassword = \"p\"\nschedule = \"5 parsecs\"\n").unwrap_err();
         assert_eq!(e.key, "audiocodes[0].schedule");
         let e = p("[inventory]\naudiocodes_cooling_duration_days = 0\n").unwrap_err();
-        assert_eq!(e.key, "inventory");
+        assert_eq!(e.key, "inventory.audiocodes_cooling_duration_days");
+        assert_eq!(e.line, Some(2));
     }
 }

@@ -7,6 +7,7 @@ pub mod commands;
 pub mod config;
 pub mod domain;
 pub mod logging;
+pub mod panic_report;
 pub mod secret;
 pub mod sim;
 pub mod store;

@@ -1,8 +1,22 @@
-//! Parse the command line and dispatch; nothing else.
+//! Parse the command line and dispatch; nothing else (but for what a
+//! panic does: see `panic_report`).
 
 use clap::Parser;
+use switchboard::panic_report;
 
 fn main() {
+    panic_report::install();
     let cli = switchboard::cli::Cli::parse();
-    std::process::exit(switchboard::commands::run(cli));
+    let code = match std::panic::catch_unwind(|| switchboard::commands::run(cli)) {
+        Ok(code) => code,
+        // The hook has logged it with its backtrace; the dashboard's
+        // terminal was given back while unwinding.
+        Err(payload) => {
+            let line = panic_report::one_line(&panic_report::message(&*payload));
+            eprintln!("switchboard: {line}");
+            panic_report::EXIT_INTERNAL
+        }
+    };
+    panic_report::flush_log();
+    std::process::exit(code);
 }

@@ -175,9 +175,9 @@ fn cases() -> Vec<Case> {
         },
         Case {
             what: "larger than http.max_response_bytes",
-            fault: r#""kind":"huge","bytes":300000"#,
+            fault: r#""kind":"huge","bytes":1500000"#,
             expect: Fails {
-                cause: "larger than the 200000-byte limit",
+                cause: "larger than the 1048576-byte limit",
                 sends: 1,
             },
         },
@@ -222,7 +222,7 @@ items_per_family = 3
 }
 
 /// The three connections at `addr` (session auth for the ARM, so a token
-/// can expire), two retries, 1 s timeouts and a 200 kB response limit.
+/// can expire), two retries, 1 s timeouts and a 1 MiB response limit (the least allowed).
 fn config(dir: &Path, addr: &str) -> PathBuf {
     config_with_job_timeout(dir, addr, 600)
 }
@@ -237,7 +237,7 @@ log_dir = "{logs}"
 max_retries = {RETRIES}
 request_timeout_secs = 1
 connect_timeout_secs = 1
-max_response_bytes = 200000
+max_response_bytes = 1048576
 job_timeout_secs = {job_timeout_secs}
 
 [[audiocodes]]

@@ -147,6 +147,7 @@ impl ArmClient {
     /// `GET <users_path>?offset=..&limit=..`, read by the connection's
     /// page shape. Returns the endpoint (for messages) and the page.
     pub async fn users_page(&self, offset: u64, limit: u64) -> Result<ArmPage, ApiError> {
+        crate::panic_report::debug_panic_point("arm_users_page");
         let path = &self.conn.users_path;
         let endpoint = format!("GET {path}");
         let sep = if path.contains('?') { '&' } else { '?' };

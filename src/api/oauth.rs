@@ -14,6 +14,9 @@ struct TokenResponse {
     expires_in: Option<u64>,
 }
 
+/// The longest a token is trusted, whatever `expires_in` says.
+pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(86_400);
+
 /// A token and when to stop using it.
 #[derive(Default)]
 pub struct TokenCache {
@@ -35,6 +38,9 @@ impl TokenCache {
             }
         }
         let (tok, lifetime) = fetch().await?;
+        // The lifetime is the server's word (`expires_in`): a day at most,
+        // so that no number it sends can overflow the clock.
+        let lifetime = lifetime.min(MAX_TOKEN_LIFETIME);
         let margin = (lifetime / 10)
             .max(Duration::from_secs(30))
             .min(lifetime / 2);
@@ -115,5 +121,31 @@ where
             return Err(http.status_error(&req.endpoint(), &resp));
         }
         return Ok(resp);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `expires_in: 18446744073709551615` panicked ("overflow when adding
+    /// duration to instant"); it is now a day.
+    #[tokio::test]
+    async fn a_huge_expires_in_is_capped_not_a_panic() {
+        let cache = TokenCache::default();
+        let tok = cache
+            .get(|| async {
+                Ok::<_, ApiError>((Secret::new("t".to_string()), Duration::from_secs(u64::MAX)))
+            })
+            .await
+            .unwrap();
+        assert_eq!(tok.expose(), "t");
+        let again = cache
+            .get(|| async {
+                Ok::<_, ApiError>((Secret::new("other".to_string()), Duration::from_secs(1)))
+            })
+            .await
+            .unwrap();
+        assert_eq!(again.expose(), "t", "still cached");
     }
 }

@@ -155,7 +155,8 @@ pub fn run(read_only: bool, args: &crate::cli::TuiArgs) -> i32 {
             return EXIT_ERROR;
         }
     };
-    let _log = crate::logging::init(&config.log_dir);
+    let log = crate::logging::init(&config.log_dir);
+    crate::panic_report::keep_log(config.log_dir.join("switchboard.log"), log);
     if let Err(e) = Store::open(&store_path).and_then(|mut s| seed_demo_inventory(&mut s)) {
         eprintln!("switchboard: cannot prepare the demo store: {e}");
         return EXIT_ERROR;

@@ -171,9 +171,13 @@ pub fn worker(config: Config, read_only: bool, once: bool) -> i32 {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let worker = Worker::new(Arc::new(config), read_only, tx);
         if once {
-            let mut pending: std::collections::HashSet<String> =
-                worker.tick().await.into_iter().collect();
+            let (ids, check_failed) = worker.tick().await;
+            let mut pending: std::collections::HashSet<String> = ids.into_iter().collect();
             let mut failed = false;
+            if let Some(e) = check_failed {
+                errln!("switchboard: {e}");
+                failed = true;
+            }
             while !pending.is_empty() {
                 match rx.recv().await {
                     Some(crate::worker::JobEvent::Finished { id, outcome }) => {

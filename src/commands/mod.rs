@@ -83,7 +83,8 @@ pub fn run(cli: Cli) -> i32 {
                     return EXIT_ERROR;
                 }
             };
-            let _log = crate::logging::init(&config.log_dir);
+            let log = crate::logging::init(&config.log_dir);
+            crate::panic_report::keep_log(config.log_dir.join("switchboard.log"), log);
             dispatch(command, config, cli.read_only)
         }
     }
@@ -101,6 +102,9 @@ pub fn load_config(
 }
 
 fn dispatch(command: Command, config: Config, read_only: bool) -> i32 {
+    if !matches!(command, Command::Tui(_)) {
+        crate::panic_report::debug_panic_point("command");
+    }
     match command {
         Command::Tui(args) => crate::tui::run(
             Arc::new(config),

@@ -2,9 +2,9 @@
 //! extend cooling, reserve, tag, and add ranges. Pure: the store loads the
 //! rows, these rules decide, the store writes the transitions.
 
-use super::cooling::{released, ChangeKind, Transition};
+use super::cooling::{release_after, released, ChangeKind, Transition};
 use super::number::{canonical, InventoryItem, Status};
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// Most numbers one `add-range` may create.
@@ -100,7 +100,7 @@ fn extended_tag(tag: &str, extra: u32) -> String {
         .and_then(|t| t.rsplit_once(" + "))
         .and_then(|(head, n)| n.parse::<u32>().ok().map(|n| (head, n)));
     match parsed {
-        Some((head, n)) => format!("{head} + {} days", n + extra),
+        Some((head, n)) => format!("{head} + {} days", u64::from(n) + u64::from(extra)),
         None => tag.to_string(),
     }
 }
@@ -131,6 +131,10 @@ pub fn apply(
     (out, refused)
 }
 
+fn past_the_calendar(from: NaiveDate) -> String {
+    format!("its release date would be past 9999-12-31 (counting from {from})")
+}
+
 fn change(
     action: &NumberAction,
     item: &InventoryItem,
@@ -149,7 +153,9 @@ fn change(
                 InventoryItem {
                     status: Status::Cooling,
                     tag: manual_cooling_tag(today, *days, by),
-                    release_date: today.checked_add_days(Days::new((*days).into())),
+                    release_date: Some(
+                        release_after(today, *days).ok_or_else(|| past_the_calendar(today))?,
+                    ),
                     ..item.clone()
                 },
             )),
@@ -160,7 +166,9 @@ fn change(
             (Status::Cooling, Some(d)) => Ok((
                 ChangeKind::Extended,
                 InventoryItem {
-                    release_date: d.checked_add_days(Days::new((*days).into())),
+                    release_date: Some(
+                        release_after(d, *days).ok_or_else(|| past_the_calendar(d))?,
+                    ),
                     tag: extended_tag(&item.tag, *days),
                     ..item.clone()
                 },
@@ -314,6 +322,45 @@ mod tests {
         assert!(NumberAction::Cool { days: 0 }.validate().is_err());
         assert!(NumberAction::Cool { days: 1000 }.validate().is_err());
         assert_eq!(parse_days(" 999 "), Ok(999));
+    }
+
+    #[test]
+    fn extending_to_the_end_of_the_calendar_is_refused_not_a_panic() {
+        let far = InventoryItem {
+            release_date: Some(d("9999-12-30")),
+            tag: "by hand + 4294967295 days".into(),
+            ..item("+1555001", Status::Cooling)
+        };
+        let (t, refused) = apply(
+            &NumberAction::Extend { days: 999 },
+            std::slice::from_ref(&far),
+            d("2026-11-22"),
+            "ops",
+        );
+        assert!(t.is_empty());
+        assert!(
+            refused[0].reason.contains("past 9999-12-31"),
+            "{}",
+            refused[0].reason
+        );
+        let near = InventoryItem {
+            release_date: Some(d("2026-12-01")),
+            ..far
+        };
+        let (t, _) = apply(
+            &NumberAction::Extend { days: 1 },
+            &[near],
+            d("2026-11-22"),
+            "ops",
+        );
+        assert_eq!(t[0].after.tag, "by hand + 4294967296 days");
+        let (_, refused) = apply(
+            &NumberAction::Cool { days: 999 },
+            &[item("+1555002", Status::Used)],
+            NaiveDate::MAX,
+            "ops",
+        );
+        assert_eq!(refused.len(), 1);
     }
 
     #[test]

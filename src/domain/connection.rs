@@ -30,6 +30,26 @@ pub fn validate_name(name: &str) -> Result<(), String> {
 
 /// A host is a hostname, an IPv4 address or a bracketed IPv6 address, with
 /// an optional `:port`.
+/// An ARM users path: an absolute path on the connection's host, so that
+/// `https://host` + path cannot name another host (`@otherhost/...`,
+/// `//otherhost/...`) nor lose its port (a path without `/`).
+pub fn validate_users_path(path: &str) -> Result<(), String> {
+    let what = "must be an absolute path on the host, like /ARM/v1/registeredUsers";
+    if !path.starts_with('/') {
+        return Err(format!("{path:?} {what}"));
+    }
+    if path.starts_with("//") {
+        return Err(format!("{path:?} {what} (// would name another host)"));
+    }
+    if let Some(c) = path
+        .chars()
+        .find(|c| matches!(c, '@' | '\\' | '#') || c.is_whitespace() || c.is_control())
+    {
+        return Err(format!("{path:?} {what}, without {c:?}"));
+    }
+    Ok(())
+}
+
 pub fn validate_host(host: &str) -> Result<(), String> {
     let bad = || format!("{host:?} is not a hostname or IP address with an optional :port");
     if host.is_empty() {
@@ -190,9 +210,7 @@ impl AudioCodesSpec {
                 Err(format!("{other:?}: basic, session or azure_ad")),
             ),
         }
-        if !self.users_path.starts_with('/') {
-            bad("users_path", Err("a path starting with /".into()));
-        }
+        bad("users_path", validate_users_path(&self.users_path));
         if !(1..=5000).contains(&self.page_size) {
             bad("page_size", Err("1 to 5000".into()));
         }
@@ -248,6 +266,31 @@ pub fn instance_names(name: &str) -> [String; 3] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[test]
+    fn users_path_stays_on_the_host() {
+        assert!(validate_users_path("/ARM/v1/registeredUsers").is_ok());
+        assert!(validate_users_path("/ARM/v1/users?filter=x").is_ok());
+        for bad in [
+            "ARM/v1/users",
+            "@evil.example/x",
+            "//evil.example/x",
+            "/a@b",
+            "/a b",
+            "/a#b",
+            "/a\\b",
+            "https://evil.example/x",
+            "",
+        ] {
+            assert!(validate_users_path(bad).is_err(), "{bad:?}");
+        }
+        let spec = AudioCodesSpec {
+            users_path: "@evil.example/ARM".into(),
+            ..AudioCodesSpec::default()
+        };
+        let errs = spec.validate(&[], SecretsPresent::default());
+        assert!(errs.iter().any(|e| e.field == "users_path"), "{errs:?}");
+    }
+
     #[test]
     fn hosts() {
         for ok in [

@@ -174,12 +174,21 @@ pub fn used_by(connection: &str, entry: &SnapshotEntry, number: &str) -> Invento
     }
 }
 
+/// `began + days`, if that is a date a store row can hold (at most
+/// 9999-12-31); checked, so no date and no number of days can overflow.
+pub fn release_after(began: NaiveDate, days: u32) -> Option<NaiveDate> {
+    let last = NaiveDate::from_ymd_opt(9999, 12, 31)?;
+    began
+        .checked_add_days(Days::new(days.into()))
+        .filter(|d| *d <= last)
+}
+
 /// Cooling as VOSS applies it: release date is `began + days`.
 pub fn cooled(item: &InventoryItem, began: NaiveDate, days: u32) -> InventoryItem {
     InventoryItem {
         status: Status::Cooling,
         tag: cooling_tag(began, days),
-        release_date: began.checked_add_days(Days::new(days.into())),
+        release_date: release_after(began, days),
         ..item.clone()
     }
 }

@@ -1,23 +1,37 @@
-//! Schedule intervals such as `15m`, `1h`, `1d`.
+//! Schedule intervals such as `15m`, `1h`, `1d`: one minute to one year.
+//! The bounds keep every date computed from an interval in range; the
+//! arithmetic is checked anyway, so no input can make it overflow.
 
 use std::time::Duration;
+
+/// The longest schedule: 365 days.
+pub const MAX_INTERVAL: Duration = Duration::from_secs(365 * 86400);
 
 pub fn parse_interval(text: &str) -> Result<Duration, String> {
     let t = text.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (digits, unit) = t.split_at(split);
-    let n: u64 = digits
-        .parse()
-        .map_err(|_| format!("{text:?} is not an interval like 15m, 1h or 1d"))?;
-    let secs = match unit.trim() {
-        "s" => n,
-        "m" => n * 60,
-        "h" => n * 3600,
-        "d" => n * 86400,
-        _ => return Err(format!("{text:?} is not an interval like 15m, 1h or 1d")),
+    let not_one = || format!("{text:?} is not an interval like 15m, 1h or 1d");
+    let too_long = || format!("{text:?} is longer than a year (365d at most)");
+    // A number too large for u64 is too long, not malformed.
+    let n: u64 = match digits.parse() {
+        Ok(n) => n,
+        Err(_) if !digits.is_empty() => return Err(too_long()),
+        Err(_) => return Err(not_one()),
     };
+    let unit_secs = match unit.trim() {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86400,
+        _ => return Err(not_one()),
+    };
+    let secs = n.checked_mul(unit_secs).ok_or_else(too_long)?;
     if secs < 60 {
         return Err(format!("{text:?} is shorter than one minute"));
+    }
+    if secs > MAX_INTERVAL.as_secs() {
+        return Err(too_long());
     }
     Ok(Duration::from_secs(secs))
 }
@@ -37,7 +51,9 @@ pub fn format_interval(d: Duration) -> String {
 }
 
 /// When a schedule runs next: `every` after the last run, or now if it has
-/// never run. A run missed while nothing was running is due at once.
+/// never run. A run missed while nothing was running is due at once. A
+/// time past the end of the calendar (an interval or a stored time out of
+/// range) is never due: the latest time there is.
 pub fn next_due(
     last: Option<chrono::DateTime<chrono::Utc>>,
     every: Duration,
@@ -45,7 +61,11 @@ pub fn next_due(
 ) -> chrono::DateTime<chrono::Utc> {
     match last {
         None => now,
-        Some(t) => t + chrono::Duration::seconds(every.as_secs() as i64),
+        Some(t) => i64::try_from(every.as_secs())
+            .ok()
+            .and_then(chrono::TimeDelta::try_seconds)
+            .and_then(|d| t.checked_add_signed(d))
+            .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC),
     }
 }
 
@@ -73,5 +93,22 @@ mod tests {
         assert!(parse_interval("h").is_err());
         assert_eq!(format_interval(Duration::from_secs(5400)), "90m");
         assert_eq!(format_interval(Duration::from_secs(7200)), "2h");
+    }
+    #[test]
+    fn at_most_a_year_and_never_overflows() {
+        assert_eq!(parse_interval("365d").unwrap(), MAX_INTERVAL);
+        assert_eq!(parse_interval("8760h").unwrap(), MAX_INTERVAL);
+        for long in [
+            "366d",
+            "100000000d",
+            "99999999999999999999d",
+            "18446744073709551615d",
+        ] {
+            let e = parse_interval(long).unwrap_err();
+            assert!(e.contains("longer than a year"), "{long}: {e}");
+        }
+        let end = chrono::DateTime::<chrono::Utc>::MAX_UTC;
+        assert_eq!(next_due(Some(end), MAX_INTERVAL, end), end);
+        assert_eq!(next_due(Some(end), Duration::from_secs(u64::MAX), end), end);
     }
 }

@@ -77,6 +77,38 @@ impl Keymap {
         Ok(())
     }
 
+    /// Checks a keymap file's text: `Err((line, key, message))` names the
+    /// first binding that is not `"key" = "action"` with a known key and
+    /// action (`key` is `section."key"`).
+    pub fn check(text: &str) -> Result<(), (Option<usize>, String, String)> {
+        use toml::Spanned;
+        let line = |at: usize| Some(text[..at.min(text.len())].matches('\n').count() + 1);
+        let table: HashMap<String, HashMap<String, Spanned<toml::Value>>> = toml::from_str(text)
+            .map_err(|e| {
+                (
+                    e.span().and_then(|s| line(s.start)),
+                    String::new(),
+                    e.message().trim().to_string(),
+                )
+            })?;
+        let mut found: Vec<(usize, String, String)> = Vec::new();
+        for (section, binds) in table {
+            for (key, value) in binds {
+                let at = value.span().start;
+                let name = format!("{section}.{key:?}");
+                if let Err(e) = parse_key(&key) {
+                    found.push((at, name, e));
+                } else if let Err(e) = value.into_inner().try_into::<Action>() {
+                    found.push((at, name, e.message().trim().to_string()));
+                }
+            }
+        }
+        match found.into_iter().min_by_key(|f| f.0) {
+            Some((at, key, message)) => Err((line(at), key, message)),
+            None => Ok(()),
+        }
+    }
+
     pub fn load(user_file: Option<&std::path::Path>) -> Result<Keymap, String> {
         let mut km = Keymap::default();
         km.merge(DEFAULT, "default keymap")?;
@@ -138,6 +170,12 @@ mod tests {
         let q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
         assert_eq!(km.lookup("numbers", &q), Some(Action::Help));
         std::fs::write(&p, "[global]\n\"x\" = \"explode\"\n").unwrap();
+        let (line, key, message) =
+            Keymap::check("[global]\n\"q\" = \"quit\"\n\"x\" = \"explode\"\n").unwrap_err();
+        assert_eq!((line, key.as_str()), (Some(3), "global.\"x\""), "{message}");
+        assert!(Keymap::check("[global]\n\"nokey\" = \"quit\"\n").is_err());
+        assert!(Keymap::check("[global\n").unwrap_err().0 == Some(1));
+        assert!(Keymap::check(DEFAULT).is_ok());
         assert!(Keymap::load(Some(&p)).unwrap_err().contains("explode"));
     }
 }

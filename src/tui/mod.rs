@@ -67,14 +67,24 @@ fn setup_terminal(mouse: bool) -> std::io::Result<Term> {
     )))
 }
 
-/// Restores the terminal before any panic report is printed.
-fn install_panic_hook() {
-    let _ = color_eyre::install();
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
+/// Gives the terminal back however the dashboard ends: on return, while a
+/// panic of the UI thread unwinds (then `main` prints one line), and from
+/// the panic hook when a helper thread panics (see `panic_report`). A
+/// panicking job is not among these: it fails the job and the screen stays.
+struct TerminalGuard;
+
+impl TerminalGuard {
+    fn new() -> TerminalGuard {
+        crate::panic_report::set_terminal_restore(Some(restore_terminal));
+        TerminalGuard
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        crate::panic_report::set_terminal_restore(None);
         restore_terminal();
-        previous(info);
-    }));
+    }
 }
 
 /// How the dashboard starts.
@@ -106,11 +116,11 @@ pub fn run(config: Arc<Config>, start: Start) -> i32 {
         eprintln!("switchboard: {e}");
         return 1;
     }
-    install_panic_hook();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("tokio runtime");
+    let _terminal = TerminalGuard::new();
     let mut term = match setup_terminal(mouse || config.mouse) {
         Ok(t) => t,
         Err(e) => {
@@ -177,6 +187,7 @@ fn spawn_input(tx: mpsc::UnboundedSender<Event>) {
         .name("input".into())
         .spawn(move || {
             while let Ok(ev) = event::read() {
+                crate::panic_report::debug_panic_point("tui_input");
                 if tx.send(ev).is_err() {
                     break;
                 }
@@ -186,6 +197,7 @@ fn spawn_input(tx: mpsc::UnboundedSender<Event>) {
 }
 
 fn draw(term: &mut Term, app: &App) -> std::io::Result<()> {
+    crate::panic_report::debug_panic_point("tui_draw");
     // One synchronized update per frame: the terminal shows it whole.
     execute!(term.backend_mut(), terminal::BeginSynchronizedUpdate)?;
     term.draw(|f| view::draw(f, app))?;

@@ -178,12 +178,21 @@ where
     T: Send + 'static,
     F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
 {
+    // A store task of a job is part of the job: a panic in it fails the job.
+    let contained = crate::panic_report::is_contained();
     tokio::task::spawn_blocking(move || {
-        let mut s = at.open()?;
-        f(&mut s)
+        crate::panic_report::contain(contained, || {
+            let mut s = at.open()?;
+            f(&mut s)
+        })
     })
     .await
-    .map_err(|e| StoreError(format!("store task failed: {e}")))?
+    .map_err(|e| match e.try_into_panic() {
+        Ok(p) => StoreError(crate::panic_report::one_line(
+            &crate::panic_report::message(&*p),
+        )),
+        Err(e) => StoreError(format!("store task failed: {e}")),
+    })?
 }
 
 impl Worker {
@@ -310,7 +319,19 @@ impl Worker {
         let me = self.clone();
         let job_id = id.clone();
         tokio::spawn(async move {
-            let outcome = me.run_job(&job_id, kind, token).await;
+            // A panic in the job fails the job, not the process.
+            use futures_util::FutureExt;
+            let run = me.run_job(&job_id, kind.clone(), token.clone());
+            let caught = std::panic::AssertUnwindSafe(crate::panic_report::Contain::new(run))
+                .catch_unwind()
+                .await;
+            let outcome = match caught {
+                Ok(outcome) => outcome,
+                Err(payload) => {
+                    let what = crate::panic_report::message(&*payload);
+                    me.job_panicked(&job_id, &kind, token, &what).await
+                }
+            };
             me.shared.cancels.lock().unwrap().remove(&job_id);
             let _ = me.shared.events.send(JobEvent::Finished {
                 id: job_id,
@@ -318,6 +339,42 @@ impl Worker {
             });
         });
         id
+    }
+
+    /// After a job panicked (logged with its backtrace by the hook): the
+    /// job is recorded as failed, its leases released, its secrets dropped.
+    async fn job_panicked(
+        &self,
+        id: &str,
+        kind: &JobKind,
+        cancel: CancellationToken,
+        what: &str,
+    ) -> JobOutcome {
+        let mut outcome = JobOutcome::failed(format!(
+            "{} {}: {}",
+            kind.label(),
+            kind.target(),
+            crate::panic_report::one_line(what)
+        ));
+        make_safe(&mut outcome);
+        let ctx = tasks::JobCtx {
+            id: id.to_string(),
+            shared: self.shared.clone(),
+            cancel,
+            commit: commit_point::CommitPoint::default(),
+        };
+        tasks::release_leases(&ctx, kind).await;
+        self.shared.pending_secrets.lock().unwrap().remove(id);
+        if let Err(e) = self
+            .shared
+            .jobs
+            .finish(id, JobState::Failed, "", &outcome.error)
+            .await
+        {
+            tracing::error!("could not record job {id}: {e}");
+        }
+        tracing::error!(job = id, kind = kind.label(), target = %kind.target(), error = %outcome.error, "job failed: internal error");
+        outcome
     }
 
     /// Whether a job of this process holds or waits for the lease `name`.

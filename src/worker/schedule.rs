@@ -18,44 +18,56 @@ pub const TICK: Duration = Duration::from_secs(60);
 impl Worker {
     /// One round: submits a sweep when cooling numbers are due, and a sync
     /// for each enabled schedule that is due and not already running.
-    /// Returns the ids of the jobs it submitted.
-    pub async fn tick(&self) -> Vec<String> {
+    /// Returns the ids of the jobs it submitted, and why the round could
+    /// not look at everything (a failing schedule check does not skip the
+    /// sweep).
+    pub async fn tick(&self) -> (Vec<String>, Option<String>) {
         let config = self.shared.config.clone();
         let everything = self.read_only_everywhere();
         let today = clock::today();
         let now = clock::now();
         let found = with_store(self.shared.store_path.clone(), move |s| {
             let due = s.count_due(today)?;
-            let mut syncs = Vec::new();
-            for c in all_audiocodes(s, &config)? {
-                let (Some(every), true) = (c.schedule, c.schedule_enabled) else {
-                    continue;
-                };
-                if refusal(everything, Writes::Connection(&c.name), |_| c.read_only).is_some() {
-                    continue;
+            let syncs = (|| {
+                let mut syncs = Vec::new();
+                for c in all_audiocodes(s, &config)? {
+                    let (Some(every), true) = (c.schedule, c.schedule_enabled) else {
+                        continue;
+                    };
+                    if refusal(everything, Writes::Connection(&c.name), |_| c.read_only).is_some() {
+                        continue;
+                    }
+                    let last = s
+                        .last_scheduled_kind_run(&c.name)?
+                        .and_then(|r| clock::parse_stamp(&r.started_at));
+                    let running = s.lease_holder(&sync_lease(&c.name))?.is_some();
+                    if next_due(last, every, now) <= now && !running {
+                        syncs.push(c.name);
+                    }
                 }
-                let last = s
-                    .last_scheduled_kind_run(&c.name)?
-                    .and_then(|r| clock::parse_stamp(&r.started_at));
-                let running = s.lease_holder(&sync_lease(&c.name))?.is_some();
-                if next_due(last, every, now) <= now && !running {
-                    syncs.push(c.name);
-                }
-            }
+                Ok::<_, crate::store::StoreError>(syncs)
+            })();
             Ok((due, syncs))
         })
         .await;
         let (due, syncs) = match found {
-            Ok(f) => f,
+            Ok((due, syncs)) => (due, syncs.map_err(|e| e.to_string())),
             Err(e) => {
                 tracing::warn!("schedule check failed: {e}");
-                return vec![];
+                return (vec![], Some(format!("schedule check failed: {e}")));
             }
         };
         let mut ids = Vec::new();
         if due > 0 && refusal(everything, Writes::Store, |_| false).is_none() {
             ids.push(self.submit(JobKind::Sweep));
         }
+        let syncs = match syncs {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!("schedule check failed: {e}");
+                return (ids, Some(format!("schedule check failed: {e}")));
+            }
+        };
         for name in syncs {
             if self.holds_lease(&sync_lease(&name)) {
                 continue; // already queued here (e.g. a sync started by hand)
@@ -67,7 +79,7 @@ impl Worker {
                 force: false,
             }));
         }
-        ids
+        (ids, None)
     }
 
     /// Ticks now and then every [`TICK`], until the runtime stops.
@@ -78,7 +90,7 @@ impl Worker {
             every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 every.tick().await;
-                me.tick().await;
+                let _ = me.tick().await; // logged by tick
             }
         });
     }
