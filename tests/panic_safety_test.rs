@@ -243,7 +243,8 @@ fn in_the_dashboard_a_panicking_job_fails_and_the_screen_stays() {
     );
     assert!(!screen.contains("EXIT="), "still running: {screen}");
     pane.tmux(&["send-keys", "-t", "t", "q"]);
-    let screen = pane.wait_for("EXIT=");
+    // The stty line comes after the exit line: wait for it, not the exit.
+    let screen = pane.wait_for("icanon");
     assert!(screen.contains("EXIT=0"), "{screen}");
     assert!(
         screen.contains("\nicanon"),
@@ -270,7 +271,8 @@ fn in_the_dashboard_a_panic_of_the_ui_restores_the_terminal() {
             pane.wait_for("Connections");
             pane.tmux(&["send-keys", "-t", "t", "j"]);
         }
-        let screen = pane.wait_for("EXIT=");
+        // The stty line comes after the exit line: wait for it, not the exit.
+        let screen = pane.wait_for("icanon");
         assert!(screen.contains("EXIT=70"), "{at}: {screen}");
         assert!(
             screen.contains(&format!("switchboard: internal error: forced by SWITCHBOARD_DEBUG_PANIC_AT={at}; details in the log file")),
