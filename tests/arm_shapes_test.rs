@@ -29,20 +29,9 @@ fn users(from: usize, to: usize) -> Vec<Value> {
         .collect()
 }
 
-fn offset_limit(req: &Seen) -> (usize, usize) {
-    (
-        req.query("offset")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0),
-        req.query("limit")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(500),
-    )
-}
-
 /// The slice of `all` a well-behaved server sends, capped at `cap` items.
 fn slice(all: &[Value], req: &Seen, cap: usize) -> Vec<Value> {
-    let (offset, limit) = offset_limit(req);
+    let (offset, limit) = req.offset_limit();
     all.iter()
         .skip(offset)
         .take(limit.min(cap))
@@ -317,7 +306,7 @@ fn fails_and_changes_nothing(
 fn an_arm_that_ignores_offset_fails_the_sync_with_a_total() {
     fails_and_changes_nothing(
         |all, req| {
-            let (_, limit) = offset_limit(req);
+            let (_, limit) = req.offset_limit();
             json!({"total": all.len(), "users": all.iter().take(limit).collect::<Vec<_>>()})
         },
         true,
@@ -329,7 +318,7 @@ fn an_arm_that_ignores_offset_fails_the_sync_with_a_total() {
 fn an_arm_that_ignores_offset_fails_the_sync_without_a_total_or_ids() {
     fails_and_changes_nothing(
         |all, req| {
-            let (_, limit) = offset_limit(req);
+            let (_, limit) = req.offset_limit();
             json!({"items": all.iter().take(limit).collect::<Vec<_>>()})
         },
         false,
@@ -341,7 +330,7 @@ fn an_arm_that_ignores_offset_fails_the_sync_without_a_total_or_ids() {
 fn a_total_that_changes_during_the_fetch_fails_the_sync() {
     fails_and_changes_nothing(
         |all, req| {
-            let (offset, _) = offset_limit(req);
+            let (offset, _) = req.offset_limit();
             let total = if offset == 0 {
                 all.len()
             } else {
@@ -358,7 +347,7 @@ fn a_total_that_changes_during_the_fetch_fails_the_sync() {
 fn an_empty_page_short_of_the_total_fails_the_sync() {
     fails_and_changes_nothing(
         |all, req| {
-            let (offset, _) = offset_limit(req);
+            let (offset, _) = req.offset_limit();
             let page = if offset >= 20 {
                 vec![]
             } else {

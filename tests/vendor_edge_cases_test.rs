@@ -26,17 +26,6 @@ fn users(n: usize) -> Vec<Value> {
         .collect()
 }
 
-fn offset_limit(req: &Seen) -> (usize, usize) {
-    (
-        req.query("offset")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0),
-        req.query("limit")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(500),
-    )
-}
-
 /// An ARM with `all` users that pages correctly (with a total) until
 /// `misbehave` is set, then answers `bad(all, request)`. Returns the
 /// server, the switch, and (dir, config, store) after one good sync that
@@ -55,22 +44,13 @@ fn synced_then(
     let server = HostileServer::start(move |req| match req.path() {
         "/ARM/v1/registeredUsers" if m.load(Ordering::SeqCst) => Reply::json(bad(&all, req)),
         "/ARM/v1/registeredUsers" => {
-            let (offset, limit) = offset_limit(req);
+            let (offset, limit) = req.offset_limit();
             let page: Vec<Value> = all.iter().skip(offset).take(limit).cloned().collect();
             Reply::json(json!({"total": all.len(), "users": page}))
         }
         _ => Reply::not_found(),
     });
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("s.db");
-    let config = write_config(
-        dir.path(),
-        &format!(
-            "{}{}",
-            config_head(&store, 5),
-            arm_connection("lab", &server.addr, LAB_LOGIN, page_size, "")
-        ),
-    );
+    let (dir, config, store) = lab_at(&server.addr, page_size, "");
     let out = run_at(&config, DAY0, &["sync", "audiocodes", "lab"]);
     assert!(out.status.success(), "{}", text(&out).1);
     (server, misbehave, (dir, config, store))
@@ -129,7 +109,7 @@ fn an_ignored_offset_is_caught_for_users_without_id_whose_json_changes() {
     let c = calls.clone();
     let (_server, misbehave, (_d, config, store)) = synced_then(users(20), 10, move |all, req| {
         let k = c.fetch_add(1, Ordering::SeqCst);
-        let (_, limit) = offset_limit(req);
+        let (_, limit) = req.offset_limit();
         let page: Vec<Value> = all
             .iter()
             .take(limit)
@@ -156,7 +136,7 @@ fn an_ignored_offset_is_caught_for_users_without_id_whose_json_changes() {
 #[test]
 fn a_bare_array_longer_than_the_limit_is_not_assumed_to_be_the_whole_list() {
     let (_server, misbehave, (_d, config, store)) = synced_then(users(30), 10, |all, req| {
-        let (offset, _) = offset_limit(req);
+        let (offset, _) = req.offset_limit();
         Value::Array(all.iter().skip(offset).take(25).cloned().collect())
     });
     misbehave.store(true, Ordering::SeqCst);

@@ -39,6 +39,13 @@ impl Seen {
             .map(|(_, v)| v.to_string())
     }
 
+    /// The ARM paging parameters `offset` and `limit` (0 and 500 when
+    /// absent or not numbers).
+    pub fn offset_limit(&self) -> (usize, usize) {
+        let num = |k: &str| self.query(k).and_then(|v| v.parse().ok());
+        (num("offset").unwrap_or(0), num("limit").unwrap_or(500))
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         let name = name.to_ascii_lowercase();
         self.headers
