@@ -165,16 +165,7 @@ fn a_huge_problem_detail_is_cut_to_a_readable_line() {
         ),
         _ => Reply::not_found(),
     });
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("s.db");
-    let config = write_config(
-        dir.path(),
-        &format!(
-            "{}{}",
-            config_head(&store, 5),
-            arm_connection("lab", &server.addr, LAB_LOGIN, 10, "")
-        ),
-    );
+    let (_dir, config, _) = lab_at(&server.addr, 10, "");
     let out = run_at(&config, DAY0, &["sync", "audiocodes", "lab"]);
     let (_, stderr) = text(&out);
     assert_eq!(
