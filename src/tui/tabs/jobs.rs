@@ -35,7 +35,8 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
                     String::new()
                 }
             });
-            let text = if j.error.is_empty() {
+            // A partial job's summary says what was refreshed and what failed.
+            let text = if j.error.is_empty() || j.state == crate::domain::job::JobState::Partial {
                 j.summary.clone()
             } else {
                 j.error.clone()
