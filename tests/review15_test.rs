@@ -1,0 +1,268 @@
+//! Hostile review of issue 15 ("jobs tell the truth, nothing crashes the
+//! worker, read-only writes nothing"). Each test is one defect found by
+//! driving the real binary; each asserts the behaviour the issue asks for.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+/// The store file and its -wal and -shm: `(name, bytes)`, `None` when absent.
+fn store_files(store: &Path) -> Vec<(String, Option<Vec<u8>>)> {
+    ["", "-wal", "-shm"]
+        .iter()
+        .map(|ext| {
+            let p = PathBuf::from(format!("{}{ext}", store.display()));
+            (format!("s.db{ext}"), std::fs::read(&p).ok())
+        })
+        .collect()
+}
+
+/// A private tmux server running one command in session `t`; killed on drop.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(tag: &str, command: &str) -> Option<Tmux> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            eprintln!("tmux is not installed: skipped");
+            return None;
+        }
+        let t = Tmux {
+            socket: format!("sb-review15-{}-{tag}", std::process::id()),
+        };
+        t.tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            "t",
+            "-x",
+            "160",
+            "-y",
+            "45",
+            command,
+        ]);
+        Some(t)
+    }
+
+    fn tmux(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .expect("tmux runs")
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-J", "-t", "t"]).stdout)
+            .into_owned()
+    }
+
+    fn wait_for(&self, what: &str) -> String {
+        let began = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(what) {
+                return s;
+            }
+            assert!(
+                began.elapsed() < Duration::from_secs(20),
+                "never showed {what:?}:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.tmux(&["kill-server"]);
+    }
+}
+
+/// DEFECT: `--read-only tui` leaves files behind beside the store. After a
+/// read-write sync every process has closed the store and SQLite removed
+/// its -wal and -shm (as `read_only_store_test` checks); starting the
+/// dashboard with `--read-only` and quitting with `q` leaves a new `s.db-wal`
+/// and `s.db-shm` there (the read-only process exits with its store
+/// connections still open, so they are never closed). The CLI's read-only
+/// commands leave the files exactly as found; the dashboard should too:
+/// after a read-only session the store's files (store, -wal, -shm) are byte
+/// for byte what they were, and none is created.
+#[test]
+fn a_read_only_dashboard_leaves_the_store_files_as_it_found_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = SimProcess::with_scenario(dir.path(), &lab_scenario(30));
+    let (_d, config, store) = lab_at(&sim.addr, 10, "");
+    let out = run(&config, &["sync", "audiocodes", "lab"]);
+    assert!(out.status.success(), "{}", text(&out).1);
+    let before = store_files(&store);
+    assert!(before[1].1.is_none() && before[2].1.is_none());
+
+    let command = format!(
+        "sh -c '{} --read-only --config {}; echo EXIT=$?; sleep 60'",
+        env!("CARGO_BIN_EXE_switchboard"),
+        config.display()
+    );
+    let Some(pane) = Tmux::start("ro-tui", &command) else {
+        return;
+    };
+    pane.wait_for("Connections (1)");
+    // Let the loader and the store watcher read at least once.
+    std::thread::sleep(Duration::from_millis(1500));
+    pane.tmux(&["send-keys", "-t", "t", "q"]);
+    let screen = pane.wait_for("EXIT=");
+    assert!(screen.contains("EXIT=0"), "{screen}");
+
+    let after = store_files(&store);
+    for ((name, b), (_, a)) in before.iter().zip(after.iter()) {
+        assert!(
+            b == a,
+            "--read-only tui changed {name}: before {}, after {}",
+            b.as_ref()
+                .map_or("absent".into(), |v| format!("{} bytes", v.len())),
+            a.as_ref()
+                .map_or("absent".into(), |v| format!("{} bytes", v.len()))
+        );
+    }
+}
+
+/// DEFECT: a successful `oc create-service --wait` leaves a job that "crashed".
+/// When the task ends `CompletedSuccess`, the job submits a follow-up
+/// `refresh` of the connection and the CLI then returns at once: the
+/// refresh has been recorded as `running` and the process exits under it.
+/// The next command (`switchboard jobs`) closes it as `failed`: "process N
+/// ended without recording how this job ended (a crash, a kill, or a full
+/// or busy store)" — none of which happened. Jobs must tell the truth: the
+/// CLI either waits for the job it started (and records its end) or does
+/// not start it (and says which command refreshes); no job of a clean run
+/// is reported as failed.
+#[test]
+fn a_created_service_leaves_no_job_that_ended_unrecorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = SimProcess::with_scenario(
+        dir.path(),
+        r#"[live_platform]
+client_id = "lp-client"
+client_secret = "lp-secret-value"
+task_seconds = 1
+"#,
+    );
+    let cfg = write_config(
+        dir.path(),
+        &format!(
+            "{}{}",
+            config_head(&dir.path().join("s.db"), 5),
+            lp_connection(&format!("http://{}", sim.addr), "lp-secret-value")
+        ),
+    );
+    let file = dir.path().join("req.json");
+    std::fs::write(&file, include_str!("fixtures/lp_create_service_seed.json")).unwrap();
+    let out = run(
+        &cfg,
+        &[
+            "oc",
+            "create-service",
+            "--file",
+            file.to_str().unwrap(),
+            "--wait",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
+    assert!(text(&out).0.contains("created"), "{}", text(&out).0);
+
+    let out = run(&cfg, &["jobs"]);
+    assert!(out.status.success(), "{}", text(&out).1);
+    let jobs = text(&out).0;
+    assert!(
+        !jobs.contains("ended without recording"),
+        "a clean `oc create-service --wait` left a job closed as crashed:\n{jobs}"
+    );
+    for line in jobs.lines() {
+        assert!(
+            !line.contains(" failed "),
+            "a clean run recorded a failed job: {line}"
+        );
+    }
+}
+
+/// Peak resident memory (KiB) of a child that has exited, by `wait4`.
+fn run_measured(mut cmd: Command) -> (Output, i64) {
+    use std::io::Read;
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (mut so, mut se) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    let t = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = so.read_to_end(&mut v);
+        v
+    });
+    let mut err = Vec::new();
+    let _ = se.read_to_end(&mut err);
+    let out = t.join().unwrap();
+    let mut status = 0;
+    // SAFETY: wait4 on our own child with valid out-pointers.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as i32;
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(r, pid);
+    use std::os::unix::process::ExitStatusExt;
+    (
+        Output {
+            status: std::process::ExitStatus::from_raw(status),
+            stdout: out,
+            stderr: err,
+        },
+        usage.ru_maxrss,
+    )
+}
+
+/// DEFECT: a `password_cmd` with a huge output is read whole into memory.
+/// Only its first line is the secret, but `run_command` reads all of
+/// standard output (`read_to_end`, then a lossy copy) before looking at
+/// it: `yes lab-password | head -c 300000000` takes the process to about
+/// 600 MB resident, and `password_cmd = "yes"` grows by gigabytes a second
+/// until the 10 s timeout, enough for the OOM killer to end a `worker`.
+/// The output should be read up to a bound (the first line, or a limit of
+/// the order of kilobytes), so that memory stays small whatever the
+/// command prints.
+#[test]
+fn a_password_cmd_with_a_huge_output_does_not_take_the_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = SimProcess::with_scenario(dir.path(), &lab_scenario(3));
+    let store = dir.path().join("s.db");
+    let cfg = write_config(
+        dir.path(),
+        &format!(
+            "{}{}",
+            config_head(&store, 5),
+            r#"
+[[audiocodes]]
+name = "lab"
+host = "ADDR"
+scheme = "http"
+username = "svc-lab"
+password_cmd = "yes lab-password | head -c 400000000"
+page_size = 10
+"#
+            .replace("ADDR", &sim.addr)
+        ),
+    );
+    let mut cmd = bin();
+    cmd.arg("--config")
+        .arg(&cfg)
+        .args(["connections", "test", "lab"]);
+    let (out, max_rss_kib) = run_measured(cmd);
+    // The first line is the right password: the test passes.
+    assert!(out.status.success(), "{}", text(&out).1);
+    assert!(
+        max_rss_kib < 150 * 1024,
+        "reading the secret took {} MiB of memory for a 400 MB output",
+        max_rss_kib / 1024
+    );
+}
