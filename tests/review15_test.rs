@@ -266,3 +266,73 @@ page_size = 10
         max_rss_kib / 1024
     );
 }
+
+/// DEFECT: quitting the dashboard while a job runs leaves the job's end
+/// unrecorded, and the next process reports a crash that never happened.
+/// `r` starts a sync of `lab` (its write held open by the test hook
+/// `SWITCHBOARD_TEST_SLOW_WRITE_MS`); `q` during the write ends the
+/// dashboard with exit 0 after the write has committed, but the job is left
+/// `running` with its lease held. `switchboard jobs` then closes it as
+/// "process N ended without recording how this job ended (a crash, a kill,
+/// or a full or busy store)". A quit is none of those: the dashboard should
+/// record the end of each job it ran before it leaves (finishing or
+/// cancelling it through its commit point), so that no job of a clean quit
+/// is closed as orphaned, and free the lease itself.
+#[test]
+fn quitting_the_dashboard_during_a_sync_records_the_jobs_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = SimProcess::with_scenario(dir.path(), &lab_scenario(30));
+    let (_d, config, store) = lab_at(&sim.addr, 10, "");
+    let out = run(&config, &["sync", "audiocodes", "lab"]);
+    assert!(out.status.success(), "{}", text(&out).1);
+
+    let command = format!(
+        "sh -c 'SWITCHBOARD_TEST_SLOW_WRITE_MS=4000 {} --config {}; echo EXIT=$?; sleep 60'",
+        env!("CARGO_BIN_EXE_switchboard"),
+        config.display()
+    );
+    let Some(pane) = Tmux::start("quit", &command) else {
+        return;
+    };
+    pane.wait_for("Connections (1)");
+    pane.tmux(&["send-keys", "-t", "t", "r"]);
+    // The fetch of 30 users is instant: the sync is then in its write.
+    pane.wait_for("sync lab 30/30");
+    std::thread::sleep(Duration::from_millis(500));
+    pane.tmux(&["send-keys", "-t", "t", "q"]);
+    let screen = pane.wait_for("EXIT=");
+    assert!(screen.contains("EXIT=0"), "{screen}");
+
+    // What the dashboard itself left in the store, before any other
+    // process could close its jobs.
+    let conn =
+        rusqlite::Connection::open_with_flags(&store, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    let left: Vec<(String, String)> = conn
+        .prepare("SELECT kind, state FROM jobs WHERE state IN ('queued', 'running')")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    let leases: Vec<String> = conn
+        .prepare("SELECT name FROM leases")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    drop(conn);
+    assert!(
+        left.is_empty(),
+        "the dashboard quit (exit 0) and left jobs unended: {left:?}"
+    );
+    assert!(leases.is_empty(), "the dashboard quit holding {leases:?}");
+
+    let out = run(&config, &["jobs"]);
+    let jobs = text(&out).0;
+    assert!(
+        !jobs.contains("ended without recording"),
+        "a clean quit is reported as a crash:\n{jobs}"
+    );
+}
