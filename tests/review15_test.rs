@@ -336,3 +336,39 @@ fn quitting_the_dashboard_during_a_sync_records_the_jobs_end() {
         "a clean quit is reported as a crash:\n{jobs}"
     );
 }
+
+/// DEFECT (minor): `--read-only worker --once` with a due schedule does
+/// nothing, prints nothing and exits 0. A cron entry or systemd timer that
+/// runs it reads "success" while no sync ran. `switchboard worker` without
+/// `--once` says "read-only, so sweeps and scheduled syncs are paused";
+/// the one-round form should say the same (that the due sync of `lab` was
+/// not run because the run is read-only), as the issue asks where it is
+/// silent: say exactly what happened.
+#[test]
+fn a_read_only_worker_round_says_that_due_syncs_were_not_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = SimProcess::with_scenario(dir.path(), &lab_scenario(5));
+    let (_d, config, _store) = lab_at(
+        &sim.addr,
+        10,
+        "schedule = \"1h\"\nschedule_enabled = true\n",
+    );
+    let out = run_at(
+        &config,
+        "2026-11-22T10:00:00Z",
+        &["sync", "audiocodes", "lab"],
+    );
+    assert!(out.status.success(), "{}", text(&out).1);
+    // A day later the hourly schedule is due.
+    let out = run_at(
+        &config,
+        "2026-11-23T10:00:00Z",
+        &["--read-only", "worker", "--once"],
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(
+        format!("{stdout}{stderr}").contains("read-only"),
+        "exit {:?}, a due scheduled sync was skipped without a word: stdout {stdout:?} stderr {stderr:?}",
+        out.status.code()
+    );
+}
