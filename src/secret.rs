@@ -161,6 +161,9 @@ impl SecretSource {
     }
 }
 
+/// The most a secret command may print: far more than any secret.
+const MAX_OUTPUT: u64 = 64 * 1024;
+
 /// Runs a `*_cmd` with `/bin/sh -s`, its text written on the shell's
 /// standard input, so that it never appears in an argument list (`ps`).
 /// The command itself reads `/dev/null`. It runs in a process group of its
@@ -205,8 +208,13 @@ fn run_command(cmd: &str, timeout: Duration) -> Result<Secret, String> {
         let (tx, rx) = mpsc::channel::<Zeroizing<Vec<u8>>>();
         if let Some(mut pipe) = pipe {
             std::thread::spawn(move || {
+                // At most one byte past the limit is kept; the rest is
+                // drained unread, so that the command is not blocked on a
+                // full pipe and a command printing without end (`yes`)
+                // cannot take the memory.
                 let mut buf = Zeroizing::new(Vec::new());
-                let _ = pipe.read_to_end(&mut buf);
+                let _ = pipe.by_ref().take(MAX_OUTPUT + 1).read_to_end(&mut buf);
+                let _ = std::io::copy(&mut pipe, &mut std::io::sink());
                 let _ = tx.send(buf);
             });
         }
@@ -249,6 +257,12 @@ fn run_command(cmd: &str, timeout: Duration) -> Result<Secret, String> {
     let stderr = err
         .recv_timeout(Duration::from_millis(100))
         .unwrap_or_default();
+    if stdout.len() as u64 > MAX_OUTPUT {
+        return Err(format!(
+            "{program} printed more than {} KiB; a secret command prints the secret alone",
+            MAX_OUTPUT / 1024
+        ));
+    }
     if !status.success() {
         // stderr of a password manager is not the secret; stdout might be.
         let err = String::from_utf8_lossy(&stderr);
