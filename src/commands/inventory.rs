@@ -170,6 +170,12 @@ pub fn worker(config: Config, read_only: bool, once: bool) -> i32 {
     runtime().block_on(async move {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let worker = Worker::new(Arc::new(config), read_only, tx);
+        if once && worker.read_only_everywhere() {
+            // Nothing a round does (sweep, due syncs) may run: paused, as
+            // the long-running worker is; said, not left to be guessed.
+            errln!("switchboard worker: read-only, so sweeps and scheduled syncs are paused: this round ran nothing");
+            return EXIT_OK;
+        }
         if once {
             let (ids, check_failed) = worker.tick().await;
             let mut pending: std::collections::HashSet<String> = ids.into_iter().collect();
