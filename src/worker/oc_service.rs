@@ -6,7 +6,6 @@ use super::tasks::{api_failed, write_failed, JobCtx};
 use super::{with_store, JobOutcome};
 use crate::api::live_platform::{task_state, LivePlatformClient, TaskState};
 use crate::config::ConnectionRef;
-use crate::domain::job::JobKind;
 use crate::domain::oc_service::CreateServiceRequest;
 use crate::store::remote::RemoteItem;
 use serde_json::Value;
@@ -90,16 +89,20 @@ pub async fn create_service(
         store_task(ctx, name, &task_id, &request.customer_short_name, &task).await;
         match task_state(&status) {
             TaskState::Succeeded => {
-                // The new service shows in the lists once they are fetched again.
-                let worker = super::Worker {
-                    shared: ctx.shared.clone(),
+                // The new service shows in the lists once they are fetched
+                // again: within this job, so that no second job outlives the
+                // command that waits for this one.
+                let lists = match super::tasks::refresh_live_platform(ctx, name).await {
+                    Ok(o) => format!("the lists were refreshed: {}", o.summary),
+                    Err(o) => format!(
+                        "the lists were not refreshed ({}): `switchboard refresh live-platform {name}`",
+                        o.error
+                    ),
                 };
-                worker.submit(JobKind::RefreshLivePlatform {
-                    connection: name.to_string(),
-                });
+                ctx.log(lists.clone()).await;
                 return Ok(JobOutcome::ok(
                     format!(
-                        "service {} created (task {task_id}: {status})",
+                        "service {} created (task {task_id}: {status}); {lists}",
                         request.customer_short_name
                     ),
                     Some(task),

@@ -528,7 +528,10 @@ async fn sync_audiocodes(
 
 /// Calling profiles, services and leads, each on its own (see
 /// [`PartRefresh`]).
-async fn refresh_live_platform(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome> {
+pub(super) async fn refresh_live_platform(
+    ctx: &JobCtx,
+    name: &str,
+) -> Result<JobOutcome, JobOutcome> {
     let conn = ctx.live_platform(name).await?;
     let client = LivePlatformClient::new(&ctx.with_secrets(&conn).await?, &ctx.shared.config.http)
         .map_err(api_failed)?;
