@@ -189,6 +189,7 @@ task_seconds = 1
 }
 
 /// Peak resident memory (KiB) of a child that has exited, by `wait4`.
+#[allow(clippy::zombie_processes)] // reaped by wait4, which clippy cannot see
 fn run_measured(mut cmd: Command) -> (Output, i64) {
     use std::io::Read;
     let mut child = cmd
