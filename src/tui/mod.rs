@@ -42,6 +42,10 @@ const FRAME: Duration = Duration::from_millis(16);
 /// How long a key's frame may wait for the rows it asked for (normally a
 /// few milliseconds), so the answer shows at once instead of a blank first.
 const HOLD_FOR_ROWS: Duration = Duration::from_millis(50);
+/// How long a quit waits for this dashboard's jobs to end after cancelling
+/// them (a store write is interrupted at once; a request in flight ends at
+/// its timeout at the latest).
+const QUIT_PATIENCE: Duration = Duration::from_secs(15);
 
 fn restore_terminal() {
     let mut out = std::io::stdout();
@@ -280,6 +284,33 @@ async fn event_loop(
             }
         }
         if app.quit {
+            // The jobs of this dashboard end before it does, each with its
+            // end recorded (a write under way is interrupted and rolled
+            // back, or reported as held): none is left `running` for the
+            // next process to close as if it had crashed.
+            let mut running: std::collections::HashSet<String> =
+                worker.cancel_all().into_iter().collect();
+            if !running.is_empty() {
+                app.toast(
+                    app::Level::Info,
+                    format!("stopping {} job(s) before quitting…", running.len()),
+                );
+                draw(term, app)?;
+                let patience = tokio::time::sleep(QUIT_PATIENCE);
+                tokio::pin!(patience);
+                while !running.is_empty() {
+                    tokio::select! {
+                        ev = jobs.recv() => match ev {
+                            Some(crate::worker::JobEvent::Finished { id, .. }) => {
+                                running.remove(&id);
+                            }
+                            Some(_) => {}
+                            None => break,
+                        },
+                        _ = &mut patience => break,
+                    }
+                }
+            }
             return Ok(());
         }
         let holding = app.awaiting_rows() && last_key.elapsed() < HOLD_FOR_ROWS;

@@ -400,6 +400,16 @@ impl Worker {
         }
     }
 
+    /// Cancels every job this process runs (as [`Worker::cancel`] does
+    /// one) and returns their ids: each ends and records its end soon.
+    pub fn cancel_all(&self) -> Vec<String> {
+        let cancels = self.shared.cancels.lock().unwrap();
+        for (t, _) in cancels.values() {
+            t.cancel();
+        }
+        cancels.keys().cloned().collect()
+    }
+
     async fn run_job(&self, id: &str, kind: JobKind, cancel: CancellationToken) -> JobOutcome {
         // A lease held by a live job elsewhere refuses this one at once:
         // that job's store write may hold the store's write lock for
