@@ -258,9 +258,18 @@ pub enum Data {
 pub struct Loader {
     tx: std::sync::mpsc::Sender<DataRequest>,
     windows_asked: Arc<AtomicU64>,
+    reader: std::thread::JoinHandle<()>,
 }
 
 impl Loader {
+    /// Stops the reader and waits until it has closed its store
+    /// connection (a read-only one then lets SQLite remove the -wal and
+    /// -shm files that reading made).
+    pub fn close(self) {
+        drop(self.tx);
+        let _ = self.reader.join();
+    }
+
     pub fn send(&self, req: DataRequest) {
         if matches!(req, DataRequest::Numbers { .. }) {
             self.windows_asked.fetch_add(1, Ordering::SeqCst);
@@ -298,7 +307,7 @@ pub fn spawn_with(
     let (req_tx, req_rx) = std::sync::mpsc::channel::<DataRequest>();
     let windows_asked = Arc::new(AtomicU64::new(0));
     let asked = windows_asked.clone();
-    std::thread::Builder::new()
+    let reader = std::thread::Builder::new()
         .name("store-reader".into())
         .spawn(move || {
             let store = match store.open() {
@@ -367,6 +376,7 @@ pub fn spawn_with(
     Loader {
         tx: req_tx,
         windows_asked,
+        reader,
     }
 }
 

@@ -247,7 +247,7 @@ async fn event_loop(
         data_tx,
     );
     let (changed_tx, mut store_changes) = mpsc::unbounded_channel();
-    store_watch::spawn(store, changed_tx);
+    let watcher = store_watch::spawn(store, changed_tx);
 
     let mut pending: Vec<Command> = app.initial_loads();
     let mut dirty = true;
@@ -311,6 +311,12 @@ async fn event_loop(
                     }
                 }
             }
+            // The reader and the watcher close their store connections
+            // before the process ends: under read-only, the last one to
+            // close lets SQLite remove the -wal and -shm that reading made.
+            drop(store_changes);
+            loader.close();
+            let _ = tokio::task::spawn_blocking(move || watcher.join()).await;
             return Ok(());
         }
         let holding = app.awaiting_rows() && last_key.elapsed() < HOLD_FOR_ROWS;

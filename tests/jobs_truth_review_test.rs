@@ -1,6 +1,7 @@
-//! Hostile review of issue 15 ("jobs tell the truth, nothing crashes the
-//! worker, read-only writes nothing"). Each test is one defect found by
-//! driving the real binary; each asserts the behaviour the issue asks for.
+//! Cases a hostile review of "jobs tell the truth, nothing crashes the
+//! worker, read-only writes nothing" found wrong, driving the real binary.
+//! Each doc comment says what was wrong (before the fix in the commit that
+//! followed it); each test asserts the behaviour the rule asks for.
 
 mod common;
 use common::*;
@@ -82,7 +83,7 @@ impl Drop for Tmux {
     }
 }
 
-/// DEFECT: `--read-only tui` leaves files behind beside the store. After a
+/// Was wrong: `--read-only tui` leaves files behind beside the store. After a
 /// read-write sync every process has closed the store and SQLite removed
 /// its -wal and -shm (as `read_only_store_test` checks); starting the
 /// dashboard with `--read-only` and quitting with `q` leaves a new `s.db-wal`
@@ -129,7 +130,7 @@ fn a_read_only_dashboard_leaves_the_store_files_as_it_found_them() {
     }
 }
 
-/// DEFECT: a successful `oc create-service --wait` leaves a job that "crashed".
+/// Was wrong: a successful `oc create-service --wait` leaves a job that "crashed".
 /// When the task ends `CompletedSuccess`, the job submits a follow-up
 /// `refresh` of the connection and the CLI then returns at once: the
 /// refresh has been recorded as `running` and the process exits under it.
@@ -223,7 +224,7 @@ fn run_measured(mut cmd: Command) -> (Output, i64) {
     )
 }
 
-/// DEFECT: a `password_cmd` with a huge output is read whole into memory.
+/// Was wrong: a `password_cmd` with a huge output is read whole into memory.
 /// Only its first line is the secret, but `run_command` reads all of
 /// standard output (`read_to_end`, then a lossy copy) before looking at
 /// it: `yes lab-password | head -c 300000000` takes the process to about
@@ -269,7 +270,7 @@ page_size = 10
     );
 }
 
-/// DEFECT: quitting the dashboard while a job runs leaves the job's end
+/// Was wrong: quitting the dashboard while a job runs leaves the job's end
 /// unrecorded, and the next process reports a crash that never happened.
 /// `r` starts a sync of `lab` (its write held open by the test hook
 /// `SWITCHBOARD_TEST_SLOW_WRITE_MS`); `q` during the write ends the
@@ -339,7 +340,7 @@ fn quitting_the_dashboard_during_a_sync_records_the_jobs_end() {
     );
 }
 
-/// DEFECT (minor): `--read-only worker --once` with a due schedule does
+/// Was wrong: `--read-only worker --once` with a due schedule does
 /// nothing, prints nothing and exits 0. A cron entry or systemd timer that
 /// runs it reads "success" while no sync ran. `switchboard worker` without
 /// `--once` says "read-only, so sweeps and scheduled syncs are paused";
