@@ -4,10 +4,11 @@
 //! followed it); each test asserts the behaviour the rule asks for.
 
 mod common;
+use common::tmux::TmuxPane;
 use common::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The store file and its -wal and -shm: `(name, bytes)`, `None` when absent.
 fn store_files(store: &Path) -> Vec<(String, Option<Vec<u8>>)> {
@@ -18,69 +19,6 @@ fn store_files(store: &Path) -> Vec<(String, Option<Vec<u8>>)> {
             (format!("s.db{ext}"), std::fs::read(&p).ok())
         })
         .collect()
-}
-
-/// A private tmux server running one command in session `t`; killed on drop.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn start(tag: &str, command: &str) -> Option<Tmux> {
-        if Command::new("tmux").arg("-V").output().is_err() {
-            eprintln!("tmux is not installed: skipped");
-            return None;
-        }
-        let t = Tmux {
-            socket: format!("sb-review15-{}-{tag}", std::process::id()),
-        };
-        t.tmux(&[
-            "new-session",
-            "-d",
-            "-s",
-            "t",
-            "-x",
-            "160",
-            "-y",
-            "45",
-            command,
-        ]);
-        Some(t)
-    }
-
-    fn tmux(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .output()
-            .expect("tmux runs")
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-J", "-t", "t"]).stdout)
-            .into_owned()
-    }
-
-    fn wait_for(&self, what: &str) -> String {
-        let began = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(what) {
-                return s;
-            }
-            assert!(
-                began.elapsed() < Duration::from_secs(20),
-                "never showed {what:?}:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        self.tmux(&["kill-server"]);
-    }
 }
 
 /// Was wrong: `--read-only tui` leaves files behind beside the store. After a
@@ -107,13 +45,13 @@ fn a_read_only_dashboard_leaves_the_store_files_as_it_found_them() {
         env!("CARGO_BIN_EXE_switchboard"),
         config.display()
     );
-    let Some(pane) = Tmux::start("ro-tui", &command) else {
+    let Some(pane) = TmuxPane::start("ro-tui", &command, (160, 45)) else {
         return;
     };
     pane.wait_for("Connections (1)");
     // Let the loader and the store watcher read at least once.
     std::thread::sleep(Duration::from_millis(1500));
-    pane.tmux(&["send-keys", "-t", "t", "q"]);
+    pane.keys("q");
     let screen = pane.wait_for("EXIT=");
     assert!(screen.contains("EXIT=0"), "{screen}");
 
@@ -294,15 +232,15 @@ fn quitting_the_dashboard_during_a_sync_records_the_jobs_end() {
         env!("CARGO_BIN_EXE_switchboard"),
         config.display()
     );
-    let Some(pane) = Tmux::start("quit", &command) else {
+    let Some(pane) = TmuxPane::start("quit", &command, (160, 45)) else {
         return;
     };
     pane.wait_for("Connections (1)");
-    pane.tmux(&["send-keys", "-t", "t", "r"]);
+    pane.keys("r");
     // The fetch of 30 users is instant: the sync is then in its write.
     pane.wait_for("sync lab 30/30");
     std::thread::sleep(Duration::from_millis(500));
-    pane.tmux(&["send-keys", "-t", "t", "q"]);
+    pane.keys("q");
     let screen = pane.wait_for("EXIT=");
     assert!(screen.contains("EXIT=0"), "{screen}");
 

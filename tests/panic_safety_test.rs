@@ -6,6 +6,7 @@
 //! the log holds the backtrace; the terminal is given back.
 
 mod common;
+use common::tmux::TmuxPane;
 use common::*;
 use std::path::Path;
 use std::process::{Output, Stdio};
@@ -148,73 +149,16 @@ fn a_panic_on_the_main_thread_exits_70_with_one_line() {
     assert!(logged.contains("commands::dispatch"), "backtrace: {logged}");
 }
 
-/// The dashboard in tmux: (exit line, stty line, screen). Skipped (None)
-/// where tmux is not installed.
-struct Pane {
-    socket: String,
-}
-
-impl Pane {
-    fn start(config: &Path, at: &str) -> Option<Pane> {
-        if std::process::Command::new("tmux")
-            .arg("-V")
-            .output()
-            .is_err()
-        {
-            eprintln!("tmux is not installed: skipped");
-            return None;
-        }
-        let pane = Pane {
-            socket: format!("sb-panic-{}-{at}", std::process::id()),
-        };
-        let command = format!(
-            "sh -c 'SWITCHBOARD_DEBUG_PANIC_AT={at} {} --config {}; echo EXIT=$?; stty -a | grep -o -- \"-*icanon\"; sleep 60'",
-            env!("CARGO_BIN_EXE_switchboard"),
-            config.display()
-        );
-        pane.tmux(&[
-            "new-session",
-            "-d",
-            "-s",
-            "t",
-            "-x",
-            "140",
-            "-y",
-            "40",
-            &command,
-        ]);
-        Some(pane)
-    }
-
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = std::process::Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .output()
-            .expect("tmux runs");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn wait_for(&self, what: &str) -> String {
-        let began = Instant::now();
-        loop {
-            let screen = self.tmux(&["capture-pane", "-p", "-J", "-t", "t"]);
-            if screen.contains(what) {
-                return screen;
-            }
-            assert!(
-                began.elapsed() < Duration::from_secs(20),
-                "never showed {what:?}:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Pane {
-    fn drop(&mut self) {
-        self.tmux(&["kill-server"]);
-    }
+/// The dashboard in tmux with the panic point `at` forced; after it ends,
+/// the pane shows its exit code and whether the terminal is in cooked mode
+/// again. None where tmux is not installed.
+fn dashboard_panicking_at(config: &Path, at: &str) -> Option<TmuxPane> {
+    let command = format!(
+        "sh -c 'SWITCHBOARD_DEBUG_PANIC_AT={at} {} --config {}; echo EXIT=$?; stty -a | grep -o -- \"-*icanon\"; sleep 60'",
+        env!("CARGO_BIN_EXE_switchboard"),
+        config.display()
+    );
+    TmuxPane::start(at, &command, (140, 40))
 }
 
 /// Before: the dashboard's panic hook gave the terminal back on the job's
@@ -229,11 +173,11 @@ fn in_the_dashboard_a_panicking_job_fails_and_the_screen_stays() {
     let dir = tempfile::tempdir().unwrap();
     let sim = SimProcess::with_scenario(dir.path(), &lab_scenario(30));
     let (_d, config, _store) = lab_at(&sim.addr, 10, "");
-    let Some(pane) = Pane::start(&config, "arm_users_page") else {
+    let Some(pane) = dashboard_panicking_at(&config, "arm_users_page") else {
         return;
     };
     pane.wait_for("Connections (1)");
-    pane.tmux(&["send-keys", "-t", "t", "r"]);
+    pane.keys("r");
     let screen = pane.wait_for("internal error");
     assert!(
         screen.contains(
@@ -242,7 +186,7 @@ fn in_the_dashboard_a_panicking_job_fails_and_the_screen_stays() {
         "{screen}"
     );
     assert!(!screen.contains("EXIT="), "still running: {screen}");
-    pane.tmux(&["send-keys", "-t", "t", "q"]);
+    pane.keys("q");
     // The stty line comes after the exit line: wait for it, not the exit.
     let screen = pane.wait_for("icanon");
     assert!(screen.contains("EXIT=0"), "{screen}");
@@ -264,12 +208,12 @@ fn in_the_dashboard_a_panic_of_the_ui_restores_the_terminal() {
     let store = dir.path().join("s.db");
     let config = write_config(dir.path(), &config_head(&store, 1));
     for at in ["tui_draw", "tui_input"] {
-        let Some(pane) = Pane::start(&config, at) else {
+        let Some(pane) = dashboard_panicking_at(&config, at) else {
             return;
         };
         if at == "tui_input" {
             pane.wait_for("Connections");
-            pane.tmux(&["send-keys", "-t", "t", "j"]);
+            pane.keys("j");
         }
         // The stty line comes after the exit line: wait for it, not the exit.
         let screen = pane.wait_for("icanon");

@@ -1,0 +1,68 @@
+//! The dashboard (or any command) in a private tmux server: one session
+//! `t`, read with `capture-pane`, killed on drop. Tests that need it skip
+//! themselves where tmux is not installed.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+pub struct TmuxPane {
+    socket: String,
+}
+
+impl TmuxPane {
+    /// `command` in a `width`×`height` pane on a server of its own
+    /// (`tag` tells two panes of one test process apart); None without tmux.
+    pub fn start(tag: &str, command: &str, (width, height): (u16, u16)) -> Option<TmuxPane> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            eprintln!("tmux is not installed: skipped");
+            return None;
+        }
+        let pane = TmuxPane {
+            socket: format!("sb-test-{}-{tag}", std::process::id()),
+        };
+        let (w, h) = (width.to_string(), height.to_string());
+        pane.tmux(&["new-session", "-d", "-s", "t", "-x", &w, "-y", &h, command]);
+        Some(pane)
+    }
+
+    /// One tmux command on this server; its standard output.
+    pub fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .expect("tmux runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    pub fn keys(&self, keys: &str) {
+        self.tmux(&["send-keys", "-t", "t", keys]);
+    }
+
+    /// The screen, wrapped lines joined.
+    pub fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-J", "-t", "t"])
+    }
+
+    /// The screen once it shows `what` (at most 20 s).
+    pub fn wait_for(&self, what: &str) -> String {
+        let began = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(what) {
+                return screen;
+            }
+            assert!(
+                began.elapsed() < Duration::from_secs(20),
+                "never showed {what:?}:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for TmuxPane {
+    fn drop(&mut self) {
+        self.tmux(&["kill-server"]);
+    }
+}
