@@ -222,34 +222,7 @@ fn ctrl_c_during_the_write_rolls_it_back_and_says_so() {
 #[test]
 fn a_created_service_whose_task_outlives_the_job_is_reported_as_unknown() {
     let dir = tempfile::tempdir().unwrap();
-    let sim = SimProcess::with_scenario(
-        dir.path(),
-        r#"[live_platform]
-client_id = "lp-client"
-client_secret = "lp-secret-value"
-task_seconds = 600
-"#,
-    );
-    let cfg = write_config(
-        dir.path(),
-        &format!(
-            "{}job_timeout_secs = 2\n{}",
-            config_head(&dir.path().join("s.db"), 5),
-            lp_connection(&format!("http://{}", sim.addr), "lp-secret-value")
-        ),
-    );
-    let file = dir.path().join("req.json");
-    std::fs::write(&file, include_str!("fixtures/lp_create_service_seed.json")).unwrap();
-    let out = run(
-        &cfg,
-        &[
-            "oc",
-            "create-service",
-            "--file",
-            file.to_str().unwrap(),
-            "--wait",
-        ],
-    );
+    let (_sim, _, out) = create_service_and_wait(dir.path(), 600, "job_timeout_secs = 2\n");
     let (_, err) = text(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(!err.contains("nothing was"), "{err}");

@@ -81,34 +81,7 @@ fn a_read_only_dashboard_leaves_the_store_files_as_it_found_them() {
 #[test]
 fn a_created_service_leaves_no_job_that_ended_unrecorded() {
     let dir = tempfile::tempdir().unwrap();
-    let sim = SimProcess::with_scenario(
-        dir.path(),
-        r#"[live_platform]
-client_id = "lp-client"
-client_secret = "lp-secret-value"
-task_seconds = 1
-"#,
-    );
-    let cfg = write_config(
-        dir.path(),
-        &format!(
-            "{}{}",
-            config_head(&dir.path().join("s.db"), 5),
-            lp_connection(&format!("http://{}", sim.addr), "lp-secret-value")
-        ),
-    );
-    let file = dir.path().join("req.json");
-    std::fs::write(&file, include_str!("fixtures/lp_create_service_seed.json")).unwrap();
-    let out = run(
-        &cfg,
-        &[
-            "oc",
-            "create-service",
-            "--file",
-            file.to_str().unwrap(),
-            "--wait",
-        ],
-    );
+    let (_sim, cfg, out) = create_service_and_wait(dir.path(), 1, "");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
     assert!(text(&out).0.contains("created"), "{}", text(&out).0);
 

@@ -236,6 +236,48 @@ pub fn lab_at(addr: &str, page: u32, extra: &str) -> (tempfile::TempDir, PathBuf
     (dir, config, store)
 }
 
+/// `oc create-service --wait` of the seed's request, against a simulated
+/// Live Platform whose tasks take `task_seconds`, as connection "lp" in
+/// `dir` (`head_extra` lines follow the config head, e.g. a job timeout).
+/// Returns the simulator (keep it alive), the config and the output.
+pub fn create_service_and_wait(
+    dir: &Path,
+    task_seconds: u32,
+    head_extra: &str,
+) -> (SimProcess, PathBuf, Output) {
+    let sim = SimProcess::with_scenario(
+        dir,
+        &format!(
+            "[live_platform]\nclient_id = \"lp-client\"\nclient_secret = \"lp-secret-value\"\ntask_seconds = {task_seconds}\n"
+        ),
+    );
+    let cfg = write_config(
+        dir,
+        &format!(
+            "{}{head_extra}{}",
+            config_head(&dir.join("s.db"), 5),
+            lp_connection(&format!("http://{}", sim.addr), "lp-secret-value")
+        ),
+    );
+    let file = dir.join("req.json");
+    std::fs::write(
+        &file,
+        include_str!("../fixtures/lp_create_service_seed.json"),
+    )
+    .unwrap();
+    let out = run(
+        &cfg,
+        &[
+            "oc",
+            "create-service",
+            "--file",
+            file.to_str().unwrap(),
+            "--wait",
+        ],
+    );
+    (sim, cfg, out)
+}
+
 /// The lab scenario's credentials.
 pub const LAB_LOGIN: (&str, &str) = ("svc-lab", "lab-password");
 
