@@ -22,7 +22,8 @@ use ratatui::layout::Constraint;
 use ratatui::widgets::{Row, Table};
 use ratatui::Terminal;
 use std::path::{Path, PathBuf};
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/it/common/mod.rs"]
+#[allow(dead_code)]
 mod common;
 
 use common::SimProcess;

@@ -1,0 +1,38 @@
+//! The integration tests, one crate so they link once. Each module is one
+//! area; `common` holds the shared helpers (the real binary, the simulator,
+//! a scriptable hostile server, a tmux pane).
+
+#[allow(dead_code)]
+mod common;
+
+mod arm_shapes_test;
+mod bad_input_test;
+mod commit_point_test;
+mod concurrency_test;
+mod config_bounds_test;
+mod config_errors_test;
+mod connections_test;
+mod crash_test;
+mod fault_matrix_test;
+mod inventory_lifecycle_test;
+mod jobs_truth_review_test;
+mod lazy_secrets_test;
+mod list_paging_test;
+mod live_platform_parsing_test;
+mod live_platform_test;
+mod log_and_identity_test;
+mod number_window_test;
+mod panic_safety_test;
+mod planner_properties_test;
+mod read_only_store_test;
+mod read_only_test;
+mod redirect_test;
+mod secrets_test;
+mod store_test;
+mod stored_connections_test;
+mod sync_faults_test;
+mod sync_writes_test;
+mod terminal_safety_test;
+mod tls_test;
+mod vendor_edge_cases_test;
+mod voice_test;

@@ -1,0 +1,12 @@
+//! The dashboard's in-process tests (rendered to text without a terminal).
+//! A crate of their own because they fix the process-wide clock
+//! (`SWITCHBOARD_NOW`), which would leak into the binaries the other
+//! integration tests spawn.
+
+#[allow(dead_code)]
+mod tui_common;
+
+mod tui_jobs_test;
+mod tui_read_only_test;
+mod tui_snapshots_test;
+mod tui_terminal_safety_test;
