@@ -61,4 +61,3 @@ pub struct NumberQuery {
     pub sort: SortKey,
     pub descending: bool,
 }
-

@@ -19,7 +19,11 @@ fn safe_job(j: JobRecord) -> JobRecord {
 }
 
 /// The newest `limit` jobs, this session's (read-only) among the stored.
-pub fn recent(store: &Store, session: Option<&SessionJobs>, limit: usize) -> Result<Vec<JobRecord>> {
+pub fn recent(
+    store: &Store,
+    session: Option<&SessionJobs>,
+    limit: usize,
+) -> Result<Vec<JobRecord>> {
     let mut jobs = session.map(|s| s.recent(limit)).unwrap_or_default();
     jobs.extend(store.recent_jobs(limit)?);
     jobs.sort_by(|a, b| b.created_at.cmp(&a.created_at));

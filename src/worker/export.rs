@@ -7,7 +7,12 @@ use crate::domain::number_filter::NumberQuery;
 use crate::query::export::{write_file, ExportError};
 use crate::store::StoreError;
 
-pub async fn export_numbers(ctx: &JobCtx, query: &NumberQuery, path: &str, json: bool) -> JobOutcome {
+pub async fn export_numbers(
+    ctx: &JobCtx,
+    query: &NumberQuery,
+    path: &str,
+    json: bool,
+) -> JobOutcome {
     let (events, id, cancel) = (
         ctx.shared.events.clone(),
         ctx.id.clone(),

@@ -443,9 +443,7 @@ impl Worker {
         let backstop = match kind {
             JobKind::RefreshVoice { .. }
             | JobKind::RefreshLivePlatform { .. }
-            | JobKind::VoiceList { .. } => {
-                limit + std::time::Duration::from_secs(5)
-            }
+            | JobKind::VoiceList { .. } => limit + std::time::Duration::from_secs(5),
             _ => limit,
         };
         let stop = tokio::select! {

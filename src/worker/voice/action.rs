@@ -10,7 +10,6 @@ use crate::worker::JobOutcome;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-
 /// Checks an action's input before sending it.
 fn check_input(input: ActionInput, body: &Option<Value>, max: usize) -> Result<(), String> {
     let list = || body.as_ref().and_then(Value::as_array);

@@ -53,4 +53,3 @@ fn refuse(ctx: &JobCtx, conn: &AxpConnection) -> Result<(), JobOutcome> {
     ctx.refuse_writes(Some(ConnectionRef::Axp(conn)))
         .map_or(Ok(()), Err)
 }
-

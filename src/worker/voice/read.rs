@@ -39,7 +39,10 @@ pub async fn get(
         .await
         .map_err(|e| JobOutcome::failed(e.to_string()))?
     {
-        Some(item) => Ok(JobOutcome::ok(format!("{name}: {} {id}", f.title), Some(item))),
+        Some(item) => Ok(JobOutcome::ok(
+            format!("{name}: {} {id}", f.title),
+            Some(item),
+        )),
         None => Err(JobOutcome::failed(format!(
             "{} {id}: not found (404)",
             f.title

@@ -135,7 +135,13 @@ fn family_set_of(
 
 /// Lists one family again after a write, so the Voice tab shows the change.
 /// A failure here is logged, not fatal: the write itself is done.
-pub(super) async fn relist(ctx: &JobCtx, name: &str, client: &AxpClient, f: &Family, parent: Option<&str>) {
+pub(super) async fn relist(
+    ctx: &JobCtx,
+    name: &str,
+    client: &AxpClient,
+    f: &Family,
+    parent: Option<&str>,
+) {
     if !f.ops.list {
         return;
     }

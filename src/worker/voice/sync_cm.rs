@@ -3,13 +3,12 @@
 
 use super::refresh::relist;
 use super::{check_cmd, client, family, refuse};
+use crate::domain::voice_registry;
+use crate::worker::oc_service::poll_delay;
 use crate::worker::tasks::{api_failed, write_failed, JobCtx};
 use crate::worker::JobOutcome;
 use reqwest::Method;
 use serde_json::{json, Value};
-use crate::domain::voice_registry;
-use crate::worker::oc_service::poll_delay;
-
 
 /// Per-entity counts of a sync job's `:details`: (entity, completed,
 /// failed, in progress).

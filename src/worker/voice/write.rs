@@ -64,7 +64,10 @@ pub(super) async fn follow(
 }
 
 /// Takes the secret fields (registry kind `Secret`) out of a body.
-pub(in crate::worker) fn take_secret_fields(family_key: &str, body: &mut Value) -> Vec<(String, Secret)> {
+pub(in crate::worker) fn take_secret_fields(
+    family_key: &str,
+    body: &mut Value,
+) -> Vec<(String, Secret)> {
     let (Some(f), Some(o)) = (voice_registry::family(family_key), body.as_object_mut()) else {
         return vec![];
     };
