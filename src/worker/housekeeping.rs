@@ -57,3 +57,52 @@ fn mirror_differs(wanted: &[ConnectionRow], stored: &[ConnectionRow]) -> bool {
     want.sort();
     have != want
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(name: &str, source: &str, address: &str) -> ConnectionRow {
+        ConnectionRow {
+            name: name.into(),
+            vendor: "audiocodes".into(),
+            source: source.into(),
+            address: address.into(),
+        }
+    }
+
+    #[test]
+    fn the_mirror_is_written_only_when_the_file_and_the_store_differ() {
+        let wanted = [row("a", "config", "h1"), row("b", "config", "h2")];
+        let same = [
+            row("b", "config", "h2"),
+            row("a", "config", "h1"),
+            row("c", "store", "h3"),
+        ];
+        assert!(
+            !mirror_differs(&wanted, &same),
+            "order and made-here rows do not count"
+        );
+        let moved = [row("a", "config", "h1"), row("b", "config", "elsewhere")];
+        assert!(mirror_differs(&wanted, &moved), "an address changed");
+        let dropped = [
+            row("a", "config", "h1"),
+            row("b", "config", "h2"),
+            row("d", "config", "x"),
+        ];
+        assert!(
+            mirror_differs(&wanted, &dropped),
+            "a connection left the file"
+        );
+        let missing = [row("a", "config", "h1")];
+        assert!(
+            mirror_differs(&wanted, &missing),
+            "a connection came into the file"
+        );
+        let made_here = [row("a", "config", "h1"), row("b", "store", "h2")];
+        assert!(
+            mirror_differs(&wanted, &made_here),
+            "the file now declares a made-here name"
+        );
+    }
+}
