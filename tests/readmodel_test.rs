@@ -286,3 +286,63 @@ fn a_cancelled_export_writes_nothing_and_keeps_the_file_that_was_there() {
         now_there.len()
     );
 }
+
+#[test]
+fn voice_list_and_get_run_as_worker_jobs_with_the_same_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = SimProcess::with_scenario(
+        dir.path(),
+        "[axp]\naccount_id = \"RMAXAX\"\nclient_id = \"axp-client\"\nclient_secret = \"s\"\napp_key = \"k\"\nitems_per_family = 2\n",
+    );
+    let cfg = write_config(
+        dir.path(),
+        &format!(
+            "{}{}",
+            config_head(&dir.path().join("s.db"), 5),
+            axp_connection(&format!("http://{}", sim.addr), "RMAXAX", "s", "k")
+        ),
+    );
+    let listed = run(&cfg, &["voice", "list", "communication-managers", "--json"]);
+    let (out, err) = text(&listed);
+    assert!(listed.status.success(), "{err}");
+    assert!(
+        err.is_empty(),
+        "a read prints nothing but its result: {err}"
+    );
+    let cms: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(cms.len(), 2, "{out}");
+    let id = cms[0]["id"]
+        .as_str()
+        .map_or(cms[0]["id"].to_string(), str::to_string);
+    let got = run(&cfg, &["voice", "get", "communication-managers", &id]);
+    assert!(got.status.success(), "{}", text(&got).1);
+    let item: serde_json::Value = serde_json::from_slice(&got.stdout).unwrap();
+    assert_eq!(item, cms[0]);
+    let missing = run(
+        &cfg,
+        &["voice", "get", "communication-managers", "no-such-cm"],
+    );
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        text(&missing).1.contains("not found (404)"),
+        "{}",
+        text(&missing).1
+    );
+
+    // Each went through the worker: recorded as jobs like any other.
+    let store = Store::open(&dir.path().join("s.db")).unwrap();
+    let jobs: Vec<(String, JobState)> = store
+        .recent_jobs(10)
+        .unwrap()
+        .into_iter()
+        .map(|j| (j.kind, j.state))
+        .collect();
+    assert_eq!(
+        jobs,
+        [
+            ("get".to_string(), JobState::Failed),
+            ("get".to_string(), JobState::Succeeded),
+            ("list".to_string(), JobState::Succeeded),
+        ]
+    );
+}
