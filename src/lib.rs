@@ -8,6 +8,7 @@ pub mod config;
 pub mod domain;
 pub mod logging;
 pub mod panic_report;
+pub mod query;
 pub mod secret;
 pub mod sim;
 pub mod store;

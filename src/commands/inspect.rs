@@ -5,7 +5,7 @@ use crate::clock;
 use crate::config::{Config, ConnectionRef};
 use crate::domain::job::JobState;
 use crate::domain::terminal_text::terminal_safe;
-use crate::worker::stored_connections;
+use crate::query::connections::{listing, listing_with_stale};
 
 fn describe(c: &ConnectionRef<'_>) -> String {
     let mut badges = Vec::new();
@@ -74,14 +74,10 @@ pub fn config_check(config: &Config) -> i32 {
 
 /// The config file's connections, then the ones made in the TUI (read
 /// from the store when it exists; `connections list` never creates one).
+/// The read model's listing: no secret is resolved or loaded.
 pub fn connections_list(config: &Config) -> i32 {
-    let (made_here, stale) = if config.store_path.exists() {
-        match super::open_store(config).and_then(|s| {
-            Ok((
-                stored_connections::stored(&s, config)?,
-                s.stale_kinds(None)?,
-            ))
-        }) {
+    let (listed, stale) = if config.store_path.exists() {
+        match super::open_store(config).and_then(|s| listing_with_stale(&s, config)) {
             Ok(found) => found,
             Err(e) => {
                 errln!("switchboard: {e}");
@@ -89,7 +85,7 @@ pub fn connections_list(config: &Config) -> i32 {
             }
         }
     } else {
-        (vec![], vec![])
+        (listing(config, &[]), vec![])
     };
     // What a connection's last refresh could not fetch: kept, but old.
     let stale_lines = |name: &str| {
@@ -108,23 +104,23 @@ pub fn connections_list(config: &Config) -> i32 {
             );
         }
     };
-    let conns = config.connections();
-    if conns.is_empty() && made_here.is_empty() {
+    if listed.is_empty() {
         outln!("no connections configured");
     }
-    for c in &conns {
-        outln!("{}", describe(c));
+    for l in &listed {
+        let c = l.connection.as_ref();
+        if l.source == "store" {
+            outln!("{}  (made in switchboard)", describe(&c));
+        } else {
+            outln!("{}", describe(&c));
+        }
         stale_lines(c.name());
-    }
-    for c in &made_here {
-        outln!("{}  (made in switchboard)", describe(&c.as_ref()));
-        stale_lines(c.as_ref().name());
     }
     EXIT_OK
 }
 
 pub fn jobs(config: &Config, limit: usize) -> i32 {
-    let store = match super::open_store(config) {
+    let mut store = match super::open_store(config) {
         Ok(s) => s,
         Err(e) => {
             errln!("switchboard: {e}");
@@ -134,8 +130,8 @@ pub fn jobs(config: &Config, limit: usize) -> i32 {
     // Jobs whose process is gone without recording their end are closed
     // first (a store that writes), so the list says how they ended.
     if !config.read_only {
-        if let Err(e) = store.fail_orphaned_jobs() {
-            tracing::warn!("could not close orphaned jobs: {e}");
+        if let Err(e) = crate::worker::housekeeping::tidy(&mut store, config) {
+            tracing::warn!("start-up housekeeping of the store failed: {e}");
         }
     }
     match store.recent_jobs(limit) {

@@ -167,6 +167,9 @@ fn list(config: &Config, args: &NumbersArgs) -> i32 {
 /// `switchboard worker`: the clockwork without a screen. `--once` runs one
 /// round and waits for the jobs it started.
 pub fn worker(config: Config, read_only: bool, once: bool) -> i32 {
+    // Before the first round: config connections mirrored, jobs of a
+    // process that is gone closed (a sweep or sync may not run at all).
+    super::tidy_store(&config, read_only);
     runtime().block_on(async move {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let worker = Worker::new(Arc::new(config), read_only, tx);

@@ -12,12 +12,7 @@ use serde_json::Value;
 /// The stored items of `kind`, each with the connection it came from.
 fn items(config: &Config, kind: &str) -> Result<Vec<(String, Value)>, String> {
     let store = super::open_store(config).map_err(|e| e.to_string())?;
-    Ok(store
-        .remote_items(None, kind)
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        .map(|(c, i)| (c, i.body))
-        .collect())
+    crate::query::live_platform::bodies(&store, kind).map_err(|e| e.to_string())
 }
 
 fn fail(e: impl std::fmt::Display) -> i32 {

@@ -239,6 +239,19 @@ pub(crate) fn open_store(config: &Config) -> crate::store::Result<crate::store::
     crate::store::Store::open_as(&config.store_path, config.read_only)
 }
 
+/// Start-up housekeeping for a command that opens the store for writing
+/// (see `worker::housekeeping`); skipped under read-only. A store that
+/// cannot be opened is left for the command itself to report.
+pub(crate) fn tidy_store(config: &Config, read_only: bool) {
+    if read_only || config.read_only {
+        return;
+    }
+    let at = crate::store::StoreAt::new(&config.store_path, false);
+    if let Err(e) = crate::worker::housekeeping::prepare_store(config, &at) {
+        tracing::warn!("start-up housekeeping of the store failed: {e}");
+    }
+}
+
 /// `--json` output (and the JSON a command shows as its result): exactly
 /// the value, with unsafe characters as `\u` escapes, so a machine reads
 /// the same strings and a terminal shows no raw control.
@@ -265,6 +278,7 @@ pub fn run_job_with(
     read_only: bool,
     start: impl FnOnce(&Worker) -> String,
 ) -> JobOutcome {
+    tidy_store(&config, read_only);
     runtime().block_on(async move {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let worker = Worker::new(Arc::new(config), read_only, tx);

@@ -1,15 +1,15 @@
 //! `switchboard voice ...` and `refresh axp`: the AXP Voice Admin API from
-//! the command line. Reads go straight to the API; writes, actions and CM
-//! syncs are worker jobs, so they follow the same checks as the TUI.
+//! the command line. Every call is a worker job (live reads, writes,
+//! actions and CM syncs alike), so it follows the same checks, secrets and
+//! time limit as the TUI's.
 
-use super::{report, run_job, runtime, EXIT_CONFIRM, EXIT_ERROR, EXIT_OK};
-use crate::api::axp::AxpClient;
+use super::{report, run_job, EXIT_CONFIRM, EXIT_ERROR, EXIT_OK};
 use crate::cli::{VoiceCommand, VoiceTarget};
-use crate::config::{Config, Connection};
-use crate::domain::job::{JobKind, VoiceOp};
+use crate::config::Config;
+use crate::domain::job::{JobKind, JobState, VoiceOp};
 use crate::domain::voice_body;
 use crate::domain::voice_registry::{self, Family, FAMILIES};
-use crate::worker::stored_connections;
+use crate::worker::JobOutcome;
 use serde_json::Value;
 
 fn fail(e: impl std::fmt::Display) -> i32 {
@@ -52,16 +52,12 @@ fn axp_name(config: &Config, named: Option<String>) -> Result<String, String> {
     super::only_connection(config, "axp", "AXP", named)
 }
 
-fn client(config: &Config, named: Option<String>) -> Result<AxpClient, String> {
-    let name = axp_name(config, named)?;
-    let store = super::open_store(config).map_err(|e| e.to_string())?;
-    match stored_connections::find(&store, config, &name).map_err(|e| e.to_string())? {
-        Some(Connection::Axp(c)) => {
-            let c = c.with_secrets(&config.secrets).map_err(|e| e.to_string())?;
-            AxpClient::new(&c, &config.http).map_err(|e| e.to_string())
-        }
-        Some(_) => Err(format!("{name} is not an AXP connection")),
-        None => Err(format!("no connection named {name:?}")),
+/// A live read's result: the job's `detail`, or its error on stderr.
+fn read_result(outcome: JobOutcome) -> Result<Value, i32> {
+    match (outcome.state, outcome.detail) {
+        (JobState::Succeeded, Some(v)) => Ok(v),
+        (_, _) if outcome.error.is_empty() => Err(fail("the worker stopped")),
+        _ => Err(fail(outcome.error)),
     }
 }
 
@@ -91,12 +87,12 @@ pub fn run(config: Config, read_only: bool, cmd: VoiceCommand) -> i32 {
             target,
             filters,
             json,
-        } => list(&config, &seg, target, &filters, json),
+        } => list(config, read_only, &seg, target, &filters, json),
         VoiceCommand::Get {
             family: seg,
             id,
             target,
-        } => get(&config, &seg, &id, target),
+        } => get(config, read_only, &seg, &id, target),
         VoiceCommand::Create {
             family: seg,
             file,
@@ -231,7 +227,14 @@ pub fn run(config: Config, read_only: bool, cmd: VoiceCommand) -> i32 {
     }
 }
 
-fn list(config: &Config, seg: &str, target: VoiceTarget, filters: &[String], json: bool) -> i32 {
+fn list(
+    config: Config,
+    read_only: bool,
+    seg: &str,
+    target: VoiceTarget,
+    filters: &[String],
+    json: bool,
+) -> i32 {
     let f = match family(seg, target.parent.as_deref()) {
         Ok(f) if f.ops.list => f,
         Ok(f) => {
@@ -259,40 +262,50 @@ fn list(config: &Config, seg: &str, target: VoiceTarget, filters: &[String], jso
             }
         }
     }
-    let client = match client(config, target.connection) {
-        Ok(c) => c,
+    let connection = match axp_name(&config, target.connection) {
+        Ok(n) => n,
         Err(e) => return fail(e),
     };
-    let parent = target.parent.as_deref();
-    match runtime().block_on(client.list_filtered(f, parent, &query)) {
+    let kind = JobKind::VoiceList {
+        connection,
+        family: f.key.into(),
+        parent: target.parent,
+        filters: query,
+    };
+    match read_result(run_job(config, read_only, kind)) {
         Ok(items) if json => {
             super::print_json(&items);
             EXIT_OK
         }
         Ok(items) => {
-            print_rows(f, &items);
+            print_rows(f, items.as_array().map_or(&[], Vec::as_slice));
             EXIT_OK
         }
-        Err(e) => fail(e),
+        Err(code) => code,
     }
 }
 
-fn get(config: &Config, seg: &str, id: &str, target: VoiceTarget) -> i32 {
+fn get(config: Config, read_only: bool, seg: &str, id: &str, target: VoiceTarget) -> i32 {
     let f = match family(seg, target.parent.as_deref()) {
         Ok(f) => f,
         Err(e) => return fail(e),
     };
-    let client = match client(config, target.connection) {
-        Ok(c) => c,
+    let connection = match axp_name(&config, target.connection) {
+        Ok(n) => n,
         Err(e) => return fail(e),
     };
-    match runtime().block_on(client.get(f, target.parent.as_deref(), id)) {
-        Ok(Some(item)) => {
+    let kind = JobKind::VoiceGet {
+        connection,
+        family: f.key.into(),
+        parent: target.parent,
+        id: id.to_string(),
+    };
+    match read_result(run_job(config, read_only, kind)) {
+        Ok(item) => {
             super::print_json(&item);
             EXIT_OK
         }
-        Ok(None) => fail(format!("{} {id}: not found (404)", f.title)),
-        Err(e) => fail(e),
+        Err(code) => code,
     }
 }
 

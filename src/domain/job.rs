@@ -2,6 +2,7 @@
 
 use super::actions::NumberAction;
 use super::connection_spec::ConnectionSpec;
+use super::number_filter::NumberQuery;
 use super::oc_service::CreateServiceRequest;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -134,6 +135,21 @@ pub enum JobKind {
         body: Option<serde_json::Value>,
         wait: bool,
     },
+    /// Every item of an AXP family, live (every page, with the family's
+    /// `filters`): the items are the job's result; nothing is stored.
+    VoiceList {
+        connection: String,
+        family: String,
+        parent: Option<String>,
+        filters: Vec<(String, String)>,
+    },
+    /// One AXP item, live, as the job's result.
+    VoiceGet {
+        connection: String,
+        family: String,
+        parent: Option<String>,
+        id: String,
+    },
     /// One of a family's extra actions (`:validate`, `:pushConfig`,
     /// `:abort`, bulk priorities…), by the registry's action name.
     VoiceAction {
@@ -171,6 +187,13 @@ pub enum JobKind {
     Audit {
         fix: bool,
     },
+    /// Writes the rows of `query` to the file at `path` (CSV, or JSON
+    /// when `json`), streaming, with progress; the store is only read.
+    ExportNumbers {
+        query: NumberQuery,
+        path: String,
+        json: bool,
+    },
 }
 
 impl JobKind {
@@ -189,12 +212,15 @@ impl JobKind {
             JobKind::CreateService { .. } => "create service",
             JobKind::VoiceWrite { op, .. } => op.label(),
             JobKind::VoiceAction { .. } => "action",
+            JobKind::VoiceList { .. } => "list",
+            JobKind::VoiceGet { .. } => "get",
             JobKind::SyncCm { .. } => "sync CM",
             JobKind::EditNumbers { .. } => "edit",
             JobKind::AddRange { .. } => "add range",
             JobKind::Import { .. } => "import",
             JobKind::Audit { fix: true } => "audit --fix",
             JobKind::Audit { fix: false } => "audit",
+            JobKind::ExportNumbers { .. } => "export",
         }
     }
     pub fn target(&self) -> String {
@@ -218,7 +244,7 @@ impl JobKind {
                 request,
                 ..
             } => format!("{connection}: {}", request.customer_short_name),
-            JobKind::Import { path } => path.clone(),
+            JobKind::Import { path } | JobKind::ExportNumbers { path, .. } => path.clone(),
             JobKind::VoiceWrite {
                 connection,
                 family,
@@ -234,6 +260,15 @@ impl JobKind {
                 action,
                 ..
             } => format!("{connection}: {family}:{action}"),
+            JobKind::VoiceList {
+                connection, family, ..
+            } => format!("{connection}: {family}"),
+            JobKind::VoiceGet {
+                connection,
+                family,
+                id,
+                ..
+            } => format!("{connection}: {family} {id}"),
             JobKind::SyncCm { connection, cm, .. } => format!("{connection}: CM {cm}"),
         }
     }

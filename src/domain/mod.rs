@@ -10,6 +10,7 @@ pub mod cooling;
 pub mod interval;
 pub mod job;
 pub mod number;
+pub mod number_filter;
 pub mod number_io;
 pub mod oc_service;
 pub mod read_only;

@@ -47,7 +47,10 @@ impl JobKind {
             | JobKind::SyncAudioCodes { dry_run: true, .. }
             | JobKind::RefreshLivePlatform { .. }
             | JobKind::RefreshVoice { .. }
-            | JobKind::Audit { fix: false } => Writes::Nothing,
+            | JobKind::Audit { fix: false }
+            | JobKind::ExportNumbers { .. }
+            | JobKind::VoiceList { .. }
+            | JobKind::VoiceGet { .. } => Writes::Nothing,
             JobKind::SyncAudioCodes { connection, .. }
             | JobKind::PurgeAudioCodes { connection }
             | JobKind::CreateService { connection, .. }

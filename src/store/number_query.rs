@@ -2,50 +2,9 @@
 //! answers it from indexes: keyset windows on the sort key, a number-prefix
 //! range on the unique index, and the trigram index for substrings.
 
-use crate::domain::number::Status;
-
-/// Column the Numbers tab sorts by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SortKey {
-    #[default]
-    Number,
-    Status,
-    Usage,
-    Vendor,
-    ReleaseDate,
-    Tag,
-    Connection,
-    RegisteredUser,
-    LastSeen,
-}
+pub use crate::domain::number_filter::{NumberQuery, SortKey};
 
 impl SortKey {
-    pub const ALL: [SortKey; 9] = [
-        SortKey::Number,
-        SortKey::Status,
-        SortKey::Usage,
-        SortKey::Vendor,
-        SortKey::ReleaseDate,
-        SortKey::Tag,
-        SortKey::Connection,
-        SortKey::RegisteredUser,
-        SortKey::LastSeen,
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            SortKey::Number => "number",
-            SortKey::Status => "status",
-            SortKey::Usage => "usage",
-            SortKey::Vendor => "vendor",
-            SortKey::ReleaseDate => "release date (countdown)",
-            SortKey::Tag => "tag",
-            SortKey::Connection => "connection",
-            SortKey::RegisteredUser => "registered user",
-            SortKey::LastSeen => "last seen",
-        }
-    }
-
     /// The expression each sort index is built on (NULL sorts as '', so
     /// that a keyset comparison never meets a NULL).
     pub(crate) fn expr(self) -> &'static str {
@@ -61,19 +20,6 @@ impl SortKey {
             SortKey::LastSeen => "ifnull(last_seen, '')",
         }
     }
-}
-
-/// What the Numbers tab shows: a status, a text filter and a sort.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct NumberQuery {
-    pub status: Option<Status>,
-    pub vendor: Option<String>,
-    /// `+` and digits: a number prefix. Otherwise a substring of the
-    /// number, a hand-written tag or the registered user (case-insensitive;
-    /// VOSS's generated cooling tag is not searched: filter by status).
-    pub text: String,
-    pub sort: SortKey,
-    pub descending: bool,
 }
 
 /// How a text filter is answered.

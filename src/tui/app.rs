@@ -483,9 +483,6 @@ impl App {
                 all.extend(lines);
                 self.append_job_lines(&id, all);
             }
-            Data::Exported(path, n) => {
-                self.toast(Level::Info, format!("exported {n} numbers to {path}"))
-            }
             Data::Error(e) => self.toast(Level::Error, e),
         }
         vec![]

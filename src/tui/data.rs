@@ -1,36 +1,23 @@
 //! The TUI's reader: a thread with its own store connection that answers
-//! view requests, newest first, so the screen never waits on a query.
-//!
-//! It is also where vendor text meant only to be read is made safe for the
-//! terminal ([`terminal_safe`]): parsed calling profiles and their marks,
-//! job records and logs, labels, "seen in" notes, last-run errors. Raw
-//! bodies that forms edit and send back (AXP items, leads) stay exact here;
-//! the few cells that show them escape what they show.
+//! view requests, newest first, so the screen never waits on a query. It
+//! is a thin adapter over the read model (`crate::query`), which the
+//! headless commands share; vendor text is made safe for the terminal
+//! there.
 
-use crate::config::{AudioCodesConnection, Config, ConnectionRef};
-use crate::domain::calling_profile::{
-    problems_by_connection, referenced_numbers, CallingProfile, Problem,
-};
-use crate::domain::connection_spec::ConnectionSpec;
-use crate::domain::interval::format_interval;
-use crate::domain::interval::next_due;
+pub use crate::query::connections::ConnInfo;
+pub use crate::query::live_platform::{profile_rows, ProfileRow};
+pub use crate::query::numbers::{NumberSummary, NumbersPage};
+pub use crate::query::voice::VoiceData;
+
+use crate::config::Config;
 use crate::domain::number::InventoryItem;
-use crate::domain::number::Status;
-use crate::domain::number_io::ExportWriter;
-use crate::domain::terminal_text::{safe_json_strings, terminal_safe};
-use crate::domain::voice_numbers::axp_numbers;
-use crate::domain::voice_registry;
+use crate::query::numbers::SeenIn;
+use crate::query::{connections, jobs, live_platform, numbers, voice};
 use crate::store::events::NumberEvent;
 use crate::store::jobs::JobRecord;
 use crate::store::number_query::{NumberQuery, Seek};
-use crate::store::number_window::Window;
-use crate::store::remote::RemoteItem;
-use crate::store::sync::SyncRun;
 use crate::store::{Store, StoreAt};
-use crate::worker::stored_connections::listed;
 use crate::worker::SessionJobs;
-use chrono::NaiveDate;
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
@@ -47,12 +34,6 @@ pub enum DataRequest {
     /// The Numbers header: counts per status and releases per day.
     NumberSummary,
     NumberDetail(String),
-    /// Writes the query's rows to a file (CSV or JSON), streaming.
-    Export {
-        query: NumberQuery,
-        path: String,
-        json: bool,
-    },
     Profiles,
     Voice,
     Jobs,
@@ -71,164 +52,11 @@ impl DataRequest {
             DataRequest::Profiles => 3,
             DataRequest::Voice => 4,
             DataRequest::Jobs => 5,
-            DataRequest::Export { .. } => 6,
             DataRequest::JobLog(_) => 7,
             DataRequest::Services => 8,
             DataRequest::NumberSummary => 9,
         }
     }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConnInfo {
-    pub name: String,
-    pub vendor: &'static str,
-    /// `config` (edited in the file) or `store` (made here).
-    pub source: &'static str,
-    /// The editable fields of a connection made here, and the keys of the
-    /// secrets it has (never their values).
-    pub spec: Option<ConnectionSpec>,
-    pub secrets_kept: Vec<String>,
-    pub next_run: Option<String>,
-    pub address: String,
-    pub auth: String,
-    pub insecure: bool,
-    pub read_only: bool,
-    pub schedule: String,
-    pub last_run: Option<SyncRun>,
-    /// The last run of each VOSS instance: SyncAudioCodes and PurgeAudioCodes.
-    pub last_sync: Option<SyncRun>,
-    pub last_purge: Option<SyncRun>,
-    pub used: usize,
-    pub cooling: usize,
-    pub remote: Vec<(String, usize)>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct NumbersPage {
-    pub query: NumberQuery,
-    pub window: Window,
-    /// The query's count when it was cheap to know; else a `NumbersTotal`
-    /// follows.
-    pub total: Option<usize>,
-    /// Rows of this page that other data refers to: (number, where).
-    pub seen_in: Vec<(String, String)>,
-}
-
-/// The Numbers header.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NumberSummary {
-    pub counts: Vec<(Status, usize)>,
-    pub releases: Vec<(NaiveDate, usize)>,
-}
-
-/// A stored calling profile, parsed, with its health marks.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ProfileRow {
-    pub connection: String,
-    pub item: RemoteItem,
-    pub profile: CallingProfile,
-    pub problems: Vec<Problem>,
-}
-
-/// Parses stored profiles and marks them (sharing judged across all).
-/// A body that does not parse still shows, by its stored id and name.
-pub fn profile_rows(items: Vec<(String, RemoteItem)>) -> Vec<ProfileRow> {
-    let profiles: Vec<CallingProfile> = items
-        .iter()
-        .map(|(_, i)| {
-            serde_json::from_value(i.body.clone()).unwrap_or_else(|_| CallingProfile {
-                calling_profile_id: i.id.clone(),
-                name: i.name.clone(),
-                ..Default::default()
-            })
-        })
-        .collect();
-    let connections: Vec<&str> = items.iter().map(|(c, _)| c.as_str()).collect();
-    let marks = problems_by_connection(&profiles, &connections);
-    items
-        .into_iter()
-        .zip(profiles)
-        .zip(marks)
-        .map(|(((connection, item), profile), problems)| ProfileRow {
-            connection,
-            item,
-            profile: safe_profile(profile),
-            problems: problems.into_iter().map(safe_problem).collect(),
-        })
-        .collect()
-}
-
-/// A parsed profile with every string escaped for the screen (judged
-/// before, on the exact values; its raw body stays in the item).
-fn safe_profile(p: CallingProfile) -> CallingProfile {
-    let Ok(mut v) = serde_json::to_value(&p) else {
-        return p;
-    };
-    safe_json_strings(&mut v);
-    serde_json::from_value(v).unwrap_or(p)
-}
-
-fn safe(s: String) -> String {
-    match terminal_safe(&s) {
-        std::borrow::Cow::Borrowed(_) => s,
-        std::borrow::Cow::Owned(o) => o,
-    }
-}
-
-fn safe_problem(p: Problem) -> Problem {
-    match p {
-        Problem::NoFailover { .. } => p,
-        Problem::TrunkWithoutSbc { trunk } => Problem::TrunkWithoutSbc { trunk: safe(trunk) },
-        Problem::Validation { offer, state } => Problem::Validation {
-            offer: safe(offer),
-            state: safe(state),
-        },
-        Problem::SharedSbc { sbc, with } => Problem::SharedSbc {
-            sbc: safe(sbc),
-            with: safe(with),
-        },
-    }
-}
-
-/// A job as recorded, its words escaped (records written before the
-/// worker escaped them, or by another program, show safe too).
-fn safe_job(j: JobRecord) -> JobRecord {
-    JobRecord {
-        target: safe(j.target),
-        summary: safe(j.summary),
-        error: safe(j.error),
-        ..j
-    }
-}
-
-/// An inventory row as the Numbers tab shows it: the ARM's user name, the
-/// tag and the other free text escaped (rows are only shown; actions take
-/// the number).
-fn safe_item(i: InventoryItem) -> InventoryItem {
-    InventoryItem {
-        usage: safe(i.usage),
-        vendor: safe(i.vendor),
-        tag: safe(i.tag),
-        connection: i.connection.map(safe),
-        registered_user: i.registered_user.map(safe),
-        ..i
-    }
-}
-
-fn safe_run(r: Option<SyncRun>) -> Option<SyncRun> {
-    r.map(|r| SyncRun {
-        error: safe(r.error),
-        ..r
-    })
-}
-
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VoiceData {
-    /// (family key, parent id, label, count), in tree order.
-    pub families: Vec<(String, String, String, usize)>,
-    pub items: HashMap<(String, String), Vec<RemoteItem>>,
-    pub refreshed: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -243,7 +71,6 @@ pub enum Data {
     Profiles(Vec<ProfileRow>, Option<String>),
     Voice(VoiceData),
     Jobs(Vec<JobRecord>),
-    Exported(String, usize),
     JobLog(String, Vec<String>),
     /// (connection, service) and (connection, lead) bodies as fetched.
     Services(
@@ -282,8 +109,7 @@ impl Loader {
 /// numbers, recomputed only when the store has changed.
 #[derive(Default)]
 struct Cache {
-    data_version: Option<i64>,
-    seen_in: Vec<(String, String)>,
+    seen_in: SeenIn,
     /// Under read-only, the jobs this session ran (kept in memory only),
     /// listed with the stored ones.
     session: Option<SessionJobs>,
@@ -386,281 +212,38 @@ fn answer(
     cache: &mut Cache,
     req: DataRequest,
 ) -> crate::store::Result<Data> {
+    let session = cache.session.as_ref();
     Ok(match req {
-        DataRequest::Connections => Data::Connections(connection_infos(store, config)?),
-        DataRequest::Numbers { query, seek, limit } => {
-            let mut window = store.number_window(&query, &seek, limit)?;
-            window.rows = window.rows.into_iter().map(safe_item).collect();
-            let total = store.quick_count(&query)?;
-            let on_page: std::collections::HashSet<&str> =
-                window.rows.iter().map(|r| r.number.as_str()).collect();
-            let seen = cache
-                .seen_in(store)?
-                .iter()
-                .filter(|(n, _)| on_page.contains(n.as_str()))
-                .cloned()
-                .collect();
-            Data::Numbers(NumbersPage {
-                seen_in: seen,
-                query,
-                window,
-                total,
-            })
+        DataRequest::Connections => {
+            Data::Connections(connections::connection_infos(store, config)?)
         }
-        DataRequest::NumberSummary => Data::NumberSummary(NumberSummary {
-            counts: store.status_counts()?,
-            releases: store.releases_per_day(crate::clock::today(), 14)?,
-        }),
+        DataRequest::Numbers { query, seek, limit } => Data::Numbers(numbers::page(
+            store,
+            &mut cache.seen_in,
+            query,
+            &seek,
+            limit,
+        )?),
+        DataRequest::NumberSummary => Data::NumberSummary(numbers::summary(store)?),
         DataRequest::NumberDetail(n) => {
-            let seen = cache
-                .seen_in(store)?
-                .iter()
-                .filter(|(num, _)| *num == n)
-                .map(|(_, w)| w.clone())
-                .collect();
-            Data::Detail(
-                n.clone(),
-                store.number(&n)?.map(safe_item),
-                store
-                    .number_events(&n, 50)?
-                    .into_iter()
-                    .map(|e| NumberEvent {
-                        cause: safe(e.cause),
-                        detail: safe(e.detail),
-                        ..e
-                    })
-                    .collect(),
-                seen,
-            )
+            let d = numbers::detail(store, &mut cache.seen_in, &n)?;
+            Data::Detail(d.number, d.item, d.events, d.seen_in)
         }
         DataRequest::Profiles => {
-            let rows = store.remote_items(None, "calling_profile")?;
-            let at = config
-                .live_platform
-                .first()
-                .map(|c| store.remote_refreshed_at(&c.name, "calling_profile"))
-                .transpose()?
-                .flatten();
-            // Profiles whose last refresh failed are the older ones kept.
-            let stale = store
-                .stale_kinds(None)?
-                .into_iter()
-                .find(|k| k.kind == "calling_profile");
-            let at = match stale {
-                Some(k) => Some(format!(
-                    "{} · STALE: refresh failed {}",
-                    at.as_deref().unwrap_or("never"),
-                    crate::clock::human(&k.failed_at)
-                )),
-                None => at,
-            };
-            Data::Profiles(profile_rows(rows), at)
+            let (rows, at) = live_platform::profiles(store, config)?;
+            Data::Profiles(rows, at)
         }
-        DataRequest::Voice => {
-            let mut v = VoiceData::default();
-            // Families whose last refresh failed show the items kept.
-            let stale: std::collections::HashSet<String> = store
-                .stale_kinds(None)?
-                .into_iter()
-                .map(|k| k.kind)
-                .collect();
-            let mark = |key: &str, label: String| {
-                if stale.contains(key) {
-                    format!("{label} STALE")
-                } else {
-                    label
-                }
-            };
-            for f in voice_registry::top_level() {
-                let list: Vec<RemoteItem> = store
-                    .remote_items(None, f.key)?
-                    .into_iter()
-                    .map(|(_, i)| i)
-                    .collect();
-                v.families.push((
-                    f.key.into(),
-                    String::new(),
-                    mark(f.key, f.title.into()),
-                    list.len(),
-                ));
-                if f.key == "cm" {
-                    for cm in &list {
-                        for child in voice_registry::children_of("cm") {
-                            let kids: Vec<RemoteItem> = store
-                                .remote_items(None, child.key)?
-                                .into_iter()
-                                .map(|(_, i)| i)
-                                .filter(|i| i.parent == cm.id)
-                                .collect();
-                            v.families.push((
-                                child.key.into(),
-                                cm.id.clone(),
-                                mark(
-                                    child.key,
-                                    format!("{} › {}", terminal_safe(&cm.name), child.title),
-                                ),
-                                kids.len(),
-                            ));
-                            v.items.insert((child.key.into(), cm.id.clone()), kids);
-                        }
-                    }
-                }
-                v.items.insert((f.key.into(), String::new()), list);
-            }
-            v.refreshed = config
-                .axp
-                .first()
-                .map(|c| store.remote_refreshed_at(&c.name, "cm"))
-                .transpose()?
-                .flatten();
-            Data::Voice(v)
-        }
-        DataRequest::Jobs => {
-            let mut jobs = cache
-                .session
-                .as_ref()
-                .map(|s| s.recent(200))
-                .unwrap_or_default();
-            jobs.extend(store.recent_jobs(200)?);
-            jobs.sort_by(|a, b| b.created_at.cmp(&a.created_at));
-            jobs.truncate(200);
-            Data::Jobs(jobs.into_iter().map(safe_job).collect())
-        }
-        DataRequest::Services => {
-            let bodies = |kind| -> crate::store::Result<Vec<(String, serde_json::Value)>> {
-                Ok(store
-                    .remote_items(None, kind)?
-                    .into_iter()
-                    .map(|(c, i)| (c, i.body))
-                    .collect())
-            };
-            Data::Services(bodies("service")?, bodies("lead")?)
-        }
+        DataRequest::Voice => Data::Voice(voice::voice_items(store, config)?),
+        DataRequest::Jobs => Data::Jobs(jobs::recent(store, session, 200)?),
+        DataRequest::Services => Data::Services(
+            live_platform::bodies(store, "service")?,
+            live_platform::bodies(store, "lead")?,
+        ),
         DataRequest::JobLog(id) => {
-            let session = cache.session.as_ref().and_then(|s| s.log(&id));
-            let lines = match session {
-                Some(lines) => lines,
-                None => store.job_log(&id)?,
-            }
-            .into_iter()
-            .map(|(at, line)| format!("{at} {}", terminal_safe(&line)))
-            .collect();
+            let lines = jobs::log(store, session, &id)?;
             Data::JobLog(id, lines)
         }
-        DataRequest::Export { query, path, json } => match export(store, &query, &path, json) {
-            Ok(n) => Data::Exported(path, n),
-            Err(e) => Data::Error(format!("export to {path} failed: {e}")),
-        },
     })
-}
-
-fn export(store: &Store, query: &NumberQuery, path: &str, json: bool) -> Result<usize, String> {
-    let file = std::fs::File::create(path).map_err(|e| e.to_string())?;
-    let mut w =
-        ExportWriter::start(std::io::BufWriter::new(file), json).map_err(|e| e.to_string())?;
-    store
-        .for_each_number(query, |i| w.row(i))
-        .map_err(|e| e.to_string())?;
-    w.finish().map_err(|e| e.to_string())
-}
-
-impl Cache {
-    /// Numbers other data refers to: stored calling profiles' test numbers
-    /// and emergency dial strings, AXP elements' DID numbers and AXP phone
-    /// numbers (off the render path, and only again after a write).
-    fn seen_in(&mut self, store: &Store) -> crate::store::Result<&[(String, String)]> {
-        let version = store.data_version()?;
-        if self.data_version != Some(version) {
-            let profiles: Vec<CallingProfile> = store
-                .remote_items(None, "calling_profile")?
-                .into_iter()
-                .filter_map(|(_, i)| serde_json::from_value(i.body).ok())
-                .collect();
-            let mut out = referenced_numbers(&profiles);
-            out.extend(axp_numbers(&store.axp_number_items()?));
-            self.seen_in = out.into_iter().map(|(n, w)| (n, safe(w))).collect();
-            self.data_version = Some(version);
-        }
-        Ok(&self.seen_in)
-    }
-}
-
-fn schedule_text(a: &AudioCodesConnection) -> String {
-    match a.schedule {
-        Some(d) => format!(
-            "every {}{}",
-            format_interval(d),
-            if a.schedule_enabled {
-                ""
-            } else {
-                " (disabled)"
-            }
-        ),
-        None => "none".into(),
-    }
-}
-
-/// Every connection for the Connections tab: the config file's, then the
-/// ones made here, each with its last run, next scheduled run and counts.
-fn connection_infos(store: &Store, config: &Config) -> crate::store::Result<Vec<ConnInfo>> {
-    let held = store.numbers_by_connection()?;
-    let kept = store.stored_connections()?;
-    let stored = listed(config, &kept);
-    let mut all: Vec<(ConnectionRef<'_>, &'static str)> = config
-        .connections()
-        .into_iter()
-        .map(|c| (c, "config"))
-        .collect();
-    all.extend(stored.iter().map(|c| (c.as_ref(), "store")));
-    let now = crate::clock::now();
-    let mut out = Vec::new();
-    for (c, source) in all {
-        let (used, cooling) = held
-            .iter()
-            .find(|(n, _, _)| n == c.name())
-            .map(|(_, u, k)| (*u, *k))
-            .unwrap_or((0, 0));
-        let (auth, schedule, next_run) = match c {
-            ConnectionRef::AudioCodes(a) => {
-                let last = store
-                    .last_scheduled_kind_run(&a.name)?
-                    .and_then(|r| crate::clock::parse_stamp(&r.started_at));
-                let next = match (a.schedule, a.schedule_enabled) {
-                    (Some(every), true) => Some(crate::clock::stamp(next_due(last, every, now))),
-                    _ => None,
-                };
-                (a.auth.as_str().to_string(), schedule_text(a), next)
-            }
-            _ => ("oauth2".into(), "-".into(), None),
-        };
-        let made_here = kept
-            .iter()
-            .find(|k| source == "store" && k.spec.name() == c.name());
-        let spec = made_here.map(|k| k.spec.clone());
-        let secrets_kept = made_here
-            .map(|k| k.secrets_kept.clone())
-            .unwrap_or_default();
-        out.push(ConnInfo {
-            name: c.name().to_string(),
-            vendor: c.vendor(),
-            source,
-            spec,
-            secrets_kept,
-            next_run,
-            address: c.address(),
-            auth,
-            insecure: c.tls().insecure_skip_verify,
-            read_only: c.read_only(),
-            schedule,
-            last_run: safe_run(store.last_sync_run(c.name())?),
-            last_sync: safe_run(store.last_scheduled_kind_run(c.name())?),
-            last_purge: safe_run(store.last_purge_run(c.name())?),
-            used,
-            cooling,
-            remote: store.remote_counts(c.name())?,
-        });
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

@@ -295,7 +295,7 @@ pub fn command(purpose: &FormPurpose, form: &Form) -> Command {
             name: form.value("name").trim().to_string(),
             wait: true,
         }),
-        FormPurpose::Export(query) => Command::Load(DataRequest::Export {
+        FormPurpose::Export(query) => Command::Submit(JobKind::ExportNumbers {
             query: query.clone(),
             path: form.value("path").trim().to_string(),
             json: form.value("format") == "json",

@@ -116,7 +116,8 @@ pub fn run(config: Arc<Config>, start: Start) -> i32 {
             return 1;
         }
     };
-    if let Err(e) = prepare_store(&config, read_only) {
+    let at = crate::store::StoreAt::new(&config.store_path, read_only);
+    if let Err(e) = crate::worker::housekeeping::prepare_store(&config, &at) {
         eprintln!("switchboard: {e}");
         return 1;
     }
@@ -160,29 +161,6 @@ pub fn run(config: Arc<Config>, start: Start) -> i32 {
             1
         }
     }
-}
-
-/// Mirrors config connections into the store and marks orphaned jobs;
-/// under read-only, only checks that the store can be read (it is
-/// never created, migrated or written).
-fn prepare_store(config: &Config, read_only: bool) -> crate::store::Result<()> {
-    let mut s = crate::store::Store::open_as(&config.store_path, read_only)?;
-    if read_only {
-        return Ok(());
-    }
-    let rows: Vec<_> = config
-        .connections()
-        .iter()
-        .map(|c| crate::store::connections::ConnectionRow {
-            name: c.name().into(),
-            vendor: c.vendor().into(),
-            source: "config".into(),
-            address: c.address(),
-        })
-        .collect();
-    s.mirror_config_connections(&rows)?;
-    s.fail_orphaned_jobs()?;
-    Ok(())
 }
 
 /// Reads terminal events on a thread of its own (crossterm's read blocks).

@@ -4,6 +4,8 @@
 
 mod commit_point;
 mod connections;
+mod export;
+pub mod housekeeping;
 mod inventory;
 mod job_record;
 mod lease_holder;
@@ -436,11 +438,12 @@ impl Worker {
         };
         let limit = std::time::Duration::from_secs(self.shared.config.http.job_timeout_secs);
         // A refresh stops its own lists at the limit and then stores what
-        // it fetched (partial): a few seconds more let it do so.
+        // it fetched (partial), a live list says where it stopped: a few
+        // seconds more let them do so.
         let backstop = match kind {
-            JobKind::RefreshVoice { .. } | JobKind::RefreshLivePlatform { .. } => {
-                limit + std::time::Duration::from_secs(5)
-            }
+            JobKind::RefreshVoice { .. }
+            | JobKind::RefreshLivePlatform { .. }
+            | JobKind::VoiceList { .. } => limit + std::time::Duration::from_secs(5),
             _ => limit,
         };
         let stop = tokio::select! {

@@ -330,6 +330,21 @@ pub async fn execute(ctx: &JobCtx, kind: &JobKind) -> JobOutcome {
             request,
             wait,
         } => oc_service::create_service(ctx, connection, request, *wait).await,
+        JobKind::VoiceList {
+            connection,
+            family,
+            parent,
+            filters,
+        } => voice::list(ctx, connection, family, parent.as_deref(), filters).await,
+        JobKind::VoiceGet {
+            connection,
+            family,
+            parent,
+            id,
+        } => voice::get(ctx, connection, family, parent.as_deref(), id).await,
+        JobKind::ExportNumbers { query, path, json } => {
+            Ok(super::export::export_numbers(ctx, query, path, *json).await)
+        }
     };
     r.unwrap_or_else(|o| o)
 }
