@@ -4,7 +4,7 @@
 //! export job writes what `numbers --csv|--json` prints, with progress, and
 //! writes nothing when cancelled.
 
-mod common;
+use crate::common;
 use common::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
