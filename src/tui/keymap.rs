@@ -6,7 +6,8 @@ use std::collections::HashMap;
 
 pub const DEFAULT: &str = include_str!("../../assets/keymap.toml");
 
-/// Sections: `global` and one per view.
+/// Sections: `global`, one per view, and one per text-entry overlay
+/// (`palette`, `filter`, `form`, `confirm`: see `overlay.rs`).
 #[derive(Debug, Clone, Default)]
 pub struct Keymap {
     sections: HashMap<String, Vec<(KeyEvent, String, Action)>>,
@@ -125,11 +126,16 @@ impl Keymap {
 
     /// The view's own bindings first, then the global ones.
     pub fn lookup(&self, view: &str, key: &KeyEvent) -> Option<Action> {
-        [view, "global"].iter().find_map(|s| {
-            self.sections
-                .get(*s)
-                .and_then(|l| l.iter().find(|(k, _, _)| same(k, key)).map(|(_, _, a)| *a))
-        })
+        self.lookup_in(view, key)
+            .or_else(|| self.lookup_in("global", key))
+    }
+
+    /// The section's own binding only (no global fallback): for popups
+    /// where an unbound key is text.
+    pub fn lookup_in(&self, section: &str, key: &KeyEvent) -> Option<Action> {
+        self.sections
+            .get(section)
+            .and_then(|l| l.iter().find(|(k, _, _)| same(k, key)).map(|(_, _, a)| *a))
     }
 
     /// Every binding in force for a view, for the help overlay.

@@ -1,9 +1,10 @@
 //! Drawing: tabs on top, the current view, a status bar, and overlays.
-//! Pure: reads the app, writes the frame.
+//! Pure: reads the app, writes the frame (geometry the next keys need is
+//! computed beforehand by `App::layout`).
 
 use super::action::Action;
-use super::app::{palette_matches, App, Level, Overlay, Tab};
-use super::tabs;
+use super::app::{body_area, palette_matches, App, Level, Overlay};
+use super::component::Ctx;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -11,21 +12,15 @@ use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragra
 use ratatui::Frame;
 
 pub fn draw(f: &mut Frame<'_>, app: &App) {
-    let [top, body, status] = Layout::vertical([
+    let [top, _, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
         Constraint::Length(1),
     ])
     .areas(f.area());
+    let body = body_area(f.area());
     draw_tabs(f, app, top);
-    match app.tab {
-        Tab::Connections => tabs::connections::draw(f, app, body),
-        Tab::Numbers => tabs::numbers::draw(f, app, body),
-        Tab::Profiles if app.services_view => tabs::services::draw(f, app, body),
-        Tab::Profiles => tabs::profiles::draw(f, app, body),
-        Tab::Voice => tabs::voice::draw(f, app, body),
-        Tab::Jobs => tabs::jobs::draw(f, app, body),
-    }
+    app.current().draw(f, body, &app.ctx);
     draw_status(f, app, status);
     draw_toasts(f, app, body);
     match &app.overlay {
@@ -40,16 +35,16 @@ pub fn draw(f: &mut Frame<'_>, app: &App) {
             scroll,
             fix,
         }) => draw_detail(f, app, title, lines, *scroll, fix.is_some()),
-        Some(Overlay::Form { form, .. }) => form.draw(f, f.area(), &app.theme),
+        Some(Overlay::Form { form, .. }) => form.draw(f, f.area(), &app.ctx.theme),
         None => {}
     }
 }
 
 fn draw_tabs(f: &mut Frame<'_>, app: &App, area: Rect) {
-    let t = &app.theme;
+    let t = &app.ctx.theme;
     let mut spans = vec![Span::styled(" switchboard ", t.title()), Span::raw(" ")];
-    for (i, tab) in Tab::ALL.iter().enumerate() {
-        let style = if *tab == app.tab {
+    for (i, tab) in app.views.iter().enumerate() {
+        let style = if i == app.tab {
             t.tab_active()
         } else {
             t.dim()
@@ -57,7 +52,7 @@ fn draw_tabs(f: &mut Frame<'_>, app: &App, area: Rect) {
         spans.push(Span::styled(format!("{} {}", i + 1, tab.title()), style));
         spans.push(Span::raw("  "));
     }
-    if app.read_only {
+    if app.ctx.read_only {
         spans.push(Span::styled(
             " READ-ONLY ",
             t.error().add_modifier(Modifier::REVERSED),
@@ -67,9 +62,10 @@ fn draw_tabs(f: &mut Frame<'_>, app: &App, area: Rect) {
 }
 
 fn draw_status(f: &mut Frame<'_>, app: &App, area: Rect) {
-    let t = &app.theme;
+    let ctx = &app.ctx;
+    let t = &ctx.theme;
     let mut spans: Vec<Span<'_>> = Vec::new();
-    for j in app.live.iter().take(3) {
+    for j in ctx.live.iter().take(3) {
         let progress = if j.total > 0 {
             format!(" {}/{}", j.done, j.total)
         } else {
@@ -80,16 +76,16 @@ fn draw_status(f: &mut Frame<'_>, app: &App, area: Rect) {
             format!("⟳ {} {target}{progress}", j.kind.label()),
             t.warn(),
         ));
-        spans.extend(super::badges::of_target(app, &target));
+        spans.extend(super::badges::of_target(ctx, &target));
         spans.push(Span::raw("  "));
     }
-    if app.live.len() > 3 {
+    if ctx.live.len() > 3 {
         spans.push(Span::styled(
-            format!("+{} more  ", app.live.len() - 3),
+            format!("+{} more  ", ctx.live.len() - 3),
             t.warn(),
         ));
     }
-    if app.live.is_empty() {
+    if ctx.live.is_empty() {
         spans.push(Span::styled("idle", t.dim()));
         spans.push(Span::raw("  "));
     }
@@ -108,8 +104,8 @@ fn draw_toasts(f: &mut Frame<'_>, app: &App, body: Rect) {
     for toast in app.toasts.iter().rev() {
         let width = (toast.text.chars().count() as u16 + 4).min(max_width);
         let style = match toast.level {
-            Level::Info => app.theme.ok(),
-            Level::Error => app.theme.error(),
+            Level::Info => app.ctx.theme.ok(),
+            Level::Error => app.ctx.theme.error(),
         };
         let h = ((toast.text.chars().count() as u16 + 4) / width.max(1) + 3).min(6);
         if y < body.y + h {
@@ -145,11 +141,14 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
 }
 
 fn draw_help(f: &mut Frame<'_>, app: &App) {
-    let binds = app.keymap.bindings(app.tab.section());
+    let binds = app.keymap.bindings(app.current().section());
     let mut lines: Vec<Line<'_>> = vec![
         Line::styled(
-            format!("Keys of {} (from the keymap in force)", app.tab.title()),
-            app.theme.title(),
+            format!(
+                "Keys of {} (from the keymap in force)",
+                app.current().title()
+            ),
+            app.ctx.theme.title(),
         ),
         Line::raw(""),
     ];
@@ -165,12 +164,12 @@ fn draw_help(f: &mut Frame<'_>, app: &App) {
             .map(|(k, _)| if k == " " { "space" } else { k.as_str() })
             .collect();
         let mut line = vec![
-            Span::styled(format!("{:>16}  ", keys.join(" ")), app.theme.title()),
+            Span::styled(format!("{:>16}  ", keys.join(" ")), app.ctx.theme.title()),
             Span::raw(action.describe()),
         ];
         if app.refuses_key(*action) {
-            line[1].style = app.theme.dim();
-            line.push(Span::styled("  off: read-only", app.theme.error()));
+            line[1].style = app.ctx.theme.dim();
+            line.push(Span::styled("  off: read-only", app.ctx.theme.error()));
         }
         lines.push(Line::from(line));
     }
@@ -203,7 +202,7 @@ fn draw_palette(f: &mut Frame<'_>, app: &App, typed: &str, selected: usize) {
     let mut state = ListState::default().with_selected(Some(selected));
     f.render_stateful_widget(
         List::new(items)
-            .highlight_style(app.theme.selected())
+            .highlight_style(app.ctx.theme.selected())
             .block(Block::default().borders(Borders::ALL)),
         list,
         &mut state,
@@ -219,7 +218,7 @@ fn draw_confirm(f: &mut Frame<'_>, app: &App, message: &str) {
             Block::default()
                 .borders(Borders::ALL)
                 .title(" confirm ")
-                .border_style(app.theme.warn()),
+                .border_style(app.ctx.theme.warn()),
         ),
         area,
     );
@@ -250,13 +249,13 @@ fn draw_detail(
                     " {title} — j/k scroll, {}Esc closes ",
                     if fixable { "F fixes all, " } else { "" }
                 ))
-                .border_style(app.theme.title()),
+                .border_style(app.ctx.theme.title()),
         ),
         area,
     );
 }
 
 /// A header cell style shared by the tables.
-pub fn header_style(app: &App) -> Style {
-    app.theme.title()
+pub fn header_style(ctx: &Ctx) -> Style {
+    ctx.theme.title()
 }
