@@ -101,6 +101,9 @@ impl Effect {
 }
 
 /// Data offered to a view: it keeps what is its own, gives back the rest.
+// Moved once per message from the reader, never stored: boxing the data
+// would cost an allocation for nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Taken {
     Mine(Vec<Effect>),
     NotMine(Data),
@@ -186,5 +189,73 @@ pub fn json_detail(name: &str, body: &serde_json::Value) -> Effect {
     Effect::Detail {
         title: crate::domain::terminal_text::terminal_safe(name).into_owned(),
         lines: text.lines().map(String::from).collect(),
+    }
+}
+
+/// What the views' unit tests share: a context with connections.
+#[cfg(test)]
+pub mod testing {
+    use super::*;
+
+    /// A connection of `vendor` declared in the config file.
+    pub fn connection(name: &str, vendor: &'static str) -> ConnInfo {
+        ConnInfo {
+            name: name.into(),
+            vendor,
+            source: "config",
+            spec: None,
+            secrets_kept: vec![],
+            next_run: None,
+            address: format!("https://{name}.example.com"),
+            auth: "basic".into(),
+            insecure: false,
+            read_only: false,
+            schedule: "none".into(),
+            last_run: None,
+            last_sync: None,
+            last_purge: None,
+            used: 2,
+            cooling: 1,
+            remote: vec![],
+        }
+    }
+
+    pub fn ctx(connections: Vec<ConnInfo>) -> Ctx {
+        let mut ctx = Ctx::new(Theme { color: false }, false);
+        ctx.connections = connections;
+        ctx
+    }
+
+    /// The jobs the effects submit.
+    pub fn submitted(effects: &[Effect]) -> Vec<&JobKind> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Run(Command::Submit(k)) => Some(k),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The text of the effects' toasts.
+    pub fn toasts(effects: &[Effect]) -> Vec<&str> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Toast(_, t) => Some(t.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The job a confirmation would submit, if the effects ask one.
+    pub fn confirmed(effects: &[Effect]) -> Option<&JobKind> {
+        effects.iter().find_map(|e| match e {
+            Effect::Confirm {
+                then: Command::Submit(k),
+                ..
+            } => Some(k),
+            _ => None,
+        })
     }
 }

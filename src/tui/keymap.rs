@@ -168,6 +168,39 @@ mod tests {
     }
 
     #[test]
+    fn popups_read_their_own_sections_without_the_global_keys() {
+        let km = Keymap::load(None).unwrap();
+        let key = |c: char| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+        let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+        assert_eq!(km.lookup_in("confirm", &key('y')), Some(Action::Confirm));
+        assert_eq!(km.lookup_in("confirm", &enter), Some(Action::Confirm));
+        for k in [key('n'), key('q'), esc] {
+            assert_eq!(km.lookup_in("confirm", &k), Some(Action::Escape));
+        }
+        // Ctrl-c quits everywhere else, but not from a confirmation.
+        assert_eq!(km.lookup_in("confirm", &ctrl_c), None);
+        assert_eq!(km.lookup_in("form", &ctrl_c), Some(Action::Quit));
+        assert_eq!(km.lookup_in("filter", &ctrl_c), Some(Action::Quit));
+        // A letter in the palette or a form is text, not `j` = down.
+        assert_eq!(km.lookup_in("palette", &key('j')), None);
+        assert_eq!(km.lookup_in("form", &key('j')), None);
+        assert_eq!(km.lookup_in("form", &key(' ')), Some(Action::Right));
+    }
+
+    #[test]
+    fn a_user_file_rebinds_a_popup_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("k.toml");
+        std::fs::write(&p, "[confirm]\n\"j\" = \"confirm\"\n\"y\" = \"escape\"\n").unwrap();
+        let km = Keymap::load(Some(&p)).unwrap();
+        let key = |c: char| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        assert_eq!(km.lookup_in("confirm", &key('j')), Some(Action::Confirm));
+        assert_eq!(km.lookup_in("confirm", &key('y')), Some(Action::Escape));
+    }
+
+    #[test]
     fn user_file_overrides() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("k.toml");

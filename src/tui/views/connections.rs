@@ -316,3 +316,90 @@ fn run_line(run: Option<&SyncRun>) -> String {
     };
     format!("last run {}{took}: {}", r.started_at, r.result)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::component::testing::{confirmed, connection, ctx, submitted, toasts};
+
+    fn estate() -> Ctx {
+        ctx(vec![
+            connection("arm", "audiocodes"),
+            connection("lp", "live_platform"),
+            connection("axp", "axp"),
+        ])
+    }
+
+    #[test]
+    fn purge_asks_first_on_audiocodes_and_refuses_elsewhere() {
+        let ctx = estate();
+        let mut view = Connections::default();
+        let effects = view.handle(Action::Purge, &ctx);
+        assert_eq!(
+            confirmed(&effects),
+            Some(&JobKind::PurgeAudioCodes {
+                connection: "arm".into()
+            })
+        );
+        view.handle(Action::Down, &ctx);
+        let effects = view.handle(Action::Purge, &ctx);
+        assert!(confirmed(&effects).is_none() && submitted(&effects).is_empty());
+        assert_eq!(
+            toasts(&effects),
+            ["purge is for AudioCodes connections (PurgeAudioCodes__<name>)"]
+        );
+    }
+
+    #[test]
+    fn refresh_is_the_vendors_job_and_only_a_sync_writes() {
+        let ctx = estate();
+        let mut view = Connections::default();
+        let kinds: Vec<(JobKind, bool)> = (0..3)
+            .map(|i| {
+                view.cursor.cursor = i;
+                let writes = view.writes(Action::Refresh, &ctx) != Writes::Nothing;
+                (
+                    submitted(&view.handle(Action::Refresh, &ctx))[0].clone(),
+                    writes,
+                )
+            })
+            .collect();
+        assert!(matches!(
+            kinds[0],
+            (JobKind::SyncAudioCodes { dry_run: false, .. }, true)
+        ));
+        assert!(matches!(
+            kinds[1],
+            (JobKind::RefreshLivePlatform { .. }, false)
+        ));
+        assert!(matches!(kinds[2], (JobKind::RefreshVoice { .. }, false)));
+    }
+
+    #[test]
+    fn a_config_file_connection_is_edited_in_the_file() {
+        let ctx = estate();
+        let mut view = Connections::default();
+        for action in [Action::Edit, Action::Delete] {
+            let effects = view.handle(action, &ctx);
+            assert_eq!(
+                toasts(&effects),
+                ["arm is declared in the config file; change it there"]
+            );
+        }
+        assert!(matches!(
+            view.handle(Action::New, &ctx).as_slice(),
+            [Effect::Form(FormPurpose::NewConnection { taken }, _)] if taken.len() == 3
+        ));
+    }
+
+    #[test]
+    fn the_cursor_stays_on_a_list_that_shrank() {
+        let mut ctx = estate();
+        let mut view = Connections::default();
+        view.handle(Action::Bottom, &ctx);
+        ctx.connections.truncate(1);
+        assert_eq!(view.selected(&ctx).map(|c| c.name.as_str()), Some("arm"));
+        view.handle(Action::Up, &ctx);
+        assert_eq!(view.cursor.cursor, 0);
+    }
+}

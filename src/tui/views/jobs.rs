@@ -152,3 +152,75 @@ fn draw(f: &mut Frame<'_>, view: &Jobs, ctx: &Ctx, area: Rect) {
     let mut state = table_state(view.cursor.cursor, view.jobs.len());
     f.render_stateful_widget(table, area, &mut state);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::job::JobState;
+    use crate::tui::component::testing::{ctx, toasts};
+
+    fn job(id: &str, state: JobState) -> JobRecord {
+        JobRecord {
+            id: id.into(),
+            kind: "sync".into(),
+            target: "arm".into(),
+            state,
+            done: 0,
+            total: 0,
+            created_at: "2026-11-30T05:52:28Z".into(),
+            started_at: None,
+            ended_at: None,
+            summary: String::new(),
+            error: String::new(),
+        }
+    }
+
+    fn view() -> Jobs {
+        let mut v = Jobs::default();
+        let data = Data::Jobs(vec![
+            job("running-1", JobState::Running),
+            job("ended-2", JobState::Succeeded),
+        ]);
+        assert!(matches!(v.on_data(data), Taken::Mine(_)));
+        v
+    }
+
+    #[test]
+    fn the_cursor_moves_within_the_list() {
+        let ctx = ctx(vec![]);
+        let mut v = view();
+        v.handle(Action::Down, &ctx);
+        v.handle(Action::Down, &ctx);
+        assert_eq!(v.cursor.cursor, 1, "stops at the last job");
+        v.handle(Action::Top, &ctx);
+        assert_eq!(v.cursor.cursor, 0);
+    }
+
+    #[test]
+    fn cancel_reaches_a_running_job_only() {
+        let ctx = ctx(vec![]);
+        let mut v = view();
+        assert!(matches!(
+            v.handle(Action::Cancel, &ctx).as_slice(),
+            [Effect::Run(Command::Cancel(id))] if id == "running-1"
+        ));
+        v.handle(Action::Down, &ctx);
+        let effects = v.handle(Action::Cancel, &ctx);
+        assert_eq!(toasts(&effects), ["that job has already ended"]);
+    }
+
+    #[test]
+    fn details_open_and_ask_for_the_log() {
+        let ctx = ctx(vec![]);
+        let mut v = view();
+        match v.handle(Action::Enter, &ctx).as_slice() {
+            [Effect::Detail { title, lines }, Effect::Run(Command::Load(DataRequest::JobLog(id)))] =>
+            {
+                assert_eq!(title, "job running-");
+                assert_eq!(lines[0], "sync arm — running");
+                assert_eq!(id, "running-1");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -437,3 +437,133 @@ fn detail_lines<'a>(ctx: &Ctx, r: &'a ProfileRow) -> Vec<Line<'a>> {
     )));
     lines
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::remote::RemoteItem;
+    use crate::tui::component::testing::{connection, ctx, submitted, toasts};
+    use crate::tui::data::profile_rows;
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    /// Three profiles of connection `lp`; `emea-2` has no trunk (a problem).
+    fn view() -> Profiles {
+        let profile = |id: &str, name: &str, trunk: Option<&str>| {
+            let trunks: Vec<serde_json::Value> = trunk
+                .into_iter()
+                .map(|t| serde_json::json!({"trunkId": "t", "trunkFqdn": t, "matchingSbcList": []}))
+                .collect();
+            (
+                "lp".to_string(),
+                RemoteItem {
+                    id: id.into(),
+                    parent: String::new(),
+                    name: name.into(),
+                    body: serde_json::json!({"callingProfileId": id, "name": name, "trunksEnrolled": trunks}),
+                },
+            )
+        };
+        let rows = profile_rows(vec![
+            profile("p-1", "US East", Some("sbc1.us.example.com")),
+            profile("p-2", "EMEA", None),
+            profile("p-3", "US West", Some("sbc2.us.example.com")),
+        ]);
+        let mut v = Profiles::default();
+        assert!(matches!(
+            v.on_data(Data::Profiles(rows, None)),
+            Taken::Mine(_)
+        ));
+        v
+    }
+
+    fn names(v: &Profiles) -> Vec<&str> {
+        v.visible()
+            .iter()
+            .map(|r| r.profile.name.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn the_filter_narrows_by_name_or_trunk_and_escape_clears_it() {
+        let ctx = ctx(vec![]);
+        let mut v = view();
+        v.handle(Action::Bottom, &ctx);
+        v.handle(Action::Filter, &ctx);
+        assert!(v.typing());
+        for c in "us".chars() {
+            v.type_key(None, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+        assert_eq!(names(&v), ["US East", "US West"]);
+        assert_eq!(v.cursor.cursor, 0, "typing starts from the top");
+        v.type_key(
+            Some(Action::Enter),
+            KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
+        );
+        assert!(!v.typing());
+        v.filter.input = Input::new("sbc2".into());
+        assert_eq!(names(&v), ["US West"], "a trunk's address matches too");
+        v.handle(Action::Escape, &ctx);
+        assert_eq!(names(&v).len(), 3);
+    }
+
+    #[test]
+    fn f_shows_only_the_profiles_with_problems() {
+        let ctx = ctx(vec![]);
+        let mut v = view();
+        v.handle(Action::StatusFilter, &ctx);
+        assert!(v.filter.problems_only);
+        assert!(names(&v).contains(&"EMEA"));
+        assert!(v.visible().iter().all(|r| !r.problems.is_empty()));
+    }
+
+    #[test]
+    fn refresh_and_new_need_a_live_platform_connection() {
+        let none = ctx(vec![connection("arm", "audiocodes")]);
+        let mut v = view();
+        for action in [Action::Refresh, Action::New] {
+            assert_eq!(
+                toasts(&v.handle(action, &none)),
+                ["no Live Platform connection is configured"]
+            );
+        }
+        let lp = ctx(vec![connection("lp", "live_platform")]);
+        assert_eq!(
+            submitted(&v.handle(Action::Refresh, &lp)),
+            [&JobKind::RefreshLivePlatform {
+                connection: "lp".into()
+            }]
+        );
+        assert!(matches!(
+            v.handle(Action::New, &lp).as_slice(),
+            [Effect::Form(FormPurpose::CreateService { connection }, _)] if connection == "lp"
+        ));
+        assert_eq!(v.writes(Action::New, &lp), Writes::Connection("lp"));
+    }
+
+    #[test]
+    fn the_services_view_copies_the_customer_guid() {
+        let ctx = ctx(vec![]);
+        let mut v = view();
+        v.on_data(Data::Services(
+            vec![(
+                "lp".into(),
+                serde_json::json!({"UmpCustomerGuid": "g-1", "CustomerShortName": "acme"}),
+            )],
+            vec![],
+        ));
+        v.handle(Action::Services, &ctx);
+        assert!(matches!(
+            v.handle(Action::Copy, &ctx).as_slice(),
+            [Effect::Run(Command::Copy(id))] if id == "g-1"
+        ));
+        assert!(matches!(
+            v.handle(Action::Enter, &ctx).as_slice(),
+            [Effect::Detail { title, .. }] if title == "acme"
+        ));
+        v.handle(Action::Services, &ctx);
+        assert!(matches!(
+            v.handle(Action::Copy, &ctx).as_slice(),
+            [Effect::Toast(..), Effect::Run(Command::Copy(id))] if id == "p-1"
+        ));
+    }
+}

@@ -64,6 +64,18 @@ impl Numbers {
         self.restart()
     }
 
+    /// A movement of the cursor, with the window it needs; None when the
+    /// action is no movement or the cursor cannot go further.
+    fn move_cursor(&mut self, action: Action) -> Option<Vec<Effect>> {
+        let n = &mut self.state;
+        let mut cur = ListCursor { cursor: n.cursor };
+        if !cur.apply(action, n.extent(), self.viewport.max(1)) {
+            return None;
+        }
+        n.cursor = cur.cursor;
+        Some(self.follow())
+    }
+
     /// The marked numbers, else the one under the cursor.
     fn chosen(&self) -> Vec<String> {
         let n = &self.state;
@@ -162,17 +174,16 @@ impl View for Numbers {
         Taken::Mine(vec![])
     }
 
-    fn handle(&mut self, action: Action, ctx: &Ctx) -> Vec<Effect> {
+    fn handle(&mut self, action: Action, _ctx: &Ctx) -> Vec<Effect> {
         let page = self.page();
         let n = &mut self.state;
         if action == Action::Bottom {
             return n.go_last(page).map(Effect::load).into_iter().collect();
         }
-        let mut cur = ListCursor { cursor: n.cursor };
-        if cur.apply(action, n.extent(), page) {
-            n.cursor = cur.cursor;
-            return self.follow();
+        if let Some(effects) = self.move_cursor(action) {
+            return effects;
         }
+        let n = &mut self.state;
         match action {
             Action::Filter => {
                 n.filtering = true;
@@ -213,7 +224,7 @@ impl View for Numbers {
                     if !n.marks.remove(&num) {
                         n.marks.insert(num);
                     }
-                    return self.handle(Action::Down, ctx);
+                    return self.move_cursor(Action::Down).unwrap_or_default();
                 }
             }
             Action::Copy => {
@@ -304,5 +315,141 @@ impl View for Numbers {
     }
     fn as_any(&self) -> &dyn std::any::Any {
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::number::InventoryItem;
+    use crate::store::number_query::RowKey;
+    use crate::store::number_window::Window;
+    use crate::tui::component::testing::{confirmed, ctx, submitted};
+    use crate::tui::data::NumbersPage;
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    /// A view holding `numbers`, all of the (unfiltered) query.
+    fn view(numbers: &[&str]) -> Numbers {
+        let mut v = Numbers::default();
+        let rows: Vec<InventoryItem> = numbers
+            .iter()
+            .map(|n| InventoryItem::available(*n))
+            .collect();
+        let keys = rows
+            .iter()
+            .map(|r| RowKey {
+                sort: r.number.clone(),
+                number: r.number.clone(),
+            })
+            .collect();
+        let page = NumbersPage {
+            query: Default::default(),
+            total: Some(rows.len()),
+            window: Window {
+                offset: 0,
+                rows,
+                keys,
+                at_start: true,
+                at_end: true,
+            },
+            seen_in: vec![],
+        };
+        assert!(matches!(v.on_data(Data::Numbers(page)), Taken::Mine(_)));
+        v
+    }
+
+    fn key(c: char) -> KeyEvent {
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn typing_a_filter_asks_for_the_filtered_rows_from_the_top() {
+        let mut v = view(&["+15550001", "+15550002", "+15550003"]);
+        v.handle(Action::Down, &ctx(vec![]));
+        v.handle(Action::Filter, &ctx(vec![]));
+        assert!(v.typing());
+        let effects = v.type_key(None, key('2'));
+        assert_eq!(v.state.query.text, "2");
+        assert_eq!(v.state.cursor, 0);
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::Run(Command::Load(DataRequest::Numbers { query, .. }))] if query.text == "2"
+        ));
+        // Enter keeps the filter; Esc (through the keymap's filter section)
+        // would have dropped the text typed.
+        v.type_key(Some(Action::Enter), key('x'));
+        assert!(!v.typing());
+        assert_eq!(v.state.query.text, "2");
+        // Ctrl-c while typing quits.
+        v.handle(Action::Filter, &ctx(vec![]));
+        assert!(matches!(
+            v.type_key(Some(Action::Quit), key('c')).as_slice(),
+            [Effect::Quit]
+        ));
+    }
+
+    #[test]
+    fn marked_numbers_are_released_after_a_confirmation() {
+        let ctx = ctx(vec![]);
+        let mut v = view(&["+15550001", "+15550002", "+15550003"]);
+        v.handle(Action::Mark, &ctx);
+        v.handle(Action::Mark, &ctx);
+        assert_eq!(v.state.cursor, 2, "marking moves down");
+        let effects = v.handle(Action::Release, &ctx);
+        assert!(submitted(&effects).is_empty(), "nothing runs before yes");
+        assert_eq!(
+            confirmed(&effects),
+            Some(&JobKind::EditNumbers {
+                numbers: vec!["+15550001".into(), "+15550002".into()],
+                action: NumberAction::Release,
+            })
+        );
+        assert!(
+            matches!(&effects[0], Effect::Confirm { message, .. } if message.starts_with("Release 2 marked numbers now?"))
+        );
+        assert_eq!(v.state.marks.len(), 2, "kept until the release succeeds");
+    }
+
+    #[test]
+    fn without_marks_the_cursors_number_is_edited() {
+        let ctx = ctx(vec![]);
+        let mut v = view(&["+15550001", "+15550002"]);
+        v.handle(Action::Down, &ctx);
+        assert_eq!(
+            submitted(&v.handle(Action::Reserve, &ctx)),
+            [&JobKind::EditNumbers {
+                numbers: vec!["+15550002".into()],
+                action: NumberAction::Reserve,
+            }]
+        );
+        assert!(matches!(
+            v.handle(Action::Cool, &ctx).as_slice(),
+            [Effect::Form(FormPurpose::Cool(n), _)] if n == &["+15550002"]
+        ));
+        assert_eq!(v.writes(Action::Cool, &ctx), Writes::Store);
+        assert_eq!(v.writes(Action::Export, &ctx), Writes::Nothing);
+    }
+
+    #[test]
+    fn escape_clears_the_filter_status_and_marks() {
+        let ctx = ctx(vec![]);
+        let mut v = view(&["+15550001"]);
+        v.handle(Action::StatusFilter, &ctx);
+        assert_eq!(v.state.query.status, Some(Status::ALL[0]));
+        v.state.marks.insert("+15550001".into());
+        let effects = v.handle(Action::Escape, &ctx);
+        assert_eq!(v.state.query, Default::default());
+        assert!(v.state.marks.is_empty());
+        assert_eq!(effects.len(), 1, "one new query");
+        // Nothing left to clear: Escape does nothing.
+        assert!(v.handle(Action::Escape, &ctx).is_empty());
+    }
+
+    #[test]
+    fn the_viewport_comes_from_layout_not_from_drawing() {
+        let mut v = Numbers::default();
+        v.layout(Rect::new(0, 0, 120, 22));
+        // Three lines of header, the table's borders and its header row.
+        assert_eq!(v.viewport, 16);
     }
 }
