@@ -378,7 +378,7 @@ mod tests {
         match kind {
             Some(JobKind::VoiceWrite {
                 id: Some(id), op, ..
-            }) => Some((id.as_str(), op.clone())),
+            }) => Some((id.as_str(), *op)),
             _ => None,
         }
     }
