@@ -29,8 +29,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use std::time::{Duration, Instant};
 use tui_input::Input;
 
-pub use super::overlay::{audit_overlay, job_title, Overlay};
-pub use super::palette::{palette_matches, PaletteRun};
+use super::overlay::audit_overlay;
+pub use super::overlay::{job_title, Overlay};
+pub use super::palette::palette_matches;
 
 /// The views, in the order of the tabs.
 fn all_views() -> Vec<Box<dyn View>> {

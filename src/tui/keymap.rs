@@ -63,6 +63,27 @@ fn same(a: &KeyEvent, b: &KeyEvent) -> bool {
     }
 }
 
+/// How a hint names one of these keys (their names as the keymap spells
+/// them): a single character if there is one (`q` rather than `ctrl-c`),
+/// named keys capitalised (`Esc`, `Enter`); `?` when none is bound.
+fn shown<'a>(keys: impl Iterator<Item = &'a str>) -> String {
+    let keys: Vec<&str> = keys.collect();
+    let Some(key) = keys
+        .iter()
+        .find(|k| k.chars().count() == 1 && **k != " ")
+        .or(keys.first())
+    else {
+        return "?".into();
+    };
+    match *key {
+        " " | "space" => "Space".into(),
+        "esc" => "Esc".into(),
+        "enter" => "Enter".into(),
+        "tab" => "Tab".into(),
+        other => other.into(),
+    }
+}
+
 impl Keymap {
     fn merge(&mut self, text: &str, origin: &str) -> Result<(), String> {
         let table: HashMap<String, HashMap<String, Action>> =
@@ -138,6 +159,28 @@ impl Keymap {
             .and_then(|l| l.iter().find(|(k, _, _)| same(k, key)).map(|(_, _, a)| *a))
     }
 
+    /// The key a hint shows for `action` in `section` alone (a popup's):
+    /// see `shown`.
+    pub fn hint_in(&self, section: &str, action: Action) -> String {
+        let list = self.sections.get(section).into_iter().flatten();
+        shown(
+            list.filter(|(_, _, a)| *a == action)
+                .map(|(_, n, _)| n.as_str()),
+        )
+    }
+
+    /// The key a hint shows for `action` on a view (its bindings, then the
+    /// global ones): see `shown`.
+    pub fn hint(&self, view: &str, action: Action) -> String {
+        let binds = self.bindings(view);
+        shown(
+            binds
+                .iter()
+                .filter(|(_, a)| *a == action)
+                .map(|(n, _)| n.as_str()),
+        )
+    }
+
     /// Every binding in force for a view, for the help overlay.
     pub fn bindings(&self, view: &str) -> Vec<(String, Action)> {
         let mut out: Vec<(String, Action)> = Vec::new();
@@ -187,6 +230,17 @@ mod tests {
         assert_eq!(km.lookup_in("palette", &key('j')), None);
         assert_eq!(km.lookup_in("form", &key('j')), None);
         assert_eq!(km.lookup_in("form", &key(' ')), Some(Action::Right));
+    }
+
+    #[test]
+    fn hints_name_the_keys_in_force() {
+        let km = Keymap::load(None).unwrap();
+        assert_eq!(km.hint("jobs", Action::Quit), "q");
+        assert_eq!(km.hint("jobs", Action::Escape), "Esc");
+        assert_eq!(km.hint("numbers", Action::Mark), "Space");
+        assert_eq!(km.hint_in("confirm", Action::Confirm), "y");
+        assert_eq!(km.hint_in("confirm", Action::Escape), "n");
+        assert_eq!(km.hint_in("confirm", Action::Purge), "?");
     }
 
     #[test]

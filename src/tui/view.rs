@@ -89,12 +89,15 @@ fn draw_status(f: &mut Frame<'_>, app: &App, area: Rect) {
         spans.push(Span::styled("idle", t.dim()));
         spans.push(Span::raw("  "));
     }
-    spans.push(Span::styled("?", t.title()));
-    spans.push(Span::styled(" help  ", t.dim()));
-    spans.push(Span::styled(":", t.title()));
-    spans.push(Span::styled(" palette  ", t.dim()));
-    spans.push(Span::styled("q", t.title()));
-    spans.push(Span::styled(" quit", t.dim()));
+    let section = app.current().section();
+    for (action, what) in [
+        (Action::Help, " help  "),
+        (Action::Palette, " palette  "),
+        (Action::Quit, " quit"),
+    ] {
+        spans.push(Span::styled(app.keymap.hint(section, action), t.title()));
+        spans.push(Span::styled(what, t.dim()));
+    }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
@@ -177,11 +180,10 @@ fn draw_help(f: &mut Frame<'_>, app: &App) {
     let area = centered(f.area(), (widest + 2).max(72), lines.len() as u16 + 2);
     f.render_widget(Clear, area);
     f.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(" help — Esc closes "),
-        ),
+        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(format!(
+            " help — {} closes ",
+            app.keymap.hint(app.current().section(), Action::Escape)
+        ))),
         area,
     );
 }
@@ -212,7 +214,11 @@ fn draw_palette(f: &mut Frame<'_>, app: &App, typed: &str, selected: usize) {
 fn draw_confirm(f: &mut Frame<'_>, app: &App, message: &str) {
     let area = centered(f.area(), 76, 10);
     f.render_widget(Clear, area);
-    let text = format!("{message}\n\n[y] apply   [n] cancel");
+    let text = format!(
+        "{message}\n\n[{}] apply   [{}] cancel",
+        app.keymap.hint_in("confirm", Action::Confirm),
+        app.keymap.hint_in("confirm", Action::Escape)
+    );
     f.render_widget(
         Paragraph::new(text).wrap(Wrap { trim: false }).block(
             Block::default()
@@ -234,6 +240,7 @@ fn draw_detail(
 ) {
     let area = centered(f.area(), 100, f.area().height.saturating_sub(4));
     f.render_widget(Clear, area);
+    let section = app.current().section();
     let text: Vec<Line<'_>> = lines
         .iter()
         .skip(scroll)
@@ -246,8 +253,15 @@ fn draw_detail(
             Block::default()
                 .borders(Borders::ALL)
                 .title(format!(
-                    " {title} — j/k scroll, {}Esc closes ",
-                    if fixable { "F fixes all, " } else { "" }
+                    " {title} — {}/{} scroll, {}{} closes ",
+                    app.keymap.hint(section, Action::Down),
+                    app.keymap.hint(section, Action::Up),
+                    if fixable {
+                        format!("{} fixes all, ", app.keymap.hint(section, Action::Fix))
+                    } else {
+                        String::new()
+                    },
+                    app.keymap.hint(section, Action::Escape)
                 ))
                 .border_style(app.ctx.theme.title()),
         ),
