@@ -59,6 +59,12 @@ fn the_default_confirmation_ignores_keys_it_does_not_bind() {
 fn a_letter_typed_into_the_palette_is_text() {
     let mut app = app();
     key(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "go jobs"); // j is `down` elsewhere
+    assert!(render(&app).contains(":go jobs"));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.current().section(), "jobs");
+
+    key(&mut app, KeyCode::Char(':'));
     type_text(&mut app, "quit");
     assert!(!app.quit, "q is typed, not the global quit");
     assert!(render(&app).contains(":quit"));
