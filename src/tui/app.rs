@@ -416,13 +416,18 @@ impl App {
     }
 }
 
-/// The area between the tabs line and the status bar, where views draw.
-pub fn body_area(screen: Rect) -> Rect {
-    let [_, body, _] = Layout::vertical([
+/// The screen's rows: the tabs line, the body where views draw, the
+/// status bar.
+pub fn screen_areas(screen: Rect) -> [Rect; 3] {
+    Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
         Constraint::Length(1),
     ])
-    .areas(screen);
-    body
+    .areas(screen)
+}
+
+/// The area between the tabs line and the status bar, where views draw.
+pub fn body_area(screen: Rect) -> Rect {
+    screen_areas(screen)[1]
 }

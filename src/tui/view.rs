@@ -3,7 +3,7 @@
 //! computed beforehand by `App::layout`).
 
 use super::action::Action;
-use super::app::{body_area, palette_matches, App, Level, Overlay};
+use super::app::{palette_matches, screen_areas, App, Level, Overlay};
 use super::component::Ctx;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -12,13 +12,7 @@ use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragra
 use ratatui::Frame;
 
 pub fn draw(f: &mut Frame<'_>, app: &App) {
-    let [top, _, status] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(1),
-    ])
-    .areas(f.area());
-    let body = body_area(f.area());
+    let [top, body, status] = screen_areas(f.area());
     draw_tabs(f, app, top);
     app.current().draw(f, body, &app.ctx);
     draw_status(f, app, status);
