@@ -56,6 +56,13 @@ pub enum Action {
     Actions,
     /// Sync a Communication Manager from Aura (Voice).
     SyncCm,
+    /// Apply a confirmation; submit a form.
+    Confirm,
+    /// A form's next and previous field.
+    NextField,
+    PrevField,
+    /// Remove the focused row of a form's row list.
+    RemoveRow,
 }
 
 impl Action {
@@ -109,6 +116,10 @@ impl Action {
             Action::Services => "services and leads / calling profiles",
             Action::Actions => "the family's actions (validate, push config, abort, ...)",
             Action::SyncCm => "sync the Communication Manager from Aura",
+            Action::Confirm => "apply / submit",
+            Action::NextField => "next field",
+            Action::PrevField => "previous field",
+            Action::RemoveRow => "remove the row",
         }
     }
 }

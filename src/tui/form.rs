@@ -2,7 +2,8 @@
 //! through with Tab / arrows, checked on every key, submitted with Enter. What the fields
 //! mean is decided by the caller (see `forms.rs`); this is only the widget.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use super::action::Action;
+use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -238,24 +239,23 @@ impl Form {
         f.input = Input::new(next.to_string());
     }
 
-    pub fn handle_key(&mut self, key: KeyEvent) -> FormStep {
+    /// A key with its action in the keymap's `form` section: Esc cancels,
+    /// Enter (or Ctrl-s) submits, Tab / arrows move between fields, Left /
+    /// Right / Space cycle a choice, Ctrl-d removes a row; in a text field
+    /// every other key (and Left / Right / Space) edits the text.
+    pub fn handle(&mut self, action: Option<Action>, key: KeyEvent) -> FormStep {
         let text_field = matches!(
             self.fields[self.focus].kind,
             FieldKind::Text | FieldKind::Secret | FieldKind::Rows(_)
         );
-        match key.code {
-            KeyCode::Esc => return FormStep::Cancel,
-            KeyCode::Enter => return FormStep::Submit,
-            KeyCode::Tab | KeyCode::Down => self.move_focus(1),
-            KeyCode::BackTab | KeyCode::Up => self.move_focus(-1),
-            KeyCode::Char('s') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                return FormStep::Submit
-            }
-            KeyCode::Char('d') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                self.remove_row()
-            }
-            KeyCode::Left if !text_field => self.cycle(-1),
-            KeyCode::Right | KeyCode::Char(' ') if !text_field => self.cycle(1),
+        match action {
+            Some(Action::Escape) => return FormStep::Cancel,
+            Some(Action::Confirm) => return FormStep::Submit,
+            Some(Action::NextField) => self.move_focus(1),
+            Some(Action::PrevField) => self.move_focus(-1),
+            Some(Action::RemoveRow) => self.remove_row(),
+            Some(Action::Left) if !text_field => self.cycle(-1),
+            Some(Action::Right) if !text_field => self.cycle(1),
             _ if text_field => {
                 let cell = self.cell;
                 let f = &mut self.fields[self.focus];
@@ -271,6 +271,16 @@ impl Form {
             _ => {}
         }
         FormStep::Edited
+    }
+
+    /// A key as the default keymap reads it (the forms' unit tests type
+    /// through this).
+    #[cfg(test)]
+    pub fn handle_key(&mut self, key: KeyEvent) -> FormStep {
+        static DEFAULT: std::sync::OnceLock<super::keymap::Keymap> = std::sync::OnceLock::new();
+        let keymap =
+            DEFAULT.get_or_init(|| super::keymap::Keymap::load(None).expect("default keymap"));
+        self.handle(keymap.lookup_in("form", &key), key)
     }
 
     /// Ctrl+D in a row list: removes the focused row (the blank row to add

@@ -3,7 +3,8 @@
 //! took to show its answer. Off unless asked for; it never holds secrets
 //! (it writes times, the Numbers filter and row positions only).
 
-use super::app::{App, Tab};
+use super::app::App;
+use super::views::numbers::Numbers;
 use std::io::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -36,13 +37,17 @@ impl FrameLog {
     /// `frame <µs> <tab> <rows ready 0/1> <cursor> <extent> <sort> <filter>`.
     pub fn frame(&mut self, app: &App) {
         if let Some(out) = &mut self.out {
-            let n = &app.numbers;
-            let ready = app.tab == Tab::Numbers && !n.waiting(app.viewport.get());
+            let Some(numbers) = app.view::<Numbers>() else {
+                return;
+            };
+            let n = &numbers.state;
+            let on_numbers = app.current().as_any().is::<Numbers>();
+            let ready = on_numbers && !n.waiting(numbers.viewport);
             let _ = writeln!(
                 out,
                 "frame {} {} {} {} {} {:?}{} {}",
                 micros(),
-                app.tab.section(),
+                app.current().section(),
                 u8::from(ready),
                 n.cursor,
                 n.total.map_or("?".to_string(), |t| t.to_string()),

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 
 pub const DEFAULT: &str = include_str!("../../assets/keymap.toml");
 
-/// Sections: `global` and one per view.
+/// Sections: `global`, one per view, and one per text-entry overlay
+/// (`palette`, `filter`, `form`, `confirm`: see `overlay.rs`).
 #[derive(Debug, Clone, Default)]
 pub struct Keymap {
     sections: HashMap<String, Vec<(KeyEvent, String, Action)>>,
@@ -59,6 +60,27 @@ fn same(a: &KeyEvent, b: &KeyEvent) -> bool {
         }
         (KeyCode::BackTab, KeyCode::BackTab) => true,
         _ => a.code == b.code && a.modifiers == b.modifiers,
+    }
+}
+
+/// How a hint names one of these keys (their names as the keymap spells
+/// them): a single character if there is one (`q` rather than `ctrl-c`),
+/// named keys capitalised (`Esc`, `Enter`); `?` when none is bound.
+fn shown<'a>(keys: impl Iterator<Item = &'a str>) -> String {
+    let keys: Vec<&str> = keys.collect();
+    let Some(key) = keys
+        .iter()
+        .find(|k| k.chars().count() == 1 && **k != " ")
+        .or(keys.first())
+    else {
+        return "?".into();
+    };
+    match *key {
+        " " | "space" => "Space".into(),
+        "esc" => "Esc".into(),
+        "enter" => "Enter".into(),
+        "tab" => "Tab".into(),
+        other => other.into(),
     }
 }
 
@@ -125,11 +147,38 @@ impl Keymap {
 
     /// The view's own bindings first, then the global ones.
     pub fn lookup(&self, view: &str, key: &KeyEvent) -> Option<Action> {
-        [view, "global"].iter().find_map(|s| {
-            self.sections
-                .get(*s)
-                .and_then(|l| l.iter().find(|(k, _, _)| same(k, key)).map(|(_, _, a)| *a))
-        })
+        self.lookup_in(view, key)
+            .or_else(|| self.lookup_in("global", key))
+    }
+
+    /// The section's own binding only (no global fallback): for popups
+    /// where an unbound key is text.
+    pub fn lookup_in(&self, section: &str, key: &KeyEvent) -> Option<Action> {
+        self.sections
+            .get(section)
+            .and_then(|l| l.iter().find(|(k, _, _)| same(k, key)).map(|(_, _, a)| *a))
+    }
+
+    /// The key a hint shows for `action` in `section` alone (a popup's):
+    /// see `shown`.
+    pub fn hint_in(&self, section: &str, action: Action) -> String {
+        let list = self.sections.get(section).into_iter().flatten();
+        shown(
+            list.filter(|(_, _, a)| *a == action)
+                .map(|(_, n, _)| n.as_str()),
+        )
+    }
+
+    /// The key a hint shows for `action` on a view (its bindings, then the
+    /// global ones): see `shown`.
+    pub fn hint(&self, view: &str, action: Action) -> String {
+        let binds = self.bindings(view);
+        shown(
+            binds
+                .iter()
+                .filter(|(_, a)| *a == action)
+                .map(|(n, _)| n.as_str()),
+        )
     }
 
     /// Every binding in force for a view, for the help overlay.
@@ -159,6 +208,50 @@ mod tests {
         assert_eq!(km.lookup("numbers", &g), Some(Action::Bottom));
         let cu = KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL);
         assert_eq!(km.lookup("numbers", &cu), Some(Action::HalfPageUp));
+    }
+
+    #[test]
+    fn popups_read_their_own_sections_without_the_global_keys() {
+        let km = Keymap::load(None).unwrap();
+        let key = |c: char| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+        let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+        assert_eq!(km.lookup_in("confirm", &key('y')), Some(Action::Confirm));
+        assert_eq!(km.lookup_in("confirm", &enter), Some(Action::Confirm));
+        for k in [key('n'), key('q'), esc] {
+            assert_eq!(km.lookup_in("confirm", &k), Some(Action::Escape));
+        }
+        // Ctrl-c quits everywhere else, but not from a confirmation.
+        assert_eq!(km.lookup_in("confirm", &ctrl_c), None);
+        assert_eq!(km.lookup_in("form", &ctrl_c), Some(Action::Quit));
+        assert_eq!(km.lookup_in("filter", &ctrl_c), Some(Action::Quit));
+        // A letter in the palette or a form is text, not `j` = down.
+        assert_eq!(km.lookup_in("palette", &key('j')), None);
+        assert_eq!(km.lookup_in("form", &key('j')), None);
+        assert_eq!(km.lookup_in("form", &key(' ')), Some(Action::Right));
+    }
+
+    #[test]
+    fn hints_name_the_keys_in_force() {
+        let km = Keymap::load(None).unwrap();
+        assert_eq!(km.hint("jobs", Action::Quit), "q");
+        assert_eq!(km.hint("jobs", Action::Escape), "Esc");
+        assert_eq!(km.hint("numbers", Action::Mark), "Space");
+        assert_eq!(km.hint_in("confirm", Action::Confirm), "y");
+        assert_eq!(km.hint_in("confirm", Action::Escape), "n");
+        assert_eq!(km.hint_in("confirm", Action::Purge), "?");
+    }
+
+    #[test]
+    fn a_user_file_rebinds_a_popup_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("k.toml");
+        std::fs::write(&p, "[confirm]\n\"j\" = \"confirm\"\n\"y\" = \"escape\"\n").unwrap();
+        let km = Keymap::load(Some(&p)).unwrap();
+        let key = |c: char| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        assert_eq!(km.lookup_in("confirm", &key('j')), Some(Action::Confirm));
+        assert_eq!(km.lookup_in("confirm", &key('y')), Some(Action::Escape));
     }
 
     #[test]

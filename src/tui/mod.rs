@@ -4,6 +4,7 @@
 pub mod action;
 pub mod app;
 pub mod badges;
+pub mod component;
 pub mod connection_form;
 pub mod data;
 pub mod form;
@@ -11,13 +12,15 @@ pub mod forms;
 pub mod frame_log;
 pub mod keymap;
 pub mod numbers_state;
+pub mod overlay;
+pub mod palette;
 mod read_only_gate;
 pub mod service_form;
 pub mod store_watch;
 pub mod sync_bars;
-pub mod tabs;
 pub mod theme;
 pub mod view;
+pub mod views;
 pub mod voice_form;
 
 use crate::config::Config;
@@ -140,11 +143,11 @@ pub fn run(config: Arc<Config>, start: Start) -> i32 {
         .map(|c| (c.name().to_string(), c.vendor()))
         .collect();
     let mut app = App::new(keymap, theme::Theme::from_env(), read_only, &conns);
-    if let Some(t) = app::Tab::ALL
-        .into_iter()
-        .find(|t| Some(t.section()) == tab.as_deref())
-    {
-        app.tab = t;
+    if let Some(section) = &tab {
+        app.open_on(section);
+    }
+    if let Ok(size) = term.size() {
+        app.layout(ratatui::layout::Rect::new(0, 0, size.width, size.height));
     }
     let result = rt.block_on(event_loop(
         &mut term,
@@ -334,8 +337,9 @@ async fn event_loop(
                         MouseEventKind::ScrollUp => pending.extend(app.update(action::Action::Up)),
                         _ => continue,
                     },
-                    Event::Resize(_, _) => {
+                    Event::Resize(width, height) => {
                         term.autoresize()?;
+                        app.layout(ratatui::layout::Rect::new(0, 0, width, height));
                     }
                     _ => continue,
                 }

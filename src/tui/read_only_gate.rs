@@ -3,57 +3,23 @@
 //! the same check (the worker checks once more when the job runs).
 
 use super::action::Action;
-use super::app::{App, Command, Level, Tab};
-use crate::domain::read_only::{refusal, Writes};
+use super::app::{App, Command, Level};
+use crate::domain::read_only::Writes;
 
 impl App {
     /// Why `writes` is refused here, or `None`.
     pub fn refusal_of(&self, writes: Writes<'_>) -> Option<String> {
-        refusal(self.read_only, writes, |name| {
-            self.connections
-                .iter()
-                .any(|c| c.name == name && c.read_only)
-        })
+        self.ctx.refusal_of(writes)
     }
 
-    /// What `action` would change on the current tab and selection.
+    /// What `action` would change on the open view and its selection.
     fn key_writes(&self, action: Action) -> Writes<'_> {
-        let selected = || self.selected_connection();
-        match (self.tab, action) {
-            (Tab::Connections, Action::New | Action::Edit | Action::Delete) => Writes::Store,
-            (Tab::Connections, Action::Purge) => {
-                selected().map_or(Writes::Nothing, |c| Writes::Connection(&c.name))
-            }
-            (Tab::Connections, Action::Refresh) => match selected() {
-                Some(c) if c.vendor == "audiocodes" => Writes::Connection(&c.name),
-                _ => Writes::Nothing,
-            },
-            (
-                Tab::Numbers,
-                Action::Release
-                | Action::Cool
-                | Action::Extend
-                | Action::Reserve
-                | Action::Unreserve
-                | Action::AddRange
-                | Action::Import
-                | Action::Edit,
-            ) => Writes::Store,
-            (Tab::Profiles, Action::New) => self
-                .first_connection("live_platform")
-                .map_or(Writes::Nothing, |c| Writes::Connection(&c.name)),
-            (
-                Tab::Voice,
-                Action::New | Action::Edit | Action::Delete | Action::Actions | Action::SyncCm,
-            ) => self
-                .first_connection("axp")
-                .map_or(Writes::Nothing, |c| Writes::Connection(&c.name)),
+        match action {
             // The audit view's fix-everything.
-            (_, Action::Fix) => Writes::Store,
-            _ => Writes::Nothing,
+            Action::Fix => Writes::Store,
+            _ => self.current().writes(action, &self.ctx),
         }
     }
-
     /// Whether `action` would be refused now (the help marks it off).
     pub fn refuses_key(&self, action: Action) -> bool {
         self.refusal_of(self.key_writes(action)).is_some()

@@ -1,9 +1,10 @@
 //! Drawing: tabs on top, the current view, a status bar, and overlays.
-//! Pure: reads the app, writes the frame.
+//! Pure: reads the app, writes the frame (geometry the next keys need is
+//! computed beforehand by `App::layout`).
 
 use super::action::Action;
-use super::app::{palette_matches, App, Level, Overlay, Tab};
-use super::tabs;
+use super::app::{palette_matches, screen_areas, App, Level, Overlay};
+use super::component::Ctx;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -11,21 +12,9 @@ use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragra
 use ratatui::Frame;
 
 pub fn draw(f: &mut Frame<'_>, app: &App) {
-    let [top, body, status] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(1),
-    ])
-    .areas(f.area());
+    let [top, body, status] = screen_areas(f.area());
     draw_tabs(f, app, top);
-    match app.tab {
-        Tab::Connections => tabs::connections::draw(f, app, body),
-        Tab::Numbers => tabs::numbers::draw(f, app, body),
-        Tab::Profiles if app.services_view => tabs::services::draw(f, app, body),
-        Tab::Profiles => tabs::profiles::draw(f, app, body),
-        Tab::Voice => tabs::voice::draw(f, app, body),
-        Tab::Jobs => tabs::jobs::draw(f, app, body),
-    }
+    app.current().draw(f, body, &app.ctx);
     draw_status(f, app, status);
     draw_toasts(f, app, body);
     match &app.overlay {
@@ -40,16 +29,16 @@ pub fn draw(f: &mut Frame<'_>, app: &App) {
             scroll,
             fix,
         }) => draw_detail(f, app, title, lines, *scroll, fix.is_some()),
-        Some(Overlay::Form { form, .. }) => form.draw(f, f.area(), &app.theme),
+        Some(Overlay::Form { form, .. }) => form.draw(f, f.area(), &app.ctx.theme),
         None => {}
     }
 }
 
 fn draw_tabs(f: &mut Frame<'_>, app: &App, area: Rect) {
-    let t = &app.theme;
+    let t = &app.ctx.theme;
     let mut spans = vec![Span::styled(" switchboard ", t.title()), Span::raw(" ")];
-    for (i, tab) in Tab::ALL.iter().enumerate() {
-        let style = if *tab == app.tab {
+    for (i, tab) in app.views.iter().enumerate() {
+        let style = if i == app.tab {
             t.tab_active()
         } else {
             t.dim()
@@ -57,7 +46,7 @@ fn draw_tabs(f: &mut Frame<'_>, app: &App, area: Rect) {
         spans.push(Span::styled(format!("{} {}", i + 1, tab.title()), style));
         spans.push(Span::raw("  "));
     }
-    if app.read_only {
+    if app.ctx.read_only {
         spans.push(Span::styled(
             " READ-ONLY ",
             t.error().add_modifier(Modifier::REVERSED),
@@ -67,9 +56,10 @@ fn draw_tabs(f: &mut Frame<'_>, app: &App, area: Rect) {
 }
 
 fn draw_status(f: &mut Frame<'_>, app: &App, area: Rect) {
-    let t = &app.theme;
+    let ctx = &app.ctx;
+    let t = &ctx.theme;
     let mut spans: Vec<Span<'_>> = Vec::new();
-    for j in app.live.iter().take(3) {
+    for j in ctx.live.iter().take(3) {
         let progress = if j.total > 0 {
             format!(" {}/{}", j.done, j.total)
         } else {
@@ -80,25 +70,28 @@ fn draw_status(f: &mut Frame<'_>, app: &App, area: Rect) {
             format!("⟳ {} {target}{progress}", j.kind.label()),
             t.warn(),
         ));
-        spans.extend(super::badges::of_target(app, &target));
+        spans.extend(super::badges::of_target(ctx, &target));
         spans.push(Span::raw("  "));
     }
-    if app.live.len() > 3 {
+    if ctx.live.len() > 3 {
         spans.push(Span::styled(
-            format!("+{} more  ", app.live.len() - 3),
+            format!("+{} more  ", ctx.live.len() - 3),
             t.warn(),
         ));
     }
-    if app.live.is_empty() {
+    if ctx.live.is_empty() {
         spans.push(Span::styled("idle", t.dim()));
         spans.push(Span::raw("  "));
     }
-    spans.push(Span::styled("?", t.title()));
-    spans.push(Span::styled(" help  ", t.dim()));
-    spans.push(Span::styled(":", t.title()));
-    spans.push(Span::styled(" palette  ", t.dim()));
-    spans.push(Span::styled("q", t.title()));
-    spans.push(Span::styled(" quit", t.dim()));
+    let section = app.current().section();
+    for (action, what) in [
+        (Action::Help, " help  "),
+        (Action::Palette, " palette  "),
+        (Action::Quit, " quit"),
+    ] {
+        spans.push(Span::styled(app.keymap.hint(section, action), t.title()));
+        spans.push(Span::styled(what, t.dim()));
+    }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
@@ -108,8 +101,8 @@ fn draw_toasts(f: &mut Frame<'_>, app: &App, body: Rect) {
     for toast in app.toasts.iter().rev() {
         let width = (toast.text.chars().count() as u16 + 4).min(max_width);
         let style = match toast.level {
-            Level::Info => app.theme.ok(),
-            Level::Error => app.theme.error(),
+            Level::Info => app.ctx.theme.ok(),
+            Level::Error => app.ctx.theme.error(),
         };
         let h = ((toast.text.chars().count() as u16 + 4) / width.max(1) + 3).min(6);
         if y < body.y + h {
@@ -145,11 +138,14 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
 }
 
 fn draw_help(f: &mut Frame<'_>, app: &App) {
-    let binds = app.keymap.bindings(app.tab.section());
+    let binds = app.keymap.bindings(app.current().section());
     let mut lines: Vec<Line<'_>> = vec![
         Line::styled(
-            format!("Keys of {} (from the keymap in force)", app.tab.title()),
-            app.theme.title(),
+            format!(
+                "Keys of {} (from the keymap in force)",
+                app.current().title()
+            ),
+            app.ctx.theme.title(),
         ),
         Line::raw(""),
     ];
@@ -165,12 +161,12 @@ fn draw_help(f: &mut Frame<'_>, app: &App) {
             .map(|(k, _)| if k == " " { "space" } else { k.as_str() })
             .collect();
         let mut line = vec![
-            Span::styled(format!("{:>16}  ", keys.join(" ")), app.theme.title()),
+            Span::styled(format!("{:>16}  ", keys.join(" ")), app.ctx.theme.title()),
             Span::raw(action.describe()),
         ];
         if app.refuses_key(*action) {
-            line[1].style = app.theme.dim();
-            line.push(Span::styled("  off: read-only", app.theme.error()));
+            line[1].style = app.ctx.theme.dim();
+            line.push(Span::styled("  off: read-only", app.ctx.theme.error()));
         }
         lines.push(Line::from(line));
     }
@@ -178,11 +174,10 @@ fn draw_help(f: &mut Frame<'_>, app: &App) {
     let area = centered(f.area(), (widest + 2).max(72), lines.len() as u16 + 2);
     f.render_widget(Clear, area);
     f.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(" help — Esc closes "),
-        ),
+        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(format!(
+            " help — {} closes ",
+            app.keymap.hint(app.current().section(), Action::Escape)
+        ))),
         area,
     );
 }
@@ -203,7 +198,7 @@ fn draw_palette(f: &mut Frame<'_>, app: &App, typed: &str, selected: usize) {
     let mut state = ListState::default().with_selected(Some(selected));
     f.render_stateful_widget(
         List::new(items)
-            .highlight_style(app.theme.selected())
+            .highlight_style(app.ctx.theme.selected())
             .block(Block::default().borders(Borders::ALL)),
         list,
         &mut state,
@@ -213,13 +208,17 @@ fn draw_palette(f: &mut Frame<'_>, app: &App, typed: &str, selected: usize) {
 fn draw_confirm(f: &mut Frame<'_>, app: &App, message: &str) {
     let area = centered(f.area(), 76, 10);
     f.render_widget(Clear, area);
-    let text = format!("{message}\n\n[y] apply   [n] cancel");
+    let text = format!(
+        "{message}\n\n[{}] apply   [{}] cancel",
+        app.keymap.hint_in("confirm", Action::Confirm),
+        app.keymap.hint_in("confirm", Action::Escape)
+    );
     f.render_widget(
         Paragraph::new(text).wrap(Wrap { trim: false }).block(
             Block::default()
                 .borders(Borders::ALL)
                 .title(" confirm ")
-                .border_style(app.theme.warn()),
+                .border_style(app.ctx.theme.warn()),
         ),
         area,
     );
@@ -235,6 +234,7 @@ fn draw_detail(
 ) {
     let area = centered(f.area(), 100, f.area().height.saturating_sub(4));
     f.render_widget(Clear, area);
+    let section = app.current().section();
     let text: Vec<Line<'_>> = lines
         .iter()
         .skip(scroll)
@@ -247,16 +247,23 @@ fn draw_detail(
             Block::default()
                 .borders(Borders::ALL)
                 .title(format!(
-                    " {title} — j/k scroll, {}Esc closes ",
-                    if fixable { "F fixes all, " } else { "" }
+                    " {title} — {}/{} scroll, {}{} closes ",
+                    app.keymap.hint(section, Action::Down),
+                    app.keymap.hint(section, Action::Up),
+                    if fixable {
+                        format!("{} fixes all, ", app.keymap.hint(section, Action::Fix))
+                    } else {
+                        String::new()
+                    },
+                    app.keymap.hint(section, Action::Escape)
                 ))
-                .border_style(app.theme.title()),
+                .border_style(app.ctx.theme.title()),
         ),
         area,
     );
 }
 
 /// A header cell style shared by the tables.
-pub fn header_style(app: &App) -> Style {
-    app.theme.title()
+pub fn header_style(ctx: &Ctx) -> Style {
+    ctx.theme.title()
 }

@@ -63,7 +63,8 @@ fn an_axp_element_name_is_shown_escaped_and_its_body_kept_exact() {
     app.update(Action::Right);
     assert_shown_escaped(&render(&app));
     // What an edit form starts from is the vendor's exact value.
-    assert_eq!(app.selected_voice_items().unwrap()[0].body, body);
+    let voice = app.view::<switchboard::tui::views::voice::Voice>().unwrap();
+    assert_eq!(voice.selected_items().unwrap()[0].body, body);
 }
 
 #[test]
@@ -86,7 +87,13 @@ fn a_service_and_a_lead_are_shown_escaped() {
     assert_eq!(screen.matches(SHOWN_HEAD).count(), 2, "{screen}");
     assert_shown_escaped(&screen);
     // The lead a service is made from keeps its exact text.
-    assert_eq!(app.leads[0].1["contactDetails"]["companyName"], NAME);
+    let profiles = app
+        .view::<switchboard::tui::views::profiles::Profiles>()
+        .unwrap();
+    assert_eq!(
+        profiles.services.leads[0].1["contactDetails"]["companyName"],
+        NAME
+    );
 }
 
 /// A job recorded raw (by an older switchboard, before the worker escaped

@@ -1,9 +1,11 @@
-//! Numbers: a window of the inventory, counts per status, releases per day.
+//! Drawing the Numbers tab: counts per status, releases per day, the
+//! window of rows, and the detail pane. Reads the state only.
 
 use crate::domain::number::{countdown, Status};
 use crate::domain::voice_numbers::free_but_used_on_axp;
-use crate::tui::app::App;
 use crate::tui::badges;
+use crate::tui::component::Ctx;
+use crate::tui::numbers_state::NumbersState;
 use crate::tui::view::header_style;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -12,10 +14,21 @@ use ratatui::Frame;
 
 const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
-pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
-    let t = &app.theme;
-    let n = &app.numbers;
-    let [head, body] = Layout::vertical([Constraint::Length(3), Constraint::Min(3)]).areas(area);
+/// The header (counts, filter) and the rows below it.
+fn split(area: Rect) -> [Rect; 2] {
+    Layout::vertical([Constraint::Length(3), Constraint::Min(3)]).areas(area)
+}
+
+/// How many rows the table shows in `area` (the detail pane, when open,
+/// takes width, not height).
+pub fn table_rows(area: Rect) -> usize {
+    let [_, body] = split(area);
+    body.height.saturating_sub(3) as usize
+}
+
+pub fn draw(f: &mut Frame<'_>, n: &NumbersState, ctx: &Ctx, area: Rect) {
+    let t = &ctx.theme;
+    let [head, body] = split(area);
 
     // Header: counts per status, and the next 14 days of releases.
     let mut counts: Vec<Span<'_>> = Vec::new();
@@ -78,7 +91,6 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
         (body, None)
     };
     let visible = table_area.height.saturating_sub(3) as usize;
-    app.viewport.set(visible.max(1));
     let now = crate::clock::now();
     // Numbers other data refers to (calling profile test numbers, AXP): ◆;
     // free here but in use on AXP: ⚠.
@@ -116,7 +128,7 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
                 Cell::from(Span::styled(cd, t.warn())),
                 Cell::from(r.release_date.map(|d| d.to_string()).unwrap_or_default()),
                 Cell::from(badges::name_marked(
-                    app,
+                    ctx,
                     r.connection.as_deref().unwrap_or_default(),
                 )),
                 Cell::from(r.registered_user.clone().unwrap_or_default()),
@@ -143,7 +155,7 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
         "Last seen",
         "Tag",
     ])
-    .style(header_style(app));
+    .style(header_style(ctx));
     let extent = n.extent();
     let of = match n.total {
         Some(t) => t.to_string(),
@@ -214,7 +226,7 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
             ] {
                 let mut line = vec![Span::styled(format!("{k:>10} "), t.dim())];
                 if k == "connection" {
-                    line.extend(badges::named(app, &v));
+                    line.extend(badges::named(ctx, &v));
                 } else {
                     line.push(Span::raw(v));
                 }

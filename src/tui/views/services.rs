@@ -2,13 +2,55 @@
 //! with their site locations, and the leads a new service is made from.
 
 use super::table_state;
-use crate::tui::app::App;
+use crate::tui::action::Action;
+use crate::tui::app::Command;
 use crate::tui::badges;
+use crate::tui::component::{json_detail, Ctx, Effect, ListCursor};
 use crate::tui::view::header_style;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Block, Borders, Cell, Row, Table};
 use ratatui::Frame;
 use serde_json::Value;
+
+/// Services and leads, by connection, exactly as stored (a new service is
+/// made from a lead's text).
+#[derive(Debug, Default)]
+pub struct Services {
+    pub services: Vec<(String, Value)>,
+    pub leads: Vec<(String, Value)>,
+    pub cursor: ListCursor,
+}
+
+impl Services {
+    /// Movement, `y` (the customer GUID) and Enter (the JSON).
+    pub fn handle(&mut self, action: Action, ctx: &Ctx) -> Vec<Effect> {
+        self.cursor.apply(action, self.services.len(), ctx.page);
+        let Some((_, s)) = self.services.get(self.cursor.cursor) else {
+            return vec![];
+        };
+        match action {
+            Action::Copy => {
+                let id = s
+                    .get("UmpCustomerGuid")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("");
+                vec![Effect::Run(Command::Copy(id.to_string()))]
+            }
+            Action::Enter => {
+                let name = s
+                    .get("CustomerShortName")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("service");
+                vec![json_detail(name, s)]
+            }
+            _ => vec![],
+        }
+    }
+
+    pub fn draw(&self, f: &mut Frame<'_>, area: Rect, ctx: &Ctx) {
+        draw(f, self, ctx, area)
+    }
+}
 
 /// A field of a service or lead as the table shows it, escaped for the
 /// terminal (the bodies stay exact: a new service is made from a lead).
@@ -20,11 +62,11 @@ fn text(v: &Value, pointer: &str) -> String {
     }
 }
 
-pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
-    let t = &app.theme;
+fn draw(f: &mut Frame<'_>, view: &Services, ctx: &Ctx, area: Rect) {
+    let t = &ctx.theme;
     let [top, bottom] =
         Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(area);
-    let rows: Vec<Row<'_>> = app
+    let rows: Vec<Row<'_>> = view
         .services
         .iter()
         .map(|(_, s)| {
@@ -76,21 +118,21 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
             "Microsoft tenant",
             "Sites (SBC, state)",
         ])
-        .style(header_style(app)),
+        .style(header_style(ctx)),
     )
     .row_highlight_style(t.selected())
     .block(Block::default().borders(Borders::ALL).title(badges::title(
-        app,
+        ctx,
         "live_platform",
         &format!(
             " Services ({}) — n create from a lead  Enter JSON  S profiles ",
-            app.services.len()
+            view.services.len()
         ),
     )));
-    let mut state = table_state(app.service_cursor.cursor, app.services.len());
+    let mut state = table_state(view.cursor.cursor, view.services.len());
     f.render_stateful_widget(table, top, &mut state);
 
-    let leads: Vec<Row<'_>> = app
+    let leads: Vec<Row<'_>> = view
         .leads
         .iter()
         .map(|(_, l)| {
@@ -113,11 +155,11 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
             Constraint::Min(20),
         ],
     )
-    .header(Row::new(["Lead", "Status", "Company", "Contact", "Tenant"]).style(header_style(app)))
+    .header(Row::new(["Lead", "Status", "Company", "Contact", "Tenant"]).style(header_style(ctx)))
     .block(
         Block::default()
             .borders(Borders::ALL)
-            .title(format!(" Leads ({}) ", app.leads.len())),
+            .title(format!(" Leads ({}) ", view.leads.len())),
     );
     f.render_widget(table, bottom);
 }

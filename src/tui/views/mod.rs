@@ -1,4 +1,5 @@
-//! One module per tab: each draws its view from the app's state.
+//! One module per tab, each a `component::View`: its state, its keys, its
+//! drawing. Shared here: the table helpers they draw with.
 
 pub mod connections;
 pub mod jobs;

@@ -1,0 +1,405 @@
+//! Connections: every configured connection, its VOSS instances and last
+//! run; sync, preview, test, purge, and the connection forms.
+
+use super::table_state;
+use crate::clock;
+use crate::domain::connection::instance_names;
+use crate::domain::job::JobKind;
+use crate::domain::read_only::Writes;
+use crate::store::sync::SyncRun;
+use crate::tui::action::Action;
+use crate::tui::app::Command;
+use crate::tui::badges;
+use crate::tui::component::{Ctx, Effect, ListCursor, Taken, View};
+use crate::tui::connection_form;
+use crate::tui::data::{ConnInfo, Data, DataRequest};
+use crate::tui::forms::FormPurpose;
+use crate::tui::view::header_style;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
+use ratatui::Frame;
+
+/// The Connections tab: the list is shared (`Ctx::connections`, every view
+/// names connections); the cursor is this view's.
+#[derive(Debug, Default)]
+pub struct Connections {
+    pub cursor: ListCursor,
+}
+
+impl Connections {
+    /// The connection under the cursor (the list may have shrunk under it).
+    pub fn selected<'a>(&self, ctx: &'a Ctx) -> Option<&'a ConnInfo> {
+        let last = ctx.connections.len().saturating_sub(1);
+        ctx.connections.get(self.cursor.cursor.min(last))
+    }
+
+    /// n / e / D / P: the forms and confirmations of connections.
+    fn edit(&self, action: Action, ctx: &Ctx) -> Option<Vec<Effect>> {
+        match action {
+            Action::New => {
+                let taken = ctx.connections.iter().map(|c| c.name.clone()).collect();
+                let form =
+                    connection_form::form(&connection_form::blank("audiocodes", ""), &[], false);
+                return Some(vec![Effect::form(
+                    FormPurpose::NewConnection { taken },
+                    form,
+                )]);
+            }
+            Action::Edit | Action::Delete | Action::Purge => {}
+            _ => return None,
+        }
+        let c = self.selected(ctx)?.clone();
+        if action == Action::Purge && c.vendor != "audiocodes" {
+            return Some(vec![Effect::info(
+                "purge is for AudioCodes connections (PurgeAudioCodes__<name>)",
+            )]);
+        }
+        let held = format!(
+            "{} Used number{} will cool for the AudioCodes cooling duration; {} already cooling",
+            c.used,
+            if c.used == 1 { "" } else { "s" },
+            c.cooling
+        );
+        let effect = match (action, c.source) {
+            (Action::Edit | Action::Delete, "config") => Effect::info(format!(
+                "{} is declared in the config file; change it there",
+                c.name
+            )),
+            (Action::Edit, _) => match &c.spec {
+                Some(spec) => Effect::form(
+                    FormPurpose::EditConnection {
+                        kept: c.secrets_kept.clone(),
+                    },
+                    connection_form::form(spec, &c.secrets_kept, true),
+                ),
+                None => return Some(vec![]),
+            },
+            (Action::Delete, _) => {
+                let what = if c.vendor == "audiocodes" {
+                    format!("It is purged first: its cached users are removed and {held}.")
+                } else {
+                    "Its cached data (profiles, services, voice elements) is forgotten; nothing changes on the vendor's side.".to_string()
+                };
+                Effect::Confirm {
+                    message: format!("Delete connection {}?\n{what}", c.name),
+                    then: Command::Submit(JobKind::DeleteConnection { connection: c.name }),
+                }
+            }
+            _ => Effect::Confirm {
+                message: format!(
+                    "Purge {} (PurgeAudioCodes__{})?\nIts cached registered users are removed and {held}.",
+                    c.name, c.name
+                ),
+                then: Command::Submit(JobKind::PurgeAudioCodes { connection: c.name }),
+            },
+        };
+        Some(vec![effect])
+    }
+}
+
+impl View for Connections {
+    fn title(&self) -> &'static str {
+        "Connections"
+    }
+    fn section(&self) -> &'static str {
+        "connections"
+    }
+    fn loads(&self) -> Vec<DataRequest> {
+        vec![DataRequest::Connections]
+    }
+    /// The connections themselves are the router's (shared by every view).
+    fn on_data(&mut self, data: Data) -> Taken {
+        Taken::NotMine(data)
+    }
+
+    fn handle(&mut self, action: Action, ctx: &Ctx) -> Vec<Effect> {
+        let len = ctx.connections.len();
+        self.cursor.cursor = self.cursor.cursor.min(len.saturating_sub(1));
+        if self.cursor.apply(action, len, ctx.page) {
+            return vec![];
+        }
+        if let Some(effects) = self.edit(action, ctx) {
+            return effects;
+        }
+        let Some(c) = self.selected(ctx) else {
+            return vec![];
+        };
+        let connection = c.name.clone();
+        let effect = match (action, c.vendor) {
+            (Action::Refresh, "audiocodes") => Effect::submit(JobKind::SyncAudioCodes {
+                connection,
+                dry_run: false,
+                force: false,
+            }),
+            (Action::Preview, "audiocodes") => Effect::submit(JobKind::SyncAudioCodes {
+                connection,
+                dry_run: true,
+                force: false,
+            }),
+            (Action::Refresh, "live_platform") => {
+                Effect::submit(JobKind::RefreshLivePlatform { connection })
+            }
+            (Action::Refresh, _) => Effect::submit(JobKind::RefreshVoice { connection }),
+            (Action::Test, _) => Effect::submit(JobKind::TestConnection { connection }),
+            (Action::Copy, _) => Effect::Run(Command::Copy(connection)),
+            (Action::Preview, _) => Effect::info("preview is for AudioCodes syncs"),
+            _ => return vec![],
+        };
+        vec![effect]
+    }
+
+    fn writes<'a>(&'a self, action: Action, ctx: &'a Ctx) -> Writes<'a> {
+        match action {
+            Action::New | Action::Edit | Action::Delete => Writes::Store,
+            Action::Purge => self
+                .selected(ctx)
+                .map_or(Writes::Nothing, |c| Writes::Connection(&c.name)),
+            Action::Refresh => match self.selected(ctx) {
+                Some(c) if c.vendor == "audiocodes" => Writes::Connection(&c.name),
+                _ => Writes::Nothing,
+            },
+            _ => Writes::Nothing,
+        }
+    }
+
+    fn draw(&self, f: &mut Frame<'_>, area: Rect, ctx: &Ctx) {
+        draw(f, self, ctx, area)
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+fn draw(f: &mut Frame<'_>, view: &Connections, ctx: &Ctx, area: Rect) {
+    let t = &ctx.theme;
+    let [list, detail] = Layout::vertical([Constraint::Min(5), Constraint::Length(10)]).areas(area);
+    let rows: Vec<Row<'_>> = ctx
+        .connections
+        .iter()
+        .map(|c| {
+            let last = c
+                .last_run
+                .as_ref()
+                .map(|r| format!("{} {}", r.result, r.ended_at))
+                .unwrap_or_else(|| "never".into());
+            let held = if c.vendor == "audiocodes" {
+                format!("{} used / {} cooling", c.used, c.cooling)
+            } else {
+                format!("{} items", c.remote.iter().map(|(_, n)| n).sum::<usize>())
+            };
+            Row::new(vec![
+                Cell::from(Line::from(badges::named(ctx, &c.name))),
+                Cell::from(if c.source == "config" { "file" } else { "here" }),
+                Cell::from(c.vendor),
+                Cell::from(c.address.clone()),
+                Cell::from(c.auth.clone()),
+                Cell::from(held),
+                Cell::from(c.schedule.clone()),
+                Cell::from(Span::styled(
+                    last,
+                    t.status(c.last_run.as_ref().map(|r| r.result.as_str()).unwrap_or("")),
+                )),
+            ])
+        })
+        .collect();
+    let header = Row::new([
+        "Name", "From", "Vendor", "Address", "Auth", "Holds", "Schedule", "Last run",
+    ])
+    .style(header_style(ctx));
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(18),
+            Constraint::Length(4),
+            Constraint::Length(11),
+            Constraint::Length(34),
+            Constraint::Length(9),
+            Constraint::Length(22),
+            Constraint::Length(16),
+            Constraint::Min(20),
+        ],
+    )
+    .header(header)
+    .row_highlight_style(t.selected())
+    .block(Block::default().borders(Borders::ALL).title(format!(
+        " Connections ({}) — r sync  p preview  t test  P purge  n new  e edit  D delete ",
+        ctx.connections.len()
+    )));
+    let mut state = table_state(view.cursor.cursor, ctx.connections.len());
+    f.render_stateful_widget(table, list, &mut state);
+
+    let selected = view.selected(ctx);
+    let mut lines: Vec<Line<'_>> = Vec::new();
+    if let Some(c) = selected.filter(|c| c.insecure) {
+        lines.push(Line::styled(
+            format!("TLS verification is off for {} (insecure_skip_verify = true): its certificate is not checked", c.name),
+            t.error(),
+        ));
+    }
+    if let Some(c) = selected.filter(|c| c.read_only) {
+        lines.push(Line::styled(
+            format!(
+                "{} is read-only: its syncs, purges and vendor writes are refused",
+                c.name
+            ),
+            t.marked(),
+        ));
+    }
+    match selected {
+        Some(c) if c.vendor == "audiocodes" => {
+            let [sync, purge, schedule] = instance_names(&c.name);
+            let label = |n: String| Span::styled(format!("{n:<34}"), t.title());
+            lines.push(Line::from(vec![label(sync), Span::raw(run_line(c.last_sync.as_ref()))]));
+            if let Some(r) = &c.last_sync {
+                let k = &r.counts;
+                lines.push(Line::raw(format!(
+                    "{:<34}added {}  restored {}  cooled {}  released {}  unchanged {}  skipped {}  conflicts {}",
+                    "", k.added, k.restored, k.cooled, k.released, k.unchanged, k.skipped, k.conflicts
+                )));
+                if !r.error.is_empty() {
+                    lines.push(Line::styled(format!("{:<34}{}", "", r.error), t.error()));
+                }
+            }
+            lines.push(Line::from(vec![label(purge), Span::raw(match &c.last_purge {
+                Some(_) => run_line(c.last_purge.as_ref()),
+                None => "never run (P: remove cached users; their numbers cool)".into(),
+            })]));
+            let next = match &c.next_run {
+                Some(_) if ctx.read_only || c.read_only => {
+                    format!("{}, enabled, paused while read-only", c.schedule)
+                }
+                Some(at) => format!("{}, enabled, next run {at}", c.schedule),
+                None => c.schedule.clone(),
+            };
+            lines.push(Line::from(vec![label(schedule), Span::raw(next)]));
+            if c.source == "config" {
+                lines.push(Line::styled("declared in the config file: edit it there", t.dim()));
+            }
+        }
+        Some(c) => {
+            for (kind, n) in &c.remote {
+                lines.push(Line::raw(format!("{kind:<24} {n}")));
+            }
+            if c.remote.is_empty() {
+                lines.push(Line::styled("nothing fetched yet: press r to refresh", t.dim()));
+            }
+        }
+        None => lines.push(Line::styled("No connections. Press n to add an AudioCodes connection, or add [[audiocodes]], [[live_platform]] or [[axp]] blocks to the config (see config.example.toml).", t.dim())),
+    }
+    let title = match selected {
+        Some(c) => {
+            let mut spans = vec![Span::raw(" ")];
+            spans.extend(badges::named(ctx, &c.name));
+            spans.push(Span::raw(" · instances "));
+            Line::from(spans)
+        }
+        None => Line::raw(" instances "),
+    };
+    f.render_widget(
+        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),
+        detail,
+    );
+}
+
+/// "started → ended (took 2s): result", or "never run".
+fn run_line(run: Option<&SyncRun>) -> String {
+    let Some(r) = run else {
+        return "never run".into();
+    };
+    let took = match (
+        clock::parse_stamp(&r.started_at),
+        clock::parse_stamp(&r.ended_at),
+    ) {
+        (Some(a), Some(b)) => format!(" (took {}s)", (b - a).num_seconds().max(0)),
+        _ => String::new(),
+    };
+    format!("last run {}{took}: {}", r.started_at, r.result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::component::testing::{confirmed, connection, ctx, submitted, toasts};
+
+    fn estate() -> Ctx {
+        ctx(vec![
+            connection("arm", "audiocodes"),
+            connection("lp", "live_platform"),
+            connection("axp", "axp"),
+        ])
+    }
+
+    #[test]
+    fn purge_asks_first_on_audiocodes_and_refuses_elsewhere() {
+        let ctx = estate();
+        let mut view = Connections::default();
+        let effects = view.handle(Action::Purge, &ctx);
+        assert_eq!(
+            confirmed(&effects),
+            Some(&JobKind::PurgeAudioCodes {
+                connection: "arm".into()
+            })
+        );
+        view.handle(Action::Down, &ctx);
+        let effects = view.handle(Action::Purge, &ctx);
+        assert!(confirmed(&effects).is_none() && submitted(&effects).is_empty());
+        assert_eq!(
+            toasts(&effects),
+            ["purge is for AudioCodes connections (PurgeAudioCodes__<name>)"]
+        );
+    }
+
+    #[test]
+    fn refresh_is_the_vendors_job_and_only_a_sync_writes() {
+        let ctx = estate();
+        let mut view = Connections::default();
+        let kinds: Vec<(JobKind, bool)> = (0..3)
+            .map(|i| {
+                view.cursor.cursor = i;
+                let writes = view.writes(Action::Refresh, &ctx) != Writes::Nothing;
+                (
+                    submitted(&view.handle(Action::Refresh, &ctx))[0].clone(),
+                    writes,
+                )
+            })
+            .collect();
+        assert!(matches!(
+            kinds[0],
+            (JobKind::SyncAudioCodes { dry_run: false, .. }, true)
+        ));
+        assert!(matches!(
+            kinds[1],
+            (JobKind::RefreshLivePlatform { .. }, false)
+        ));
+        assert!(matches!(kinds[2], (JobKind::RefreshVoice { .. }, false)));
+    }
+
+    #[test]
+    fn a_config_file_connection_is_edited_in_the_file() {
+        let ctx = estate();
+        let mut view = Connections::default();
+        for action in [Action::Edit, Action::Delete] {
+            let effects = view.handle(action, &ctx);
+            assert_eq!(
+                toasts(&effects),
+                ["arm is declared in the config file; change it there"]
+            );
+        }
+        assert!(matches!(
+            view.handle(Action::New, &ctx).as_slice(),
+            [Effect::Form(FormPurpose::NewConnection { taken }, _)] if taken.len() == 3
+        ));
+    }
+
+    #[test]
+    fn the_cursor_stays_on_a_list_that_shrank() {
+        let mut ctx = estate();
+        let mut view = Connections::default();
+        view.handle(Action::Bottom, &ctx);
+        ctx.connections.truncate(1);
+        assert_eq!(view.selected(&ctx).map(|c| c.name.as_str()), Some("arm"));
+        view.handle(Action::Up, &ctx);
+        assert_eq!(view.cursor.cursor, 0);
+    }
+}

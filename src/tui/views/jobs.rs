@@ -1,0 +1,226 @@
+//! Jobs: every job of every process on this store, with live progress;
+//! details with the job's log, and cancel.
+
+use super::table_state;
+use crate::store::jobs::JobRecord;
+use crate::tui::action::Action;
+use crate::tui::app::{job_title, Command};
+use crate::tui::badges;
+use crate::tui::component::{Ctx, Effect, ListCursor, Taken, View};
+use crate::tui::data::{Data, DataRequest};
+use crate::tui::view::header_style;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::Span;
+use ratatui::widgets::{Block, Borders, Cell, Row, Table};
+use ratatui::Frame;
+
+#[derive(Debug, Default)]
+pub struct Jobs {
+    pub jobs: Vec<JobRecord>,
+    pub cursor: ListCursor,
+}
+
+impl View for Jobs {
+    fn title(&self) -> &'static str {
+        "Jobs"
+    }
+    fn section(&self) -> &'static str {
+        "jobs"
+    }
+    fn loads(&self) -> Vec<DataRequest> {
+        vec![DataRequest::Jobs]
+    }
+    fn preload(&self) -> bool {
+        true
+    }
+    fn on_data(&mut self, data: Data) -> Taken {
+        match data {
+            Data::Jobs(jobs) => self.jobs = jobs,
+            other => return Taken::NotMine(other),
+        }
+        Taken::Mine(vec![])
+    }
+
+    fn handle(&mut self, action: Action, ctx: &Ctx) -> Vec<Effect> {
+        self.cursor.apply(action, self.jobs.len(), ctx.page);
+        let job = self.jobs.get(self.cursor.cursor);
+        match (action, job) {
+            (Action::Cancel, Some(j)) if !j.state.is_terminal() => {
+                vec![Effect::Run(Command::Cancel(j.id.clone()))]
+            }
+            (Action::Cancel, Some(_)) => vec![Effect::info("that job has already ended")],
+            (Action::Enter, Some(j)) => {
+                let mut lines = vec![
+                    format!("{} {} — {}", j.kind, j.target, j.state),
+                    format!("created {}", j.created_at),
+                ];
+                lines.extend(j.started_at.iter().map(|s| format!("started {s}")));
+                lines.extend(j.ended_at.iter().map(|s| format!("ended   {s}")));
+                if !j.summary.is_empty() {
+                    lines.push(String::new());
+                    lines.push(j.summary.clone());
+                }
+                if !j.error.is_empty() {
+                    lines.push(String::new());
+                    lines.push(j.error.clone());
+                }
+                // The log streams in under the record (see `App::on_data`).
+                vec![
+                    Effect::Detail {
+                        title: job_title(&j.id),
+                        lines,
+                    },
+                    Effect::load(DataRequest::JobLog(j.id.clone())),
+                ]
+            }
+            (Action::Refresh, _) => vec![Effect::load(DataRequest::Jobs)],
+            _ => vec![],
+        }
+    }
+
+    fn draw(&self, f: &mut Frame<'_>, area: Rect, ctx: &Ctx) {
+        draw(f, self, ctx, area)
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+fn bar(done: u64, total: u64, width: usize) -> String {
+    if total == 0 {
+        return String::new();
+    }
+    let filled = ((done as f64 / total as f64) * width as f64).round() as usize;
+    format!(
+        "{}{} {done}/{total}",
+        "█".repeat(filled.min(width)),
+        "░".repeat(width - filled.min(width))
+    )
+}
+
+fn draw(f: &mut Frame<'_>, view: &Jobs, ctx: &Ctx, area: Rect) {
+    let t = &ctx.theme;
+    let rows: Vec<Row<'_>> = view
+        .jobs
+        .iter()
+        .map(|j| {
+            let live = ctx.live.iter().find(|l| l.id == j.id);
+            let progress = live.map(|l| bar(l.done, l.total, 12)).unwrap_or_else(|| {
+                if j.total > 0 {
+                    format!("{}/{}", j.done, j.total)
+                } else {
+                    String::new()
+                }
+            });
+            // A partial job's summary says what was refreshed and what failed.
+            let text = if j.error.is_empty() || j.state == crate::domain::job::JobState::Partial {
+                j.summary.clone()
+            } else {
+                j.error.clone()
+            };
+            let state = live.map(|l| l.state).unwrap_or(j.state);
+            Row::new(vec![
+                Cell::from(j.created_at.clone()),
+                Cell::from(j.kind.clone()),
+                Cell::from(badges::target(ctx, &j.target)),
+                Cell::from(Span::styled(state.as_str(), t.status(state.as_str()))),
+                Cell::from(progress),
+                Cell::from(text),
+            ])
+        })
+        .collect();
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(20),
+            Constraint::Length(8),
+            Constraint::Length(26),
+            Constraint::Length(10),
+            Constraint::Length(24),
+            Constraint::Min(20),
+        ],
+    )
+    .header(
+        Row::new(["Created", "Kind", "Target", "State", "Progress", "Result"])
+            .style(header_style(ctx)),
+    )
+    .row_highlight_style(t.selected())
+    .block(Block::default().borders(Borders::ALL).title(format!(
+        " Jobs ({}) — Enter details  c cancel ",
+        view.jobs.len()
+    )));
+    let mut state = table_state(view.cursor.cursor, view.jobs.len());
+    f.render_stateful_widget(table, area, &mut state);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::job::JobState;
+    use crate::tui::component::testing::{ctx, toasts};
+
+    fn job(id: &str, state: JobState) -> JobRecord {
+        JobRecord {
+            id: id.into(),
+            kind: "sync".into(),
+            target: "arm".into(),
+            state,
+            done: 0,
+            total: 0,
+            created_at: "2026-11-30T05:52:28Z".into(),
+            started_at: None,
+            ended_at: None,
+            summary: String::new(),
+            error: String::new(),
+        }
+    }
+
+    fn view() -> Jobs {
+        let mut v = Jobs::default();
+        let data = Data::Jobs(vec![
+            job("running-1", JobState::Running),
+            job("ended-2", JobState::Succeeded),
+        ]);
+        assert!(matches!(v.on_data(data), Taken::Mine(_)));
+        v
+    }
+
+    #[test]
+    fn the_cursor_moves_within_the_list() {
+        let ctx = ctx(vec![]);
+        let mut v = view();
+        v.handle(Action::Down, &ctx);
+        v.handle(Action::Down, &ctx);
+        assert_eq!(v.cursor.cursor, 1, "stops at the last job");
+        v.handle(Action::Top, &ctx);
+        assert_eq!(v.cursor.cursor, 0);
+    }
+
+    #[test]
+    fn cancel_reaches_a_running_job_only() {
+        let ctx = ctx(vec![]);
+        let mut v = view();
+        assert!(matches!(
+            v.handle(Action::Cancel, &ctx).as_slice(),
+            [Effect::Run(Command::Cancel(id))] if id == "running-1"
+        ));
+        v.handle(Action::Down, &ctx);
+        let effects = v.handle(Action::Cancel, &ctx);
+        assert_eq!(toasts(&effects), ["that job has already ended"]);
+    }
+
+    #[test]
+    fn details_open_and_ask_for_the_log() {
+        let ctx = ctx(vec![]);
+        let mut v = view();
+        match v.handle(Action::Enter, &ctx).as_slice() {
+            [Effect::Detail { title, lines }, Effect::Run(Command::Load(DataRequest::JobLog(id)))] =>
+            {
+                assert_eq!(title, "job running-");
+                assert_eq!(lines[0], "sync arm — running");
+                assert_eq!(id, "running-1");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

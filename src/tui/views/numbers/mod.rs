@@ -1,0 +1,455 @@
+//! Numbers: a window of the inventory (see `numbers_state`), filter, sort,
+//! marks, the detail pane, and the hand edits (release, cool, extend,
+//! reserve, tag, add a range, import, export).
+
+mod draw;
+
+use crate::domain::actions::NumberAction;
+use crate::domain::job::{JobKind, JobState};
+use crate::domain::number::Status;
+use crate::domain::read_only::Writes;
+use crate::store::number_query::SortKey;
+use crate::tui::action::Action;
+use crate::tui::app::Command;
+use crate::tui::component::{Ctx, Effect, ListCursor, Taken, View};
+use crate::tui::data::{Data, DataRequest};
+use crate::tui::forms::{self, FormPurpose};
+use crate::tui::numbers_state::NumbersState;
+use crate::worker::JobOutcome;
+use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use ratatui::Frame;
+use tui_input::backend::crossterm::EventHandler;
+use tui_input::Input;
+
+#[derive(Debug)]
+pub struct Numbers {
+    pub state: NumbersState,
+    /// Rows the table shows (from `layout`): what a window must cover.
+    pub viewport: usize,
+}
+
+impl Default for Numbers {
+    fn default() -> Numbers {
+        Numbers {
+            state: NumbersState::default(),
+            viewport: 20,
+        }
+    }
+}
+
+impl Numbers {
+    fn page(&self) -> usize {
+        self.viewport.max(1)
+    }
+
+    /// The window after the cursor moved, if one is needed.
+    fn follow(&mut self) -> Vec<Effect> {
+        let v = self.page();
+        self.state.follow_cursor(v);
+        self.state.load(v).map(Effect::load).into_iter().collect()
+    }
+
+    /// A new query (filter, status, sort): from the top.
+    fn restart(&mut self) -> Vec<Effect> {
+        vec![Effect::load(self.state.restart(self.viewport))]
+    }
+
+    fn requery(&mut self) -> Vec<Effect> {
+        let text = self.state.input.value().to_string();
+        if text == self.state.query.text {
+            return vec![];
+        }
+        self.state.query.text = text;
+        self.restart()
+    }
+
+    /// A movement of the cursor, with the window it needs; None when the
+    /// action is no movement or the cursor cannot go further.
+    fn move_cursor(&mut self, action: Action) -> Option<Vec<Effect>> {
+        let n = &mut self.state;
+        let mut cur = ListCursor { cursor: n.cursor };
+        if !cur.apply(action, n.extent(), self.viewport.max(1)) {
+            return None;
+        }
+        n.cursor = cur.cursor;
+        Some(self.follow())
+    }
+
+    /// The marked numbers, else the one under the cursor.
+    fn chosen(&self) -> Vec<String> {
+        let n = &self.state;
+        if n.marks.is_empty() {
+            n.row(n.cursor)
+                .map(|r| vec![r.number.clone()])
+                .unwrap_or_default()
+        } else {
+            n.marks.iter().cloned().collect()
+        }
+    }
+
+    /// Whether a Cooling number (with its countdown) is on screen.
+    fn cooling_visible(&self) -> bool {
+        let n = &self.state;
+        (n.scroll..n.scroll + self.viewport)
+            .any(|i| n.row(i).is_some_and(|r| r.status == Status::Cooling))
+    }
+
+    /// The hand edits, on the marked rows or the cursor's.
+    fn edit(&mut self, action: Action) -> Vec<Effect> {
+        let picked = self.chosen();
+        let which = match picked.as_slice() {
+            [one] => one.clone(),
+            many => format!("{} marked numbers", many.len()),
+        };
+        let purpose = match action {
+            Action::AddRange => FormPurpose::AddRange,
+            Action::Import => FormPurpose::Import,
+            Action::Export => FormPurpose::Export(self.state.query.clone()),
+            _ if picked.is_empty() => return vec![],
+            Action::Cool => FormPurpose::Cool(picked),
+            Action::Extend => FormPurpose::Extend(picked),
+            Action::Edit => FormPurpose::Tag(picked),
+            Action::Release => {
+                return vec![Effect::Confirm {
+                    message: format!(
+                        "Release {which} now?\nCooling numbers become Available; vendor, usage, tag and release date are cleared."
+                    ),
+                    then: Command::Submit(JobKind::EditNumbers {
+                        numbers: picked,
+                        action: NumberAction::Release,
+                    }),
+                }];
+            }
+            Action::Reserve | Action::Unreserve => {
+                let action = if action == Action::Reserve {
+                    NumberAction::Reserve
+                } else {
+                    NumberAction::Unreserve
+                };
+                self.state.marks.clear();
+                return vec![Effect::submit(JobKind::EditNumbers {
+                    numbers: picked,
+                    action,
+                })];
+            }
+            _ => return vec![],
+        };
+        let form = forms::prompt(&purpose);
+        vec![Effect::form(purpose, form)]
+    }
+}
+
+impl View for Numbers {
+    fn title(&self) -> &'static str {
+        "Numbers"
+    }
+    fn section(&self) -> &'static str {
+        "numbers"
+    }
+    fn loads(&self) -> Vec<DataRequest> {
+        vec![self.state.reload(self.viewport), DataRequest::NumberSummary]
+    }
+    fn preload(&self) -> bool {
+        true
+    }
+
+    fn on_data(&mut self, data: Data) -> Taken {
+        let n = &mut self.state;
+        match data {
+            Data::Numbers(page) => {
+                let more = n.on_page(page, self.viewport);
+                return Taken::Mine(more.map(Effect::load).into_iter().collect());
+            }
+            Data::NumbersTotal(query, total) => n.on_total(query, total),
+            Data::NumberSummary(summary) => n.summary = Some(summary),
+            Data::Detail(num, item, events, seen) => {
+                // Only the number still asked about.
+                if n.detail.as_ref().is_some_and(|d| d.0 == num) {
+                    n.detail = Some((num, item, events, seen));
+                }
+            }
+            other => return Taken::NotMine(other),
+        }
+        Taken::Mine(vec![])
+    }
+
+    fn handle(&mut self, action: Action, _ctx: &Ctx) -> Vec<Effect> {
+        let page = self.page();
+        let n = &mut self.state;
+        if action == Action::Bottom {
+            return n.go_last(page).map(Effect::load).into_iter().collect();
+        }
+        if let Some(effects) = self.move_cursor(action) {
+            return effects;
+        }
+        let n = &mut self.state;
+        match action {
+            Action::Filter => {
+                n.filtering = true;
+                n.input = Input::new(n.query.text.clone());
+            }
+            Action::Escape if n.detail.is_some() => n.detail = None,
+            Action::Escape
+                if !n.query.text.is_empty() || n.query.status.is_some() || !n.marks.is_empty() =>
+            {
+                n.input.reset();
+                n.query.text.clear();
+                n.query.status = None;
+                n.marks.clear();
+                return self.restart();
+            }
+            Action::StatusFilter => {
+                let order: Vec<Option<Status>> = std::iter::once(None)
+                    .chain(Status::ALL.iter().copied().map(Some))
+                    .collect();
+                let i = order.iter().position(|s| *s == n.query.status).unwrap_or(0);
+                n.query.status = order[(i + 1) % order.len()];
+                return self.restart();
+            }
+            Action::Sort => {
+                let i = SortKey::ALL
+                    .iter()
+                    .position(|k| *k == n.query.sort)
+                    .unwrap_or(0);
+                n.query.sort = SortKey::ALL[(i + 1) % SortKey::ALL.len()];
+                return self.restart();
+            }
+            Action::ReverseSort => {
+                n.query.descending = !n.query.descending;
+                return self.restart();
+            }
+            Action::Mark => {
+                if let Some(num) = n.row(n.cursor).map(|r| r.number.clone()) {
+                    if !n.marks.remove(&num) {
+                        n.marks.insert(num);
+                    }
+                    return self.move_cursor(Action::Down).unwrap_or_default();
+                }
+            }
+            Action::Copy => {
+                let text = if n.marks.is_empty() {
+                    n.row(n.cursor)
+                        .map(|r| r.number.clone())
+                        .unwrap_or_default()
+                } else {
+                    n.marks.iter().cloned().collect::<Vec<_>>().join("\n")
+                };
+                if !text.is_empty() {
+                    let count = text.lines().count();
+                    return vec![
+                        Effect::info(format!(
+                            "copied {count} number{}",
+                            if count == 1 { "" } else { "s" }
+                        )),
+                        Effect::Run(Command::Copy(text)),
+                    ];
+                }
+            }
+            Action::Enter => {
+                if let Some(num) = n.row(n.cursor).map(|r| r.number.clone()) {
+                    n.detail = Some((num.clone(), None, vec![], vec![]));
+                    return vec![Effect::load(DataRequest::NumberDetail(num))];
+                }
+            }
+            _ => return self.edit(action),
+        }
+        vec![]
+    }
+
+    fn writes<'a>(&'a self, action: Action, _ctx: &'a Ctx) -> Writes<'a> {
+        match action {
+            Action::Release
+            | Action::Cool
+            | Action::Extend
+            | Action::Reserve
+            | Action::Unreserve
+            | Action::AddRange
+            | Action::Import
+            | Action::Edit => Writes::Store,
+            _ => Writes::Nothing,
+        }
+    }
+
+    fn typing(&self) -> bool {
+        self.state.filtering
+    }
+
+    fn type_key(&mut self, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
+        let n = &mut self.state;
+        match action {
+            Some(Action::Escape) => {
+                n.filtering = false;
+                n.input.reset();
+            }
+            Some(Action::Enter) => n.filtering = false,
+            Some(Action::Quit) => return vec![Effect::Quit],
+            _ => {
+                n.input.handle_event(&crossterm::event::Event::Key(key));
+            }
+        }
+        self.requery()
+    }
+
+    fn job_finished(&mut self, kind: &JobKind, outcome: &JobOutcome) {
+        // The marks were what the edit was about.
+        if matches!(kind, JobKind::EditNumbers { .. }) && outcome.state == JobState::Succeeded {
+            self.state.marks.clear();
+        }
+    }
+
+    fn layout(&mut self, area: Rect) {
+        self.viewport = draw::table_rows(area).max(1);
+    }
+
+    fn waiting(&self) -> bool {
+        self.state.waiting(self.viewport)
+    }
+
+    fn ticking(&self) -> bool {
+        self.cooling_visible()
+    }
+
+    fn draw(&self, f: &mut Frame<'_>, area: Rect, ctx: &Ctx) {
+        draw::draw(f, &self.state, ctx, area)
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::number::InventoryItem;
+    use crate::store::number_query::RowKey;
+    use crate::store::number_window::Window;
+    use crate::tui::component::testing::{confirmed, ctx, submitted};
+    use crate::tui::data::NumbersPage;
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    /// A view holding `numbers`, all of the (unfiltered) query.
+    fn view(numbers: &[&str]) -> Numbers {
+        let mut v = Numbers::default();
+        let rows: Vec<InventoryItem> = numbers
+            .iter()
+            .map(|n| InventoryItem::available(*n))
+            .collect();
+        let keys = rows
+            .iter()
+            .map(|r| RowKey {
+                sort: r.number.clone(),
+                number: r.number.clone(),
+            })
+            .collect();
+        let page = NumbersPage {
+            query: Default::default(),
+            total: Some(rows.len()),
+            window: Window {
+                offset: 0,
+                rows,
+                keys,
+                at_start: true,
+                at_end: true,
+            },
+            seen_in: vec![],
+        };
+        assert!(matches!(v.on_data(Data::Numbers(page)), Taken::Mine(_)));
+        v
+    }
+
+    fn key(c: char) -> KeyEvent {
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn typing_a_filter_asks_for_the_filtered_rows_from_the_top() {
+        let mut v = view(&["+15550001", "+15550002", "+15550003"]);
+        v.handle(Action::Down, &ctx(vec![]));
+        v.handle(Action::Filter, &ctx(vec![]));
+        assert!(v.typing());
+        let effects = v.type_key(None, key('2'));
+        assert_eq!(v.state.query.text, "2");
+        assert_eq!(v.state.cursor, 0);
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::Run(Command::Load(DataRequest::Numbers { query, .. }))] if query.text == "2"
+        ));
+        // Enter keeps the filter; Esc (through the keymap's filter section)
+        // would have dropped the text typed.
+        v.type_key(Some(Action::Enter), key('x'));
+        assert!(!v.typing());
+        assert_eq!(v.state.query.text, "2");
+        // Ctrl-c while typing quits.
+        v.handle(Action::Filter, &ctx(vec![]));
+        assert!(matches!(
+            v.type_key(Some(Action::Quit), key('c')).as_slice(),
+            [Effect::Quit]
+        ));
+    }
+
+    #[test]
+    fn marked_numbers_are_released_after_a_confirmation() {
+        let ctx = ctx(vec![]);
+        let mut v = view(&["+15550001", "+15550002", "+15550003"]);
+        v.handle(Action::Mark, &ctx);
+        v.handle(Action::Mark, &ctx);
+        assert_eq!(v.state.cursor, 2, "marking moves down");
+        let effects = v.handle(Action::Release, &ctx);
+        assert!(submitted(&effects).is_empty(), "nothing runs before yes");
+        assert_eq!(
+            confirmed(&effects),
+            Some(&JobKind::EditNumbers {
+                numbers: vec!["+15550001".into(), "+15550002".into()],
+                action: NumberAction::Release,
+            })
+        );
+        assert!(
+            matches!(&effects[0], Effect::Confirm { message, .. } if message.starts_with("Release 2 marked numbers now?"))
+        );
+        assert_eq!(v.state.marks.len(), 2, "kept until the release succeeds");
+    }
+
+    #[test]
+    fn without_marks_the_cursors_number_is_edited() {
+        let ctx = ctx(vec![]);
+        let mut v = view(&["+15550001", "+15550002"]);
+        v.handle(Action::Down, &ctx);
+        assert_eq!(
+            submitted(&v.handle(Action::Reserve, &ctx)),
+            [&JobKind::EditNumbers {
+                numbers: vec!["+15550002".into()],
+                action: NumberAction::Reserve,
+            }]
+        );
+        assert!(matches!(
+            v.handle(Action::Cool, &ctx).as_slice(),
+            [Effect::Form(FormPurpose::Cool(n), _)] if n == &["+15550002"]
+        ));
+        assert_eq!(v.writes(Action::Cool, &ctx), Writes::Store);
+        assert_eq!(v.writes(Action::Export, &ctx), Writes::Nothing);
+    }
+
+    #[test]
+    fn escape_clears_the_filter_status_and_marks() {
+        let ctx = ctx(vec![]);
+        let mut v = view(&["+15550001"]);
+        v.handle(Action::StatusFilter, &ctx);
+        assert_eq!(v.state.query.status, Some(Status::ALL[0]));
+        v.state.marks.insert("+15550001".into());
+        let effects = v.handle(Action::Escape, &ctx);
+        assert_eq!(v.state.query, Default::default());
+        assert!(v.state.marks.is_empty());
+        assert_eq!(effects.len(), 1, "one new query");
+        // Nothing left to clear: Escape does nothing.
+        assert!(v.handle(Action::Escape, &ctx).is_empty());
+    }
+
+    #[test]
+    fn the_viewport_comes_from_layout_not_from_drawing() {
+        let mut v = Numbers::default();
+        v.layout(Rect::new(0, 0, 120, 22));
+        // Three lines of header, the table's borders and its header row.
+        assert_eq!(v.viewport, 16);
+    }
+}

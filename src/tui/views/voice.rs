@@ -1,0 +1,440 @@
+//! Voice: AXP resource families as a tree, and the selected family's items
+//! with the registry's columns; create, edit, delete, actions and CM syncs
+//! through forms generated from the registry.
+
+use super::table_state;
+use crate::domain::job::{JobKind, VoiceOp};
+use crate::domain::read_only::Writes;
+use crate::domain::terminal_text::terminal_safe;
+use crate::domain::voice_body;
+use crate::domain::voice_registry::{self, Family};
+use crate::store::remote::RemoteItem;
+use crate::tui::action::Action;
+use crate::tui::app::Command;
+use crate::tui::badges;
+use crate::tui::component::{json_detail, Ctx, Effect, ListCursor, Taken, View};
+use crate::tui::data::{Data, DataRequest, VoiceData};
+use crate::tui::forms::FormPurpose;
+use crate::tui::view::header_style;
+use crate::tui::voice_form;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Span;
+use ratatui::widgets::{Block, Borders, Cell, List, ListItem, ListState, Row, Table};
+use ratatui::Frame;
+
+#[derive(Debug, Default)]
+pub struct Voice {
+    pub data: VoiceData,
+    pub family: ListCursor,
+    pub item: ListCursor,
+    /// The item pane (right) has the focus.
+    pub right: bool,
+}
+
+const NO_AXP: &str = "no AXP connection is configured";
+
+impl Voice {
+    /// The items of the family under the cursor.
+    pub fn selected_items(&self) -> Option<&Vec<RemoteItem>> {
+        let (k, p, _, _) = self.data.families.get(self.family.cursor)?;
+        self.data.items.get(&(k.clone(), p.clone()))
+    }
+
+    /// The family under the cursor, with its parent id.
+    fn selected_family(&self) -> Option<(&'static Family, Option<String>)> {
+        let (key, parent, _, _) = self.data.families.get(self.family.cursor)?;
+        let f = voice_registry::family(key)?;
+        Some((f, (!parent.is_empty()).then(|| parent.clone())))
+    }
+
+    /// The item under the cursor, when the item pane has the focus.
+    fn selected_item(&self) -> Option<&RemoteItem> {
+        if !self.right {
+            return None;
+        }
+        self.selected_items()?.get(self.item.cursor)
+    }
+
+    /// n / e / D / a / s: forms generated from the registry.
+    fn write(&self, action: Action, ctx: &Ctx) -> Option<Effect> {
+        let Some(c) = ctx.first_connection("axp") else {
+            return Some(Effect::error(NO_AXP));
+        };
+        let connection = c.name.clone();
+        let (f, parent) = self.selected_family()?;
+        let item = self.selected_item().cloned();
+        let cannot =
+            |what: &str| Effect::info(format!("{} cannot be {what} through the API", f.title));
+        let item_form = |id: Option<String>, body: Option<&serde_json::Value>, creating: bool| {
+            Effect::form(
+                FormPurpose::VoiceItem {
+                    connection: connection.clone(),
+                    family: f.key,
+                    parent: parent.clone(),
+                    id,
+                    creating,
+                },
+                voice_form::item_form(f, body, creating),
+            )
+        };
+        let effect = match action {
+            Action::New if f.ops.create => item_form(None, None, true),
+            Action::New => cannot("created"),
+            // A family without a list is updated by an id typed in.
+            Action::Edit if f.ops.update && !f.ops.list => item_form(None, None, false),
+            Action::Edit if f.ops.update => match &item {
+                Some(it) => item_form(Some(it.id.clone()), Some(&it.body), false),
+                None => Effect::info("choose an item on the right (→) to edit"),
+            },
+            Action::Edit => cannot("updated"),
+            Action::Delete if f.ops.delete => match item {
+                Some(it) => delete(f, parent, it, connection),
+                None => Effect::info("choose an item on the right (→) to delete"),
+            },
+            Action::Delete => cannot("deleted"),
+            Action::Actions if !f.actions.is_empty() => Effect::form(
+                FormPurpose::VoiceAction {
+                    connection,
+                    family: f.key,
+                    parent,
+                    id: item.map(|i| i.id),
+                },
+                voice_form::action_form(f),
+            ),
+            Action::Actions => Effect::info(format!("{} has no extra actions", f.title)),
+            Action::SyncCm => {
+                let cm = match (f.key, parent, item) {
+                    ("cm", _, Some(it)) => Some((it.id, it.name)),
+                    (_, Some(p), _) => Some((p.clone(), p)),
+                    _ => None,
+                };
+                match cm {
+                    Some((cm, label)) => Effect::form(
+                        FormPurpose::SyncCm { connection, cm },
+                        voice_form::sync_form(&label),
+                    ),
+                    None => Effect::info(
+                        "choose a Communication Manager (or a family under one) to sync",
+                    ),
+                }
+            }
+            _ => return None,
+        };
+        Some(effect)
+    }
+}
+
+/// Deleting an item asks first. A location profile stuck PENDING_DELETE
+/// is deleted by force.
+fn delete(f: &Family, parent: Option<String>, it: RemoteItem, connection: String) -> Effect {
+    let force = f.key == "location_profiles"
+        && it.body.get("status").and_then(|s| s.as_str()) == Some("PENDING_DELETE");
+    Effect::Confirm {
+        message: format!(
+            "{} {} {}?\nThe API removes it; the list updates when it is gone.",
+            if force { "Force-delete" } else { "Delete" },
+            f.title,
+            if it.name.is_empty() { &it.id } else { &it.name }
+        ),
+        then: Command::Submit(JobKind::VoiceWrite {
+            connection,
+            family: f.key.into(),
+            parent,
+            id: Some(it.id),
+            op: VoiceOp::Delete { force },
+            body: None,
+            wait: true,
+        }),
+    }
+}
+
+impl View for Voice {
+    fn title(&self) -> &'static str {
+        "Voice"
+    }
+    fn section(&self) -> &'static str {
+        "voice"
+    }
+    fn loads(&self) -> Vec<DataRequest> {
+        vec![DataRequest::Voice]
+    }
+    fn on_data(&mut self, data: Data) -> Taken {
+        match data {
+            Data::Voice(v) => self.data = v,
+            other => return Taken::NotMine(other),
+        }
+        Taken::Mine(vec![])
+    }
+
+    fn handle(&mut self, action: Action, ctx: &Ctx) -> Vec<Effect> {
+        match action {
+            Action::Left => self.right = false,
+            Action::Right => self.right = true,
+            Action::Refresh => {
+                return match ctx.first_connection("axp") {
+                    Some(c) => vec![Effect::submit(JobKind::RefreshVoice {
+                        connection: c.name.clone(),
+                    })],
+                    None => vec![Effect::error(NO_AXP)],
+                };
+            }
+            Action::Enter if !self.right => self.right = true,
+            Action::Enter => {
+                if let Some(it) = self.selected_item() {
+                    return vec![json_detail(&it.name, &it.body)];
+                }
+            }
+            Action::Copy => {
+                if let Some(it) = self.selected_item() {
+                    return vec![Effect::Run(Command::Copy(it.id.clone()))];
+                }
+            }
+            Action::New | Action::Edit | Action::Delete | Action::Actions | Action::SyncCm => {
+                return self.write(action, ctx).into_iter().collect();
+            }
+            _ if self.right => {
+                let len = self.selected_items().map_or(0, Vec::len);
+                self.item.apply(action, len, ctx.page);
+            }
+            _ => {
+                if self
+                    .family
+                    .apply(action, self.data.families.len(), ctx.page)
+                {
+                    self.item.cursor = 0;
+                }
+            }
+        }
+        vec![]
+    }
+
+    fn writes<'a>(&'a self, action: Action, ctx: &'a Ctx) -> Writes<'a> {
+        match action {
+            Action::New | Action::Edit | Action::Delete | Action::Actions | Action::SyncCm => ctx
+                .first_connection("axp")
+                .map_or(Writes::Nothing, |c| Writes::Connection(&c.name)),
+            _ => Writes::Nothing,
+        }
+    }
+
+    fn draw(&self, f: &mut Frame<'_>, area: Rect, ctx: &Ctx) {
+        draw(f, self, ctx, area)
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+fn draw(f: &mut Frame<'_>, v: &Voice, ctx: &Ctx, area: Rect) {
+    let t = &ctx.theme;
+    let [left, right] =
+        Layout::horizontal([Constraint::Length(44), Constraint::Min(20)]).areas(area);
+    let items: Vec<ListItem<'_>> = v
+        .data
+        .families
+        .iter()
+        .map(|(_, parent, label, n)| {
+            let indent = if parent.is_empty() { "" } else { "  " };
+            ListItem::new(format!("{indent}{label} ({n})"))
+        })
+        .collect();
+    let focus = |on: bool| if on { t.title() } else { t.dim() };
+    let at = v
+        .data
+        .refreshed
+        .clone()
+        .unwrap_or_else(|| "never refreshed".into());
+    let mut ls = ListState::default().with_selected(Some(v.family.cursor));
+    f.render_stateful_widget(
+        List::new(items).highlight_style(t.selected()).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(focus(!v.right))
+                .title(badges::title(ctx, "axp", &format!(" {at} "))),
+        ),
+        left,
+        &mut ls,
+    );
+
+    let Some((key, _, label, _)) = v.data.families.get(v.family.cursor) else {
+        f.render_widget(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" nothing fetched yet: press r "),
+            right,
+        );
+        return;
+    };
+    let fam = voice_registry::family(key).expect("family from the registry");
+    if !fam.ops.list {
+        let hint = if fam.account_scoped {
+            "This family has no list in the API.\n\ne  update an item by its id (public key)\na  its actions (push config)"
+        } else {
+            "A feature-toggle event for the voice service.\n\ne  compose the payload (checked field by field) and send it"
+        };
+        f.render_widget(
+            ratatui::widgets::Paragraph::new(hint).block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(focus(v.right))
+                    .title(format!(" {label} ")),
+            ),
+            right,
+        );
+        return;
+    }
+    let list = v.selected_items().cloned().unwrap_or_default();
+    let rows: Vec<Row<'_>> = list
+        .iter()
+        .map(|it| {
+            // The bodies stay exact (forms edit them); what a cell shows
+            // is escaped for the terminal.
+            let id = terminal_safe(&it.id).chars().take(13).collect::<String>();
+            let mut cells: Vec<Cell<'_>> = vec![Cell::from(id)];
+            for c in fam.columns {
+                let val = terminal_safe(&voice_body::cell_text(it.body.get(*c))).into_owned();
+                let style = if c.to_lowercase().contains("status") {
+                    t.status(&val)
+                } else {
+                    ratatui::style::Style::default()
+                };
+                cells.push(Cell::from(Span::styled(val, style)));
+            }
+            Row::new(cells)
+        })
+        .collect();
+    let mut widths = vec![Constraint::Length(14)];
+    widths.extend(fam.columns.iter().map(|_| Constraint::Min(10)));
+    let mut header = vec![fam.id_field.to_string()];
+    header.extend(fam.columns.iter().map(|c| c.to_string()));
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(header_style(ctx)))
+        .row_highlight_style(t.selected())
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(focus(v.right))
+                .title(format!(" {label} ({}) — {} ", list.len(), keys_of(fam))),
+        );
+    let mut ts = table_state(v.item.cursor, list.len());
+    if !v.right {
+        ts.select(None);
+    }
+    f.render_stateful_widget(table, right, &mut ts);
+}
+
+/// The keys that do something for this family.
+fn keys_of(f: &Family) -> String {
+    let mut keys = vec!["Enter JSON"];
+    if f.ops.create {
+        keys.push("n new");
+    }
+    if f.ops.update {
+        keys.push("e edit");
+    }
+    if f.ops.delete {
+        keys.push("D delete");
+    }
+    if !f.actions.is_empty() {
+        keys.push("a actions");
+    }
+    if f.key == "cm" || f.parent == Some("cm") {
+        keys.push("s sync");
+    }
+    keys.push("r refresh");
+    keys.join("  ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::component::testing::{confirmed, connection, ctx, submitted, toasts};
+
+    /// Two location profiles, one stuck deleting.
+    fn view() -> Voice {
+        let profile = |id: &str, status: &str| RemoteItem {
+            id: id.into(),
+            parent: String::new(),
+            name: format!("profile {id}"),
+            body: serde_json::json!({"id": id, "status": status}),
+        };
+        let mut data = VoiceData::default();
+        data.families.push((
+            "location_profiles".into(),
+            String::new(),
+            "Location profiles".into(),
+            2,
+        ));
+        data.items.insert(
+            ("location_profiles".into(), String::new()),
+            vec![profile("lp-1", "ACTIVE"), profile("lp-2", "PENDING_DELETE")],
+        );
+        let mut v = Voice::default();
+        assert!(matches!(v.on_data(Data::Voice(data)), Taken::Mine(_)));
+        v
+    }
+
+    fn delete_op(kind: Option<&JobKind>) -> Option<(&str, VoiceOp)> {
+        match kind {
+            Some(JobKind::VoiceWrite {
+                id: Some(id), op, ..
+            }) => Some((id.as_str(), *op)),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn delete_asks_first_and_forces_a_stuck_location_profile() {
+        let ctx = ctx(vec![connection("axp", "axp")]);
+        let mut v = view();
+        // The family pane has the focus: no item is chosen yet.
+        let effects = v.handle(Action::Delete, &ctx);
+        assert_eq!(
+            toasts(&effects),
+            ["choose an item on the right (→) to delete"]
+        );
+        v.handle(Action::Enter, &ctx);
+        let effects = v.handle(Action::Delete, &ctx);
+        assert!(submitted(&effects).is_empty(), "nothing runs before yes");
+        assert_eq!(
+            delete_op(confirmed(&effects)),
+            Some(("lp-1", VoiceOp::Delete { force: false }))
+        );
+        v.handle(Action::Down, &ctx);
+        let effects = v.handle(Action::Delete, &ctx);
+        assert_eq!(
+            delete_op(confirmed(&effects)),
+            Some(("lp-2", VoiceOp::Delete { force: true }))
+        );
+    }
+
+    #[test]
+    fn without_an_axp_connection_writes_and_refreshes_say_so() {
+        let ctx = ctx(vec![connection("arm", "audiocodes")]);
+        let mut v = view();
+        for action in [Action::New, Action::Refresh] {
+            assert_eq!(
+                toasts(&v.handle(action, &ctx)),
+                ["no AXP connection is configured"]
+            );
+        }
+        assert_eq!(v.writes(Action::Delete, &ctx), Writes::Nothing);
+    }
+
+    #[test]
+    fn left_and_right_move_the_focus_and_the_right_cursor() {
+        let ctx = ctx(vec![connection("axp", "axp")]);
+        let mut v = view();
+        v.handle(Action::Right, &ctx);
+        v.handle(Action::Down, &ctx);
+        assert_eq!((v.family.cursor, v.item.cursor), (0, 1));
+        v.handle(Action::Left, &ctx);
+        assert!(v.selected_item().is_none());
+        assert!(matches!(v.handle(Action::Copy, &ctx).as_slice(), []));
+        v.handle(Action::Right, &ctx);
+        assert!(matches!(
+            v.handle(Action::Copy, &ctx).as_slice(),
+            [Effect::Run(Command::Copy(id))] if id == "lp-2"
+        ));
+    }
+}
