@@ -2,7 +2,7 @@
 //! confirmation's keys and the popup both shows and obeys them; a letter
 //! typed into the palette is text, not the global binding it has elsewhere.
 
-mod tui_common;
+use crate::tui_common;
 use tui_common::*;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
