@@ -125,11 +125,11 @@ fn list(config: &Config, args: &NumbersArgs) -> i32 {
     let out = std::io::BufWriter::new(std::io::stdout().lock());
     let result = if args.json || args.csv {
         ExportWriter::start(out, args.json)
-            .map_err(|e| crate::store::StoreError(e.to_string()))
+            .map_err(crate::store::StoreError::Output)
             .and_then(|mut w| {
                 store.for_each_number(&query, |i| w.row(i))?;
                 w.finish()
-                    .map_err(|e| crate::store::StoreError(e.to_string()))
+                    .map_err(crate::store::StoreError::Output)
             })
     } else {
         // Tags and connection names are text people and vendors typed.
@@ -151,7 +151,7 @@ fn list(config: &Config, args: &NumbersArgs) -> i32 {
             })
             .and_then(|n| {
                 out.flush()
-                    .map_err(|e| crate::store::StoreError(e.to_string()))?;
+                    .map_err(crate::store::StoreError::Output)?;
                 Ok(n)
             })
     };

@@ -304,7 +304,7 @@ impl Store {
         match out {
             Ok(v) => Ok(Some(v)),
             Err(_) if self.conn.is_interrupted() => Ok(None),
-            Err(e) if e.0.contains("interrupted") => Ok(None),
+            Err(e) if e.is_interrupted() => Ok(None),
             Err(e) => Err(e),
         }
     }

@@ -188,10 +188,10 @@ where
     })
     .await
     .map_err(|e| match e.try_into_panic() {
-        Ok(p) => StoreError(crate::panic_report::one_line(
+        Ok(p) => StoreError::Task(crate::panic_report::one_line(
             &crate::panic_report::message(&*p),
         )),
-        Err(e) => StoreError(format!("store task failed: {e}")),
+        Err(e) => StoreError::Task(format!("store task failed: {e}")),
     })?
 }
 
