@@ -26,6 +26,7 @@ macro_rules! errln {
 
 mod arm_probe;
 mod demo;
+pub mod exit_code;
 mod inspect;
 mod inventory;
 mod live_platform;
@@ -40,12 +41,7 @@ use crate::domain::job::{JobKind, JobState};
 use crate::worker::{JobEvent, JobOutcome, Worker};
 use std::sync::Arc;
 
-pub const EXIT_OK: i32 = 0;
-pub const EXIT_ERROR: i32 = 1;
-pub const EXIT_CONFIRM: i32 = 2;
-/// Part of a job was done and kept, part failed (a refresh where some
-/// families failed: they keep their previous items and are marked stale).
-pub const EXIT_PARTIAL: i32 = 5;
+pub use exit_code::{Exit, EXIT_CONFIRM, EXIT_ERROR, EXIT_OK, EXIT_PARTIAL};
 
 pub fn run(cli: Cli) -> i32 {
     // Before any secret is read: no core file, no attaching, no reading
@@ -279,7 +275,7 @@ pub fn run_job_with(
                 _ = tokio::signal::ctrl_c() => {
                     interrupts += 1;
                     if interrupts > 1 {
-                        std::process::exit(130);
+                        std::process::exit(Exit::Interrupted.code());
                     }
                     errln!("cancelling (Ctrl-C again to leave at once)");
                     worker.cancel(&id);
@@ -293,14 +289,7 @@ pub fn run_job_with(
                 _ => {}
             }
         }
-        JobOutcome {
-            state: JobState::Failed,
-            summary: String::new(),
-            error: "the worker stopped".into(),
-            detail: None,
-            needs_confirmation: false,
-            stopped: None,
-        }
+        JobOutcome::failed("the worker stopped")
     })
 }
 
@@ -318,26 +307,18 @@ fn report(outcome: JobOutcome, json: bool) -> i32 {
     {
         outln!("{}", outcome.summary);
     }
-    match outcome.state {
-        JobState::Succeeded => EXIT_OK,
-        JobState::Partial => {
-            if !json {
-                errln!("switchboard: {}", outcome.error);
-            }
-            EXIT_PARTIAL
-        }
-        _ => {
-            if !json {
+    let exit = Exit::of(&outcome);
+    if !json {
+        match exit {
+            Exit::Ok => {}
+            Exit::Partial => errln!("switchboard: {}", outcome.error),
+            _ => {
                 if !outcome.summary.is_empty() {
                     errln!("would: {}", outcome.summary);
                 }
                 errln!("switchboard: {}", outcome.error);
             }
-            if outcome.needs_confirmation || outcome.error.starts_with("refused") {
-                EXIT_CONFIRM
-            } else {
-                EXIT_ERROR
-            }
         }
     }
+    exit.code()
 }
