@@ -1,6 +1,7 @@
 //! `numbers`, `purge`, `audit` and `worker`: the inventory's headless front
 //! door. Writes go through worker jobs, exactly as from the TUI.
 
+use crate::domain::invalid::Invalid;
 use super::{report, run_job, runtime, EXIT_CONFIRM, EXIT_ERROR, EXIT_OK};
 use crate::cli::{NumbersArgs, NumbersCommand};
 use crate::config::Config;
@@ -63,7 +64,7 @@ pub fn audit(config: Config, read_only: bool, fix: bool, json: bool) -> i32 {
 }
 
 /// Canonical forms of numbers typed on the command line, or the first error.
-fn canonical_all(raw: &[String]) -> Result<Vec<String>, String> {
+fn canonical_all(raw: &[String]) -> Result<Vec<String>, Invalid> {
     raw.iter().map(|n| canonical(n)).collect()
 }
 
@@ -92,7 +93,7 @@ pub fn numbers(config: Config, read_only: bool, args: NumbersArgs) -> i32 {
     }
 }
 
-fn edit(numbers: &[String], action: NumberAction) -> Result<JobKind, String> {
+fn edit(numbers: &[String], action: NumberAction) -> Result<JobKind, Invalid> {
     action.validate()?;
     Ok(JobKind::EditNumbers {
         numbers: canonical_all(numbers)?,

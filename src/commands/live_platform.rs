@@ -2,6 +2,7 @@
 //! live-platform`: Live Platform from the command line. Lists read the
 //! store (what the last refresh fetched); writes go through worker jobs.
 
+use crate::store::StoreError;
 use super::{report, run_job_with, EXIT_ERROR, EXIT_OK};
 use crate::config::Config;
 use crate::domain::calling_profile::{problems_by_connection, CallingProfile};
@@ -10,11 +11,10 @@ use crate::domain::oc_service::CreateServiceRequest;
 use serde_json::Value;
 
 /// The stored items of `kind`, each with the connection it came from.
-fn items(config: &Config, kind: &str) -> Result<Vec<(String, Value)>, String> {
-    let store = super::open_store(config).map_err(|e| e.to_string())?;
+fn items(config: &Config, kind: &str) -> Result<Vec<(String, Value)>, StoreError> {
+    let store = super::open_store(config)?;
     Ok(store
-        .remote_items(None, kind)
-        .map_err(|e| e.to_string())?
+        .remote_items(None, kind)?
         .into_iter()
         .map(|(c, i)| (c, i.body))
         .collect())

@@ -26,6 +26,7 @@ macro_rules! errln {
 
 mod arm_probe;
 mod demo;
+mod error;
 pub mod exit_code;
 mod inspect;
 mod inventory;
@@ -41,6 +42,7 @@ use crate::domain::job::{JobKind, JobState};
 use crate::worker::{JobEvent, JobOutcome, Worker};
 use std::sync::Arc;
 
+pub use error::CommandError;
 pub use exit_code::{Exit, EXIT_CONFIRM, EXIT_ERROR, EXIT_OK, EXIT_PARTIAL};
 
 pub fn run(cli: Cli) -> i32 {
@@ -196,9 +198,9 @@ fn dispatch(command: Command, config: Config, read_only: bool) -> i32 {
 fn only_connection(
     config: &Config,
     vendor: &str,
-    what: &str,
+    what: &'static str,
     named: Option<String>,
-) -> Result<String, String> {
+) -> Result<String, CommandError> {
     if let Some(n) = named {
         return Ok(n);
     }
@@ -220,12 +222,8 @@ fn only_connection(
     names.dedup();
     match names.as_slice() {
         [one] => Ok(one.clone()),
-        [] => Err(format!(
-            "no {what} connection (in the config or made in switchboard)"
-        )),
-        _ => Err(format!(
-            "several {what} connections: choose one with --connection"
-        )),
+        [] => Err(CommandError::NoConnection { what }),
+        _ => Err(CommandError::SeveralConnections { what }),
     }
 }
 

@@ -2,7 +2,7 @@
 //! the command line. Reads go straight to the API; writes, actions and CM
 //! syncs are worker jobs, so they follow the same checks as the TUI.
 
-use super::{report, run_job, runtime, EXIT_CONFIRM, EXIT_ERROR, EXIT_OK};
+use super::{report, CommandError, run_job, runtime, EXIT_CONFIRM, EXIT_ERROR, EXIT_OK};
 use crate::api::axp::AxpClient;
 use crate::cli::{VoiceCommand, VoiceTarget};
 use crate::config::{Config, Connection};
@@ -18,7 +18,7 @@ fn fail(e: impl std::fmt::Display) -> i32 {
 }
 
 /// The family named by its path segment, nested when a parent is given.
-fn family(segment: &str, parent: Option<&str>) -> Result<&'static Family, String> {
+fn family(segment: &str, parent: Option<&str>) -> Result<&'static Family, CommandError> {
     voice_registry::by_segment(segment, parent.is_some()).ok_or_else(|| {
         let mut known: Vec<String> = FAMILIES
             .iter()
@@ -40,35 +40,44 @@ fn family(segment: &str, parent: Option<&str>) -> Result<&'static Family, String
         } else {
             ""
         };
-        format!(
-            "no AXP family {segment:?}{hint}; families: {}",
-            known.join(", ")
-        )
+        CommandError::UnknownFamily {
+            segment: segment.to_string(),
+            hint,
+            known: known.join(", "),
+        }
     })
 }
 
 /// The AXP connection named, or the only one (config file or made here).
-fn axp_name(config: &Config, named: Option<String>) -> Result<String, String> {
+fn axp_name(config: &Config, named: Option<String>) -> Result<String, CommandError> {
     super::only_connection(config, "axp", "AXP", named)
 }
 
-fn client(config: &Config, named: Option<String>) -> Result<AxpClient, String> {
+fn client(config: &Config, named: Option<String>) -> Result<AxpClient, CommandError> {
     let name = axp_name(config, named)?;
-    let store = super::open_store(config).map_err(|e| e.to_string())?;
-    match stored_connections::find(&store, config, &name).map_err(|e| e.to_string())? {
+    let store = super::open_store(config)?;
+    match stored_connections::find(&store, config, &name)? {
         Some(Connection::Axp(c)) => {
-            let c = c.with_secrets(&config.secrets).map_err(|e| e.to_string())?;
-            AxpClient::new(&c, &config.http).map_err(|e| e.to_string())
+            let c = c.with_secrets(&config.secrets)?;
+            Ok(AxpClient::new(&c, &config.http)?)
         }
-        Some(_) => Err(format!("{name} is not an AXP connection")),
-        None => Err(format!("no connection named {name:?}")),
+        Some(_) => Err(CommandError::WrongVendor {
+            name,
+            what: "an AXP",
+        }),
+        None => Err(CommandError::UnknownConnection(name)),
     }
 }
 
-fn read_json(path: &std::path::Path) -> Result<Value, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))
+fn read_json(path: &std::path::Path) -> Result<Value, CommandError> {
+    let text = std::fs::read_to_string(path).map_err(|source| CommandError::ReadFile {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|source| CommandError::NotJson {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// One line per item: its id, then the registry's columns.

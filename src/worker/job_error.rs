@@ -34,6 +34,9 @@ pub enum JobError {
         #[source]
         source: Arc<StoreError>,
     },
+    /// A value the rules refuse (an action's days, a range of numbers).
+    #[error(transparent)]
+    Invalid(#[from] crate::domain::invalid::Invalid),
     /// A secret could not be read (the words name the connection and key).
     #[error("{0}")]
     Secret(String),
