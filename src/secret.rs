@@ -190,7 +190,9 @@ pub enum ResolveError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{program} did not finish within {secs}s ([secrets] command_timeout_secs); it was stopped")]
+    #[error(
+        "{program} did not finish within {secs}s ([secrets] command_timeout_secs); it was stopped"
+    )]
     TimedOut { program: String, secs: u64 },
     #[error("{program} printed more than {kib} KiB; a secret command prints the secret alone")]
     TooMuchOutput { program: String, kib: u64 },

@@ -38,8 +38,7 @@ fn start_sim(
                     Err(e) => drop(tx.send(Err(e))),
                 }
             });
-        })
-        ?;
+        })?;
     rx.recv()?
 }
 

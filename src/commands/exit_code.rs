@@ -64,7 +64,10 @@ mod tests {
         JobOutcome {
             state,
             summary: String::new(),
-            error: failure.as_ref().map(ToString::to_string).unwrap_or_default(),
+            error: failure
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
             detail: None,
             failure,
             stopped: None,

@@ -1,11 +1,11 @@
 //! `numbers`, `purge`, `audit` and `worker`: the inventory's headless front
 //! door. Writes go through worker jobs, exactly as from the TUI.
 
-use crate::domain::invalid::Invalid;
 use super::{report, run_job, runtime, EXIT_CONFIRM, EXIT_ERROR, EXIT_OK};
 use crate::cli::{NumbersArgs, NumbersCommand};
 use crate::config::Config;
 use crate::domain::actions::NumberAction;
+use crate::domain::invalid::Invalid;
 use crate::domain::job::JobKind;
 use crate::domain::number::{canonical, Status};
 use crate::domain::number_io::{ExportRow, ExportWriter};
@@ -129,8 +129,7 @@ fn list(config: &Config, args: &NumbersArgs) -> i32 {
             .map_err(crate::store::StoreError::Output)
             .and_then(|mut w| {
                 store.for_each_number(&query, |i| w.row(i))?;
-                w.finish()
-                    .map_err(crate::store::StoreError::Output)
+                w.finish().map_err(crate::store::StoreError::Output)
             })
     } else {
         // Tags and connection names are text people and vendors typed.
@@ -151,8 +150,7 @@ fn list(config: &Config, args: &NumbersArgs) -> i32 {
                 )
             })
             .and_then(|n| {
-                out.flush()
-                    .map_err(crate::store::StoreError::Output)?;
+                out.flush().map_err(crate::store::StoreError::Output)?;
                 Ok(n)
             })
     };

@@ -2,7 +2,7 @@
 //! the command line. Reads go straight to the API; writes, actions and CM
 //! syncs are worker jobs, so they follow the same checks as the TUI.
 
-use super::{report, CommandError, run_job, runtime, EXIT_CONFIRM, EXIT_ERROR, EXIT_OK};
+use super::{report, run_job, runtime, CommandError, EXIT_CONFIRM, EXIT_ERROR, EXIT_OK};
 use crate::api::axp::AxpClient;
 use crate::cli::{VoiceCommand, VoiceTarget};
 use crate::config::{Config, Connection};

@@ -2,8 +2,8 @@
 //! extend cooling, reserve, tag, and add ranges. Pure: the store loads the
 //! rows, these rules decide, the store writes the transitions.
 
-use super::invalid::Invalid;
 use super::cooling::{release_after, released, ChangeKind, Transition};
+use super::invalid::Invalid;
 use super::number::{canonical, InventoryItem, Status};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -51,12 +51,10 @@ impl NumberAction {
             NumberAction::Cool { days } | NumberAction::Extend { days } => {
                 validate_days(*days).map(|_| ())
             }
-            NumberAction::Tag { text } if text.chars().count() > MAX_TAG => {
-                Err(Invalid::new(
-                    "tag",
-                    format!("a tag is at most {MAX_TAG} characters"),
-                ))
-            }
+            NumberAction::Tag { text } if text.chars().count() > MAX_TAG => Err(Invalid::new(
+                "tag",
+                format!("a tag is at most {MAX_TAG} characters"),
+            )),
             NumberAction::Tag { text } if text.chars().any(char::is_control) => {
                 Err(Invalid::new("tag", "a tag is one line of text"))
             }
@@ -76,20 +74,20 @@ pub fn validate_days(days: u32) -> Result<u32, Invalid> {
     if (1..=999).contains(&days) {
         Ok(days)
     } else {
-        Err(Invalid::new("days", format!("cooling is 1 to 999 days, not {days}")))
+        Err(Invalid::new(
+            "days",
+            format!("cooling is 1 to 999 days, not {days}"),
+        ))
     }
 }
 
 pub fn parse_days(text: &str) -> Result<u32, Invalid> {
-    let d: u32 = text
-        .trim()
-        .parse()
-        .map_err(|_| {
-            Invalid::new(
-                "days",
-                format!("{:?} is not a number of days (1 to 999)", text.trim()),
-            )
-        })?;
+    let d: u32 = text.trim().parse().map_err(|_| {
+        Invalid::new(
+            "days",
+            format!("{:?} is not a number of days (1 to 999)", text.trim()),
+        )
+    })?;
     validate_days(d)
 }
 
@@ -171,7 +169,10 @@ fn change(
                     ..item.clone()
                 },
             )),
-            Status::Cooling => Err(Invalid::new("status", "is already Cooling; extend it instead")),
+            Status::Cooling => Err(Invalid::new(
+                "status",
+                "is already Cooling; extend it instead",
+            )),
             _ => Err(Invalid::new("status", not("Used or Available"))),
         },
         NumberAction::Extend { days } => match (item.status, item.release_date) {
@@ -185,7 +186,9 @@ fn change(
                     ..item.clone()
                 },
             )),
-            (Status::Cooling, None) => Err(Invalid::new("status", "is Cooling with no release date")),
+            (Status::Cooling, None) => {
+                Err(Invalid::new("status", "is Cooling with no release date"))
+            }
             _ => Err(Invalid::new("status", not("Cooling"))),
         },
         NumberAction::Reserve => match item.status {
@@ -225,20 +228,25 @@ pub fn number_range(from: &str, to: &str) -> Result<Vec<String>, Invalid> {
     let (a, b) = (canonical(from)?, canonical(to)?);
     let plus = a.starts_with('+');
     if plus != b.starts_with('+') || a.len() != b.len() {
-        return Err(Invalid::new("range", format!(
-            "{a} and {b} must have the same form and number of digits"
-        )));
+        return Err(Invalid::new(
+            "range",
+            format!("{a} and {b} must have the same form and number of digits"),
+        ));
     }
     let digits = |s: &str| s.trim_start_matches('+').parse::<u64>().unwrap_or(0);
     let (lo, hi) = (digits(&a), digits(&b));
     if lo > hi {
-        return Err(Invalid::new("range", format!("{a} comes after {b}; give the lower number first")));
+        return Err(Invalid::new(
+            "range",
+            format!("{a} comes after {b}; give the lower number first"),
+        ));
     }
     let count = hi - lo + 1;
     if count > MAX_RANGE {
-        return Err(Invalid::new("range", format!(
-            "{a} to {b} is {count} numbers; add at most {MAX_RANGE} at once"
-        )));
+        return Err(Invalid::new(
+            "range",
+            format!("{a} to {b} is {count} numbers; add at most {MAX_RANGE} at once"),
+        ));
     }
     let width = a.len() - usize::from(plus);
     let prefix = if plus { "+" } else { "" };

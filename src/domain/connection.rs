@@ -1,30 +1,37 @@
 //! Connection names and hosts, the VOSS instance names derived from them,
 //! and the fields of a connection made in the TUI.
 
-use super::invalid::Invalid;
 use super::arm_users::{validate_number_field, validate_pointer, PageShape};
+use super::invalid::Invalid;
 use serde::{Deserialize, Serialize};
 
 /// A name must be safe inside `SyncAudioCodes__<name>`: letters, digits,
 /// `-`, `_` and `.`, 1 to 64 characters, starting with a letter or digit.
 pub fn validate_name(name: &str) -> Result<(), Invalid> {
     if name.is_empty() || name.len() > 64 {
-        return Err(Invalid::new("name", "a connection name is 1 to 64 characters"));
+        return Err(Invalid::new(
+            "name",
+            "a connection name is 1 to 64 characters",
+        ));
     }
     if !name
         .chars()
         .next()
         .is_some_and(|c| c.is_ascii_alphanumeric())
     {
-        return Err(Invalid::new("name", format!("{name:?} must start with a letter or digit")));
+        return Err(Invalid::new(
+            "name",
+            format!("{name:?} must start with a letter or digit"),
+        ));
     }
     if let Some(bad) = name
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
     {
-        return Err(Invalid::new("name", format!(
-            "{name:?} has {bad:?}; use letters, digits, '-', '_' or '.'"
-        )));
+        return Err(Invalid::new(
+            "name",
+            format!("{name:?} has {bad:?}; use letters, digits, '-', '_' or '.'"),
+        ));
     }
     Ok(())
 }
@@ -40,13 +47,19 @@ pub fn validate_users_path(path: &str) -> Result<(), Invalid> {
         return Err(Invalid::new("users_path", format!("{path:?} {what}")));
     }
     if path.starts_with("//") {
-        return Err(Invalid::new("users_path", format!("{path:?} {what} (// would name another host)")));
+        return Err(Invalid::new(
+            "users_path",
+            format!("{path:?} {what} (// would name another host)"),
+        ));
     }
     if let Some(c) = path
         .chars()
         .find(|c| matches!(c, '@' | '\\' | '#') || c.is_whitespace() || c.is_control())
     {
-        return Err(Invalid::new("users_path", format!("{path:?} {what}, without {c:?}")));
+        return Err(Invalid::new(
+            "users_path",
+            format!("{path:?} {what}, without {c:?}"),
+        ));
     }
     Ok(())
 }
@@ -75,7 +88,12 @@ pub fn validate_host(host: &str) -> Result<(), Invalid> {
     if let Some(p) = port {
         match p.parse::<u16>() {
             Ok(n) if n > 0 => {}
-            _ => return Err(Invalid::new("host", format!("port {p:?} must be 1 to 65535"))),
+            _ => {
+                return Err(Invalid::new(
+                    "host",
+                    format!("port {p:?} must be 1 to 65535"),
+                ))
+            }
         }
     }
     if let Some(name) = name {
@@ -182,26 +200,29 @@ impl AudioCodesSpec {
         if taken.iter().any(|t| t == &self.name) {
             bad(
                 "name",
-                Err(Invalid::new("name", format!("{:?} is already a connection", self.name))),
+                Err(Invalid::new(
+                    "name",
+                    format!("{:?} is already a connection", self.name),
+                )),
             );
         }
         bad("host", validate_host(&self.host));
         if self.scheme != "https" && self.scheme != "http" {
-            bad(
-                "scheme",
-                Err(Invalid::new("scheme", "https or http")));
+            bad("scheme", Err(Invalid::new("scheme", "https or http")));
         }
         match self.auth.as_str() {
             "basic" | "session" => {
                 if self.username.trim().is_empty() {
                     bad(
-                "username",
-                Err(Invalid::new("username", "required for basic and session")));
+                        "username",
+                        Err(Invalid::new("username", "required for basic and session")),
+                    );
                 }
                 if !secrets.password {
                     bad(
-                "password",
-                Err(Invalid::new("password", "required for basic and session")));
+                        "password",
+                        Err(Invalid::new("password", "required for basic and session")),
+                    );
                 }
             }
             "azure_ad" => {
@@ -209,31 +230,37 @@ impl AudioCodesSpec {
                     || self.token_url.starts_with("http://"))
                 {
                     bad(
-                "token_url",
-                Err(Invalid::new("token_url", "an http(s) URL is required for azure_ad")),
+                        "token_url",
+                        Err(Invalid::new(
+                            "token_url",
+                            "an http(s) URL is required for azure_ad",
+                        )),
                     );
                 }
                 if self.client_id.trim().is_empty() {
                     bad(
-                "client_id",
-                Err(Invalid::new("client_id", "required for azure_ad")));
+                        "client_id",
+                        Err(Invalid::new("client_id", "required for azure_ad")),
+                    );
                 }
                 if !secrets.client_secret {
                     bad(
-                "client_secret",
-                Err(Invalid::new("client_secret", "required for azure_ad")));
+                        "client_secret",
+                        Err(Invalid::new("client_secret", "required for azure_ad")),
+                    );
                 }
             }
             other => bad(
                 "auth",
-                Err(Invalid::new("auth", format!("{other:?}: basic, session or azure_ad"))),
+                Err(Invalid::new(
+                    "auth",
+                    format!("{other:?}: basic, session or azure_ad"),
+                )),
             ),
         }
         bad("users_path", validate_users_path(&self.users_path));
         if !(1..=5000).contains(&self.page_size) {
-            bad(
-                "page_size",
-                Err(Invalid::new("page_size", "1 to 5000")));
+            bad("page_size", Err(Invalid::new("page_size", "1 to 5000")));
         }
         if !self.users_pointer.is_empty() {
             bad("users_pointer", validate_pointer(&self.users_pointer));
@@ -256,7 +283,10 @@ impl AudioCodesSpec {
         } else if self.schedule_enabled {
             bad(
                 "schedule",
-                Err(Invalid::new("schedule", "give an interval (15m, 1h, 1d) to enable")),
+                Err(Invalid::new(
+                    "schedule",
+                    "give an interval (15m, 1h, 1d) to enable",
+                )),
             );
         }
         errs

@@ -1,8 +1,8 @@
 //! A connection made in the Connections tab, for any vendor: its editable
 //! fields (never its secrets, which are kept apart) and their checks.
 
-use super::invalid::Invalid;
 use super::connection::{validate_host, validate_name, AudioCodesSpec, FieldError, SecretsPresent};
+use super::invalid::Invalid;
 use serde::{Deserialize, Serialize};
 
 /// A Live Platform (Operator Connect) tenant reached with OAuth2 client

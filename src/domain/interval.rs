@@ -27,9 +27,14 @@ pub fn parse_interval(text: &str) -> Result<Duration, Invalid> {
         "d" => 86400,
         _ => return Err(Invalid::new("schedule", not_one())),
     };
-    let secs = n.checked_mul(unit_secs).ok_or_else(|| Invalid::new("schedule", too_long()))?;
+    let secs = n
+        .checked_mul(unit_secs)
+        .ok_or_else(|| Invalid::new("schedule", too_long()))?;
     if secs < 60 {
-        return Err(Invalid::new("schedule", format!("{text:?} is shorter than one minute")));
+        return Err(Invalid::new(
+            "schedule",
+            format!("{text:?} is shorter than one minute"),
+        ));
     }
     if secs > MAX_INTERVAL.as_secs() {
         return Err(Invalid::new("schedule", too_long()));

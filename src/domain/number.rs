@@ -27,9 +27,12 @@ pub fn canonical(raw: &str) -> Result<String, Invalid> {
     {
         return Ok(cleaned);
     }
-    Err(Invalid::new("number", format!(
-        "{raw:?} is neither E.164 (+ and 3 to 15 digits) nor an extension (up to 6 digits)"
-    )))
+    Err(Invalid::new(
+        "number",
+        format!(
+            "{raw:?} is neither E.164 (+ and 3 to 15 digits) nor an extension (up to 6 digits)"
+        ),
+    ))
 }
 
 /// The number in a `sip:`, `sips:` or `tel:` URI: the user part, without

@@ -94,10 +94,16 @@ pub fn validate_short_name(s: &str) -> Result<(), Invalid> {
         return Err(Invalid::new("customerShortName", "3 to 32 characters"));
     }
     if !s.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        return Err(Invalid::new("customerShortName", "must start with a letter"));
+        return Err(Invalid::new(
+            "customerShortName",
+            "must start with a letter",
+        ));
     }
     if let Some(c) = s.chars().find(|c| !c.is_ascii_alphanumeric()) {
-        return Err(Invalid::new("customerShortName", format!("{c:?} is not allowed: letters and digits only")));
+        return Err(Invalid::new(
+            "customerShortName",
+            format!("{c:?} is not allowed: letters and digits only"),
+        ));
     }
     Ok(())
 }

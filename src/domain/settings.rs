@@ -37,7 +37,10 @@ impl InventorySettings {
             ("cooling_duration_days", self.cooling_duration_days),
         ] {
             if !(1..=999).contains(&v) {
-                return Err(Invalid::new(key, format!("{key} must be 1 to 999 days, not {v}")));
+                return Err(Invalid::new(
+                    key,
+                    format!("{key} must be 1 to 999 days, not {v}"),
+                ));
             }
         }
         if self.cooling_guard_percent > 100 {

@@ -136,11 +136,12 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (vendor, settings, keys) = row?;
-            let spec = ConnectionSpec::from_settings(&vendor, &settings)
-                .map_err(|e| StoreError::Corrupt {
+            let spec = ConnectionSpec::from_settings(&vendor, &settings).map_err(|e| {
+                StoreError::Corrupt {
                     what: "a stored connection",
                     why: e.to_string(),
-                })?;
+                }
+            })?;
             out.push(StoredConnection {
                 spec,
                 secrets_kept: keys

@@ -284,12 +284,13 @@ fn create_private(path: &Path) -> Result<()> {
         },
     };
     if mode & 0o077 != 0 {
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-            .map_err(|source| StoreError::Io {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(
+            |source| StoreError::Io {
                 what: "cannot chmod 600",
                 path: path.to_path_buf(),
                 source,
-            })?;
+            },
+        )?;
     }
     Ok(())
 }

@@ -123,10 +123,7 @@ pub fn prompt(purpose: &FormPurpose) -> Form {
     form
 }
 
-fn one(
-    key: &'static str,
-    r: Result<impl Sized, impl Into<String>>,
-) -> Vec<(&'static str, String)> {
+fn one(key: &'static str, r: Result<impl Sized, impl Into<String>>) -> Vec<(&'static str, String)> {
     r.err().map(|e| vec![(key, e.into())]).unwrap_or_default()
 }
 

@@ -100,11 +100,7 @@ impl JobOutcome {
         }
     }
     /// A sync the cooling guard stopped: `summary` is what it would do.
-    fn needs_confirmation(
-        summary: String,
-        why: String,
-        detail: Option<serde_json::Value>,
-    ) -> Self {
+    fn needs_confirmation(summary: String, why: String, detail: Option<serde_json::Value>) -> Self {
         JobOutcome {
             summary,
             detail,

@@ -51,7 +51,9 @@ impl JobCtx {
                 ))
             }),
         };
-        read.map_err(|e| JobOutcome::failed(JobError::Secret(format!("reading a secret failed: {e}"))))?
-            .map_err(|e| JobOutcome::failed(JobError::Secret(format!("{e}; nothing was sent"))))
+        read.map_err(|e| {
+            JobOutcome::failed(JobError::Secret(format!("reading a secret failed: {e}")))
+        })?
+        .map_err(|e| JobOutcome::failed(JobError::Secret(format!("{e}; nothing was sent"))))
     }
 }

@@ -19,6 +19,7 @@ use crate::domain::job::JobKind;
 use crate::domain::read_only::{refusal, Writes};
 use crate::domain::terminal_text::terminal_safe;
 use crate::domain::voice_registry;
+use crate::store::leases::Lease;
 use crate::store::sync::{SyncMode, SyncRequest};
 use crate::store::{Store, StoreError};
 use std::sync::Arc;
@@ -201,7 +202,10 @@ pub(super) async fn acquire_sync_lease(ctx: &JobCtx, name: &str) -> Result<(), J
     })
     .await
     .map_err(|e| JobOutcome::failed(JobError::store(e.to_string(), e)))?;
-    got.map_err(|other| busy(name, &other))
+    match got {
+        Lease::Taken => Ok(()),
+        Lease::HeldBy(other) => Err(busy(name, &other)),
+    }
 }
 
 /// The refusal of a job whose lease a live job elsewhere holds, seen by
@@ -575,9 +579,9 @@ pub(super) async fn refresh_live_platform(
                     counts[i] = list.len();
                     refresh.stored(set);
                 }
-                Err(e) => refresh.failed(kind, None, label, Err(e)),
+                Err(e) => refresh.failed(kind, None, label, e.into()),
             },
-            Err(e) => refresh.failed(kind, None, label, Ok(e)),
+            Err(e) => refresh.failed(kind, None, label, e.into()),
         }
         ctx.progress(i as u64 + 1, 3);
     }

@@ -3,11 +3,10 @@
 //! Communication Manager sync followed with its per-entity counts.
 
 use super::oc_service::poll_delay;
-use super::remote_refresh::{set_of, store_sets, PartRefresh};
+use super::remote_refresh::{set_of, store_sets, PartFailure, PartRefresh, UnkeepableList};
 use super::tasks::{api_failed, write_failed, JobCtx};
 use super::JobOutcome;
 use crate::api::axp::{AxpClient, Written};
-use crate::api::ApiError;
 use crate::config::{AxpConnection, ConnectionRef};
 use crate::domain::job::VoiceOp;
 use crate::domain::voice_body;
@@ -131,12 +130,11 @@ async fn fetch_set(
     name: &str,
     f: &Family,
     parent: &str,
-) -> Result<(Vec<Value>, RemoteSet), Result<ApiError, String>> {
+) -> Result<(Vec<Value>, RemoteSet), PartFailure> {
     let list = client
         .list(f, (!parent.is_empty()).then_some(parent))
-        .await
-        .map_err(Ok)?;
-    let set = family_set_of(client, name, f, parent, &list).map_err(Err)?;
+        .await?;
+    let set = family_set_of(client, name, f, parent, &list)?;
     Ok((list, set))
 }
 
@@ -159,7 +157,7 @@ fn family_set_of(
     f: &Family,
     parent: &str,
     list: &[Value],
-) -> Result<RemoteSet, String> {
+) -> Result<RemoteSet, UnkeepableList> {
     let endpoint = format!(
         "GET {}",
         client.family_path(f, (!parent.is_empty()).then_some(parent))
@@ -448,20 +446,45 @@ async fn settle_write(
 }
 
 /// Checks an action's input before sending it.
-fn check_input(input: ActionInput, body: &Option<Value>, max: usize) -> Result<(), String> {
+/// An action's input that cannot be sent.
+#[derive(Debug, thiserror::Error)]
+enum BadInput {
+    #[error("give a JSON list")]
+    NotAList,
+    #[error("give 1 to {max} items (got {got})")]
+    Count { max: usize, got: usize },
+    #[error("item {item}: {problem}")]
+    Item {
+        /// From 1.
+        item: usize,
+        problem: voice_body::NoMatch,
+    },
+    #[error("field `{0}` is required")]
+    Required(&'static str),
+}
+
+/// Checks an action's input before sending it.
+fn check_input(input: ActionInput, body: &Option<Value>, max: usize) -> Result<(), BadInput> {
     let list = || body.as_ref().and_then(Value::as_array);
     match input {
         ActionInput::Nothing => Ok(()),
         ActionInput::Ids | ActionInput::Numbers | ActionInput::WholeList => {
-            let items = list().ok_or("give a JSON list")?;
+            let items = list().ok_or(BadInput::NotAList)?;
             if items.is_empty() || items.len() > max {
-                return Err(format!("give 1 to {max} items (got {})", items.len()));
+                return Err(BadInput::Count {
+                    max,
+                    got: items.len(),
+                });
             }
             if input == ActionInput::Numbers {
                 for (i, n) in items.iter().enumerate() {
                     let s = n.as_str().unwrap_or("");
-                    voice_body::check_pattern(voice_registry::Pattern::E164, s)
-                        .map_err(|m| format!("item {}: {m}", i + 1))?;
+                    voice_body::check_pattern(voice_registry::Pattern::E164, s).map_err(
+                        |problem| BadInput::Item {
+                            item: i + 1,
+                            problem,
+                        },
+                    )?;
                 }
             }
             Ok(())
@@ -473,7 +496,7 @@ fn check_input(input: ActionInput, body: &Option<Value>, max: usize) -> Result<(
                     .and_then(|b| b.get(fs.name))
                     .is_some_and(|v| !v.is_null() && v != &json!("") && v != &json!([]));
                 if !present {
-                    return Err(format!("field `{}` is required", fs.name));
+                    return Err(BadInput::Required(fs.name));
                 }
             }
             Ok(())

@@ -18,7 +18,9 @@ pub enum PageError {
     NoList { page_has: String },
     #[error("total_pointer {pointer} holds {value} which is not a count; check total_pointer")]
     TotalNotACount { pointer: String, value: String },
-    #[error("total_pointer {pointer} finds nothing in a page with {page_has}; check total_pointer")]
+    #[error(
+        "total_pointer {pointer} finds nothing in a page with {page_has}; check total_pointer"
+    )]
     TotalPointerFindsNothing { pointer: String, page_has: String },
 }
 
@@ -211,4 +213,3 @@ pub fn read_page(body: &Value, shape: &PageShape) -> Result<ArmPage, PageError> 
         users: list.iter().map(|u| read_user(u, shape)).collect(),
     })
 }
-

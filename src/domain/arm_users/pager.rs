@@ -159,4 +159,3 @@ impl Pager {
         ArmUsers::from_users(self.users)
     }
 }
-

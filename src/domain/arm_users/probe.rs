@@ -1,8 +1,8 @@
 //! What `connections probe` shows: one page as understood.
 
 use super::{ArmPage, Envelope, StatusReading};
-use serde::{Deserialize, Serialize};
 use crate::domain::terminal_text::terminal_safe;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// What `connections probe` shows: one page as understood.
@@ -108,4 +108,3 @@ impl Probe {
         out
     }
 }
-

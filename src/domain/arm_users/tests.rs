@@ -92,7 +92,10 @@ fn paging_rules() {
     let e = p
         .accept(page(json!({"total": 20, "users": users(0..10)})))
         .unwrap_err();
-    assert!(matches!(e, PagingError::IgnoresOffset { offset: 10, .. }), "{e:?}");
+    assert!(
+        matches!(e, PagingError::IgnoresOffset { offset: 10, .. }),
+        "{e:?}"
+    );
     assert!(e.to_string().starts_with("the ARM ignores offset;"), "{e}");
     // Bare array bigger than the limit, the same again at the next
     // offset: the whole list, taken once.

@@ -2,9 +2,9 @@
 
 use super::page::text_of;
 use super::{ArmUser, StatusReading};
-use serde_json::Value;
 use crate::domain::registered_user::RegisteredUser;
 use serde::Serialize;
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// A whole fetched list, ready for the snapshot.
@@ -97,4 +97,3 @@ fn parse_stamp(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
         .ok()
         .map(|d| d.with_timezone(&chrono::Utc))
 }
-
