@@ -340,7 +340,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("s.db")).unwrap();
         let broken = |s: &Store| -> Result<i64> {
-            Ok(s.conn.query_row("SELECT nope FROM nowhere", [], |r| r.get(0))?)
+            Ok(s.conn
+                .query_row("SELECT nope FROM nowhere", [], |r| r.get(0))?)
         };
         assert!(store.unless_cancelled(|| false, broken).is_err());
     }

@@ -25,9 +25,11 @@ pub enum JobError {
     Api {
         message: String,
         #[source]
-        source: Arc<ApiError>,
+        source: ApiError,
     },
-    /// The store failed; `message` says what that means for the job.
+    /// The store failed; `message` says what that means for the job. The
+    /// source is shared (`Arc<StoreError>`: a SQLite error cannot be
+    /// cloned, an outcome is); its own source is the SQLite error.
     #[error("{message}")]
     Store {
         message: String,
@@ -69,7 +71,7 @@ impl JobError {
     pub fn api(message: impl Into<String>, source: ApiError) -> JobError {
         JobError::Api {
             message: message.into(),
-            source: Arc::new(source),
+            source,
         }
     }
 }
