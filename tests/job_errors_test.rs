@@ -52,7 +52,7 @@ fn the_cooling_guard_asks_for_confirmation_as_a_type() {
     let o = run_job(&cfg, false, sync_lab());
     assert_eq!(o.state, JobState::Failed, "{o:?}");
     assert!(
-        matches!(o.failure, Some(JobError::NeedsConfirmation(_))),
+        matches!(o.failure.as_deref(), Some(JobError::NeedsConfirmation(_))),
         "{o:?}"
     );
     assert!(o.asks_confirmation());
@@ -70,7 +70,10 @@ fn a_write_under_read_only_is_refused_as_a_type() {
     assert!(out.status.success(), "{}", text(&out).1);
 
     let o = run_job(&cfg, true, sync_lab());
-    assert!(matches!(o.failure, Some(JobError::Refused(_))), "{o:?}");
+    assert!(
+        matches!(o.failure.as_deref(), Some(JobError::Refused(_))),
+        "{o:?}"
+    );
     assert!(o.error.starts_with("refused: "), "{}", o.error);
     assert_eq!(Exit::of(&o).code(), 2);
 }
@@ -92,7 +95,7 @@ fn an_unreachable_host_is_an_api_error_that_keeps_its_cause() {
             connection: "lab".into(),
         },
     );
-    let failure = o.failure.as_ref().expect("the test failed");
+    let failure = o.failure.as_deref().expect("the test failed");
     assert!(matches!(failure, JobError::Api { .. }), "{failure:?}");
     let cause = std::error::Error::source(failure).expect("the API error is kept");
     let api = cause

@@ -308,9 +308,9 @@ fn writes_reached_by_the_palette_the_audit_and_a_confirmation_are_refused_too() 
             summary: "would cool 9".into(),
             error: "the cooling guard stopped the sync".into(),
             detail: None,
-            failure: Some(JobError::NeedsConfirmation(
+            failure: Some(Box::new(JobError::NeedsConfirmation(
                 "the cooling guard stopped the sync".into(),
-            )),
+            ))),
             stopped: None,
         },
     });

@@ -42,7 +42,7 @@ impl Exit {
         match outcome.state {
             JobState::Succeeded => Exit::Ok,
             JobState::Partial => Exit::Partial,
-            _ => match outcome.failure {
+            _ => match outcome.failure.as_deref() {
                 Some(JobError::NeedsConfirmation(_)) => Exit::NeedsConfirmation,
                 Some(JobError::Refused(_)) => Exit::Refused,
                 _ => Exit::Failed,
@@ -69,7 +69,7 @@ mod tests {
                 .map(ToString::to_string)
                 .unwrap_or_default(),
             detail: None,
-            failure,
+            failure: failure.map(Box::new),
             stopped: None,
         }
     }

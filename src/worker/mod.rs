@@ -53,7 +53,7 @@ pub struct JobOutcome {
     pub detail: Option<serde_json::Value>,
     /// What failed, as a type: decisions (exit code, the confirmation
     /// prompt) read this, never `error`'s words.
-    pub failure: Option<JobError>,
+    pub failure: Option<Box<JobError>>,
     /// A job stopped by its time limit or a cancel, and where it was
     /// (before, during or after its commit point).
     pub stopped: Option<Box<Stopped>>,
@@ -83,7 +83,7 @@ impl JobOutcome {
             summary: summary.into(),
             error: error.to_string(),
             detail,
-            failure: Some(error),
+            failure: Some(Box::new(error)),
             stopped: None,
         }
     }
@@ -95,7 +95,7 @@ impl JobOutcome {
             summary: String::new(),
             error: error.to_string(),
             detail: None,
-            failure: Some(error),
+            failure: Some(Box::new(error)),
             stopped: None,
         }
     }
@@ -109,7 +109,10 @@ impl JobOutcome {
     }
     /// Whether the job waits for a person to confirm it (then run with force).
     pub fn asks_confirmation(&self) -> bool {
-        matches!(self.failure, Some(JobError::NeedsConfirmation(_)))
+        matches!(
+            self.failure.as_deref(),
+            Some(JobError::NeedsConfirmation(_))
+        )
     }
     /// A job stopped by its clock or a cancel: the state and words come
     /// from where it was ([`Stopped`]). A write that committed is kept and
@@ -123,11 +126,11 @@ impl JobOutcome {
         let line = stopped.to_string();
         let failure = match (state, stopped.by) {
             (JobState::Succeeded, _) => None,
-            (_, Stop::Cancelled) => Some(JobError::Cancelled(line.clone())),
-            (_, Stop::TimedOut { limit_secs }) => Some(JobError::TimedOut {
+            (_, Stop::Cancelled) => Some(Box::new(JobError::Cancelled(line.clone()))),
+            (_, Stop::TimedOut { limit_secs }) => Some(Box::new(JobError::TimedOut {
                 message: line.clone(),
                 limit_secs,
-            }),
+            })),
         };
         let (summary, error) = if failure.is_none() {
             (line, String::new())
