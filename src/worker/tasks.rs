@@ -408,7 +408,7 @@ async fn probe_connection(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOut
     let probe = client
         .probe(conn.page_size as u64)
         .await
-        .map_err(|e| JobOutcome::failed(e.to_string()))?;
+        .map_err(|e| JobOutcome::failed(JobError::api(e.to_string(), e)))?;
     Ok(JobOutcome::ok(
         format!(
             "{name}: {} users on the first page (list: {})",
