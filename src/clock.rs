@@ -19,23 +19,28 @@ fn fixed() -> Option<DateTime<Utc>> {
 /// A fixed "now": RFC 3339, in the years 1970 to 9000 (UTC), so that
 /// every date computed from it (a release date 999 days on, a schedule a
 /// year on, a lease) stays a date the store can write and read back.
-fn parse_fixed(v: &str) -> Result<DateTime<Utc>, String> {
+fn parse_fixed(v: &str) -> Result<DateTime<Utc>, FixedNowError> {
     let t = DateTime::parse_from_rfc3339(v.trim())
-        .map_err(|_| {
-            format!("SWITCHBOARD_NOW={v:?} is not an RFC 3339 time (e.g. 2026-11-22T09:00:00Z)")
-        })?
+        .map_err(|_| FixedNowError::NotRfc3339(v.to_string()))?
         .with_timezone(&Utc);
     if !(1970..=9000).contains(&chrono::Datelike::year(&t)) {
-        return Err(format!(
-            "SWITCHBOARD_NOW={v:?} is out of range: a time in the years 1970 to 9000"
-        ));
+        return Err(FixedNowError::OutOfRange(v.to_string()));
     }
     Ok(t)
 }
 
+/// A `SWITCHBOARD_NOW` that cannot be the fixed "now".
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FixedNowError {
+    #[error("SWITCHBOARD_NOW={0:?} is not an RFC 3339 time (e.g. 2026-11-22T09:00:00Z)")]
+    NotRfc3339(String),
+    #[error("SWITCHBOARD_NOW={0:?} is out of range: a time in the years 1970 to 9000")]
+    OutOfRange(String),
+}
+
 /// Fails with a readable message when `SWITCHBOARD_NOW` is set but not an
 /// RFC 3339 time in range.
-pub fn check_env() -> Result<(), String> {
+pub fn check_env() -> Result<(), FixedNowError> {
     match std::env::var("SWITCHBOARD_NOW") {
         Ok(v) => parse_fixed(&v).map(|_| ()),
         _ => Ok(()),
@@ -82,7 +87,9 @@ mod tests {
         assert!(parse_fixed("2026-11-22T09:00:00Z").is_ok());
         assert!(parse_fixed("1969-12-31T23:59:59Z").is_err());
         let e = parse_fixed("9999-12-31T23:59:59-23:59").unwrap_err();
-        assert!(e.contains("out of range"), "{e}");
-        assert!(parse_fixed("yesterday").unwrap_err().contains("RFC 3339"));
+        assert!(matches!(e, FixedNowError::OutOfRange(_)), "{e:?}");
+        assert!(e.to_string().contains("out of range"), "{e}");
+        let e = parse_fixed("yesterday").unwrap_err();
+        assert!(e.to_string().contains("RFC 3339"), "{e}");
     }
 }

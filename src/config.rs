@@ -147,14 +147,20 @@ impl SecretEntry {
         }
     }
 
-    /// The config error for this secret's source failing with `why`.
-    fn error(&self, why: String) -> Result<ConfigError, String> {
-        match &self.origin {
-            Some(o) => Ok(ConfigError {
-                message: format!("cannot resolve secret: {why}"),
-                ..o.clone()
-            }),
-            None => Err(format!("secret `{}`: {why}", self.key)),
+    /// The config error (file, line, key) for this secret's source
+    /// failing with `why`; `None` for a secret not read from the file.
+    fn config_error(&self, why: &crate::secret::ResolveError) -> Option<ConfigError> {
+        self.origin.as_ref().map(|o| ConfigError {
+            message: format!("cannot resolve secret: {why}"),
+            ..o.clone()
+        })
+    }
+
+    /// The same in words; a secret not from the file is named by its key.
+    fn failure(&self, why: &crate::secret::ResolveError) -> String {
+        match self.config_error(why) {
+            Some(e) => e.to_string(),
+            None => format!("secret `{}`: {why}", self.key),
         }
     }
 
@@ -165,10 +171,7 @@ impl SecretEntry {
             .map_err(|why| SecretError {
                 connection: connection.to_string(),
                 key: self.key.clone(),
-                detail: match self.error(why) {
-                    Ok(e) => e.to_string(),
-                    Err(s) => s,
-                },
+                detail: self.failure(&why),
             })
     }
 }
@@ -539,15 +542,12 @@ impl Config {
         for c in self.connections() {
             for e in c.secret_sources() {
                 if let Err(why) = e.source.resolve_within(timeout) {
-                    match e.error(why) {
-                        Ok(err) => problems.push(err),
-                        Err(s) => problems.push(ConfigError {
-                            file: self.file.clone().unwrap_or_default(),
-                            line: None,
-                            key: String::new(),
-                            message: format!("connection `{}`: {s}", c.name()),
-                        }),
-                    }
+                    problems.push(e.config_error(&why).unwrap_or_else(|| ConfigError {
+                        file: self.file.clone().unwrap_or_default(),
+                        line: None,
+                        key: String::new(),
+                        message: format!("connection `{}`: {}", c.name(), e.failure(&why)),
+                    }));
                 }
             }
         }
@@ -1066,7 +1066,7 @@ impl Ctx<'_> {
         let path = format!("{table}[{i}].{key}");
         let line = self.line(name);
         let source = SecretSource::from_keys(key, keys.literal, keys.env, keys.cmd)
-            .map_err(|m| self.err(line, &path, m))?;
+            .map_err(|m| self.err(line, &path, m.to_string()))?;
         let Some(source) = source else {
             return Ok(None);
         };

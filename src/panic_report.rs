@@ -22,7 +22,7 @@ use std::sync::Mutex;
 use std::task::{Context, Poll};
 
 /// The exit code of a run ended by a panic (EX_SOFTWARE of sysexits.h).
-pub const EXIT_INTERNAL: i32 = 70;
+pub const EXIT_INTERNAL: i32 = crate::commands::exit_code::Exit::Internal.code();
 
 static LOG_FILE: Mutex<Option<PathBuf>> = Mutex::new(None);
 static LOG_GUARD: Mutex<Option<tracing_appender::non_blocking::WorkerGuard>> = Mutex::new(None);

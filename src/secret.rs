@@ -88,13 +88,15 @@ impl SecretSource {
         literal: Option<String>,
         env: Option<String>,
         cmd: Option<String>,
-    ) -> Result<Option<SecretSource>, String> {
+    ) -> Result<Option<SecretSource>, SourceError> {
         let given = [literal.is_some(), env.is_some(), cmd.is_some()]
             .iter()
             .filter(|b| **b)
             .count();
         if given > 1 {
-            return Err(format!("give only one of {key}, {key}_env and {key}_cmd"));
+            return Err(SourceError::SeveralGiven {
+                key: key.to_string(),
+            });
         }
         Ok(literal
             .map(|v| SecretSource::Literal(Secret::new(v)))
@@ -117,19 +119,19 @@ impl SecretSource {
     }
 
     /// Resolves now, a command within the default timeout.
-    pub fn resolve(&self) -> Result<Secret, String> {
+    pub fn resolve(&self) -> Result<Secret, ResolveError> {
         self.resolve_within(DEFAULT_COMMAND_TIMEOUT)
     }
 
     /// Resolves now; a command is stopped (with its whole process group)
     /// after `timeout`.
-    pub fn resolve_within(&self, timeout: Duration) -> Result<Secret, String> {
+    pub fn resolve_within(&self, timeout: Duration) -> Result<Secret, ResolveError> {
         match self {
             SecretSource::Literal(s) | SecretSource::Store(Some(s)) => Ok(s.clone()),
-            SecretSource::Store(None) => Err("the secret kept in the store was not read".into()),
+            SecretSource::Store(None) => Err(ResolveError::NotRead),
             SecretSource::Env(var) => match std::env::var(var) {
                 Ok(v) if !v.is_empty() => Ok(Secret::new(v)),
-                _ => Err(format!("environment variable {var} is not set or empty")),
+                _ => Err(ResolveError::EnvUnset { var: var.clone() }),
             },
             SecretSource::Cmd(cmd) => run_command(cmd, timeout),
         }
@@ -139,7 +141,7 @@ impl SecretSource {
     /// once in this process is not run again: its value is kept (zeroed
     /// when the process ends) and shared by every job. Failures are not
     /// kept. Two jobs needing the same command wait for one run of it.
-    pub fn resolve_cached(&self, timeout: Duration) -> Result<Secret, String> {
+    pub fn resolve_cached(&self, timeout: Duration) -> Result<Secret, ResolveError> {
         let SecretSource::Cmd(cmd) = self else {
             return self.resolve_within(timeout);
         };
@@ -161,6 +163,49 @@ impl SecretSource {
     }
 }
 
+/// A secret's keys in the config that cannot all be meant.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SourceError {
+    #[error("give only one of {key}, {key}_env and {key}_cmd")]
+    SeveralGiven { key: String },
+}
+
+/// Why a secret could not be read now. The words name the variable or
+/// the command's program, never the value nor the command's arguments.
+#[derive(Debug, thiserror::Error)]
+pub enum ResolveError {
+    #[error("the secret kept in the store was not read")]
+    NotRead,
+    #[error("environment variable {var} is not set or empty")]
+    EnvUnset { var: String },
+    #[error("could not run {program}: {source}")]
+    CannotRun {
+        program: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("could not wait for {program}: {source}")]
+    CannotWait {
+        program: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "{program} did not finish within {secs}s ([secrets] command_timeout_secs); it was stopped"
+    )]
+    TimedOut { program: String, secs: u64 },
+    #[error("{program} printed more than {kib} KiB; a secret command prints the secret alone")]
+    TooMuchOutput { program: String, kib: u64 },
+    #[error("{program} exited with {status}: {first_line}")]
+    Exited {
+        program: String,
+        status: std::process::ExitStatus,
+        first_line: String,
+    },
+    #[error("{program} printed nothing")]
+    PrintedNothing { program: String },
+}
+
 /// The most a secret command may print: far more than any secret.
 const MAX_OUTPUT: u64 = 64 * 1024;
 
@@ -169,7 +214,7 @@ const MAX_OUTPUT: u64 = 64 * 1024;
 /// The command itself reads `/dev/null`. It runs in a process group of its
 /// own, killed whole after `timeout`. The first line of its output is the
 /// secret.
-fn run_command(cmd: &str, timeout: Duration) -> Result<Secret, String> {
+fn run_command(cmd: &str, timeout: Duration) -> Result<Secret, ResolveError> {
     use std::os::unix::process::CommandExt;
     let program = program_of(cmd);
     let mut child = Command::new("/bin/sh")
@@ -179,7 +224,10 @@ fn run_command(cmd: &str, timeout: Duration) -> Result<Secret, String> {
         .stderr(Stdio::piped())
         .process_group(0)
         .spawn()
-        .map_err(|e| format!("could not run {program}: {e}"))?;
+        .map_err(|source| ResolveError::CannotRun {
+            program: program.clone(),
+            source,
+        })?;
     // The group's id is the shell's pid: it stays ours until the shell is
     // reaped, and while any process of the group lives.
     let group = child.id() as i32;
@@ -190,11 +238,9 @@ fn run_command(cmd: &str, timeout: Duration) -> Result<Secret, String> {
         }
     };
     let deadline = Instant::now() + timeout;
-    let timed_out = || {
-        format!(
-            "{program} did not finish within {}s ([secrets] command_timeout_secs); it was stopped",
-            timeout.as_secs()
-        )
+    let timed_out = || ResolveError::TimedOut {
+        program: program.clone(),
+        secs: timeout.as_secs(),
     };
     // The whole text is parsed before it runs, so the command's own reads
     // of standard input get /dev/null, not the rest of the script.
@@ -244,7 +290,7 @@ fn run_command(cmd: &str, timeout: Duration) -> Result<Secret, String> {
             Err(e) => {
                 kill_group();
                 let _ = child.wait();
-                return Err(format!("could not wait for {program}: {e}"));
+                return Err(ResolveError::CannotWait { program, source: e });
             }
         }
     };
@@ -258,24 +304,25 @@ fn run_command(cmd: &str, timeout: Duration) -> Result<Secret, String> {
         .recv_timeout(Duration::from_millis(100))
         .unwrap_or_default();
     if stdout.len() as u64 > MAX_OUTPUT {
-        return Err(format!(
-            "{program} printed more than {} KiB; a secret command prints the secret alone",
-            MAX_OUTPUT / 1024
-        ));
+        return Err(ResolveError::TooMuchOutput {
+            program,
+            kib: MAX_OUTPUT / 1024,
+        });
     }
     if !status.success() {
         // stderr of a password manager is not the secret; stdout might be.
         let err = String::from_utf8_lossy(&stderr);
-        return Err(format!(
-            "{program} exited with {status}: {}",
-            err.lines().next().unwrap_or("").trim()
-        ));
+        return Err(ResolveError::Exited {
+            program,
+            status,
+            first_line: err.lines().next().unwrap_or("").trim().to_string(),
+        });
     }
     let mut text = String::from_utf8_lossy(&stdout).into_owned();
     let value = Secret::new(text.lines().next().unwrap_or(""));
     text.zeroize();
     if value.is_empty() {
-        return Err(format!("{program} printed nothing"));
+        return Err(ResolveError::PrintedNothing { program });
     }
     Ok(value)
 }
@@ -300,7 +347,7 @@ mod tests {
         let s = SecretSource::Cmd("echo hunter2".into());
         assert_eq!(s.describe(), "command `echo …`");
         let failing = SecretSource::Cmd("false hunter2".into());
-        let err = failing.resolve().unwrap_err();
+        let err = failing.resolve().unwrap_err().to_string();
         assert!(!err.contains("hunter2"), "{err}");
         assert!(err.contains("`false …` exited"), "{err}");
     }
@@ -312,6 +359,8 @@ mod tests {
             .resolve_within(Duration::from_millis(300))
             .unwrap_err();
         assert!(began.elapsed() < Duration::from_secs(5));
+        assert!(matches!(e, ResolveError::TimedOut { .. }), "{e:?}");
+        let e = e.to_string();
         assert!(e.contains("did not finish within"), "{e}");
         assert!(!e.contains("late"), "{e}");
     }
@@ -343,7 +392,7 @@ mod tests {
     #[test]
     fn only_one_source_may_be_given() {
         let r = SecretSource::from_keys("password", Some("a".into()), Some("B".into()), None);
-        assert!(r.unwrap_err().contains("only one of password"));
+        assert!(r.unwrap_err().to_string().contains("only one of password"));
     }
 
     #[test]
@@ -353,6 +402,7 @@ mod tests {
             .unwrap();
         assert_eq!(s.expose(), "abc");
         let e = SecretSource::Cmd("exit 3".into()).resolve().unwrap_err();
-        assert!(e.contains("exited"), "{e}");
+        assert!(matches!(e, ResolveError::Exited { .. }), "{e}");
+        assert!(e.to_string().contains("exited"), "{e}");
     }
 }

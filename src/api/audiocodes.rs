@@ -190,7 +190,7 @@ impl ArmClient {
             let page = self.users_page(offset, limit).await?;
             let next = pager
                 .accept(page)
-                .map_err(|m| self.http.error(&endpoint, ErrorKind::Vendor(m)))?;
+                .map_err(|m| self.http.error(&endpoint, ErrorKind::Vendor(m.to_string())))?;
             let (done, total) = pager.progress();
             progress(done, total);
             match next {

@@ -200,7 +200,7 @@ impl AxpClient {
                 _ => {}
             }
             seen.add(&items, family.id_field, page)
-                .map_err(unexpected)?;
+                .map_err(|e| unexpected(e.to_string()))?;
             let n = items.len();
             out.extend(items);
             let next = body

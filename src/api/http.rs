@@ -2,117 +2,16 @@
 //! bounded retries with backoff and jitter, `Retry-After`, a response size
 //! limit, and errors that fit on one line (connection, endpoint, cause).
 
+use super::ca_file::ca_certificates;
+pub use super::error::{ApiError, ErrorKind};
+pub use super::vendor_text::problem_message;
+use super::vendor_text::request_id;
 use crate::config::{HttpSettings, TlsOptions};
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
-use std::fmt;
 use std::time::Duration;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ErrorKind {
-    /// Could not connect (refused, DNS, TLS handshake).
-    Connect(String),
-    Timeout,
-    /// The connection broke mid-request or mid-body.
-    Transport(String),
-    /// Credentials refused (401/403), after one fresh login where that applies.
-    Auth(String),
-    /// Any other non-2xx answer, with what the body said.
-    Status {
-        status: u16,
-        message: String,
-    },
-    /// 2xx, but not the shape we expect.
-    Decode(String),
-    TooLarge {
-        limit: u64,
-    },
-    /// A vendor error returned with 200 (Live Platform's `Message`).
-    Vendor(String),
-    Cancelled,
-    Config(String),
-    /// A list still paging when the job's time ran out
-    /// (`http.job_timeout_secs`): `what` says how far it got.
-    Deadline {
-        secs: u64,
-        what: String,
-    },
-    /// A redirect that was not followed: to another origin (scheme, host,
-    /// port), for a method other than GET, or one hop too many.
-    Redirect {
-        status: u16,
-        location: String,
-        why: &'static str,
-    },
-}
-
-/// One readable line: `arm-east: GET /ARM/v1/version: connection refused`.
-/// Its text carries vendor words (a problem body, a `Location`, a request
-/// id), so its `Display` is terminal-safe: every error message, toast, job
-/// record and log line made from it is too.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiError {
-    pub connection: String,
-    pub endpoint: String,
-    pub kind: ErrorKind,
-    /// `x-request-id` / `av-log-id` / `traceId`, when the server gave one.
-    pub request_id: Option<String>,
-}
-
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut line = String::new();
-        self.write_raw(&mut line)?;
-        f.write_str(&crate::domain::terminal_text::terminal_safe(&line))
-    }
-}
-
-impl ApiError {
-    /// The line as the vendor's words make it, before it is made safe.
-    fn write_raw(&self, f: &mut String) -> fmt::Result {
-        use std::fmt::Write;
-        write!(f, "{}: {}: ", self.connection, self.endpoint)?;
-        match &self.kind {
-            ErrorKind::Connect(m) => write!(f, "cannot connect ({m}); check the host and port")?,
-            ErrorKind::Timeout => f.write_str("timed out; the server did not answer in time")?,
-            ErrorKind::Transport(m) => write!(f, "connection failed mid-request ({m})")?,
-            ErrorKind::Auth(m) => write!(f, "authentication failed ({m}); check the credentials")?,
-            ErrorKind::Status { status, message } if message.is_empty() => {
-                write!(f, "HTTP {status}")?
-            }
-            ErrorKind::Status { status, message } => write!(f, "HTTP {status}: {message}")?,
-            ErrorKind::Decode(m) => write!(f, "unexpected response: {m}")?,
-            ErrorKind::TooLarge { limit } => write!(
-                f,
-                "response larger than the {limit}-byte limit (http.max_response_bytes)"
-            )?,
-            ErrorKind::Vendor(m) => write!(f, "{m}")?,
-            ErrorKind::Cancelled => f.write_str("cancelled")?,
-            ErrorKind::Config(m) => f.write_str(m)?,
-            ErrorKind::Deadline { secs, what } => write!(
-                f,
-                "stopped after {secs} s (http.job_timeout_secs) with the list unfinished ({what})"
-            )?,
-            ErrorKind::Redirect {
-                status,
-                location,
-                why,
-            } => write!(
-                f,
-                "HTTP {status} redirect to {location} not followed ({why}); \
-                 point the connection at the address the server wants"
-            )?,
-        }
-        if let Some(id) = &self.request_id {
-            write!(f, " [request {id}]")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for ApiError {}
 
 #[derive(Debug, Clone)]
 pub enum Body {
@@ -462,22 +361,6 @@ impl HttpClient {
         })
     }
 }
-
-/// Every certificate of a PEM file; a file with none is an error (reqwest
-/// would accept it and trust nothing new, which fails much later).
-fn ca_certificates(pem: &[u8]) -> Result<Vec<reqwest::Certificate>, String> {
-    use rustls::pki_types::{pem::PemObject, CertificateDer};
-    let ders = CertificateDer::pem_slice_iter(pem)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format!("not a PEM certificate file ({e})"))?;
-    if ders.is_empty() {
-        return Err("holds no PEM certificate (-----BEGIN CERTIFICATE-----)".into());
-    }
-    ders.iter()
-        .map(|d| reqwest::Certificate::from_der(d).map_err(|e| e.to_string()))
-        .collect()
-}
-
 /// Scheme, host and port (the default one filled in) of an absolute URL.
 pub fn origin(url: &str) -> Option<(String, String, u16)> {
     let u = reqwest::Url::parse(url).ok()?;
@@ -537,72 +420,6 @@ fn retry_after(h: &HeaderMap) -> Option<Duration> {
         .map(|s| Duration::from_secs(s.min(60)))
 }
 
-fn request_id(h: &HeaderMap, body: &[u8]) -> Option<String> {
-    for name in ["x-request-id", "av-log-id"] {
-        if let Some(v) = h.get(name).and_then(|v| v.to_str().ok()) {
-            return Some(v.to_string());
-        }
-    }
-    serde_json::from_slice::<serde_json::Value>(body)
-        .ok()
-        .and_then(|v| v.get("traceId").and_then(|t| t.as_str()).map(String::from))
-}
-
-/// At most 200 characters of vendor text, with `…` where it was cut.
-fn cut(text: &str) -> String {
-    const MAX: usize = 200;
-    match text.char_indices().nth(MAX) {
-        Some((at, _)) => format!("{}…", &text[..at]),
-        None => text.to_string(),
-    }
-}
-
-/// What a problem body (RFC 7807, Live Platform, ARM) says, in one line.
-pub fn problem_message(body: &[u8]) -> String {
-    let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {
-        let text = String::from_utf8_lossy(body);
-        return cut(text.lines().next().unwrap_or(""));
-    };
-    // Each part cut to a readable length: an error is one line, and a
-    // vendor's `detail` may be a whole stack trace.
-    let s = |k: &str| {
-        v.get(k)
-            .and_then(|x| x.as_str())
-            .filter(|x| !x.is_empty())
-            .map(cut)
-    };
-    let mut parts: Vec<String> = Vec::new();
-    for k in [
-        "title",
-        "detail",
-        "message",
-        "Message",
-        "error_description",
-        "error",
-    ] {
-        if let Some(t) = s(k) {
-            if !parts.contains(&t) {
-                parts.push(t);
-            }
-        }
-    }
-    if let Some(vs) = v.get("violations").and_then(|x| x.as_array()) {
-        const SHOWN: usize = 5;
-        for viol in vs.iter().take(SHOWN) {
-            let g = |k: &str| cut(viol.get(k).and_then(|x| x.as_str()).unwrap_or(""));
-            parts.push(format!("{}: {} ({})", g("field"), g("message"), g("code")));
-        }
-        if vs.len() > SHOWN {
-            parts.push(format!("{} more violations", vs.len() - SHOWN));
-        }
-    }
-    // Keep the vendor's trace id: it is what their support asks for.
-    if let Some(t) = s("traceId") {
-        parts.push(format!("trace id {t}"));
-    }
-    parts.join("; ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -623,46 +440,5 @@ mod tests {
         assert_ne!(origin("http://a/x"), origin("https://a/x"));
         assert_ne!(origin("http://a:8080/x"), origin("http://a:8081/x"));
         assert_eq!(origin("/relative"), None);
-    }
-    #[test]
-    fn the_error_line_is_terminal_safe() {
-        let e = ApiError {
-            connection: "lp".into(),
-            endpoint: "GET /x".into(),
-            kind: ErrorKind::Redirect {
-                status: 302,
-                location: "http://h/\x1b[2J".into(),
-                why: "another origin",
-            },
-            request_id: Some("id\u{202e}".into()),
-        };
-        let line = e.to_string();
-        assert!(
-            line.contains("http://h/\\x1b[2J") && line.contains("id\\u{202e}"),
-            "{line}"
-        );
-        assert!(!line.contains('\x1b') && !line.contains('\u{202e}'));
-    }
-
-    #[test]
-    fn problem_messages() {
-        let b = br#"{"type":"t","title":"Bad Request","status":400,"detail":"x","violations":[{"field":"phoneNumber","message":"must match","code":"PATTERN"}]}"#;
-        assert_eq!(
-            problem_message(b),
-            "Bad Request; x; phoneNumber: must match (PATTERN)"
-        );
-        assert_eq!(
-            problem_message(b"<html>oops</html>\nmore"),
-            "<html>oops</html>"
-        );
-        let long = format!(r#"{{"title":"Bad","detail":"{}"}}"#, "x".repeat(5000));
-        let m = problem_message(long.as_bytes());
-        assert!(m.starts_with("Bad; xxx") && m.ends_with("x…"), "{m}");
-        assert_eq!(m.chars().count(), "Bad; ".len() + 200 + 1);
-        let many: Vec<String> = (0..9)
-            .map(|i| format!(r#"{{"field":"f{i}","message":"m","code":"C"}}"#))
-            .collect();
-        let m = problem_message(format!(r#"{{"violations":[{}]}}"#, many.join(",")).as_bytes());
-        assert!(m.ends_with("f4: m (C); 4 more violations"), "{m}");
     }
 }

@@ -148,7 +148,7 @@ impl LivePlatformClient {
                 break;
             }
             seen.add(&items, "id", page)
-                .map_err(|m| self.http.error(ENDPOINT, ErrorKind::Decode(m)))?;
+                .map_err(|m| self.http.error(ENDPOINT, ErrorKind::Decode(m.to_string())))?;
             out.extend(items);
         }
         Ok(out)

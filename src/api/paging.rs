@@ -54,6 +54,22 @@ impl Deadline {
     }
 }
 
+/// A page that repeats an id received on an earlier page: the list
+/// cannot be read whole.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "page {page} repeats {id_field} {:?}, already received on an earlier page \
+     (the server ignores the page number or the list changed while it was read); \
+     the list is not complete",
+    crate::domain::terminal_text::terminal_safe(id)
+)]
+pub struct RepeatedId {
+    pub page: u32,
+    pub id_field: String,
+    /// As the server sent it (the message shows it escaped).
+    pub id: String,
+}
+
 /// The ids a list has received so far, by the family's id field.
 #[derive(Default)]
 pub struct SeenIds {
@@ -64,7 +80,7 @@ impl SeenIds {
     /// Adds a page's ids; the first one already received is an error
     /// message. Items without an id are not compared (the store refuses
     /// them later, with the item's position).
-    pub fn add(&mut self, items: &[Value], id_field: &str, page: u32) -> Result<(), String> {
+    pub fn add(&mut self, items: &[Value], id_field: &str, page: u32) -> Result<(), RepeatedId> {
         for it in items {
             let id = match it.get(id_field) {
                 Some(Value::String(s)) if !s.is_empty() => s.clone(),
@@ -72,12 +88,11 @@ impl SeenIds {
                 _ => continue,
             };
             if !self.ids.insert(id.clone()) {
-                return Err(format!(
-                    "page {page} repeats {id_field} {:?}, already received on an earlier page \
-                     (the server ignores the page number or the list changed while it was read); \
-                     the list is not complete",
-                    crate::domain::terminal_text::terminal_safe(&id)
-                ));
+                return Err(RepeatedId {
+                    page,
+                    id_field: id_field.to_string(),
+                    id,
+                });
             }
         }
         Ok(())
@@ -97,6 +112,7 @@ mod tests {
             .is_ok());
         assert!(seen.add(&[json!({"id": "b"}), json!({})], "id", 2).is_ok());
         let e = seen.add(&[json!({"id": 2})], "id", 3).unwrap_err();
-        assert!(e.starts_with("page 3 repeats id \"2\""), "{e}");
+        assert_eq!((e.page, e.id.as_str()), (3, "2"));
+        assert!(e.to_string().starts_with("page 3 repeats id \"2\""), "{e}");
     }
 }

@@ -5,7 +5,7 @@ use super::{EXIT_ERROR, EXIT_OK};
 use crate::clock;
 use crate::domain::job::JobKind;
 use crate::domain::number::{InventoryItem, Status, USAGE_DEVICE, VENDOR_AUDIOCODES};
-use crate::sim::{self, scenario::Scenario, tls::TlsFiles};
+use crate::sim::{self, scenario::Scenario, tls::TlsFiles, SimError};
 use crate::store::Store;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -16,7 +16,7 @@ fn start_sim(
     listen: SocketAddr,
     scenario: Scenario,
     tls: Option<TlsFiles>,
-) -> Result<SocketAddr, String> {
+) -> Result<SocketAddr, SimError> {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::Builder::new()
         .name("simulator".into())
@@ -27,7 +27,7 @@ fn start_sim(
                 .build()
             {
                 Ok(rt) => rt,
-                Err(e) => return drop(tx.send(Err(e.to_string()))),
+                Err(e) => return drop(tx.send(Err(SimError::Io(e)))),
             };
             rt.block_on(async move {
                 match sim::spawn(listen, &scenario, tls.as_ref()).await {
@@ -38,9 +38,8 @@ fn start_sim(
                     Err(e) => drop(tx.send(Err(e))),
                 }
             });
-        })
-        .map_err(|e| e.to_string())?;
-    rx.recv().map_err(|e| e.to_string())?
+        })?;
+    rx.recv()?
 }
 
 pub fn serve_sim(

@@ -5,6 +5,7 @@ use super::{report, run_job, runtime, EXIT_CONFIRM, EXIT_ERROR, EXIT_OK};
 use crate::cli::{NumbersArgs, NumbersCommand};
 use crate::config::Config;
 use crate::domain::actions::NumberAction;
+use crate::domain::invalid::Invalid;
 use crate::domain::job::JobKind;
 use crate::domain::number::{canonical, Status};
 use crate::domain::number_io::{ExportRow, ExportWriter};
@@ -63,7 +64,7 @@ pub fn audit(config: Config, read_only: bool, fix: bool, json: bool) -> i32 {
 }
 
 /// Canonical forms of numbers typed on the command line, or the first error.
-fn canonical_all(raw: &[String]) -> Result<Vec<String>, String> {
+fn canonical_all(raw: &[String]) -> Result<Vec<String>, Invalid> {
     raw.iter().map(|n| canonical(n)).collect()
 }
 
@@ -92,7 +93,7 @@ pub fn numbers(config: Config, read_only: bool, args: NumbersArgs) -> i32 {
     }
 }
 
-fn edit(numbers: &[String], action: NumberAction) -> Result<JobKind, String> {
+fn edit(numbers: &[String], action: NumberAction) -> Result<JobKind, Invalid> {
     action.validate()?;
     Ok(JobKind::EditNumbers {
         numbers: canonical_all(numbers)?,
@@ -125,11 +126,10 @@ fn list(config: &Config, args: &NumbersArgs) -> i32 {
     let out = std::io::BufWriter::new(std::io::stdout().lock());
     let result = if args.json || args.csv {
         ExportWriter::start(out, args.json)
-            .map_err(|e| crate::store::StoreError(e.to_string()))
+            .map_err(crate::store::StoreError::Output)
             .and_then(|mut w| {
                 store.for_each_number(&query, |i| w.row(i))?;
-                w.finish()
-                    .map_err(|e| crate::store::StoreError(e.to_string()))
+                w.finish().map_err(crate::store::StoreError::Output)
             })
     } else {
         // Tags and connection names are text people and vendors typed.
@@ -150,8 +150,7 @@ fn list(config: &Config, args: &NumbersArgs) -> i32 {
                 )
             })
             .and_then(|n| {
-                out.flush()
-                    .map_err(|e| crate::store::StoreError(e.to_string()))?;
+                out.flush().map_err(crate::store::StoreError::Output)?;
                 Ok(n)
             })
     };

@@ -7,12 +7,13 @@ use crate::config::Config;
 use crate::domain::calling_profile::{problems_by_connection, CallingProfile};
 use crate::domain::job::JobKind;
 use crate::domain::oc_service::CreateServiceRequest;
+use crate::store::StoreError;
 use serde_json::Value;
 
 /// The stored items of `kind`, each with the connection it came from.
-fn items(config: &Config, kind: &str) -> Result<Vec<(String, Value)>, String> {
-    let store = super::open_store(config).map_err(|e| e.to_string())?;
-    crate::query::live_platform::bodies(&store, kind).map_err(|e| e.to_string())
+fn items(config: &Config, kind: &str) -> Result<Vec<(String, Value)>, StoreError> {
+    let store = super::open_store(config)?;
+    crate::query::live_platform::bodies(&store, kind)
 }
 
 fn fail(e: impl std::fmt::Display) -> i32 {

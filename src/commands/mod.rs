@@ -26,6 +26,8 @@ macro_rules! errln {
 
 mod arm_probe;
 mod demo;
+mod error;
+pub mod exit_code;
 mod inspect;
 mod inventory;
 mod live_platform;
@@ -40,12 +42,8 @@ use crate::domain::job::{JobKind, JobState};
 use crate::worker::{JobEvent, JobOutcome, Worker};
 use std::sync::Arc;
 
-pub const EXIT_OK: i32 = 0;
-pub const EXIT_ERROR: i32 = 1;
-pub const EXIT_CONFIRM: i32 = 2;
-/// Part of a job was done and kept, part failed (a refresh where some
-/// families failed: they keep their previous items and are marked stale).
-pub const EXIT_PARTIAL: i32 = 5;
+pub use error::CommandError;
+pub use exit_code::{Exit, EXIT_CONFIRM, EXIT_ERROR, EXIT_OK, EXIT_PARTIAL};
 
 pub fn run(cli: Cli) -> i32 {
     // Before any secret is read: no core file, no attaching, no reading
@@ -200,9 +198,9 @@ fn dispatch(command: Command, config: Config, read_only: bool) -> i32 {
 fn only_connection(
     config: &Config,
     vendor: &str,
-    what: &str,
+    what: &'static str,
     named: Option<String>,
-) -> Result<String, String> {
+) -> Result<String, CommandError> {
     if let Some(n) = named {
         return Ok(n);
     }
@@ -224,12 +222,8 @@ fn only_connection(
     names.dedup();
     match names.as_slice() {
         [one] => Ok(one.clone()),
-        [] => Err(format!(
-            "no {what} connection (in the config or made in switchboard)"
-        )),
-        _ => Err(format!(
-            "several {what} connections: choose one with --connection"
-        )),
+        [] => Err(CommandError::NoConnection { what }),
+        _ => Err(CommandError::SeveralConnections { what }),
     }
 }
 
@@ -293,7 +287,7 @@ pub fn run_job_with(
                 _ = tokio::signal::ctrl_c() => {
                     interrupts += 1;
                     if interrupts > 1 {
-                        std::process::exit(130);
+                        std::process::exit(Exit::Interrupted.code());
                     }
                     errln!("cancelling (Ctrl-C again to leave at once)");
                     worker.cancel(&id);
@@ -307,14 +301,7 @@ pub fn run_job_with(
                 _ => {}
             }
         }
-        JobOutcome {
-            state: JobState::Failed,
-            summary: String::new(),
-            error: "the worker stopped".into(),
-            detail: None,
-            needs_confirmation: false,
-            stopped: None,
-        }
+        JobOutcome::failed("the worker stopped")
     })
 }
 
@@ -332,26 +319,18 @@ fn report(outcome: JobOutcome, json: bool) -> i32 {
     {
         outln!("{}", outcome.summary);
     }
-    match outcome.state {
-        JobState::Succeeded => EXIT_OK,
-        JobState::Partial => {
-            if !json {
-                errln!("switchboard: {}", outcome.error);
-            }
-            EXIT_PARTIAL
-        }
-        _ => {
-            if !json {
+    let exit = Exit::of(&outcome);
+    if !json {
+        match exit {
+            Exit::Ok => {}
+            Exit::Partial => errln!("switchboard: {}", outcome.error),
+            _ => {
                 if !outcome.summary.is_empty() {
                     errln!("would: {}", outcome.summary);
                 }
                 errln!("switchboard: {}", outcome.error);
             }
-            if outcome.needs_confirmation || outcome.error.starts_with("refused") {
-                EXIT_CONFIRM
-            } else {
-                EXIT_ERROR
-            }
         }
     }
+    exit.code()
 }

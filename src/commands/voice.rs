@@ -3,7 +3,7 @@
 //! actions and CM syncs alike), so it follows the same checks, secrets and
 //! time limit as the TUI's.
 
-use super::{report, run_job, EXIT_CONFIRM, EXIT_ERROR, EXIT_OK};
+use super::{report, run_job, CommandError, EXIT_CONFIRM, EXIT_ERROR, EXIT_OK};
 use crate::cli::{VoiceCommand, VoiceTarget};
 use crate::config::Config;
 use crate::domain::job::{JobKind, JobState, VoiceOp};
@@ -18,7 +18,7 @@ fn fail(e: impl std::fmt::Display) -> i32 {
 }
 
 /// The family named by its path segment, nested when a parent is given.
-fn family(segment: &str, parent: Option<&str>) -> Result<&'static Family, String> {
+fn family(segment: &str, parent: Option<&str>) -> Result<&'static Family, CommandError> {
     voice_registry::by_segment(segment, parent.is_some()).ok_or_else(|| {
         let mut known: Vec<String> = FAMILIES
             .iter()
@@ -40,15 +40,16 @@ fn family(segment: &str, parent: Option<&str>) -> Result<&'static Family, String
         } else {
             ""
         };
-        format!(
-            "no AXP family {segment:?}{hint}; families: {}",
-            known.join(", ")
-        )
+        CommandError::UnknownFamily {
+            segment: segment.to_string(),
+            hint,
+            known: known.join(", "),
+        }
     })
 }
 
 /// The AXP connection named, or the only one (config file or made here).
-fn axp_name(config: &Config, named: Option<String>) -> Result<String, String> {
+fn axp_name(config: &Config, named: Option<String>) -> Result<String, CommandError> {
     super::only_connection(config, "axp", "AXP", named)
 }
 
@@ -61,10 +62,15 @@ fn read_result(outcome: JobOutcome) -> Result<Value, i32> {
     }
 }
 
-fn read_json(path: &std::path::Path) -> Result<Value, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))
+fn read_json(path: &std::path::Path) -> Result<Value, CommandError> {
+    let text = std::fs::read_to_string(path).map_err(|source| CommandError::ReadFile {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|source| CommandError::NotJson {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// One line per item: its id, then the registry's columns.

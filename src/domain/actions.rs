@@ -3,6 +3,7 @@
 //! rows, these rules decide, the store writes the transitions.
 
 use super::cooling::{release_after, released, ChangeKind, Transition};
+use super::invalid::Invalid;
 use super::number::{canonical, InventoryItem, Status};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -45,16 +46,17 @@ impl NumberAction {
     }
 
     /// Checks the action's own arguments (not the numbers it applies to).
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Invalid> {
         match self {
             NumberAction::Cool { days } | NumberAction::Extend { days } => {
                 validate_days(*days).map(|_| ())
             }
-            NumberAction::Tag { text } if text.chars().count() > MAX_TAG => {
-                Err(format!("a tag is at most {MAX_TAG} characters"))
-            }
+            NumberAction::Tag { text } if text.chars().count() > MAX_TAG => Err(Invalid::new(
+                "tag",
+                format!("a tag is at most {MAX_TAG} characters"),
+            )),
             NumberAction::Tag { text } if text.chars().any(char::is_control) => {
-                Err("a tag is one line of text".into())
+                Err(Invalid::new("tag", "a tag is one line of text"))
             }
             _ => Ok(()),
         }
@@ -68,19 +70,24 @@ pub struct Refusal {
     pub reason: String,
 }
 
-pub fn validate_days(days: u32) -> Result<u32, String> {
+pub fn validate_days(days: u32) -> Result<u32, Invalid> {
     if (1..=999).contains(&days) {
         Ok(days)
     } else {
-        Err(format!("cooling is 1 to 999 days, not {days}"))
+        Err(Invalid::new(
+            "days",
+            format!("cooling is 1 to 999 days, not {days}"),
+        ))
     }
 }
 
-pub fn parse_days(text: &str) -> Result<u32, String> {
-    let d: u32 = text
-        .trim()
-        .parse()
-        .map_err(|_| format!("{:?} is not a number of days (1 to 999)", text.trim()))?;
+pub fn parse_days(text: &str) -> Result<u32, Invalid> {
+    let d: u32 = text.trim().parse().map_err(|_| {
+        Invalid::new(
+            "days",
+            format!("{:?} is not a number of days (1 to 999)", text.trim()),
+        )
+    })?;
     validate_days(d)
 }
 
@@ -124,15 +131,18 @@ pub fn apply(
             }),
             Err(reason) => refused.push(Refusal {
                 number: item.number.clone(),
-                reason,
+                reason: reason.why,
             }),
         }
     }
     (out, refused)
 }
 
-fn past_the_calendar(from: NaiveDate) -> String {
-    format!("its release date would be past 9999-12-31 (counting from {from})")
+fn past_the_calendar(from: NaiveDate) -> Invalid {
+    Invalid::new(
+        "release_date",
+        format!("its release date would be past 9999-12-31 (counting from {from})"),
+    )
 }
 
 fn change(
@@ -140,12 +150,12 @@ fn change(
     item: &InventoryItem,
     today: NaiveDate,
     by: &str,
-) -> Result<(ChangeKind, InventoryItem), String> {
+) -> Result<(ChangeKind, InventoryItem), Invalid> {
     let not = |what: &str| format!("is {}, not {what}", item.status);
     match action {
         NumberAction::Release => match item.status {
             Status::Cooling => Ok((ChangeKind::Released, released(item))),
-            _ => Err(not("Cooling")),
+            _ => Err(Invalid::new("status", not("Cooling"))),
         },
         NumberAction::Cool { days } => match item.status {
             Status::Used | Status::UsedUtility | Status::Available => Ok((
@@ -159,8 +169,11 @@ fn change(
                     ..item.clone()
                 },
             )),
-            Status::Cooling => Err("is already Cooling; extend it instead".into()),
-            _ => Err(not("Used or Available")),
+            Status::Cooling => Err(Invalid::new(
+                "status",
+                "is already Cooling; extend it instead",
+            )),
+            _ => Err(Invalid::new("status", not("Used or Available"))),
         },
         NumberAction::Extend { days } => match (item.status, item.release_date) {
             (Status::Cooling, Some(d)) => Ok((
@@ -173,8 +186,10 @@ fn change(
                     ..item.clone()
                 },
             )),
-            (Status::Cooling, None) => Err("is Cooling with no release date".into()),
-            _ => Err(not("Cooling")),
+            (Status::Cooling, None) => {
+                Err(Invalid::new("status", "is Cooling with no release date"))
+            }
+            _ => Err(Invalid::new("status", not("Cooling"))),
         },
         NumberAction::Reserve => match item.status {
             Status::Available => Ok((
@@ -184,7 +199,7 @@ fn change(
                     ..item.clone()
                 },
             )),
-            _ => Err(not("Available")),
+            _ => Err(Invalid::new("status", not("Available"))),
         },
         NumberAction::Unreserve => match item.status {
             Status::Reserved => Ok((
@@ -194,7 +209,7 @@ fn change(
                     ..item.clone()
                 },
             )),
-            _ => Err(not("Reserved")),
+            _ => Err(Invalid::new("status", not("Reserved"))),
         },
         NumberAction::Tag { text } => Ok((
             ChangeKind::Tagged,
@@ -209,23 +224,28 @@ fn change(
 /// Every number from `from` to `to` inclusive, in canonical form. Both ends
 /// must have the same form and length (`+4930100` to `+4930199`), and the
 /// range holds at most [`MAX_RANGE`] numbers.
-pub fn number_range(from: &str, to: &str) -> Result<Vec<String>, String> {
+pub fn number_range(from: &str, to: &str) -> Result<Vec<String>, Invalid> {
     let (a, b) = (canonical(from)?, canonical(to)?);
     let plus = a.starts_with('+');
     if plus != b.starts_with('+') || a.len() != b.len() {
-        return Err(format!(
-            "{a} and {b} must have the same form and number of digits"
+        return Err(Invalid::new(
+            "range",
+            format!("{a} and {b} must have the same form and number of digits"),
         ));
     }
     let digits = |s: &str| s.trim_start_matches('+').parse::<u64>().unwrap_or(0);
     let (lo, hi) = (digits(&a), digits(&b));
     if lo > hi {
-        return Err(format!("{a} comes after {b}; give the lower number first"));
+        return Err(Invalid::new(
+            "range",
+            format!("{a} comes after {b}; give the lower number first"),
+        ));
     }
     let count = hi - lo + 1;
     if count > MAX_RANGE {
-        return Err(format!(
-            "{a} to {b} is {count} numbers; add at most {MAX_RANGE} at once"
+        return Err(Invalid::new(
+            "range",
+            format!("{a} to {b} is {count} numbers; add at most {MAX_RANGE} at once"),
         ));
     }
     let width = a.len() - usize::from(plus);

@@ -2,27 +2,35 @@
 //! and the fields of a connection made in the TUI.
 
 use super::arm_users::{validate_number_field, validate_pointer, PageShape};
+use super::invalid::Invalid;
 use serde::{Deserialize, Serialize};
 
 /// A name must be safe inside `SyncAudioCodes__<name>`: letters, digits,
 /// `-`, `_` and `.`, 1 to 64 characters, starting with a letter or digit.
-pub fn validate_name(name: &str) -> Result<(), String> {
+pub fn validate_name(name: &str) -> Result<(), Invalid> {
     if name.is_empty() || name.len() > 64 {
-        return Err("a connection name is 1 to 64 characters".into());
+        return Err(Invalid::new(
+            "name",
+            "a connection name is 1 to 64 characters",
+        ));
     }
     if !name
         .chars()
         .next()
         .is_some_and(|c| c.is_ascii_alphanumeric())
     {
-        return Err(format!("{name:?} must start with a letter or digit"));
+        return Err(Invalid::new(
+            "name",
+            format!("{name:?} must start with a letter or digit"),
+        ));
     }
     if let Some(bad) = name
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
     {
-        return Err(format!(
-            "{name:?} has {bad:?}; use letters, digits, '-', '_' or '.'"
+        return Err(Invalid::new(
+            "name",
+            format!("{name:?} has {bad:?}; use letters, digits, '-', '_' or '.'"),
         ));
     }
     Ok(())
@@ -33,27 +41,38 @@ pub fn validate_name(name: &str) -> Result<(), String> {
 /// An ARM users path: an absolute path on the connection's host, so that
 /// `https://host` + path cannot name another host (`@otherhost/...`,
 /// `//otherhost/...`) nor lose its port (a path without `/`).
-pub fn validate_users_path(path: &str) -> Result<(), String> {
+pub fn validate_users_path(path: &str) -> Result<(), Invalid> {
     let what = "must be an absolute path on the host, like /ARM/v1/registeredUsers";
     if !path.starts_with('/') {
-        return Err(format!("{path:?} {what}"));
+        return Err(Invalid::new("users_path", format!("{path:?} {what}")));
     }
     if path.starts_with("//") {
-        return Err(format!("{path:?} {what} (// would name another host)"));
+        return Err(Invalid::new(
+            "users_path",
+            format!("{path:?} {what} (// would name another host)"),
+        ));
     }
     if let Some(c) = path
         .chars()
         .find(|c| matches!(c, '@' | '\\' | '#') || c.is_whitespace() || c.is_control())
     {
-        return Err(format!("{path:?} {what}, without {c:?}"));
+        return Err(Invalid::new(
+            "users_path",
+            format!("{path:?} {what}, without {c:?}"),
+        ));
     }
     Ok(())
 }
 
-pub fn validate_host(host: &str) -> Result<(), String> {
-    let bad = || format!("{host:?} is not a hostname or IP address with an optional :port");
+pub fn validate_host(host: &str) -> Result<(), Invalid> {
+    let bad = || {
+        Invalid::new(
+            "host",
+            format!("{host:?} is not a hostname or IP address with an optional :port"),
+        )
+    };
     if host.is_empty() {
-        return Err("host is required".into());
+        return Err(Invalid::new("host", "host is required"));
     }
     let (name, port) = if let Some(rest) = host.strip_prefix('[') {
         let end = rest.find(']').ok_or_else(bad)?;
@@ -69,7 +88,12 @@ pub fn validate_host(host: &str) -> Result<(), String> {
     if let Some(p) = port {
         match p.parse::<u16>() {
             Ok(n) if n > 0 => {}
-            _ => return Err(format!("port {p:?} must be 1 to 65535")),
+            _ => {
+                return Err(Invalid::new(
+                    "host",
+                    format!("port {p:?} must be 1 to 65535"),
+                ))
+            }
         }
     }
     if let Some(name) = name {
@@ -164,29 +188,41 @@ impl AudioCodesSpec {
     /// Every problem at once; `taken` are the names other connections use.
     pub fn validate(&self, taken: &[String], secrets: SecretsPresent) -> Vec<FieldError> {
         let mut errs = Vec::new();
-        let mut bad = |field, r: Result<(), String>| {
-            if let Err(message) = r {
-                errs.push(FieldError { field, message });
+        let mut bad = |field, r: Result<(), Invalid>| {
+            if let Err(e) = r {
+                errs.push(FieldError {
+                    field,
+                    message: e.why,
+                });
             }
         };
         bad("name", validate_name(&self.name));
         if taken.iter().any(|t| t == &self.name) {
             bad(
                 "name",
-                Err(format!("{:?} is already a connection", self.name)),
+                Err(Invalid::new(
+                    "name",
+                    format!("{:?} is already a connection", self.name),
+                )),
             );
         }
         bad("host", validate_host(&self.host));
         if self.scheme != "https" && self.scheme != "http" {
-            bad("scheme", Err("https or http".into()));
+            bad("scheme", Err(Invalid::new("scheme", "https or http")));
         }
         match self.auth.as_str() {
             "basic" | "session" => {
                 if self.username.trim().is_empty() {
-                    bad("username", Err("required for basic and session".into()));
+                    bad(
+                        "username",
+                        Err(Invalid::new("username", "required for basic and session")),
+                    );
                 }
                 if !secrets.password {
-                    bad("password", Err("required for basic and session".into()));
+                    bad(
+                        "password",
+                        Err(Invalid::new("password", "required for basic and session")),
+                    );
                 }
             }
             "azure_ad" => {
@@ -195,24 +231,36 @@ impl AudioCodesSpec {
                 {
                     bad(
                         "token_url",
-                        Err("an http(s) URL is required for azure_ad".into()),
+                        Err(Invalid::new(
+                            "token_url",
+                            "an http(s) URL is required for azure_ad",
+                        )),
                     );
                 }
                 if self.client_id.trim().is_empty() {
-                    bad("client_id", Err("required for azure_ad".into()));
+                    bad(
+                        "client_id",
+                        Err(Invalid::new("client_id", "required for azure_ad")),
+                    );
                 }
                 if !secrets.client_secret {
-                    bad("client_secret", Err("required for azure_ad".into()));
+                    bad(
+                        "client_secret",
+                        Err(Invalid::new("client_secret", "required for azure_ad")),
+                    );
                 }
             }
             other => bad(
                 "auth",
-                Err(format!("{other:?}: basic, session or azure_ad")),
+                Err(Invalid::new(
+                    "auth",
+                    format!("{other:?}: basic, session or azure_ad"),
+                )),
             ),
         }
         bad("users_path", validate_users_path(&self.users_path));
         if !(1..=5000).contains(&self.page_size) {
-            bad("page_size", Err("1 to 5000".into()));
+            bad("page_size", Err(Invalid::new("page_size", "1 to 5000")));
         }
         if !self.users_pointer.is_empty() {
             bad("users_pointer", validate_pointer(&self.users_pointer));
@@ -235,7 +283,10 @@ impl AudioCodesSpec {
         } else if self.schedule_enabled {
             bad(
                 "schedule",
-                Err("give an interval (15m, 1h, 1d) to enable".into()),
+                Err(Invalid::new(
+                    "schedule",
+                    "give an interval (15m, 1h, 1d) to enable",
+                )),
             );
         }
         errs

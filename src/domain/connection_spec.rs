@@ -2,6 +2,7 @@
 //! fields (never its secrets, which are kept apart) and their checks.
 
 use super::connection::{validate_host, validate_name, AudioCodesSpec, FieldError, SecretsPresent};
+use super::invalid::Invalid;
 use serde::{Deserialize, Serialize};
 
 /// A Live Platform (Operator Connect) tenant reached with OAuth2 client
@@ -41,23 +42,35 @@ pub enum ConnectionSpec {
     Axp(AxpSpec),
 }
 
+/// Stored settings this switchboard cannot read back.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("stored settings are unreadable: {0}")]
+    Unreadable(#[source] serde_json::Error),
+    #[error("unknown vendor {0:?}")]
+    UnknownVendor(String),
+}
+
 /// An http(s) URL whose host is a hostname or IP address with an optional
 /// port, and any path after it.
-pub fn validate_url(url: &str) -> Result<(), String> {
+pub fn validate_url(url: &str) -> Result<(), Invalid> {
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| format!("{url:?} is not an http(s) URL"))?;
+        .ok_or_else(|| Invalid::new("url", format!("{url:?} is not an http(s) URL")))?;
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    validate_host(host).map_err(|_| format!("{url:?} has no valid host"))
+    validate_host(host).map_err(|_| Invalid::new("url", format!("{url:?} has no valid host")))
 }
 
 /// An AXP account id is six letters.
-pub fn validate_account_id(id: &str) -> Result<(), String> {
+pub fn validate_account_id(id: &str) -> Result<(), Invalid> {
     if id.len() == 6 && id.chars().all(|c| c.is_ascii_alphabetic()) {
         Ok(())
     } else {
-        Err("an AXP account id is six letters (e.g. ABCDEF)".into())
+        Err(Invalid::new(
+            "account_id",
+            "an AXP account id is six letters (e.g. ABCDEF)",
+        ))
     }
 }
 
@@ -66,9 +79,12 @@ pub fn validate_account_id(id: &str) -> Result<(), String> {
 struct Problems(Vec<FieldError>);
 
 impl Problems {
-    fn check(&mut self, field: &'static str, r: Result<(), String>) {
-        if let Err(message) = r {
-            self.0.push(FieldError { field, message });
+    fn check(&mut self, field: &'static str, r: Result<(), Invalid>) {
+        if let Err(e) = r {
+            self.0.push(FieldError {
+                field,
+                message: e.why,
+            });
         }
     }
     fn require(&mut self, field: &'static str, present: bool, what: &str) {
@@ -82,7 +98,8 @@ impl Problems {
     fn name(&mut self, name: &str, taken: &[String]) {
         self.check("name", validate_name(name));
         if taken.iter().any(|t| t == name) {
-            self.check("name", Err(format!("{name:?} is already a connection")));
+            let taken = format!("{name:?} is already a connection");
+            self.check("name", Err(Invalid::new("name", taken)));
         }
     }
 }
@@ -175,15 +192,15 @@ impl ConnectionSpec {
     }
 
     /// Reads stored settings back, given the vendor they were saved under.
-    pub fn from_settings(vendor: &str, json: &str) -> Result<ConnectionSpec, String> {
-        let bad = |e: serde_json::Error| format!("stored settings are unreadable: {e}");
+    pub fn from_settings(vendor: &str, json: &str) -> Result<ConnectionSpec, SettingsError> {
+        let bad = SettingsError::Unreadable;
         Ok(match vendor {
             "audiocodes" => ConnectionSpec::AudioCodes(serde_json::from_str(json).map_err(bad)?),
             "live_platform" => {
                 ConnectionSpec::LivePlatform(serde_json::from_str(json).map_err(bad)?)
             }
             "axp" => ConnectionSpec::Axp(serde_json::from_str(json).map_err(bad)?),
-            other => return Err(format!("unknown vendor {other:?}")),
+            other => return Err(SettingsError::UnknownVendor(other.to_string())),
         })
     }
 }

@@ -2,12 +2,13 @@
 //! The bounds keep every date computed from an interval in range; the
 //! arithmetic is checked anyway, so no input can make it overflow.
 
+use super::invalid::Invalid;
 use std::time::Duration;
 
 /// The longest schedule: 365 days.
 pub const MAX_INTERVAL: Duration = Duration::from_secs(365 * 86400);
 
-pub fn parse_interval(text: &str) -> Result<Duration, String> {
+pub fn parse_interval(text: &str) -> Result<Duration, Invalid> {
     let t = text.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (digits, unit) = t.split_at(split);
@@ -16,22 +17,27 @@ pub fn parse_interval(text: &str) -> Result<Duration, String> {
     // A number too large for u64 is too long, not malformed.
     let n: u64 = match digits.parse() {
         Ok(n) => n,
-        Err(_) if !digits.is_empty() => return Err(too_long()),
-        Err(_) => return Err(not_one()),
+        Err(_) if !digits.is_empty() => return Err(Invalid::new("schedule", too_long())),
+        Err(_) => return Err(Invalid::new("schedule", not_one())),
     };
     let unit_secs = match unit.trim() {
         "s" => 1,
         "m" => 60,
         "h" => 3600,
         "d" => 86400,
-        _ => return Err(not_one()),
+        _ => return Err(Invalid::new("schedule", not_one())),
     };
-    let secs = n.checked_mul(unit_secs).ok_or_else(too_long)?;
+    let secs = n
+        .checked_mul(unit_secs)
+        .ok_or_else(|| Invalid::new("schedule", too_long()))?;
     if secs < 60 {
-        return Err(format!("{text:?} is shorter than one minute"));
+        return Err(Invalid::new(
+            "schedule",
+            format!("{text:?} is shorter than one minute"),
+        ));
     }
     if secs > MAX_INTERVAL.as_secs() {
-        return Err(too_long());
+        return Err(Invalid::new("schedule", too_long()));
     }
     Ok(Duration::from_secs(secs))
 }
@@ -105,7 +111,8 @@ mod tests {
             "18446744073709551615d",
         ] {
             let e = parse_interval(long).unwrap_err();
-            assert!(e.contains("longer than a year"), "{long}: {e}");
+            assert_eq!(e.field, "schedule");
+            assert!(e.why.contains("longer than a year"), "{long}: {e}");
         }
         let end = chrono::DateTime::<chrono::Utc>::MAX_UTC;
         assert_eq!(next_due(Some(end), MAX_INTERVAL, end), end);

@@ -8,6 +8,7 @@ pub mod connection;
 pub mod connection_spec;
 pub mod cooling;
 pub mod interval;
+pub mod invalid;
 pub mod job;
 pub mod number;
 pub mod number_filter;

@@ -1,5 +1,6 @@
 //! Numbers as the inventory holds them: canonical form, status, usage, vendor.
 
+use super::invalid::Invalid;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -10,7 +11,7 @@ pub const USAGE_DEVICE: &str = "Device";
 /// Canonical form: E.164 (`+` and 3 to 15 digits), or an extension (digits
 /// only, shorter than 7). Spaces, dashes, dots and parentheses are dropped
 /// first.
-pub fn canonical(raw: &str) -> Result<String, String> {
+pub fn canonical(raw: &str) -> Result<String, Invalid> {
     let cleaned: String = raw
         .trim()
         .chars()
@@ -26,8 +27,11 @@ pub fn canonical(raw: &str) -> Result<String, String> {
     {
         return Ok(cleaned);
     }
-    Err(format!(
-        "{raw:?} is neither E.164 (+ and 3 to 15 digits) nor an extension (up to 6 digits)"
+    Err(Invalid::new(
+        "number",
+        format!(
+            "{raw:?} is neither E.164 (+ and 3 to 15 digits) nor an extension (up to 6 digits)"
+        ),
     ))
 }
 
@@ -157,7 +161,7 @@ mod tests {
     fn canonical_forms() {
         assert_eq!(canonical("+1 (555) 123-0001").unwrap(), "+15551230001");
         assert_eq!(canonical("4021").unwrap(), "4021");
-        assert!(canonical("+12").unwrap_err().contains("E.164"));
+        assert!(canonical("+12").unwrap_err().why.contains("E.164"));
         assert!(
             canonical("5551230001").is_err(),
             "digits without + and 7+ long"

@@ -2,6 +2,7 @@
 //! documented keys (number, status, usage, vendor, tag, release_date as
 //! YYYY-MM-DD or null, connection, registered_user, last_seen).
 
+use super::invalid::Invalid;
 use super::number::{canonical, InventoryItem, Status};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -124,8 +125,42 @@ impl<W: std::io::Write> ExportWriter<W> {
     }
 }
 
+/// Why an import file was refused: nothing is imported.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImportError {
+    #[error("the file is empty")]
+    Empty,
+    /// The header line cannot be read.
+    #[error("line 1: {0}")]
+    Header(LineError),
+    /// Every bad line, by its number (from 1).
+    #[error("{}", bad_lines(.0))]
+    BadLines(Vec<(usize, LineError)>),
+}
+
+/// What is wrong with one line of an import.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LineError {
+    #[error("a quoted field is not closed")]
+    QuoteNotClosed,
+    #[error("unknown column {0:?}; use number, status, usage, vendor, tag, release_date")]
+    UnknownColumn(String),
+    #[error("{fields} fields, but the header has {columns}")]
+    TooManyFields { fields: usize, columns: usize },
+    #[error(transparent)]
+    Number(#[from] Invalid),
+    #[error("unknown status {0:?}")]
+    UnknownStatus(String),
+    #[error("release_date {0:?} is not YYYY-MM-DD")]
+    NotADate(String),
+    #[error("{0} is Cooling without a release_date")]
+    CoolingWithoutDate(String),
+    #[error("{number} appears twice (first on line {first})")]
+    Twice { number: String, first: usize },
+}
+
 /// Splits one CSV line into fields (RFC 4180 quoting, one line per record).
-fn split_csv(line: &str) -> Result<Vec<String>, String> {
+fn split_csv(line: &str) -> Result<Vec<String>, LineError> {
     let mut fields = Vec::new();
     let mut cur = String::new();
     let mut chars = line.chars().peekable();
@@ -143,7 +178,7 @@ fn split_csv(line: &str) -> Result<Vec<String>, String> {
         }
     }
     if quoted {
-        return Err("a quoted field is not closed".into());
+        return Err(LineError::QuoteNotClosed);
     }
     fields.push(cur);
     Ok(fields)
@@ -153,15 +188,15 @@ fn split_csv(line: &str) -> Result<Vec<String>, String> {
 /// `usage`, `vendor`, `tag`, `release_date`; or no header and one number per
 /// line. Any bad line fails the whole import, which lists every bad line
 /// by its number, so a file is imported entirely or not at all.
-pub fn parse_import(text: &str) -> Result<Vec<InventoryItem>, String> {
+pub fn parse_import(text: &str) -> Result<Vec<InventoryItem>, ImportError> {
     let mut lines = text
         .lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty());
     let Some((_, first)) = lines.next() else {
-        return Err("the file is empty".into());
+        return Err(ImportError::Empty);
     };
-    let head = split_csv(first).map_err(|e| format!("line 1: {e}"))?;
+    let head = split_csv(first).map_err(ImportError::Header)?;
     let head: Vec<String> = head.iter().map(|h| h.trim().to_ascii_lowercase()).collect();
     let has_header = head.iter().any(|h| h == "number");
     let columns: Vec<String> = if has_header {
@@ -169,9 +204,7 @@ pub fn parse_import(text: &str) -> Result<Vec<InventoryItem>, String> {
             .iter()
             .find(|h| !EXPORT_COLUMNS[..6].contains(&h.as_str()))
         {
-            return Err(format!(
-                "line 1: unknown column {bad:?}; use number, status, usage, vendor, tag, release_date"
-            ));
+            return Err(ImportError::Header(LineError::UnknownColumn(bad.clone())));
         }
         head
     } else {
@@ -192,36 +225,38 @@ pub fn parse_import(text: &str) -> Result<Vec<InventoryItem>, String> {
         let line_no = idx + 1;
         match parse_row(&columns, line) {
             Ok(item) => match first_seen.get(&item.number) {
-                Some(first) => bad.push(format!(
-                    "line {line_no}: {} appears twice (first on line {first})",
-                    item.number
+                Some(&first) => bad.push((
+                    line_no,
+                    LineError::Twice {
+                        number: item.number,
+                        first,
+                    },
                 )),
                 None => {
                     first_seen.insert(item.number.clone(), line_no);
                     out.push(item);
                 }
             },
-            Err(e) => bad.push(format!("line {line_no}: {e}")),
+            Err(e) => bad.push((line_no, e)),
         }
     }
     if bad.is_empty() {
         Ok(out)
     } else {
-        Err(bad_lines(&bad))
+        Err(ImportError::BadLines(bad))
     }
 }
 
 /// Every bad line, one per line under a count, the first 50 in full.
-fn bad_lines(bad: &[String]) -> String {
+fn bad_lines(bad: &[(usize, LineError)]) -> String {
     const SHOWN: usize = 50;
     let mut text = format!(
         "{} bad line{}",
         bad.len(),
         if bad.len() == 1 { "" } else { "s" }
     );
-    for b in bad.iter().take(SHOWN) {
-        text.push_str("\n  ");
-        text.push_str(b);
+    for (line_no, e) in bad.iter().take(SHOWN) {
+        text.push_str(&format!("\n  line {line_no}: {e}"));
     }
     if bad.len() > SHOWN {
         text.push_str(&format!("\n  and {} more", bad.len() - SHOWN));
@@ -230,14 +265,13 @@ fn bad_lines(bad: &[String]) -> String {
 }
 
 /// One line of an import under `columns`.
-fn parse_row(columns: &[String], line: &str) -> Result<InventoryItem, String> {
+fn parse_row(columns: &[String], line: &str) -> Result<InventoryItem, LineError> {
     let fields = split_csv(line)?;
     if fields.len() > columns.len() {
-        return Err(format!(
-            "{} fields, but the header has {}",
-            fields.len(),
-            columns.len()
-        ));
+        return Err(LineError::TooManyFields {
+            fields: fields.len(),
+            columns: columns.len(),
+        });
     }
     let mut item = InventoryItem::available(String::new());
     for (col, value) in columns.iter().zip(fields.iter().map(|f| f.trim())) {
@@ -245,7 +279,7 @@ fn parse_row(columns: &[String], line: &str) -> Result<InventoryItem, String> {
             "number" => item.number = canonical(value)?,
             "status" if !value.is_empty() => {
                 item.status =
-                    Status::parse(value).ok_or_else(|| format!("unknown status {value:?}"))?
+                    Status::parse(value).ok_or_else(|| LineError::UnknownStatus(value.into()))?
             }
             "usage" => item.usage = value.into(),
             "vendor" => item.vendor = value.into(),
@@ -254,14 +288,14 @@ fn parse_row(columns: &[String], line: &str) -> Result<InventoryItem, String> {
                 item.release_date = Some(
                     value
                         .parse()
-                        .map_err(|_| format!("release_date {value:?} is not YYYY-MM-DD"))?,
+                        .map_err(|_| LineError::NotADate(value.into()))?,
                 )
             }
             _ => {}
         }
     }
     if item.status == Status::Cooling && item.release_date.is_none() {
-        return Err(format!("{} is Cooling without a release_date", item.number));
+        return Err(LineError::CoolingWithoutDate(item.number));
     }
     Ok(item)
 }
@@ -332,12 +366,16 @@ mod tests {
         assert_eq!(items[1].number, "4021");
         assert_eq!(items[1].status, Status::Available);
         let e = parse_import("number,status\n+15551230001,Used\n+1555x,Used\n").unwrap_err();
-        assert!(e.starts_with("1 bad line\n  line 3:"), "{e}");
+        assert!(
+            matches!(&e, ImportError::BadLines(b) if b.len() == 1 && b[0].0 == 3),
+            "{e:?}"
+        );
+        assert!(e.to_string().starts_with("1 bad line\n  line 3:"), "{e}");
         let e = parse_import("number,colour\n+15551230001,red\n").unwrap_err();
-        assert!(e.contains("unknown column"), "{e}");
+        assert!(e.to_string().contains("unknown column"), "{e}");
         let e = parse_import("number,status\n+15551230001,Cooling\n").unwrap_err();
-        assert!(e.contains("without a release_date"), "{e}");
+        assert!(e.to_string().contains("without a release_date"), "{e}");
         let e = parse_import("+15551230001\n+15551230001\n").unwrap_err();
-        assert!(e.contains("twice"), "{e}");
+        assert!(e.to_string().contains("twice"), "{e}");
     }
 }

@@ -2,6 +2,7 @@
 //! `POST /api/v3/customer` with the seed's field spellings, and the checks
 //! made before anything is sent.
 
+use super::invalid::Invalid;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -88,15 +89,21 @@ pub fn is_guid(s: &str) -> bool {
 /// digits, starting with a letter. The seed announces validation rules but
 /// its text omits them; this matches its example (`Bradx35340067`) and is
 /// safe as an SBC IP Group name.
-pub fn validate_short_name(s: &str) -> Result<(), String> {
+pub fn validate_short_name(s: &str) -> Result<(), Invalid> {
     if !(3..=32).contains(&s.len()) {
-        return Err("3 to 32 characters".into());
+        return Err(Invalid::new("customerShortName", "3 to 32 characters"));
     }
     if !s.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        return Err("must start with a letter".into());
+        return Err(Invalid::new(
+            "customerShortName",
+            "must start with a letter",
+        ));
     }
     if let Some(c) = s.chars().find(|c| !c.is_ascii_alphanumeric()) {
-        return Err(format!("{c:?} is not allowed: letters and digits only"));
+        return Err(Invalid::new(
+            "customerShortName",
+            format!("{c:?} is not allowed: letters and digits only"),
+        ));
     }
     Ok(())
 }
@@ -114,7 +121,7 @@ impl CreateServiceRequest {
         need("customerFullName", &self.customer_full_name);
         need("msTenantId", &self.ms_tenant_id);
         if let Err(e) = validate_short_name(&self.customer_short_name) {
-            errs.push(("customerShortName", e));
+            errs.push((e.field, e.why));
         }
         if !self.ms_tenant_id.is_empty() && !is_guid(&self.ms_tenant_id) {
             errs.push((

@@ -1,5 +1,6 @@
 //! Inventory settings, mirroring VOSS's macros and global settings.
 
+use super::invalid::Invalid;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,7 +28,7 @@ impl Default for InventorySettings {
 }
 
 impl InventorySettings {
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Invalid> {
         for (key, v) in [
             (
                 "audiocodes_cooling_duration_days",
@@ -36,11 +37,17 @@ impl InventorySettings {
             ("cooling_duration_days", self.cooling_duration_days),
         ] {
             if !(1..=999).contains(&v) {
-                return Err(format!("{key} must be 1 to 999 days, not {v}"));
+                return Err(Invalid::new(
+                    key,
+                    format!("{key} must be 1 to 999 days, not {v}"),
+                ));
             }
         }
         if self.cooling_guard_percent > 100 {
-            return Err("cooling_guard_percent must be 0 to 100".into());
+            return Err(Invalid::new(
+                "cooling_guard_percent",
+                "cooling_guard_percent must be 0 to 100",
+            ));
         }
         Ok(())
     }

@@ -12,8 +12,25 @@ pub enum Entered {
     Rows(Vec<String>),
 }
 
+/// A value that does not match the pattern its field documents.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", no_match_words(*.pattern, .value))]
+pub struct NoMatch {
+    pub pattern: Pattern,
+    pub value: String,
+}
+
+fn no_match_words(pattern: Pattern, value: &str) -> String {
+    match pattern {
+        Pattern::E164 => format!("{value:?} is not E.164 (+ then 4 to 14 digits, no leading 0)"),
+        Pattern::Range => format!("{value:?} is not a range from:to (e.g. 20000:20100)"),
+        Pattern::Host => format!("{value:?} is not a hostname"),
+        Pattern::Country => format!("{value:?} is not a two-letter country code (e.g. US)"),
+    }
+}
+
 /// Whether `value` matches `pattern`.
-pub fn check_pattern(pattern: Pattern, value: &str) -> Result<(), String> {
+pub fn check_pattern(pattern: Pattern, value: &str) -> Result<(), NoMatch> {
     let ok = match pattern {
         Pattern::E164 => {
             let digits = value.strip_prefix('+').unwrap_or("");
@@ -41,11 +58,9 @@ pub fn check_pattern(pattern: Pattern, value: &str) -> Result<(), String> {
     if ok {
         return Ok(());
     }
-    Err(match pattern {
-        Pattern::E164 => format!("{value:?} is not E.164 (+ then 4 to 14 digits, no leading 0)"),
-        Pattern::Range => format!("{value:?} is not a range from:to (e.g. 20000:20100)"),
-        Pattern::Host => format!("{value:?} is not a hostname"),
-        Pattern::Country => format!("{value:?} is not a two-letter country code (e.g. US)"),
+    Err(NoMatch {
+        pattern,
+        value: value.to_string(),
     })
 }
 
@@ -100,10 +115,10 @@ pub fn validate(family: &Family, body: &Value, creating: bool) -> Vec<(&'static 
             (Kind::Digits, _) => Err("digits only".to_string()),
             (Kind::Choice(opts), Value::String(s)) if opts.contains(&s.as_str()) => Ok(()),
             (Kind::Choice(opts), _) => Err(format!("one of {}", opts.join(", "))),
-            (Kind::List, Value::Array(items)) => list_problem(f, items),
+            (Kind::List, Value::Array(items)) => list_problem(f, items).map_err(|e| e.to_string()),
             (Kind::List, _) => Err("a list".to_string()),
             (Kind::Text | Kind::Secret, Value::String(s)) => match f.pattern {
-                Some(p) => check_pattern(p, s),
+                Some(p) => check_pattern(p, s).map_err(|e| e.to_string()),
                 None => Ok(()),
             },
             (Kind::Text | Kind::Secret, _) => Err("text".to_string()),
@@ -115,14 +130,26 @@ pub fn validate(family: &Family, body: &Value, creating: bool) -> Vec<(&'static 
     errs
 }
 
-fn list_problem(f: &FieldSpec, items: &[Value]) -> Result<(), String> {
+/// A row of a list that does not match its field's pattern.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("row {row}: {problem}")]
+struct BadRow {
+    /// From 1.
+    row: usize,
+    problem: NoMatch,
+}
+
+fn list_problem(f: &FieldSpec, items: &[Value]) -> Result<(), BadRow> {
     for (i, item) in items.iter().enumerate() {
         let Some(s) = item.as_str() else {
             // Lists of objects (a webhook's accounts) are checked by the API.
             continue;
         };
         if let Some(p) = f.pattern {
-            check_pattern(p, s).map_err(|m| format!("row {}: {m}", i + 1))?;
+            check_pattern(p, s).map_err(|problem| BadRow {
+                row: i + 1,
+                problem,
+            })?;
         }
     }
     Ok(())

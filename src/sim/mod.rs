@@ -4,6 +4,8 @@
 mod arm;
 mod axp;
 mod control;
+mod error;
+pub use error::SimError;
 pub mod faults;
 pub mod inventory;
 mod live_platform;
@@ -120,12 +122,12 @@ pub async fn spawn(
     addr: SocketAddr,
     scenario: &Scenario,
     tls: Option<&tls::TlsFiles>,
-) -> Result<(SocketAddr, tokio::task::JoinHandle<()>), String> {
+) -> Result<(SocketAddr, tokio::task::JoinHandle<()>), SimError> {
     let acceptor = tls.map(tls::acceptor).transpose()?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let local = listener.local_addr().map_err(|e| e.to_string())?;
+        .map_err(|source| SimError::Listen { addr, source })?;
+    let local = listener.local_addr()?;
     let app = router(scenario);
     let handle = tokio::spawn(async move {
         match acceptor {

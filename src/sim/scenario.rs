@@ -1,6 +1,7 @@
 //! What the simulator serves: a TOML scenario with deterministic generators,
 //! so "2,400 registered users" is one line and the same on every run.
 
+use super::error::SimError;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -101,10 +102,15 @@ impl Scenario {
         toml::from_str(DEMO).expect("the embedded demo scenario parses")
     }
 
-    pub fn load(path: &Path) -> Result<Scenario, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.message()))
+    pub fn load(path: &Path) -> Result<Scenario, SimError> {
+        let text = std::fs::read_to_string(path).map_err(|source| SimError::ReadScenario {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        toml::from_str(&text).map_err(|e| SimError::BadScenario {
+            path: path.to_path_buf(),
+            message: e.message().to_string(),
+        })
     }
 }
 

@@ -2,6 +2,7 @@
 //! that tests can check `ca_file` and `insecure_skip_verify` against a
 //! private CA.
 
+use super::error::SimError;
 use axum::Router;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::service::TowerToHyperService;
@@ -20,21 +21,26 @@ pub struct TlsFiles {
     pub key: PathBuf,
 }
 
-pub fn acceptor(files: &TlsFiles) -> Result<TlsAcceptor, String> {
-    let read_err = |p: &Path, e: &dyn std::fmt::Display| format!("{}: {e}", p.display());
+pub fn acceptor(files: &TlsFiles) -> Result<TlsAcceptor, SimError> {
+    let pem = |p: &Path| {
+        let path = p.to_path_buf();
+        move |source| SimError::Pem { path, source }
+    };
     let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(&files.cert)
-        .map_err(|e| read_err(&files.cert, &e))?
+        .map_err(pem(&files.cert))?
         .collect::<Result<_, _>>()
-        .map_err(|e| read_err(&files.cert, &e))?;
-    let key = PrivateKeyDer::from_pem_file(&files.key).map_err(|e| read_err(&files.key, &e))?;
+        .map_err(pem(&files.cert))?;
+    let key = PrivateKeyDer::from_pem_file(&files.key).map_err(pem(&files.key))?;
     let config = rustls::ServerConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
     ))
-    .with_safe_default_protocol_versions()
-    .map_err(|e| e.to_string())?
+    .with_safe_default_protocol_versions()?
     .with_no_client_auth()
     .with_single_cert(certs, key)
-    .map_err(|e| format!("{}: {e}", files.cert.display()))?;
+    .map_err(|source| SimError::Certificate {
+        path: files.cert.clone(),
+        source,
+    })?;
     Ok(TlsAcceptor::from(Arc::new(config)))
 }
 

@@ -90,12 +90,12 @@ impl Store {
             .optional()?;
         match existing {
             Some((source, _)) if source == "config" => {
-                return Err(StoreError(format!(
+                return Err(StoreError::Refused(format!(
                     "{name} is declared in the config file; edit it there"
                 )))
             }
             Some((_, vendor)) if vendor != spec.vendor() => {
-                return Err(StoreError(format!(
+                return Err(StoreError::Refused(format!(
                     "{name} is already a {vendor} connection; choose another name"
                 )))
             }
@@ -136,8 +136,12 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (vendor, settings, keys) = row?;
-            let spec = ConnectionSpec::from_settings(&vendor, &settings)
-                .map_err(|e| StoreError(format!("a stored connection: {e}")))?;
+            let spec = ConnectionSpec::from_settings(&vendor, &settings).map_err(|e| {
+                StoreError::Corrupt {
+                    what: "a stored connection",
+                    why: e.to_string(),
+                }
+            })?;
             out.push(StoredConnection {
                 spec,
                 secrets_kept: keys
@@ -172,7 +176,7 @@ impl Store {
             [name],
         )?;
         if n == 0 {
-            return Err(StoreError(format!(
+            return Err(StoreError::Refused(format!(
                 "{name} is not a connection made in switchboard (config-file connections are removed from the file)"
             )));
         }

@@ -4,6 +4,14 @@ use super::{Result, Store};
 use crate::clock;
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 
+/// What asking for a lease gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lease {
+    Taken,
+    /// Someone else has it: the holder, as it wrote itself.
+    HeldBy(String),
+}
+
 impl Store {
     /// Takes the lease if it is free, expired, already ours, or held by a
     /// holder `is_gone` says no longer runs. Returns the current holder when
@@ -14,13 +22,13 @@ impl Store {
         holder: &str,
         ttl_secs: i64,
         is_gone: impl Fn(&str) -> bool,
-    ) -> Result<std::result::Result<(), String>> {
+    ) -> Result<Lease> {
         // A live holder is seen at once, by a read that does not wait for
         // the write lock: the holder's own store write may hold that lock
         // for longer than the busy timeout.
         if let Some(h) = self.lease_holder(name)? {
             if h != holder && !is_gone(&h) {
-                return Ok(Err(h));
+                return Ok(Lease::HeldBy(h));
             }
         }
         let tx = self
@@ -37,7 +45,7 @@ impl Store {
         if let Some((h, exp)) = current {
             let live = clock::parse_stamp(&exp).is_some_and(|e| e > now);
             if live && h != holder && !is_gone(&h) {
-                return Ok(Err(h));
+                return Ok(Lease::HeldBy(h));
             }
         }
         tx.execute(
@@ -46,7 +54,7 @@ impl Store {
             params![name, holder, clock::stamp(now + chrono::Duration::seconds(ttl_secs))],
         )?;
         tx.commit()?;
-        Ok(Ok(()))
+        Ok(Lease::Taken)
     }
 
     pub fn release_lease(&self, name: &str, holder: &str) -> Result<()> {

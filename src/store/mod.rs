@@ -1,6 +1,7 @@
 //! The local SQLite store: the only place with SQL.
 
 pub mod connections;
+mod error;
 pub mod events;
 pub mod jobs;
 pub mod leases;
@@ -18,21 +19,7 @@ use std::time::Duration;
 
 pub use rusqlite::Error as SqlError;
 
-#[derive(Debug)]
-pub struct StoreError(pub String);
-
-impl std::fmt::Display for StoreError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-impl std::error::Error for StoreError {}
-
-impl From<rusqlite::Error> for StoreError {
-    fn from(e: rusqlite::Error) -> Self {
-        StoreError(format!("store: {e}"))
-    }
-}
+pub use error::StoreError;
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
@@ -74,8 +61,11 @@ impl Store {
     /// Opens (creating with mode 0600 if needed) and migrates.
     pub fn open(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| StoreError(format!("cannot create {}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+                what: "cannot create",
+                path: dir.to_path_buf(),
+                source,
+            })?;
         }
         create_private(path)?;
         let mut conn = Connection::open_with_flags(
@@ -84,7 +74,10 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .map_err(|e| StoreError(format!("cannot open store {}: {e}", path.display())))?;
+        .map_err(|source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -93,8 +86,10 @@ impl Store {
         // and trigram triggers needs one, and on disk they cost a syscall
         // per page (ten times the sync's own work, measured).
         conn.pragma_update(None, "temp_store", "MEMORY")?;
-        migrations::migrate(&mut conn)
-            .map_err(|e| StoreError(format!("cannot migrate store {}: {e}", path.display())))?;
+        migrations::migrate(&mut conn).map_err(|source| StoreError::Migrate {
+            path: path.to_path_buf(),
+            source,
+        })?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
@@ -119,16 +114,16 @@ impl Store {
     /// connection has the store open); the store's own bytes never change.
     pub fn open_read_only(path: &Path) -> Result<Store> {
         if !path.exists() {
-            return Err(StoreError(format!(
-                "no store at {}; run once without --read-only to create it",
-                path.display()
-            )));
+            return Err(StoreError::Missing(path.to_path_buf()));
         }
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .map_err(|e| StoreError(format!("cannot open store {}: {e}", path.display())))?;
+        .map_err(|source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // Temporary tables (a preview's plan uses one) stay in memory:
         // the store file itself cannot be written on this connection.
@@ -138,24 +133,19 @@ impl Store {
             path: path.to_path_buf(),
             read_only: true,
         };
-        let (have, want) = (
-            store
-                .schema_version()
-                .map_err(|e| StoreError(format!("cannot read store {}: {e}", path.display())))?,
-            migrations::latest(),
-        );
+        let have = store
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
+            .map_err(|source| StoreError::Read {
+                path: path.to_path_buf(),
+                source,
+            })? as usize;
+        let (path, want) = (path.to_path_buf(), migrations::latest());
         if have > want {
-            return Err(StoreError(format!(
-                "the store {} has schema version {have}, newer than this switchboard knows ({want}); upgrade switchboard",
-                path.display()
-            )));
+            return Err(StoreError::TooNew { path, have, want });
         }
         if have < want {
-            return Err(StoreError(format!(
-                "the store {} needs an upgrade (schema version {have}, this switchboard uses {want}); \
-                 run once without --read-only to upgrade it",
-                path.display()
-            )));
+            return Err(StoreError::NeedsUpgrade { path, have, want });
         }
         Ok(store)
     }
@@ -284,17 +274,23 @@ fn create_private(path: &Path) -> Result<()> {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => std::fs::metadata(path)
                 .map(|m| m.permissions().mode() & 0o777)
                 .unwrap_or(0o600),
-            Err(e) => {
-                return Err(StoreError(format!(
-                    "cannot create store {}: {e}",
-                    path.display()
-                )))
+            Err(source) => {
+                return Err(StoreError::Io {
+                    what: "cannot create store",
+                    path: path.to_path_buf(),
+                    source,
+                })
             }
         },
     };
     if mode & 0o077 != 0 {
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| StoreError(format!("cannot chmod 600 {}: {e}", path.display())))?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(
+            |source| StoreError::Io {
+                what: "cannot chmod 600",
+                path: path.to_path_buf(),
+                source,
+            },
+        )?;
     }
     Ok(())
 }

@@ -304,8 +304,45 @@ impl Store {
         match out {
             Ok(v) => Ok(Some(v)),
             Err(_) if self.conn.is_interrupted() => Ok(None),
-            Err(e) if e.0.contains("interrupted") => Ok(None),
+            Err(e) if e.is_interrupted() => Ok(None),
             Err(e) => Err(e),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Enough SQLite steps for the progress handler to be asked many times.
+    fn long_count(s: &Store) -> Result<i64> {
+        Ok(s.conn.query_row(
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000)
+             SELECT count(*) FROM c",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    #[test]
+    fn a_cancelled_read_is_none_and_an_uncancelled_one_its_value() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("s.db")).unwrap();
+        assert_eq!(store.unless_cancelled(|| true, long_count).unwrap(), None);
+        assert_eq!(
+            store.unless_cancelled(|| false, long_count).unwrap(),
+            Some(100_000)
+        );
+    }
+
+    #[test]
+    fn other_errors_are_not_taken_for_a_cancel() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("s.db")).unwrap();
+        let broken = |s: &Store| -> Result<i64> {
+            Ok(s.conn
+                .query_row("SELECT nope FROM nowhere", [], |r| r.get(0))?)
+        };
+        assert!(store.unless_cancelled(|| false, broken).is_err());
     }
 }

@@ -46,7 +46,7 @@ impl Store {
         let mut rows = stmt.query(rusqlite::params_from_iter(c.args.iter()))?;
         let mut n = 0;
         while let Some(row) = rows.next()? {
-            each(&from_row(row)?).map_err(|e| super::StoreError(format!("cannot write: {e}")))?;
+            each(&from_row(row)?).map_err(super::StoreError::Output)?;
             n += 1;
         }
         Ok(n)

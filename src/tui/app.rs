@@ -302,7 +302,7 @@ impl App {
     }
 
     fn finished(&mut self, kind: Option<JobKind>, o: JobOutcome) {
-        if o.needs_confirmation {
+        if o.asks_confirmation() {
             if let Some(JobKind::SyncAudioCodes { connection, .. }) = kind {
                 self.overlay = Some(Overlay::Confirm {
                     message: format!("{}\n\nApply anyway? ({})", o.error, o.summary),

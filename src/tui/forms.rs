@@ -123,8 +123,8 @@ pub fn prompt(purpose: &FormPurpose) -> Form {
     form
 }
 
-fn one(key: &'static str, r: Result<impl Sized, String>) -> Vec<(&'static str, String)> {
-    r.err().map(|e| vec![(key, e)]).unwrap_or_default()
+fn one(key: &'static str, r: Result<impl Sized, impl Into<String>>) -> Vec<(&'static str, String)> {
+    r.err().map(|e| vec![(key, e.into())]).unwrap_or_default()
 }
 
 /// After a key: a new connection whose vendor was changed gets that

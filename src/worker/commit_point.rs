@@ -207,7 +207,7 @@ impl CommitPoint {
                     .progress_handler(1000, Some(move || c.is_cancelled()));
                 *me.interrupt.lock().unwrap() = Some(s.conn.get_interrupt_handle());
                 let r = if cancel.is_cancelled() {
-                    Err(StoreError("interrupted".into()))
+                    Err(StoreError::Interrupted(None))
                 } else {
                     write(&mut s)
                 };
@@ -227,7 +227,7 @@ impl CommitPoint {
             result
         });
         task.await
-            .map_err(|e| StoreError(format!("store task failed: {e}")))?
+            .map_err(|e| StoreError::Task(format!("store task failed: {e}")))?
     }
 
     /// What a job stopped by `by` reports, once its write (if one had

@@ -2,10 +2,9 @@
 //! off the async threads, with progress events and cancel between rows.
 
 use super::tasks::JobCtx;
-use super::{with_store, JobEvent, JobOutcome};
+use super::{with_store, JobError, JobEvent, JobOutcome};
 use crate::domain::number_filter::NumberQuery;
 use crate::query::export::{write_file, ExportError};
-use crate::store::StoreError;
 
 pub async fn export_numbers(
     ctx: &JobCtx,
@@ -34,10 +33,14 @@ pub async fn export_numbers(
         Ok(Ok(n)) => JobOutcome::ok(format!("exported {n} numbers to {path}"), None),
         Ok(Err(ExportError::Cancelled)) => JobOutcome {
             state: crate::domain::job::JobState::Cancelled,
-            ..JobOutcome::failed(format!("export to {path}: {}", ExportError::Cancelled))
+            ..JobOutcome::failed(JobError::Cancelled(format!(
+                "export to {path}: {}",
+                ExportError::Cancelled
+            )))
         },
-        Ok(Err(ExportError::Failed(e))) | Err(StoreError(e)) => {
+        Ok(Err(ExportError::Failed(e))) => {
             JobOutcome::failed(format!("export to {path} failed: {e}"))
         }
+        Err(e) => JobOutcome::failed(JobError::store(format!("export to {path} failed: {e}"), e)),
     }
 }

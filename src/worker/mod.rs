@@ -7,6 +7,7 @@ mod connections;
 mod export;
 pub mod housekeeping;
 mod inventory;
+mod job_error;
 mod job_record;
 mod lease_holder;
 mod oc_service;
@@ -24,6 +25,7 @@ use crate::domain::oc_service::CreateServiceRequest;
 use crate::secret::Secret;
 use crate::store::{Store, StoreAt, StoreError};
 pub use commit_point::{Phase, Stop, Stopped};
+pub use job_error::JobError;
 use job_record::JobRecorder;
 pub use job_record::SessionJobs;
 use std::collections::HashMap;
@@ -47,10 +49,13 @@ pub enum JobEvent {
 pub struct JobOutcome {
     pub state: JobState,
     pub summary: String,
+    /// What failed, in words: `failure`'s text with the job named when it
+    /// was stopped, made terminal-safe. Empty when nothing failed.
     pub error: String,
     pub detail: Option<serde_json::Value>,
-    /// A sync stopped by the cooling guard: confirm, then run with force.
-    pub needs_confirmation: bool,
+    /// What failed, as a type: decisions (exit code, the confirmation
+    /// prompt) read this, never `error`'s words.
+    pub failure: Option<Box<JobError>>,
     /// A job stopped by its time limit or a cancel, and where it was
     /// (before, during or after its commit point).
     pub stopped: Option<Box<Stopped>>,
@@ -63,7 +68,7 @@ impl JobOutcome {
             summary: summary.into(),
             error: String::new(),
             detail,
-            needs_confirmation: false,
+            failure: None,
             stopped: None,
         }
     }
@@ -71,27 +76,45 @@ impl JobOutcome {
     /// `error` what failed.
     fn partial(
         summary: impl Into<String>,
-        error: impl Into<String>,
+        error: impl Into<JobError>,
         detail: Option<serde_json::Value>,
     ) -> Self {
+        let error = error.into();
         JobOutcome {
             state: JobState::Partial,
             summary: summary.into(),
-            error: error.into(),
+            error: error.to_string(),
             detail,
-            needs_confirmation: false,
+            failure: Some(Box::new(error)),
             stopped: None,
         }
     }
-    fn failed(error: impl Into<String>) -> Self {
+    /// A failed job; a bare message is a [`JobError::Failed`].
+    pub(crate) fn failed(error: impl Into<JobError>) -> Self {
+        let error = error.into();
         JobOutcome {
             state: JobState::Failed,
             summary: String::new(),
-            error: error.into(),
+            error: error.to_string(),
             detail: None,
-            needs_confirmation: false,
+            failure: Some(Box::new(error)),
             stopped: None,
         }
+    }
+    /// A sync the cooling guard stopped: `summary` is what it would do.
+    fn needs_confirmation(summary: String, why: String, detail: Option<serde_json::Value>) -> Self {
+        JobOutcome {
+            summary,
+            detail,
+            ..JobOutcome::failed(JobError::NeedsConfirmation(why))
+        }
+    }
+    /// Whether the job waits for a person to confirm it (then run with force).
+    pub fn asks_confirmation(&self) -> bool {
+        matches!(
+            self.failure.as_deref(),
+            Some(JobError::NeedsConfirmation(_))
+        )
     }
     /// A job stopped by its clock or a cancel: the state and words come
     /// from where it was ([`Stopped`]). A write that committed is kept and
@@ -103,7 +126,15 @@ impl JobOutcome {
             _ => JobState::Failed,
         };
         let line = stopped.to_string();
-        let (summary, error) = if state == JobState::Succeeded {
+        let failure = match (state, stopped.by) {
+            (JobState::Succeeded, _) => None,
+            (_, Stop::Cancelled) => Some(Box::new(JobError::Cancelled(line.clone()))),
+            (_, Stop::TimedOut { limit_secs }) => Some(Box::new(JobError::TimedOut {
+                message: line.clone(),
+                limit_secs,
+            })),
+        };
+        let (summary, error) = if failure.is_none() {
             (line, String::new())
         } else {
             (String::new(), line)
@@ -113,7 +144,7 @@ impl JobOutcome {
             summary,
             error,
             detail: None,
-            needs_confirmation: false,
+            failure,
             stopped: Some(Box::new(stopped)),
         }
     }
@@ -190,10 +221,10 @@ where
     })
     .await
     .map_err(|e| match e.try_into_panic() {
-        Ok(p) => StoreError(crate::panic_report::one_line(
+        Ok(p) => StoreError::Task(crate::panic_report::one_line(
             &crate::panic_report::message(&*p),
         )),
-        Err(e) => StoreError(format!("store task failed: {e}")),
+        Err(e) => StoreError::Task(format!("store task failed: {e}")),
     })?
 }
 
@@ -352,12 +383,12 @@ impl Worker {
         cancel: CancellationToken,
         what: &str,
     ) -> JobOutcome {
-        let mut outcome = JobOutcome::failed(format!(
+        let mut outcome = JobOutcome::failed(JobError::Panicked(format!(
             "{} {}: {}",
             kind.label(),
             kind.target(),
             crate::panic_report::one_line(what)
-        ));
+        )));
         make_safe(&mut outcome);
         let ctx = tasks::JobCtx {
             id: id.to_string(),
@@ -424,7 +455,7 @@ impl Worker {
             return refused;
         }
         if let Err(e) = self.shared.jobs.begin(id, &kind).await {
-            return JobOutcome::failed(e.to_string());
+            return JobOutcome::failed(JobError::store(e.to_string(), e));
         }
         let _ = self
             .shared

@@ -3,7 +3,7 @@
 //! message into the job's log.
 
 use super::tasks::{api_failed, write_failed, JobCtx};
-use super::{with_store, JobOutcome};
+use super::{with_store, JobError, JobOutcome};
 use crate::api::live_platform::{task_state, LivePlatformClient, TaskState};
 use crate::config::ConnectionRef;
 use crate::domain::oc_service::CreateServiceRequest;
@@ -67,10 +67,10 @@ pub async fn create_service(
     let mut shown = 0;
     let mut attempt = 0;
     loop {
-        let task = client
-            .task(&task_id)
-            .await
-            .map_err(|e| JobOutcome::failed(format!("{e}; task {task_id} may still be running")))?;
+        let task = client.task(&task_id).await.map_err(|e| {
+            let message = format!("{e}; task {task_id} may still be running");
+            JobOutcome::failed(JobError::api(message, e))
+        })?;
         let messages = task
             .get("executionMessages")
             .and_then(Value::as_array)

@@ -11,6 +11,34 @@ use crate::store::remote::{RemoteItem, RemoteSet};
 use crate::store::StoreError;
 use serde_json::Value;
 
+/// An item of a fetched list without its id.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("item {item} has no `{id_field}` (a string or a number)")]
+pub(super) struct MissingId {
+    /// From 1.
+    item: usize,
+    id_field: String,
+}
+
+/// A fetched list the store cannot keep: where it came from, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{conn}: {endpoint}: unexpected response: {why}")]
+pub(super) struct UnkeepableList {
+    conn: String,
+    endpoint: String,
+    why: MissingId,
+}
+
+/// Why one kind of a refresh failed: the API, or a list the store
+/// cannot keep.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum PartFailure {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error(transparent)]
+    List(#[from] UnkeepableList),
+}
+
 /// The store's rows for a fetched list. Every item must carry its id (a
 /// string or a number): rows without one could not be told apart, so such
 /// a list fails the job instead of being stored.
@@ -18,7 +46,7 @@ pub(super) fn items(
     list: &[Value],
     id_field: &str,
     name_field: &str,
-) -> Result<Vec<RemoteItem>, String> {
+) -> Result<Vec<RemoteItem>, MissingId> {
     list.iter()
         .enumerate()
         .map(|(i, v)| {
@@ -26,10 +54,10 @@ pub(super) fn items(
                 Some(Value::String(s)) if !s.is_empty() => s.clone(),
                 Some(Value::Number(n)) => n.to_string(),
                 _ => {
-                    return Err(format!(
-                        "item {} has no `{id_field}` (a string or a number)",
-                        i + 1
-                    ))
+                    return Err(MissingId {
+                        item: i + 1,
+                        id_field: id_field.to_string(),
+                    })
                 }
             };
             Ok(RemoteItem {
@@ -54,9 +82,12 @@ pub(super) fn set_of(
     (kind, parent): (&str, &str),
     list: &[Value],
     (id_field, name_field): (&str, &str),
-) -> Result<RemoteSet, String> {
-    let mut rows = items(list, id_field, name_field)
-        .map_err(|e| format!("{conn}: {endpoint}: unexpected response: {e}"))?;
+) -> Result<RemoteSet, UnkeepableList> {
+    let mut rows = items(list, id_field, name_field).map_err(|why| UnkeepableList {
+        conn: conn.to_string(),
+        endpoint: endpoint.to_string(),
+        why,
+    })?;
     for r in &mut rows {
         r.parent = parent.to_string();
     }
@@ -105,22 +136,13 @@ impl PartRefresh {
 
     /// A kind (under `parent`) that failed with `e`; an error that means
     /// nothing further can work stops the refresh.
-    pub fn failed(
-        &mut self,
-        kind: &str,
-        parent: Option<&str>,
-        label: &str,
-        e: Result<ApiError, String>,
-    ) {
-        let error = match e {
-            Ok(api) => {
-                if matches!(api.kind, ErrorKind::Connect(_) | ErrorKind::Deadline { .. }) {
-                    self.stopped = Some(api.to_string());
-                }
-                api.to_string()
+    pub fn failed(&mut self, kind: &str, parent: Option<&str>, label: &str, e: PartFailure) {
+        if let PartFailure::Api(api) = &e {
+            if matches!(api.kind, ErrorKind::Connect(_) | ErrorKind::Deadline { .. }) {
+                self.stopped = Some(api.to_string());
             }
-            Err(line) => line,
-        };
+        }
+        let error = e.to_string();
         self.failed.push(FailedPart {
             kind: kind.into(),
             parent: parent.map(String::from),

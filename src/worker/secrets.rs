@@ -3,7 +3,7 @@
 //! one, never runs a `*_cmd` nor needs a `*_env`.
 
 use super::tasks::JobCtx;
-use super::JobOutcome;
+use super::{JobError, JobOutcome};
 use crate::config::{
     AudioCodesConnection, AxpConnection, LivePlatformConnection, SecretError, SecretSettings,
 };
@@ -46,10 +46,14 @@ impl JobCtx {
             r = read => r,
             _ = self.cancel.cancelled() => return Err(JobOutcome {
                 state: JobState::Cancelled,
-                ..JobOutcome::failed("cancelled while reading a secret; nothing was sent")
+                ..JobOutcome::failed(JobError::Cancelled(
+                    "cancelled while reading a secret; nothing was sent".into(),
+                ))
             }),
         };
-        read.map_err(|e| JobOutcome::failed(format!("reading a secret failed: {e}")))?
-            .map_err(|e| JobOutcome::failed(format!("{e}; nothing was sent")))
+        read.map_err(|e| {
+            JobOutcome::failed(JobError::Secret(format!("reading a secret failed: {e}")))
+        })?
+        .map_err(|e| JobOutcome::failed(JobError::Secret(format!("{e}; nothing was sent"))))
     }
 }

@@ -6,7 +6,7 @@ use super::oc_service;
 use super::remote_refresh::{set_of, PartRefresh};
 use super::stored_connections;
 use super::voice;
-use super::{with_store, JobEvent, JobOutcome, Shared};
+use super::{with_store, JobError, JobEvent, JobOutcome, Shared};
 use crate::api::audiocodes::ArmClient;
 use crate::api::axp::AxpClient;
 use crate::api::live_platform::LivePlatformClient;
@@ -15,10 +15,11 @@ use crate::clock;
 use crate::config::{
     AudioCodesConnection, AxpConnection, Connection, ConnectionRef, LivePlatformConnection,
 };
-use crate::domain::job::{JobKind, JobState};
+use crate::domain::job::JobKind;
 use crate::domain::read_only::{refusal, Writes};
 use crate::domain::terminal_text::terminal_safe;
 use crate::domain::voice_registry;
+use crate::store::leases::Lease;
 use crate::store::sync::{SyncMode, SyncRequest};
 use crate::store::{Store, StoreError};
 use std::sync::Arc;
@@ -83,7 +84,7 @@ impl JobCtx {
             stored_connections::find(s, &config, &n)
         })
         .await
-        .map_err(|e| JobOutcome::failed(e.to_string()))?;
+        .map_err(|e| JobOutcome::failed(JobError::store(e.to_string(), e)))?;
         found.ok_or_else(|| {
             JobOutcome::failed(format!(
                 "no connection named {name:?} (neither in the config file nor made in switchboard); \
@@ -124,7 +125,7 @@ impl JobCtx {
     {
         with_store(self.shared.store_path.clone(), f)
             .await
-            .map_err(|e| JobOutcome::failed(format!("{what} failed: {e}; nothing was changed")))
+            .map_err(|e| store_failed(what, e))
     }
 
     /// The job's store write, its commit point (see [`CommitPoint`]):
@@ -141,7 +142,7 @@ impl JobCtx {
         self.commit
             .write(self.shared.store_path.clone(), &self.cancel, what, f, holds)
             .await
-            .map_err(|e| JobOutcome::failed(format!("{what} failed: {e}; nothing was changed")))
+            .map_err(|e| store_failed(what, e))
     }
 
     pub(super) fn refuse_local_writes(&self) -> Result<(), JobOutcome> {
@@ -157,8 +158,15 @@ impl JobCtx {
         refusal(self.shared.read_only_everywhere(), writes, |_| {
             conn.is_some_and(|c| c.read_only())
         })
-        .map(JobOutcome::failed)
+        .map(|refused| JobOutcome::failed(JobError::Refused(refused)))
     }
+}
+
+fn store_failed(what: &str, e: StoreError) -> JobOutcome {
+    JobOutcome::failed(JobError::store(
+        format!("{what} failed: {e}; nothing was changed"),
+        e,
+    ))
 }
 
 fn not_a(name: &str, what: &str) -> JobOutcome {
@@ -193,8 +201,11 @@ pub(super) async fn acquire_sync_lease(ctx: &JobCtx, name: &str) -> Result<(), J
         s.acquire_lease(&lease, &holder, ttl, super::lease_holder::is_gone)
     })
     .await
-    .map_err(|e| JobOutcome::failed(e.to_string()))?;
-    got.map_err(|other| busy(name, &other))
+    .map_err(|e| JobOutcome::failed(JobError::store(e.to_string(), e)))?;
+    match got {
+        Lease::Taken => Ok(()),
+        Lease::HeldBy(other) => Err(busy(name, &other)),
+    }
 }
 
 /// The refusal of a job whose lease a live job elsewhere holds, seen by
@@ -219,9 +230,9 @@ pub(super) async fn lease_refusal(
 }
 
 fn busy(name: &str, holder: &str) -> JobOutcome {
-    JobOutcome::failed(format!(
+    JobOutcome::failed(JobError::Busy(format!(
         "a sync or purge of {name} is already running ({holder}); try again when it ends"
-    ))
+    )))
 }
 
 pub async fn release_leases(ctx: &JobCtx, kind: &JobKind) {
@@ -235,7 +246,7 @@ pub async fn release_leases(ctx: &JobCtx, kind: &JobKind) {
 }
 
 pub(super) fn api_failed(e: ApiError) -> JobOutcome {
-    JobOutcome::failed(format!("{e}; nothing was changed"))
+    JobOutcome::failed(JobError::api(format!("{e}; nothing was changed"), e))
 }
 
 /// A write request that failed. When it may have reached the server and
@@ -244,7 +255,7 @@ pub(super) fn api_failed(e: ApiError) -> JobOutcome {
 /// to find out. Otherwise `not_done` says what did not happen.
 pub(super) fn write_failed(e: ApiError, not_done: &str, check: &str) -> JobOutcome {
     use crate::api::ErrorKind;
-    JobOutcome::failed(match &e.kind {
+    let message = match &e.kind {
         ErrorKind::Timeout | ErrorKind::Transport(_) => {
             format!("{e}; the request was sent and may have taken effect: {check} to check")
         }
@@ -252,7 +263,8 @@ pub(super) fn write_failed(e: ApiError, not_done: &str, check: &str) -> JobOutco
             format!("{e}; {not_done} as far as the server's answer says: {check} to check")
         }
         _ => format!("{e}; {not_done}"),
-    })
+    };
+    JobOutcome::failed(JobError::api(message, e))
 }
 
 pub async fn execute(ctx: &JobCtx, kind: &JobKind) -> JobOutcome {
@@ -411,7 +423,7 @@ async fn probe_connection(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOut
     let probe = client
         .probe(conn.page_size as u64)
         .await
-        .map_err(|e| JobOutcome::failed(e.to_string()))?;
+        .map_err(|e| JobOutcome::failed(JobError::api(e.to_string(), e)))?;
     Ok(JobOutcome::ok(
         format!(
             "{name}: {} users on the first page (list: {})",
@@ -525,14 +537,11 @@ async fn sync_audiocodes(
         );
     }
     match (outcome.result.as_str(), &outcome.guard) {
-        ("guarded", Some(g)) => Ok(JobOutcome {
-            state: JobState::Failed,
-            summary: counts,
-            error: format!("{name}: stopped before applying: {g}; confirm to apply (CLI: --force)"),
+        ("guarded", Some(g)) => Ok(JobOutcome::needs_confirmation(
+            counts,
+            format!("{name}: stopped before applying: {g}; confirm to apply (CLI: --force)"),
             detail,
-            needs_confirmation: true,
-            stopped: None,
-        }),
+        )),
         ("preview", _) => Ok(JobOutcome::ok(
             format!("{name} preview (not applied): {counts}"),
             detail,
@@ -585,9 +594,9 @@ pub(super) async fn refresh_live_platform(
                     counts[i] = list.len();
                     refresh.stored(set);
                 }
-                Err(e) => refresh.failed(kind, None, label, Err(e)),
+                Err(e) => refresh.failed(kind, None, label, e.into()),
             },
-            Err(e) => refresh.failed(kind, None, label, Ok(e)),
+            Err(e) => refresh.failed(kind, None, label, e.into()),
         }
         ctx.progress(i as u64 + 1, 3);
     }

@@ -15,6 +15,7 @@ mod connections_test;
 mod crash_test;
 mod fault_matrix_test;
 mod inventory_lifecycle_test;
+mod job_errors_test;
 mod jobs_truth_review_test;
 mod lazy_secrets_test;
 mod list_paging_test;

@@ -19,7 +19,7 @@ use switchboard::tui::action::Action;
 use switchboard::tui::app::{App, Command, Level};
 use switchboard::tui::data::{ConnInfo, Data, VoiceData};
 use switchboard::tui::theme::Theme;
-use switchboard::worker::{JobEvent, JobOutcome};
+use switchboard::worker::{JobError, JobEvent, JobOutcome};
 
 /// arm-east (TLS verification off), arm-ro (read-only), lp (TLS off) and
 /// axp (read-only), one number, one profile and one Communication Manager.
@@ -281,7 +281,7 @@ fn writes_reached_by_the_palette_the_audit_and_a_confirmation_are_refused_too() 
             detail: Some(serde_json::json!({"findings": [
                 {"number": "+15551230001", "kind": "registered_not_used", "connection": "arm-east", "fix": "set Used"}
             ]})),
-            needs_confirmation: false,
+            failure: None,
             stopped: None,
         },
     });
@@ -308,7 +308,9 @@ fn writes_reached_by_the_palette_the_audit_and_a_confirmation_are_refused_too() 
             summary: "would cool 9".into(),
             error: "the cooling guard stopped the sync".into(),
             detail: None,
-            needs_confirmation: true,
+            failure: Some(Box::new(JobError::NeedsConfirmation(
+                "the cooling guard stopped the sync".into(),
+            ))),
             stopped: None,
         },
     });

@@ -11,20 +11,44 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 /// Checks an action's input before sending it.
-fn check_input(input: ActionInput, body: &Option<Value>, max: usize) -> Result<(), String> {
+/// An action's input that cannot be sent.
+#[derive(Debug, thiserror::Error)]
+enum BadInput {
+    #[error("give a JSON list")]
+    NotAList,
+    #[error("give 1 to {max} items (got {got})")]
+    Count { max: usize, got: usize },
+    #[error("item {item}: {problem}")]
+    Item {
+        /// From 1.
+        item: usize,
+        problem: voice_body::NoMatch,
+    },
+    #[error("field `{0}` is required")]
+    Required(&'static str),
+}
+
+fn check_input(input: ActionInput, body: &Option<Value>, max: usize) -> Result<(), BadInput> {
     let list = || body.as_ref().and_then(Value::as_array);
     match input {
         ActionInput::Nothing => Ok(()),
         ActionInput::Ids | ActionInput::Numbers | ActionInput::WholeList => {
-            let items = list().ok_or("give a JSON list")?;
+            let items = list().ok_or(BadInput::NotAList)?;
             if items.is_empty() || items.len() > max {
-                return Err(format!("give 1 to {max} items (got {})", items.len()));
+                return Err(BadInput::Count {
+                    max,
+                    got: items.len(),
+                });
             }
             if input == ActionInput::Numbers {
                 for (i, n) in items.iter().enumerate() {
                     let s = n.as_str().unwrap_or("");
-                    voice_body::check_pattern(voice_registry::Pattern::E164, s)
-                        .map_err(|m| format!("item {}: {m}", i + 1))?;
+                    voice_body::check_pattern(voice_registry::Pattern::E164, s).map_err(
+                        |problem| BadInput::Item {
+                            item: i + 1,
+                            problem,
+                        },
+                    )?;
                 }
             }
             Ok(())
@@ -36,7 +60,7 @@ fn check_input(input: ActionInput, body: &Option<Value>, max: usize) -> Result<(
                     .and_then(|b| b.get(fs.name))
                     .is_some_and(|v| !v.is_null() && v != &json!("") && v != &json!([]));
                 if !present {
-                    return Err(format!("field `{}` is required", fs.name));
+                    return Err(BadInput::Required(fs.name));
                 }
             }
             Ok(())

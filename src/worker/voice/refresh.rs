@@ -4,10 +4,9 @@
 
 use super::client;
 use crate::api::axp::AxpClient;
-use crate::api::ApiError;
 use crate::domain::voice_registry::{self, Family};
 use crate::store::remote::RemoteSet;
-use crate::worker::remote_refresh::{set_of, store_sets, PartRefresh};
+use crate::worker::remote_refresh::{set_of, store_sets, PartFailure, PartRefresh, UnkeepableList};
 use crate::worker::tasks::{api_failed, JobCtx};
 use crate::worker::JobOutcome;
 use serde_json::Value;
@@ -91,12 +90,11 @@ async fn fetch_set(
     name: &str,
     f: &Family,
     parent: &str,
-) -> Result<(Vec<Value>, RemoteSet), Result<ApiError, String>> {
+) -> Result<(Vec<Value>, RemoteSet), PartFailure> {
     let list = client
         .list(f, (!parent.is_empty()).then_some(parent))
-        .await
-        .map_err(Ok)?;
-    let set = family_set_of(client, name, f, parent, &list).map_err(Err)?;
+        .await?;
+    let set = family_set_of(client, name, f, parent, &list)?;
     Ok((list, set))
 }
 
@@ -119,7 +117,7 @@ fn family_set_of(
     f: &Family,
     parent: &str,
     list: &[Value],
-) -> Result<RemoteSet, String> {
+) -> Result<RemoteSet, UnkeepableList> {
     let endpoint = format!(
         "GET {}",
         client.family_path(f, (!parent.is_empty()).then_some(parent))

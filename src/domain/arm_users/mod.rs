@@ -1,0 +1,158 @@
+//! Reading an ARM registered-users page, whatever its shape (contract §1):
+//! where the list and the total are, each user's number(s), status and
+//! identity, and the paging rules that make a fetch finish exactly or fail.
+//! Pure: the sync, `connections test` and `connections probe` all read pages
+//! through this one module.
+
+mod page;
+mod pager;
+mod probe;
+mod users;
+
+pub use page::{numbers_of, read_page, PageError};
+pub use pager::{Next, Pager, PagingError};
+pub use probe::{Probe, ProbeUser};
+pub use users::ArmUsers;
+
+use super::invalid::Invalid;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Where the list may sit when no pointer is configured, in this order.
+pub const LIST_KEYS: [&str; 5] = ["users", "registeredUsers", "items", "data", "results"];
+/// Where the total may sit when no pointer is configured, in this order.
+pub const TOTAL_KEYS: [&str; 3] = ["total", "totalCount", "count"];
+
+/// How a connection's pages are read (its `users_pointer`, `total_pointer`
+/// and `number_fields`; empty means the defaults).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageShape {
+    pub users_pointer: Option<String>,
+    pub total_pointer: Option<String>,
+    pub number_fields: Vec<String>,
+}
+
+/// A JSON pointer (RFC 6901): empty (the whole body) or starting with `/`;
+/// `~` only as `~0` or `~1`.
+pub fn validate_pointer(p: &str) -> Result<(), Invalid> {
+    if !p.is_empty() && !p.starts_with('/') {
+        return Err(Invalid::new(
+            "pointer",
+            format!(
+                "{p:?} is not a JSON pointer: start it with '/' (e.g. \"/{}\")",
+                p.trim_start_matches('/')
+            ),
+        ));
+    }
+    let mut chars = p.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '~' && !matches!(chars.next(), Some('0' | '1')) {
+            return Err(Invalid::new(
+                "pointer",
+                format!("{p:?} is not a JSON pointer: '~' must be followed by 0 or 1"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A number field must point inside a user: a pointer that is not empty.
+pub fn validate_number_field(p: &str) -> Result<(), Invalid> {
+    if p.is_empty() {
+        return Err(Invalid::new(
+            "number_fields",
+            "a number field is a JSON pointer such as \"/phoneNumber\"",
+        ));
+    }
+    validate_pointer(p).map_err(|e| e.in_field("number_fields"))
+}
+
+/// How a user's status was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusReading {
+    Registered,
+    Offline,
+    /// A value Switchboard does not know: counted as registered, reported.
+    Unknown,
+    /// No status (or null, or empty): presence is registration.
+    Absent,
+}
+
+impl StatusReading {
+    pub fn of(raw: &str) -> StatusReading {
+        let s = raw.trim();
+        if s.is_empty() {
+            return StatusReading::Absent;
+        }
+        let up = s.to_ascii_uppercase();
+        match up.as_str() {
+            "REGISTERED" => StatusReading::Registered,
+            "OFFLINE" | "NOT_REGISTERED" | "NOT-ACTIVE" | "UNREGISTERED" => StatusReading::Offline,
+            _ => StatusReading::Unknown,
+        }
+    }
+
+    pub fn is_registered(self) -> bool {
+        self != StatusReading::Offline
+    }
+
+    /// How the probe shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            StatusReading::Registered => "registered",
+            StatusReading::Offline => "offline",
+            StatusReading::Unknown => "unknown→registered",
+            StatusReading::Absent => "absent→registered",
+        }
+    }
+}
+
+/// Where a page's list was found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "at", rename_all = "snake_case")]
+pub enum Envelope {
+    /// Under this key (default search) or pointer (configured).
+    Key(String),
+    Pointer(String),
+    BareArray,
+}
+
+impl std::fmt::Display for Envelope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Envelope::Key(k) => write!(f, "\"{k}\""),
+            Envelope::Pointer(p) => write!(f, "pointer {p}"),
+            Envelope::BareArray => f.write_str("bare array"),
+        }
+    }
+}
+
+/// One user as read from a page.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArmUser {
+    /// `id` (string or number), else `userName`, else empty.
+    pub id: String,
+    /// What tells this user apart from the others: `id`, else `userName`,
+    /// else its whole JSON (which a field that changes per request, such as
+    /// `lastSeen`, makes useless for spotting repeats).
+    pub key: String,
+    pub numbers: Vec<String>,
+    /// The status as sent ("" when absent).
+    pub status: String,
+    pub reading: StatusReading,
+    pub raw: Value,
+}
+
+/// One page as read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArmPage {
+    pub envelope: Envelope,
+    pub total: Option<u64>,
+    /// Where the total was found ("total", "/meta/count", ...).
+    pub total_at: Option<String>,
+    pub users: Vec<ArmUser>,
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,215 @@
+//! One page read, whatever its shape: where the list and the total are,
+//! and each user's number(s), status and identity.
+
+use super::{ArmPage, ArmUser, Envelope, PageShape, StatusReading, LIST_KEYS, TOTAL_KEYS};
+use crate::domain::number::{canonical, from_uri};
+use crate::domain::terminal_text::terminal_safe;
+use serde_json::Value;
+
+/// A page this connection's shape cannot read; the words say which
+/// setting to check.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PageError {
+    #[error("users_pointer {pointer} points at {found} instead of a list; check users_pointer (`switchboard connections probe` shows the page)")]
+    ListPointerNotAList { pointer: String, found: String },
+    #[error("users_pointer {pointer} finds nothing in a page with {page_has}; check users_pointer (`switchboard connections probe` shows the page)")]
+    ListPointerFindsNothing { pointer: String, page_has: String },
+    #[error("no list of users under {} nor a bare array; the page has {page_has}; set users_pointer on the connection", LIST_KEYS.join(", "))]
+    NoList { page_has: String },
+    #[error("total_pointer {pointer} holds {value} which is not a count; check total_pointer")]
+    TotalNotACount { pointer: String, value: String },
+    #[error(
+        "total_pointer {pointer} finds nothing in a page with {page_has}; check total_pointer"
+    )]
+    TotalPointerFindsNothing { pointer: String, page_has: String },
+}
+
+fn keys_of(body: &Value) -> String {
+    match body {
+        Value::Object(m) if m.is_empty() => "an empty object".into(),
+        Value::Object(m) => format!(
+            "keys {}",
+            m.keys()
+                .map(|k| format!("{:?}", terminal_safe(k)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Value::Array(_) => "an array".into(),
+        Value::Null => "null".into(),
+        Value::Bool(_) => "a boolean".into(),
+        Value::Number(_) => "a number".into(),
+        Value::String(_) => "a string".into(),
+    }
+}
+
+fn as_count(v: &Value) -> Option<u64> {
+    match v {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+pub(super) fn text_of(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// A number from one field's text: a sip:/sips:/tel: URI's user part, or
+/// the text in canonical form.
+fn number_of(text: &str) -> Option<String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return None;
+    }
+    let lower = t.to_ascii_lowercase();
+    if lower.starts_with("sip:") || lower.starts_with("sips:") || lower.starts_with("tel:") {
+        from_uri(t)
+    } else {
+        canonical(t).ok()
+    }
+}
+
+/// The numbers a user holds: the configured fields (each may hold a string,
+/// a number or an array of them), else `phoneNumber`, then `uri` only when
+/// `phoneNumber` gives none. Each number once, in field order.
+pub fn numbers_of(user: &Value, number_fields: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |n: Option<String>| {
+        if let Some(n) = n {
+            if !out.contains(&n) {
+                out.push(n);
+            }
+        }
+    };
+    if number_fields.is_empty() {
+        let phone = user
+            .get("phoneNumber")
+            .and_then(text_of)
+            .and_then(|p| number_of(&p));
+        match phone {
+            Some(p) => push(Some(p)),
+            None => push(
+                user.get("uri")
+                    .and_then(text_of)
+                    .and_then(|u| number_of(&u)),
+            ),
+        }
+        return out;
+    }
+    for f in number_fields {
+        match user.pointer(f) {
+            Some(Value::Array(items)) => {
+                for i in items {
+                    push(text_of(i).and_then(|t| number_of(&t)));
+                }
+            }
+            Some(v) => push(text_of(v).and_then(|t| number_of(&t))),
+            None => {}
+        }
+    }
+    out
+}
+
+fn read_user(raw: &Value, shape: &PageShape) -> ArmUser {
+    let id = raw
+        .get("id")
+        .and_then(text_of)
+        .filter(|s| !s.is_empty())
+        .or_else(|| {
+            raw.get("userName")
+                .and_then(text_of)
+                .filter(|s| !s.is_empty())
+        })
+        .unwrap_or_default();
+    let key = if id.is_empty() {
+        raw.to_string()
+    } else {
+        format!("user {id:?}")
+    };
+    // Absent or null: no status. Anything else that is not text (a boolean,
+    // an object) is kept as its JSON, so that it is reported, not ignored.
+    let status = match raw.get("status") {
+        None | Some(Value::Null) => String::new(),
+        Some(v) => text_of(v).unwrap_or_else(|| v.to_string()),
+    };
+    ArmUser {
+        id,
+        key,
+        numbers: numbers_of(raw, &shape.number_fields),
+        reading: StatusReading::of(&status),
+        status,
+        raw: raw.clone(),
+    }
+}
+
+/// Reads one page. `endpoint` names it in errors. A page with none of the
+/// envelopes is an error naming what it did have.
+pub fn read_page(body: &Value, shape: &PageShape) -> Result<ArmPage, PageError> {
+    let (envelope, list) = if let Some(p) = &shape.users_pointer {
+        match body.pointer(p) {
+            // The empty pointer is the body itself: a bare array.
+            Some(Value::Array(a)) if p.is_empty() => (Envelope::BareArray, a),
+            Some(Value::Array(a)) => (Envelope::Pointer(p.clone()), a),
+            Some(other) => {
+                return Err(PageError::ListPointerNotAList {
+                    pointer: p.clone(),
+                    found: keys_of(other),
+                })
+            }
+            None => {
+                return Err(PageError::ListPointerFindsNothing {
+                    pointer: p.clone(),
+                    page_has: keys_of(body),
+                })
+            }
+        }
+    } else if let Value::Array(a) = body {
+        (Envelope::BareArray, a)
+    } else {
+        let found = LIST_KEYS.iter().find_map(|k| match body.get(*k) {
+            Some(Value::Array(a)) => Some((Envelope::Key((*k).to_string()), a)),
+            _ => None,
+        });
+        match found {
+            Some(f) => f,
+            None => {
+                return Err(PageError::NoList {
+                    page_has: keys_of(body),
+                })
+            }
+        }
+    };
+    let (total, total_at) = match &shape.total_pointer {
+        Some(p) => match body.pointer(p) {
+            Some(v) => match as_count(v) {
+                Some(n) => (Some(n), Some(p.clone())),
+                None => {
+                    return Err(PageError::TotalNotACount {
+                        pointer: p.clone(),
+                        value: v.to_string(),
+                    })
+                }
+            },
+            None => {
+                return Err(PageError::TotalPointerFindsNothing {
+                    pointer: p.clone(),
+                    page_has: keys_of(body),
+                })
+            }
+        },
+        None => TOTAL_KEYS
+            .iter()
+            .find_map(|k| body.get(*k).and_then(as_count).map(|n| (n, k.to_string())))
+            .map_or((None, None), |(n, k)| (Some(n), Some(k))),
+    };
+    Ok(ArmPage {
+        envelope,
+        total,
+        total_at,
+        users: list.iter().map(|u| read_user(u, shape)).collect(),
+    })
+}

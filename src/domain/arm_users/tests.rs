@@ -1,0 +1,181 @@
+use super::*;
+use serde_json::json;
+
+fn page(body: Value) -> ArmPage {
+    read_page(&body, &PageShape::default()).unwrap()
+}
+
+#[test]
+fn statuses() {
+    for (s, r) in [
+        ("", StatusReading::Absent),
+        ("registered", StatusReading::Registered),
+        ("not-active", StatusReading::Offline),
+        ("Unregistered", StatusReading::Offline),
+        ("NOT_REGISTERED", StatusReading::Offline),
+        ("offline", StatusReading::Offline),
+        ("Busy", StatusReading::Unknown),
+    ] {
+        assert_eq!(StatusReading::of(s), r, "{s}");
+    }
+    assert!(StatusReading::Absent.is_registered());
+    assert!(StatusReading::Unknown.is_registered());
+    assert!(!StatusReading::Offline.is_registered());
+}
+
+#[test]
+fn envelopes_and_totals() {
+    let p = page(json!({"totalCount": 3, "items": [{"id": 1, "phoneNumber": "+15550001"}]}));
+    assert_eq!(p.envelope, Envelope::Key("items".into()));
+    assert_eq!(
+        (p.total, p.total_at.as_deref()),
+        (Some(3), Some("totalCount"))
+    );
+    assert_eq!(p.users[0].numbers, vec!["+15550001"]);
+    let p = page(json!([{"uri": "sip:+15550002@sbc;user=phone"}]));
+    assert_eq!(p.envelope, Envelope::BareArray);
+    assert_eq!(p.total, None);
+    assert_eq!(p.users[0].numbers, vec!["+15550002"]);
+    let e = read_page(&json!({"rows": [], "n": 1}), &PageShape::default()).unwrap_err();
+    assert!(matches!(e, PageError::NoList { .. }), "{e:?}");
+    let e = e.to_string();
+    assert!(e.contains("\"rows\"") && e.contains("items"), "{e}");
+}
+
+#[test]
+fn pointers_and_number_fields() {
+    let shape = PageShape {
+        users_pointer: Some("/result/list".into()),
+        total_pointer: Some("/result/meta/size".into()),
+        number_fields: vec!["/phones".into(), "/extra/mobile".into()],
+    };
+    let body = json!({"result": {"meta": {"size": "1"}, "list": [
+        {"id": "a", "phones": ["+15550001", "tel:+15550002"], "extra": {"mobile": "+1 555 0003"}}
+    ]}});
+    let p = read_page(&body, &shape).unwrap();
+    assert_eq!(p.total, Some(1));
+    assert_eq!(
+        p.users[0].numbers,
+        vec!["+15550001", "+15550002", "+15550003"]
+    );
+    assert!(validate_pointer("users").is_err());
+    assert!(validate_pointer("/a~2").is_err());
+    assert!(validate_pointer("/a~1b").is_ok());
+    assert!(validate_number_field("").is_err());
+}
+
+fn users(ids: std::ops::Range<u32>) -> Value {
+    Value::Array(
+        ids.map(|i| json!({"id": format!("u{i}"), "phoneNumber": format!("+1555000{i:04}")}))
+            .collect(),
+    )
+}
+
+#[test]
+fn paging_rules() {
+    // Capped pages without a total: page to the empty page.
+    let mut p = Pager::new(100);
+    assert_eq!(
+        p.accept(page(json!({"users": users(0..92)}))),
+        Ok(Next::Page(92))
+    );
+    assert_eq!(
+        p.accept(page(json!({"users": users(92..100)}))),
+        Ok(Next::Page(100))
+    );
+    assert_eq!(p.accept(page(json!({"users": []}))), Ok(Next::Done));
+    assert_eq!(p.finish().users, 100);
+    // Offset ignored.
+    let mut p = Pager::new(10);
+    p.accept(page(json!({"total": 20, "users": users(0..10)})))
+        .unwrap();
+    let e = p
+        .accept(page(json!({"total": 20, "users": users(0..10)})))
+        .unwrap_err();
+    assert!(
+        matches!(e, PagingError::IgnoresOffset { offset: 10, .. }),
+        "{e:?}"
+    );
+    assert!(e.to_string().starts_with("the ARM ignores offset;"), "{e}");
+    // Bare array bigger than the limit, the same again at the next
+    // offset: the whole list, taken once.
+    let mut p = Pager::new(10);
+    assert_eq!(p.accept(page(users(0..37))), Ok(Next::Page(37)));
+    assert_eq!(p.accept(page(users(0..37))), Ok(Next::Done));
+    assert_eq!(p.finish().users, 37);
+    // Bigger than the limit, but paged by offset in pages of its own.
+    let mut p = Pager::new(10);
+    assert_eq!(p.accept(page(users(0..25))), Ok(Next::Page(25)));
+    assert_eq!(p.accept(page(users(25..30))), Ok(Next::Page(30)));
+    assert_eq!(p.accept(page(users(30..30))), Ok(Next::Done));
+    assert_eq!(p.finish().users, 30);
+    // A user twice on one page.
+    let mut p = Pager::new(10);
+    let twice = json!({"total": 5, "users": [
+        {"id": "u0"}, {"id": "u1"}, {"id": "u2"}, {"id": "u3"}, {"id": "u3"}
+    ]});
+    assert!(p
+        .accept(page(twice))
+        .unwrap_err()
+        .to_string()
+        .contains("\"u3\""));
+    // A total sent on the first page only.
+    let mut p = Pager::new(10);
+    p.accept(page(json!({"total": 15, "users": users(0..10)})))
+        .unwrap();
+    assert_eq!(
+        p.accept(page(json!({"users": users(10..15)}))),
+        Ok(Next::Done)
+    );
+    // An empty first page announcing users.
+    let mut p = Pager::new(10);
+    assert!(p.accept(page(json!({"total": 3, "users": []}))).is_err());
+    // Total changing.
+    let mut p = Pager::new(10);
+    p.accept(page(json!({"total": 20, "users": users(0..10)})))
+        .unwrap();
+    assert!(p
+        .accept(page(json!({"total": 19, "users": users(10..19)})))
+        .unwrap_err()
+        .to_string()
+        .contains("changed from 20 to 19"));
+    // Empty page short of the total.
+    let mut p = Pager::new(10);
+    p.accept(page(json!({"total": 20, "users": users(0..10)})))
+        .unwrap();
+    assert!(p.accept(page(json!({"total": 20, "users": []}))).is_err());
+}
+
+#[test]
+fn odd_statuses_are_reported_not_dropped() {
+    let p = page(json!([{"id": 1, "status": true}, {"id": 2, "status": null}]));
+    assert_eq!(p.users[0].reading, StatusReading::Unknown);
+    assert_eq!(p.users[0].status, "true");
+    assert_eq!(p.users[1].reading, StatusReading::Absent);
+    let whole = PageShape {
+        users_pointer: Some(String::new()),
+        ..Default::default()
+    };
+    let p = read_page(&json!([]), &whole).unwrap();
+    assert_eq!(p.envelope, Envelope::BareArray);
+}
+
+#[test]
+fn several_numbers_and_unrecognised_statuses() {
+    let shape = PageShape {
+        number_fields: vec!["/a".into(), "/b".into()],
+        ..Default::default()
+    };
+    let p = read_page(
+        &json!([{"id": "x", "a": "+15550001", "b": "+15550002", "status": "Busy"},
+                {"id": "y", "status": "busy "}, {"a": "+15550003"}]),
+        &shape,
+    )
+    .unwrap();
+    let all = ArmUsers::from_users(p.users);
+    assert_eq!(all.users, 3);
+    let ids: Vec<_> = all.entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, vec!["x", "x#2", "y", "#3"]);
+    assert_eq!(all.entries[2].number, None);
+    assert!(all.unrecognised_summary().is_some());
+}
