@@ -11,6 +11,7 @@ mod oc_service;
 mod remote_refresh;
 mod schedule;
 mod secrets;
+mod store_lane;
 pub mod stored_connections;
 mod tasks;
 mod voice;
@@ -20,7 +21,7 @@ use crate::domain::connection_spec::ConnectionSpec;
 use crate::domain::job::{JobKind, JobState};
 use crate::domain::oc_service::CreateServiceRequest;
 use crate::secret::Secret;
-use crate::store::{Store, StoreAt, StoreError};
+use crate::store::StoreAt;
 pub use commit_point::{Phase, Stop, Stopped};
 use job_record::JobRecorder;
 pub use job_record::SessionJobs;
@@ -141,8 +142,9 @@ pub(crate) struct FormSecrets {
 struct Shared {
     config: Arc<Config>,
     pending_secrets: Mutex<HashMap<String, FormSecrets>>,
-    /// The store, opened read-only under `--read-only` or `read_only = true`.
-    store_path: StoreAt,
+    /// The store, opened read-only under `--read-only` or `read_only = true`;
+    /// otherwise one connection kept for every job's calls.
+    store: store_lane::StoreLane,
     /// Where jobs are recorded: the store, or memory under read-only.
     jobs: JobRecorder,
     read_only: bool,
@@ -171,38 +173,17 @@ fn prefix_target(kind: &JobKind, line: String) -> String {
     }
 }
 
-/// Runs `f` on a fresh store connection off the async threads (a
-/// read-only one when `at` says so: a write on it fails).
-pub async fn with_store<T, F>(at: StoreAt, f: F) -> Result<T, StoreError>
-where
-    T: Send + 'static,
-    F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
-{
-    // A store task of a job is part of the job: a panic in it fails the job.
-    let contained = crate::panic_report::is_contained();
-    tokio::task::spawn_blocking(move || {
-        crate::panic_report::contain(contained, || {
-            let mut s = at.open()?;
-            f(&mut s)
-        })
-    })
-    .await
-    .map_err(|e| match e.try_into_panic() {
-        Ok(p) => StoreError(crate::panic_report::one_line(
-            &crate::panic_report::message(&*p),
-        )),
-        Err(e) => StoreError(format!("store task failed: {e}")),
-    })?
-}
-
 impl Worker {
     pub fn new(config: Arc<Config>, read_only: bool, events: UnboundedSender<JobEvent>) -> Worker {
-        let store_path = StoreAt::new(&config.store_path, read_only || config.read_only);
+        let store = store_lane::StoreLane::new(StoreAt::new(
+            &config.store_path,
+            read_only || config.read_only,
+        ));
         Worker {
             shared: Arc::new(Shared {
                 config,
-                jobs: JobRecorder::for_store(&store_path),
-                store_path,
+                jobs: JobRecorder::for_store(&store),
+                store,
                 read_only,
                 pending_secrets: Mutex::new(HashMap::new()),
                 cancels: Mutex::new(HashMap::new()),

@@ -3,7 +3,7 @@
 //! message into the job's log.
 
 use super::tasks::{api_failed, write_failed, JobCtx};
-use super::{with_store, JobOutcome};
+use super::JobOutcome;
 use crate::api::live_platform::{task_state, LivePlatformClient, TaskState};
 use crate::config::ConnectionRef;
 use crate::domain::oc_service::CreateServiceRequest;
@@ -138,10 +138,11 @@ async fn store_task(ctx: &JobCtx, conn: &str, id: &str, short: &str, body: &Valu
         body: body.clone(),
     };
     let c = conn.to_string();
-    if let Err(e) = with_store(ctx.shared.store_path.clone(), move |s| {
-        s.upsert_remote_item(&c, "task", &item)
-    })
-    .await
+    if let Err(e) = ctx
+        .shared
+        .store
+        .run(move |s| s.upsert_remote_item(&c, "task", &item))
+        .await
     {
         tracing::warn!("could not store task {id}: {e}");
     }

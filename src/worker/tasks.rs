@@ -6,7 +6,7 @@ use super::oc_service;
 use super::remote_refresh::{set_of, PartRefresh};
 use super::stored_connections;
 use super::voice;
-use super::{with_store, JobEvent, JobOutcome, Shared};
+use super::{JobEvent, JobOutcome, Shared};
 use crate::api::audiocodes::ArmClient;
 use crate::api::axp::AxpClient;
 use crate::api::live_platform::LivePlatformClient;
@@ -70,7 +70,7 @@ impl JobCtx {
     /// A connection from the config file, else one made in the TUI and
     /// kept in the store (read afresh, so edits apply at once).
     pub(super) async fn connection(&self, name: &str) -> Result<Connection, JobOutcome> {
-        let at = &self.shared.store_path;
+        let at = self.shared.store.at();
         if at.read_only && !at.path.exists() {
             // Read-only before the store exists: the config file's
             // connections can still be tested and probed.
@@ -79,11 +79,12 @@ impl JobCtx {
             }
         }
         let (n, config) = (name.to_string(), self.shared.config.clone());
-        let found = with_store(self.shared.store_path.clone(), move |s| {
-            stored_connections::find(s, &config, &n)
-        })
-        .await
-        .map_err(|e| JobOutcome::failed(e.to_string()))?;
+        let found = self
+            .shared
+            .store
+            .run(move |s| stored_connections::find(s, &config, &n))
+            .await
+            .map_err(|e| JobOutcome::failed(e.to_string()))?;
         found.ok_or_else(|| {
             JobOutcome::failed(format!(
                 "no connection named {name:?} (neither in the config file nor made in switchboard); \
@@ -122,7 +123,9 @@ impl JobCtx {
         T: Send + 'static,
         F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
     {
-        with_store(self.shared.store_path.clone(), f)
+        self.shared
+            .store
+            .run(f)
             .await
             .map_err(|e| JobOutcome::failed(format!("{what} failed: {e}; nothing was changed")))
     }
@@ -139,7 +142,7 @@ impl JobCtx {
         D: FnOnce(&T) -> String + Send + 'static,
     {
         self.commit
-            .write(self.shared.store_path.clone(), &self.cancel, what, f, holds)
+            .write(&self.shared.store, &self.cancel, what, f, holds)
             .await
             .map_err(|e| JobOutcome::failed(format!("{what} failed: {e}; nothing was changed")))
     }
@@ -189,11 +192,12 @@ pub(super) async fn acquire_sync_lease(ctx: &JobCtx, name: &str) -> Result<(), J
         ctx.holder(),
         ctx.shared.config.http.job_timeout_secs as i64 + 60,
     );
-    let got = with_store(ctx.shared.store_path.clone(), move |s| {
-        s.acquire_lease(&lease, &holder, ttl, super::lease_holder::is_gone)
-    })
-    .await
-    .map_err(|e| JobOutcome::failed(e.to_string()))?;
+    let got = ctx
+        .shared
+        .store
+        .run(move |s| s.acquire_lease(&lease, &holder, ttl, super::lease_holder::is_gone))
+        .await
+        .map_err(|e| JobOutcome::failed(e.to_string()))?;
     got.map_err(|other| busy(name, &other))
 }
 
@@ -207,7 +211,9 @@ pub(super) async fn lease_refusal(
     let name = lease_name(kind)?;
     let me = super::lease_holder::this_process(id);
     let lease = name.clone();
-    let holder = with_store(shared.store_path.clone(), move |s| s.lease_holder(&lease))
+    let holder = shared
+        .store
+        .run(move |s| s.lease_holder(&lease))
         .await
         .ok()
         .flatten()?;
@@ -227,10 +233,11 @@ fn busy(name: &str, holder: &str) -> JobOutcome {
 pub async fn release_leases(ctx: &JobCtx, kind: &JobKind) {
     if let Some(name) = lease_name(kind) {
         let holder = ctx.holder();
-        let _ = with_store(ctx.shared.store_path.clone(), move |s| {
-            s.release_lease(&name, &holder)
-        })
-        .await;
+        let _ = ctx
+            .shared
+            .store
+            .run(move |s| s.release_lease(&name, &holder))
+            .await;
     }
 }
 
@@ -438,10 +445,11 @@ async fn sync_audiocodes(
         Ok(u) => u,
         Err(e) => {
             let (n, msg, jid) = (name.to_string(), e.to_string(), ctx.id.clone());
-            let _ = with_store(ctx.shared.store_path.clone(), move |s| {
-                s.record_failed_run(&n, "sync", Some(&jid), started, &msg)
-            })
-            .await;
+            let _ = ctx
+                .shared
+                .store
+                .run(move |s| s.record_failed_run(&n, "sync", Some(&jid), started, &msg))
+                .await;
             return Err(api_failed(e));
         }
     };
