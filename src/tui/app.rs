@@ -215,6 +215,8 @@ pub struct App {
     pub jobs: Vec<JobRecord>,
     pub job_cursor: ListCursor,
     pub live: Vec<LiveJob>,
+    /// The latest per-entity counts of the jobs this dashboard ran.
+    pub progress: sync_bars::JobProgress,
     pub toasts: Vec<Toast>,
     pub overlay: Option<Overlay>,
     pub palette: Vec<PaletteItem>,
@@ -252,6 +254,7 @@ impl App {
             jobs: vec![],
             job_cursor: ListCursor::default(),
             live: vec![],
+            progress: sync_bars::JobProgress::default(),
             toasts: vec![],
             overlay: None,
             palette: palette_for(connections),
@@ -515,11 +518,20 @@ impl App {
                 .iter_mut()
                 .filter(|j| j.id == id)
                 .for_each(|j| j.state = JobState::Running),
-            JobEvent::Progress { id, done, total } => {
+            JobEvent::Progress {
+                id,
+                entity,
+                done,
+                failed,
+                total,
+            } => {
+                self.progress.record(&id, &entity, done, failed, total);
+                let (done, total) = self.progress.overall(&id);
                 self.live.iter_mut().filter(|j| j.id == id).for_each(|j| {
                     j.done = done;
                     j.total = total;
-                })
+                });
+                self.append_job_lines(&id, vec![]);
             }
             JobEvent::Log { id, line } => self.append_job_lines(&id, vec![line]),
             JobEvent::Finished { id, outcome } => {
@@ -542,8 +554,8 @@ impl App {
         if let Some(Overlay::Detail { title, lines, .. }) = &mut self.overlay {
             if *title == job_title(id) {
                 lines.extend(more);
-                // A CM sync's per-entity counts show as bars under the header.
-                *lines = sync_bars::refreshed(std::mem::take(lines), 2);
+                // A job's per-entity counts show as bars under the header.
+                *lines = self.progress.refreshed(id, std::mem::take(lines), 2);
             }
         }
     }

@@ -5,7 +5,7 @@
 //! dashboard still lists the jobs it ran in this session.
 
 use super::store_lane::StoreLane;
-use crate::clock;
+use crate::clock::Clock;
 use crate::domain::job::{JobKind, JobState};
 use crate::store::jobs::JobRecord;
 #[cfg(test)]
@@ -55,8 +55,8 @@ impl SessionJobs {
             .map(|j| j.log.clone())
     }
 
-    fn insert(&self, id: &str, kind: &JobKind) {
-        let now = clock::stamp(clock::now());
+    fn insert(&self, id: &str, kind: &JobKind, clock: Clock) {
+        let now = clock.stamp();
         let mut jobs = self.0.lock().unwrap_or_else(|p| p.into_inner());
         if jobs.len() >= KEEP {
             jobs.remove(0);
@@ -132,7 +132,7 @@ impl JobRecorder {
                 if reads_store(kind) {
                     at.run(|_| Ok(())).await?;
                 }
-                m.insert(id, kind);
+                m.insert(id, kind, at.clock());
                 Ok(())
             }
         }
@@ -155,8 +155,8 @@ impl JobRecorder {
                 })
                 .await
             }
-            JobRecorder::Memory(_, m) => {
-                m.insert(id, kind);
+            JobRecorder::Memory(at, m) => {
+                m.insert(id, kind, at.clock());
                 self.finish(id, o.state, &o.summary, &o.error).await
             }
         }
@@ -169,8 +169,8 @@ impl JobRecorder {
                 let (jid, line) = (id.to_string(), line.to_string());
                 at.run(move |s| s.append_job_log(&jid, &line)).await
             }
-            JobRecorder::Memory(_, m) => {
-                let at = clock::stamp(clock::now());
+            JobRecorder::Memory(lane, m) => {
+                let at = lane.clock().stamp();
                 m.with(id, |j| j.log.push((at, line.to_string())));
                 Ok(())
             }
@@ -209,8 +209,8 @@ impl JobRecorder {
                     }
                 }
             }
-            JobRecorder::Memory(_, m) => {
-                let at = clock::stamp(clock::now());
+            JobRecorder::Memory(lane, m) => {
+                let at = lane.clock().stamp();
                 m.with(id, |j| {
                     j.record.state = state;
                     j.record.ended_at = Some(at);
@@ -231,7 +231,7 @@ mod tests {
     async fn a_read_only_recorder_keeps_jobs_in_memory_and_creates_no_store() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("none/s.db");
-        let rec = JobRecorder::for_store(&StoreLane::new(StoreAt::new(&path, true)));
+        let rec = JobRecorder::for_store(&StoreLane::new(StoreAt::new(&path, true), Clock::Real));
         let missing = rec.begin("j0", &JobKind::Sweep).await.unwrap_err();
         assert!(missing.0.starts_with("no store at "), "{missing}");
         assert!(!path.parent().unwrap().exists());
@@ -248,7 +248,7 @@ mod tests {
         assert!(jobs[0].ended_at.is_some());
         let log = rec.session().unwrap().log("j1").unwrap();
         assert_eq!(log[0].1, "a line");
-        let rw = JobRecorder::for_store(&StoreLane::new(StoreAt::new(&path, false)));
+        let rw = JobRecorder::for_store(&StoreLane::new(StoreAt::new(&path, false), Clock::Real));
         assert!(rw.session().is_none());
     }
 }
@@ -265,7 +265,7 @@ mod timing {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.db");
         drop(crate::store::Store::open(&path).unwrap());
-        let rec = JobRecorder::for_store(&StoreLane::new(StoreAt::new(&path, false)));
+        let rec = JobRecorder::for_store(&StoreLane::new(StoreAt::new(&path, false), Clock::Real));
         rec.begin("j1", &JobKind::Sweep).await.unwrap();
         let n = 1000;
         let began = std::time::Instant::now();

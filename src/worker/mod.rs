@@ -16,6 +16,7 @@ pub mod stored_connections;
 mod tasks;
 mod voice;
 
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::connection_spec::ConnectionSpec;
 use crate::domain::job::{JobKind, JobState};
@@ -33,11 +34,31 @@ use tokio_util::sync::CancellationToken;
 /// What the worker tells its front door.
 #[derive(Debug, Clone, PartialEq)]
 pub enum JobEvent {
-    Queued { id: String, kind: JobKind },
-    Started { id: String },
-    Progress { id: String, done: u64, total: u64 },
-    Log { id: String, line: String },
-    Finished { id: String, outcome: JobOutcome },
+    Queued {
+        id: String,
+        kind: JobKind,
+    },
+    Started {
+        id: String,
+    },
+    /// The latest counts of one thing a job pages or loops through (a
+    /// CM sync's entity, an ARM's registered users, a refresh's
+    /// families): `done` and `failed` of `total` (0 while not known).
+    Progress {
+        id: String,
+        entity: String,
+        done: u64,
+        failed: u64,
+        total: u64,
+    },
+    Log {
+        id: String,
+        line: String,
+    },
+    Finished {
+        id: String,
+        outcome: JobOutcome,
+    },
 }
 
 /// How a job ended. `detail` carries a machine-readable result (a sync's
@@ -174,11 +195,23 @@ fn prefix_target(kind: &JobKind, line: String) -> String {
 }
 
 impl Worker {
+    /// A worker on the process's clock ([`Clock::process`]).
     pub fn new(config: Arc<Config>, read_only: bool, events: UnboundedSender<JobEvent>) -> Worker {
-        let store = store_lane::StoreLane::new(StoreAt::new(
-            &config.store_path,
-            read_only || config.read_only,
-        ));
+        Worker::with_clock(config, read_only, events, Clock::process())
+    }
+
+    /// A worker whose jobs, and the store connections they use, take
+    /// "now" from `clock`.
+    pub fn with_clock(
+        config: Arc<Config>,
+        read_only: bool,
+        events: UnboundedSender<JobEvent>,
+        clock: Clock,
+    ) -> Worker {
+        let store = store_lane::StoreLane::new(
+            StoreAt::new(&config.store_path, read_only || config.read_only),
+            clock,
+        );
         Worker {
             shared: Arc::new(Shared {
                 config,

@@ -24,8 +24,8 @@ impl Worker {
     pub async fn tick(&self) -> (Vec<String>, Option<String>) {
         let config = self.shared.config.clone();
         let everything = self.read_only_everywhere();
-        let today = clock::today();
-        let now = clock::now();
+        let clock = self.shared.store.clock();
+        let (today, now) = (clock.today(), clock.now());
         let found = self
             .shared
             .store

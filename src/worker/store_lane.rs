@@ -10,6 +10,7 @@
 //! writes nothing, and a connection that closes at once lets SQLite remove
 //! the -wal and -shm that reading made (see `Store`'s `Drop`).
 
+use crate::clock::Clock;
 use crate::store::{Store, StoreAt, StoreError};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -18,19 +19,26 @@ use std::sync::{Arc, Mutex, MutexGuard};
 #[derive(Clone)]
 pub(crate) struct StoreLane {
     at: StoreAt,
+    /// The "now" of every connection opened here.
+    clock: Clock,
     /// The kept connection (read-write stores only); `None` until first
     /// use, and again after a call that failed or left a transaction open.
     kept: Option<Arc<Mutex<Option<Store>>>>,
 }
 
 impl StoreLane {
-    pub(crate) fn new(at: StoreAt) -> StoreLane {
+    pub(crate) fn new(at: StoreAt, clock: Clock) -> StoreLane {
         let kept = (!at.read_only).then(|| Arc::new(Mutex::new(None)));
-        StoreLane { at, kept }
+        StoreLane { at, clock, kept }
     }
 
     pub(crate) fn at(&self) -> &StoreAt {
         &self.at
+    }
+
+    /// The clock the worker was handed.
+    pub(crate) fn clock(&self) -> Clock {
+        self.clock
     }
 
     /// Runs `f` on the store on this (blocking) thread, waiting for any
@@ -40,12 +48,12 @@ impl StoreLane {
         f: impl FnOnce(&mut Store) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let Some(kept) = &self.kept else {
-            return f(&mut self.at.open()?);
+            return f(&mut self.at.open_with(self.clock)?);
         };
         let mut slot = lock(kept);
         let store = match &mut *slot {
             Some(s) => s,
-            empty => empty.insert(self.at.open()?),
+            empty => empty.insert(self.at.open_with(self.clock)?),
         };
         let result = f(store);
         // A failed call or a transaction left open (which would hold the
@@ -97,7 +105,7 @@ mod tests {
     use super::*;
 
     fn lane_in(dir: &tempfile::TempDir) -> StoreLane {
-        StoreLane::new(StoreAt::new(dir.path().join("s.db"), false))
+        StoreLane::new(StoreAt::new(dir.path().join("s.db"), false), Clock::Real)
     }
 
     /// The connection's own id: SQLite numbers nothing per connection, so
@@ -164,7 +172,7 @@ mod tests {
     fn a_read_only_lane_opens_per_call_and_never_creates_the_store() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.db");
-        let lane = StoreLane::new(StoreAt::new(&path, true));
+        let lane = StoreLane::new(StoreAt::new(&path, true), Clock::Real);
         assert!(lane.blocking(|_| Ok(())).is_err());
         assert!(!path.exists());
         drop(Store::open(&path).unwrap());

@@ -11,7 +11,6 @@ use crate::api::audiocodes::ArmClient;
 use crate::api::axp::AxpClient;
 use crate::api::live_platform::LivePlatformClient;
 use crate::api::ApiError;
-use crate::clock;
 use crate::config::{
     AudioCodesConnection, AxpConnection, Connection, ConnectionRef, LivePlatformConnection,
 };
@@ -43,10 +42,14 @@ impl JobCtx {
             .unwrap_or_default()
     }
 
-    pub(super) fn progress(&self, done: u64, total: u64) {
+    /// The latest counts of `entity` (see [`JobEvent::Progress`]).
+    pub(super) fn progress(&self, entity: &str, done: u64, failed: u64, total: u64) {
         let _ = self.shared.events.send(JobEvent::Progress {
             id: self.id.clone(),
+            // Vendor words (a CM's entity types) are escaped here, once.
+            entity: terminal_safe(entity).into_owned(),
             done,
+            failed,
             total,
         });
     }
@@ -61,6 +64,11 @@ impl JobCtx {
             line: line.clone(),
         });
         let _ = self.shared.jobs.log(&self.id, &line).await;
+    }
+
+    /// "Now" for this job: the clock the worker was handed.
+    pub(super) fn clock(&self) -> crate::clock::Clock {
+        self.shared.store.clock()
     }
 
     fn holder(&self) -> String {
@@ -427,7 +435,7 @@ async fn sync_audiocodes(
         }
         acquire_sync_lease(ctx, name).await?;
     }
-    let started = clock::now();
+    let started = ctx.clock().now();
     let fetch_began = std::time::Instant::now();
     ctx.log(format!(
         "fetching registered users from {}",
@@ -439,7 +447,7 @@ async fn sync_audiocodes(
     // A cancel or the time limit here (before the commit point) drops
     // the fetch: the runner reports that nothing was changed.
     let users = client
-        .registered_users(|done, total| ctx.progress(done, total))
+        .registered_users(|done, total| ctx.progress("registered users", done, 0, total))
         .await;
     let fetched = match users {
         Ok(u) => u,
@@ -472,7 +480,7 @@ async fn sync_audiocodes(
     );
     let apply_began = std::time::Instant::now();
     let settings = ctx.shared.config.inventory.clone();
-    let (n, jid) = (name.to_string(), ctx.id.clone());
+    let (n, jid, clock) = (name.to_string(), ctx.id.clone(), ctx.clock());
     let outcome = ctx
         .write(
             &format!("sync of {name}"),
@@ -480,7 +488,7 @@ async fn sync_audiocodes(
                 s.apply_sync(&SyncRequest {
                     connection: &n,
                     users: &users,
-                    today: clock::today(),
+                    today: clock.today(),
                     settings: &settings,
                     mode: if dry_run {
                         SyncMode::Preview
@@ -547,6 +555,7 @@ pub(super) async fn refresh_live_platform(
     client.authenticate().await.map_err(api_failed)?;
     let mut refresh = PartRefresh::new(name);
     let mut counts = [0usize; 3];
+    let mut failed = 0u64;
     let parts: [(&str, &str, &str, (&str, &str)); 3] = [
         (
             "calling_profile",
@@ -582,7 +591,8 @@ pub(super) async fn refresh_live_platform(
             },
             Err(e) => refresh.failed(kind, None, label, Ok(e)),
         }
-        ctx.progress(i as u64 + 1, 3);
+        failed += u64::from(!refresh.kind_stored(kind));
+        ctx.progress("families", i as u64 + 1 - failed, failed, 3);
     }
     let ok = format!(
         "{name}: {} calling profiles, {} services, {} leads",

@@ -117,7 +117,8 @@ pub async fn refresh(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome>
             }
         }
         whole += usize::from(all_fetched);
-        ctx.progress(i as u64 + 1, total);
+        let (tried, whole) = (i as u64 + 1, whole as u64);
+        ctx.progress("families", whole, tried - whole, total);
     }
     let ok = format!("{name}: {count} voice elements in {total} families");
     let done = format!("{name}: {whole} of {total} families refreshed, {count} elements");
@@ -231,7 +232,7 @@ async fn follow(
             ctx.log(format!("{field} {status}")).await;
             last = status.clone();
         }
-        ctx.progress(attempt as u64 + 1, 0);
+        ctx.progress("status checks", attempt as u64 + 1, 0, 0);
         if status.is_empty() || voice_registry::is_terminal_status(&status) {
             return Ok(Settled::Status(status, item));
         }
@@ -697,11 +698,8 @@ pub async fn sync_cm(
                     "{e}: {done} completed, {failed} failed, {running} in progress"
                 ))
                 .await;
+                ctx.progress(e, *done, *failed, done + failed + running);
             }
-            let (done, total) = counts
-                .iter()
-                .fold((0, 0), |(d, t), (_, c, f, r)| (d + c + f, t + c + f + r));
-            ctx.progress(done, total);
             shown = counts;
         }
         if voice_registry::is_terminal_status(&status) {
