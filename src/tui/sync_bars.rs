@@ -62,10 +62,12 @@ impl JobProgress {
     }
 
     /// The job's whole progress for its row in the Jobs view: what has
-    /// ended (done or failed) of everything its entities count.
+    /// ended (done or failed) of everything its entities count, over the
+    /// entities whose total is known.
     pub fn overall(&self, id: &str) -> (u64, u64) {
         self.counts(id)
             .iter()
+            .filter(|c| c.total > 0)
             .fold((0, 0), |(d, t), c| (d + c.done + c.failed, t + c.total))
     }
 
@@ -150,8 +152,10 @@ mod tests {
         let mut p = JobProgress::default();
         p.record("j", "status checks", 7, 0, 0);
         assert!(p.bars("j").is_empty());
+        assert_eq!(p.overall("j"), (0, 0));
         assert_eq!(p.refreshed("j", vec!["a".into()], 1), vec!["a".to_string()]);
         p.record("j", "users", 12, 0, 10);
+        assert_eq!(p.overall("j"), (12, 10));
         assert!(p.bars("j")[0].ends_with(&format!("{} 12/10", "█".repeat(WIDTH))));
     }
 
