@@ -1,8 +1,50 @@
-//! The one source of "now". `SWITCHBOARD_NOW` (RFC 3339) fixes it for the
-//! whole process so that demos and tests can travel through simulated days.
+//! The one source of "now": a [`Clock`], real or fixed. `SWITCHBOARD_NOW`
+//! (RFC 3339) fixes it for the whole process so that demos and tests can
+//! travel through simulated days; it is read once, at the front door
+//! ([`Clock::process`]), and the clock is then handed to the worker, its
+//! jobs and the store connections they use, which never read the
+//! environment themselves.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::OnceLock;
+
+/// Where "now" comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    /// The system's time.
+    Real,
+    /// Always this time (`SWITCHBOARD_NOW`, or a test's).
+    Fixed(DateTime<Utc>),
+}
+
+impl Clock {
+    /// This process's clock: fixed by `SWITCHBOARD_NOW` (read once), else
+    /// real. Front doors call this and pass the clock on.
+    pub fn process() -> Clock {
+        fixed().map_or(Clock::Real, Clock::Fixed)
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        match self {
+            Clock::Real => Utc::now(),
+            Clock::Fixed(t) => *t,
+        }
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.now().date_naive()
+    }
+
+    /// Whether time is frozen (a fixed clock never needs a countdown tick).
+    pub fn is_fixed(&self) -> bool {
+        matches!(self, Clock::Fixed(_))
+    }
+
+    /// [`Clock::now`] as the store keeps times ([`stamp`]).
+    pub fn stamp(&self) -> String {
+        stamp(self.now())
+    }
+}
 
 static FIXED: OnceLock<Option<DateTime<Utc>>> = OnceLock::new();
 
@@ -47,17 +89,20 @@ pub fn check_env() -> Result<(), FixedNowError> {
     }
 }
 
+/// [`Clock::process`]'s now, for front doors and the dashboard's own
+/// drawing; code below the worker is handed a [`Clock`] instead.
 pub fn now() -> DateTime<Utc> {
-    fixed().unwrap_or_else(Utc::now)
+    Clock::process().now()
 }
 
+/// [`Clock::process`]'s today (see [`now`]).
 pub fn today() -> NaiveDate {
     now().date_naive()
 }
 
-/// Whether time is frozen (a fixed clock never needs a countdown tick).
+/// Whether the process's clock is frozen (see [`Clock::is_fixed`]).
 pub fn is_fixed() -> bool {
-    fixed().is_some()
+    Clock::process().is_fixed()
 }
 
 /// RFC 3339 with second precision, the form the store keeps times in.
@@ -91,5 +136,17 @@ mod tests {
         assert!(e.to_string().contains("out of range"), "{e}");
         let e = parse_fixed("yesterday").unwrap_err();
         assert!(e.to_string().contains("RFC 3339"), "{e}");
+    }
+
+    #[test]
+    fn a_fixed_clock_stands_still_and_a_real_one_runs() {
+        let t = parse_fixed("2026-11-22T09:00:00Z").unwrap();
+        let c = Clock::Fixed(t);
+        assert_eq!((c.now(), c.now()), (t, t));
+        assert_eq!(c.stamp(), "2026-11-22T09:00:00Z");
+        assert_eq!(c.today().to_string(), "2026-11-22");
+        assert!(c.is_fixed() && !Clock::Real.is_fixed());
+        let long_ago = parse_fixed("2000-01-01T00:00:00Z").unwrap();
+        assert!(Clock::Real.now() > long_ago);
     }
 }

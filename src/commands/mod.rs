@@ -31,6 +31,7 @@ pub mod exit_code;
 mod inspect;
 mod inventory;
 mod live_platform;
+mod progress_bars;
 mod voice;
 
 use crate::cli::{
@@ -261,7 +262,8 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("tokio runtime")
 }
 
-/// Runs one job to its end on a fresh runtime, printing its log lines to stderr.
+/// Runs one job to its end on a fresh runtime, printing its log lines to
+/// stderr (with its progress as bars when stderr is a terminal).
 pub fn run_job(config: Config, read_only: bool, kind: JobKind) -> JobOutcome {
     run_job_with(config, read_only, move |w| w.submit(kind))
 }
@@ -281,6 +283,7 @@ pub fn run_job_with(
         // store write under way is interrupted and rolled back); a second
         // Ctrl-C leaves at once.
         let mut interrupts = 0;
+        let mut bars = progress_bars::ProgressBars::for_stderr();
         loop {
             let ev = tokio::select! {
                 ev = rx.recv() => ev,
@@ -289,15 +292,25 @@ pub fn run_job_with(
                     if interrupts > 1 {
                         std::process::exit(Exit::Interrupted.code());
                     }
-                    errln!("cancelling (Ctrl-C again to leave at once)");
+                    bars.println(|| errln!("cancelling (Ctrl-C again to leave at once)"));
                     worker.cancel(&id);
                     continue;
                 }
             };
             let Some(ev) = ev else { break };
             match ev {
-                JobEvent::Log { id: j, line } if j == id => errln!("{line}"),
-                JobEvent::Finished { id: j, outcome } if j == id => return outcome,
+                JobEvent::Log { id: j, line } if j == id => bars.println(|| errln!("{line}")),
+                JobEvent::Progress {
+                    id: j,
+                    entity,
+                    done,
+                    failed,
+                    total,
+                } if j == id => bars.update(&entity, done, failed, total),
+                JobEvent::Finished { id: j, outcome } if j == id => {
+                    bars.clear();
+                    return outcome;
+                }
                 _ => {}
             }
         }

@@ -2,7 +2,6 @@
 //! it was declared. Config-file connections are mirrored in at start-up.
 
 use super::{Result, Store, StoreError};
-use crate::clock;
 use crate::domain::connection_spec::ConnectionSpec;
 use crate::secret::Secret;
 use rusqlite::{params, OptionalExtension};
@@ -22,7 +21,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let now = clock::stamp(clock::now());
+        let now = self.clock.stamp();
         tx.execute("DELETE FROM connections WHERE source = 'config'", [])?;
         for r in rows {
             tx.execute(
@@ -101,7 +100,7 @@ impl Store {
             }
             _ => {}
         }
-        let now = clock::stamp(clock::now());
+        let now = self.clock.stamp();
         tx.execute(
             "INSERT INTO connections(name, vendor, source, address, settings, created_at, updated_at)
              VALUES (?1, ?2, 'store', ?3, ?4, ?5, ?5)

@@ -1,7 +1,6 @@
 //! Jobs and their log lines, so that every process sees every job.
 
 use super::{Result, Store};
-use crate::clock;
 use crate::domain::job::{JobKind, JobState};
 use rusqlite::params;
 
@@ -29,7 +28,7 @@ impl Store {
                 kind.label(),
                 kind.target(),
                 serde_json::to_string(kind).unwrap_or_default(),
-                clock::stamp(clock::now()),
+                self.clock.stamp(),
                 std::process::id()
             ],
         )?;
@@ -39,7 +38,7 @@ impl Store {
     pub fn start_job(&self, id: &str) -> Result<()> {
         self.conn.execute(
             "UPDATE jobs SET state = 'running', started_at = ?2 WHERE id = ?1",
-            params![id, clock::stamp(clock::now())],
+            params![id, self.clock.stamp()],
         )?;
         Ok(())
     }
@@ -55,13 +54,7 @@ impl Store {
     pub fn finish_job(&self, id: &str, state: JobState, summary: &str, error: &str) -> Result<()> {
         self.conn.execute(
             "UPDATE jobs SET state = ?2, ended_at = ?3, summary = ?4, error = ?5 WHERE id = ?1",
-            params![
-                id,
-                state.as_str(),
-                clock::stamp(clock::now()),
-                summary,
-                error
-            ],
+            params![id, state.as_str(), self.clock.stamp(), summary, error],
         )?;
         Ok(())
     }
@@ -70,7 +63,7 @@ impl Store {
         self.conn.execute(
             "INSERT INTO job_logs(job_id, seq, at, line)
              VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM job_logs WHERE job_id = ?1), ?2, ?3)",
-            params![id, clock::stamp(clock::now()), line],
+            params![id, self.clock.stamp(), line],
         )?;
         Ok(())
     }

@@ -34,7 +34,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let now = clock::now();
+        let now = self.clock.now();
         let current: Option<(String, String)> = tx
             .query_row(
                 "SELECT holder, expires_at FROM leases WHERE name = ?1",
@@ -75,7 +75,7 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        let now = clock::now();
+        let now = self.clock.now();
         Ok(row
             .filter(|(_, exp)| clock::parse_stamp(exp).is_some_and(|e| e > now))
             .map(|(h, _)| h))

@@ -13,6 +13,7 @@ pub mod numbers;
 pub mod remote;
 pub mod sync;
 
+use crate::clock::Clock;
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -29,6 +30,10 @@ pub struct Store {
     path: PathBuf,
     /// Opened with [`Store::open_read_only`]: nothing is ever written.
     read_only: bool,
+    /// "Now" for the times this connection writes (job, lease, number and
+    /// run times): the process's clock unless one is handed in
+    /// ([`Store::set_clock`]).
+    clock: Clock,
 }
 
 /// Where the store is and how this process may open it: read-write
@@ -50,6 +55,13 @@ impl StoreAt {
 
     pub fn open(&self) -> Result<Store> {
         Store::open_as(&self.path, self.read_only)
+    }
+
+    /// [`StoreAt::open`] with `clock` as the store's "now".
+    pub fn open_with(&self, clock: Clock) -> Result<Store> {
+        let mut s = self.open()?;
+        s.set_clock(clock);
+        Ok(s)
     }
 }
 
@@ -94,6 +106,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             read_only: false,
+            clock: Clock::process(),
         })
     }
 
@@ -132,6 +145,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             read_only: true,
+            clock: Clock::process(),
         };
         let have = store
             .conn
@@ -148,6 +162,11 @@ impl Store {
             return Err(StoreError::NeedsUpgrade { path, have, want });
         }
         Ok(store)
+    }
+
+    /// The "now" of the times this connection writes from here on.
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
     }
 
     /// Whether this connection was opened read-only.

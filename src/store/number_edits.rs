@@ -44,6 +44,7 @@ impl Store {
         today: NaiveDate,
         by: &str,
     ) -> Result<EditOutcome> {
+        let clock = self.clock;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -56,7 +57,12 @@ impl Store {
             }
         }
         let (transitions, refused) = actions::apply(action, &items, today, by);
-        write_transitions(&tx, &transitions, &format!("user {by}: {}", action.label()))?;
+        write_transitions(
+            &tx,
+            &transitions,
+            &format!("user {by}: {}", action.label()),
+            clock,
+        )?;
         tx.commit()?;
         Ok(EditOutcome {
             changed: transitions.len(),
@@ -68,6 +74,7 @@ impl Store {
     /// Adds rows that are not in the inventory yet; existing numbers are
     /// never overwritten.
     pub fn add_numbers(&mut self, items: &[InventoryItem], cause: &str) -> Result<AddOutcome> {
+        let clock = self.clock;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -84,7 +91,7 @@ impl Store {
                 }
             }
         }
-        write_transitions(&tx, &fresh, cause)?;
+        write_transitions(&tx, &fresh, cause, clock)?;
         tx.commit()?;
         Ok(AddOutcome {
             added: fresh.len(),
@@ -139,10 +146,11 @@ impl Store {
 
     /// Writes the audit's fixes in one transaction.
     pub fn apply_audit_fixes(&mut self, transitions: &[Transition]) -> Result<usize> {
+        let clock = self.clock;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        write_transitions(&tx, transitions, "audit --fix")?;
+        write_transitions(&tx, transitions, "audit --fix", clock)?;
         tx.commit()?;
         Ok(transitions.len())
     }

@@ -96,6 +96,7 @@ impl Store {
 
     /// Puts a row in the inventory as is (for the demo seed and imports).
     pub fn insert_numbers(&mut self, items: &[InventoryItem], cause: &str) -> Result<usize> {
+        let clock = self.clock;
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -107,7 +108,7 @@ impl Store {
                 after: i.clone(),
             })
             .collect();
-        write_transitions(&tx, &transitions, cause)?;
+        write_transitions(&tx, &transitions, cause, clock)?;
         tx.commit()?;
         Ok(items.len())
     }
@@ -118,8 +119,9 @@ pub(crate) fn write_transitions(
     tx: &Transaction<'_>,
     transitions: &[Transition],
     cause: &str,
+    clock: clock::Clock,
 ) -> Result<()> {
-    let now = clock::stamp(clock::now());
+    let now = clock.stamp();
     let mut upsert = tx.prepare_cached(
         "INSERT INTO numbers(number, status, usage, vendor, tag, release_date, connection, registered_user, last_seen, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)

@@ -2,7 +2,6 @@
 //! items), so that tabs open from the store at once.
 
 use super::{Result, Store};
-use crate::clock;
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -53,7 +52,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let now = clock::stamp(clock::now());
+        let now = self.clock.stamp();
         for set in sets {
             tx.execute(
                 "DELETE FROM remote_items WHERE connection = ?1 AND kind = ?2 AND parent = ?3",

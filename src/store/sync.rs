@@ -68,6 +68,7 @@ impl Store {
     pub fn apply_sync(&mut self, req: &SyncRequest<'_>) -> Result<SyncOutcome> {
         let snapshot = Snapshot::from_users(req.users);
         let read_only = self.is_read_only();
+        let clock = self.clock;
         let tx = self.conn.transaction_with_behavior(if read_only {
             TransactionBehavior::Deferred
         } else {
@@ -96,7 +97,7 @@ impl Store {
         };
         slow_write_for_tests();
         if result == "applied" || result == "purged" {
-            write_transitions(&tx, &plan.transitions, &cause)?;
+            write_transitions(&tx, &plan.transitions, &cause, clock)?;
             replace_registered_users(&tx, req.connection, req.users)?;
         }
         if !read_only {
@@ -109,6 +110,7 @@ impl Store {
                 result,
                 &plan.counts,
                 "",
+                clock,
             )?;
         }
         tx.commit()?;
@@ -149,6 +151,7 @@ impl Store {
             "failed",
             &SyncCounts::default(),
             error,
+            self.clock,
         )?;
         tx.commit()?;
         Ok(())
@@ -156,6 +159,7 @@ impl Store {
 
     /// Releases every overdue Cooling number; returns how many.
     pub fn sweep(&mut self, today: NaiveDate) -> Result<usize> {
+        let clock = self.clock;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -166,7 +170,7 @@ impl Store {
             rows.collect::<rusqlite::Result<_>>()?
         };
         let transitions = cooling::sweep(&due, today);
-        write_transitions(&tx, &transitions, "sweep")?;
+        write_transitions(&tx, &transitions, "sweep", clock)?;
         tx.commit()?;
         Ok(transitions.len())
     }
@@ -366,6 +370,7 @@ fn record_run(
     result: &str,
     counts: &SyncCounts,
     error: &str,
+    clock: clock::Clock,
 ) -> Result<()> {
     tx.execute(
         "INSERT INTO sync_runs(connection, kind, job_id, started_at, ended_at, result, counts, error)
@@ -375,7 +380,7 @@ fn record_run(
             kind,
             job_id,
             clock::stamp(started_at),
-            clock::stamp(clock::now()),
+            clock.stamp(),
             result,
             serde_json::to_string(counts).unwrap_or_default(),
             error

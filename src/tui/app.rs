@@ -94,6 +94,8 @@ pub struct App {
     pub views: Vec<Box<dyn View>>,
     /// The open view (an index of `views`).
     pub tab: usize,
+    /// The latest per-entity counts of the jobs this dashboard ran.
+    pub progress: sync_bars::JobProgress,
     pub toasts: Vec<Toast>,
     pub overlay: Option<Overlay>,
     pub palette: Vec<PaletteItem>,
@@ -116,6 +118,7 @@ impl App {
             palette: palette_for(&views, connections),
             views,
             tab: 0,
+            progress: sync_bars::JobProgress::default(),
             toasts: vec![],
             overlay: None,
             quit: false,
@@ -272,11 +275,20 @@ impl App {
                 .iter_mut()
                 .filter(|j| j.id == id)
                 .for_each(|j| j.state = JobState::Running),
-            JobEvent::Progress { id, done, total } => {
+            JobEvent::Progress {
+                id,
+                entity,
+                done,
+                failed,
+                total,
+            } => {
+                self.progress.record(&id, &entity, done, failed, total);
+                let (done, total) = self.progress.overall(&id);
                 live.iter_mut().filter(|j| j.id == id).for_each(|j| {
                     j.done = done;
                     j.total = total;
-                })
+                });
+                self.append_job_lines(&id, vec![]);
             }
             JobEvent::Log { id, line } => self.append_job_lines(&id, vec![line]),
             JobEvent::Finished { id, outcome } => {
@@ -295,8 +307,8 @@ impl App {
         if let Some(Overlay::Detail { title, lines, .. }) = &mut self.overlay {
             if *title == job_title(id) {
                 lines.extend(more);
-                // A CM sync's per-entity counts show as bars under the header.
-                *lines = sync_bars::refreshed(std::mem::take(lines), 2);
+                // A job's per-entity counts show as bars under the header.
+                *lines = self.progress.refreshed(id, std::mem::take(lines), 2);
             }
         }
     }

@@ -1,77 +1,113 @@
-//! Per-entity progress bars of a Communication Manager sync, drawn from the
-//! job's log lines ("AGENT: 12 completed, 0 failed, 28 in progress"), so the
-//! job view shows the latest counts as bars while the job runs.
+//! Per-entity progress bars of a job (a Communication Manager sync's
+//! entities, an ARM sync's users, a refresh's families), drawn from the
+//! job's typed progress events (`JobEvent::Progress`), so the job view
+//! shows the latest counts as bars while the job runs.
+
+use std::collections::VecDeque;
 
 /// Every bar line starts with this, so a refresh can replace them.
 pub const MARK: &str = "▌ ";
 const WIDTH: usize = 24;
+/// How many jobs' counts are kept (the oldest go first): a job's bars stay
+/// in its detail after it ends, for as long as this dashboard runs.
+const KEEP: usize = 100;
 
-/// (entity, completed, failed, in progress) from one log line.
-fn parse(line: &str) -> Option<(&str, u64, u64, u64)> {
-    // Stored log lines start with their time; streamed ones do not.
-    let line = match line.split_once(' ') {
-        Some((stamp, rest))
-            if stamp.ends_with('Z') && stamp.starts_with(|c: char| c.is_ascii_digit()) =>
-        {
-            rest
-        }
-        _ => line,
-    };
-    let (entity, rest) = line.split_once(": ")?;
-    let mut nums = rest.split(", ").map(|p| {
-        let (n, what) = p.split_once(' ')?;
-        Some((n.parse::<u64>().ok()?, what))
-    });
-    let (done, w1) = nums.next()??;
-    let (failed, w2) = nums.next()??;
-    let (running, w3) = nums.next()??;
-    (w1 == "completed" && w2 == "failed" && w3 == "in progress")
-        .then_some((entity, done, failed, running))
+/// The latest counts of one entity of a job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Count {
+    entity: String,
+    done: u64,
+    failed: u64,
+    /// 0 while the job cannot know it (a status poll): no bar then.
+    total: u64,
 }
 
-/// The bars for the latest counts of each entity, in the order first seen.
-pub fn bars(lines: &[String]) -> Vec<String> {
-    let mut latest: Vec<(String, u64, u64, u64)> = Vec::new();
-    for l in lines.iter().filter(|l| !l.starts_with(MARK)) {
-        if let Some((e, d, f, r)) = parse(l) {
-            match latest.iter_mut().find(|x| x.0 == e) {
-                Some(x) => *x = (e.to_string(), d, f, r),
-                None => latest.push((e.to_string(), d, f, r)),
-            }
-        }
-    }
-    latest
-        .into_iter()
-        .map(|(e, done, failed, running)| {
-            let total = (done + failed + running).max(1);
-            let full = (done as usize * WIDTH) / total as usize;
-            let bad = ((failed as usize * WIDTH) / total as usize).min(WIDTH - full);
-            format!(
-                "{MARK}{e:<26} {}{}{} {done}/{total}{}",
-                "█".repeat(full),
-                "▓".repeat(bad),
-                "░".repeat(WIDTH - full - bad),
-                if failed > 0 {
-                    format!(" ({failed} failed)")
-                } else {
-                    String::new()
+/// The latest counts of each job's entities, in the order first seen.
+#[derive(Debug, Default)]
+pub struct JobProgress {
+    jobs: VecDeque<(String, Vec<Count>)>,
+}
+
+impl JobProgress {
+    /// Keeps the latest counts of `entity` of job `id`.
+    pub fn record(&mut self, id: &str, entity: &str, done: u64, failed: u64, total: u64) {
+        let at = match self.jobs.iter().position(|(j, _)| j == id) {
+            Some(at) => at,
+            None => {
+                if self.jobs.len() >= KEEP {
+                    self.jobs.pop_front();
                 }
-            )
-        })
-        .collect()
-}
-
-/// `lines` with its bar block (if any) replaced by fresh bars, placed after
-/// the first `head` lines.
-pub fn refreshed(lines: Vec<String>, head: usize) -> Vec<String> {
-    let fresh = bars(&lines);
-    if fresh.is_empty() {
-        return lines;
+                self.jobs.push_back((id.to_string(), Vec::new()));
+                self.jobs.len() - 1
+            }
+        };
+        let counts = &mut self.jobs[at].1;
+        let count = Count {
+            entity: entity.to_string(),
+            done,
+            failed,
+            total,
+        };
+        match counts.iter_mut().find(|c| c.entity == entity) {
+            Some(c) => *c = count,
+            None => counts.push(count),
+        }
     }
-    let mut rest: Vec<String> = lines.into_iter().filter(|l| !l.starts_with(MARK)).collect();
-    let at = head.min(rest.len());
-    rest.splice(at..at, fresh);
-    rest
+
+    fn counts(&self, id: &str) -> &[Count] {
+        self.jobs
+            .iter()
+            .find(|(j, _)| j == id)
+            .map_or(&[], |(_, c)| c.as_slice())
+    }
+
+    /// The job's whole progress for its row in the Jobs view: what has
+    /// ended (done or failed) of everything its entities count, over the
+    /// entities whose total is known.
+    pub fn overall(&self, id: &str) -> (u64, u64) {
+        self.counts(id)
+            .iter()
+            .filter(|c| c.total > 0)
+            .fold((0, 0), |(d, t), c| (d + c.done + c.failed, t + c.total))
+    }
+
+    /// One bar for each entity of job `id` whose total is known.
+    pub fn bars(&self, id: &str) -> Vec<String> {
+        self.counts(id)
+            .iter()
+            .filter(|c| c.total > 0)
+            .map(|c| {
+                let (done, failed, total) = (c.done, c.failed, c.total);
+                let full = ((done as usize * WIDTH) / total as usize).min(WIDTH);
+                let bad = ((failed as usize * WIDTH) / total as usize).min(WIDTH - full);
+                format!(
+                    "{MARK}{:<26} {}{}{} {done}/{total}{}",
+                    c.entity,
+                    "█".repeat(full),
+                    "▓".repeat(bad),
+                    "░".repeat(WIDTH - full - bad),
+                    if failed > 0 {
+                        format!(" ({failed} failed)")
+                    } else {
+                        String::new()
+                    }
+                )
+            })
+            .collect()
+    }
+
+    /// `lines` (the detail of job `id`) with its bar block (if any)
+    /// replaced by fresh bars, placed after the first `head` lines.
+    pub fn refreshed(&self, id: &str, lines: Vec<String>, head: usize) -> Vec<String> {
+        let fresh = self.bars(id);
+        if fresh.is_empty() {
+            return lines;
+        }
+        let mut rest: Vec<String> = lines.into_iter().filter(|l| !l.starts_with(MARK)).collect();
+        let at = head.min(rest.len());
+        rest.splice(at..at, fresh);
+        rest
+    }
 }
 
 #[cfg(test)]
@@ -80,29 +116,56 @@ mod tests {
 
     #[test]
     fn the_latest_counts_become_bars() {
-        let lines: Vec<String> = [
-            "sync CM cm-1 — running",
-            "2026-11-23T01:21:11Z AGENT: 0 completed, 0 failed, 40 in progress",
-            "REASONCODE_AUX: 0 completed, 0 failed, 10 in progress",
-            "AGENT: 20 completed, 0 failed, 20 in progress",
-            "REASONCODE_AUX: 8 completed, 2 failed, 0 in progress",
-            "statusCode COMPLETED",
-        ]
-        .map(String::from)
-        .to_vec();
-        let b = bars(&lines);
+        let mut p = JobProgress::default();
+        p.record("j1", "AGENT", 0, 0, 40);
+        p.record("j1", "REASONCODE_AUX", 0, 0, 10);
+        p.record("j1", "AGENT", 20, 0, 40);
+        p.record("j1", "REASONCODE_AUX", 8, 2, 10);
+        p.record("j2", "AGENT", 1, 0, 1);
+        let b = p.bars("j1");
         assert_eq!(b.len(), 2);
-        assert!(
-            b[0].contains("AGENT") && b[0].ends_with("20/40"),
-            "{}",
-            b[0]
+        assert_eq!(
+            b[0],
+            format!(
+                "{MARK}{:<26} {}{} 20/40",
+                "AGENT",
+                "█".repeat(12),
+                "░".repeat(12)
+            )
         );
-        assert_eq!(b[0].matches('█').count(), 12);
+        assert_eq!(b[1].matches('▓').count(), 4, "{}", b[1]);
         assert!(b[1].ends_with("8/10 (2 failed)"), "{}", b[1]);
+        assert_eq!(p.overall("j1"), (30, 50));
         // Refreshing replaces the block rather than adding another.
-        let once = refreshed(lines, 1);
-        let twice = refreshed(once.clone(), 1);
+        let lines: Vec<String> = ["sync CM cm-1 — running", "", "log", "statusCode COMPLETED"]
+            .map(String::from)
+            .to_vec();
+        let once = p.refreshed("j1", lines, 1);
+        let twice = p.refreshed("j1", once.clone(), 1);
         assert_eq!(once, twice);
-        assert!(once[1].starts_with(MARK));
+        assert!(once[1].starts_with(MARK) && once[2].starts_with(MARK));
+        assert_eq!(once[3], "");
+    }
+
+    #[test]
+    fn an_unknown_total_draws_no_bar_and_counts_beyond_it_do_not_overflow() {
+        let mut p = JobProgress::default();
+        p.record("j", "status checks", 7, 0, 0);
+        assert!(p.bars("j").is_empty());
+        assert_eq!(p.overall("j"), (0, 0));
+        assert_eq!(p.refreshed("j", vec!["a".into()], 1), vec!["a".to_string()]);
+        p.record("j", "users", 12, 0, 10);
+        assert_eq!(p.overall("j"), (12, 10));
+        assert!(p.bars("j")[0].ends_with(&format!("{} 12/10", "█".repeat(WIDTH))));
+    }
+
+    #[test]
+    fn only_the_newest_jobs_are_kept() {
+        let mut p = JobProgress::default();
+        for i in 0..=KEEP {
+            p.record(&format!("j{i}"), "users", 1, 0, 2);
+        }
+        assert!(p.bars("j0").is_empty());
+        assert_eq!(p.bars(&format!("j{KEEP}")).len(), 1);
     }
 }

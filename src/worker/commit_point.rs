@@ -10,7 +10,7 @@
 //! fires; the words of the report come from [`Stopped`], never from a
 //! fixed string.
 
-use crate::store::StoreAt;
+use super::store_lane::StoreLane;
 use crate::store::{Store, StoreError};
 use std::sync::{Arc, Mutex};
 use tokio::sync::watch;
@@ -178,14 +178,14 @@ impl CommitPoint {
         });
     }
 
-    /// Runs `write` on a fresh store connection on a blocking thread: the
-    /// job's commit point. The thread runs to its end even if the job is
+    /// Runs `write` on the worker's store connection on a blocking thread:
+    /// the job's commit point. The thread runs to its end even if the job is
     /// dropped; `describe` says what the store then holds. A cancel
     /// interrupts the write's SQL (SQLite's progress handler), which rolls
     /// its transaction back.
     pub async fn write<T, F, D>(
         &self,
-        at: StoreAt,
+        store: &StoreLane,
         cancel: &CancellationToken,
         what: &str,
         write: F,
@@ -199,9 +199,9 @@ impl CommitPoint {
         let what = what.to_string();
         self.phase
             .send_replace(Phase::Writing { what: what.clone() });
-        let (me, cancel) = (self.clone(), cancel.clone());
+        let (me, cancel, store) = (self.clone(), cancel.clone(), store.clone());
         let task = tokio::task::spawn_blocking(move || {
-            let result = at.open().and_then(|mut s| {
+            let result = store.blocking(|s| {
                 let c = cancel.clone();
                 s.conn
                     .progress_handler(1000, Some(move || c.is_cancelled()));
@@ -209,9 +209,14 @@ impl CommitPoint {
                 let r = if cancel.is_cancelled() {
                     Err(StoreError::Interrupted(None))
                 } else {
-                    write(&mut s)
+                    write(s)
                 };
+                // The connection serves other jobs next: neither this job's
+                // cancel nor its interrupt may reach their statements (an
+                // interrupt that comes once no statement runs is cleared by
+                // SQLite when the next one starts).
                 *me.interrupt.lock().unwrap() = None;
+                s.conn.progress_handler(0, None::<fn() -> bool>);
                 r
             });
             me.phase.send_replace(match &result {

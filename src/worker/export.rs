@@ -2,9 +2,10 @@
 //! off the async threads, with progress events and cancel between rows.
 
 use super::tasks::JobCtx;
-use super::{with_store, JobError, JobEvent, JobOutcome};
+use super::{JobError, JobEvent, JobOutcome};
 use crate::domain::number_filter::NumberQuery;
 use crate::query::export::{write_file, ExportError};
+use crate::store::StoreError;
 
 pub async fn export_numbers(
     ctx: &JobCtx,
@@ -18,17 +19,24 @@ pub async fn export_numbers(
         ctx.cancel.clone(),
     );
     let (query, file) = (query.clone(), std::path::PathBuf::from(path));
-    let written = with_store(ctx.shared.store_path.clone(), move |s| {
-        Ok(write_file(s, &query, &file, json, |done, total| {
+    // A connection of its own: a long export is a read and must not hold
+    // up the worker's other store calls on its kept connection.
+    let (at, clock) = (ctx.shared.store.at().clone(), ctx.shared.store.clock());
+    let written = tokio::task::spawn_blocking(move || {
+        let s = at.open_with(clock)?;
+        Ok(write_file(&s, &query, &file, json, |done, total| {
             let _ = events.send(JobEvent::Progress {
                 id: id.clone(),
+                entity: "numbers".into(),
                 done: done as u64,
+                failed: 0,
                 total: total as u64,
             });
             !cancel.is_cancelled()
         }))
     })
-    .await;
+    .await
+    .unwrap_or_else(|e| Err(StoreError::Task(format!("export task failed: {e}"))));
     match written {
         Ok(Ok(n)) => JobOutcome::ok(format!("exported {n} numbers to {path}"), None),
         Ok(Err(ExportError::Cancelled)) => JobOutcome {

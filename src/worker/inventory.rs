@@ -62,7 +62,7 @@ fn account_name(uid: libc::uid_t) -> Option<String> {
 
 pub async fn sweep(ctx: &JobCtx) -> Result<JobOutcome, JobOutcome> {
     ctx.refuse_local_writes()?;
-    let today = clock::today();
+    let today = ctx.clock().today();
     let n = ctx
         .write(
             "sweep",
@@ -87,7 +87,7 @@ pub async fn purge(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome> {
         ctx.shared.config.inventory.clone(),
         ctx.id.clone(),
     );
-    let started = clock::now();
+    let (started, today) = (ctx.clock().now(), ctx.clock().today());
     let outcome = ctx
         .write(
             &format!("purge of {name}"),
@@ -95,7 +95,7 @@ pub async fn purge(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome> {
                 s.apply_sync(&SyncRequest {
                     connection: &n,
                     users: &[],
-                    today: clock::today(),
+                    today,
                     settings: &settings,
                     mode: SyncMode::Purge,
                     force: true,
@@ -129,7 +129,7 @@ pub async fn edit_numbers(
     ctx.refuse_local_writes()?;
     action.validate().map_err(JobOutcome::failed)?;
     let (list, act, by) = (numbers.to_vec(), action.clone(), who());
-    let today = clock::today();
+    let today = ctx.clock().today();
     let out = ctx
         .write(
             &action.label(),
@@ -218,7 +218,7 @@ pub async fn audit(ctx: &JobCtx, fix: bool) -> Result<JobOutcome, JobOutcome> {
         ctx.refuse_local_writes()?;
     }
     let days = ctx.shared.config.inventory.audiocodes_cooling_duration_days;
-    let today = clock::today();
+    let today = ctx.clock().today();
     let work = move |s: &mut crate::store::Store| {
         let (items, snapshots) = s.audit_inputs()?;
         let mut findings = audit_rules::audit(&items, &snapshots, today, days);

@@ -4,11 +4,13 @@
 //! a read-only run leaves the store's bytes as they were while the
 //! dashboard still lists the jobs it ran in this session.
 
-use super::with_store;
-use crate::clock;
+use super::store_lane::StoreLane;
+use crate::clock::Clock;
 use crate::domain::job::{JobKind, JobState};
 use crate::store::jobs::JobRecord;
-use crate::store::{StoreAt, StoreError};
+#[cfg(test)]
+use crate::store::StoreAt;
+use crate::store::StoreError;
 use std::sync::{Arc, Mutex};
 
 /// How many jobs a read-only session keeps (the oldest go first).
@@ -17,11 +19,11 @@ const KEEP: usize = 500;
 /// Records jobs in the store, or in memory under read-only.
 #[derive(Clone)]
 pub(crate) enum JobRecorder {
-    Store(StoreAt),
+    Store(StoreLane),
     /// The (read-only) store is still opened when a job that reads it
     /// begins, so that a missing one fails the job at once, as it does
     /// when jobs are recorded in the store.
-    Memory(StoreAt, SessionJobs),
+    Memory(StoreLane, SessionJobs),
 }
 
 /// The jobs this process ran under read-only, with their log lines.
@@ -53,8 +55,8 @@ impl SessionJobs {
             .map(|j| j.log.clone())
     }
 
-    fn insert(&self, id: &str, kind: &JobKind) {
-        let now = clock::stamp(clock::now());
+    fn insert(&self, id: &str, kind: &JobKind, clock: Clock) {
+        let now = clock.stamp();
         let mut jobs = self.0.lock().unwrap_or_else(|p| p.into_inner());
         if jobs.len() >= KEEP {
             jobs.remove(0);
@@ -96,12 +98,12 @@ fn reads_store(kind: &JobKind) -> bool {
 }
 
 impl JobRecorder {
-    /// In the store at `at`, or in memory when `at` is read-only.
-    pub(crate) fn for_store(at: &StoreAt) -> JobRecorder {
-        if at.read_only {
-            JobRecorder::Memory(at.clone(), SessionJobs::default())
+    /// In the store, or in memory when the store is read-only.
+    pub(crate) fn for_store(store: &StoreLane) -> JobRecorder {
+        if store.at().read_only {
+            JobRecorder::Memory(store.clone(), SessionJobs::default())
         } else {
-            JobRecorder::Store(at.clone())
+            JobRecorder::Store(store.clone())
         }
     }
 
@@ -118,7 +120,7 @@ impl JobRecorder {
         match self {
             JobRecorder::Store(at) => {
                 let (jid, k) = (id.to_string(), kind.clone());
-                with_store(at.clone(), move |s| {
+                at.run(move |s| {
                     // Jobs whose process ended before recording their end.
                     s.fail_orphaned_jobs()?;
                     s.insert_job(&jid, &k)?;
@@ -128,9 +130,9 @@ impl JobRecorder {
             }
             JobRecorder::Memory(at, m) => {
                 if reads_store(kind) {
-                    with_store(at.clone(), |_| Ok(())).await?;
+                    at.run(|_| Ok(())).await?;
                 }
-                m.insert(id, kind);
+                m.insert(id, kind, at.clock());
                 Ok(())
             }
         }
@@ -147,14 +149,14 @@ impl JobRecorder {
         match self {
             JobRecorder::Store(at) => {
                 let (jid, k, o) = (id.to_string(), kind.clone(), o.clone());
-                with_store(at.clone(), move |s| {
+                at.run(move |s| {
                     s.insert_job(&jid, &k)?;
                     s.finish_job(&jid, o.state, &o.summary, &o.error)
                 })
                 .await
             }
-            JobRecorder::Memory(_, m) => {
-                m.insert(id, kind);
+            JobRecorder::Memory(at, m) => {
+                m.insert(id, kind, at.clock());
                 self.finish(id, o.state, &o.summary, &o.error).await
             }
         }
@@ -165,10 +167,10 @@ impl JobRecorder {
         match self {
             JobRecorder::Store(at) => {
                 let (jid, line) = (id.to_string(), line.to_string());
-                with_store(at.clone(), move |s| s.append_job_log(&jid, &line)).await
+                at.run(move |s| s.append_job_log(&jid, &line)).await
             }
-            JobRecorder::Memory(_, m) => {
-                let at = clock::stamp(clock::now());
+            JobRecorder::Memory(lane, m) => {
+                let at = lane.clock().stamp();
                 m.with(id, |j| j.log.push((at, line.to_string())));
                 Ok(())
             }
@@ -192,10 +194,9 @@ impl JobRecorder {
                 loop {
                     let (jid, summary, error) =
                         (id.to_string(), summary.to_string(), error.to_string());
-                    match with_store(at.clone(), move |s| {
-                        s.finish_job(&jid, state, &summary, &error)
-                    })
-                    .await
+                    match at
+                        .run(move |s| s.finish_job(&jid, state, &summary, &error))
+                        .await
                     {
                         Ok(()) => return Ok(()),
                         Err(e) if attempt >= 3 => return Err(e),
@@ -208,8 +209,8 @@ impl JobRecorder {
                     }
                 }
             }
-            JobRecorder::Memory(_, m) => {
-                let at = clock::stamp(clock::now());
+            JobRecorder::Memory(lane, m) => {
+                let at = lane.clock().stamp();
                 m.with(id, |j| {
                     j.record.state = state;
                     j.record.ended_at = Some(at);
@@ -230,7 +231,7 @@ mod tests {
     async fn a_read_only_recorder_keeps_jobs_in_memory_and_creates_no_store() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("none/s.db");
-        let rec = JobRecorder::for_store(&StoreAt::new(&path, true));
+        let rec = JobRecorder::for_store(&StoreLane::new(StoreAt::new(&path, true), Clock::Real));
         let missing = rec.begin("j0", &JobKind::Sweep).await.unwrap_err();
         assert!(
             matches!(missing, crate::store::StoreError::Missing(_)),
@@ -250,7 +251,41 @@ mod tests {
         assert!(jobs[0].ended_at.is_some());
         let log = rec.session().unwrap().log("j1").unwrap();
         assert_eq!(log[0].1, "a line");
-        let rw = JobRecorder::for_store(&StoreAt::new(&path, false));
+        let rw = JobRecorder::for_store(&StoreLane::new(StoreAt::new(&path, false), Clock::Real));
         assert!(rw.session().is_none());
+    }
+}
+
+#[cfg(test)]
+mod timing {
+    use super::*;
+
+    /// The cost of one logged line, the worker's most frequent store call
+    /// (`cargo test --lib log_line_cost -- --ignored --nocapture`).
+    #[tokio::test(flavor = "multi_thread")]
+    #[ignore]
+    async fn log_line_cost() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        drop(crate::store::Store::open(&path).unwrap());
+        let rec = JobRecorder::for_store(&StoreLane::new(StoreAt::new(&path, false), Clock::Real));
+        rec.begin("j1", &JobKind::Sweep).await.unwrap();
+        let n = 1000;
+        let began = std::time::Instant::now();
+        for i in 0..n {
+            rec.log("j1", &format!("line {i}")).await.unwrap();
+        }
+        eprintln!("one logged line, alone: {:?}", began.elapsed() / n);
+        // As under the dashboard, whose reader keeps a connection open.
+        let reader = crate::store::Store::open(&path).unwrap();
+        let began = std::time::Instant::now();
+        for i in 0..n {
+            rec.log("j1", &format!("line {i}")).await.unwrap();
+        }
+        eprintln!(
+            "one logged line, beside a reader: {:?}",
+            began.elapsed() / n
+        );
+        drop(reader);
     }
 }

@@ -14,16 +14,18 @@ mod oc_service;
 mod remote_refresh;
 mod schedule;
 mod secrets;
+mod store_lane;
 pub mod stored_connections;
 mod tasks;
 mod voice;
 
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::connection_spec::ConnectionSpec;
 use crate::domain::job::{JobKind, JobState};
 use crate::domain::oc_service::CreateServiceRequest;
 use crate::secret::Secret;
-use crate::store::{Store, StoreAt, StoreError};
+use crate::store::StoreAt;
 pub use commit_point::{Phase, Stop, Stopped};
 pub use job_error::JobError;
 use job_record::JobRecorder;
@@ -36,11 +38,31 @@ use tokio_util::sync::CancellationToken;
 /// What the worker tells its front door.
 #[derive(Debug, Clone, PartialEq)]
 pub enum JobEvent {
-    Queued { id: String, kind: JobKind },
-    Started { id: String },
-    Progress { id: String, done: u64, total: u64 },
-    Log { id: String, line: String },
-    Finished { id: String, outcome: JobOutcome },
+    Queued {
+        id: String,
+        kind: JobKind,
+    },
+    Started {
+        id: String,
+    },
+    /// The latest counts of one thing a job pages or loops through (a
+    /// CM sync's entity, an ARM's registered users, a refresh's
+    /// families): `done` and `failed` of `total` (0 while not known).
+    Progress {
+        id: String,
+        entity: String,
+        done: u64,
+        failed: u64,
+        total: u64,
+    },
+    Log {
+        id: String,
+        line: String,
+    },
+    Finished {
+        id: String,
+        outcome: JobOutcome,
+    },
 }
 
 /// How a job ended. `detail` carries a machine-readable result (a sync's
@@ -174,8 +196,9 @@ pub(crate) struct FormSecrets {
 struct Shared {
     config: Arc<Config>,
     pending_secrets: Mutex<HashMap<String, FormSecrets>>,
-    /// The store, opened read-only under `--read-only` or `read_only = true`.
-    store_path: StoreAt,
+    /// The store, opened read-only under `--read-only` or `read_only = true`;
+    /// otherwise one connection kept for every job's calls.
+    store: store_lane::StoreLane,
     /// Where jobs are recorded: the store, or memory under read-only.
     jobs: JobRecorder,
     read_only: bool,
@@ -204,38 +227,29 @@ fn prefix_target(kind: &JobKind, line: String) -> String {
     }
 }
 
-/// Runs `f` on a fresh store connection off the async threads (a
-/// read-only one when `at` says so: a write on it fails).
-pub async fn with_store<T, F>(at: StoreAt, f: F) -> Result<T, StoreError>
-where
-    T: Send + 'static,
-    F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
-{
-    // A store task of a job is part of the job: a panic in it fails the job.
-    let contained = crate::panic_report::is_contained();
-    tokio::task::spawn_blocking(move || {
-        crate::panic_report::contain(contained, || {
-            let mut s = at.open()?;
-            f(&mut s)
-        })
-    })
-    .await
-    .map_err(|e| match e.try_into_panic() {
-        Ok(p) => StoreError::Task(crate::panic_report::one_line(
-            &crate::panic_report::message(&*p),
-        )),
-        Err(e) => StoreError::Task(format!("store task failed: {e}")),
-    })?
-}
-
 impl Worker {
+    /// A worker on the process's clock ([`Clock::process`]).
     pub fn new(config: Arc<Config>, read_only: bool, events: UnboundedSender<JobEvent>) -> Worker {
-        let store_path = StoreAt::new(&config.store_path, read_only || config.read_only);
+        Worker::with_clock(config, read_only, events, Clock::process())
+    }
+
+    /// A worker whose jobs, and the store connections they use, take
+    /// "now" from `clock`.
+    pub fn with_clock(
+        config: Arc<Config>,
+        read_only: bool,
+        events: UnboundedSender<JobEvent>,
+        clock: Clock,
+    ) -> Worker {
+        let store = store_lane::StoreLane::new(
+            StoreAt::new(&config.store_path, read_only || config.read_only),
+            clock,
+        );
         Worker {
             shared: Arc::new(Shared {
                 config,
-                jobs: JobRecorder::for_store(&store_path),
-                store_path,
+                jobs: JobRecorder::for_store(&store),
+                store,
                 read_only,
                 pending_secrets: Mutex::new(HashMap::new()),
                 cancels: Mutex::new(HashMap::new()),

@@ -3,7 +3,7 @@
 //! message into the job's log.
 
 use super::tasks::{api_failed, write_failed, JobCtx};
-use super::{with_store, JobError, JobOutcome};
+use super::{JobError, JobOutcome};
 use crate::api::live_platform::{task_state, LivePlatformClient, TaskState};
 use crate::config::ConnectionRef;
 use crate::domain::oc_service::CreateServiceRequest;
@@ -121,7 +121,7 @@ pub async fn create_service(
                 });
             }
             TaskState::Running(s) => {
-                ctx.progress(attempt as u64 + 1, 0);
+                ctx.progress("status checks", attempt as u64 + 1, 0, 0);
                 tracing::debug!(task = %task_id, status = %s, "task still running");
             }
         }
@@ -138,10 +138,11 @@ async fn store_task(ctx: &JobCtx, conn: &str, id: &str, short: &str, body: &Valu
         body: body.clone(),
     };
     let c = conn.to_string();
-    if let Err(e) = with_store(ctx.shared.store_path.clone(), move |s| {
-        s.upsert_remote_item(&c, "task", &item)
-    })
-    .await
+    if let Err(e) = ctx
+        .shared
+        .store
+        .run(move |s| s.upsert_remote_item(&c, "task", &item))
+        .await
     {
         tracing::warn!("could not store task {id}: {e}");
     }

@@ -3,7 +3,7 @@
 //! keeps its items and is marked stale, and the job says which (partial).
 
 use super::tasks::JobCtx;
-use super::{with_store, JobOutcome};
+use super::JobOutcome;
 use crate::api::{ApiError, ErrorKind};
 use crate::clock;
 use crate::domain::terminal_text::terminal_safe;
@@ -182,7 +182,7 @@ impl PartRefresh {
     ) -> Result<JobOutcome, JobOutcome> {
         let name = self.conn.clone();
         if self.failed.is_empty() {
-            if !ctx.shared.store_path.read_only {
+            if !ctx.shared.store.at().read_only {
                 let (c, sets) = (name.clone(), self.sets);
                 ctx.write(
                     &format!("storing the refresh of {name}"),
@@ -267,7 +267,7 @@ impl PartRefresh {
         }
         let refreshed: Vec<String> = self.sets.iter().map(|s| s.kind.clone()).collect();
         let (c, sets, marks) = (name.clone(), self.sets, stale);
-        if !ctx.shared.store_path.read_only {
+        if !ctx.shared.store.at().read_only {
             ctx.write(
                 &format!("storing the refresh of {name}"),
                 move |s| s.refresh_remote(&c, &sets, &marks),
@@ -297,7 +297,7 @@ fn once<'a>(last: &mut Option<&'a str>, error: &'a str) -> &'a str {
 
 /// What a refresh under read-only adds to its report.
 fn not_stored(ctx: &JobCtx) -> &'static str {
-    if ctx.shared.store_path.read_only {
+    if ctx.shared.store.at().read_only {
         "; not stored (read-only): the local copy is as it was"
     } else {
         ""
@@ -311,19 +311,19 @@ pub(super) async fn store_sets(
     conn: &str,
     sets: Vec<RemoteSet>,
 ) -> Result<(), JobOutcome> {
-    if ctx.shared.store_path.read_only {
+    if ctx.shared.store.at().read_only {
         return Ok(());
     }
     let c = conn.to_string();
-    with_store(ctx.shared.store_path.clone(), move |s| {
-        s.replace_remote_sets(&c, &sets)
-    })
-    .await
-    .map_err(|e| {
-        JobOutcome::failed(format!(
-            "{conn}: could not store what was fetched: {e}; nothing was changed"
-        ))
-    })
+    ctx.shared
+        .store
+        .run(move |s| s.replace_remote_sets(&c, &sets))
+        .await
+        .map_err(|e| {
+            JobOutcome::failed(format!(
+                "{conn}: could not store what was fetched: {e}; nothing was changed"
+            ))
+        })
 }
 
 #[cfg(test)]

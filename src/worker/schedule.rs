@@ -5,7 +5,7 @@
 
 use super::stored_connections::all_audiocodes;
 use super::tasks::sync_lease;
-use super::{with_store, Worker};
+use super::Worker;
 use crate::clock;
 use crate::domain::interval::next_due;
 use crate::domain::job::JobKind;
@@ -24,32 +24,37 @@ impl Worker {
     pub async fn tick(&self) -> (Vec<String>, Option<String>) {
         let config = self.shared.config.clone();
         let everything = self.read_only_everywhere();
-        let today = clock::today();
-        let now = clock::now();
-        let found = with_store(self.shared.store_path.clone(), move |s| {
-            let due = s.count_due(today)?;
-            let syncs = (|| {
-                let mut syncs = Vec::new();
-                for c in all_audiocodes(s, &config)? {
-                    let (Some(every), true) = (c.schedule, c.schedule_enabled) else {
-                        continue;
-                    };
-                    if refusal(everything, Writes::Connection(&c.name), |_| c.read_only).is_some() {
-                        continue;
+        let clock = self.shared.store.clock();
+        let (today, now) = (clock.today(), clock.now());
+        let found = self
+            .shared
+            .store
+            .run(move |s| {
+                let due = s.count_due(today)?;
+                let syncs = (|| {
+                    let mut syncs = Vec::new();
+                    for c in all_audiocodes(s, &config)? {
+                        let (Some(every), true) = (c.schedule, c.schedule_enabled) else {
+                            continue;
+                        };
+                        if refusal(everything, Writes::Connection(&c.name), |_| c.read_only)
+                            .is_some()
+                        {
+                            continue;
+                        }
+                        let last = s
+                            .last_scheduled_kind_run(&c.name)?
+                            .and_then(|r| clock::parse_stamp(&r.started_at));
+                        let running = s.lease_holder(&sync_lease(&c.name))?.is_some();
+                        if next_due(last, every, now) <= now && !running {
+                            syncs.push(c.name);
+                        }
                     }
-                    let last = s
-                        .last_scheduled_kind_run(&c.name)?
-                        .and_then(|r| clock::parse_stamp(&r.started_at));
-                    let running = s.lease_holder(&sync_lease(&c.name))?.is_some();
-                    if next_due(last, every, now) <= now && !running {
-                        syncs.push(c.name);
-                    }
-                }
-                Ok::<_, crate::store::StoreError>(syncs)
-            })();
-            Ok((due, syncs))
-        })
-        .await;
+                    Ok::<_, crate::store::StoreError>(syncs)
+                })();
+                Ok((due, syncs))
+            })
+            .await;
         let (due, syncs) = match found {
             Ok((due, syncs)) => (due, syncs.map_err(|e| e.to_string())),
             Err(e) => {

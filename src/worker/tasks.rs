@@ -6,12 +6,11 @@ use super::oc_service;
 use super::remote_refresh::{set_of, PartRefresh};
 use super::stored_connections;
 use super::voice;
-use super::{with_store, JobError, JobEvent, JobOutcome, Shared};
+use super::{JobError, JobEvent, JobOutcome, Shared};
 use crate::api::audiocodes::ArmClient;
 use crate::api::axp::AxpClient;
 use crate::api::live_platform::LivePlatformClient;
 use crate::api::ApiError;
-use crate::clock;
 use crate::config::{
     AudioCodesConnection, AxpConnection, Connection, ConnectionRef, LivePlatformConnection,
 };
@@ -44,10 +43,14 @@ impl JobCtx {
             .unwrap_or_default()
     }
 
-    pub(super) fn progress(&self, done: u64, total: u64) {
+    /// The latest counts of `entity` (see [`JobEvent::Progress`]).
+    pub(super) fn progress(&self, entity: &str, done: u64, failed: u64, total: u64) {
         let _ = self.shared.events.send(JobEvent::Progress {
             id: self.id.clone(),
+            // Vendor words (a CM's entity types) are escaped here, once.
+            entity: terminal_safe(entity).into_owned(),
             done,
+            failed,
             total,
         });
     }
@@ -64,6 +67,11 @@ impl JobCtx {
         let _ = self.shared.jobs.log(&self.id, &line).await;
     }
 
+    /// "Now" for this job: the clock the worker was handed.
+    pub(super) fn clock(&self) -> crate::clock::Clock {
+        self.shared.store.clock()
+    }
+
     fn holder(&self) -> String {
         super::lease_holder::this_process(&self.id)
     }
@@ -71,7 +79,7 @@ impl JobCtx {
     /// A connection from the config file, else one made in the TUI and
     /// kept in the store (read afresh, so edits apply at once).
     pub(super) async fn connection(&self, name: &str) -> Result<Connection, JobOutcome> {
-        let at = &self.shared.store_path;
+        let at = self.shared.store.at();
         if at.read_only && !at.path.exists() {
             // Read-only before the store exists: the config file's
             // connections can still be tested and probed.
@@ -80,11 +88,12 @@ impl JobCtx {
             }
         }
         let (n, config) = (name.to_string(), self.shared.config.clone());
-        let found = with_store(self.shared.store_path.clone(), move |s| {
-            stored_connections::find(s, &config, &n)
-        })
-        .await
-        .map_err(|e| JobOutcome::failed(JobError::store(e.to_string(), e)))?;
+        let found = self
+            .shared
+            .store
+            .run(move |s| stored_connections::find(s, &config, &n))
+            .await
+            .map_err(|e| JobOutcome::failed(JobError::store(e.to_string(), e)))?;
         found.ok_or_else(|| {
             JobOutcome::failed(format!(
                 "no connection named {name:?} (neither in the config file nor made in switchboard); \
@@ -123,7 +132,9 @@ impl JobCtx {
         T: Send + 'static,
         F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
     {
-        with_store(self.shared.store_path.clone(), f)
+        self.shared
+            .store
+            .run(f)
             .await
             .map_err(|e| store_failed(what, e))
     }
@@ -140,7 +151,7 @@ impl JobCtx {
         D: FnOnce(&T) -> String + Send + 'static,
     {
         self.commit
-            .write(self.shared.store_path.clone(), &self.cancel, what, f, holds)
+            .write(&self.shared.store, &self.cancel, what, f, holds)
             .await
             .map_err(|e| store_failed(what, e))
     }
@@ -197,11 +208,12 @@ pub(super) async fn acquire_sync_lease(ctx: &JobCtx, name: &str) -> Result<(), J
         ctx.holder(),
         ctx.shared.config.http.job_timeout_secs as i64 + 60,
     );
-    let got = with_store(ctx.shared.store_path.clone(), move |s| {
-        s.acquire_lease(&lease, &holder, ttl, super::lease_holder::is_gone)
-    })
-    .await
-    .map_err(|e| JobOutcome::failed(JobError::store(e.to_string(), e)))?;
+    let got = ctx
+        .shared
+        .store
+        .run(move |s| s.acquire_lease(&lease, &holder, ttl, super::lease_holder::is_gone))
+        .await
+        .map_err(|e| JobOutcome::failed(JobError::store(e.to_string(), e)))?;
     match got {
         Lease::Taken => Ok(()),
         Lease::HeldBy(other) => Err(busy(name, &other)),
@@ -218,7 +230,9 @@ pub(super) async fn lease_refusal(
     let name = lease_name(kind)?;
     let me = super::lease_holder::this_process(id);
     let lease = name.clone();
-    let holder = with_store(shared.store_path.clone(), move |s| s.lease_holder(&lease))
+    let holder = shared
+        .store
+        .run(move |s| s.lease_holder(&lease))
         .await
         .ok()
         .flatten()?;
@@ -238,10 +252,11 @@ fn busy(name: &str, holder: &str) -> JobOutcome {
 pub async fn release_leases(ctx: &JobCtx, kind: &JobKind) {
     if let Some(name) = lease_name(kind) {
         let holder = ctx.holder();
-        let _ = with_store(ctx.shared.store_path.clone(), move |s| {
-            s.release_lease(&name, &holder)
-        })
-        .await;
+        let _ = ctx
+            .shared
+            .store
+            .run(move |s| s.release_lease(&name, &holder))
+            .await;
     }
 }
 
@@ -447,7 +462,7 @@ async fn sync_audiocodes(
         }
         acquire_sync_lease(ctx, name).await?;
     }
-    let started = clock::now();
+    let started = ctx.clock().now();
     let fetch_began = std::time::Instant::now();
     ctx.log(format!(
         "fetching registered users from {}",
@@ -459,16 +474,17 @@ async fn sync_audiocodes(
     // A cancel or the time limit here (before the commit point) drops
     // the fetch: the runner reports that nothing was changed.
     let users = client
-        .registered_users(|done, total| ctx.progress(done, total))
+        .registered_users(|done, total| ctx.progress("registered users", done, 0, total))
         .await;
     let fetched = match users {
         Ok(u) => u,
         Err(e) => {
             let (n, msg, jid) = (name.to_string(), e.to_string(), ctx.id.clone());
-            let _ = with_store(ctx.shared.store_path.clone(), move |s| {
-                s.record_failed_run(&n, "sync", Some(&jid), started, &msg)
-            })
-            .await;
+            let _ = ctx
+                .shared
+                .store
+                .run(move |s| s.record_failed_run(&n, "sync", Some(&jid), started, &msg))
+                .await;
             return Err(api_failed(e));
         }
     };
@@ -491,7 +507,7 @@ async fn sync_audiocodes(
     );
     let apply_began = std::time::Instant::now();
     let settings = ctx.shared.config.inventory.clone();
-    let (n, jid) = (name.to_string(), ctx.id.clone());
+    let (n, jid, clock) = (name.to_string(), ctx.id.clone(), ctx.clock());
     let outcome = ctx
         .write(
             &format!("sync of {name}"),
@@ -499,7 +515,7 @@ async fn sync_audiocodes(
                 s.apply_sync(&SyncRequest {
                     connection: &n,
                     users: &users,
-                    today: clock::today(),
+                    today: clock.today(),
                     settings: &settings,
                     mode: if dry_run {
                         SyncMode::Preview
@@ -563,6 +579,7 @@ pub(super) async fn refresh_live_platform(
     client.authenticate().await.map_err(api_failed)?;
     let mut refresh = PartRefresh::new(name);
     let mut counts = [0usize; 3];
+    let mut failed = 0u64;
     let parts: [(&str, &str, &str, (&str, &str)); 3] = [
         (
             "calling_profile",
@@ -598,7 +615,8 @@ pub(super) async fn refresh_live_platform(
             },
             Err(e) => refresh.failed(kind, None, label, e.into()),
         }
-        ctx.progress(i as u64 + 1, 3);
+        failed += u64::from(!refresh.kind_stored(kind));
+        ctx.progress("families", i as u64 + 1 - failed, failed, 3);
     }
     let ok = format!(
         "{name}: {} calling profiles, {} services, {} leads",

@@ -38,3 +38,4 @@ mod terminal_safety_test;
 mod tls_test;
 mod vendor_edge_cases_test;
 mod voice_test;
+mod workerio_test;

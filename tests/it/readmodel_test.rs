@@ -189,7 +189,9 @@ async fn outcome_of(
     let mut progress = vec![];
     loop {
         match rx.recv().await.expect("worker alive") {
-            JobEvent::Progress { id: j, done, total } if j == id => {
+            JobEvent::Progress {
+                id: j, done, total, ..
+            } if j == id => {
                 progress.push((done, total));
                 on_progress(done, total);
             }

@@ -6,6 +6,7 @@
 #[allow(dead_code)]
 mod tui_common;
 
+mod job_progress_tui_test;
 mod tui_jobs_test;
 mod tui_popup_keys_test;
 mod tui_read_only_test;

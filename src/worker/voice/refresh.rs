@@ -76,7 +76,8 @@ pub async fn refresh(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome>
             }
         }
         whole += usize::from(all_fetched);
-        ctx.progress(i as u64 + 1, total);
+        let (tried, whole) = (i as u64 + 1, whole as u64);
+        ctx.progress("families", whole, tried - whole, total);
     }
     let ok = format!("{name}: {count} voice elements in {total} families");
     let done = format!("{name}: {whole} of {total} families refreshed, {count} elements");

@@ -132,11 +132,8 @@ pub async fn sync_cm(
                     "{e}: {done} completed, {failed} failed, {running} in progress"
                 ))
                 .await;
+                ctx.progress(e, *done, *failed, done + failed + running);
             }
-            let (done, total) = counts
-                .iter()
-                .fold((0, 0), |(d, t), (_, c, f, r)| (d + c + f, t + c + f + r));
-            ctx.progress(done, total);
             shown = counts;
         }
         if voice_registry::is_terminal_status(&status) {
