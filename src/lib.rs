@@ -9,6 +9,7 @@ pub mod domain;
 pub mod logging;
 pub mod panic_report;
 pub mod secret;
+#[cfg(feature = "sim")]
 pub mod sim;
 pub mod store;
 pub mod tui;
