@@ -8,6 +8,7 @@ use crate::domain::connection::AudioCodesSpec;
 use crate::domain::connection_spec::{validate_account_id, AxpSpec, LivePlatformSpec};
 use crate::domain::interval::parse_interval;
 use crate::domain::settings::InventorySettings;
+use crate::domain::vendor::Vendor;
 use crate::secret::{Secret, SecretSource};
 use serde::Deserialize;
 use std::fmt;
@@ -475,11 +476,11 @@ impl ConnectionRef<'_> {
             ConnectionRef::Axp(c) => &c.name,
         }
     }
-    pub fn vendor(&self) -> &'static str {
+    pub fn vendor(&self) -> Vendor {
         match self {
-            ConnectionRef::AudioCodes(_) => "audiocodes",
-            ConnectionRef::LivePlatform(_) => "live_platform",
-            ConnectionRef::Axp(_) => "axp",
+            ConnectionRef::AudioCodes(_) => Vendor::AudioCodes,
+            ConnectionRef::LivePlatform(_) => Vendor::LivePlatform,
+            ConnectionRef::Axp(_) => Vendor::Axp,
         }
     }
     pub fn address(&self) -> String {
@@ -850,21 +851,21 @@ pub fn parse(file: &Path, text: &str, loose_permissions: bool) -> Result<Config,
     for (i, r) in raw.audiocodes.into_iter().enumerate() {
         let name = r.name.clone();
         let c = cx.audiocodes(i, r)?;
-        cx.unique(&mut seen, &name, "audiocodes", i)?;
+        cx.unique(&mut seen, &name, Vendor::AudioCodes.as_str(), i)?;
         audiocodes.push(c);
     }
     let mut live_platform = Vec::new();
     for (i, r) in raw.live_platform.into_iter().enumerate() {
         let name = r.name.clone();
         let c = cx.live_platform(i, r)?;
-        cx.unique(&mut seen, &name, "live_platform", i)?;
+        cx.unique(&mut seen, &name, Vendor::LivePlatform.as_str(), i)?;
         live_platform.push(c);
     }
     let mut axp = Vec::new();
     for (i, r) in raw.axp.into_iter().enumerate() {
         let name = r.name.clone();
         let c = cx.axp(i, r)?;
-        cx.unique(&mut seen, &name, "axp", i)?;
+        cx.unique(&mut seen, &name, Vendor::Axp.as_str(), i)?;
         axp.push(c);
     }
     let secrets = cx.secret_settings(raw.secrets)?;
@@ -1173,7 +1174,7 @@ impl Ctx<'_> {
     }
 
     fn audiocodes(&self, i: usize, r: RawAudioCodes) -> Result<AudioCodesConnection, ConfigError> {
-        const T: &str = "audiocodes";
+        const T: &str = Vendor::AudioCodes.as_str();
         let name = self.name(T, i, &r.name)?;
         let line = self.line(&r.name);
         crate::domain::connection::validate_host(&r.host)
@@ -1312,7 +1313,7 @@ impl Ctx<'_> {
         i: usize,
         r: RawLivePlatform,
     ) -> Result<LivePlatformConnection, ConfigError> {
-        const T: &str = "live_platform";
+        const T: &str = Vendor::LivePlatform.as_str();
         let name = self.name(T, i, &r.name)?;
         let base_url = self.url(T, i, &r.name, "base_url", &r.base_url)?;
         let token_url = self.url(T, i, &r.name, "token_url", &r.token_url)?;
@@ -1348,7 +1349,7 @@ impl Ctx<'_> {
     }
 
     fn axp(&self, i: usize, r: RawAxp) -> Result<AxpConnection, ConfigError> {
-        const T: &str = "axp";
+        const T: &str = Vendor::Axp.as_str();
         let name = self.name(T, i, &r.name)?;
         let line = self.line(&r.name);
         let base_url = self.url(T, i, &r.name, "base_url", &r.base_url)?;

@@ -208,12 +208,11 @@ fn dispatch(command: Command, config: Config, read_only: bool) -> i32 {
     }
 }
 
-/// The connection `named`, else the only one of `vendor` (`live_platform`,
-/// `axp`) in the config file or made in switchboard; `what` names the
+/// The connection `named`, else the only one of `vendor` in the config file or made in switchboard; `what` names the
 /// vendor in the error.
 fn only_connection(
     config: &Config,
-    vendor: &str,
+    vendor: crate::domain::vendor::Vendor,
     what: &str,
     named: Option<String>,
 ) -> Result<String, String> {

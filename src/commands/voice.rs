@@ -7,6 +7,7 @@ use crate::api::axp::AxpClient;
 use crate::cli::{VoiceCommand, VoiceTarget};
 use crate::config::{Config, Connection};
 use crate::domain::job::{JobKind, VoiceOp};
+use crate::domain::vendor::Vendor;
 use crate::domain::voice_body;
 use crate::domain::voice_registry::{self, Family, FAMILIES};
 use crate::worker::stored_connections;
@@ -49,7 +50,7 @@ fn family(segment: &str, parent: Option<&str>) -> Result<&'static Family, String
 
 /// The AXP connection named, or the only one (config file or made here).
 fn axp_name(config: &Config, named: Option<String>) -> Result<String, String> {
-    super::only_connection(config, "axp", "AXP", named)
+    super::only_connection(config, Vendor::Axp, "AXP", named)
 }
 
 fn client(config: &Config, named: Option<String>) -> Result<AxpClient, String> {

@@ -2,6 +2,7 @@
 //! fields (never its secrets, which are kept apart) and their checks.
 
 use super::connection::{validate_host, validate_name, AudioCodesSpec, FieldError, SecretsPresent};
+use super::vendor::Vendor;
 use serde::{Deserialize, Serialize};
 
 /// A Live Platform (Operator Connect) tenant reached with OAuth2 client
@@ -129,12 +130,11 @@ impl ConnectionSpec {
         }
     }
 
-    /// The vendor as the store and the config file name it.
-    pub fn vendor(&self) -> &'static str {
+    pub fn vendor(&self) -> Vendor {
         match self {
-            ConnectionSpec::AudioCodes(_) => "audiocodes",
-            ConnectionSpec::LivePlatform(_) => "live_platform",
-            ConnectionSpec::Axp(_) => "axp",
+            ConnectionSpec::AudioCodes(_) => Vendor::AudioCodes,
+            ConnectionSpec::LivePlatform(_) => Vendor::LivePlatform,
+            ConnectionSpec::Axp(_) => Vendor::Axp,
         }
     }
 
@@ -175,15 +175,16 @@ impl ConnectionSpec {
     }
 
     /// Reads stored settings back, given the vendor they were saved under.
-    pub fn from_settings(vendor: &str, json: &str) -> Result<ConnectionSpec, String> {
+    pub fn from_settings(vendor: Vendor, json: &str) -> Result<ConnectionSpec, String> {
         let bad = |e: serde_json::Error| format!("stored settings are unreadable: {e}");
         Ok(match vendor {
-            "audiocodes" => ConnectionSpec::AudioCodes(serde_json::from_str(json).map_err(bad)?),
-            "live_platform" => {
+            Vendor::AudioCodes => {
+                ConnectionSpec::AudioCodes(serde_json::from_str(json).map_err(bad)?)
+            }
+            Vendor::LivePlatform => {
                 ConnectionSpec::LivePlatform(serde_json::from_str(json).map_err(bad)?)
             }
-            "axp" => ConnectionSpec::Axp(serde_json::from_str(json).map_err(bad)?),
-            other => return Err(format!("unknown vendor {other:?}")),
+            Vendor::Axp => ConnectionSpec::Axp(serde_json::from_str(json).map_err(bad)?),
         })
     }
 }
@@ -265,6 +266,6 @@ mod tests {
         });
         let back = ConnectionSpec::from_settings(spec.vendor(), &spec.settings_json()).unwrap();
         assert_eq!(back, spec);
-        assert!(ConnectionSpec::from_settings("other", "{}").is_err());
+        assert!(ConnectionSpec::from_settings(Vendor::Axp, "not json").is_err());
     }
 }

@@ -16,6 +16,7 @@ use crate::domain::job::{JobKind, JobState, VoiceOp};
 use crate::domain::number::Status;
 use crate::domain::oc_service::CreateServiceRequest;
 use crate::domain::read_only::Writes;
+use crate::domain::vendor::{ConnectionSource, Vendor};
 use crate::domain::voice_registry;
 use crate::secret::Secret;
 use crate::store::jobs::JobRecord;
@@ -230,7 +231,7 @@ impl App {
         keymap: Keymap,
         theme: Theme,
         read_only: bool,
-        connections: &[(String, &'static str)],
+        connections: &[(String, Vendor)],
     ) -> App {
         App {
             tab: Tab::Connections,
@@ -262,7 +263,7 @@ impl App {
 }
 
 /// The palette: every view, every connection's jobs, the inventory's tools.
-fn palette_for(connections: &[(String, &'static str)]) -> Vec<PaletteItem> {
+fn palette_for(connections: &[(String, Vendor)]) -> Vec<PaletteItem> {
     {
         let mut palette: Vec<PaletteItem> = Tab::ALL
             .iter()
@@ -274,7 +275,7 @@ fn palette_for(connections: &[(String, &'static str)]) -> Vec<PaletteItem> {
         for (name, vendor) in connections {
             let name = name.clone();
             match *vendor {
-                "audiocodes" => {
+                Vendor::AudioCodes => {
                     palette.push(PaletteItem {
                         label: format!("sync {name}"),
                         run: PaletteRun::Job(JobKind::SyncAudioCodes {
@@ -292,7 +293,7 @@ fn palette_for(connections: &[(String, &'static str)]) -> Vec<PaletteItem> {
                         }),
                     });
                 }
-                "live_platform" => palette.push(PaletteItem {
+                Vendor::LivePlatform => palette.push(PaletteItem {
                     label: format!("refresh {name}"),
                     run: PaletteRun::Job(JobKind::RefreshLivePlatform {
                         connection: name.clone(),
@@ -443,7 +444,7 @@ impl App {
     pub fn on_data(&mut self, data: Data) -> Vec<Command> {
         match data {
             Data::Connections(c) => {
-                let names: Vec<(String, &'static str)> =
+                let names: Vec<(String, Vendor)> =
                     c.iter().map(|i| (i.name.clone(), i.vendor)).collect();
                 self.palette = palette_for(&names);
                 self.connections = c;
@@ -767,7 +768,7 @@ impl App {
 
     /// The first connection of `vendor`: the one the Calling Profiles and
     /// Voice tabs act on.
-    pub(super) fn first_connection(&self, vendor: &str) -> Option<&ConnInfo> {
+    pub(super) fn first_connection(&self, vendor: Vendor) -> Option<&ConnInfo> {
         self.connections.iter().find(|c| c.vendor == vendor)
     }
 
@@ -785,7 +786,11 @@ impl App {
                 let taken = self.connections.iter().map(|c| c.name.clone()).collect();
                 self.open_form(
                     FormPurpose::NewConnection { taken },
-                    connection_form::form(&connection_form::blank("audiocodes", ""), &[], false),
+                    connection_form::form(
+                        &connection_form::blank(Vendor::AudioCodes, ""),
+                        &[],
+                        false,
+                    ),
                 );
                 return Some(vec![]);
             }
@@ -793,7 +798,7 @@ impl App {
             _ => return None,
         }
         let c = selected?;
-        if action == Action::Purge && c.vendor != "audiocodes" {
+        if action == Action::Purge && c.vendor != Vendor::AudioCodes {
             self.toast(
                 Level::Info,
                 "purge is for AudioCodes connections (PurgeAudioCodes__<name>)",
@@ -807,7 +812,7 @@ impl App {
             c.cooling
         );
         match (action, c.source) {
-            (Action::Edit | Action::Delete, "config") => self.toast(
+            (Action::Edit | Action::Delete, ConnectionSource::ConfigFile) => self.toast(
                 Level::Info,
                 format!("{} is declared in the config file; change it there", c.name),
             ),
@@ -819,7 +824,7 @@ impl App {
                 }
             }
             (Action::Delete, _) => {
-                let what = if c.vendor == "audiocodes" {
+                let what = if c.vendor == Vendor::AudioCodes {
                     format!("It is purged first: its cached users are removed and {held}.")
                 } else {
                     "Its cached data (profiles, services, voice elements) is forgotten; nothing changes on the vendor's side.".to_string()
@@ -859,21 +864,21 @@ impl App {
                 };
                 let name = c.name.clone();
                 match (action, c.vendor) {
-                    (Action::Refresh, "audiocodes") => {
+                    (Action::Refresh, Vendor::AudioCodes) => {
                         return self.submit(JobKind::SyncAudioCodes {
                             connection: name,
                             dry_run: false,
                             force: false,
                         })
                     }
-                    (Action::Preview, "audiocodes") => {
+                    (Action::Preview, Vendor::AudioCodes) => {
                         return self.submit(JobKind::SyncAudioCodes {
                             connection: name,
                             dry_run: true,
                             force: false,
                         })
                     }
-                    (Action::Refresh, "live_platform") => {
+                    (Action::Refresh, Vendor::LivePlatform) => {
                         return self.submit(JobKind::RefreshLivePlatform { connection: name })
                     }
                     (Action::Refresh, _) => {
@@ -1098,7 +1103,7 @@ impl App {
                 return vec![];
             }
             Action::New => {
-                let Some(c) = self.first_connection("live_platform") else {
+                let Some(c) = self.first_connection(Vendor::LivePlatform) else {
                     self.toast(Level::Error, "no Live Platform connection is configured");
                     return vec![];
                 };
@@ -1144,7 +1149,7 @@ impl App {
             .map(|r| (r.item.id.clone(), r.item.name.clone(), r.item.body.clone()));
         match action {
             Action::Refresh => {
-                if let Some(c) = self.first_connection("live_platform") {
+                if let Some(c) = self.first_connection(Vendor::LivePlatform) {
                     return self.submit(JobKind::RefreshLivePlatform {
                         connection: c.name.clone(),
                     });
@@ -1216,7 +1221,7 @@ impl App {
 
     /// The AXP connection the Voice tab acts on (the first one).
     fn axp_connection(&self) -> Option<String> {
-        self.first_connection("axp").map(|c| c.name.clone())
+        self.first_connection(Vendor::Axp).map(|c| c.name.clone())
     }
 
     /// The family under the cursor, with its parent id.

@@ -18,6 +18,7 @@ use crate::domain::number::InventoryItem;
 use crate::domain::number::Status;
 use crate::domain::number_io::ExportWriter;
 use crate::domain::terminal_text::{safe_json_strings, terminal_safe};
+use crate::domain::vendor::{ConnectionSource, Vendor};
 use crate::domain::voice_numbers::axp_numbers;
 use crate::domain::voice_registry;
 use crate::store::events::NumberEvent;
@@ -82,9 +83,8 @@ impl DataRequest {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnInfo {
     pub name: String,
-    pub vendor: &'static str,
-    /// `config` (edited in the file) or `store` (made here).
-    pub source: &'static str,
+    pub vendor: Vendor,
+    pub source: ConnectionSource,
     /// The editable fields of a connection made here, and the keys of the
     /// secrets it has (never their values).
     pub spec: Option<ConnectionSpec>,
@@ -606,12 +606,12 @@ fn connection_infos(store: &Store, config: &Config) -> crate::store::Result<Vec<
     let held = store.numbers_by_connection()?;
     let kept = store.stored_connections()?;
     let stored = listed(config, &kept);
-    let mut all: Vec<(ConnectionRef<'_>, &'static str)> = config
+    let mut all: Vec<(ConnectionRef<'_>, ConnectionSource)> = config
         .connections()
         .into_iter()
-        .map(|c| (c, "config"))
+        .map(|c| (c, ConnectionSource::ConfigFile))
         .collect();
-    all.extend(stored.iter().map(|c| (c.as_ref(), "store")));
+    all.extend(stored.iter().map(|c| (c.as_ref(), ConnectionSource::Store)));
     let now = crate::clock::now();
     let mut out = Vec::new();
     for (c, source) in all {
@@ -635,7 +635,7 @@ fn connection_infos(store: &Store, config: &Config) -> crate::store::Result<Vec<
         };
         let made_here = kept
             .iter()
-            .find(|k| source == "store" && k.spec.name() == c.name());
+            .find(|k| source == ConnectionSource::Store && k.spec.name() == c.name());
         let spec = made_here.map(|k| k.spec.clone());
         let secrets_kept = made_here
             .map(|k| k.secrets_kept.clone())

@@ -133,7 +133,7 @@ pub fn run(config: Arc<Config>, start: Start) -> i32 {
             return 1;
         }
     };
-    let conns: Vec<(String, &'static str)> = config
+    let conns: Vec<(String, crate::domain::vendor::Vendor)> = config
         .connections()
         .iter()
         .map(|c| (c.name().to_string(), c.vendor()))
@@ -175,8 +175,8 @@ fn prepare_store(config: &Config, read_only: bool) -> crate::store::Result<()> {
         .iter()
         .map(|c| crate::store::connections::ConnectionRow {
             name: c.name().into(),
-            vendor: c.vendor().into(),
-            source: "config".into(),
+            vendor: c.vendor(),
+            source: crate::domain::vendor::ConnectionSource::ConfigFile,
             address: c.address(),
         })
         .collect();

@@ -5,6 +5,7 @@
 use super::action::Action;
 use super::app::{App, Command, Level, Tab};
 use crate::domain::read_only::{refusal, Writes};
+use crate::domain::vendor::Vendor;
 
 impl App {
     /// Why `writes` is refused here, or `None`.
@@ -25,7 +26,7 @@ impl App {
                 selected().map_or(Writes::Nothing, |c| Writes::Connection(&c.name))
             }
             (Tab::Connections, Action::Refresh) => match selected() {
-                Some(c) if c.vendor == "audiocodes" => Writes::Connection(&c.name),
+                Some(c) if c.vendor == Vendor::AudioCodes => Writes::Connection(&c.name),
                 _ => Writes::Nothing,
             },
             (
@@ -40,13 +41,13 @@ impl App {
                 | Action::Edit,
             ) => Writes::Store,
             (Tab::Profiles, Action::New) => self
-                .first_connection("live_platform")
+                .first_connection(Vendor::LivePlatform)
                 .map_or(Writes::Nothing, |c| Writes::Connection(&c.name)),
             (
                 Tab::Voice,
                 Action::New | Action::Edit | Action::Delete | Action::Actions | Action::SyncCm,
             ) => self
-                .first_connection("axp")
+                .first_connection(Vendor::Axp)
                 .map_or(Writes::Nothing, |c| Writes::Connection(&c.name)),
             // The audit view's fix-everything.
             (_, Action::Fix) => Writes::Store,

@@ -3,6 +3,7 @@
 use super::table_state;
 use crate::clock;
 use crate::domain::connection::instance_names;
+use crate::domain::vendor::{ConnectionSource, Vendor};
 use crate::store::sync::SyncRun;
 use crate::tui::app::App;
 use crate::tui::badges;
@@ -24,15 +25,19 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
                 .as_ref()
                 .map(|r| format!("{} {}", r.result, r.ended_at))
                 .unwrap_or_else(|| "never".into());
-            let held = if c.vendor == "audiocodes" {
+            let held = if c.vendor == Vendor::AudioCodes {
                 format!("{} used / {} cooling", c.used, c.cooling)
             } else {
                 format!("{} items", c.remote.iter().map(|(_, n)| n).sum::<usize>())
             };
             Row::new(vec![
                 Cell::from(Line::from(badges::named(app, &c.name))),
-                Cell::from(if c.source == "config" { "file" } else { "here" }),
-                Cell::from(c.vendor),
+                Cell::from(if c.source == ConnectionSource::ConfigFile {
+                    "file"
+                } else {
+                    "here"
+                }),
+                Cell::from(c.vendor.as_str()),
                 Cell::from(c.address.clone()),
                 Cell::from(c.auth.clone()),
                 Cell::from(held),
@@ -88,7 +93,7 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
         ));
     }
     match selected {
-        Some(c) if c.vendor == "audiocodes" => {
+        Some(c) if c.vendor == Vendor::AudioCodes => {
             let [sync, purge, schedule] = instance_names(&c.name);
             let label = |n: String| Span::styled(format!("{n:<34}"), t.title());
             lines.push(Line::from(vec![label(sync), Span::raw(run_line(c.last_sync.as_ref()))]));
@@ -114,7 +119,7 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
                 None => c.schedule.clone(),
             };
             lines.push(Line::from(vec![label(schedule), Span::raw(next)]));
-            if c.source == "config" {
+            if c.source == ConnectionSource::ConfigFile {
                 lines.push(Line::styled("declared in the config file: edit it there", t.dim()));
             }
         }

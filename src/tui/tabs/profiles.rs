@@ -3,6 +3,7 @@
 
 use super::{column_constraints, fit_columns, table_state, Column};
 use crate::domain::calling_profile::CallingProfile;
+use crate::domain::vendor::Vendor;
 use crate::tui::app::App;
 use crate::tui::badges;
 use crate::tui::data::ProfileRow;
@@ -131,7 +132,7 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
         .row_highlight_style(t.selected())
         .block(Block::default().borders(Borders::ALL).title(badges::title(
             app,
-            "live_platform",
+            Vendor::LivePlatform,
             &format!(
                 " Calling profiles {}/{}{} · refreshed {at} · f problems ",
                 visible.len(),

@@ -2,6 +2,7 @@
 //! with their site locations, and the leads a new service is made from.
 
 use super::table_state;
+use crate::domain::vendor::Vendor;
 use crate::tui::app::App;
 use crate::tui::badges;
 use crate::tui::view::header_style;
@@ -81,7 +82,7 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
     .row_highlight_style(t.selected())
     .block(Block::default().borders(Borders::ALL).title(badges::title(
         app,
-        "live_platform",
+        Vendor::LivePlatform,
         &format!(
             " Services ({}) — n create from a lead  Enter JSON  S profiles ",
             app.services.len()

@@ -3,6 +3,7 @@
 
 use super::table_state;
 use crate::domain::terminal_text::terminal_safe;
+use crate::domain::vendor::Vendor;
 use crate::domain::voice_body;
 use crate::domain::voice_registry;
 use crate::tui::app::App;
@@ -39,7 +40,7 @@ pub fn draw(f: &mut Frame<'_>, app: &App, area: Rect) {
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(focus(!v.right))
-                .title(badges::title(app, "axp", &format!(" {at} "))),
+                .title(badges::title(app, Vendor::Axp, &format!(" {at} "))),
         ),
         left,
         &mut ls,
