@@ -1,0 +1,119 @@
+//! Where each secret of a connection comes from, and resolving it when a
+//! job needs it (never when the file is read).
+
+use super::ConfigError;
+use crate::secret::{Secret, SecretSource};
+use std::fmt;
+use std::time::Duration;
+
+/// How secrets given by command are run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretSettings {
+    /// A `*_cmd` still running after this many seconds is killed, with
+    /// its process group, and its connection's job fails.
+    pub command_timeout_secs: u64,
+}
+
+impl Default for SecretSettings {
+    fn default() -> Self {
+        SecretSettings {
+            command_timeout_secs: crate::secret::DEFAULT_COMMAND_TIMEOUT.as_secs(),
+        }
+    }
+}
+
+impl SecretSettings {
+    pub fn command_timeout(&self) -> Duration {
+        Duration::from_secs(self.command_timeout_secs)
+    }
+}
+
+/// One secret of a connection: its key, where it comes from, and where
+/// the config file gives it (for errors). The value is read only when a
+/// job for the connection needs it ([`AudioCodesConnection::with_secrets`]).
+#[derive(Debug, Clone)]
+pub struct SecretEntry {
+    /// `password`, `client_secret`, `app_key`.
+    pub key: String,
+    pub source: SecretSource,
+    /// File, line and key path of a config file's secret (its message
+    /// empty); `None` for a connection made in the TUI.
+    pub origin: Option<ConfigError>,
+}
+
+/// A secret that could not be resolved: the connection and the key, why,
+/// never the value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretError {
+    pub connection: String,
+    pub key: String,
+    /// The config error (file, line, key) or, for a connection made in the
+    /// TUI, the key and the reason.
+    pub detail: String,
+}
+
+impl fmt::Display for SecretError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "connection `{}`: {}", self.connection, self.detail)
+    }
+}
+
+impl std::error::Error for SecretError {}
+
+impl SecretEntry {
+    pub(super) fn store(key: &str, value: Option<Secret>) -> SecretEntry {
+        SecretEntry {
+            key: key.to_string(),
+            source: SecretSource::Store(value),
+            origin: None,
+        }
+    }
+
+    /// The config error for this secret's source failing with `why`.
+    pub(super) fn error(&self, why: String) -> Result<ConfigError, String> {
+        match &self.origin {
+            Some(o) => Ok(ConfigError {
+                message: format!("cannot resolve secret: {why}"),
+                ..o.clone()
+            }),
+            None => Err(format!("secret `{}`: {why}", self.key)),
+        }
+    }
+
+    /// Resolves now (a command once per process, within `settings`).
+    fn resolve(&self, connection: &str, settings: &SecretSettings) -> Result<Secret, SecretError> {
+        self.source
+            .resolve_cached(settings.command_timeout())
+            .map_err(|why| SecretError {
+                connection: connection.to_string(),
+                key: self.key.clone(),
+                detail: match self.error(why) {
+                    Ok(e) => e.to_string(),
+                    Err(s) => s,
+                },
+            })
+    }
+}
+
+/// Whether every secret of `entries` is already in its connection (a
+/// literal of the file, a value read from the store).
+pub(super) fn all_at_hand(entries: &[SecretEntry]) -> bool {
+    entries.iter().all(|e| {
+        matches!(
+            e.source,
+            SecretSource::Literal(_) | SecretSource::Store(Some(_))
+        )
+    })
+}
+
+/// Each secret of `entries`, resolved, by key.
+pub(super) fn resolve_all(
+    connection: &str,
+    entries: &[SecretEntry],
+    settings: &SecretSettings,
+) -> Result<Vec<(String, Secret)>, SecretError> {
+    entries
+        .iter()
+        .map(|e| Ok((e.key.clone(), e.resolve(connection, settings)?)))
+        .collect()
+}
