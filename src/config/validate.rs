@@ -305,3 +305,35 @@ impl Ctx<'_> {
         Ok(url.trim_end_matches('/').to_string())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::{parse, Config, ConfigError};
+    use std::path::Path;
+
+    fn p(text: &str) -> Result<Config, ConfigError> {
+        parse(Path::new("/etc/sb.toml"), text, false)
+    }
+
+    #[test]
+    fn names_must_be_unique_and_safe() {
+        let e = p(
+            "[[audiocodes]]\nname = \"a b\"\nhost = \"h\"\nusername = \"u\"\npassword = \"p\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.key, "audiocodes[0].name");
+        let two = "[[audiocodes]]\nname = \"a\"\nhost = \"h\"\nusername = \"u\"\npassword = \"p\"\n[[axp]]\nname = \"a\"\nbase_url = \"https://x\"\naccount_id = \"ABCDEF\"\nclient_id = \"c\"\nclient_secret = \"s\"\napp_key = \"k\"\n";
+        assert!(p(two).unwrap_err().message.contains("used twice"));
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        let e = p("[[axp]]\nname = \"x\"\nbase_url = \"https://x\"\naccount_id = \"ABC\"\nclient_id = \"c\"\nclient_secret = \"s\"\napp_key = \"k\"\n").unwrap_err();
+        assert!(e.message.contains("six letters"), "{e}");
+        let e = p("[[audiocodes]]\nname = \"a\"\nhost = \"h\"\nusername = \"u\"\npassword = \"p\"\nschedule = \"5 parsecs\"\n").unwrap_err();
+        assert_eq!(e.key, "audiocodes[0].schedule");
+        let e = p("[inventory]\naudiocodes_cooling_duration_days = 0\n").unwrap_err();
+        assert_eq!(e.key, "inventory.audiocodes_cooling_duration_days");
+        assert_eq!(e.line, Some(2));
+    }
+}
