@@ -1,6 +1,7 @@
 //! The command line: every subcommand and flag.
 
 use clap::{Args, Parser, Subcommand};
+#[cfg(feature = "sim")]
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -28,8 +29,10 @@ pub enum Command {
     /// Open the dashboard (the default).
     Tui(TuiArgs),
     /// Open the dashboard on the embedded simulator with a temporary store.
+    #[cfg(feature = "sim")]
     Demo(TuiArgs),
     /// Serve the simulated vendor APIs on loopback.
+    #[cfg(feature = "sim")]
     Sim {
         /// Address to listen on, e.g. 127.0.0.1:8700 (port 0 picks one).
         #[arg(long, default_value = "127.0.0.1:8700")]
@@ -47,6 +50,14 @@ pub enum Command {
         /// The PEM private key of --tls-cert.
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<PathBuf>,
+    },
+    /// Built without the simulator: `demo` and `sim` are still recognised,
+    /// so that a person who types them is told why they do not work.
+    #[cfg(not(feature = "sim"))]
+    #[command(name = "demo", alias = "sim", hide = true, disable_help_flag = true)]
+    NoSimulator {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+        ignored: Vec<String>,
     },
     /// Check the config file.
     #[command(subcommand)]

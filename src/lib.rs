@@ -10,6 +10,7 @@ pub mod logging;
 pub mod panic_report;
 pub mod query;
 pub mod secret;
+#[cfg(feature = "sim")]
 pub mod sim;
 pub mod store;
 pub mod tui;

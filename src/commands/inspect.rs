@@ -5,6 +5,7 @@ use crate::clock;
 use crate::config::{Config, ConnectionRef};
 use crate::domain::job::JobState;
 use crate::domain::terminal_text::terminal_safe;
+use crate::domain::vendor::ConnectionSource;
 use crate::query::connections::{listing, listing_with_stale};
 
 fn describe(c: &ConnectionRef<'_>) -> String {
@@ -109,7 +110,7 @@ pub fn connections_list(config: &Config) -> i32 {
     }
     for l in &listed {
         let c = l.connection.as_ref();
-        if l.source == "store" {
+        if l.source == ConnectionSource::Store {
             outln!("{}  (made in switchboard)", describe(&c));
         } else {
             outln!("{}", describe(&c));

@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::domain::calling_profile::{problems_by_connection, CallingProfile};
 use crate::domain::job::JobKind;
 use crate::domain::oc_service::CreateServiceRequest;
+use crate::domain::vendor::Vendor;
 use crate::store::StoreError;
 use serde_json::Value;
 
@@ -115,10 +116,11 @@ pub fn create_service(
             file.display()
         ));
     }
-    let name = match super::only_connection(&config, "live_platform", "Live Platform", connection) {
-        Ok(n) => n,
-        Err(e) => return fail(e),
-    };
+    let name =
+        match super::only_connection(&config, Vendor::LivePlatform, "Live Platform", connection) {
+            Ok(n) => n,
+            Err(e) => return fail(e),
+        };
     report(
         run_job_with(config, read_only, move |w| {
             w.create_service(name, request, wait)

@@ -25,6 +25,7 @@ macro_rules! errln {
 }
 
 mod arm_probe;
+#[cfg(feature = "sim")]
 mod demo;
 mod error;
 pub mod exit_code;
@@ -56,7 +57,9 @@ pub fn run(cli: Cli) -> i32 {
     }
     let command = cli.command.unwrap_or(Command::Tui(TuiArgs::default()));
     match command {
+        #[cfg(feature = "sim")]
         Command::Demo(args) => demo::run(cli.read_only, &args),
+        #[cfg(feature = "sim")]
         Command::Sim {
             listen,
             scenario,
@@ -68,6 +71,14 @@ pub fn run(cli: Cli) -> i32 {
                 .zip(tls_key)
                 .map(|(cert, key)| crate::sim::tls::TlsFiles { cert, key });
             demo::serve_sim(listen, scenario.as_deref(), print_config, tls)
+        }
+        #[cfg(not(feature = "sim"))]
+        Command::NoSimulator { .. } => {
+            errln!(
+                "switchboard: this build has no simulator (built without the `sim` feature); \
+                 `demo` and `sim` need a default build: cargo build --release"
+            );
+            EXIT_ERROR
         }
         command => {
             let config = match load_config(cli.config.as_deref(), cli.store) {
@@ -189,16 +200,18 @@ fn dispatch(command: Command, config: Config, read_only: bool) -> i32 {
         Command::Voice(cmd) => voice::run(config, read_only, cmd),
         Command::Sweep => report(run_job(config, read_only, JobKind::Sweep), false),
         Command::Jobs { limit } => inspect::jobs(&config, limit),
+        #[cfg(feature = "sim")]
         Command::Demo(_) | Command::Sim { .. } => unreachable!("handled before loading the config"),
+        #[cfg(not(feature = "sim"))]
+        Command::NoSimulator { .. } => unreachable!("handled before loading the config"),
     }
 }
 
-/// The connection `named`, else the only one of `vendor` (`live_platform`,
-/// `axp`) in the config file or made in switchboard; `what` names the
+/// The connection `named`, else the only one of `vendor` in the config file or made in switchboard; `what` names the
 /// vendor in the error.
 fn only_connection(
     config: &Config,
-    vendor: &str,
+    vendor: crate::domain::vendor::Vendor,
     what: &'static str,
     named: Option<String>,
 ) -> Result<String, CommandError> {

@@ -7,6 +7,7 @@ use super::{report, run_job, CommandError, EXIT_CONFIRM, EXIT_ERROR, EXIT_OK};
 use crate::cli::{VoiceCommand, VoiceTarget};
 use crate::config::Config;
 use crate::domain::job::{JobKind, JobState, VoiceOp};
+use crate::domain::vendor::Vendor;
 use crate::domain::voice_body;
 use crate::domain::voice_registry::{self, Family, FAMILIES};
 use crate::worker::JobOutcome;
@@ -50,7 +51,7 @@ fn family(segment: &str, parent: Option<&str>) -> Result<&'static Family, Comman
 
 /// The AXP connection named, or the only one (config file or made here).
 fn axp_name(config: &Config, named: Option<String>) -> Result<String, CommandError> {
-    super::only_connection(config, "axp", "AXP", named)
+    super::only_connection(config, Vendor::Axp, "AXP", named)
 }
 
 /// A live read's result: the job's `detail`, or its error on stderr.

@@ -3,6 +3,7 @@
 
 use super::connection::{validate_host, validate_name, AudioCodesSpec, FieldError, SecretsPresent};
 use super::invalid::Invalid;
+use super::vendor::Vendor;
 use serde::{Deserialize, Serialize};
 
 /// A Live Platform (Operator Connect) tenant reached with OAuth2 client
@@ -47,8 +48,6 @@ pub enum ConnectionSpec {
 pub enum SettingsError {
     #[error("stored settings are unreadable: {0}")]
     Unreadable(#[source] serde_json::Error),
-    #[error("unknown vendor {0:?}")]
-    UnknownVendor(String),
 }
 
 /// An http(s) URL whose host is a hostname or IP address with an optional
@@ -146,12 +145,11 @@ impl ConnectionSpec {
         }
     }
 
-    /// The vendor as the store and the config file name it.
-    pub fn vendor(&self) -> &'static str {
+    pub fn vendor(&self) -> Vendor {
         match self {
-            ConnectionSpec::AudioCodes(_) => "audiocodes",
-            ConnectionSpec::LivePlatform(_) => "live_platform",
-            ConnectionSpec::Axp(_) => "axp",
+            ConnectionSpec::AudioCodes(_) => Vendor::AudioCodes,
+            ConnectionSpec::LivePlatform(_) => Vendor::LivePlatform,
+            ConnectionSpec::Axp(_) => Vendor::Axp,
         }
     }
 
@@ -192,15 +190,16 @@ impl ConnectionSpec {
     }
 
     /// Reads stored settings back, given the vendor they were saved under.
-    pub fn from_settings(vendor: &str, json: &str) -> Result<ConnectionSpec, SettingsError> {
+    pub fn from_settings(vendor: Vendor, json: &str) -> Result<ConnectionSpec, SettingsError> {
         let bad = SettingsError::Unreadable;
         Ok(match vendor {
-            "audiocodes" => ConnectionSpec::AudioCodes(serde_json::from_str(json).map_err(bad)?),
-            "live_platform" => {
+            Vendor::AudioCodes => {
+                ConnectionSpec::AudioCodes(serde_json::from_str(json).map_err(bad)?)
+            }
+            Vendor::LivePlatform => {
                 ConnectionSpec::LivePlatform(serde_json::from_str(json).map_err(bad)?)
             }
-            "axp" => ConnectionSpec::Axp(serde_json::from_str(json).map_err(bad)?),
-            other => return Err(SettingsError::UnknownVendor(other.to_string())),
+            Vendor::Axp => ConnectionSpec::Axp(serde_json::from_str(json).map_err(bad)?),
         })
     }
 }
@@ -282,6 +281,6 @@ mod tests {
         });
         let back = ConnectionSpec::from_settings(spec.vendor(), &spec.settings_json()).unwrap();
         assert_eq!(back, spec);
-        assert!(ConnectionSpec::from_settings("other", "{}").is_err());
+        assert!(ConnectionSpec::from_settings(Vendor::Axp, "not json").is_err());
     }
 }

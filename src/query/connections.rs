@@ -7,6 +7,7 @@ use super::safe;
 use crate::config::{AudioCodesConnection, Config, Connection, ConnectionRef};
 use crate::domain::connection_spec::ConnectionSpec;
 use crate::domain::interval::{format_interval, next_due};
+use crate::domain::vendor::{ConnectionSource, Vendor};
 use crate::store::connections::StoredConnection;
 use crate::store::remote::Stale;
 use crate::store::sync::SyncRun;
@@ -16,9 +17,9 @@ use crate::worker::stored_connections::listed;
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnInfo {
     pub name: String,
-    pub vendor: &'static str,
-    /// `config` (edited in the file) or `store` (made here).
-    pub source: &'static str,
+    pub vendor: Vendor,
+    /// The config file (edited there) or the store (made here).
+    pub source: ConnectionSource,
     /// The editable fields of a connection made here, and the keys of the
     /// secrets it has (never their values).
     pub spec: Option<ConnectionSpec>,
@@ -44,8 +45,8 @@ pub struct ConnInfo {
 #[derive(Debug, Clone)]
 pub struct Listed {
     pub connection: Connection,
-    /// `config` or `store`.
-    pub source: &'static str,
+    /// The config file, or the store (made here).
+    pub source: ConnectionSource,
     /// For a connection made here: its spec and the keys of its secrets.
     pub made_here: Option<StoredConnection>,
 }
@@ -59,7 +60,7 @@ pub fn listing(config: &Config, kept: &[StoredConnection]) -> Vec<Listed> {
         .into_iter()
         .map(|c| Listed {
             connection: c.to_owned(),
-            source: "config",
+            source: ConnectionSource::ConfigFile,
             made_here: None,
         })
         .collect();
@@ -70,7 +71,7 @@ pub fn listing(config: &Config, kept: &[StoredConnection]) -> Vec<Listed> {
             .cloned();
         out.push(Listed {
             connection: c,
-            source: "store",
+            source: ConnectionSource::Store,
             made_here,
         });
     }

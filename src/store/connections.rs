@@ -3,15 +3,43 @@
 
 use super::{Result, Store, StoreError};
 use crate::domain::connection_spec::ConnectionSpec;
+use crate::domain::vendor::{ConnectionSource, Vendor};
 use crate::secret::Secret;
-use rusqlite::{params, OptionalExtension};
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
+use rusqlite::{params, OptionalExtension, ToSql};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectionRow {
     pub name: String,
-    pub vendor: String,
-    pub source: String,
+    pub vendor: Vendor,
+    pub source: ConnectionSource,
     pub address: String,
+}
+
+/// The `connections.vendor` column holds [`Vendor::as_str`].
+impl ToSql for Vendor {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.as_str()))
+    }
+}
+
+impl FromSql for Vendor {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let text = value.as_str()?;
+        Vendor::parse(text).ok_or_else(|| unknown("vendor", text))
+    }
+}
+
+/// The `connections.source` column holds [`ConnectionSource::as_str`].
+impl FromSql for ConnectionSource {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let text = value.as_str()?;
+        ConnectionSource::parse(text).ok_or_else(|| unknown("source", text))
+    }
+}
+
+fn unknown(what: &str, text: &str) -> FromSqlError {
+    FromSqlError::Other(format!("unknown connection {what} {text:?}").into())
 }
 
 impl Store {
@@ -80,7 +108,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let existing: Option<(String, String)> = tx
+        let existing: Option<(ConnectionSource, Vendor)> = tx
             .query_row(
                 "SELECT source, vendor FROM connections WHERE name = ?1",
                 [name],
@@ -88,7 +116,7 @@ impl Store {
             )
             .optional()?;
         match existing {
-            Some((source, _)) if source == "config" => {
+            Some((ConnectionSource::ConfigFile, _)) => {
                 return Err(StoreError::Refused(format!(
                     "{name} is declared in the config file; edit it there"
                 )))
@@ -127,7 +155,7 @@ impl Store {
         )?;
         let rows = stmt.query_map([], |r| {
             Ok((
-                r.get::<_, String>(0)?,
+                r.get::<_, Vendor>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, Option<String>>(2)?,
             ))
@@ -135,7 +163,7 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (vendor, settings, keys) = row?;
-            let spec = ConnectionSpec::from_settings(&vendor, &settings).map_err(|e| {
+            let spec = ConnectionSpec::from_settings(vendor, &settings).map_err(|e| {
                 StoreError::Corrupt {
                     what: "a stored connection",
                     why: e.to_string(),

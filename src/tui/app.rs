@@ -23,6 +23,7 @@ use super::views;
 use crate::domain::connection_spec::ConnectionSpec;
 use crate::domain::job::{JobKind, JobState};
 use crate::domain::oc_service::CreateServiceRequest;
+use crate::domain::vendor::Vendor;
 use crate::secret::Secret;
 use crate::worker::{JobEvent, JobOutcome};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -109,7 +110,7 @@ impl App {
         keymap: Keymap,
         theme: Theme,
         read_only: bool,
-        connections: &[(String, &'static str)],
+        connections: &[(String, Vendor)],
     ) -> App {
         let views = all_views();
         App {
@@ -228,7 +229,7 @@ impl App {
     pub fn on_data(&mut self, data: Data) -> Vec<Command> {
         match data {
             Data::Connections(c) => {
-                let names: Vec<(String, &'static str)> =
+                let names: Vec<(String, Vendor)> =
                     c.iter().map(|i| (i.name.clone(), i.vendor)).collect();
                 self.palette = palette_for(&self.views, &names);
                 self.ctx.connections = c;

@@ -62,7 +62,7 @@ pub fn target(ctx: &Ctx, target: &str) -> Line<'static> {
 
 /// A pane title led by the connection of `vendor` the tab acts on (the
 /// first), with its badges: " lp-main  TLS OFF  · rest".
-pub fn title(ctx: &Ctx, vendor: &str, rest: &str) -> Line<'static> {
+pub fn title(ctx: &Ctx, vendor: crate::domain::vendor::Vendor, rest: &str) -> Line<'static> {
     let Some(c) = ctx.first_connection(vendor) else {
         return Line::raw(rest.to_string());
     };

@@ -14,6 +14,7 @@ use super::forms::FormPurpose;
 use super::theme::Theme;
 use crate::domain::job::JobKind;
 use crate::domain::read_only::{refusal, Writes};
+use crate::domain::vendor::Vendor;
 use crate::worker::JobOutcome;
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
@@ -48,7 +49,7 @@ impl Ctx {
 
     /// The first connection of `vendor`: the one the Calling Profiles and
     /// Voice tabs act on.
-    pub fn first_connection(&self, vendor: &str) -> Option<&ConnInfo> {
+    pub fn first_connection(&self, vendor: Vendor) -> Option<&ConnInfo> {
         self.connections.iter().find(|c| c.vendor == vendor)
     }
 
@@ -196,13 +197,14 @@ pub fn json_detail(name: &str, body: &serde_json::Value) -> Effect {
 #[cfg(test)]
 pub mod testing {
     use super::*;
+    use crate::domain::vendor::ConnectionSource;
 
     /// A connection of `vendor` declared in the config file.
-    pub fn connection(name: &str, vendor: &'static str) -> ConnInfo {
+    pub fn connection(name: &str, vendor: Vendor) -> ConnInfo {
         ConnInfo {
             name: name.into(),
             vendor,
-            source: "config",
+            source: ConnectionSource::ConfigFile,
             spec: None,
             secrets_kept: vec![],
             next_run: None,

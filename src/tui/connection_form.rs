@@ -5,9 +5,14 @@
 use super::form::{Field, FieldKind, Form};
 use crate::domain::connection::{AudioCodesSpec, FieldError, SecretsPresent};
 use crate::domain::connection_spec::{AxpSpec, ConnectionSpec, LivePlatformSpec};
+use crate::domain::vendor::Vendor;
 use crate::secret::Secret;
 
-pub const VENDORS: &[&str] = &["audiocodes", "live_platform", "axp"];
+pub const VENDORS: &[&str] = &[
+    Vendor::AudioCodes.as_str(),
+    Vendor::LivePlatform.as_str(),
+    Vendor::Axp.as_str(),
+];
 const AUTH: &[&str] = &["basic", "session", "azure_ad"];
 const SCHEME: &[&str] = &["https", "http"];
 const USER_AUTH: &[&str] = &["basic", "session"];
@@ -21,19 +26,19 @@ fn yes_no(b: bool) -> &'static str {
     }
 }
 
-/// An empty spec of `vendor` (one of `VENDORS`), keeping `name`.
-pub fn blank(vendor: &str, name: &str) -> ConnectionSpec {
+/// An empty spec of `vendor`, keeping `name`.
+pub fn blank(vendor: Vendor, name: &str) -> ConnectionSpec {
     let name = name.to_string();
     match vendor {
-        "live_platform" => ConnectionSpec::LivePlatform(LivePlatformSpec {
+        Vendor::LivePlatform => ConnectionSpec::LivePlatform(LivePlatformSpec {
             name,
             ..Default::default()
         }),
-        "axp" => ConnectionSpec::Axp(AxpSpec {
+        Vendor::Axp => ConnectionSpec::Axp(AxpSpec {
             name,
             ..Default::default()
         }),
-        _ => ConnectionSpec::AudioCodes(AudioCodesSpec {
+        Vendor::AudioCodes => ConnectionSpec::AudioCodes(AudioCodesSpec {
             name,
             ..Default::default()
         }),
@@ -67,7 +72,7 @@ pub fn form(spec: &ConnectionSpec, kept: &[String], editing: bool) -> Form {
             "vendor",
             "Vendor",
             FieldKind::Choice(VENDORS),
-            spec.vendor(),
+            spec.vendor().as_str(),
         )
         .locked(editing),
         Field::new("name", "Name", FieldKind::Text, spec.name())
@@ -189,21 +194,26 @@ pub fn form(spec: &ConnectionSpec, kept: &[String], editing: bool) -> Form {
 
 /// The vendor the form's fields were built for (the vendor field may have
 /// just been changed).
-pub fn built_for(form: &Form) -> &'static str {
+pub fn built_for(form: &Form) -> Vendor {
     let has = |k: &str| form.fields.iter().any(|f| f.key == k);
     if has("host") {
-        "audiocodes"
+        Vendor::AudioCodes
     } else if has("account_id") {
-        "axp"
+        Vendor::Axp
     } else {
-        "live_platform"
+        Vendor::LivePlatform
     }
+}
+
+/// The vendor chosen in the vendor field (a choice among `VENDORS`).
+fn chosen(form: &Form) -> Vendor {
+    Vendor::parse(form.value("vendor")).unwrap_or(Vendor::AudioCodes)
 }
 
 /// When the vendor was changed, the form for the new vendor (name kept,
 /// focus left on the vendor field).
 pub fn refit(form: &Form) -> Option<Form> {
-    let vendor = form.value("vendor");
+    let vendor = chosen(form);
     if vendor == built_for(form) {
         return None;
     }
@@ -218,8 +228,8 @@ pub fn spec_from(form: &Form) -> ConnectionSpec {
     let name = text("name");
     let insecure_skip_verify = form.is_on("insecure");
     let ca_file = text("ca_file");
-    match form.value("vendor") {
-        "live_platform" => ConnectionSpec::LivePlatform(LivePlatformSpec {
+    match chosen(form) {
+        Vendor::LivePlatform => ConnectionSpec::LivePlatform(LivePlatformSpec {
             name,
             base_url: text("base_url"),
             token_url: text("token_url"),
@@ -229,7 +239,7 @@ pub fn spec_from(form: &Form) -> ConnectionSpec {
             ca_file,
             insecure_skip_verify,
         }),
-        "axp" => ConnectionSpec::Axp(AxpSpec {
+        Vendor::Axp => ConnectionSpec::Axp(AxpSpec {
             name,
             base_url: text("base_url"),
             account_id: text("account_id"),
@@ -237,7 +247,7 @@ pub fn spec_from(form: &Form) -> ConnectionSpec {
             ca_file,
             insecure_skip_verify,
         }),
-        _ => ConnectionSpec::AudioCodes(AudioCodesSpec {
+        Vendor::AudioCodes => ConnectionSpec::AudioCodes(AudioCodesSpec {
             name,
             host: text("host"),
             scheme: form.value("scheme").to_string(),

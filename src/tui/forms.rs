@@ -11,6 +11,7 @@ use super::voice_form;
 use crate::domain::actions::{self, NumberAction};
 use crate::domain::job::{JobKind, VoiceOp};
 use crate::domain::number::canonical;
+use crate::domain::vendor::Vendor;
 use crate::store::number_query::NumberQuery;
 
 const FORMAT: &[&str] = &["csv", "json"];
@@ -107,7 +108,11 @@ pub fn prompt(purpose: &FormPurpose) -> Form {
             "export",
         ),
         FormPurpose::NewConnection { .. } | FormPurpose::EditConnection { .. } => {
-            return connection_form::form(&connection_form::blank("audiocodes", ""), &[], false)
+            return connection_form::form(
+                &connection_form::blank(Vendor::AudioCodes, ""),
+                &[],
+                false,
+            )
         }
         FormPurpose::CreateService { .. } => return service_form::form(&[]),
         FormPurpose::VoiceItem {
@@ -320,7 +325,8 @@ mod tests {
         let purpose = FormPurpose::NewConnection {
             taken: vec!["arm-east".into()],
         };
-        let mut form = connection_form::form(&connection_form::blank("audiocodes", ""), &[], false);
+        let mut form =
+            connection_form::form(&connection_form::blank(Vendor::AudioCodes, ""), &[], false);
         form.handle_key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
         typ(&mut form, "arm-east");
         assert_eq!(form.value("name"), "arm-east");
@@ -368,7 +374,8 @@ mod tests {
             form.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
             edited(&purpose, form);
         };
-        let mut form = connection_form::form(&connection_form::blank("audiocodes", ""), &[], false);
+        let mut form =
+            connection_form::form(&connection_form::blank(Vendor::AudioCodes, ""), &[], false);
         key(&mut form, KeyCode::Tab);
         typ(&mut form, "lp-prod");
         key(&mut form, KeyCode::BackTab);

@@ -137,7 +137,7 @@ pub fn run(config: Arc<Config>, start: Start) -> i32 {
             return 1;
         }
     };
-    let conns: Vec<(String, &'static str)> = config
+    let conns: Vec<(String, crate::domain::vendor::Vendor)> = config
         .connections()
         .iter()
         .map(|c| (c.name().to_string(), c.vendor()))

@@ -4,6 +4,7 @@
 use super::action::Action;
 use super::component::View;
 use crate::domain::job::JobKind;
+use crate::domain::vendor::Vendor;
 
 #[derive(Debug, Clone)]
 pub struct PaletteItem {
@@ -29,10 +30,7 @@ fn item(label: impl Into<String>, run: PaletteRun) -> PaletteItem {
 }
 
 /// The palette for these views and connections (name, vendor).
-pub fn palette_for(
-    views: &[Box<dyn View>],
-    connections: &[(String, &'static str)],
-) -> Vec<PaletteItem> {
+pub fn palette_for(views: &[Box<dyn View>], connections: &[(String, Vendor)]) -> Vec<PaletteItem> {
     let mut palette: Vec<PaletteItem> = views
         .iter()
         .map(|v| item(format!("go {}", v.title()), PaletteRun::Go(v.section())))
@@ -40,7 +38,7 @@ pub fn palette_for(
     for (name, vendor) in connections {
         let connection = name.clone();
         match *vendor {
-            "audiocodes" => {
+            Vendor::AudioCodes => {
                 let sync = |dry_run| {
                     PaletteRun::Job(JobKind::SyncAudioCodes {
                         connection: connection.clone(),
@@ -51,7 +49,7 @@ pub fn palette_for(
                 palette.push(item(format!("sync {name}"), sync(false)));
                 palette.push(item(format!("preview {name}"), sync(true)));
             }
-            "live_platform" => palette.push(item(
+            Vendor::LivePlatform => palette.push(item(
                 format!("refresh {name}"),
                 PaletteRun::Job(JobKind::RefreshLivePlatform {
                     connection: connection.clone(),

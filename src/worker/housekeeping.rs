@@ -5,6 +5,7 @@
 //! of them (their leases freed).
 
 use crate::config::Config;
+use crate::domain::vendor::ConnectionSource;
 use crate::store::connections::ConnectionRow;
 use crate::store::{Store, StoreAt};
 
@@ -25,8 +26,8 @@ pub fn tidy(s: &mut Store, config: &Config) -> crate::store::Result<()> {
         .iter()
         .map(|c| ConnectionRow {
             name: c.name().into(),
-            vendor: c.vendor().into(),
-            source: "config".into(),
+            vendor: c.vendor(),
+            source: ConnectionSource::ConfigFile,
             address: c.address(),
         })
         .collect();
@@ -46,11 +47,13 @@ pub fn tidy(s: &mut Store, config: &Config) -> crate::store::Result<()> {
 /// (a row missing, changed or no longer in the file, or a name the store
 /// holds as made here that the file now declares).
 fn mirror_differs(wanted: &[ConnectionRow], stored: &[ConnectionRow]) -> bool {
-    let key = |r: &ConnectionRow| (r.name.clone(), r.vendor.clone(), r.address.clone());
+    let key = |r: &ConnectionRow| (r.name.clone(), r.vendor, r.address.clone());
     let mut have: Vec<_> = stored
         .iter()
-        .filter(|r| r.source == "config" || wanted.iter().any(|w| w.name == r.name))
-        .map(|r| (key(r), r.source == "config"))
+        .filter(|r| {
+            r.source == ConnectionSource::ConfigFile || wanted.iter().any(|w| w.name == r.name)
+        })
+        .map(|r| (key(r), r.source == ConnectionSource::ConfigFile))
         .collect();
     let mut want: Vec<_> = wanted.iter().map(|r| (key(r), true)).collect();
     have.sort();
@@ -65,8 +68,8 @@ mod tests {
     fn row(name: &str, source: &str, address: &str) -> ConnectionRow {
         ConnectionRow {
             name: name.into(),
-            vendor: "audiocodes".into(),
-            source: source.into(),
+            vendor: crate::domain::vendor::Vendor::AudioCodes,
+            source: ConnectionSource::parse(source).unwrap(),
             address: address.into(),
         }
     }

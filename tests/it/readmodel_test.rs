@@ -156,7 +156,10 @@ fn listing_connections_reads_no_secret() {
     let Data::Connections(infos) = answer else {
         panic!("not the connections: {answer:?}")
     };
-    let names: Vec<(&str, &str)> = infos.iter().map(|c| (c.name.as_str(), c.source)).collect();
+    let names: Vec<(&str, &str)> = infos
+        .iter()
+        .map(|c| (c.name.as_str(), c.source.as_str()))
+        .collect();
     assert_eq!(names, [("arm-cmd", "config"), ("made-here", "store")]);
     let made = &infos[1];
     assert_eq!(made.secrets_kept, ["password"]);

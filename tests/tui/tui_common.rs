@@ -8,6 +8,7 @@ use ratatui::Terminal;
 use switchboard::domain::connection::AudioCodesSpec;
 use switchboard::domain::connection_spec::ConnectionSpec;
 use switchboard::domain::number::{InventoryItem, Status};
+pub use switchboard::domain::vendor::{ConnectionSource, Vendor};
 use switchboard::store::number_query::RowKey;
 use switchboard::store::number_window::Window;
 use switchboard::store::remote::RemoteItem;
@@ -28,15 +29,15 @@ pub fn app_with(theme: Theme, read_only: bool) -> App {
     // Fix the clock so countdowns are stable (every test sets the same value).
     std::env::set_var("SWITCHBOARD_NOW", "2026-11-22T19:48:00Z");
     let conns = vec![
-        ("arm-east".to_string(), "audiocodes"),
-        ("lp".to_string(), "live_platform"),
-        ("axp".to_string(), "axp"),
+        ("arm-east".to_string(), Vendor::AudioCodes),
+        ("lp".to_string(), Vendor::LivePlatform),
+        ("axp".to_string(), Vendor::Axp),
     ];
     let mut app = App::new(Keymap::load(None).unwrap(), theme, read_only, &conns);
     let east = ConnInfo {
         name: "arm-east".into(),
-        vendor: "audiocodes",
-        source: "config",
+        vendor: Vendor::AudioCodes,
+        source: ConnectionSource::ConfigFile,
         spec: None,
         secrets_kept: Default::default(),
         next_run: Some("2026-11-22T20:00:00Z".into()),
@@ -60,7 +61,7 @@ pub fn app_with(theme: Theme, read_only: bool) -> App {
     };
     let lab = ConnInfo {
         name: "arm-lab".into(),
-        source: "store",
+        source: ConnectionSource::Store,
         spec: Some(ConnectionSpec::AudioCodes(lab_spec)),
         secrets_kept: vec!["password".into()],
         next_run: None,
@@ -119,11 +120,11 @@ pub fn item(number: &str, status: Status, vendor: &str) -> InventoryItem {
 }
 
 /// A config-file Live Platform or AXP connection with nothing fetched.
-pub fn cloud_connection(name: &str, vendor: &'static str, address: &str) -> ConnInfo {
+pub fn cloud_connection(name: &str, vendor: Vendor, address: &str) -> ConnInfo {
     ConnInfo {
         name: name.into(),
         vendor,
-        source: "config",
+        source: ConnectionSource::ConfigFile,
         spec: None,
         secrets_kept: Default::default(),
         next_run: None,
@@ -145,7 +146,7 @@ pub fn voice_app() -> App {
     let mut app = app();
     app.on_data(Data::Connections(vec![cloud_connection(
         "axp",
-        "axp",
+        Vendor::Axp,
         "https://na.cc.avayacloud.com (account ABCDEF)",
     )]));
     app.update(Action::Tab4);

@@ -28,7 +28,7 @@ fn estate(read_only: bool) -> App {
     let arm = |name: &str, insecure, read_only| ConnInfo {
         insecure,
         read_only,
-        ..cloud_connection(name, "audiocodes", "https://arm.example.com")
+        ..cloud_connection(name, Vendor::AudioCodes, "https://arm.example.com")
     };
     let spec = AudioCodesSpec {
         name: "arm-east".into(),
@@ -38,18 +38,18 @@ fn estate(read_only: bool) -> App {
     };
     app.on_data(Data::Connections(vec![
         ConnInfo {
-            source: "store",
+            source: ConnectionSource::Store,
             spec: Some(ConnectionSpec::AudioCodes(spec)),
             ..arm("arm-east", true, false)
         },
         arm("arm-ro", false, true),
         ConnInfo {
             insecure: true,
-            ..cloud_connection("lp", "live_platform", "https://lp.example.com")
+            ..cloud_connection("lp", Vendor::LivePlatform, "https://lp.example.com")
         },
         ConnInfo {
             read_only: true,
-            ..cloud_connection("axp", "axp", "https://na.cc.avayacloud.com")
+            ..cloud_connection("axp", Vendor::Axp, "https://na.cc.avayacloud.com")
         },
     ]));
     app.on_data(numbers_page(

@@ -162,7 +162,7 @@ fn create_service_form_with_a_validation_error() {
     let mut app = app();
     app.on_data(Data::Connections(vec![cloud_connection(
         "lp",
-        "live_platform",
+        Vendor::LivePlatform,
         "https://lp.example.com/tenantui",
     )]));
     app.on_data(Data::Services(

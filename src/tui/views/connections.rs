@@ -6,6 +6,7 @@ use crate::clock;
 use crate::domain::connection::instance_names;
 use crate::domain::job::JobKind;
 use crate::domain::read_only::Writes;
+use crate::domain::vendor::{ConnectionSource, Vendor};
 use crate::store::sync::SyncRun;
 use crate::tui::action::Action;
 use crate::tui::app::Command;
@@ -39,8 +40,11 @@ impl Connections {
         match action {
             Action::New => {
                 let taken = ctx.connections.iter().map(|c| c.name.clone()).collect();
-                let form =
-                    connection_form::form(&connection_form::blank("audiocodes", ""), &[], false);
+                let form = connection_form::form(
+                    &connection_form::blank(Vendor::AudioCodes, ""),
+                    &[],
+                    false,
+                );
                 return Some(vec![Effect::form(
                     FormPurpose::NewConnection { taken },
                     form,
@@ -50,7 +54,7 @@ impl Connections {
             _ => return None,
         }
         let c = self.selected(ctx)?.clone();
-        if action == Action::Purge && c.vendor != "audiocodes" {
+        if action == Action::Purge && c.vendor != Vendor::AudioCodes {
             return Some(vec![Effect::info(
                 "purge is for AudioCodes connections (PurgeAudioCodes__<name>)",
             )]);
@@ -62,7 +66,7 @@ impl Connections {
             c.cooling
         );
         let effect = match (action, c.source) {
-            (Action::Edit | Action::Delete, "config") => Effect::info(format!(
+            (Action::Edit | Action::Delete, ConnectionSource::ConfigFile) => Effect::info(format!(
                 "{} is declared in the config file; change it there",
                 c.name
             )),
@@ -76,7 +80,7 @@ impl Connections {
                 None => return Some(vec![]),
             },
             (Action::Delete, _) => {
-                let what = if c.vendor == "audiocodes" {
+                let what = if c.vendor == Vendor::AudioCodes {
                     format!("It is purged first: its cached users are removed and {held}.")
                 } else {
                     "Its cached data (profiles, services, voice elements) is forgotten; nothing changes on the vendor's side.".to_string()
@@ -127,17 +131,17 @@ impl View for Connections {
         };
         let connection = c.name.clone();
         let effect = match (action, c.vendor) {
-            (Action::Refresh, "audiocodes") => Effect::submit(JobKind::SyncAudioCodes {
+            (Action::Refresh, Vendor::AudioCodes) => Effect::submit(JobKind::SyncAudioCodes {
                 connection,
                 dry_run: false,
                 force: false,
             }),
-            (Action::Preview, "audiocodes") => Effect::submit(JobKind::SyncAudioCodes {
+            (Action::Preview, Vendor::AudioCodes) => Effect::submit(JobKind::SyncAudioCodes {
                 connection,
                 dry_run: true,
                 force: false,
             }),
-            (Action::Refresh, "live_platform") => {
+            (Action::Refresh, Vendor::LivePlatform) => {
                 Effect::submit(JobKind::RefreshLivePlatform { connection })
             }
             (Action::Refresh, _) => Effect::submit(JobKind::RefreshVoice { connection }),
@@ -156,7 +160,7 @@ impl View for Connections {
                 .selected(ctx)
                 .map_or(Writes::Nothing, |c| Writes::Connection(&c.name)),
             Action::Refresh => match self.selected(ctx) {
-                Some(c) if c.vendor == "audiocodes" => Writes::Connection(&c.name),
+                Some(c) if c.vendor == Vendor::AudioCodes => Writes::Connection(&c.name),
                 _ => Writes::Nothing,
             },
             _ => Writes::Nothing,
@@ -183,15 +187,19 @@ fn draw(f: &mut Frame<'_>, view: &Connections, ctx: &Ctx, area: Rect) {
                 .as_ref()
                 .map(|r| format!("{} {}", r.result, r.ended_at))
                 .unwrap_or_else(|| "never".into());
-            let held = if c.vendor == "audiocodes" {
+            let held = if c.vendor == Vendor::AudioCodes {
                 format!("{} used / {} cooling", c.used, c.cooling)
             } else {
                 format!("{} items", c.remote.iter().map(|(_, n)| n).sum::<usize>())
             };
             Row::new(vec![
                 Cell::from(Line::from(badges::named(ctx, &c.name))),
-                Cell::from(if c.source == "config" { "file" } else { "here" }),
-                Cell::from(c.vendor),
+                Cell::from(if c.source == ConnectionSource::ConfigFile {
+                    "file"
+                } else {
+                    "here"
+                }),
+                Cell::from(c.vendor.as_str()),
                 Cell::from(c.address.clone()),
                 Cell::from(c.auth.clone()),
                 Cell::from(held),
@@ -247,7 +255,7 @@ fn draw(f: &mut Frame<'_>, view: &Connections, ctx: &Ctx, area: Rect) {
         ));
     }
     match selected {
-        Some(c) if c.vendor == "audiocodes" => {
+        Some(c) if c.vendor == Vendor::AudioCodes => {
             let [sync, purge, schedule] = instance_names(&c.name);
             let label = |n: String| Span::styled(format!("{n:<34}"), t.title());
             lines.push(Line::from(vec![label(sync), Span::raw(run_line(c.last_sync.as_ref()))]));
@@ -273,7 +281,7 @@ fn draw(f: &mut Frame<'_>, view: &Connections, ctx: &Ctx, area: Rect) {
                 None => c.schedule.clone(),
             };
             lines.push(Line::from(vec![label(schedule), Span::raw(next)]));
-            if c.source == "config" {
+            if c.source == ConnectionSource::ConfigFile {
                 lines.push(Line::styled("declared in the config file: edit it there", t.dim()));
             }
         }
@@ -324,9 +332,9 @@ mod tests {
 
     fn estate() -> Ctx {
         ctx(vec![
-            connection("arm", "audiocodes"),
-            connection("lp", "live_platform"),
-            connection("axp", "axp"),
+            connection("arm", Vendor::AudioCodes),
+            connection("lp", Vendor::LivePlatform),
+            connection("axp", Vendor::Axp),
         ])
     }
 

@@ -7,6 +7,7 @@ use super::{column_constraints, fit_columns, table_state, Column};
 use crate::domain::calling_profile::CallingProfile;
 use crate::domain::job::JobKind;
 use crate::domain::read_only::Writes;
+use crate::domain::vendor::Vendor;
 use crate::tui::action::Action;
 use crate::tui::app::Command;
 use crate::tui::badges;
@@ -68,7 +69,7 @@ impl Profiles {
     /// `n`: a new OC service from a lead, on the first Live Platform
     /// connection.
     fn new_service(&self, ctx: &Ctx) -> Effect {
-        let Some(c) = ctx.first_connection("live_platform") else {
+        let Some(c) = ctx.first_connection(Vendor::LivePlatform) else {
             return Effect::error(NO_LIVE_PLATFORM);
         };
         let leads = service_form::active_leads(&self.services.leads);
@@ -130,7 +131,7 @@ impl View for Profiles {
             .map(|r| (r.item.id.clone(), r.item.name.clone(), r.item.body.clone()));
         match action {
             Action::Refresh => {
-                return match ctx.first_connection("live_platform") {
+                return match ctx.first_connection(Vendor::LivePlatform) {
                     Some(c) => vec![Effect::submit(JobKind::RefreshLivePlatform {
                         connection: c.name.clone(),
                     })],
@@ -167,7 +168,7 @@ impl View for Profiles {
     fn writes<'a>(&'a self, action: Action, ctx: &'a Ctx) -> Writes<'a> {
         match action {
             Action::New => ctx
-                .first_connection("live_platform")
+                .first_connection(Vendor::LivePlatform)
                 .map_or(Writes::Nothing, |c| Writes::Connection(&c.name)),
             _ => Writes::Nothing,
         }
@@ -320,7 +321,7 @@ fn draw(f: &mut Frame<'_>, view: &Profiles, ctx: &Ctx, area: Rect) {
         .row_highlight_style(t.selected())
         .block(Block::default().borders(Borders::ALL).title(badges::title(
             ctx,
-            "live_platform",
+            Vendor::LivePlatform,
             &format!(
                 " Calling profiles {}/{}{} · refreshed {at} · f problems ",
                 visible.len(),
@@ -518,7 +519,7 @@ mod tests {
 
     #[test]
     fn refresh_and_new_need_a_live_platform_connection() {
-        let none = ctx(vec![connection("arm", "audiocodes")]);
+        let none = ctx(vec![connection("arm", Vendor::AudioCodes)]);
         let mut v = view();
         for action in [Action::Refresh, Action::New] {
             assert_eq!(
@@ -526,7 +527,7 @@ mod tests {
                 ["no Live Platform connection is configured"]
             );
         }
-        let lp = ctx(vec![connection("lp", "live_platform")]);
+        let lp = ctx(vec![connection("lp", Vendor::LivePlatform)]);
         assert_eq!(
             submitted(&v.handle(Action::Refresh, &lp)),
             [&JobKind::RefreshLivePlatform {

@@ -2,6 +2,7 @@
 //! with their site locations, and the leads a new service is made from.
 
 use super::table_state;
+use crate::domain::vendor::Vendor;
 use crate::tui::action::Action;
 use crate::tui::app::Command;
 use crate::tui::badges;
@@ -123,7 +124,7 @@ fn draw(f: &mut Frame<'_>, view: &Services, ctx: &Ctx, area: Rect) {
     .row_highlight_style(t.selected())
     .block(Block::default().borders(Borders::ALL).title(badges::title(
         ctx,
-        "live_platform",
+        Vendor::LivePlatform,
         &format!(
             " Services ({}) — n create from a lead  Enter JSON  S profiles ",
             view.services.len()

@@ -6,6 +6,7 @@ use super::table_state;
 use crate::domain::job::{JobKind, VoiceOp};
 use crate::domain::read_only::Writes;
 use crate::domain::terminal_text::terminal_safe;
+use crate::domain::vendor::Vendor;
 use crate::domain::voice_body;
 use crate::domain::voice_registry::{self, Family};
 use crate::store::remote::RemoteItem;
@@ -57,7 +58,7 @@ impl Voice {
 
     /// n / e / D / a / s: forms generated from the registry.
     fn write(&self, action: Action, ctx: &Ctx) -> Option<Effect> {
-        let Some(c) = ctx.first_connection("axp") else {
+        let Some(c) = ctx.first_connection(Vendor::Axp) else {
             return Some(Effect::error(NO_AXP));
         };
         let connection = c.name.clone();
@@ -171,7 +172,7 @@ impl View for Voice {
             Action::Left => self.right = false,
             Action::Right => self.right = true,
             Action::Refresh => {
-                return match ctx.first_connection("axp") {
+                return match ctx.first_connection(Vendor::Axp) {
                     Some(c) => vec![Effect::submit(JobKind::RefreshVoice {
                         connection: c.name.clone(),
                     })],
@@ -211,7 +212,7 @@ impl View for Voice {
     fn writes<'a>(&'a self, action: Action, ctx: &'a Ctx) -> Writes<'a> {
         match action {
             Action::New | Action::Edit | Action::Delete | Action::Actions | Action::SyncCm => ctx
-                .first_connection("axp")
+                .first_connection(Vendor::Axp)
                 .map_or(Writes::Nothing, |c| Writes::Connection(&c.name)),
             _ => Writes::Nothing,
         }
@@ -250,7 +251,7 @@ fn draw(f: &mut Frame<'_>, v: &Voice, ctx: &Ctx, area: Rect) {
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(focus(!v.right))
-                .title(badges::title(ctx, "axp", &format!(" {at} "))),
+                .title(badges::title(ctx, Vendor::Axp, &format!(" {at} "))),
         ),
         left,
         &mut ls,
@@ -385,7 +386,7 @@ mod tests {
 
     #[test]
     fn delete_asks_first_and_forces_a_stuck_location_profile() {
-        let ctx = ctx(vec![connection("axp", "axp")]);
+        let ctx = ctx(vec![connection("axp", Vendor::Axp)]);
         let mut v = view();
         // The family pane has the focus: no item is chosen yet.
         let effects = v.handle(Action::Delete, &ctx);
@@ -410,7 +411,7 @@ mod tests {
 
     #[test]
     fn without_an_axp_connection_writes_and_refreshes_say_so() {
-        let ctx = ctx(vec![connection("arm", "audiocodes")]);
+        let ctx = ctx(vec![connection("arm", Vendor::AudioCodes)]);
         let mut v = view();
         for action in [Action::New, Action::Refresh] {
             assert_eq!(
@@ -423,7 +424,7 @@ mod tests {
 
     #[test]
     fn left_and_right_move_the_focus_and_the_right_cursor() {
-        let ctx = ctx(vec![connection("axp", "axp")]);
+        let ctx = ctx(vec![connection("axp", Vendor::Axp)]);
         let mut v = view();
         v.handle(Action::Right, &ctx);
         v.handle(Action::Down, &ctx);
