@@ -73,6 +73,13 @@ pub enum Effect {
         message: String,
         then: Command,
     },
+    /// Ask for `expect` (a name, a count) to be typed; `then` runs once
+    /// it matches (see `typed_confirm.rs`).
+    ConfirmTyped {
+        message: String,
+        expect: String,
+        then: Command,
+    },
     Form(FormPurpose, Box<Form>),
     /// A read-only text pane (JSON of an item, a job's record).
     Detail {

@@ -10,6 +10,7 @@ use super::app::{App, Command, Level};
 use super::form::{Form, FormStep};
 use super::forms::{self, FormPurpose};
 use super::palette::{palette_matches, PaletteRun};
+use super::typed_confirm::{TypedConfirm, MANY};
 use crate::domain::job::JobKind;
 use crate::domain::read_only::Writes;
 use crossterm::event::{Event, KeyEvent};
@@ -37,6 +38,14 @@ pub enum Overlay {
     Form {
         form: Form,
         purpose: FormPurpose,
+    },
+    /// A destructive action on many things: the name or count is typed.
+    TypedConfirm(TypedConfirm),
+    /// Quit although something would be lost; `back` is what was open
+    /// (a form keeps its text when the operator stays).
+    Quit {
+        message: String,
+        back: Option<Box<Overlay>>,
     },
 }
 
@@ -67,6 +76,15 @@ impl App {
             let action = self.keymap.lookup_in("confirm", &key);
             return self.confirm_key(action);
         }
+        if matches!(self.overlay, Some(Overlay::TypedConfirm(_))) {
+            let action = self.keymap.lookup_in("typed_confirm", &key);
+            return self.typed_confirm_key(action, key);
+        }
+        if matches!(self.overlay, Some(Overlay::Quit { .. })) {
+            let action = self.keymap.lookup_in("confirm", &key);
+            self.quit_key(action);
+            return vec![];
+        }
         match self.keymap.lookup(self.current().section(), &key) {
             Some(a) => self.update(a),
             None => vec![],
@@ -92,7 +110,7 @@ impl App {
                         c
                     }
                     Some(PaletteRun::Quit) => {
-                        self.quit = true;
+                        self.request_quit();
                         vec![]
                     }
                     None => vec![],
@@ -114,7 +132,7 @@ impl App {
 
     fn form_key(&mut self, action: Option<Action>, key: KeyEvent) -> Vec<Command> {
         if action == Some(Action::Quit) {
-            self.quit = true;
+            self.request_quit();
             return vec![];
         }
         let Some(Overlay::Form { form, purpose }) = &mut self.overlay else {
@@ -130,7 +148,24 @@ impl App {
                 form.errors = forms::validate(purpose, form);
                 if form.errors.is_empty() {
                     let cmd = forms::command(purpose, form);
-                    self.overlay = None;
+                    // Cooling many numbers takes them out of service: their
+                    // count is typed before it applies.
+                    let typed = match purpose {
+                        FormPurpose::Cool(n) if n.len() > MANY => Some(TypedConfirm::new(
+                            format!(
+                                "Cool {} numbers for {} day(s)?\nThey cannot be assigned until their cooling ends.",
+                                n.len(),
+                                form.value("days")
+                            ),
+                            n.len().to_string(),
+                            cmd.clone(),
+                        )),
+                        _ => None,
+                    };
+                    self.overlay = typed.map(Overlay::TypedConfirm);
+                    if self.overlay.is_some() {
+                        return vec![];
+                    }
                     return vec![cmd];
                 }
             }
@@ -164,7 +199,7 @@ impl App {
             return vec![];
         };
         match (o, action) {
-            (_, Action::Quit) => self.quit = true,
+            (_, Action::Quit) => self.request_quit(),
             (Overlay::Detail { fix: Some(fix), .. }, Action::Fix) => {
                 let then = fix.clone();
                 if self.refuse_writes(Writes::Store) {

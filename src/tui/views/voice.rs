@@ -14,9 +14,11 @@ use crate::tui::app::Command;
 use crate::tui::badges;
 use crate::tui::component::{json_detail, Ctx, Effect, ListCursor, Taken, View};
 use crate::tui::data::{Data, DataRequest, VoiceData};
+use crate::tui::filter_input::{FilterInput, FilterKey};
 use crate::tui::forms::FormPurpose;
 use crate::tui::view::header_style;
 use crate::tui::voice_form;
+use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders, Cell, List, ListItem, ListState, Row, Table};
@@ -29,6 +31,8 @@ pub struct Voice {
     pub item: ListCursor,
     /// The item pane (right) has the focus.
     pub right: bool,
+    /// `/`: narrows the items by id, name or a shown column.
+    pub filter: FilterInput,
 }
 
 const NO_AXP: &str = "no AXP connection is configured";
@@ -38,6 +42,29 @@ impl Voice {
     pub fn selected_items(&self) -> Option<&Vec<RemoteItem>> {
         let (k, p, _, _) = self.data.families.get(self.family.cursor)?;
         self.data.items.get(&(k.clone(), p.clone()))
+    }
+
+    /// The items of the family under the cursor that the filter keeps.
+    pub fn visible_items(&self) -> Vec<&RemoteItem> {
+        let columns = self
+            .selected_family()
+            .map(|(f, _)| f.columns)
+            .unwrap_or_default();
+        self.selected_items()
+            .into_iter()
+            .flatten()
+            .filter(|it| {
+                let cells: Vec<String> = columns
+                    .iter()
+                    .map(|c| voice_body::cell_text(it.body.get(*c)))
+                    .collect();
+                self.filter.matches(
+                    [it.id.as_str(), it.name.as_str()]
+                        .into_iter()
+                        .chain(cells.iter().map(String::as_str)),
+                )
+            })
+            .collect()
     }
 
     /// The family under the cursor, with its parent id.
@@ -52,7 +79,7 @@ impl Voice {
         if !self.right {
             return None;
         }
-        self.selected_items()?.get(self.item.cursor)
+        self.visible_items().get(self.item.cursor).copied()
     }
 
     /// n / e / D / a / s: forms generated from the registry.
@@ -168,6 +195,15 @@ impl View for Voice {
 
     fn handle(&mut self, action: Action, ctx: &Ctx) -> Vec<Effect> {
         match action {
+            // The filter narrows the items: they take the focus.
+            Action::Filter => {
+                self.filter.open();
+                self.right = true;
+            }
+            Action::Escape => {
+                self.filter.clear();
+                self.item.cursor = 0;
+            }
             Action::Left => self.right = false,
             Action::Right => self.right = true,
             Action::Refresh => {
@@ -193,7 +229,7 @@ impl View for Voice {
                 return self.write(action, ctx).into_iter().collect();
             }
             _ if self.right => {
-                let len = self.selected_items().map_or(0, Vec::len);
+                let len = self.visible_items().len();
                 self.item.apply(action, len, ctx.page);
             }
             _ => {
@@ -214,6 +250,21 @@ impl View for Voice {
                 .first_connection("axp")
                 .map_or(Writes::Nothing, |c| Writes::Connection(&c.name)),
             _ => Writes::Nothing,
+        }
+    }
+
+    fn typing(&self) -> bool {
+        self.filter.typing
+    }
+
+    fn type_key(&mut self, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
+        match self.filter.key(action, key) {
+            FilterKey::Quit => vec![Effect::Quit],
+            FilterKey::Changed => {
+                self.item.cursor = 0;
+                vec![]
+            }
+            FilterKey::Kept => vec![],
         }
     }
 
@@ -283,7 +334,8 @@ fn draw(f: &mut Frame<'_>, v: &Voice, ctx: &Ctx, area: Rect) {
         );
         return;
     }
-    let list = v.selected_items().cloned().unwrap_or_default();
+    let all = v.selected_items().map_or(0, Vec::len);
+    let list = v.visible_items();
     let rows: Vec<Row<'_>> = list
         .iter()
         .map(|it| {
@@ -314,7 +366,15 @@ fn draw(f: &mut Frame<'_>, v: &Voice, ctx: &Ctx, area: Rect) {
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(focus(v.right))
-                .title(format!(" {label} ({}) — {} ", list.len(), keys_of(fam))),
+                .title(format!(
+                    " {label} ({}{}) — {} ",
+                    list.len(),
+                    v.filter
+                        .label()
+                        .map(|l| format!(" of {all} {l}"))
+                        .unwrap_or_default(),
+                    keys_of(fam)
+                )),
         );
     let mut ts = table_state(v.item.cursor, list.len());
     if !v.right {

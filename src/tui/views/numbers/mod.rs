@@ -15,11 +15,12 @@ use crate::tui::component::{Ctx, Effect, ListCursor, Taken, View};
 use crate::tui::data::{Data, DataRequest};
 use crate::tui::forms::{self, FormPurpose};
 use crate::tui::numbers_state::NumbersState;
+use crate::tui::typed_confirm::confirm_count;
 use crate::worker::JobOutcome;
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::Frame;
-use tui_input::backend::crossterm::EventHandler;
+use crate::tui::filter_input::FilterKey;
 use tui_input::Input;
 
 #[derive(Debug)]
@@ -56,7 +57,7 @@ impl Numbers {
     }
 
     fn requery(&mut self) -> Vec<Effect> {
-        let text = self.state.input.value().to_string();
+        let text = self.state.filter.text().to_string();
         if text == self.state.query.text {
             return vec![];
         }
@@ -111,15 +112,17 @@ impl Numbers {
             Action::Extend => FormPurpose::Extend(picked),
             Action::Edit => FormPurpose::Tag(picked),
             Action::Release => {
-                return vec![Effect::Confirm {
-                    message: format!(
+                // Many numbers: their count is typed (see `typed_confirm`).
+                return vec![confirm_count(
+                    picked.len(),
+                    format!(
                         "Release {which} now?\nCooling numbers become Available; vendor, usage, tag and release date are cleared."
                     ),
-                    then: Command::Submit(JobKind::EditNumbers {
+                    Command::Submit(JobKind::EditNumbers {
                         numbers: picked,
                         action: NumberAction::Release,
                     }),
-                }];
+                )];
             }
             Action::Reserve | Action::Unreserve => {
                 let action = if action == Action::Reserve {
@@ -186,19 +189,19 @@ impl View for Numbers {
         let n = &mut self.state;
         match action {
             Action::Filter => {
-                n.filtering = true;
-                n.input = Input::new(n.query.text.clone());
+                n.filter.input = Input::new(n.query.text.clone());
+                n.filter.open();
             }
+            // Esc takes away one thing at a time: the detail pane, then the
+            // filter (text and status), then the marks.
             Action::Escape if n.detail.is_some() => n.detail = None,
-            Action::Escape
-                if !n.query.text.is_empty() || n.query.status.is_some() || !n.marks.is_empty() =>
-            {
-                n.input.reset();
+            Action::Escape if !n.query.text.is_empty() || n.query.status.is_some() => {
+                n.filter.clear();
                 n.query.text.clear();
                 n.query.status = None;
-                n.marks.clear();
                 return self.restart();
             }
+            Action::Escape => n.marks.clear(),
             Action::StatusFilter => {
                 let order: Vec<Option<Status>> = std::iter::once(None)
                     .chain(Status::ALL.iter().copied().map(Some))
@@ -272,23 +275,14 @@ impl View for Numbers {
     }
 
     fn typing(&self) -> bool {
-        self.state.filtering
+        self.state.filter.typing
     }
 
     fn type_key(&mut self, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
-        let n = &mut self.state;
-        match action {
-            Some(Action::Escape) => {
-                n.filtering = false;
-                n.input.reset();
-            }
-            Some(Action::Enter) => n.filtering = false,
-            Some(Action::Quit) => return vec![Effect::Quit],
-            _ => {
-                n.input.handle_event(&crossterm::event::Event::Key(key));
-            }
+        match self.state.filter.key(action, key) {
+            FilterKey::Quit => vec![Effect::Quit],
+            _ => self.requery(),
         }
-        self.requery()
     }
 
     fn job_finished(&mut self, kind: &JobKind, outcome: &JobOutcome) {
