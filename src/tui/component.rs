@@ -255,6 +255,19 @@ pub mod testing {
             .collect()
     }
 
+    /// What a typed confirmation asks to be typed, and the job it would
+    /// submit, if the effects ask one.
+    pub fn typed(effects: &[Effect]) -> Option<(&str, &JobKind)> {
+        effects.iter().find_map(|e| match e {
+            Effect::ConfirmTyped {
+                expect,
+                then: Command::Submit(k),
+                ..
+            } => Some((expect.as_str(), k)),
+            _ => None,
+        })
+    }
+
     /// The job a confirmation would submit, if the effects ask one.
     pub fn confirmed(effects: &[Effect]) -> Option<&JobKind> {
         effects.iter().find_map(|e| match e {

@@ -370,7 +370,7 @@ fn run_line(run: Option<&SyncRun>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::component::testing::{confirmed, connection, ctx, submitted, toasts};
+    use crate::tui::component::testing::{confirmed, connection, ctx, submitted, toasts, typed};
 
     fn estate() -> Ctx {
         ctx(vec![
@@ -381,15 +381,19 @@ mod tests {
     }
 
     #[test]
-    fn purge_asks_first_on_audiocodes_and_refuses_elsewhere() {
+    fn purge_asks_for_the_name_on_audiocodes_and_refuses_elsewhere() {
         let ctx = estate();
         let mut view = Connections::default();
         let effects = view.handle(Action::Purge, &ctx);
+        assert!(confirmed(&effects).is_none(), "no y/n for a purge");
         assert_eq!(
-            confirmed(&effects),
-            Some(&JobKind::PurgeAudioCodes {
-                connection: "arm".into()
-            })
+            typed(&effects),
+            Some((
+                "arm",
+                &JobKind::PurgeAudioCodes {
+                    connection: "arm".into()
+                }
+            ))
         );
         view.handle(Action::Down, &ctx);
         let effects = view.handle(Action::Purge, &ctx);
@@ -451,5 +455,58 @@ mod tests {
         assert_eq!(view.selected(&ctx).map(|c| c.name.as_str()), Some("arm"));
         view.handle(Action::Up, &ctx);
         assert_eq!(view.cursor.cursor, 0);
+    }
+
+    fn letter(c: char) -> KeyEvent {
+        KeyEvent::new(crossterm::event::KeyCode::Char(c), crossterm::event::KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn a_stored_connection_is_deleted_only_by_typing_its_name() {
+        let mut lab = connection("arm-lab", "audiocodes");
+        lab.source = "store";
+        let ctx = ctx(vec![lab]);
+        let mut view = Connections::default();
+        let effects = view.handle(Action::Delete, &ctx);
+        assert_eq!(
+            typed(&effects),
+            Some((
+                "arm-lab",
+                &JobKind::DeleteConnection {
+                    connection: "arm-lab".into()
+                }
+            ))
+        );
+    }
+
+    #[test]
+    fn the_filter_takes_letters_as_text_and_narrows_the_list() {
+        let ctx = estate();
+        let mut view = Connections::default();
+        assert!(view.handle(Action::Filter, &ctx).is_empty());
+        assert!(view.typing());
+        // `r` syncs and `t` tests elsewhere: here they are text.
+        for c in "axp".chars().chain("rtpPD".chars()) {
+            assert!(view.type_key(None, letter(c)).is_empty());
+        }
+        assert_eq!(view.filter.text(), "axprtpPD");
+        assert!(view.visible(&ctx).is_empty());
+        view.type_key(Some(Action::Escape), letter('x'));
+        assert!(!view.typing() && view.visible(&ctx).len() == 3);
+
+        view.handle(Action::Filter, &ctx);
+        for c in "lp".chars() {
+            view.type_key(None, letter(c));
+        }
+        view.type_key(Some(Action::Enter), letter('x'));
+        assert!(!view.typing(), "Enter closes the filter");
+        assert_eq!(view.selected(&ctx).map(|c| c.name.as_str()), Some("lp"));
+        // The filtered row is the one acted on.
+        assert!(matches!(
+            submitted(&view.handle(Action::Refresh, &ctx))[..],
+            [JobKind::RefreshLivePlatform { .. }]
+        ));
+        view.handle(Action::Escape, &ctx);
+        assert_eq!(view.visible(&ctx).len(), 3, "Esc clears the filter");
     }
 }

@@ -282,4 +282,28 @@ mod tests {
             other => panic!("{other:?}"),
         }
     }
+
+    #[test]
+    fn the_filter_takes_c_as_text_and_narrows_the_list() {
+        let ctx = ctx(vec![]);
+        let mut v = view();
+        v.handle(Action::Filter, &ctx);
+        assert!(v.typing());
+        let key = |c| KeyEvent::new(crossterm::event::KeyCode::Char(c), crossterm::event::KeyModifiers::NONE);
+        // `c` cancels the running job elsewhere: here it is text.
+        for c in "succ".chars() {
+            assert!(v.type_key(None, key(c)).is_empty());
+        }
+        v.type_key(Some(Action::Enter), key('x'));
+        assert!(!v.typing());
+        let ids: Vec<&str> = v.visible().iter().map(|j| j.id.as_str()).collect();
+        assert_eq!(ids, ["ended-2"]);
+        assert_eq!(
+            toasts(&v.handle(Action::Cancel, &ctx)),
+            ["that job has already ended"],
+            "the filtered row is the one acted on"
+        );
+        v.handle(Action::Escape, &ctx);
+        assert_eq!(v.visible().len(), 2);
+    }
 }

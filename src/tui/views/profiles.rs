@@ -555,4 +555,39 @@ mod tests {
             [Effect::Toast(..), Effect::Run(Command::Copy(id))] if id == "p-1"
         ));
     }
+
+    #[test]
+    fn the_services_view_has_its_own_filter() {
+        let ctx = ctx(vec![]);
+        let mut v = view();
+        v.on_data(Data::Services(
+            vec![
+                ("lp".into(), serde_json::json!({"UmpCustomerGuid": "g-1", "CustomerShortName": "acme"})),
+                ("lp".into(), serde_json::json!({"UmpCustomerGuid": "g-2", "CustomerShortName": "globex"})),
+            ],
+            vec![],
+        ));
+        v.handle(Action::Services, &ctx);
+        v.handle(Action::Filter, &ctx);
+        assert!(v.typing() && v.services.filter.typing);
+        // `n` creates a service elsewhere; `S` switches views: here, text.
+        for c in "glonS".chars() {
+            assert!(v.type_key(None, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)).is_empty());
+        }
+        assert!(v.services_view);
+        v.type_key(Some(Action::Escape), KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+        assert!(!v.typing() && v.services.visible().len() == 2, "Esc drops the text");
+        v.handle(Action::Filter, &ctx);
+        for c in "glo".chars() {
+            v.type_key(None, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+        v.type_key(Some(Action::Enter), KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+        assert!(!v.typing());
+        assert!(matches!(
+            v.handle(Action::Copy, &ctx).as_slice(),
+            [Effect::Run(Command::Copy(id))] if id == "g-2"
+        ));
+        v.handle(Action::Escape, &ctx);
+        assert_eq!(v.services.visible().len(), 2);
+    }
 }

@@ -497,4 +497,27 @@ mod tests {
             [Effect::Run(Command::Copy(id))] if id == "lp-2"
         ));
     }
+
+    #[test]
+    fn the_filter_narrows_the_items_and_delete_is_typed_as_text() {
+        let ctx = ctx(vec![connection("axp", "axp")]);
+        let mut v = view();
+        v.handle(Action::Filter, &ctx);
+        assert!(v.typing() && v.right, "the items take the focus");
+        let key = |c| KeyEvent::new(crossterm::event::KeyCode::Char(c), crossterm::event::KeyModifiers::NONE);
+        // `D` deletes elsewhere; `/Dev` once opened a delete.
+        for c in "PENDING".chars() {
+            assert!(v.type_key(None, key(c)).is_empty());
+        }
+        v.type_key(Some(Action::Enter), key('x'));
+        let ids: Vec<&str> = v.visible_items().iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["lp-2"]);
+        assert_eq!(
+            delete_op(confirmed(&v.handle(Action::Delete, &ctx))),
+            Some(("lp-2", VoiceOp::Delete { force: true })),
+            "the filtered row is the one acted on"
+        );
+        v.handle(Action::Escape, &ctx);
+        assert_eq!(v.visible_items().len(), 2);
+    }
 }

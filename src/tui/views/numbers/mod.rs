@@ -318,7 +318,7 @@ mod tests {
     use crate::domain::number::InventoryItem;
     use crate::store::number_query::RowKey;
     use crate::store::number_window::Window;
-    use crate::tui::component::testing::{confirmed, ctx, submitted};
+    use crate::tui::component::testing::{confirmed, ctx, submitted, typed};
     use crate::tui::data::NumbersPage;
     use crossterm::event::{KeyCode, KeyModifiers};
 
@@ -425,18 +425,60 @@ mod tests {
     }
 
     #[test]
-    fn escape_clears_the_filter_status_and_marks() {
+    fn escape_clears_one_thing_at_a_time_input_then_filter_then_marks() {
         let ctx = ctx(vec![]);
         let mut v = view(&["+15550001"]);
         v.handle(Action::StatusFilter, &ctx);
         assert_eq!(v.state.query.status, Some(Status::ALL[0]));
         v.state.marks.insert("+15550001".into());
+        v.handle(Action::Filter, &ctx);
+        v.type_key(None, key('5'));
+        // 1: the text being typed.
+        v.type_key(Some(Action::Escape), key('x'));
+        assert!(!v.typing());
+        assert_eq!(v.state.query.text, "");
+        assert_eq!(v.state.query.status, Some(Status::ALL[0]));
+        assert_eq!(v.state.marks.len(), 1);
+        // 2: the filter (the status filter).
         let effects = v.handle(Action::Escape, &ctx);
         assert_eq!(v.state.query, Default::default());
-        assert!(v.state.marks.is_empty());
         assert_eq!(effects.len(), 1, "one new query");
+        assert_eq!(v.state.marks.len(), 1, "the marks stay");
+        // 3: the marks.
+        assert!(v.handle(Action::Escape, &ctx).is_empty());
+        assert!(v.state.marks.is_empty());
         // Nothing left to clear: Escape does nothing.
         assert!(v.handle(Action::Escape, &ctx).is_empty());
+    }
+
+    #[test]
+    fn releasing_more_than_five_numbers_asks_for_the_count() {
+        let ctx = ctx(vec![]);
+        let numbers: Vec<String> = (1..=6).map(|i| format!("+1555000{i}")).collect();
+        let refs: Vec<&str> = numbers.iter().map(String::as_str).collect();
+        let mut v = view(&refs);
+        for _ in 0..5 {
+            v.handle(Action::Mark, &ctx);
+        }
+        let effects = v.handle(Action::Release, &ctx);
+        assert!(confirmed(&effects).is_some(), "five keep a y/n question");
+        v.handle(Action::Mark, &ctx);
+        let effects = v.handle(Action::Release, &ctx);
+        assert!(confirmed(&effects).is_none());
+        assert!(matches!(typed(&effects), Some(("6", JobKind::EditNumbers { numbers, .. })) if numbers.len() == 6));
+    }
+
+    #[test]
+    fn while_typing_a_filter_the_edit_keys_are_text() {
+        let ctx = ctx(vec![]);
+        let mut v = view(&["+15550001"]);
+        v.handle(Action::Filter, &ctx);
+        for c in "RcxvVeaiEq".chars() {
+            let effects = v.type_key(None, key(c));
+            assert!(submitted(&effects).is_empty() && confirmed(&effects).is_none());
+            assert!(!effects.iter().any(|e| matches!(e, Effect::Form(..) | Effect::Quit)));
+        }
+        assert_eq!(v.state.query.text, "RcxvVeaiEq");
     }
 
     #[test]
