@@ -306,15 +306,16 @@ impl App {
         if o.needs_confirmation {
             if let Some(JobKind::SyncAudioCodes { connection, .. }) = kind {
                 // Applying cools many numbers: their count is typed.
-                let would_cool = o
+                // (The connection's name if the outcome does not say.)
+                let expect = o
                     .detail
                     .as_ref()
                     .and_then(|d| d.pointer("/guard/would_cool"))
                     .and_then(|n| n.as_u64())
-                    .unwrap_or(0);
+                    .map_or_else(|| connection.clone(), |n| n.to_string());
                 self.overlay = Some(Overlay::TypedConfirm(TypedConfirm::new(
                     format!("{}\n\nApply anyway? ({})", o.error, o.summary),
-                    would_cool.to_string(),
+                    expect,
                     Command::Submit(JobKind::SyncAudioCodes {
                         connection,
                         dry_run: false,
@@ -364,7 +365,11 @@ impl App {
                     message,
                     expect,
                     then,
-                } => self.overlay = Some(Overlay::TypedConfirm(TypedConfirm::new(message, expect, then))),
+                } => {
+                    self.overlay = Some(Overlay::TypedConfirm(TypedConfirm::new(
+                        message, expect, then,
+                    )))
+                }
                 Effect::Quit => self.request_quit(),
             }
         }

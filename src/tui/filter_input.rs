@@ -73,10 +73,7 @@ impl FilterInput {
     /// filter matches everything).
     pub fn matches<'a>(&self, fields: impl IntoIterator<Item = &'a str>) -> bool {
         let text = self.input.value().to_lowercase();
-        text.is_empty()
-            || fields
-                .into_iter()
-                .any(|f| f.to_lowercase().contains(&text))
+        text.is_empty() || fields.into_iter().any(|f| f.to_lowercase().contains(&text))
     }
 
     /// How a title shows the filter: `/text` (with a caret while typing),

@@ -3,11 +3,11 @@
 //! hand), so scrolling a million rows costs what scrolling a hundred does.
 
 use super::data::{DataRequest, NumberSummary, NumbersPage};
+use super::filter_input::FilterInput;
 use crate::domain::number::InventoryItem;
 use crate::store::events::NumberEvent;
 use crate::store::number_query::{NumberQuery, Seek};
 use std::collections::BTreeSet;
-use super::filter_input::FilterInput;
 
 /// The Numbers detail pane: number, row, history, where else it is seen.
 pub type NumberDetail = (String, Option<InventoryItem>, Vec<NumberEvent>, Vec<String>);

@@ -57,6 +57,12 @@ impl App {
     }
 
     fn route_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        // The quit question comes first: it may open over a filter or a form.
+        if matches!(self.overlay, Some(Overlay::Quit { .. })) {
+            let action = self.keymap.lookup_in("confirm", &key);
+            self.quit_key(action);
+            return vec![];
+        }
         // Text entry comes first: the palette and a filter own every key
         // but their own section's.
         if matches!(self.overlay, Some(Overlay::Palette { .. })) {
@@ -79,11 +85,6 @@ impl App {
         if matches!(self.overlay, Some(Overlay::TypedConfirm(_))) {
             let action = self.keymap.lookup_in("typed_confirm", &key);
             return self.typed_confirm_key(action, key);
-        }
-        if matches!(self.overlay, Some(Overlay::Quit { .. })) {
-            let action = self.keymap.lookup_in("confirm", &key);
-            self.quit_key(action);
-            return vec![];
         }
         match self.keymap.lookup(self.current().section(), &key) {
             Some(a) => self.update(a),

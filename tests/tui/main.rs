@@ -9,5 +9,6 @@ mod tui_common;
 mod tui_jobs_test;
 mod tui_popup_keys_test;
 mod tui_read_only_test;
+mod tui_safety_test;
 mod tui_snapshots_test;
 mod tui_terminal_safety_test;

@@ -458,7 +458,10 @@ mod tests {
     }
 
     fn letter(c: char) -> KeyEvent {
-        KeyEvent::new(crossterm::event::KeyCode::Char(c), crossterm::event::KeyModifiers::NONE)
+        KeyEvent::new(
+            crossterm::event::KeyCode::Char(c),
+            crossterm::event::KeyModifiers::NONE,
+        )
     }
 
     #[test]

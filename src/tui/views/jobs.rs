@@ -289,7 +289,12 @@ mod tests {
         let mut v = view();
         v.handle(Action::Filter, &ctx);
         assert!(v.typing());
-        let key = |c| KeyEvent::new(crossterm::event::KeyCode::Char(c), crossterm::event::KeyModifiers::NONE);
+        let key = |c| {
+            KeyEvent::new(
+                crossterm::event::KeyCode::Char(c),
+                crossterm::event::KeyModifiers::NONE,
+            )
+        };
         // `c` cancels the running job elsewhere: here it is text.
         for c in "succ".chars() {
             assert!(v.type_key(None, key(c)).is_empty());

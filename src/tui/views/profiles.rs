@@ -562,8 +562,14 @@ mod tests {
         let mut v = view();
         v.on_data(Data::Services(
             vec![
-                ("lp".into(), serde_json::json!({"UmpCustomerGuid": "g-1", "CustomerShortName": "acme"})),
-                ("lp".into(), serde_json::json!({"UmpCustomerGuid": "g-2", "CustomerShortName": "globex"})),
+                (
+                    "lp".into(),
+                    serde_json::json!({"UmpCustomerGuid": "g-1", "CustomerShortName": "acme"}),
+                ),
+                (
+                    "lp".into(),
+                    serde_json::json!({"UmpCustomerGuid": "g-2", "CustomerShortName": "globex"}),
+                ),
             ],
             vec![],
         ));
@@ -572,16 +578,27 @@ mod tests {
         assert!(v.typing() && v.services.filter.typing);
         // `n` creates a service elsewhere; `S` switches views: here, text.
         for c in "glonS".chars() {
-            assert!(v.type_key(None, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)).is_empty());
+            assert!(v
+                .type_key(None, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+                .is_empty());
         }
         assert!(v.services_view);
-        v.type_key(Some(Action::Escape), KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
-        assert!(!v.typing() && v.services.visible().len() == 2, "Esc drops the text");
+        v.type_key(
+            Some(Action::Escape),
+            KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE),
+        );
+        assert!(
+            !v.typing() && v.services.visible().len() == 2,
+            "Esc drops the text"
+        );
         v.handle(Action::Filter, &ctx);
         for c in "glo".chars() {
             v.type_key(None, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
         }
-        v.type_key(Some(Action::Enter), KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+        v.type_key(
+            Some(Action::Enter),
+            KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
+        );
         assert!(!v.typing());
         assert!(matches!(
             v.handle(Action::Copy, &ctx).as_slice(),

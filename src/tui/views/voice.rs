@@ -504,7 +504,12 @@ mod tests {
         let mut v = view();
         v.handle(Action::Filter, &ctx);
         assert!(v.typing() && v.right, "the items take the focus");
-        let key = |c| KeyEvent::new(crossterm::event::KeyCode::Char(c), crossterm::event::KeyModifiers::NONE);
+        let key = |c| {
+            KeyEvent::new(
+                crossterm::event::KeyCode::Char(c),
+                crossterm::event::KeyModifiers::NONE,
+            )
+        };
         // `D` deletes elsewhere; `/Dev` once opened a delete.
         for c in "PENDING".chars() {
             assert!(v.type_key(None, key(c)).is_empty());

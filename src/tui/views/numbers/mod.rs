@@ -13,6 +13,7 @@ use crate::tui::action::Action;
 use crate::tui::app::Command;
 use crate::tui::component::{Ctx, Effect, ListCursor, Taken, View};
 use crate::tui::data::{Data, DataRequest};
+use crate::tui::filter_input::FilterKey;
 use crate::tui::forms::{self, FormPurpose};
 use crate::tui::numbers_state::NumbersState;
 use crate::tui::typed_confirm::confirm_count;
@@ -20,7 +21,6 @@ use crate::worker::JobOutcome;
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::Frame;
-use crate::tui::filter_input::FilterKey;
 use tui_input::Input;
 
 #[derive(Debug)]
@@ -465,7 +465,9 @@ mod tests {
         v.handle(Action::Mark, &ctx);
         let effects = v.handle(Action::Release, &ctx);
         assert!(confirmed(&effects).is_none());
-        assert!(matches!(typed(&effects), Some(("6", JobKind::EditNumbers { numbers, .. })) if numbers.len() == 6));
+        assert!(
+            matches!(typed(&effects), Some(("6", JobKind::EditNumbers { numbers, .. })) if numbers.len() == 6)
+        );
     }
 
     #[test]
@@ -476,7 +478,9 @@ mod tests {
         for c in "RcxvVeaiEq".chars() {
             let effects = v.type_key(None, key(c));
             assert!(submitted(&effects).is_empty() && confirmed(&effects).is_none());
-            assert!(!effects.iter().any(|e| matches!(e, Effect::Form(..) | Effect::Quit)));
+            assert!(!effects
+                .iter()
+                .any(|e| matches!(e, Effect::Form(..) | Effect::Quit)));
         }
         assert_eq!(v.state.query.text, "RcxvVeaiEq");
     }
