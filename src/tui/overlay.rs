@@ -63,16 +63,12 @@ impl App {
             self.quit_key(action);
             return vec![];
         }
-        // Text entry comes first: the palette and a filter own every key
-        // but their own section's.
+        // Text entry comes first: the palette, a form, a confirmation and
+        // a filter own every key but their own section's. A popup that
+        // opens over a filter (a job's question) takes the keys before it.
         if matches!(self.overlay, Some(Overlay::Palette { .. })) {
             let action = self.keymap.lookup_in("palette", &key);
             return self.palette_key(action, key);
-        }
-        if self.current().typing() {
-            let action = self.keymap.lookup_in("filter", &key);
-            let effects = self.views[self.tab].type_key(action, key);
-            return self.apply(effects);
         }
         if matches!(self.overlay, Some(Overlay::Form { .. })) {
             let action = self.keymap.lookup_in("form", &key);
@@ -85,6 +81,11 @@ impl App {
         if matches!(self.overlay, Some(Overlay::TypedConfirm(_))) {
             let action = self.keymap.lookup_in("typed_confirm", &key);
             return self.typed_confirm_key(action, key);
+        }
+        if self.overlay.is_none() && self.current().typing() {
+            let action = self.keymap.lookup_in("filter", &key);
+            let effects = self.views[self.tab].type_key(action, key);
+            return self.apply(effects);
         }
         match self.keymap.lookup(self.current().section(), &key) {
             Some(a) => self.update(a),

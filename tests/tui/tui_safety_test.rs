@@ -381,3 +381,41 @@ fn escape_clears_one_thing_at_a_time_on_numbers() {
     press(&mut app, KeyCode::Esc); // the marks
     assert!(render(&app).contains("marked: 0"));
 }
+
+#[test]
+fn a_question_that_opens_over_a_filter_takes_the_keys() {
+    let mut app = tui_common::app();
+    press(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "arm");
+    app.on_job(JobEvent::Queued {
+        id: "sync-1".into(),
+        kind: JobKind::SyncAudioCodes {
+            connection: "arm-east".into(),
+            dry_run: false,
+            force: false,
+        },
+    });
+    app.on_job(JobEvent::Finished {
+        id: "sync-1".into(),
+        outcome: JobOutcome {
+            state: JobState::Failed,
+            summary: String::new(),
+            error: "arm-east: stopped before applying".into(),
+            detail: Some(serde_json::json!({"guard": {"would_cool": 12}})),
+            needs_confirmation: true,
+            stopped: None,
+        },
+    });
+    typed(&mut app, "12");
+    match &app.overlay {
+        Some(Overlay::TypedConfirm(c)) => assert_eq!(c.input.value(), "12"),
+        other => panic!("{other:?}"),
+    }
+    press(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none() && app.current().typing());
+    typed(&mut app, "-east");
+    assert!(
+        render(&app).contains("/arm-east"),
+        "the filter keeps its keys"
+    );
+}
