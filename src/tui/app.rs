@@ -19,6 +19,7 @@ use super::keymap::Keymap;
 use super::palette::{palette_for, PaletteItem};
 use super::sync_bars;
 use super::theme::Theme;
+use super::typed_confirm::TypedConfirm;
 use super::views;
 use crate::domain::connection_spec::ConnectionSpec;
 use crate::domain::job::{JobKind, JobState};
@@ -317,14 +318,23 @@ impl App {
     fn finished(&mut self, kind: Option<JobKind>, o: JobOutcome) {
         if o.asks_confirmation() {
             if let Some(JobKind::SyncAudioCodes { connection, .. }) = kind {
-                self.overlay = Some(Overlay::Confirm {
-                    message: format!("{}\n\nApply anyway? ({})", o.error, o.summary),
-                    then: Command::Submit(JobKind::SyncAudioCodes {
+                // Applying cools many numbers: their count is typed.
+                // (The connection's name if the outcome does not say.)
+                let expect = o
+                    .detail
+                    .as_ref()
+                    .and_then(|d| d.pointer("/guard/would_cool"))
+                    .and_then(|n| n.as_u64())
+                    .map_or_else(|| connection.clone(), |n| n.to_string());
+                self.overlay = Some(Overlay::TypedConfirm(TypedConfirm::new(
+                    format!("{}\n\nApply anyway? ({})", o.error, o.summary),
+                    expect,
+                    Command::Submit(JobKind::SyncAudioCodes {
                         connection,
                         dry_run: false,
                         force: true,
                     }),
-                });
+                )));
                 return;
             }
         }
@@ -364,7 +374,16 @@ impl App {
                         fix: None,
                     })
                 }
-                Effect::Quit => self.quit = true,
+                Effect::ConfirmTyped {
+                    message,
+                    expect,
+                    then,
+                } => {
+                    self.overlay = Some(Overlay::TypedConfirm(TypedConfirm::new(
+                        message, expect, then,
+                    )))
+                }
+                Effect::Quit => self.request_quit(),
             }
         }
         commands
@@ -372,6 +391,8 @@ impl App {
 
     fn open_form(&mut self, purpose: FormPurpose, mut form: Form) {
         form.errors = forms::validate(&purpose, &form);
+        // Quitting asks once the form differs from this.
+        form.mark_pristine();
         self.overlay = Some(Overlay::Form { form, purpose });
     }
 
@@ -389,7 +410,7 @@ impl App {
         let count = self.views.len();
         let tab = match action {
             Action::Quit => {
-                self.quit = true;
+                self.request_quit();
                 return vec![];
             }
             Action::Help => {

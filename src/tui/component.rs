@@ -74,6 +74,13 @@ pub enum Effect {
         message: String,
         then: Command,
     },
+    /// Ask for `expect` (a name, a count) to be typed; `then` runs once
+    /// it matches (see `typed_confirm.rs`).
+    ConfirmTyped {
+        message: String,
+        expect: String,
+        then: Command,
+    },
     Form(FormPurpose, Box<Form>),
     /// A read-only text pane (JSON of an item, a job's record).
     Detail {
@@ -248,6 +255,19 @@ pub mod testing {
                 _ => None,
             })
             .collect()
+    }
+
+    /// What a typed confirmation asks to be typed, and the job it would
+    /// submit, if the effects ask one.
+    pub fn typed(effects: &[Effect]) -> Option<(&str, &JobKind)> {
+        effects.iter().find_map(|e| match e {
+            Effect::ConfirmTyped {
+                expect,
+                then: Command::Submit(k),
+                ..
+            } => Some((expect.as_str(), k)),
+            _ => None,
+        })
     }
 
     /// The job a confirmation would submit, if the effects ask one.

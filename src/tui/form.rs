@@ -128,6 +128,8 @@ pub struct Form {
     pub errors: Vec<(&'static str, String)>,
     /// A line under the fields (what Enter will do).
     pub footer: String,
+    /// The values as the form opened (see `changed`).
+    pristine: Vec<String>,
 }
 
 impl Form {
@@ -139,11 +141,32 @@ impl Form {
             cell: 0,
             errors: vec![],
             footer: String::new(),
+            pristine: vec![],
         };
         if f.fields.first().is_some_and(|x| x.locked) {
             f.move_focus(1);
         }
         f
+    }
+
+    /// Every value of the form, field by field (cells of row lists too).
+    fn values(&self) -> Vec<String> {
+        let mut out = vec![];
+        for f in &self.fields {
+            out.push(f.input.value().to_string());
+            out.extend(f.rows.iter().flatten().map(|c| c.value().to_string()));
+        }
+        out
+    }
+
+    /// Takes the values now as the ones it opened with.
+    pub fn mark_pristine(&mut self) {
+        self.pristine = self.values();
+    }
+
+    /// Whether anything was typed or chosen since it opened (quitting asks).
+    pub fn changed(&self) -> bool {
+        self.values() != self.pristine
     }
 
     pub fn value(&self, key: &str) -> &str {

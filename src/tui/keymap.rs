@@ -218,10 +218,15 @@ mod tests {
         let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
         let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
         assert_eq!(km.lookup_in("confirm", &key('y')), Some(Action::Confirm));
-        assert_eq!(km.lookup_in("confirm", &enter), Some(Action::Confirm));
-        for k in [key('n'), key('q'), esc] {
+        // Enter takes the safe answer of a yes/no question.
+        for k in [key('n'), key('q'), esc, enter] {
             assert_eq!(km.lookup_in("confirm", &k), Some(Action::Escape));
         }
+        // A typed confirmation: Enter applies (once the text matches), a
+        // letter is text.
+        assert_eq!(km.lookup_in("typed_confirm", &enter), Some(Action::Confirm));
+        assert_eq!(km.lookup_in("typed_confirm", &key('y')), None);
+        assert_eq!(km.lookup_in("typed_confirm", &ctrl_c), Some(Action::Escape));
         // Ctrl-c quits everywhere else, but not from a confirmation.
         assert_eq!(km.lookup_in("confirm", &ctrl_c), None);
         assert_eq!(km.lookup_in("form", &ctrl_c), Some(Action::Quit));

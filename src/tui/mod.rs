@@ -7,6 +7,7 @@ pub mod badges;
 pub mod component;
 pub mod connection_form;
 pub mod data;
+pub mod filter_input;
 pub mod form;
 pub mod forms;
 pub mod frame_log;
@@ -14,11 +15,13 @@ pub mod keymap;
 pub mod numbers_state;
 pub mod overlay;
 pub mod palette;
+pub mod quit;
 mod read_only_gate;
 pub mod service_form;
 pub mod store_watch;
 pub mod sync_bars;
 pub mod theme;
+pub mod typed_confirm;
 pub mod view;
 pub mod views;
 pub mod voice_form;
@@ -45,11 +48,6 @@ const FRAME: Duration = Duration::from_millis(16);
 /// How long a key's frame may wait for the rows it asked for (normally a
 /// few milliseconds), so the answer shows at once instead of a blank first.
 const HOLD_FOR_ROWS: Duration = Duration::from_millis(50);
-/// How long a quit waits for this dashboard's jobs to end after cancelling
-/// them (a store write is interrupted at once; a request in flight ends at
-/// its timeout at the latest).
-const QUIT_PATIENCE: Duration = Duration::from_secs(15);
-
 fn restore_terminal() {
     let mut out = std::io::stdout();
     let _ = terminal::disable_raw_mode();
@@ -269,29 +267,14 @@ async fn event_loop(
             // end recorded (a write under way is interrupted and rolled
             // back, or reported as held): none is left `running` for the
             // next process to close as if it had crashed.
-            let mut running: std::collections::HashSet<String> =
-                worker.cancel_all().into_iter().collect();
-            if !running.is_empty() {
+            quit::stop_jobs(&worker, &mut jobs, |n| {
                 app.toast(
                     app::Level::Info,
-                    format!("stopping {} job(s) before quitting…", running.len()),
+                    format!("stopping {n} job(s) before quitting…"),
                 );
-                draw(term, app)?;
-                let patience = tokio::time::sleep(QUIT_PATIENCE);
-                tokio::pin!(patience);
-                while !running.is_empty() {
-                    tokio::select! {
-                        ev = jobs.recv() => match ev {
-                            Some(crate::worker::JobEvent::Finished { id, .. }) => {
-                                running.remove(&id);
-                            }
-                            Some(_) => {}
-                            None => break,
-                        },
-                        _ = &mut patience => break,
-                    }
-                }
-            }
+                let _ = draw(term, app);
+            })
+            .await;
             // The reader and the watcher close their store connections
             // before the process ends: under read-only, the last one to
             // close lets SQLite remove the -wal and -shm that reading made.

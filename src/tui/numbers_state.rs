@@ -3,11 +3,11 @@
 //! hand), so scrolling a million rows costs what scrolling a hundred does.
 
 use super::data::{DataRequest, NumberSummary, NumbersPage};
+use super::filter_input::FilterInput;
 use crate::domain::number::InventoryItem;
 use crate::store::events::NumberEvent;
 use crate::store::number_query::{NumberQuery, Seek};
 use std::collections::BTreeSet;
-use tui_input::Input;
 
 /// The Numbers detail pane: number, row, history, where else it is seen.
 pub type NumberDetail = (String, Option<InventoryItem>, Vec<NumberEvent>, Vec<String>);
@@ -15,8 +15,8 @@ pub type NumberDetail = (String, Option<InventoryItem>, Vec<NumberEvent>, Vec<St
 #[derive(Debug, Default)]
 pub struct NumbersState {
     pub query: NumberQuery,
-    pub input: Input,
-    pub filtering: bool,
+    /// The `/` filter (its text becomes `query.text` as it is typed).
+    pub filter: FilterInput,
     pub cursor: usize,
     /// First row on screen.
     pub scroll: usize,

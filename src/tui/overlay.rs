@@ -10,6 +10,7 @@ use super::app::{App, Command, Level};
 use super::form::{Form, FormStep};
 use super::forms::{self, FormPurpose};
 use super::palette::{palette_matches, PaletteRun};
+use super::typed_confirm::{TypedConfirm, MANY};
 use crate::domain::job::JobKind;
 use crate::domain::read_only::Writes;
 use crossterm::event::{Event, KeyEvent};
@@ -38,6 +39,14 @@ pub enum Overlay {
         form: Form,
         purpose: FormPurpose,
     },
+    /// A destructive action on many things: the name or count is typed.
+    TypedConfirm(TypedConfirm),
+    /// Quit although something would be lost; `back` is what was open
+    /// (a form keeps its text when the operator stays).
+    Quit {
+        message: String,
+        back: Option<Box<Overlay>>,
+    },
 }
 
 impl App {
@@ -48,16 +57,18 @@ impl App {
     }
 
     fn route_key(&mut self, key: KeyEvent) -> Vec<Command> {
-        // Text entry comes first: the palette and a filter own every key
-        // but their own section's.
+        // The quit question comes first: it may open over a filter or a form.
+        if matches!(self.overlay, Some(Overlay::Quit { .. })) {
+            let action = self.keymap.lookup_in("confirm", &key);
+            self.quit_key(action);
+            return vec![];
+        }
+        // Text entry comes first: the palette, a form, a confirmation and
+        // a filter own every key but their own section's. A popup that
+        // opens over a filter (a job's question) takes the keys before it.
         if matches!(self.overlay, Some(Overlay::Palette { .. })) {
             let action = self.keymap.lookup_in("palette", &key);
             return self.palette_key(action, key);
-        }
-        if self.current().typing() {
-            let action = self.keymap.lookup_in("filter", &key);
-            let effects = self.views[self.tab].type_key(action, key);
-            return self.apply(effects);
         }
         if matches!(self.overlay, Some(Overlay::Form { .. })) {
             let action = self.keymap.lookup_in("form", &key);
@@ -66,6 +77,15 @@ impl App {
         if matches!(self.overlay, Some(Overlay::Confirm { .. })) {
             let action = self.keymap.lookup_in("confirm", &key);
             return self.confirm_key(action);
+        }
+        if matches!(self.overlay, Some(Overlay::TypedConfirm(_))) {
+            let action = self.keymap.lookup_in("typed_confirm", &key);
+            return self.typed_confirm_key(action, key);
+        }
+        if self.overlay.is_none() && self.current().typing() {
+            let action = self.keymap.lookup_in("filter", &key);
+            let effects = self.views[self.tab].type_key(action, key);
+            return self.apply(effects);
         }
         match self.keymap.lookup(self.current().section(), &key) {
             Some(a) => self.update(a),
@@ -92,7 +112,7 @@ impl App {
                         c
                     }
                     Some(PaletteRun::Quit) => {
-                        self.quit = true;
+                        self.request_quit();
                         vec![]
                     }
                     None => vec![],
@@ -114,7 +134,7 @@ impl App {
 
     fn form_key(&mut self, action: Option<Action>, key: KeyEvent) -> Vec<Command> {
         if action == Some(Action::Quit) {
-            self.quit = true;
+            self.request_quit();
             return vec![];
         }
         let Some(Overlay::Form { form, purpose }) = &mut self.overlay else {
@@ -130,7 +150,24 @@ impl App {
                 form.errors = forms::validate(purpose, form);
                 if form.errors.is_empty() {
                     let cmd = forms::command(purpose, form);
-                    self.overlay = None;
+                    // Cooling many numbers takes them out of service: their
+                    // count is typed before it applies.
+                    let typed = match purpose {
+                        FormPurpose::Cool(n) if n.len() > MANY => Some(TypedConfirm::new(
+                            format!(
+                                "Cool {} numbers for {} day(s)?\nThey cannot be assigned until their cooling ends.",
+                                n.len(),
+                                form.value("days")
+                            ),
+                            n.len().to_string(),
+                            cmd.clone(),
+                        )),
+                        _ => None,
+                    };
+                    self.overlay = typed.map(Overlay::TypedConfirm);
+                    if self.overlay.is_some() {
+                        return vec![];
+                    }
                     return vec![cmd];
                 }
             }
@@ -164,7 +201,7 @@ impl App {
             return vec![];
         };
         match (o, action) {
-            (_, Action::Quit) => self.quit = true,
+            (_, Action::Quit) => self.request_quit(),
             (Overlay::Detail { fix: Some(fix), .. }, Action::Fix) => {
                 let then = fix.clone();
                 if self.refuse_writes(Writes::Store) {

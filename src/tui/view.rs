@@ -30,6 +30,8 @@ pub fn draw(f: &mut Frame<'_>, app: &App) {
             fix,
         }) => draw_detail(f, app, title, lines, *scroll, fix.is_some()),
         Some(Overlay::Form { form, .. }) => form.draw(f, f.area(), &app.ctx.theme),
+        Some(Overlay::TypedConfirm(c)) => super::typed_confirm::draw(f, app, c),
+        Some(Overlay::Quit { message, .. }) => super::quit::draw(f, app, message),
         None => {}
     }
 }
@@ -209,7 +211,7 @@ fn draw_confirm(f: &mut Frame<'_>, app: &App, message: &str) {
     let area = centered(f.area(), 76, 10);
     f.render_widget(Clear, area);
     let text = format!(
-        "{message}\n\n[{}] apply   [{}] cancel",
+        "{message}\n\n[{}] apply   [{}] cancel (Enter cancels)",
         app.keymap.hint_in("confirm", Action::Confirm),
         app.keymap.hint_in("confirm", Action::Escape)
     );

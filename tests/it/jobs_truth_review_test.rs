@@ -214,6 +214,9 @@ fn quitting_the_dashboard_during_a_sync_records_the_jobs_end() {
     pane.wait_for("sync lab 30/30");
     std::thread::sleep(Duration::from_millis(500));
     pane.keys("q");
+    // A job is running: the dashboard asks first (issue 17).
+    pane.wait_for("Quit switchboard?");
+    pane.keys("y");
     let screen = pane.wait_for("EXIT=");
     assert!(screen.contains("EXIT=0"), "{screen}");
 

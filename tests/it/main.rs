@@ -36,6 +36,7 @@ mod sync_faults_test;
 mod sync_writes_test;
 mod terminal_safety_test;
 mod tls_test;
+mod tui_safety_e2e_test;
 mod vendor_edge_cases_test;
 mod voice_test;
 mod workerio_test;

@@ -6,9 +6,30 @@ use crate::tui_common;
 use tui_common::*;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use switchboard::domain::actions::NumberAction;
 use switchboard::domain::job::JobKind;
+use switchboard::domain::number::Status;
+use switchboard::tui::action::Action;
 use switchboard::tui::app::Command;
 use switchboard::tui::keymap::Keymap;
+
+/// The Numbers tab with one Cooling number under the cursor.
+fn one_cooling_number() -> switchboard::tui::app::App {
+    let mut app = app();
+    app.update(Action::Tab2);
+    app.on_data(numbers_page(
+        vec![item("+15551230001", Status::Cooling, "AudioCodes")],
+        vec![],
+    ));
+    app
+}
+
+fn release_one() -> Vec<Command> {
+    vec![Command::Submit(JobKind::EditNumbers {
+        numbers: vec!["+15551230001".into()],
+        action: NumberAction::Release,
+    })]
+}
 
 #[test]
 fn a_rebound_confirmation_shows_and_takes_the_users_keys() {
@@ -19,10 +40,10 @@ fn a_rebound_confirmation_shows_and_takes_the_users_keys() {
         "[confirm]\n\"a\" = \"confirm\"\n\"y\" = \"escape\"\n",
     )
     .unwrap();
-    let mut app = app();
+    let mut app = one_cooling_number();
     app.keymap = Keymap::load(Some(&file)).unwrap();
 
-    key(&mut app, KeyCode::Char('P')); // purge arm-east: asks first
+    key(&mut app, KeyCode::Char('R')); // release one number: asks first
     let screen = render(&app);
     assert!(screen.contains("[a] apply   [n] cancel"), "{screen}");
     key(&mut app, KeyCode::Char('y'));
@@ -32,20 +53,15 @@ fn a_rebound_confirmation_shows_and_takes_the_users_keys() {
         Some("cancelled; nothing was applied")
     );
 
-    key(&mut app, KeyCode::Char('P'));
+    key(&mut app, KeyCode::Char('R'));
     let commands = app.on_key(KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE));
-    assert_eq!(
-        commands,
-        [Command::Submit(JobKind::PurgeAudioCodes {
-            connection: "arm-east".into()
-        })]
-    );
+    assert_eq!(commands, release_one());
 }
 
 #[test]
 fn the_default_confirmation_ignores_keys_it_does_not_bind() {
-    let mut app = app();
-    key(&mut app, KeyCode::Char('P'));
+    let mut app = one_cooling_number();
+    key(&mut app, KeyCode::Char('R'));
     assert!(render(&app).contains("[y] apply   [n] cancel"));
     // Ctrl-c quits elsewhere; a confirmation waits for its own answer.
     app.on_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
@@ -53,6 +69,11 @@ fn the_default_confirmation_ignores_keys_it_does_not_bind() {
     assert!(app.overlay.is_some() && !app.quit);
     key(&mut app, KeyCode::Char('q'));
     assert!(app.overlay.is_none() && !app.quit, "q answers no here");
+    key(&mut app, KeyCode::Char('R'));
+    assert_eq!(
+        app.on_key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE)),
+        release_one()
+    );
 }
 
 #[test]

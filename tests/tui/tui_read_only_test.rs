@@ -307,7 +307,7 @@ fn writes_reached_by_the_palette_the_audit_and_a_confirmation_are_refused_too() 
             state: JobState::Failed,
             summary: "would cool 9".into(),
             error: "the cooling guard stopped the sync".into(),
-            detail: None,
+            detail: Some(serde_json::json!({"guard": {"would_cool": 9}})),
             failure: Some(Box::new(JobError::NeedsConfirmation(
                 "the cooling guard stopped the sync".into(),
             ))),
@@ -316,7 +316,9 @@ fn writes_reached_by_the_palette_the_audit_and_a_confirmation_are_refused_too() 
     });
     assert!(app.overlay.is_some(), "the confirmation opens");
     app.toasts.clear();
-    let commands = app.on_key(press(KeyCode::Char('y')));
+    // The count that would cool is typed, then Enter applies.
+    app.on_key(press(KeyCode::Char('9')));
+    let commands = app.on_key(press(KeyCode::Enter));
     assert!(writes(&commands).is_empty(), "{commands:?}");
     assert!(last_error(&app).starts_with("refused:"));
 }

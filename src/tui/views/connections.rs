@@ -14,8 +14,10 @@ use crate::tui::badges;
 use crate::tui::component::{Ctx, Effect, ListCursor, Taken, View};
 use crate::tui::connection_form;
 use crate::tui::data::{ConnInfo, Data, DataRequest};
+use crate::tui::filter_input::{FilterInput, FilterKey};
 use crate::tui::forms::FormPurpose;
 use crate::tui::view::header_style;
+use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
@@ -26,13 +28,27 @@ use ratatui::Frame;
 #[derive(Debug, Default)]
 pub struct Connections {
     pub cursor: ListCursor,
+    /// `/`: narrows the list by name, vendor or address.
+    pub filter: FilterInput,
 }
 
 impl Connections {
+    /// The connections the list shows (the filter's).
+    pub fn visible<'a>(&self, ctx: &'a Ctx) -> Vec<&'a ConnInfo> {
+        ctx.connections
+            .iter()
+            .filter(|c| {
+                self.filter
+                    .matches([c.name.as_str(), c.vendor.as_str(), c.address.as_str()])
+            })
+            .collect()
+    }
+
     /// The connection under the cursor (the list may have shrunk under it).
     pub fn selected<'a>(&self, ctx: &'a Ctx) -> Option<&'a ConnInfo> {
-        let last = ctx.connections.len().saturating_sub(1);
-        ctx.connections.get(self.cursor.cursor.min(last))
+        let visible = self.visible(ctx);
+        let last = visible.len().saturating_sub(1);
+        visible.get(self.cursor.cursor.min(last)).copied()
     }
 
     /// n / e / D / P: the forms and confirmations of connections.
@@ -79,22 +95,25 @@ impl Connections {
                 ),
                 None => return Some(vec![]),
             },
+            // Both forget a whole connection: its name is typed to confirm.
             (Action::Delete, _) => {
                 let what = if c.vendor == Vendor::AudioCodes {
                     format!("It is purged first: its cached users are removed and {held}.")
                 } else {
                     "Its cached data (profiles, services, voice elements) is forgotten; nothing changes on the vendor's side.".to_string()
                 };
-                Effect::Confirm {
+                Effect::ConfirmTyped {
                     message: format!("Delete connection {}?\n{what}", c.name),
+                    expect: c.name.clone(),
                     then: Command::Submit(JobKind::DeleteConnection { connection: c.name }),
                 }
             }
-            _ => Effect::Confirm {
+            _ => Effect::ConfirmTyped {
                 message: format!(
                     "Purge {} (PurgeAudioCodes__{})?\nIts cached registered users are removed and {held}.",
                     c.name, c.name
                 ),
+                expect: c.name.clone(),
                 then: Command::Submit(JobKind::PurgeAudioCodes { connection: c.name }),
             },
         };
@@ -118,10 +137,22 @@ impl View for Connections {
     }
 
     fn handle(&mut self, action: Action, ctx: &Ctx) -> Vec<Effect> {
-        let len = ctx.connections.len();
+        let len = self.visible(ctx).len();
         self.cursor.cursor = self.cursor.cursor.min(len.saturating_sub(1));
         if self.cursor.apply(action, len, ctx.page) {
             return vec![];
+        }
+        match action {
+            Action::Filter => {
+                self.filter.open();
+                return vec![];
+            }
+            Action::Escape => {
+                self.filter.clear();
+                self.cursor.cursor = 0;
+                return vec![];
+            }
+            _ => {}
         }
         if let Some(effects) = self.edit(action, ctx) {
             return effects;
@@ -167,6 +198,21 @@ impl View for Connections {
         }
     }
 
+    fn typing(&self) -> bool {
+        self.filter.typing
+    }
+
+    fn type_key(&mut self, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
+        match self.filter.key(action, key) {
+            FilterKey::Quit => vec![Effect::Quit],
+            FilterKey::Changed => {
+                self.cursor.cursor = 0;
+                vec![]
+            }
+            FilterKey::Kept => vec![],
+        }
+    }
+
     fn draw(&self, f: &mut Frame<'_>, area: Rect, ctx: &Ctx) {
         draw(f, self, ctx, area)
     }
@@ -178,8 +224,8 @@ impl View for Connections {
 fn draw(f: &mut Frame<'_>, view: &Connections, ctx: &Ctx, area: Rect) {
     let t = &ctx.theme;
     let [list, detail] = Layout::vertical([Constraint::Min(5), Constraint::Length(10)]).areas(area);
-    let rows: Vec<Row<'_>> = ctx
-        .connections
+    let visible = view.visible(ctx);
+    let rows: Vec<Row<'_>> = visible
         .iter()
         .map(|c| {
             let last = c
@@ -231,10 +277,14 @@ fn draw(f: &mut Frame<'_>, view: &Connections, ctx: &Ctx, area: Rect) {
     .header(header)
     .row_highlight_style(t.selected())
     .block(Block::default().borders(Borders::ALL).title(format!(
-        " Connections ({}) — r sync  p preview  t test  P purge  n new  e edit  D delete ",
-        ctx.connections.len()
+        " Connections ({}{}) — r sync  p preview  t test  P purge  n new  e edit  D delete ",
+        visible.len(),
+        view.filter
+            .label()
+            .map(|l| format!(" of {} {l}", ctx.connections.len()))
+            .unwrap_or_default()
     )));
-    let mut state = table_state(view.cursor.cursor, ctx.connections.len());
+    let mut state = table_state(view.cursor.cursor, visible.len());
     f.render_stateful_widget(table, list, &mut state);
 
     let selected = view.selected(ctx);
@@ -328,7 +378,7 @@ fn run_line(run: Option<&SyncRun>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::component::testing::{confirmed, connection, ctx, submitted, toasts};
+    use crate::tui::component::testing::{confirmed, connection, ctx, submitted, toasts, typed};
 
     fn estate() -> Ctx {
         ctx(vec![
@@ -339,15 +389,19 @@ mod tests {
     }
 
     #[test]
-    fn purge_asks_first_on_audiocodes_and_refuses_elsewhere() {
+    fn purge_asks_for_the_name_on_audiocodes_and_refuses_elsewhere() {
         let ctx = estate();
         let mut view = Connections::default();
         let effects = view.handle(Action::Purge, &ctx);
+        assert!(confirmed(&effects).is_none(), "no y/n for a purge");
         assert_eq!(
-            confirmed(&effects),
-            Some(&JobKind::PurgeAudioCodes {
-                connection: "arm".into()
-            })
+            typed(&effects),
+            Some((
+                "arm",
+                &JobKind::PurgeAudioCodes {
+                    connection: "arm".into()
+                }
+            ))
         );
         view.handle(Action::Down, &ctx);
         let effects = view.handle(Action::Purge, &ctx);
@@ -409,5 +463,61 @@ mod tests {
         assert_eq!(view.selected(&ctx).map(|c| c.name.as_str()), Some("arm"));
         view.handle(Action::Up, &ctx);
         assert_eq!(view.cursor.cursor, 0);
+    }
+
+    fn letter(c: char) -> KeyEvent {
+        KeyEvent::new(
+            crossterm::event::KeyCode::Char(c),
+            crossterm::event::KeyModifiers::NONE,
+        )
+    }
+
+    #[test]
+    fn a_stored_connection_is_deleted_only_by_typing_its_name() {
+        let mut lab = connection("arm-lab", Vendor::AudioCodes);
+        lab.source = ConnectionSource::Store;
+        let ctx = ctx(vec![lab]);
+        let mut view = Connections::default();
+        let effects = view.handle(Action::Delete, &ctx);
+        assert_eq!(
+            typed(&effects),
+            Some((
+                "arm-lab",
+                &JobKind::DeleteConnection {
+                    connection: "arm-lab".into()
+                }
+            ))
+        );
+    }
+
+    #[test]
+    fn the_filter_takes_letters_as_text_and_narrows_the_list() {
+        let ctx = estate();
+        let mut view = Connections::default();
+        assert!(view.handle(Action::Filter, &ctx).is_empty());
+        assert!(view.typing());
+        // `r` syncs and `t` tests elsewhere: here they are text.
+        for c in "axp".chars().chain("rtpPD".chars()) {
+            assert!(view.type_key(None, letter(c)).is_empty());
+        }
+        assert_eq!(view.filter.text(), "axprtpPD");
+        assert!(view.visible(&ctx).is_empty());
+        view.type_key(Some(Action::Escape), letter('x'));
+        assert!(!view.typing() && view.visible(&ctx).len() == 3);
+
+        view.handle(Action::Filter, &ctx);
+        for c in "lp".chars() {
+            view.type_key(None, letter(c));
+        }
+        view.type_key(Some(Action::Enter), letter('x'));
+        assert!(!view.typing(), "Enter closes the filter");
+        assert_eq!(view.selected(&ctx).map(|c| c.name.as_str()), Some("lp"));
+        // The filtered row is the one acted on.
+        assert!(matches!(
+            submitted(&view.handle(Action::Refresh, &ctx))[..],
+            [JobKind::RefreshLivePlatform { .. }]
+        ));
+        view.handle(Action::Escape, &ctx);
+        assert_eq!(view.visible(&ctx).len(), 3, "Esc clears the filter");
     }
 }

@@ -8,7 +8,9 @@ use crate::tui::app::{job_title, Command};
 use crate::tui::badges;
 use crate::tui::component::{Ctx, Effect, ListCursor, Taken, View};
 use crate::tui::data::{Data, DataRequest};
+use crate::tui::filter_input::{FilterInput, FilterKey};
 use crate::tui::view::header_style;
+use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders, Cell, Row, Table};
@@ -18,6 +20,27 @@ use ratatui::Frame;
 pub struct Jobs {
     pub jobs: Vec<JobRecord>,
     pub cursor: ListCursor,
+    /// `/`: narrows by kind, target, state, id or result.
+    pub filter: FilterInput,
+}
+
+impl Jobs {
+    /// The jobs the list shows (the filter's).
+    pub fn visible(&self) -> Vec<&JobRecord> {
+        self.jobs
+            .iter()
+            .filter(|j| {
+                self.filter.matches([
+                    j.kind.as_str(),
+                    j.target.as_str(),
+                    j.state.as_str(),
+                    j.id.as_str(),
+                    j.summary.as_str(),
+                    j.error.as_str(),
+                ])
+            })
+            .collect()
+    }
 }
 
 impl View for Jobs {
@@ -42,9 +65,24 @@ impl View for Jobs {
     }
 
     fn handle(&mut self, action: Action, ctx: &Ctx) -> Vec<Effect> {
-        self.cursor.apply(action, self.jobs.len(), ctx.page);
-        let job = self.jobs.get(self.cursor.cursor);
-        match (action, job) {
+        match action {
+            Action::Filter => {
+                self.filter.open();
+                return vec![];
+            }
+            Action::Escape => {
+                self.filter.clear();
+                self.cursor.cursor = 0;
+                return vec![];
+            }
+            _ => {}
+        }
+        let visible = self.visible();
+        let mut cursor = self.cursor.clone();
+        cursor.cursor = cursor.cursor.min(visible.len().saturating_sub(1));
+        cursor.apply(action, visible.len(), ctx.page);
+        let job = visible.get(cursor.cursor).copied();
+        let effects = match (action, job) {
             (Action::Cancel, Some(j)) if !j.state.is_terminal() => {
                 vec![Effect::Run(Command::Cancel(j.id.clone()))]
             }
@@ -75,6 +113,23 @@ impl View for Jobs {
             }
             (Action::Refresh, _) => vec![Effect::load(DataRequest::Jobs)],
             _ => vec![],
+        };
+        self.cursor = cursor;
+        effects
+    }
+
+    fn typing(&self) -> bool {
+        self.filter.typing
+    }
+
+    fn type_key(&mut self, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
+        match self.filter.key(action, key) {
+            FilterKey::Quit => vec![Effect::Quit],
+            FilterKey::Changed => {
+                self.cursor.cursor = 0;
+                vec![]
+            }
+            FilterKey::Kept => vec![],
         }
     }
 
@@ -100,8 +155,8 @@ fn bar(done: u64, total: u64, width: usize) -> String {
 
 fn draw(f: &mut Frame<'_>, view: &Jobs, ctx: &Ctx, area: Rect) {
     let t = &ctx.theme;
-    let rows: Vec<Row<'_>> = view
-        .jobs
+    let visible = view.visible();
+    let rows: Vec<Row<'_>> = visible
         .iter()
         .map(|j| {
             let live = ctx.live.iter().find(|l| l.id == j.id);
@@ -146,10 +201,14 @@ fn draw(f: &mut Frame<'_>, view: &Jobs, ctx: &Ctx, area: Rect) {
     )
     .row_highlight_style(t.selected())
     .block(Block::default().borders(Borders::ALL).title(format!(
-        " Jobs ({}) — Enter details  c cancel ",
-        view.jobs.len()
+        " Jobs ({}{}) — Enter details  c cancel ",
+        visible.len(),
+        view.filter
+            .label()
+            .map(|l| format!(" of {} {l}", view.jobs.len()))
+            .unwrap_or_default()
     )));
-    let mut state = table_state(view.cursor.cursor, view.jobs.len());
+    let mut state = table_state(view.cursor.cursor, visible.len());
     f.render_stateful_widget(table, area, &mut state);
 }
 
@@ -222,5 +281,34 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn the_filter_takes_c_as_text_and_narrows_the_list() {
+        let ctx = ctx(vec![]);
+        let mut v = view();
+        v.handle(Action::Filter, &ctx);
+        assert!(v.typing());
+        let key = |c| {
+            KeyEvent::new(
+                crossterm::event::KeyCode::Char(c),
+                crossterm::event::KeyModifiers::NONE,
+            )
+        };
+        // `c` cancels the running job elsewhere: here it is text.
+        for c in "succ".chars() {
+            assert!(v.type_key(None, key(c)).is_empty());
+        }
+        v.type_key(Some(Action::Enter), key('x'));
+        assert!(!v.typing());
+        let ids: Vec<&str> = v.visible().iter().map(|j| j.id.as_str()).collect();
+        assert_eq!(ids, ["ended-2"]);
+        assert_eq!(
+            toasts(&v.handle(Action::Cancel, &ctx)),
+            ["that job has already ended"],
+            "the filtered row is the one acted on"
+        );
+        v.handle(Action::Escape, &ctx);
+        assert_eq!(v.visible().len(), 2);
     }
 }

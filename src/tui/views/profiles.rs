@@ -13,6 +13,7 @@ use crate::tui::app::Command;
 use crate::tui::badges;
 use crate::tui::component::{json_detail, Ctx, Effect, ListCursor, Taken, View};
 use crate::tui::data::{Data, DataRequest, ProfileRow};
+use crate::tui::filter_input::{FilterInput, FilterKey};
 use crate::tui::forms::FormPurpose;
 use crate::tui::service_form;
 use crate::tui::view::header_style;
@@ -21,16 +22,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
 use ratatui::Frame;
-use tui_input::backend::crossterm::EventHandler;
-use tui_input::Input;
 
 /// What the tab shows: all, or only profiles with problems, narrowed by
 /// text.
 #[derive(Debug, Default)]
 pub struct ProfileFilter {
     pub problems_only: bool,
-    pub input: Input,
-    pub typing: bool,
+    pub text: FilterInput,
 }
 
 #[derive(Debug, Default)]
@@ -50,18 +48,16 @@ const NO_LIVE_PLATFORM: &str = "no Live Platform connection is configured";
 impl Profiles {
     /// The profiles the tab lists, after the problems and text filters.
     pub fn visible(&self) -> Vec<&ProfileRow> {
-        let text = self.filter.input.value().to_lowercase();
         self.profiles
             .iter()
             .filter(|r| !self.filter.problems_only || !r.problems.is_empty())
             .filter(|r| {
-                text.is_empty()
-                    || r.profile.name.to_lowercase().contains(&text)
-                    || r.profile.calling_profile_id.contains(&text)
-                    || r.profile
-                        .trunks_enrolled
-                        .iter()
-                        .any(|t| t.trunk_fqdn.to_lowercase().contains(&text))
+                let p = &r.profile;
+                self.filter.text.matches(
+                    [p.name.as_str(), p.calling_profile_id.as_str()]
+                        .into_iter()
+                        .chain(p.trunks_enrolled.iter().map(|t| t.trunk_fqdn.as_str())),
+                )
             })
             .collect()
     }
@@ -142,7 +138,7 @@ impl View for Profiles {
                 self.filter.problems_only = !self.filter.problems_only;
                 self.cursor.cursor = 0;
             }
-            Action::Filter => self.filter.typing = true,
+            Action::Filter => self.filter.text.open(),
             Action::Escape => {
                 self.filter = ProfileFilter::default();
                 self.cursor.cursor = 0;
@@ -175,22 +171,21 @@ impl View for Profiles {
     }
 
     fn typing(&self) -> bool {
-        self.filter.typing
+        self.filter.text.typing || self.services.filter.typing
     }
 
-    /// Unlike the Numbers filter, Ctrl-c is a key like any other here.
     fn type_key(&mut self, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
-        match action {
-            Some(Action::Escape) => self.filter = ProfileFilter::default(),
-            Some(Action::Enter) => self.filter.typing = false,
-            _ => {
-                self.filter
-                    .input
-                    .handle_event(&crossterm::event::Event::Key(key));
-            }
+        if self.services.filter.typing {
+            return self.services.type_key(action, key);
         }
-        self.cursor.cursor = 0;
-        vec![]
+        match self.filter.text.key(action, key) {
+            FilterKey::Quit => vec![Effect::Quit],
+            FilterKey::Changed => {
+                self.cursor.cursor = 0;
+                vec![]
+            }
+            FilterKey::Kept => vec![],
+        }
     }
 
     fn draw(&self, f: &mut Frame<'_>, area: Rect, ctx: &Ctx) {
@@ -309,13 +304,7 @@ fn draw(f: &mut Frame<'_>, view: &Profiles, ctx: &Ctx, area: Rect) {
     if view.filter.problems_only {
         filters.push("problems only".to_string());
     }
-    let typed = view.filter.input.value();
-    if !typed.is_empty() || view.filter.typing {
-        filters.push(format!(
-            "/{typed}{}",
-            if view.filter.typing { "▏" } else { "" }
-        ));
-    }
+    filters.extend(view.filter.text.label());
     let table = Table::new(rows, column_constraints(&COLUMNS, &kept))
         .header(Row::new(kept.iter().map(|&i| COLUMNS[i].header)).style(header_style(ctx)))
         .row_highlight_style(t.selected())
@@ -501,7 +490,7 @@ mod tests {
             KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
         );
         assert!(!v.typing());
-        v.filter.input = Input::new("sbc2".into());
+        v.filter.text.input = tui_input::Input::new("sbc2".into());
         assert_eq!(names(&v), ["US West"], "a trunk's address matches too");
         v.handle(Action::Escape, &ctx);
         assert_eq!(names(&v).len(), 3);
@@ -566,5 +555,57 @@ mod tests {
             v.handle(Action::Copy, &ctx).as_slice(),
             [Effect::Toast(..), Effect::Run(Command::Copy(id))] if id == "p-1"
         ));
+    }
+
+    #[test]
+    fn the_services_view_has_its_own_filter() {
+        let ctx = ctx(vec![]);
+        let mut v = view();
+        v.on_data(Data::Services(
+            vec![
+                (
+                    "lp".into(),
+                    serde_json::json!({"UmpCustomerGuid": "g-1", "CustomerShortName": "acme"}),
+                ),
+                (
+                    "lp".into(),
+                    serde_json::json!({"UmpCustomerGuid": "g-2", "CustomerShortName": "globex"}),
+                ),
+            ],
+            vec![],
+        ));
+        v.handle(Action::Services, &ctx);
+        v.handle(Action::Filter, &ctx);
+        assert!(v.typing() && v.services.filter.typing);
+        // `n` creates a service elsewhere; `S` switches views: here, text.
+        for c in "glonS".chars() {
+            assert!(v
+                .type_key(None, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+                .is_empty());
+        }
+        assert!(v.services_view);
+        v.type_key(
+            Some(Action::Escape),
+            KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE),
+        );
+        assert!(
+            !v.typing() && v.services.visible().len() == 2,
+            "Esc drops the text"
+        );
+        v.handle(Action::Filter, &ctx);
+        for c in "glo".chars() {
+            v.type_key(None, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+        v.type_key(
+            Some(Action::Enter),
+            KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
+        );
+        assert!(!v.typing());
+        assert!(matches!(
+            v.handle(Action::Copy, &ctx).as_slice(),
+            [Effect::Run(Command::Copy(id))] if id == "g-2"
+        ));
+        v.handle(Action::Escape, &ctx);
+        assert_eq!(v.services.visible().len(), 2);
     }
 }

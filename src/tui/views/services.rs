@@ -7,7 +7,9 @@ use crate::tui::action::Action;
 use crate::tui::app::Command;
 use crate::tui::badges;
 use crate::tui::component::{json_detail, Ctx, Effect, ListCursor};
+use crate::tui::filter_input::{FilterInput, FilterKey};
 use crate::tui::view::header_style;
+use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Block, Borders, Cell, Row, Table};
 use ratatui::Frame;
@@ -20,15 +22,54 @@ pub struct Services {
     pub services: Vec<(String, Value)>,
     pub leads: Vec<(String, Value)>,
     pub cursor: ListCursor,
+    /// `/`: narrows the services by name, tenant or GUID.
+    pub filter: FilterInput,
 }
 
 impl Services {
-    /// Movement, `y` (the customer GUID) and Enter (the JSON).
+    /// The services the table shows (the filter's).
+    pub fn visible(&self) -> Vec<&Value> {
+        self.services
+            .iter()
+            .map(|(_, s)| s)
+            .filter(|s| {
+                self.filter.matches(
+                    [
+                        "/CustomerShortName",
+                        "/CustomerFullName",
+                        "/MsTenantId",
+                        "/UmpCustomerGuid",
+                    ]
+                    .iter()
+                    .filter_map(|p| s.pointer(p).and_then(Value::as_str)),
+                )
+            })
+            .collect()
+    }
+
+    /// Movement, `/`, Esc, `y` (the customer GUID) and Enter (the JSON).
     pub fn handle(&mut self, action: Action, ctx: &Ctx) -> Vec<Effect> {
-        self.cursor.apply(action, self.services.len(), ctx.page);
-        let Some((_, s)) = self.services.get(self.cursor.cursor) else {
+        match action {
+            Action::Filter => {
+                self.filter.open();
+                return vec![];
+            }
+            Action::Escape => {
+                self.filter.clear();
+                self.cursor.cursor = 0;
+                return vec![];
+            }
+            _ => {}
+        }
+        let visible = self.visible();
+        let mut cursor = self.cursor.clone();
+        cursor.apply(action, visible.len(), ctx.page);
+        let selected = visible.get(cursor.cursor).map(|s| (*s).clone());
+        self.cursor = cursor;
+        let Some(s) = selected else {
             return vec![];
         };
+        let s = &s;
         match action {
             Action::Copy => {
                 let id = s
@@ -45,6 +86,18 @@ impl Services {
                 vec![json_detail(name, s)]
             }
             _ => vec![],
+        }
+    }
+
+    /// A key while the filter is open.
+    pub fn type_key(&mut self, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
+        match self.filter.key(action, key) {
+            FilterKey::Quit => vec![Effect::Quit],
+            FilterKey::Changed => {
+                self.cursor.cursor = 0;
+                vec![]
+            }
+            FilterKey::Kept => vec![],
         }
     }
 
@@ -67,10 +120,10 @@ fn draw(f: &mut Frame<'_>, view: &Services, ctx: &Ctx, area: Rect) {
     let t = &ctx.theme;
     let [top, bottom] =
         Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(area);
-    let rows: Vec<Row<'_>> = view
-        .services
+    let visible = view.visible();
+    let rows: Vec<Row<'_>> = visible
         .iter()
-        .map(|(_, s)| {
+        .map(|s| {
             let sites: Vec<String> = s
                 .get("SiteLocation")
                 .and_then(Value::as_array)
@@ -126,11 +179,15 @@ fn draw(f: &mut Frame<'_>, view: &Services, ctx: &Ctx, area: Rect) {
         ctx,
         Vendor::LivePlatform,
         &format!(
-            " Services ({}) — n create from a lead  Enter JSON  S profiles ",
-            view.services.len()
+            " Services ({}{}) — n create from a lead  Enter JSON  S profiles ",
+            visible.len(),
+            view.filter
+                .label()
+                .map(|l| format!(" of {} {l}", view.services.len()))
+                .unwrap_or_default()
         ),
     )));
-    let mut state = table_state(view.cursor.cursor, view.services.len());
+    let mut state = table_state(view.cursor.cursor, visible.len());
     f.render_stateful_widget(table, top, &mut state);
 
     let leads: Vec<Row<'_>> = view

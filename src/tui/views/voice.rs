@@ -15,9 +15,11 @@ use crate::tui::app::Command;
 use crate::tui::badges;
 use crate::tui::component::{json_detail, Ctx, Effect, ListCursor, Taken, View};
 use crate::tui::data::{Data, DataRequest, VoiceData};
+use crate::tui::filter_input::{FilterInput, FilterKey};
 use crate::tui::forms::FormPurpose;
 use crate::tui::view::header_style;
 use crate::tui::voice_form;
+use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders, Cell, List, ListItem, ListState, Row, Table};
@@ -30,6 +32,8 @@ pub struct Voice {
     pub item: ListCursor,
     /// The item pane (right) has the focus.
     pub right: bool,
+    /// `/`: narrows the items by id, name or a shown column.
+    pub filter: FilterInput,
 }
 
 const NO_AXP: &str = "no AXP connection is configured";
@@ -39,6 +43,29 @@ impl Voice {
     pub fn selected_items(&self) -> Option<&Vec<RemoteItem>> {
         let (k, p, _, _) = self.data.families.get(self.family.cursor)?;
         self.data.items.get(&(k.clone(), p.clone()))
+    }
+
+    /// The items of the family under the cursor that the filter keeps.
+    pub fn visible_items(&self) -> Vec<&RemoteItem> {
+        let columns = self
+            .selected_family()
+            .map(|(f, _)| f.columns)
+            .unwrap_or_default();
+        self.selected_items()
+            .into_iter()
+            .flatten()
+            .filter(|it| {
+                let cells: Vec<String> = columns
+                    .iter()
+                    .map(|c| voice_body::cell_text(it.body.get(*c)))
+                    .collect();
+                self.filter.matches(
+                    [it.id.as_str(), it.name.as_str()]
+                        .into_iter()
+                        .chain(cells.iter().map(String::as_str)),
+                )
+            })
+            .collect()
     }
 
     /// The family under the cursor, with its parent id.
@@ -53,7 +80,7 @@ impl Voice {
         if !self.right {
             return None;
         }
-        self.selected_items()?.get(self.item.cursor)
+        self.visible_items().get(self.item.cursor).copied()
     }
 
     /// n / e / D / a / s: forms generated from the registry.
@@ -169,6 +196,15 @@ impl View for Voice {
 
     fn handle(&mut self, action: Action, ctx: &Ctx) -> Vec<Effect> {
         match action {
+            // The filter narrows the items: they take the focus.
+            Action::Filter => {
+                self.filter.open();
+                self.right = true;
+            }
+            Action::Escape => {
+                self.filter.clear();
+                self.item.cursor = 0;
+            }
             Action::Left => self.right = false,
             Action::Right => self.right = true,
             Action::Refresh => {
@@ -194,7 +230,7 @@ impl View for Voice {
                 return self.write(action, ctx).into_iter().collect();
             }
             _ if self.right => {
-                let len = self.selected_items().map_or(0, Vec::len);
+                let len = self.visible_items().len();
                 self.item.apply(action, len, ctx.page);
             }
             _ => {
@@ -215,6 +251,21 @@ impl View for Voice {
                 .first_connection(Vendor::Axp)
                 .map_or(Writes::Nothing, |c| Writes::Connection(&c.name)),
             _ => Writes::Nothing,
+        }
+    }
+
+    fn typing(&self) -> bool {
+        self.filter.typing
+    }
+
+    fn type_key(&mut self, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
+        match self.filter.key(action, key) {
+            FilterKey::Quit => vec![Effect::Quit],
+            FilterKey::Changed => {
+                self.item.cursor = 0;
+                vec![]
+            }
+            FilterKey::Kept => vec![],
         }
     }
 
@@ -284,7 +335,8 @@ fn draw(f: &mut Frame<'_>, v: &Voice, ctx: &Ctx, area: Rect) {
         );
         return;
     }
-    let list = v.selected_items().cloned().unwrap_or_default();
+    let all = v.selected_items().map_or(0, Vec::len);
+    let list = v.visible_items();
     let rows: Vec<Row<'_>> = list
         .iter()
         .map(|it| {
@@ -315,7 +367,15 @@ fn draw(f: &mut Frame<'_>, v: &Voice, ctx: &Ctx, area: Rect) {
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(focus(v.right))
-                .title(format!(" {label} ({}) — {} ", list.len(), keys_of(fam))),
+                .title(format!(
+                    " {label} ({}{}) — {} ",
+                    list.len(),
+                    v.filter
+                        .label()
+                        .map(|l| format!(" of {all} {l}"))
+                        .unwrap_or_default(),
+                    keys_of(fam)
+                )),
         );
     let mut ts = table_state(v.item.cursor, list.len());
     if !v.right {
@@ -437,5 +497,33 @@ mod tests {
             v.handle(Action::Copy, &ctx).as_slice(),
             [Effect::Run(Command::Copy(id))] if id == "lp-2"
         ));
+    }
+
+    #[test]
+    fn the_filter_narrows_the_items_and_delete_is_typed_as_text() {
+        let ctx = ctx(vec![connection("axp", Vendor::Axp)]);
+        let mut v = view();
+        v.handle(Action::Filter, &ctx);
+        assert!(v.typing() && v.right, "the items take the focus");
+        let key = |c| {
+            KeyEvent::new(
+                crossterm::event::KeyCode::Char(c),
+                crossterm::event::KeyModifiers::NONE,
+            )
+        };
+        // `D` deletes elsewhere; `/Dev` once opened a delete.
+        for c in "PENDING".chars() {
+            assert!(v.type_key(None, key(c)).is_empty());
+        }
+        v.type_key(Some(Action::Enter), key('x'));
+        let ids: Vec<&str> = v.visible_items().iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["lp-2"]);
+        assert_eq!(
+            delete_op(confirmed(&v.handle(Action::Delete, &ctx))),
+            Some(("lp-2", VoiceOp::Delete { force: true })),
+            "the filtered row is the one acted on"
+        );
+        v.handle(Action::Escape, &ctx);
+        assert_eq!(v.visible_items().len(), 2);
     }
 }

@@ -65,18 +65,18 @@ pub fn draw(f: &mut Frame<'_>, n: &NumbersState, ctx: &Ctx, area: Rect) {
     }
     let filter = format!(
         "filter: {}{}   status: {}   sort: {}{}   marked: {}",
-        if n.filtering {
-            n.input.value()
+        if n.filter.typing {
+            n.filter.input.value()
         } else {
             n.query.text.as_str()
         },
-        if n.filtering { "▏" } else { "" },
+        if n.filter.typing { "▏" } else { "" },
         n.query.status.map(|s| s.as_str()).unwrap_or("all"),
         n.query.sort.label(),
         if n.query.descending { " ↓" } else { " ↑" },
         n.marks.len()
     );
-    let filter_style = if n.filtering { t.warn() } else { t.dim() };
+    let filter_style = if n.filter.typing { t.warn() } else { t.dim() };
     f.render_widget(
         Paragraph::new(vec![Line::from(counts), Line::styled(filter, filter_style)])
             .block(Block::default().borders(Borders::BOTTOM)),

@@ -13,13 +13,14 @@ use crate::tui::action::Action;
 use crate::tui::app::Command;
 use crate::tui::component::{Ctx, Effect, ListCursor, Taken, View};
 use crate::tui::data::{Data, DataRequest};
+use crate::tui::filter_input::FilterKey;
 use crate::tui::forms::{self, FormPurpose};
 use crate::tui::numbers_state::NumbersState;
+use crate::tui::typed_confirm::confirm_count;
 use crate::worker::JobOutcome;
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::Frame;
-use tui_input::backend::crossterm::EventHandler;
 use tui_input::Input;
 
 #[derive(Debug)]
@@ -56,7 +57,7 @@ impl Numbers {
     }
 
     fn requery(&mut self) -> Vec<Effect> {
-        let text = self.state.input.value().to_string();
+        let text = self.state.filter.text().to_string();
         if text == self.state.query.text {
             return vec![];
         }
@@ -111,15 +112,17 @@ impl Numbers {
             Action::Extend => FormPurpose::Extend(picked),
             Action::Edit => FormPurpose::Tag(picked),
             Action::Release => {
-                return vec![Effect::Confirm {
-                    message: format!(
+                // Many numbers: their count is typed (see `typed_confirm`).
+                return vec![confirm_count(
+                    picked.len(),
+                    format!(
                         "Release {which} now?\nCooling numbers become Available; vendor, usage, tag and release date are cleared."
                     ),
-                    then: Command::Submit(JobKind::EditNumbers {
+                    Command::Submit(JobKind::EditNumbers {
                         numbers: picked,
                         action: NumberAction::Release,
                     }),
-                }];
+                )];
             }
             Action::Reserve | Action::Unreserve => {
                 let action = if action == Action::Reserve {
@@ -186,19 +189,19 @@ impl View for Numbers {
         let n = &mut self.state;
         match action {
             Action::Filter => {
-                n.filtering = true;
-                n.input = Input::new(n.query.text.clone());
+                n.filter.input = Input::new(n.query.text.clone());
+                n.filter.open();
             }
+            // Esc takes away one thing at a time: the detail pane, then the
+            // filter (text and status), then the marks.
             Action::Escape if n.detail.is_some() => n.detail = None,
-            Action::Escape
-                if !n.query.text.is_empty() || n.query.status.is_some() || !n.marks.is_empty() =>
-            {
-                n.input.reset();
+            Action::Escape if !n.query.text.is_empty() || n.query.status.is_some() => {
+                n.filter.clear();
                 n.query.text.clear();
                 n.query.status = None;
-                n.marks.clear();
                 return self.restart();
             }
+            Action::Escape => n.marks.clear(),
             Action::StatusFilter => {
                 let order: Vec<Option<Status>> = std::iter::once(None)
                     .chain(Status::ALL.iter().copied().map(Some))
@@ -272,23 +275,14 @@ impl View for Numbers {
     }
 
     fn typing(&self) -> bool {
-        self.state.filtering
+        self.state.filter.typing
     }
 
     fn type_key(&mut self, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
-        let n = &mut self.state;
-        match action {
-            Some(Action::Escape) => {
-                n.filtering = false;
-                n.input.reset();
-            }
-            Some(Action::Enter) => n.filtering = false,
-            Some(Action::Quit) => return vec![Effect::Quit],
-            _ => {
-                n.input.handle_event(&crossterm::event::Event::Key(key));
-            }
+        match self.state.filter.key(action, key) {
+            FilterKey::Quit => vec![Effect::Quit],
+            _ => self.requery(),
         }
-        self.requery()
     }
 
     fn job_finished(&mut self, kind: &JobKind, outcome: &JobOutcome) {
@@ -324,7 +318,7 @@ mod tests {
     use crate::domain::number::InventoryItem;
     use crate::store::number_query::RowKey;
     use crate::store::number_window::Window;
-    use crate::tui::component::testing::{confirmed, ctx, submitted};
+    use crate::tui::component::testing::{confirmed, ctx, submitted, typed};
     use crate::tui::data::NumbersPage;
     use crossterm::event::{KeyCode, KeyModifiers};
 
@@ -431,18 +425,64 @@ mod tests {
     }
 
     #[test]
-    fn escape_clears_the_filter_status_and_marks() {
+    fn escape_clears_one_thing_at_a_time_input_then_filter_then_marks() {
         let ctx = ctx(vec![]);
         let mut v = view(&["+15550001"]);
         v.handle(Action::StatusFilter, &ctx);
         assert_eq!(v.state.query.status, Some(Status::ALL[0]));
         v.state.marks.insert("+15550001".into());
+        v.handle(Action::Filter, &ctx);
+        v.type_key(None, key('5'));
+        // 1: the text being typed.
+        v.type_key(Some(Action::Escape), key('x'));
+        assert!(!v.typing());
+        assert_eq!(v.state.query.text, "");
+        assert_eq!(v.state.query.status, Some(Status::ALL[0]));
+        assert_eq!(v.state.marks.len(), 1);
+        // 2: the filter (the status filter).
         let effects = v.handle(Action::Escape, &ctx);
         assert_eq!(v.state.query, Default::default());
-        assert!(v.state.marks.is_empty());
         assert_eq!(effects.len(), 1, "one new query");
+        assert_eq!(v.state.marks.len(), 1, "the marks stay");
+        // 3: the marks.
+        assert!(v.handle(Action::Escape, &ctx).is_empty());
+        assert!(v.state.marks.is_empty());
         // Nothing left to clear: Escape does nothing.
         assert!(v.handle(Action::Escape, &ctx).is_empty());
+    }
+
+    #[test]
+    fn releasing_more_than_five_numbers_asks_for_the_count() {
+        let ctx = ctx(vec![]);
+        let numbers: Vec<String> = (1..=6).map(|i| format!("+1555000{i}")).collect();
+        let refs: Vec<&str> = numbers.iter().map(String::as_str).collect();
+        let mut v = view(&refs);
+        for _ in 0..5 {
+            v.handle(Action::Mark, &ctx);
+        }
+        let effects = v.handle(Action::Release, &ctx);
+        assert!(confirmed(&effects).is_some(), "five keep a y/n question");
+        v.handle(Action::Mark, &ctx);
+        let effects = v.handle(Action::Release, &ctx);
+        assert!(confirmed(&effects).is_none());
+        assert!(
+            matches!(typed(&effects), Some(("6", JobKind::EditNumbers { numbers, .. })) if numbers.len() == 6)
+        );
+    }
+
+    #[test]
+    fn while_typing_a_filter_the_edit_keys_are_text() {
+        let ctx = ctx(vec![]);
+        let mut v = view(&["+15550001"]);
+        v.handle(Action::Filter, &ctx);
+        for c in "RcxvVeaiEq".chars() {
+            let effects = v.type_key(None, key(c));
+            assert!(submitted(&effects).is_empty() && confirmed(&effects).is_none());
+            assert!(!effects
+                .iter()
+                .any(|e| matches!(e, Effect::Form(..) | Effect::Quit)));
+        }
+        assert_eq!(v.state.query.text, "RcxvVeaiEq");
     }
 
     #[test]
