@@ -252,7 +252,15 @@ mod tests {
         for section in ["connections", "numbers", "profiles", "voice", "jobs"] {
             let e = entries(&km, section, "");
             assert!(line(&e, Action::Fix).is_none(), "F listed on {section}");
+            assert!(meaning(section, Action::Fix).is_none());
         }
+        // Bound globally, meaningless here: h/l and Enter on Connections,
+        // y (copy) on Jobs.
+        let conns = entries(&km, "connections", "");
+        for a in [Action::Left, Action::Right, Action::Enter] {
+            assert!(line(&conns, a).is_none(), "{a:?} on connections");
+        }
+        assert!(line(&entries(&km, "jobs", ""), Action::Copy).is_none());
         let voice = entries(&km, "voice", "");
         let delete = line(&voice, Action::Delete).unwrap();
         assert!(delete.what.contains("AXP item"), "{}", delete.what);
