@@ -227,7 +227,7 @@ mod tests {
         Keymap::load(None).unwrap()
     }
 
-    fn line<'a>(e: &'a [HelpEntry], action: Action) -> Option<&'a HelpEntry> {
+    fn line(e: &[HelpEntry], action: Action) -> Option<&HelpEntry> {
         e.iter().find(|x| x.action == action)
     }
 

@@ -99,6 +99,16 @@ pub fn palette_for(
     palette
 }
 
+impl PaletteItem {
+    /// The view an entry acts on, if it is a view's command.
+    pub fn run_section(&self) -> Option<&'static str> {
+        match self.run {
+            PaletteRun::Action(s, _) | PaletteRun::Go(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
 /// The palette's entries for the app as it is: the open view's commands
 /// (what its help lists to act and select), the global ones, the other
 /// views' commands (named with their view), then `jobs` (the
@@ -332,15 +342,5 @@ mod tests {
         assert_eq!(items[found[0]].label, "quit");
         assert!(palette_matches(&items, "zzzq").is_empty());
         assert_eq!(palette_matches(&items, "  ").len(), items.len());
-    }
-}
-
-impl PaletteItem {
-    /// The view an entry acts on, if it is a view's command.
-    pub fn run_section(&self) -> Option<&'static str> {
-        match self.run {
-            PaletteRun::Action(s, _) | PaletteRun::Go(s) => Some(s),
-            _ => None,
-        }
     }
 }
