@@ -7,6 +7,7 @@
 use super::action::Action;
 use super::app::{App, Command, Level, Overlay};
 use super::help::{self, Group};
+use super::toasts;
 use super::view::centered;
 use crossterm::event::{Event, KeyEvent};
 use ratatui::layout::Rect;
@@ -84,7 +85,9 @@ impl App {
     fn pager_len(&self) -> usize {
         match &self.overlay {
             Some(Overlay::Help(p)) => help_lines(self, p.search.value()).len(),
-            Some(Overlay::Messages(p)) => log_lines(self, p.search.value()).len(),
+            Some(Overlay::Messages(p)) => {
+                log_lines(self, p.search.value(), self.screen.width).len()
+            }
             _ => 0,
         }
     }
@@ -145,9 +148,15 @@ pub fn help_lines<'a>(app: &'a App, search: &str) -> Vec<Line<'a>> {
     lines
 }
 
-/// The message log as lines, oldest first: time, `ERROR` or `info`, text;
-/// those holding every word of `search`.
-pub fn log_lines<'a>(app: &'a App, search: &str) -> Vec<Line<'a>> {
+/// The popups' width on a screen `width` columns wide, frame included.
+fn popup_width(width: u16) -> u16 {
+    width.min(80)
+}
+
+/// The message log as lines, oldest first: time, `ERROR` or `info`, text
+/// wrapped to the popup (on a screen `width` wide); the messages holding
+/// every word of `search`.
+pub fn log_lines<'a>(app: &'a App, search: &str, width: u16) -> Vec<Line<'a>> {
     let t = &app.ctx.theme;
     let words: Vec<String> = search
         .split_whitespace()
@@ -160,16 +169,29 @@ pub fn log_lines<'a>(app: &'a App, search: &str) -> Vec<Line<'a>> {
             let text = m.text.to_lowercase();
             words.iter().all(|w| text.contains(w.as_str()))
         })
-        .map(|m| {
+        .flat_map(|m| {
             let (mark, style) = match m.level {
                 Level::Error => ("ERROR", t.error()),
                 Level::Info => ("info ", t.dim()),
             };
-            Line::from(vec![
-                Span::styled(format!("{} ", m.time), t.dim()),
-                Span::styled(format!("{mark} "), style),
-                Span::raw(m.text.as_str()),
-            ])
+            let head = format!("{} {mark} ", m.time);
+            let room = (popup_width(width) as usize).saturating_sub(2 + head.len());
+            let indent = " ".repeat(head.len());
+            toasts::wrap_all(&m.text, room.max(20))
+                .into_iter()
+                .enumerate()
+                .map(|(i, text)| {
+                    let head = if i == 0 {
+                        vec![
+                            Span::styled(format!("{} ", m.time), t.dim()),
+                            Span::styled(format!("{mark} "), style),
+                        ]
+                    } else {
+                        vec![Span::raw(indent.clone())]
+                    };
+                    Line::from([head, vec![Span::raw(text)]].concat())
+                })
+                .collect::<Vec<_>>()
         })
         .collect()
 }
@@ -184,13 +206,17 @@ pub fn draw(f: &mut Frame<'_>, app: &App) {
             help_lines(app, p.search.value()),
             p,
         ),
-        Some(Overlay::Messages(p)) => ("messages".to_string(), log_lines(app, p.search.value()), p),
+        Some(Overlay::Messages(p)) => (
+            "messages".to_string(),
+            log_lines(app, p.search.value(), f.area().width),
+            p,
+        ),
         _ => return,
     };
     let screen = f.area();
     let shown = rows(screen.height, lines.len());
     let scroll = p.scroll.min(lines.len().saturating_sub(shown));
-    let area: Rect = centered(screen, screen.width.min(80), shown as u16 + 2);
+    let area: Rect = centered(screen, popup_width(screen.width), shown as u16 + 2);
     let section = app.current().section();
     let hint = |a| app.keymap.hint(section, a);
     let title = format!(

@@ -201,12 +201,26 @@ pub fn place(body: Rect, sizes: &[(u16, u16)], selected: impl Fn(u16, u16) -> bo
 
 /// The widest a toast gets, and the most lines of text it shows (the whole
 /// text is in the message log).
-const MAX_WIDTH: u16 = 60;
+const MAX_WIDTH: u16 = 100;
 const MAX_LINES: usize = 2;
 
 /// `text` wrapped at words into lines of at most `width` characters, at
 /// most `MAX_LINES` of them, the last ending in `…` when text was left out.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = wrap_all(text, width);
+    if lines.len() > MAX_LINES {
+        lines.truncate(MAX_LINES);
+        let last = &mut lines[MAX_LINES - 1];
+        let keep: String = last.chars().take(width.saturating_sub(1)).collect();
+        *last = format!("{keep}…");
+    }
+    lines
+}
+
+/// `text` wrapped at words into lines of at most `width` characters (a
+/// longer word is cut).
+pub fn wrap_all(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut lines: Vec<String> = vec![String::new()];
     for word in text.split_whitespace() {
@@ -228,12 +242,6 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
             }
             lines.push(String::new());
         }
-    }
-    if lines.len() > MAX_LINES {
-        lines.truncate(MAX_LINES);
-        let last = &mut lines[MAX_LINES - 1];
-        let keep: String = last.chars().take(width.saturating_sub(1)).collect();
-        *last = format!("{keep}…");
     }
     lines
 }

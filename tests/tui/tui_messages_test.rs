@@ -226,3 +226,26 @@ fn the_palette_shows_keys_ranks_fuzzily_and_says_no_match() {
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.current().section(), "profiles");
 }
+
+#[test]
+fn a_long_message_is_whole_in_the_log() {
+    let mut app = numbers_at_bottom();
+    let long = "arm-east: GET /ARM/v1/registeredUsers: authentication failed \
+                (HTTP 401: Unauthorized; wrong username or password); the sync \
+                stopped before any change and nothing was written to the store";
+    app.toast(Level::Error, long);
+    assert!(
+        !screen(&app).contains("nothing was written to the store"),
+        "cut on the toast"
+    );
+    key(&mut app, KeyCode::Char('M'));
+    let text = screen(&app);
+    let words: String = text
+        .lines()
+        .filter(|l| l.starts_with('│'))
+        .map(|l| l.trim_matches(|c| c == '│' || c == ' '))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains(long), "{text}");
+}
