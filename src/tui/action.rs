@@ -63,6 +63,10 @@ pub enum Action {
     PrevField,
     /// Remove the focused row of a form's row list.
     RemoveRow,
+    /// The message log: every toast of the session.
+    Messages,
+    /// Dismiss the toasts on screen (an error stays until then).
+    Dismiss,
 }
 
 impl Action {
@@ -120,6 +124,8 @@ impl Action {
             Action::NextField => "next field",
             Action::PrevField => "previous field",
             Action::RemoveRow => "remove the row",
+            Action::Messages => "message log: every message of this session",
+            Action::Dismiss => "dismiss the messages on screen",
         }
     }
 }

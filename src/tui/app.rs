@@ -16,9 +16,11 @@ use super::data::{Data, DataRequest};
 use super::form::Form;
 use super::forms::{self, FormPurpose};
 use super::keymap::Keymap;
+use super::pager::Pager;
 use super::palette::{palette_for, PaletteItem};
 use super::sync_bars;
 use super::theme::Theme;
+use super::toasts::{log_time, Toasts};
 use super::typed_confirm::TypedConfirm;
 use super::views;
 use crate::domain::connection_spec::ConnectionSpec;
@@ -67,18 +69,7 @@ pub enum Command {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Info,
-    Error,
-}
-
-#[derive(Debug, Clone)]
-pub struct Toast {
-    pub text: String,
-    pub level: Level,
-    pub until: Instant,
-}
+pub use super::toasts::{Level, Toast};
 
 #[derive(Debug, Clone)]
 pub struct LiveJob {
@@ -98,13 +89,14 @@ pub struct App {
     pub tab: usize,
     /// The latest per-entity counts of the jobs this dashboard ran.
     pub progress: sync_bars::JobProgress,
-    pub toasts: Vec<Toast>,
+    /// The toasts on screen and the session's message log.
+    pub toasts: Toasts,
     pub overlay: Option<Overlay>,
     pub palette: Vec<PaletteItem>,
     pub quit: bool,
+    /// The terminal's size at the last layout (the popups' page size).
+    pub screen: Rect,
 }
-
-const TOAST_TIME: Duration = Duration::from_secs(5);
 
 impl App {
     pub fn new(
@@ -121,9 +113,10 @@ impl App {
             views,
             tab: 0,
             progress: sync_bars::JobProgress::default(),
-            toasts: vec![],
+            toasts: Toasts::default(),
             overlay: None,
             quit: false,
+            screen: Rect::default(),
         }
     }
 
@@ -149,6 +142,7 @@ impl App {
     /// Geometry from the terminal's size, before drawing: the page size of
     /// the lists and each view's own (the rows the Numbers window covers).
     pub fn layout(&mut self, screen: Rect) {
+        self.screen = screen;
         let body = body_area(screen);
         // One page size for every list: the Numbers table's rows (its
         // header and the table's frame take six).
@@ -175,26 +169,18 @@ impl App {
     }
 
     pub fn toast(&mut self, level: Level, text: impl Into<String>) {
-        self.toasts.push(Toast {
-            text: text.into(),
-            level,
-            until: Instant::now() + TOAST_TIME,
-        });
-        if self.toasts.len() > 4 {
-            self.toasts.remove(0);
-        }
+        self.toasts
+            .push(level, text.into(), Instant::now(), log_time());
     }
 
     /// Drops faded toasts; true when something went.
     pub fn expire_toasts(&mut self, now: Instant) -> bool {
-        let n = self.toasts.len();
-        self.toasts.retain(|t| t.until > now);
-        n != self.toasts.len()
+        self.toasts.expire(now)
     }
 
     /// When the loop must wake for the app even without input.
     pub fn next_deadline(&self) -> Option<Instant> {
-        let toast = self.toasts.iter().map(|t| t.until).min();
+        let toast = self.toasts.next_deadline();
         let tick = (self.current().ticking() && !crate::clock::is_fixed())
             .then(|| Instant::now() + Duration::from_secs(1));
         [toast, tick].into_iter().flatten().min()
@@ -414,7 +400,15 @@ impl App {
                 return vec![];
             }
             Action::Help => {
-                self.overlay = Some(Overlay::Help);
+                self.overlay = Some(Overlay::Help(Pager::default()));
+                return vec![];
+            }
+            Action::Messages => {
+                self.overlay = Some(Overlay::Messages(Pager::at_end()));
+                return vec![];
+            }
+            Action::Dismiss => {
+                self.toasts.dismiss();
                 return vec![];
             }
             Action::Palette => {

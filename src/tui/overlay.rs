@@ -9,7 +9,8 @@ use super::action::Action;
 use super::app::{App, Command, Level};
 use super::form::{Form, FormStep};
 use super::forms::{self, FormPurpose};
-use super::palette::{palette_matches, PaletteRun};
+use super::pager::Pager;
+use super::palette::{self, palette_matches, PaletteRun};
 use super::typed_confirm::{TypedConfirm, MANY};
 use crate::domain::job::JobKind;
 use crate::domain::read_only::Writes;
@@ -19,7 +20,10 @@ use tui_input::Input;
 
 #[derive(Debug)]
 pub enum Overlay {
-    Help,
+    /// The open view's keys (see `help.rs`, `pager.rs`).
+    Help(Pager),
+    /// Every toast of the session.
+    Messages(Pager),
     Palette {
         input: Input,
         selected: usize,
@@ -70,6 +74,10 @@ impl App {
             let action = self.keymap.lookup_in("palette", &key);
             return self.palette_key(action, key);
         }
+        if self.pager_typing() {
+            let action = self.keymap.lookup_in("filter", &key);
+            return self.pager_type(action, key);
+        }
         if matches!(self.overlay, Some(Overlay::Form { .. })) {
             let action = self.keymap.lookup_in("form", &key);
             return self.form_key(action, key);
@@ -100,8 +108,12 @@ impl App {
         match action {
             Some(Action::Escape) => self.overlay = None,
             Some(Action::Enter) => {
-                let matches = palette_matches(&self.palette, input.value());
-                let pick = matches.get(*selected).map(|i| self.palette[*i].run.clone());
+                let items = palette::entries(self);
+                let Some(Overlay::Palette { input, selected }) = &self.overlay else {
+                    return vec![];
+                };
+                let matches = palette_matches(&items, input.value());
+                let pick = matches.get(*selected).map(|i| items[*i].run.clone());
                 self.overlay = None;
                 return match pick {
                     Some(PaletteRun::Go(section)) => self.go_to(section),
@@ -111,6 +123,7 @@ impl App {
                         c.extend(self.update(a));
                         c
                     }
+                    Some(PaletteRun::Global(a)) => self.update(a),
                     Some(PaletteRun::Quit) => {
                         self.request_quit();
                         vec![]
@@ -125,8 +138,9 @@ impl App {
                 *selected = 0;
             }
         }
+        let items = palette::entries(self);
         if let Some(Overlay::Palette { input, selected }) = &mut self.overlay {
-            let n = palette_matches(&self.palette, input.value()).len();
+            let n = palette_matches(&items, input.value()).len();
             *selected = (*selected).min(n.saturating_sub(1));
         }
         vec![]
@@ -197,11 +211,19 @@ impl App {
     /// An action while the help or a detail pane is open: Esc, `?` and
     /// Enter close, movement scrolls, `F` asks to fix (the audit).
     pub(super) fn overlay_action(&mut self, action: Action) -> Vec<Command> {
+        if self.pager_action(action) {
+            return vec![];
+        }
         let Some(o) = &mut self.overlay else {
             return vec![];
         };
         match (o, action) {
             (_, Action::Quit) => self.request_quit(),
+            (_, Action::Dismiss) => {
+                self.toasts.dismiss();
+            }
+            (Overlay::Messages(_), Action::Messages) => self.overlay = None,
+            (_, Action::Messages) => self.overlay = Some(Overlay::Messages(Pager::at_end())),
             (Overlay::Detail { fix: Some(fix), .. }, Action::Fix) => {
                 let then = fix.clone();
                 if self.refuse_writes(Writes::Store) {

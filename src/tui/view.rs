@@ -3,12 +3,12 @@
 //! computed beforehand by `App::layout`).
 
 use super::action::Action;
-use super::app::{palette_matches, screen_areas, App, Level, Overlay};
+use super::app::{screen_areas, App, Overlay};
 use super::component::Ctx;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 pub fn draw(f: &mut Frame<'_>, app: &App) {
@@ -16,11 +16,11 @@ pub fn draw(f: &mut Frame<'_>, app: &App) {
     draw_tabs(f, app, top);
     app.current().draw(f, body, &app.ctx);
     draw_status(f, app, status);
-    draw_toasts(f, app, body);
+    super::toasts::draw(f, app, body);
     match &app.overlay {
-        Some(Overlay::Help) => draw_help(f, app),
+        Some(Overlay::Help(_) | Overlay::Messages(_)) => super::pager::draw(f, app),
         Some(Overlay::Palette { input, selected }) => {
-            draw_palette(f, app, input.value(), *selected)
+            super::palette::draw(f, app, input.value(), *selected)
         }
         Some(Overlay::Confirm { message, .. }) => draw_confirm(f, app, message),
         Some(Overlay::Detail {
@@ -97,37 +97,6 @@ fn draw_status(f: &mut Frame<'_>, app: &App, area: Rect) {
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn draw_toasts(f: &mut Frame<'_>, app: &App, body: Rect) {
-    let max_width = body.width.saturating_sub(4).min(100);
-    let mut y = body.bottom().saturating_sub(1);
-    for toast in app.toasts.iter().rev() {
-        let width = (toast.text.chars().count() as u16 + 4).min(max_width);
-        let style = match toast.level {
-            Level::Info => app.ctx.theme.ok(),
-            Level::Error => app.ctx.theme.error(),
-        };
-        let h = ((toast.text.chars().count() as u16 + 4) / width.max(1) + 3).min(6);
-        if y < body.y + h {
-            break;
-        }
-        let area = Rect {
-            x: body.right().saturating_sub(width + 1),
-            y: y - h,
-            width,
-            height: h,
-        };
-        f.render_widget(Clear, area);
-        f.render_widget(
-            Paragraph::new(toast.text.as_str())
-                .style(style)
-                .wrap(Wrap { trim: true })
-                .block(Block::default().borders(Borders::ALL).border_style(style)),
-            area,
-        );
-        y -= h;
-    }
-}
-
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
@@ -137,74 +106,6 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
         width: w,
         height: h,
     }
-}
-
-fn draw_help(f: &mut Frame<'_>, app: &App) {
-    let binds = app.keymap.bindings(app.current().section());
-    let mut lines: Vec<Line<'_>> = vec![
-        Line::styled(
-            format!(
-                "Keys of {} (from the keymap in force)",
-                app.current().title()
-            ),
-            app.ctx.theme.title(),
-        ),
-        Line::raw(""),
-    ];
-    let mut seen: Vec<Action> = Vec::new();
-    for (_, action) in &binds {
-        if seen.contains(action) {
-            continue;
-        }
-        seen.push(*action);
-        let keys: Vec<&str> = binds
-            .iter()
-            .filter(|(_, a)| a == action)
-            .map(|(k, _)| if k == " " { "space" } else { k.as_str() })
-            .collect();
-        let mut line = vec![
-            Span::styled(format!("{:>16}  ", keys.join(" ")), app.ctx.theme.title()),
-            Span::raw(action.describe()),
-        ];
-        if app.refuses_key(*action) {
-            line[1].style = app.ctx.theme.dim();
-            line.push(Span::styled("  off: read-only", app.ctx.theme.error()));
-        }
-        lines.push(Line::from(line));
-    }
-    let widest = lines.iter().map(Line::width).max().unwrap_or(0) as u16;
-    let area = centered(f.area(), (widest + 2).max(72), lines.len() as u16 + 2);
-    f.render_widget(Clear, area);
-    f.render_widget(
-        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(format!(
-            " help — {} closes ",
-            app.keymap.hint(app.current().section(), Action::Escape)
-        ))),
-        area,
-    );
-}
-
-fn draw_palette(f: &mut Frame<'_>, app: &App, typed: &str, selected: usize) {
-    let area = centered(f.area(), 64, 16);
-    f.render_widget(Clear, area);
-    let [input, list] = Layout::vertical([Constraint::Length(3), Constraint::Min(1)]).areas(area);
-    f.render_widget(
-        Paragraph::new(format!(":{typed}▏"))
-            .block(Block::default().borders(Borders::ALL).title(" command ")),
-        input,
-    );
-    let items: Vec<ListItem<'_>> = palette_matches(&app.palette, typed)
-        .into_iter()
-        .map(|i| ListItem::new(app.palette[i].label.clone()))
-        .collect();
-    let mut state = ListState::default().with_selected(Some(selected));
-    f.render_stateful_widget(
-        List::new(items)
-            .highlight_style(app.ctx.theme.selected())
-            .block(Block::default().borders(Borders::ALL)),
-        list,
-        &mut state,
-    );
 }
 
 fn draw_confirm(f: &mut Frame<'_>, app: &App, message: &str) {

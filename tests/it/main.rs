@@ -22,6 +22,7 @@ mod list_paging_test;
 mod live_platform_parsing_test;
 mod live_platform_test;
 mod log_and_identity_test;
+mod messages_tmux_test;
 mod number_window_test;
 mod panic_safety_test;
 mod planner_properties_test;
