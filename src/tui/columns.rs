@@ -272,9 +272,12 @@ mod tests {
         ]];
         for width in [20u16, 30, 40, 60, 80] {
             let table = table(&COLS, rows.clone(), width, Style::default());
-            let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, width, 2));
+            let mut buf =
+                ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, width, 2));
             ratatui::widgets::Widget::render(table, buf.area, &mut buf);
-            let text: String = (0..width).map(|x| buf[(x, 1)].symbol().to_string()).collect();
+            let text: String = (0..width)
+                .map(|x| buf[(x, 1)].symbol().to_string())
+                .collect();
             assert!(text.contains("+12125550123"), "{width}: {text}");
             for id in ["Available", "arm-east"] {
                 let partial = (2..id.len()).any(|n| text.contains(&id[..n]));

@@ -15,6 +15,7 @@ pub mod keymap;
 pub mod numbers_state;
 pub mod overlay;
 pub mod palette;
+pub mod pane_title;
 mod read_only_gate;
 pub mod service_form;
 pub mod store_watch;

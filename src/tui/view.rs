@@ -34,25 +34,46 @@ pub fn draw(f: &mut Frame<'_>, app: &App) {
     }
 }
 
+/// The tabs line. It always shows the active tab by name: when the full
+/// line does not fit, the product's name goes first, then the other tabs
+/// shrink to their numbers.
 fn draw_tabs(f: &mut Frame<'_>, app: &App, area: Rect) {
     let t = &app.ctx.theme;
-    let mut spans = vec![Span::styled(" switchboard ", t.title()), Span::raw(" ")];
-    for (i, tab) in app.views.iter().enumerate() {
-        let style = if i == app.tab {
-            t.tab_active()
-        } else {
-            t.dim()
-        };
-        spans.push(Span::styled(format!("{} {}", i + 1, tab.title()), style));
-        spans.push(Span::raw("  "));
-    }
-    if app.ctx.read_only {
-        spans.push(Span::styled(
-            " READ-ONLY ",
-            t.error().add_modifier(Modifier::REVERSED),
-        ));
-    }
-    f.render_widget(Paragraph::new(Line::from(spans)), area);
+    let line = |brand: bool, others_named: bool| {
+        let mut spans = Vec::new();
+        if brand {
+            spans.extend([Span::styled(" switchboard ", t.title()), Span::raw(" ")]);
+        }
+        for (i, tab) in app.views.iter().enumerate() {
+            if i == app.tab {
+                spans.push(Span::styled(
+                    format!("{} {}", i + 1, tab.title()),
+                    t.tab_active(),
+                ));
+            } else if others_named {
+                spans.push(Span::styled(format!("{} {}", i + 1, tab.title()), t.dim()));
+            } else {
+                spans.push(Span::styled(format!("{}", i + 1), t.dim()));
+            }
+            spans.push(Span::raw("  "));
+        }
+        if app.ctx.read_only {
+            spans.push(Span::styled(
+                " READ-ONLY ",
+                t.error().add_modifier(Modifier::REVERSED),
+            ));
+        }
+        Line::from(spans)
+    };
+    // The two spaces after the last tab may fall off the edge.
+    let slack = if app.ctx.read_only { 0 } else { 2 };
+    let fits = |l: &Line<'_>| l.width() <= area.width as usize + slack;
+    let chosen = [(true, true), (false, true), (true, false), (false, false)]
+        .into_iter()
+        .map(|(brand, named)| line(brand, named))
+        .find(fits)
+        .unwrap_or_else(|| line(false, false));
+    f.render_widget(Paragraph::new(chosen), area);
 }
 
 fn draw_status(f: &mut Frame<'_>, app: &App, area: Rect) {
