@@ -93,21 +93,51 @@ pub fn fit(columns: &[Column], widest: &[u16], width: u16) -> Vec<(usize, u16)> 
         let cells: u16 = kept.iter().map(|&i| columns[i].least(wide(i))).sum();
         cells + SPACING * kept.len().saturating_sub(1) as u16
     };
-    let mut order = order.into_iter();
-    while need(&kept) > width {
-        let Some(out) = order.next() else { break };
-        kept.retain(|&i| i != out);
+    // A column with nothing on screen takes no room a cut text could use.
+    let ideal: u16 = (0..columns.len())
+        .map(|i| columns[i].ideal(wide(i)) + SPACING)
+        .sum();
+    if ideal > width + SPACING {
+        kept.retain(|&i| wide(i) > 0 || columns[i].drop == 0);
     }
-    // What is left goes to the cut columns, left to right, up to their ideal.
+    let mut dropped = Vec::new();
+    for out in order {
+        if need(&kept) <= width {
+            break;
+        }
+        if kept.contains(&out) {
+            kept.retain(|&i| i != out);
+            dropped.push(out);
+        }
+    }
+    // A column that gave way comes back when it fits in what is left, the
+    // most important first.
+    for back in dropped.into_iter().rev() {
+        let mut with = kept.clone();
+        with.push(back);
+        with.sort_unstable();
+        if need(&with) <= width {
+            kept = with;
+        }
+    }
+    // What is left goes to the cut columns, left to right: up to their cap
+    // first, then, when room remains, up to their whole text.
     let mut spare = width.saturating_sub(need(&kept));
-    kept.iter()
-        .map(|&i| {
-            let least = columns[i].least(wide(i));
-            let more = (columns[i].ideal(wide(i)) - least).min(spare);
+    let mut shown: Vec<(usize, u16)> = kept
+        .iter()
+        .map(|&i| (i, columns[i].least(wide(i))))
+        .collect();
+    let goals: [fn(&Column, u16) -> u16; 2] = [Column::ideal, |c, w| w.max(c.header_width())];
+    for goal in goals {
+        for (i, width) in shown.iter_mut() {
+            let more = goal(&columns[*i], wide(*i))
+                .saturating_sub(*width)
+                .min(spare);
             spare -= more;
-            (i, least + more)
-        })
-        .collect()
+            *width += more;
+        }
+    }
+    shown
 }
 
 /// `line` in at most `width` cells: whole when it fits, else cut with an
@@ -214,9 +244,11 @@ mod tests {
     #[test]
     fn columns_give_way_by_priority_and_identifiers_are_never_narrowed() {
         let widest = [12, 9, 8, 3, 40];
-        // Everything: the result capped at 30.
-        let all = fit(&COLS, &widest, 100);
+        // Everything: the result capped at 30, whole when room remains.
+        let all = fit(&COLS, &widest, 68);
         assert_eq!(all, [(0, 12), (1, 9), (2, 10), (3, 3), (4, 30)]);
+        let all = fit(&COLS, &widest, 100);
+        assert_eq!(all, [(0, 12), (1, 9), (2, 10), (3, 3), (4, 40)]);
         // The tag goes first, then the connection; the result shrinks
         // before the status goes, and never below its minimum.
         assert_eq!(
@@ -240,6 +272,16 @@ mod tests {
         let widest = [12, 9, 0, 3, 6];
         assert_eq!(
             names(&fit(&COLS, &widest, 35)),
+            ["Number", "Status", "Tag", "Result"]
+        );
+    }
+
+    #[test]
+    fn a_column_that_gave_way_comes_back_when_it_fits() {
+        // The tag went first, the connection second; the tag fits again.
+        let widest = [12, 9, 8, 3, 6];
+        assert_eq!(
+            names(&fit(&COLS, &widest, 36)),
             ["Number", "Status", "Tag", "Result"]
         );
     }

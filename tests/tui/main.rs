@@ -7,6 +7,7 @@
 mod tui_common;
 
 mod tui_jobs_test;
+mod tui_layout_test;
 mod tui_popup_keys_test;
 mod tui_read_only_test;
 mod tui_snapshots_test;

@@ -257,9 +257,9 @@ fn profile_cells<'a>(ctx: &Ctx, r: &ProfileRow) -> Vec<Line<'a>> {
 fn draw(f: &mut Frame<'_>, view: &Profiles, ctx: &Ctx, area: Rect) {
     let t = &ctx.theme;
     let visible = view.visible();
-    // Side by side from 100 columns; below, the profile under the list
+    // Side by side from 140 columns; below, the profile under the list
     // (full width: its ids and trunk names are not broken).
-    let [left, right] = if area.width >= 100 {
+    let [left, right] = if area.width >= 140 {
         Layout::horizontal([Constraint::Percentage(64), Constraint::Percentage(36)]).areas(area)
     } else {
         let list = (visible.len() as u16 + 3).clamp(5, (area.height / 2).max(5));

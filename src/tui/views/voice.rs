@@ -229,7 +229,16 @@ impl View for Voice {
 
 fn draw(f: &mut Frame<'_>, v: &Voice, ctx: &Ctx, area: Rect) {
     let t = &ctx.theme;
-    // The tree as wide as its longest label, at most 45% of the tab.
+    let focus = |on: bool| if on { t.title() } else { t.dim() };
+    let at = v
+        .data
+        .refreshed
+        .clone()
+        .map(|at| crate::tui::columns::stamp(&at))
+        .unwrap_or_else(|| "never refreshed".into());
+    let tree_title = badges::title(ctx, "axp", &format!(" {at} "));
+    // The tree as wide as its longest label and its title, at most 45% of
+    // the tab.
     let widest = v
         .data
         .families
@@ -238,6 +247,7 @@ fn draw(f: &mut Frame<'_>, v: &Voice, ctx: &Ctx, area: Rect) {
             let indent = if parent.is_empty() { 0 } else { 2 };
             indent + Line::raw(format!("{label} ({n})")).width() as u16
         })
+        .chain([tree_title.width() as u16])
         .max()
         .unwrap_or(20);
     let tree = (widest + 2).clamp(24, 44).min(area.width * 9 / 20);
@@ -252,20 +262,13 @@ fn draw(f: &mut Frame<'_>, v: &Voice, ctx: &Ctx, area: Rect) {
             ListItem::new(format!("{indent}{label} ({n})"))
         })
         .collect();
-    let focus = |on: bool| if on { t.title() } else { t.dim() };
-    let at = v
-        .data
-        .refreshed
-        .clone()
-        .map(|at| crate::tui::columns::stamp(&at))
-        .unwrap_or_else(|| "never refreshed".into());
     let mut ls = ListState::default().with_selected(Some(v.family.cursor));
     f.render_stateful_widget(
         List::new(items).highlight_style(t.selected()).block(
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(focus(!v.right))
-                .title(badges::title(ctx, "axp", &format!(" {at} "))),
+                .title(tree_title),
         ),
         left,
         &mut ls,
@@ -335,9 +338,9 @@ fn draw(f: &mut Frame<'_>, v: &Voice, ctx: &Ctx, area: Rect) {
 }
 
 /// A family's columns, as the registry lists them: the first (the item's
-/// name or number) always shows, then statuses; the others give way from
-/// the last to the second, and the item's id (often a UUID, in the JSON
-/// on Enter) before any of them. Descriptions and messages are cut.
+/// name or number) always shows, then statuses, then numbers and names;
+/// the others give way from the last to the second, and the item's id
+/// (often a UUID, in the JSON on Enter) before any of them. Descriptions and messages are cut.
 fn item_columns(fam: &Family) -> Vec<Column> {
     let mut cols = vec![Column::whole(fam.id_field, 40)];
     for (i, c) in fam.columns.iter().enumerate() {
@@ -345,7 +348,8 @@ fn item_columns(fam: &Family) -> Vec<Column> {
         let drop = match i {
             0 => 0,
             _ if lower.contains("status") && !lower.contains("message") => 1,
-            _ => 2 + i as u8,
+            _ if lower.contains("number") || lower.contains("name") => 2,
+            _ => 3 + i as u8,
         };
         cols.push(
             if lower.contains("description") || lower.contains("message") {
