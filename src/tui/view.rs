@@ -76,27 +76,54 @@ fn draw_tabs(f: &mut Frame<'_>, app: &App, area: Rect) {
     f.render_widget(Paragraph::new(chosen), area);
 }
 
+/// The status bar: this dashboard's running jobs (as many as fit, at most
+/// three, then "+N more"), and the keys for help, the palette and quitting,
+/// which always show.
 fn draw_status(f: &mut Frame<'_>, app: &App, area: Rect) {
     let ctx = &app.ctx;
     let t = &ctx.theme;
+    let section = app.current().section();
+    let mut keys: Vec<Span<'_>> = Vec::new();
+    for (action, what) in [
+        (Action::Help, " help  "),
+        (Action::Palette, " palette  "),
+        (Action::Quit, " quit"),
+    ] {
+        keys.push(Span::styled(app.keymap.hint(section, action), t.title()));
+        keys.push(Span::styled(what, t.dim()));
+    }
+    let room = (area.width as usize).saturating_sub(Line::from(keys.clone()).width());
     let mut spans: Vec<Span<'_>> = Vec::new();
-    for j in ctx.live.iter().take(3) {
+    let mut shown = 0;
+    for (n, j) in ctx.live.iter().enumerate().take(3) {
         let progress = if j.total > 0 {
             format!(" {}/{}", j.done, j.total)
         } else {
             String::new()
         };
         let target = j.kind.target();
-        spans.push(Span::styled(
+        let mut job = vec![Span::styled(
             format!("⟳ {} {target}{progress}", j.kind.label()),
             t.warn(),
-        ));
-        spans.extend(super::badges::of_target(ctx, &target));
-        spans.push(Span::raw("  "));
+        )];
+        job.extend(super::badges::of_target(ctx, &target));
+        job.push(Span::raw("  "));
+        let rest = ctx.live.len() - n - 1;
+        let more = if rest > 0 {
+            format!("+{rest} more  ").len()
+        } else {
+            0
+        };
+        let width = Line::from(spans.clone()).width() + Line::from(job.clone()).width();
+        if width + more > room {
+            break;
+        }
+        spans.extend(job);
+        shown += 1;
     }
-    if ctx.live.len() > 3 {
+    if ctx.live.len() > shown {
         spans.push(Span::styled(
-            format!("+{} more  ", ctx.live.len() - 3),
+            format!("+{} more  ", ctx.live.len() - shown),
             t.warn(),
         ));
     }
@@ -104,15 +131,7 @@ fn draw_status(f: &mut Frame<'_>, app: &App, area: Rect) {
         spans.push(Span::styled("idle", t.dim()));
         spans.push(Span::raw("  "));
     }
-    let section = app.current().section();
-    for (action, what) in [
-        (Action::Help, " help  "),
-        (Action::Palette, " palette  "),
-        (Action::Quit, " quit"),
-    ] {
-        spans.push(Span::styled(app.keymap.hint(section, action), t.title()));
-        spans.push(Span::styled(what, t.dim()));
-    }
+    spans.extend(keys);
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
