@@ -11,8 +11,17 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph, Wrap};
 use ratatui::Frame;
 
+/// The smallest terminal the views are drawn in (columns, rows): every tab
+/// reads whole there. Below it the screen says so, and how big it is.
+pub const MIN_SIZE: (u16, u16) = (60, 20);
+
 pub fn draw(f: &mut Frame<'_>, app: &App) {
-    let [top, body, status] = screen_areas(f.area());
+    let screen = f.area();
+    if screen.width < MIN_SIZE.0 || screen.height < MIN_SIZE.1 {
+        draw_too_small(f, app, screen);
+        return;
+    }
+    let [top, body, status] = screen_areas(screen);
     draw_tabs(f, app, top);
     app.current().draw(f, body, &app.ctx);
     draw_status(f, app, status);
@@ -32,6 +41,29 @@ pub fn draw(f: &mut Frame<'_>, app: &App) {
         Some(Overlay::Form { form, .. }) => form.draw(f, f.area(), &app.ctx.theme),
         None => {}
     }
+}
+
+fn draw_too_small(f: &mut Frame<'_>, app: &App, screen: Rect) {
+    let text = format!(
+        "This terminal is {}×{}: switchboard needs at least {}×{}. Enlarge it ({} quits).",
+        screen.width,
+        screen.height,
+        MIN_SIZE.0,
+        MIN_SIZE.1,
+        app.keymap.hint(app.current().section(), Action::Quit)
+    );
+    let area = Rect {
+        y: screen.y + screen.height / 2,
+        height: screen.height - screen.height / 2,
+        ..screen
+    };
+    f.render_widget(
+        Paragraph::new(text)
+            .style(app.ctx.theme.warn())
+            .alignment(ratatui::layout::Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        area,
+    );
 }
 
 /// The tabs line. It always shows the active tab by name: when the full

@@ -312,3 +312,19 @@ fn the_tab_bar_names_the_active_tab_at_60_80_and_160_columns() {
         }
     }
 }
+
+#[test]
+fn below_60x20_the_screen_says_it_is_too_small() {
+    let app = open(&[Action::Tab2]);
+    for (w, h) in [(59, 24), (80, 19), (40, 10)] {
+        let text = screen(&app, w, h);
+        assert!(
+            text.contains(&format!("{w}×{h}")) && text.contains("60×20"),
+            "{w}x{h}:\n{text}"
+        );
+        assert!(!text.contains("+12125550123"), "{w}x{h}:\n{text}");
+    }
+    let text = screen(&app, 60, 20);
+    assert!(!text.contains("needs at least"), "{text}");
+    assert!(text.contains("+12125550123"), "{text}");
+}

@@ -92,6 +92,10 @@ pub fn draw(f: &mut Frame<'_>, n: &NumbersState, ctx: &Ctx, area: Rect) {
                 }
             }
         }
+        if Line::from(counts.clone()).width() > head.width as usize {
+            // Narrower still: the counts alone.
+            counts.truncate(counts.len() - 2);
+        }
     }
     let filter = format!(
         "filter: {}{}   status: {}   sort: {}{}   marked: {}",
