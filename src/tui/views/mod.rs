@@ -1,5 +1,6 @@
 //! One module per tab, each a `component::View`: its state, its keys, its
-//! drawing. Shared here: the table helpers they draw with.
+//! drawing. Shared here: the table cursor; tables are fitted to their width
+//! by `tui::columns`.
 
 pub mod connections;
 pub mod jobs;
