@@ -4,6 +4,7 @@
 pub mod action;
 pub mod app;
 pub mod badges;
+pub mod columns;
 pub mod component;
 pub mod connection_form;
 pub mod data;
@@ -17,6 +18,7 @@ pub mod numbers_state;
 pub mod overlay;
 pub mod pager;
 pub mod palette;
+pub mod pane_title;
 pub mod quit;
 mod read_only_gate;
 pub mod service_form;

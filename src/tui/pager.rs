@@ -62,7 +62,8 @@ impl App {
     /// A key typed into the search (`action` from the `filter` section).
     pub(super) fn pager_type(&mut self, action: Option<Action>, key: KeyEvent) -> Vec<Command> {
         if action == Some(Action::Quit) {
-            self.quit = true;
+            // Asks first when a job runs or a form has changes.
+            self.request_quit();
             return vec![];
         }
         if let Some(p) = self.pager() {

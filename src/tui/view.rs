@@ -11,8 +11,17 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
+/// The smallest terminal the views are drawn in (columns, rows): every tab
+/// reads whole there. Below it the screen says so, and how big it is.
+pub const MIN_SIZE: (u16, u16) = (60, 20);
+
 pub fn draw(f: &mut Frame<'_>, app: &App) {
-    let [top, body, status] = screen_areas(f.area());
+    let screen = f.area();
+    if screen.width < MIN_SIZE.0 || screen.height < MIN_SIZE.1 {
+        draw_too_small(f, app, screen);
+        return;
+    }
+    let [top, body, status] = screen_areas(screen);
     draw_tabs(f, app, top);
     app.current().draw(f, body, &app.ctx);
     draw_status(f, app, status);
@@ -36,48 +45,119 @@ pub fn draw(f: &mut Frame<'_>, app: &App) {
     }
 }
 
-fn draw_tabs(f: &mut Frame<'_>, app: &App, area: Rect) {
-    let t = &app.ctx.theme;
-    let mut spans = vec![Span::styled(" switchboard ", t.title()), Span::raw(" ")];
-    for (i, tab) in app.views.iter().enumerate() {
-        let style = if i == app.tab {
-            t.tab_active()
-        } else {
-            t.dim()
-        };
-        spans.push(Span::styled(format!("{} {}", i + 1, tab.title()), style));
-        spans.push(Span::raw("  "));
-    }
-    if app.ctx.read_only {
-        spans.push(Span::styled(
-            " READ-ONLY ",
-            t.error().add_modifier(Modifier::REVERSED),
-        ));
-    }
-    f.render_widget(Paragraph::new(Line::from(spans)), area);
+fn draw_too_small(f: &mut Frame<'_>, app: &App, screen: Rect) {
+    let text = format!(
+        "This terminal is {}×{}: switchboard needs at least {}×{}. Enlarge it ({} quits).",
+        screen.width,
+        screen.height,
+        MIN_SIZE.0,
+        MIN_SIZE.1,
+        app.keymap.hint(app.current().section(), Action::Quit)
+    );
+    let area = Rect {
+        y: screen.y + screen.height / 2,
+        height: screen.height - screen.height / 2,
+        ..screen
+    };
+    f.render_widget(
+        Paragraph::new(text)
+            .style(app.ctx.theme.warn())
+            .alignment(ratatui::layout::Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        area,
+    );
 }
 
+/// The tabs line. It always shows the active tab by name: when the full
+/// line does not fit, the product's name goes first, then the other tabs
+/// shrink to their numbers.
+fn draw_tabs(f: &mut Frame<'_>, app: &App, area: Rect) {
+    let t = &app.ctx.theme;
+    let line = |brand: bool, others_named: bool| {
+        let mut spans = Vec::new();
+        if brand {
+            spans.extend([Span::styled(" switchboard ", t.title()), Span::raw(" ")]);
+        }
+        for (i, tab) in app.views.iter().enumerate() {
+            if i == app.tab {
+                spans.push(Span::styled(
+                    format!("{} {}", i + 1, tab.title()),
+                    t.tab_active(),
+                ));
+            } else if others_named {
+                spans.push(Span::styled(format!("{} {}", i + 1, tab.title()), t.dim()));
+            } else {
+                spans.push(Span::styled(format!("{}", i + 1), t.dim()));
+            }
+            spans.push(Span::raw("  "));
+        }
+        if app.ctx.read_only {
+            spans.push(Span::styled(
+                " READ-ONLY ",
+                t.error().add_modifier(Modifier::REVERSED),
+            ));
+        }
+        Line::from(spans)
+    };
+    // The two spaces after the last tab may fall off the edge.
+    let slack = if app.ctx.read_only { 0 } else { 2 };
+    let fits = |l: &Line<'_>| l.width() <= area.width as usize + slack;
+    let chosen = [(true, true), (false, true), (true, false), (false, false)]
+        .into_iter()
+        .map(|(brand, named)| line(brand, named))
+        .find(fits)
+        .unwrap_or_else(|| line(false, false));
+    f.render_widget(Paragraph::new(chosen), area);
+}
+
+/// The status bar: this dashboard's running jobs (as many as fit, at most
+/// three, then "+N more"), and the keys for help, the palette and quitting,
+/// which always show.
 fn draw_status(f: &mut Frame<'_>, app: &App, area: Rect) {
     let ctx = &app.ctx;
     let t = &ctx.theme;
+    let section = app.current().section();
+    let mut keys: Vec<Span<'_>> = Vec::new();
+    for (action, what) in [
+        (Action::Help, " help  "),
+        (Action::Palette, " palette  "),
+        (Action::Quit, " quit"),
+    ] {
+        keys.push(Span::styled(app.keymap.hint(section, action), t.title()));
+        keys.push(Span::styled(what, t.dim()));
+    }
+    let room = (area.width as usize).saturating_sub(Line::from(keys.clone()).width());
     let mut spans: Vec<Span<'_>> = Vec::new();
-    for j in ctx.live.iter().take(3) {
+    let mut shown = 0;
+    for (n, j) in ctx.live.iter().enumerate().take(3) {
         let progress = if j.total > 0 {
             format!(" {}/{}", j.done, j.total)
         } else {
             String::new()
         };
         let target = j.kind.target();
-        spans.push(Span::styled(
+        let mut job = vec![Span::styled(
             format!("⟳ {} {target}{progress}", j.kind.label()),
             t.warn(),
-        ));
-        spans.extend(super::badges::of_target(ctx, &target));
-        spans.push(Span::raw("  "));
+        )];
+        job.extend(super::badges::of_target(ctx, &target));
+        job.push(Span::raw("  "));
+        let rest = ctx.live.len() - n - 1;
+        let more = if rest > 0 {
+            format!("+{rest} more  ").len()
+        } else {
+            0
+        };
+        let width = Line::from(spans.clone()).width() + Line::from(job.clone()).width();
+        if width + more > room {
+            break;
+        }
+        spans.extend(job);
+        shown += 1;
     }
-    if ctx.live.len() > 3 {
+    if ctx.live.len() > shown {
         spans.push(Span::styled(
-            format!("+{} more  ", ctx.live.len() - 3),
+            format!("+{} more  ", ctx.live.len() - shown),
             t.warn(),
         ));
     }
@@ -85,15 +165,7 @@ fn draw_status(f: &mut Frame<'_>, app: &App, area: Rect) {
         spans.push(Span::styled("idle", t.dim()));
         spans.push(Span::raw("  "));
     }
-    let section = app.current().section();
-    for (action, what) in [
-        (Action::Help, " help  "),
-        (Action::Palette, " palette  "),
-        (Action::Quit, " quit"),
-    ] {
-        spans.push(Span::styled(app.keymap.hint(section, action), t.title()));
-        spans.push(Span::styled(what, t.dim()));
-    }
+    spans.extend(keys);
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 

@@ -17,6 +17,7 @@ mod fault_matrix_test;
 mod inventory_lifecycle_test;
 mod job_errors_test;
 mod jobs_truth_review_test;
+mod layout_test;
 mod lazy_secrets_test;
 mod list_paging_test;
 mod live_platform_parsing_test;

@@ -8,6 +8,7 @@ mod tui_common;
 
 mod job_progress_tui_test;
 mod tui_jobs_test;
+mod tui_layout_test;
 mod tui_messages_test;
 mod tui_popup_keys_test;
 mod tui_read_only_test;

@@ -11,16 +11,18 @@ use crate::store::sync::SyncRun;
 use crate::tui::action::Action;
 use crate::tui::app::Command;
 use crate::tui::badges;
+use crate::tui::columns::{self, Column};
 use crate::tui::component::{Ctx, Effect, ListCursor, Taken, View};
 use crate::tui::connection_form;
 use crate::tui::data::{ConnInfo, Data, DataRequest};
 use crate::tui::filter_input::{FilterInput, FilterKey};
 use crate::tui::forms::FormPurpose;
+use crate::tui::pane_title::with_hints;
 use crate::tui::view::header_style;
 use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 /// The Connections tab: the list is shared (`Ctx::connections`, every view
@@ -221,73 +223,90 @@ impl View for Connections {
     }
 }
 
+/// The list's columns: the name always shows; on a narrow terminal the
+/// source, address, auth, vendor, schedule, holdings and last run give
+/// way, in that order.
+const COLUMNS: [Column; 8] = [
+    Column::whole("Name", 0),
+    Column::whole("From", 7),
+    Column::whole("Vendor", 4),
+    Column::whole("Address", 6),
+    Column::whole("Auth", 5),
+    Column::whole("Holds", 2),
+    Column::whole("Schedule", 3),
+    Column::cut("Last run", 1, 24, 40),
+];
+
 fn draw(f: &mut Frame<'_>, view: &Connections, ctx: &Ctx, area: Rect) {
     let t = &ctx.theme;
-    let [list, detail] = Layout::vertical([Constraint::Min(5), Constraint::Length(10)]).areas(area);
+    // The list as tall as its rows (the instances pane takes the rest).
     let visible = view.visible(ctx);
-    let rows: Vec<Row<'_>> = visible
+    let wanted = visible.len() as u16 + 3;
+    let [list, detail] = Layout::vertical([
+        Constraint::Length(wanted.clamp(5, area.height.saturating_sub(10).max(5))),
+        Constraint::Min(10),
+    ])
+    .areas(area);
+    let rows: Vec<Vec<Line<'_>>> = visible
         .iter()
         .map(|c| {
             let last = c
                 .last_run
                 .as_ref()
-                .map(|r| format!("{} {}", r.result, r.ended_at))
+                .map(|r| format!("{} {}", r.result, columns::stamp(&r.ended_at)))
                 .unwrap_or_else(|| "never".into());
             let held = if c.vendor == Vendor::AudioCodes {
-                format!("{} used / {} cooling", c.used, c.cooling)
+                format!("{} used, {} cooling", c.used, c.cooling)
             } else {
                 format!("{} items", c.remote.iter().map(|(_, n)| n).sum::<usize>())
             };
-            Row::new(vec![
-                Cell::from(Line::from(badges::named(ctx, &c.name))),
-                Cell::from(if c.source == ConnectionSource::ConfigFile {
+            vec![
+                Line::from(badges::named(ctx, &c.name)),
+                Line::raw(if c.source == ConnectionSource::ConfigFile {
                     "file"
                 } else {
                     "here"
                 }),
-                Cell::from(c.vendor.as_str()),
-                Cell::from(c.address.clone()),
-                Cell::from(c.auth.clone()),
-                Cell::from(held),
-                Cell::from(c.schedule.clone()),
-                Cell::from(Span::styled(
+                Line::raw(c.vendor.as_str()),
+                Line::raw(c.address.clone()),
+                Line::raw(c.auth.clone()),
+                Line::raw(held),
+                Line::raw(c.schedule.clone()),
+                Line::from(Span::styled(
                     last,
                     t.status(c.last_run.as_ref().map(|r| r.result.as_str()).unwrap_or("")),
                 )),
-            ])
+            ]
         })
         .collect();
-    let header = Row::new([
-        "Name", "From", "Vendor", "Address", "Auth", "Holds", "Schedule", "Last run",
-    ])
-    .style(header_style(ctx));
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(18),
-            Constraint::Length(4),
-            Constraint::Length(11),
-            Constraint::Length(34),
-            Constraint::Length(9),
-            Constraint::Length(22),
-            Constraint::Length(16),
-            Constraint::Min(20),
-        ],
-    )
-    .header(header)
-    .row_highlight_style(t.selected())
-    .block(Block::default().borders(Borders::ALL).title(format!(
-        " Connections ({}{}) — r sync  p preview  t test  P purge  n new  e edit  D delete ",
-        visible.len(),
-        view.filter
-            .label()
-            .map(|l| format!(" of {} {l}", ctx.connections.len()))
-            .unwrap_or_default()
-    )));
+    let inner = list.width.saturating_sub(2);
+    let table = columns::table(&COLUMNS, rows, inner, header_style(ctx))
+        .row_highlight_style(t.selected())
+        .block(Block::default().borders(Borders::ALL).title(with_hints(
+            &format!(
+                "Connections ({}{})",
+                visible.len(),
+                view.filter
+                    .label()
+                    .map(|l| format!(" of {} {l}", ctx.connections.len()))
+                    .unwrap_or_default()
+            ),
+            &[
+                "r sync",
+                "p preview",
+                "t test",
+                "P purge",
+                "n new",
+                "e edit",
+                "D delete",
+            ],
+            inner,
+        )));
     let mut state = table_state(view.cursor.cursor, visible.len());
     f.render_stateful_widget(table, list, &mut state);
 
     let selected = view.selected(ctx);
+    let width = detail.width.saturating_sub(2);
     let mut lines: Vec<Line<'_>> = Vec::new();
     if let Some(c) = selected.filter(|c| c.insecure) {
         lines.push(Line::styled(
@@ -306,23 +325,23 @@ fn draw(f: &mut Frame<'_>, view: &Connections, ctx: &Ctx, area: Rect) {
     }
     match selected {
         Some(c) if c.vendor == Vendor::AudioCodes => {
-            let [sync, purge, schedule] = instance_names(&c.name);
-            let label = |n: String| Span::styled(format!("{n:<34}"), t.title());
-            lines.push(Line::from(vec![label(sync), Span::raw(run_line(c.last_sync.as_ref()))]));
+            let names = instance_names(&c.name);
+            let label_width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0) + 2;
+            let [sync, purge, schedule] = names;
+            let mut sync_text = vec![run_line(c.last_sync.as_ref())];
+            let mut error = None;
             if let Some(r) = &c.last_sync {
                 let k = &r.counts;
-                lines.push(Line::raw(format!(
-                    "{:<34}added {}  restored {}  cooled {}  released {}  unchanged {}  skipped {}  conflicts {}",
-                    "", k.added, k.restored, k.cooled, k.released, k.unchanged, k.skipped, k.conflicts
-                )));
-                if !r.error.is_empty() {
-                    lines.push(Line::styled(format!("{:<34}{}", "", r.error), t.error()));
-                }
+                sync_text.push(format!(
+                    "added {}  restored {}  cooled {}  released {}  unchanged {}  skipped {}  conflicts {}",
+                    k.added, k.restored, k.cooled, k.released, k.unchanged, k.skipped, k.conflicts
+                ));
+                error = Some(r.error.clone()).filter(|e| !e.is_empty());
             }
-            lines.push(Line::from(vec![label(purge), Span::raw(match &c.last_purge {
+            let purge_text = match &c.last_purge {
                 Some(_) => run_line(c.last_purge.as_ref()),
                 None => "never run (P: remove cached users; their numbers cool)".into(),
-            })]));
+            };
             let next = match &c.next_run {
                 Some(_) if ctx.read_only || c.read_only => {
                     format!("{}, enabled, paused while read-only", c.schedule)
@@ -330,7 +349,19 @@ fn draw(f: &mut Frame<'_>, view: &Connections, ctx: &Ctx, area: Rect) {
                 Some(at) => format!("{}, enabled, next run {at}", c.schedule),
                 None => c.schedule.clone(),
             };
-            lines.push(Line::from(vec![label(schedule), Span::raw(next)]));
+            let width = width as usize;
+            for (n, (label, texts)) in [(sync, sync_text), (purge, vec![purge_text]), (schedule, vec![next])]
+                .into_iter()
+                .enumerate()
+            {
+                let mut block = labelled(&label, &texts, label_width, width);
+                block[0].spans[0].style = t.title();
+                lines.extend(block);
+                if let Some(e) = error.as_ref().filter(|_| n == 0) {
+                    let block = labelled("", std::slice::from_ref(e), label_width, width);
+                    lines.extend(block.into_iter().map(|l| l.style(t.error())));
+                }
+            }
             if c.source == ConnectionSource::ConfigFile {
                 lines.push(Line::styled("declared in the config file: edit it there", t.dim()));
             }
@@ -355,9 +386,65 @@ fn draw(f: &mut Frame<'_>, view: &Connections, ctx: &Ctx, area: Rect) {
         None => Line::raw(" instances "),
     };
     f.render_widget(
-        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::default().borders(Borders::ALL).title(title)),
         detail,
     );
+}
+
+/// An instance's name and what it says, the texts beside the name (each
+/// wrapped at word boundaries into the room left), or under it, indented,
+/// when the pane is too narrow for both. The name is the first span.
+fn labelled(label: &str, texts: &[String], label_width: usize, width: usize) -> Vec<Line<'static>> {
+    let beside = width >= label_width + 30;
+    let (indent, room) = if beside {
+        (label_width, width - label_width)
+    } else {
+        (2, width.saturating_sub(2).max(1))
+    };
+    let mut out: Vec<Line<'static>> = Vec::new();
+    // Beside: the first line of text carries the name.
+    let mut first = beside;
+    if !beside && !label.is_empty() {
+        out.push(Line::from(vec![Span::raw(label.to_string())]));
+    }
+    for text in texts {
+        for part in wrap_words(text, room) {
+            if first {
+                out.push(Line::from(vec![
+                    Span::raw(format!("{label:<label_width$}")),
+                    Span::raw(part),
+                ]));
+                first = false;
+            } else {
+                out.push(Line::from(vec![
+                    Span::raw(" ".repeat(indent)),
+                    Span::raw(part),
+                ]));
+            }
+        }
+    }
+    out
+}
+
+/// `text` in lines of at most `width` characters, broken between words
+/// (a word longer than a line is left whole: the pane wraps it).
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split(' ') {
+        let line = lines.last_mut().expect("one line at least");
+        let len = line.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > width {
+            lines.push(word.to_string());
+        } else {
+            if len > 0 {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines
 }
 
 /// "started → ended (took 2s): result", or "never run".

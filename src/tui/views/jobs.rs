@@ -6,14 +6,16 @@ use crate::store::jobs::JobRecord;
 use crate::tui::action::Action;
 use crate::tui::app::{job_title, Command};
 use crate::tui::badges;
+use crate::tui::columns::{self, Column};
 use crate::tui::component::{Ctx, Effect, ListCursor, Taken, View};
 use crate::tui::data::{Data, DataRequest};
 use crate::tui::filter_input::{FilterInput, FilterKey};
+use crate::tui::pane_title::with_hints;
 use crate::tui::view::header_style;
 use crossterm::event::KeyEvent;
-use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Span;
-use ratatui::widgets::{Block, Borders, Cell, Row, Table};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders};
 use ratatui::Frame;
 
 #[derive(Debug, Default)]
@@ -153,10 +155,22 @@ fn bar(done: u64, total: u64, width: usize) -> String {
     )
 }
 
+/// The list's columns: the job's kind, target and state always show; then
+/// the result (cut to fit), and on a narrow terminal the progress and
+/// the creation time give way, in that order.
+const COLUMNS: [Column; 6] = [
+    Column::whole("Created", 3),
+    Column::whole("Kind", 0),
+    Column::whole("Target", 0),
+    Column::whole("State", 0),
+    Column::whole("Progress", 2),
+    Column::cut("Result", 1, 12, 200),
+];
+
 fn draw(f: &mut Frame<'_>, view: &Jobs, ctx: &Ctx, area: Rect) {
     let t = &ctx.theme;
     let visible = view.visible();
-    let rows: Vec<Row<'_>> = visible
+    let rows: Vec<Vec<Line<'_>>> = visible
         .iter()
         .map(|j| {
             let live = ctx.live.iter().find(|l| l.id == j.id);
@@ -174,40 +188,32 @@ fn draw(f: &mut Frame<'_>, view: &Jobs, ctx: &Ctx, area: Rect) {
                 j.error.clone()
             };
             let state = live.map(|l| l.state).unwrap_or(j.state);
-            Row::new(vec![
-                Cell::from(j.created_at.clone()),
-                Cell::from(j.kind.clone()),
-                Cell::from(badges::target(ctx, &j.target)),
-                Cell::from(Span::styled(state.as_str(), t.status(state.as_str()))),
-                Cell::from(progress),
-                Cell::from(text),
-            ])
+            vec![
+                Line::raw(columns::stamp(&j.created_at)),
+                Line::raw(j.kind.clone()),
+                badges::target(ctx, &j.target),
+                Line::from(Span::styled(state.as_str(), t.status(state.as_str()))),
+                Line::raw(progress),
+                // One line per row: the first of the text (details show all).
+                Line::raw(text.lines().next().unwrap_or_default().to_string()),
+            ]
         })
         .collect();
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(20),
-            Constraint::Length(8),
-            Constraint::Length(26),
-            Constraint::Length(10),
-            Constraint::Length(24),
-            Constraint::Min(20),
-        ],
-    )
-    .header(
-        Row::new(["Created", "Kind", "Target", "State", "Progress", "Result"])
-            .style(header_style(ctx)),
-    )
-    .row_highlight_style(t.selected())
-    .block(Block::default().borders(Borders::ALL).title(format!(
-        " Jobs ({}{}) — Enter details  c cancel ",
-        visible.len(),
-        view.filter
-            .label()
-            .map(|l| format!(" of {} {l}", view.jobs.len()))
-            .unwrap_or_default()
-    )));
+    let inner = area.width.saturating_sub(2);
+    let table = columns::table(&COLUMNS, rows, inner, header_style(ctx))
+        .row_highlight_style(t.selected())
+        .block(Block::default().borders(Borders::ALL).title(with_hints(
+            &format!(
+                "Jobs ({}{})",
+                visible.len(),
+                view.filter
+                    .label()
+                    .map(|l| format!(" of {} {l}", view.jobs.len()))
+                    .unwrap_or_default()
+            ),
+            &["Enter details", "c cancel"],
+            inner,
+        )));
     let mut state = table_state(view.cursor.cursor, visible.len());
     f.render_stateful_widget(table, area, &mut state);
 }

@@ -3,7 +3,7 @@
 //! Services view (see `services.rs`), which this tab owns.
 
 use super::services::Services;
-use super::{column_constraints, fit_columns, table_state, Column};
+use super::table_state;
 use crate::domain::calling_profile::CallingProfile;
 use crate::domain::job::JobKind;
 use crate::domain::read_only::Writes;
@@ -11,6 +11,7 @@ use crate::domain::vendor::Vendor;
 use crate::tui::action::Action;
 use crate::tui::app::Command;
 use crate::tui::badges;
+use crate::tui::columns::{self, Column};
 use crate::tui::component::{json_detail, Ctx, Effect, ListCursor, Taken, View};
 use crate::tui::data::{Data, DataRequest, ProfileRow};
 use crate::tui::filter_input::{FilterInput, FilterKey};
@@ -20,7 +21,7 @@ use crate::tui::view::header_style;
 use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 /// What the tab shows: all, or only profiles with problems, narrowed by
@@ -204,59 +205,23 @@ fn or_dash(s: &Option<String>) -> String {
     s.clone().unwrap_or_else(|| "-".into())
 }
 
-/// The list's columns; on a narrow terminal the carrier, region, emergency
-/// flag, id and environment give way, in that order.
+/// The list's columns: the profile's name, its trunks, validation and
+/// health show; on a narrow terminal the carrier, region, emergency flag,
+/// environment, id and validation give way, in that order.
 const COLUMNS: [Column; 9] = [
-    Column {
-        header: "Profile",
-        width: 16,
-        drop_order: 0,
-    },
-    Column {
-        header: "Id",
-        width: 8,
-        drop_order: 4,
-    },
-    Column {
-        header: "Env",
-        width: 10,
-        drop_order: 5,
-    },
-    Column {
-        header: "Region",
-        width: 6,
-        drop_order: 7,
-    },
-    Column {
-        header: "Carrier",
-        width: 8,
-        drop_order: 8,
-    },
-    Column {
-        header: "Trunks",
-        width: 6,
-        drop_order: 0,
-    },
-    Column {
-        header: "Emrg",
-        width: 4,
-        drop_order: 6,
-    },
-    Column {
-        header: "Validation",
-        width: 16,
-        drop_order: 0,
-    },
-    Column {
-        header: "Health",
-        width: 6,
-        drop_order: 0,
-    },
+    Column::whole("Profile", 0),
+    Column::whole("Id", 4),
+    Column::whole("Env", 5),
+    Column::whole("Region", 7),
+    Column::whole("Carrier", 8),
+    Column::whole("Trunks", 0),
+    Column::whole("Emrg", 6),
+    Column::cut("Validation", 3, 14, 40),
+    Column::whole("Health", 0),
 ];
 
-/// One cell per column of `COLUMNS`. The id is shortened to its first
-/// eight characters (the detail pane shows it whole; `y` copies it).
-fn profile_cells<'a>(ctx: &Ctx, r: &ProfileRow) -> Vec<Cell<'a>> {
+/// One cell per column of `COLUMNS`.
+fn profile_cells<'a>(ctx: &Ctx, r: &ProfileRow) -> Vec<Line<'a>> {
     let t = &ctx.theme;
     let p = &r.profile;
     let validation: Vec<String> = p
@@ -273,55 +238,60 @@ fn profile_cells<'a>(ctx: &Ctx, r: &ProfileRow) -> Vec<Cell<'a>> {
         Span::styled(format!("⚠ {}", r.problems.len()), t.warn())
     };
     vec![
-        Cell::from(p.name.clone()),
-        Cell::from(p.calling_profile_id.chars().take(8).collect::<String>()),
-        Cell::from(or_dash(&p.environment)),
-        Cell::from(or_dash(&p.region)),
-        Cell::from(or_dash(&p.carrier)),
-        Cell::from(p.trunks_enrolled.len().to_string()),
-        Cell::from(if p.is_emergency_profile { "yes" } else { "" }),
-        Cell::from(validation.join(" ")),
-        Cell::from(health),
+        Line::raw(p.name.clone()),
+        Line::raw(p.calling_profile_id.clone()),
+        Line::raw(or_dash(&p.environment)),
+        Line::raw(or_dash(&p.region)),
+        Line::raw(or_dash(&p.carrier)),
+        Line::raw(p.trunks_enrolled.len().to_string()),
+        Line::raw(if p.is_emergency_profile { "yes" } else { "" }),
+        Line::raw(validation.join(" ")),
+        Line::from(health),
     ]
 }
 
 fn draw(f: &mut Frame<'_>, view: &Profiles, ctx: &Ctx, area: Rect) {
     let t = &ctx.theme;
-    let [left, right] =
-        Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(area);
     let visible = view.visible();
-    // Borders and the highlight symbol take a few cells.
-    let kept = fit_columns(&COLUMNS, left.width.saturating_sub(4));
-    let rows: Vec<Row<'_>> = visible
-        .iter()
-        .map(|r| {
-            let mut cells = profile_cells(ctx, r);
-            Row::new(kept.iter().map(|&i| std::mem::take(&mut cells[i])))
-        })
-        .collect();
+    // Side by side from 140 columns; below, the profile under the list
+    // (full width: its ids and trunk names are not broken).
+    let [left, right] = if area.width >= 140 {
+        Layout::horizontal([Constraint::Percentage(64), Constraint::Percentage(36)]).areas(area)
+    } else {
+        let list = (visible.len() as u16 + 3).clamp(5, (area.height / 2).max(5));
+        Layout::vertical([Constraint::Length(list), Constraint::Min(3)]).areas(area)
+    };
+    let rows: Vec<Vec<Line<'_>>> = visible.iter().map(|r| profile_cells(ctx, r)).collect();
     let at = view.refreshed.clone().unwrap_or_else(|| "never".into());
     let mut filters = Vec::new();
     if view.filter.problems_only {
         filters.push("problems only".to_string());
     }
     filters.extend(view.filter.text.label());
-    let table = Table::new(rows, column_constraints(&COLUMNS, &kept))
-        .header(Row::new(kept.iter().map(|&i| COLUMNS[i].header)).style(header_style(ctx)))
+    let inner = left.width.saturating_sub(2);
+    let counted = format!(
+        " Calling profiles {}/{}{}",
+        visible.len(),
+        view.profiles.len(),
+        if filters.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", filters.join(", "))
+        }
+    );
+    // The longest title that fits: the refresh time and the hint give way.
+    let at = columns::stamp(&at);
+    let title = [
+        format!("{counted} · refreshed {at} · f problems "),
+        format!("{counted} · refreshed {at} "),
+    ]
+    .into_iter()
+    .map(|rest| badges::title(ctx, Vendor::LivePlatform, &rest))
+    .find(|l| l.width() <= inner as usize)
+    .unwrap_or_else(|| badges::title(ctx, Vendor::LivePlatform, &format!("{counted} ")));
+    let table = columns::table(&COLUMNS, rows, inner, header_style(ctx))
         .row_highlight_style(t.selected())
-        .block(Block::default().borders(Borders::ALL).title(badges::title(
-            ctx,
-            Vendor::LivePlatform,
-            &format!(
-                " Calling profiles {}/{}{} · refreshed {at} · f problems ",
-                visible.len(),
-                view.profiles.len(),
-                if filters.is_empty() {
-                    String::new()
-                } else {
-                    format!(" [{}]", filters.join(", "))
-                }
-            ),
-        )));
+        .block(Block::default().borders(Borders::ALL).title(title));
     let mut state = table_state(view.cursor.cursor, visible.len());
     f.render_stateful_widget(table, left, &mut state);
 

@@ -6,12 +6,14 @@ use crate::domain::vendor::Vendor;
 use crate::tui::action::Action;
 use crate::tui::app::Command;
 use crate::tui::badges;
+use crate::tui::columns::{self, Column};
 use crate::tui::component::{json_detail, Ctx, Effect, ListCursor};
 use crate::tui::filter_input::{FilterInput, FilterKey};
 use crate::tui::view::header_style;
 use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::widgets::{Block, Borders, Cell, Row, Table};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders};
 use ratatui::Frame;
 use serde_json::Value;
 
@@ -116,12 +118,34 @@ fn text(v: &Value, pointer: &str) -> String {
     }
 }
 
+/// The services' columns: the short name and the users always show; on a
+/// narrow terminal the sites, the tenant, the licence and the full name
+/// give way, in that order.
+const SERVICE_COLUMNS: [Column; 6] = [
+    Column::whole("Short name", 0),
+    Column::cut("Full name", 4, 12, 30),
+    Column::whole("Licence", 3),
+    Column::whole("Users", 0),
+    Column::whole("Microsoft tenant", 2),
+    Column::cut("Sites (SBC, state)", 1, 20, 80),
+];
+
+/// The leads' columns: the company and status always show; then the
+/// contact, the tenant and the lead's id give way, in that order.
+const LEAD_COLUMNS: [Column; 5] = [
+    Column::whole("Lead", 3),
+    Column::whole("Status", 0),
+    Column::whole("Company", 0),
+    Column::whole("Contact", 1),
+    Column::whole("Tenant", 2),
+];
+
 fn draw(f: &mut Frame<'_>, view: &Services, ctx: &Ctx, area: Rect) {
     let t = &ctx.theme;
     let [top, bottom] =
         Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(area);
     let visible = view.visible();
-    let rows: Vec<Row<'_>> = visible
+    let rows: Vec<Vec<Line<'_>>> = visible
         .iter()
         .map(|s| {
             let sites: Vec<String> = s
@@ -138,82 +162,72 @@ fn draw(f: &mut Frame<'_>, view: &Services, ctx: &Ctx, area: Rect) {
                     )
                 })
                 .collect();
-            Row::new(vec![
-                Cell::from(text(s, "/CustomerShortName")),
-                Cell::from(text(s, "/CustomerFullName")),
-                Cell::from(text(s, "/LicenseType")),
-                Cell::from(format!(
+            vec![
+                Line::raw(text(s, "/CustomerShortName")),
+                Line::raw(text(s, "/CustomerFullName")),
+                Line::raw(text(s, "/LicenseType")),
+                Line::raw(format!(
                     "{}/{}",
                     text(s, "/ActiveUserCount"),
                     text(s, "/LicensedUsersCount")
                 )),
-                Cell::from(text(s, "/MsTenantId")),
-                Cell::from(sites.join(", ")),
-            ])
+                Line::raw(text(s, "/MsTenantId")),
+                Line::raw(sites.join(", ")),
+            ]
         })
         .collect();
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(16),
-            Constraint::Length(22),
-            Constraint::Length(7),
-            Constraint::Length(9),
-            Constraint::Length(37),
-            Constraint::Min(20),
-        ],
-    )
-    .header(
-        Row::new([
-            "Short name",
-            "Full name",
-            "Licence",
-            "Users",
-            "Microsoft tenant",
-            "Sites (SBC, state)",
-        ])
-        .style(header_style(ctx)),
-    )
-    .row_highlight_style(t.selected())
-    .block(Block::default().borders(Borders::ALL).title(badges::title(
-        ctx,
-        Vendor::LivePlatform,
-        &format!(
-            " Services ({}{}) — n create from a lead  Enter JSON  S profiles ",
+    let inner = top.width.saturating_sub(2);
+    let title = [
+        " Services ({n}) — n create from a lead  Enter JSON  S profiles ",
+        " Services ({n}) — S profiles ",
+        " Services ({n}) ",
+    ]
+    .into_iter()
+    .map(|pattern| {
+        let count = format!(
+            "{}{}",
             visible.len(),
             view.filter
                 .label()
                 .map(|l| format!(" of {} {l}", view.services.len()))
                 .unwrap_or_default()
-        ),
-    )));
+        );
+        let rest = pattern.replace("{n}", &count);
+        badges::title(ctx, Vendor::LivePlatform, &rest)
+    })
+    .reduce(|wide, narrow| {
+        if wide.width() <= inner as usize {
+            wide
+        } else {
+            narrow
+        }
+    })
+    .unwrap_or_default();
+    let table = columns::table(&SERVICE_COLUMNS, rows, inner, header_style(ctx))
+        .row_highlight_style(t.selected())
+        .block(Block::default().borders(Borders::ALL).title(title));
     let mut state = table_state(view.cursor.cursor, visible.len());
     f.render_stateful_widget(table, top, &mut state);
 
-    let leads: Vec<Row<'_>> = view
+    let leads: Vec<Vec<Line<'_>>> = view
         .leads
         .iter()
         .map(|(_, l)| {
-            Row::new(vec![
-                Cell::from(text(l, "/id")),
-                Cell::from(text(l, "/status")),
-                Cell::from(text(l, "/contactDetails/companyName")),
-                Cell::from(text(l, "/contactDetails/email")),
-                Cell::from(text(l, "/tenantId")),
-            ])
+            vec![
+                Line::raw(text(l, "/id")),
+                Line::raw(text(l, "/status")),
+                Line::raw(text(l, "/contactDetails/companyName")),
+                Line::raw(text(l, "/contactDetails/email")),
+                Line::raw(text(l, "/tenantId")),
+            ]
         })
         .collect();
-    let table = Table::new(
+    let table = columns::table(
+        &LEAD_COLUMNS,
         leads,
-        [
-            Constraint::Length(37),
-            Constraint::Length(8),
-            Constraint::Length(22),
-            Constraint::Length(26),
-            Constraint::Min(20),
-        ],
+        bottom.width.saturating_sub(2),
+        header_style(ctx),
     )
-    .header(Row::new(["Lead", "Status", "Company", "Contact", "Tenant"]).style(header_style(ctx)))
     .block(
         Block::default()
             .borders(Borders::ALL)

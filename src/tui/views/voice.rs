@@ -13,16 +13,18 @@ use crate::store::remote::RemoteItem;
 use crate::tui::action::Action;
 use crate::tui::app::Command;
 use crate::tui::badges;
+use crate::tui::columns::{self, Column};
 use crate::tui::component::{json_detail, Ctx, Effect, ListCursor, Taken, View};
 use crate::tui::data::{Data, DataRequest, VoiceData};
 use crate::tui::filter_input::{FilterInput, FilterKey};
 use crate::tui::forms::FormPurpose;
+use crate::tui::pane_title::with_hints;
 use crate::tui::view::header_style;
 use crate::tui::voice_form;
 use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Span;
-use ratatui::widgets::{Block, Borders, Cell, List, ListItem, ListState, Row, Table};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, List, ListItem, ListState};
 use ratatui::Frame;
 
 #[derive(Debug, Default)]
@@ -279,8 +281,30 @@ impl View for Voice {
 
 fn draw(f: &mut Frame<'_>, v: &Voice, ctx: &Ctx, area: Rect) {
     let t = &ctx.theme;
+    let focus = |on: bool| if on { t.title() } else { t.dim() };
+    let at = v
+        .data
+        .refreshed
+        .clone()
+        .map(|at| crate::tui::columns::stamp(&at))
+        .unwrap_or_else(|| "never refreshed".into());
+    let tree_title = badges::title(ctx, Vendor::Axp, &format!(" {at} "));
+    // The tree as wide as its longest label and its title, at most 45% of
+    // the tab.
+    let widest = v
+        .data
+        .families
+        .iter()
+        .map(|(_, parent, label, n)| {
+            let indent = if parent.is_empty() { 0 } else { 2 };
+            indent + Line::raw(format!("{label} ({n})")).width() as u16
+        })
+        .chain([tree_title.width() as u16])
+        .max()
+        .unwrap_or(20);
+    let tree = (widest + 2).clamp(24, 44).min(area.width * 9 / 20);
     let [left, right] =
-        Layout::horizontal([Constraint::Length(44), Constraint::Min(20)]).areas(area);
+        Layout::horizontal([Constraint::Length(tree), Constraint::Min(20)]).areas(area);
     let items: Vec<ListItem<'_>> = v
         .data
         .families
@@ -290,19 +314,13 @@ fn draw(f: &mut Frame<'_>, v: &Voice, ctx: &Ctx, area: Rect) {
             ListItem::new(format!("{indent}{label} ({n})"))
         })
         .collect();
-    let focus = |on: bool| if on { t.title() } else { t.dim() };
-    let at = v
-        .data
-        .refreshed
-        .clone()
-        .unwrap_or_else(|| "never refreshed".into());
     let mut ls = ListState::default().with_selected(Some(v.family.cursor));
     f.render_stateful_widget(
         List::new(items).highlight_style(t.selected()).block(
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(focus(!v.right))
-                .title(badges::title(ctx, Vendor::Axp, &format!(" {at} "))),
+                .title(tree_title),
         ),
         left,
         &mut ls,
@@ -337,13 +355,12 @@ fn draw(f: &mut Frame<'_>, v: &Voice, ctx: &Ctx, area: Rect) {
     }
     let all = v.selected_items().map_or(0, Vec::len);
     let list = v.visible_items();
-    let rows: Vec<Row<'_>> = list
+    let rows: Vec<Vec<Line<'_>>> = list
         .iter()
         .map(|it| {
             // The bodies stay exact (forms edit them); what a cell shows
             // is escaped for the terminal.
-            let id = terminal_safe(&it.id).chars().take(13).collect::<String>();
-            let mut cells: Vec<Cell<'_>> = vec![Cell::from(id)];
+            let mut cells = vec![Line::raw(terminal_safe(&it.id).into_owned())];
             for c in fam.columns {
                 let val = terminal_safe(&voice_body::cell_text(it.body.get(*c))).into_owned();
                 let style = if c.to_lowercase().contains("status") {
@@ -351,31 +368,28 @@ fn draw(f: &mut Frame<'_>, v: &Voice, ctx: &Ctx, area: Rect) {
                 } else {
                     ratatui::style::Style::default()
                 };
-                cells.push(Cell::from(Span::styled(val, style)));
+                cells.push(Line::from(Span::styled(val, style)));
             }
-            Row::new(cells)
+            cells
         })
         .collect();
-    let mut widths = vec![Constraint::Length(14)];
-    widths.extend(fam.columns.iter().map(|_| Constraint::Min(10)));
-    let mut header = vec![fam.id_field.to_string()];
-    header.extend(fam.columns.iter().map(|c| c.to_string()));
-    let table = Table::new(rows, widths)
-        .header(Row::new(header).style(header_style(ctx)))
+    let inner = right.width.saturating_sub(2);
+    let count = format!(
+        "{label} ({}{})",
+        list.len(),
+        v.filter
+            .label()
+            .map(|l| format!(" of {all} {l}"))
+            .unwrap_or_default()
+    );
+    let title = with_hints(&count, &keys_of(fam), inner);
+    let table = columns::table(&item_columns(fam), rows, inner, header_style(ctx))
         .row_highlight_style(t.selected())
         .block(
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(focus(v.right))
-                .title(format!(
-                    " {label} ({}{}) — {} ",
-                    list.len(),
-                    v.filter
-                        .label()
-                        .map(|l| format!(" of {all} {l}"))
-                        .unwrap_or_default(),
-                    keys_of(fam)
-                )),
+                .title(title),
         );
     let mut ts = table_state(v.item.cursor, list.len());
     if !v.right {
@@ -384,8 +398,33 @@ fn draw(f: &mut Frame<'_>, v: &Voice, ctx: &Ctx, area: Rect) {
     f.render_stateful_widget(table, right, &mut ts);
 }
 
+/// A family's columns, as the registry lists them: the first (the item's
+/// name or number) always shows, then statuses, then numbers and names;
+/// the others give way from the last to the second, and the item's id
+/// (often a UUID, in the JSON on Enter) before any of them. Descriptions and messages are cut.
+fn item_columns(fam: &Family) -> Vec<Column> {
+    let mut cols = vec![Column::whole(fam.id_field, 40)];
+    for (i, c) in fam.columns.iter().enumerate() {
+        let lower = c.to_lowercase();
+        let drop = match i {
+            0 => 0,
+            _ if lower.contains("status") && !lower.contains("message") => 1,
+            _ if lower.contains("number") || lower.contains("name") => 2,
+            _ => 3 + i as u8,
+        };
+        cols.push(
+            if lower.contains("description") || lower.contains("message") {
+                Column::cut(c, drop, 12, 60)
+            } else {
+                Column::whole(c, drop)
+            },
+        );
+    }
+    cols
+}
+
 /// The keys that do something for this family.
-fn keys_of(f: &Family) -> String {
+fn keys_of(f: &Family) -> Vec<&'static str> {
     let mut keys = vec!["Enter JSON"];
     if f.ops.create {
         keys.push("n new");
@@ -403,7 +442,7 @@ fn keys_of(f: &Family) -> String {
         keys.push("s sync");
     }
     keys.push("r refresh");
-    keys.join("  ")
+    keys
 }
 
 #[cfg(test)]

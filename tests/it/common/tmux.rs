@@ -37,6 +37,11 @@ impl TmuxPane {
 
     pub fn keys(&self, keys: &str) {
         self.tmux(&["send-keys", "-t", "t", keys]);
+        // An Escape followed at once by a letter reaches the program in one
+        // read, which a terminal reads as Alt+letter: let it arrive alone.
+        if keys == "Escape" {
+            std::thread::sleep(Duration::from_millis(200));
+        }
     }
 
     /// The screen, wrapped lines joined.

@@ -4,13 +4,33 @@
 use crate::domain::number::{countdown, Status};
 use crate::domain::voice_numbers::free_but_used_on_axp;
 use crate::tui::badges;
+use crate::tui::columns::{self, Column};
 use crate::tui::component::Ctx;
 use crate::tui::numbers_state::NumbersState;
+use crate::tui::pane_title::with_hints;
 use crate::tui::view::header_style;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Borders, Paragraph, TableState};
 use ratatui::Frame;
+
+/// The table's columns: the mark, the number and its status always show;
+/// on a narrow terminal (or beside the details) the tag, last seen,
+/// user, usage, vendor, release date, countdown and connection give way,
+/// in that order (a column with nothing on screen first).
+const COLUMNS: [Column; 11] = [
+    Column::whole("", 0),
+    Column::whole("Number", 0),
+    Column::whole("Status", 0),
+    Column::whole("Usage", 6),
+    Column::whole("Vendor", 5),
+    Column::whole("Cools in", 2),
+    Column::whole("Release", 4),
+    Column::whole("Connection", 1),
+    Column::whole("User", 7),
+    Column::whole("Last seen", 8),
+    Column::cut("Tag", 9, 8, 24),
+];
 
 const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
@@ -62,6 +82,20 @@ pub fn draw(f: &mut Frame<'_>, n: &NumbersState, ctx: &Ctx, area: Rect) {
             .collect();
         counts.push(Span::styled("releases next 14 days ", t.dim()));
         counts.push(Span::styled(spark, t.warn()));
+        if Line::from(counts.clone()).width() > head.width as usize {
+            // Narrow: closer counts and a shorter label, so the days show.
+            for span in &mut counts {
+                if span.content == "   " {
+                    span.content = "  ".into();
+                } else if span.content == "releases next 14 days " {
+                    span.content = "releases 14d ".into();
+                }
+            }
+        }
+        if Line::from(counts.clone()).width() > head.width as usize {
+            // Narrower still: the counts alone.
+            counts.truncate(counts.len() - 2);
+        }
     }
     let filter = format!(
         "filter: {}{}   status: {}   sort: {}{}   marked: {}",
@@ -97,9 +131,9 @@ pub fn draw(f: &mut Frame<'_>, n: &NumbersState, ctx: &Ctx, area: Rect) {
     let seen_in: &[(String, String)] = n.page.as_ref().map_or(&[], |p| p.seen_in.as_slice());
     let seen: std::collections::HashSet<&str> =
         seen_in.iter().map(|(num, _)| num.as_str()).collect();
-    let rows: Vec<Row<'_>> = (n.scroll..n.scroll + visible)
-        .filter_map(|i| n.row(i).map(|r| (i, r)))
-        .map(|(_, r)| {
+    let rows: Vec<Vec<Line<'_>>> = (n.scroll..n.scroll + visible)
+        .filter_map(|i| n.row(i))
+        .map(|r| {
             let mark = if n.marks.contains(&r.number) {
                 "●"
             } else {
@@ -110,9 +144,9 @@ pub fn draw(f: &mut Frame<'_>, n: &NumbersState, ctx: &Ctx, area: Rect) {
                 .filter(|_| r.status == Status::Cooling)
                 .map(|d| countdown(d, now))
                 .unwrap_or_default();
-            Row::new(vec![
-                Cell::from(Span::styled(mark, t.marked())),
-                Cell::from(Line::from(vec![
+            vec![
+                Line::from(Span::styled(mark, t.marked())),
+                Line::from(vec![
                     Span::raw(r.number.clone()),
                     if free_but_used_on_axp(r, seen_in) {
                         Span::styled(" ⚠ on AXP", t.error())
@@ -121,69 +155,60 @@ pub fn draw(f: &mut Frame<'_>, n: &NumbersState, ctx: &Ctx, area: Rect) {
                     } else {
                         Span::raw("")
                     },
-                ])),
-                Cell::from(Span::styled(r.status.as_str(), t.status(r.status.as_str()))),
-                Cell::from(r.usage.clone()),
-                Cell::from(r.vendor.clone()),
-                Cell::from(Span::styled(cd, t.warn())),
-                Cell::from(r.release_date.map(|d| d.to_string()).unwrap_or_default()),
-                Cell::from(badges::name_marked(
+                ]),
+                Line::from(Span::styled(r.status.as_str(), t.status(r.status.as_str()))),
+                Line::raw(r.usage.clone()),
+                Line::raw(r.vendor.clone()),
+                Line::from(Span::styled(cd, t.warn())),
+                Line::raw(r.release_date.map(|d| d.to_string()).unwrap_or_default()),
+                Line::from(badges::name_marked(
                     ctx,
                     r.connection.as_deref().unwrap_or_default(),
                 )),
-                Cell::from(r.registered_user.clone().unwrap_or_default()),
-                Cell::from(
+                Line::raw(r.registered_user.clone().unwrap_or_default()),
+                Line::raw(
                     r.last_seen
                         .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
                         .unwrap_or_default(),
                 ),
-                Cell::from(r.tag.clone()),
-            ])
+                Line::raw(r.tag.clone()),
+            ]
         })
         .collect();
     let loading = n.waiting(visible);
-    let header = Row::new([
-        "",
-        "Number",
-        "Status",
-        "Usage",
-        "Vendor",
-        "Countdown",
-        "Release",
-        "Connection",
-        "Registered user",
-        "Last seen",
-        "Tag",
-    ])
-    .style(header_style(ctx));
     let extent = n.extent();
     let of = match n.total {
         Some(t) => t.to_string(),
         None => format!("{extent}+ (counting…)"),
     };
+    let inner = table_area.width.saturating_sub(2);
     let title = if loading {
         " Numbers — loading… ".to_string()
     } else {
-        format!(
-            " Numbers {} of {of} — / filter  f status  s sort  Space mark  Enter details  R release  c cool  x extend  v/V reserve  e tag  a range  i import  E export ",
-            if extent == 0 { 0 } else { n.cursor + 1 },
+        with_hints(
+            &format!(
+                "Numbers {} of {of}",
+                if extent == 0 { 0 } else { n.cursor + 1 }
+            ),
+            &[
+                "/ filter",
+                "f status",
+                "s sort",
+                "Space mark",
+                "Enter details",
+                "R release",
+                "c cool",
+                "x extend",
+                "v/V reserve",
+                "e tag",
+                "a range",
+                "i import",
+                "E export",
+            ],
+            inner,
         )
     };
-    let widths = [
-        Constraint::Length(1),
-        Constraint::Length(16),
-        Constraint::Length(12),
-        Constraint::Length(6),
-        Constraint::Length(10),
-        Constraint::Length(9),
-        Constraint::Length(10),
-        Constraint::Length(10),
-        Constraint::Length(13),
-        Constraint::Length(16),
-        Constraint::Fill(1),
-    ];
-    let table = Table::new(rows, widths)
-        .header(header)
+    let table = columns::table(&COLUMNS, rows, inner, header_style(ctx))
         .row_highlight_style(t.selected())
         .block(Block::default().borders(Borders::ALL).title(title));
     let selected = n.cursor.checked_sub(n.scroll).filter(|_| extent > 0);
@@ -246,7 +271,7 @@ pub fn draw(f: &mut Frame<'_>, n: &NumbersState, ctx: &Ctx, area: Rect) {
         }
         f.render_widget(
             Paragraph::new(lines)
-                .wrap(ratatui::widgets::Wrap { trim: true })
+                .wrap(ratatui::widgets::Wrap { trim: false })
                 .block(
                     Block::default()
                         .borders(Borders::ALL)
