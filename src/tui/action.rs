@@ -63,6 +63,8 @@ pub enum Action {
     PrevField,
     /// Remove the focused row of a form's row list.
     RemoveRow,
+    /// Give the terminal back and stop (Ctrl-Z); `fg` resumes.
+    Suspend,
 }
 
 impl Action {
@@ -120,6 +122,7 @@ impl Action {
             Action::NextField => "next field",
             Action::PrevField => "previous field",
             Action::RemoveRow => "remove the row",
+            Action::Suspend => "suspend to the shell (fg resumes)",
         }
     }
 }
