@@ -6,7 +6,9 @@
 #[allow(dead_code)]
 mod tui_common;
 
+mod tui_ascii_test;
 mod tui_jobs_test;
+mod tui_paste_test;
 mod tui_popup_keys_test;
 mod tui_read_only_test;
 mod tui_snapshots_test;
