@@ -101,7 +101,7 @@ pub fn run(config: Arc<Config>, start: Start) -> i32 {
         charset: Charset::from_env(),
         mouse: mouse || config.mouse,
     };
-    let _terminal = TerminalGuard::new();
+    let _terminal = TerminalGuard::install();
     let mut term = match terminal::setup(screen.mouse) {
         Ok(t) => t,
         Err(e) => {

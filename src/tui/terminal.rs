@@ -74,7 +74,7 @@ pub fn suspend(term: &mut Term, mouse: bool) -> std::io::Result<()> {
 pub struct TerminalGuard;
 
 impl TerminalGuard {
-    pub fn new() -> TerminalGuard {
+    pub fn install() -> TerminalGuard {
         crate::panic_report::set_terminal_restore(Some(restore));
         TerminalGuard
     }

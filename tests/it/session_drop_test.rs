@@ -144,6 +144,11 @@ fn ctrl_z_suspends_to_the_shell_and_fg_redraws_the_whole_screen() {
             arm_connection("lab", "127.0.0.1:9", LAB_LOGIN, 10, "")
         ),
     );
+    // A shell with job control, for `fg`.
+    if Command::new("bash").arg("--version").output().is_err() {
+        eprintln!("bash is not installed: skipped");
+        return;
+    }
     let Some(pane) = TmuxPane::start("suspend", "bash --norc --noprofile -i", (100, 30)) else {
         return;
     };
