@@ -356,16 +356,25 @@ async fn event_loop(term: &mut Term, app: &mut App, session: Session) -> std::io
     };
     // A terminal that failed or hung up cannot be drawn on: drawing is
     // tried, its errors ignored.
-    let left = shutdown::end_jobs(&worker, &mut jobs, QUIT_PATIENCE, |n| {
+    let ending = shutdown::end_jobs(&worker, &mut jobs, QUIT_PATIENCE, |n| {
         app.toast(
             app::Level::Info,
             format!("stopping {n} job(s) before quitting…"),
         );
         let _ = draw(term, app, screen.charset);
-    })
-    .await;
-    if left > 0 {
-        tracing::warn!("{left} job(s) had not ended when the dashboard did");
+    });
+    tokio::select! {
+        left = ending => if left > 0 {
+            tracing::warn!("{left} job(s) had not ended when the dashboard did");
+        },
+        // A second SIGTERM or SIGINT stops the wait (the jobs not ended
+        // yet are closed by the next process to open the store). Not a
+        // second SIGHUP: a hang-up often brings two (the kernel's and the
+        // shell's), and no one is there to be impatient.
+        n = signals.recv_other_than(libc::SIGHUP) => {
+            let name = shutdown::signal_name(n);
+            tracing::warn!("{name} while waiting for jobs to end: not waiting");
+        }
     }
     // The reader and the watcher close their store connections before
     // the process ends: under read-only, the last one to close lets SQLite

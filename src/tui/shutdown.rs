@@ -57,6 +57,16 @@ impl Signals {
         });
         futures_util::future::select_all(waits).await.0
     }
+
+    /// The number of the next signal that arrives other than `ignored`.
+    pub async fn recv_other_than(&mut self, ignored: i32) -> i32 {
+        loop {
+            let n = self.recv().await;
+            if n != ignored {
+                return n;
+            }
+        }
+    }
 }
 
 /// A signal's name for the log (`SIGHUP`), or its number.

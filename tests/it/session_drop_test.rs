@@ -213,7 +213,7 @@ fn a_paste_goes_into_the_filter_as_text_and_runs_nothing() {
 }
 
 /// Before: box drawing and `⟳ █ — … ↑ │` were sent whatever the locale.
-/// Under `LC_ALL=C` every byte on screen is ASCII; under a UTF-8 locale
+/// Under `LANG=C` every byte on screen is ASCII; under a UTF-8 locale
 /// the same screen has its box drawing.
 #[test]
 fn a_locale_that_is_not_utf8_gets_ascii_only() {
@@ -229,7 +229,7 @@ fn a_locale_that_is_not_utf8_gets_ascii_only() {
     );
     for (locale, ascii) in [("C", true), ("C.UTF-8", false)] {
         let command = format!(
-            "env LC_ALL={locale} {BIN} --config {} tui --tab numbers",
+            "env -u LC_ALL -u LC_CTYPE LANG={locale} {BIN} --config {} tui --tab numbers",
             config.display()
         );
         let Some(pane) = TmuxPane::start(&format!("locale{ascii}"), &command, (80, 24)) else {
@@ -242,7 +242,7 @@ fn a_locale_that_is_not_utf8_gets_ascii_only() {
         } else {
             pane.wait_for("quit")
         };
-        assert_eq!(screen.is_ascii(), ascii, "LC_ALL={locale}:\n{screen}");
+        assert_eq!(screen.is_ascii(), ascii, "LANG={locale}:\n{screen}");
         if ascii {
             assert!(screen.contains("+ Numbers"), "ASCII borders:\n{screen}");
         } else {
