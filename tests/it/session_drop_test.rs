@@ -128,6 +128,44 @@ fn a_job_running_at_a_hang_up_is_recorded_ended_by_the_exiting_process() {
     assert!(!error.contains("ended without recording"), "{error}");
 }
 
+/// The connection really dropped: tmux's server killed, so the terminal
+/// hangs up under the dashboard (SIGHUP, then every read and write fails)
+/// while a sync runs. The process still records the job's end and exits.
+#[test]
+fn a_terminal_that_hangs_up_under_a_running_job_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = SimProcess::with_scenario(dir.path(), &lab_scenario(30));
+    sim.fault(r#"{"path":"/ARM/v1/registeredUsers","kind":"delay","ms":3000}"#);
+    let (_d, config, store) = lab_at(&sim.addr, 10, "");
+    let command = format!("{BIN} --config {}", config.display());
+    let Some(pane) = TmuxPane::start("hangup", &command, (120, 30)) else {
+        return;
+    };
+    pane.wait_for("Connections (1)");
+    let pid = pane.format("#{pane_pid}");
+    pane.keys("r");
+    let began = Instant::now();
+    while !jobs(&store).iter().any(|(_, state, _)| state == "running") {
+        assert!(
+            began.elapsed() < Duration::from_secs(20),
+            "the sync never ran"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    pane.tmux(&["kill-server"]);
+    let began = Instant::now();
+    while Path::new(&format!("/proc/{pid}")).exists() {
+        assert!(
+            began.elapsed() < Duration::from_secs(20),
+            "the dashboard outlived its terminal"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let recorded = jobs(&store);
+    assert_eq!(recorded.len(), 1, "{recorded:?}");
+    assert_eq!(recorded[0].1, "cancelled", "{recorded:?}");
+}
+
 /// Before: Ctrl-Z was ignored. Now it gives the terminal back to the shell
 /// and `fg` brings the whole screen back (tmux clears the alternate screen
 /// when it is entered again, so a frame sent as a difference would leave
