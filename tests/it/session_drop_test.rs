@@ -190,6 +190,7 @@ fn ctrl_z_suspends_to_the_shell_and_fg_redraws_the_whole_screen() {
     let Some(pane) = TmuxPane::start("suspend", "bash --norc --noprofile -i", (100, 30)) else {
         return;
     };
+    pane.wait_for("bash");
     pane.keys(&format!("{BIN} --config {}", config.display()));
     pane.keys("Enter");
     pane.wait_for("Connections (1)");
@@ -203,16 +204,22 @@ fn ctrl_z_suspends_to_the_shell_and_fg_redraws_the_whole_screen() {
     pane.keys("fg");
     pane.keys("Enter");
     let screen = pane.wait_until("redrew the whole screen", |s| {
-        s.contains("1 Connections") && s.contains("Connections (1)") && s.contains("? help")
+        // The tab bar, the list's title and its bottom border.
+        s.contains("1 Connections")
+            && s.contains("Connections (1)")
+            && s.lines().any(|l| l.starts_with('└') || l.starts_with("+-"))
     });
     assert_eq!(pane.format("#{alternate_on}"), "1", "{screen}");
     // Still answering keys.
     pane.keys("5");
     pane.wait_for("Jobs (");
     pane.keys("q");
-    // The prompt of the command line, of `fg`, and a new one.
+    // A new prompt under the line of `fg`.
     pane.wait_until("back at the prompt", |s| {
-        s.lines().filter(|l| l.starts_with("bash")).count() >= 3
+        s.lines()
+            .skip_while(|l| !l.ends_with("# fg") && !l.ends_with("$ fg"))
+            .skip(1)
+            .any(|l| l.starts_with("bash"))
     });
     assert_eq!(pane.format("#{alternate_on}"), "0");
 }
@@ -245,7 +252,9 @@ fn a_paste_goes_into_the_filter_as_text_and_runs_nothing() {
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(sim.requests("/ARM"), 0, "a request reached the ARM");
     assert_eq!(jobs(&store), vec![], "a job was started");
+    // Esc alone first: Esc and q sent together read as Alt-q.
     pane.keys("Escape");
+    pane.wait_until("cleared the filter", |s| !s.contains("filter: rq/"));
     pane.keys("q");
     assert_given_back(&pane, 0, "q");
 }
