@@ -145,3 +145,44 @@ fn in_unicode_the_same_scenes_draw_their_symbols() {
     assert!(numbers.contains("+ Numbers"), "{numbers}");
     assert!(numbers.lines().any(|l| l.starts_with("|  ")), "{numbers}");
 }
+
+/// Every symbol a drawing site of `src/tui` writes has an ASCII stand-in
+/// in the table (else it would reach an ASCII terminal as `?`): a new
+/// symbol fails here until it is added to `symbols::ascii_for`. Comments
+/// and test modules are not drawn and are not read.
+#[test]
+fn every_symbol_the_dashboard_draws_has_a_stand_in() {
+    fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = vec![];
+    rust_files(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tui"),
+        &mut files,
+    );
+    let mut missing = vec![];
+    for file in files.iter().filter(|f| !f.ends_with("symbols.rs")) {
+        let text = std::fs::read_to_string(file).unwrap();
+        let code = text
+            .lines()
+            .take_while(|l| l.trim() != "#[cfg(test)]")
+            .filter(|l| !l.trim_start().starts_with("//"));
+        for (c, line) in code.flat_map(|l| l.chars().map(move |c| (c, l))) {
+            if !c.is_ascii() && switchboard::tui::symbols::ascii_for(c).is_none() {
+                missing.push(format!("{c:?} in {}: {}", file.display(), line.trim()));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "no ASCII stand-in for:\n{}",
+        missing.join("\n")
+    );
+}
