@@ -67,6 +67,8 @@ pub enum Action {
     Messages,
     /// Dismiss the toasts on screen (an error stays until then).
     Dismiss,
+    /// Give the terminal back and stop (Ctrl-Z); `fg` resumes.
+    Suspend,
 }
 
 impl Action {
@@ -126,6 +128,7 @@ impl Action {
             Action::RemoveRow => "remove the row",
             Action::Messages => "message log: every message of this session",
             Action::Dismiss => "dismiss the messages on screen",
+            Action::Suspend => "suspend to the shell (fg resumes)",
         }
     }
 }

@@ -19,11 +19,15 @@ pub mod overlay;
 pub mod pager;
 pub mod palette;
 pub mod pane_title;
+pub mod paste;
 pub mod quit;
 mod read_only_gate;
 pub mod service_form;
+pub mod shutdown;
 pub mod store_watch;
+pub mod symbols;
 pub mod sync_bars;
+pub mod terminal;
 pub mod theme;
 pub mod toasts;
 pub mod typed_confirm;
@@ -37,15 +41,15 @@ use crate::domain::read_only::refusal;
 use crate::worker::Worker;
 use app::{App, Command};
 use crossterm::event::{self, Event, KeyEventKind, MouseEventKind};
-use crossterm::{execute, terminal};
-use ratatui::backend::CrosstermBackend;
-use ratatui::Terminal;
-use std::io::{BufWriter, Stdout, Write};
+use crossterm::{execute, terminal as term_modes};
+use ratatui::Frame;
+use shutdown::{Ending, Signals};
+use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use symbols::Charset;
+use terminal::{Term, TerminalGuard};
 use tokio::sync::mpsc;
-
-type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
 
 /// At most one frame per this interval, however many events arrive.
 const FRAME: Duration = Duration::from_millis(16);
@@ -53,49 +57,7 @@ const FRAME: Duration = Duration::from_millis(16);
 /// How long a key's frame may wait for the rows it asked for (normally a
 /// few milliseconds), so the answer shows at once instead of a blank first.
 const HOLD_FOR_ROWS: Duration = Duration::from_millis(50);
-fn restore_terminal() {
-    let mut out = std::io::stdout();
-    let _ = terminal::disable_raw_mode();
-    let _ = execute!(
-        out,
-        event::DisableMouseCapture,
-        terminal::LeaveAlternateScreen,
-        crossterm::cursor::Show
-    );
-}
-
-fn setup_terminal(mouse: bool) -> std::io::Result<Term> {
-    terminal::enable_raw_mode()?;
-    let mut out = std::io::stdout();
-    execute!(out, terminal::EnterAlternateScreen)?;
-    if mouse {
-        execute!(out, event::EnableMouseCapture)?;
-    }
-    Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
-        64 * 1024,
-        std::io::stdout(),
-    )))
-}
-
-/// Gives the terminal back however the dashboard ends: on return, while a
-/// panic of the UI thread unwinds (then `main` prints one line), and from
-/// the panic hook when a helper thread panics (see `panic_report`). A
-/// panicking job is not among these: it fails the job and the screen stays.
-struct TerminalGuard;
-
-impl TerminalGuard {
-    fn new() -> TerminalGuard {
-        crate::panic_report::set_terminal_restore(Some(restore_terminal));
-        TerminalGuard
-    }
-}
-
-impl Drop for TerminalGuard {
-    fn drop(&mut self) {
-        crate::panic_report::set_terminal_restore(None);
-        restore_terminal();
-    }
-}
+use quit::QUIT_PATIENCE;
 
 /// How the dashboard starts.
 #[derive(Debug, Clone, Default)]
@@ -131,11 +93,24 @@ pub fn run(config: Arc<Config>, start: Start) -> i32 {
         .enable_all()
         .build()
         .expect("tokio runtime");
-    let _terminal = TerminalGuard::new();
-    let mut term = match setup_terminal(mouse || config.mouse) {
+    // Before the terminal is taken: from here a hang-up or a kill ends the
+    // dashboard by its way out, never half-way with the terminal raw.
+    let signals = match rt.block_on(async { Signals::listen() }) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("switchboard: cannot listen for signals: {e}");
+            return 1;
+        }
+    };
+    let screen = Screen {
+        charset: Charset::from_env(),
+        mouse: mouse || config.mouse,
+    };
+    let _terminal = TerminalGuard::install();
+    let mut term = match terminal::setup(screen.mouse) {
         Ok(t) => t,
         Err(e) => {
-            restore_terminal();
+            terminal::restore();
             eprintln!("switchboard: cannot open the terminal: {e}");
             return 1;
         }
@@ -155,18 +130,46 @@ pub fn run(config: Arc<Config>, start: Start) -> i32 {
     let result = rt.block_on(event_loop(
         &mut term,
         &mut app,
-        config,
-        read_only,
-        initial_jobs,
+        Session {
+            config,
+            read_only,
+            initial_jobs,
+            signals,
+            screen,
+        },
     ));
-    restore_terminal();
+    terminal::restore();
+    // Not eprintln!: after a hang-up stderr is gone, and that must not
+    // turn a clean exit into a panic.
+    let mut stderr = std::io::stderr();
     match result {
-        Ok(()) => 0,
+        Ok(ending) => {
+            if let Ending::Signal(n) = ending {
+                tracing::info!("dashboard ended by {}", shutdown::signal_name(n));
+            }
+            ending.exit_code()
+        }
         Err(e) => {
-            eprintln!("switchboard: {e}");
+            let _ = writeln!(stderr, "switchboard: {e}");
             1
         }
     }
+}
+
+/// What the terminal can show and what the dashboard took of it.
+#[derive(Debug, Clone, Copy)]
+struct Screen {
+    charset: Charset,
+    mouse: bool,
+}
+
+/// What the event loop runs with.
+struct Session {
+    config: Arc<Config>,
+    read_only: bool,
+    initial_jobs: Vec<JobKind>,
+    signals: Signals,
+    screen: Screen,
 }
 
 /// Reads terminal events on a thread of its own (crossterm's read blocks).
@@ -184,12 +187,19 @@ fn spawn_input(tx: mpsc::UnboundedSender<Event>) {
         .expect("spawn input thread");
 }
 
-fn draw(term: &mut Term, app: &App) -> std::io::Result<()> {
+/// The whole screen for `app`, in the characters the terminal can show:
+/// what the loop draws and what the tests render.
+pub fn render(f: &mut Frame<'_>, app: &App, charset: Charset) {
+    view::draw(f, app);
+    charset.apply(f.buffer_mut());
+}
+
+fn draw(term: &mut Term, app: &App, charset: Charset) -> std::io::Result<()> {
     crate::panic_report::debug_panic_point("tui_draw");
     // One synchronized update per frame: the terminal shows it whole.
-    execute!(term.backend_mut(), terminal::BeginSynchronizedUpdate)?;
-    term.draw(|f| view::draw(f, app))?;
-    execute!(term.backend_mut(), terminal::EndSynchronizedUpdate)?;
+    execute!(term.backend_mut(), term_modes::BeginSynchronizedUpdate)?;
+    term.draw(|f| render(f, app, charset))?;
+    execute!(term.backend_mut(), term_modes::EndSynchronizedUpdate)?;
     term.backend_mut().flush()
 }
 
@@ -201,13 +211,23 @@ fn copy(term: &mut Term, text: &str) {
     let _ = term.backend_mut().flush();
 }
 
-async fn event_loop(
-    term: &mut Term,
-    app: &mut App,
-    config: Arc<Config>,
-    read_only: bool,
-    initial_jobs: Vec<JobKind>,
-) -> std::io::Result<()> {
+/// Whether `key` is the keymap's suspend key (Ctrl-Z by default). It is
+/// read before any input sees the key, as a shell's suspend character is.
+fn is_suspend(app: &App, key: &crossterm::event::KeyEvent) -> bool {
+    app.keymap.lookup_in("global", key) == Some(action::Action::Suspend)
+}
+
+/// Runs the dashboard until it quits, fails or is signalled; then, on
+/// every one of those ways, ends this process's jobs (recording their
+/// ends) and closes the store readers.
+async fn event_loop(term: &mut Term, app: &mut App, session: Session) -> std::io::Result<Ending> {
+    let Session {
+        config,
+        read_only,
+        initial_jobs,
+        mut signals,
+        screen,
+    } = session;
     let (key_tx, mut keys) = mpsc::unbounded_channel();
     spawn_input(key_tx);
     let (job_tx, mut jobs) = mpsc::unbounded_channel();
@@ -238,7 +258,7 @@ async fn event_loop(
     let mut last_draw = Instant::now() - FRAME;
     let mut last_key = Instant::now() - HOLD_FOR_ROWS;
     let mut frame_log = frame_log::FrameLog::from_env();
-    loop {
+    let ended: std::io::Result<Ending> = loop {
         for cmd in pending.drain(..) {
             match cmd {
                 Command::Submit(kind) => {
@@ -268,29 +288,13 @@ async fn event_loop(
             }
         }
         if app.quit {
-            // The jobs of this dashboard end before it does, each with its
-            // end recorded (a write under way is interrupted and rolled
-            // back, or reported as held): none is left `running` for the
-            // next process to close as if it had crashed.
-            quit::stop_jobs(&worker, &mut jobs, |n| {
-                app.toast(
-                    app::Level::Info,
-                    format!("stopping {n} job(s) before quitting…"),
-                );
-                let _ = draw(term, app);
-            })
-            .await;
-            // The reader and the watcher close their store connections
-            // before the process ends: under read-only, the last one to
-            // close lets SQLite remove the -wal and -shm that reading made.
-            drop(store_changes);
-            loader.close();
-            let _ = tokio::task::spawn_blocking(move || watcher.join()).await;
-            return Ok(());
+            break Ok(Ending::Quit);
         }
         let holding = app.awaiting_rows() && last_key.elapsed() < HOLD_FOR_ROWS;
         if dirty && !holding && last_draw.elapsed() >= FRAME {
-            draw(term, app)?;
+            if let Err(e) = draw(term, app, screen.charset) {
+                break Err(e);
+            }
             frame_log.frame(app);
             last_draw = Instant::now();
             dirty = false;
@@ -313,20 +317,33 @@ async fn event_loop(
             }
         };
         tokio::select! {
+            n = signals.recv() => break Ok(Ending::Signal(n)),
             Some(ev) = keys.recv() => {
                 match ev {
+                    Event::Key(k) if k.kind != KeyEventKind::Release && is_suspend(app, &k) => {
+                        if let Err(e) = terminal::suspend(term, screen.mouse) {
+                            break Err(e);
+                        }
+                        // The terminal may have changed size while stopped.
+                        if let Ok(size) = term.size() {
+                            app.layout(ratatui::layout::Rect::new(0, 0, size.width, size.height));
+                        }
+                    }
                     Event::Key(k) if k.kind != KeyEventKind::Release => {
                         frame_log.key();
                         last_key = Instant::now();
                         pending.extend(app.on_key(k));
                     }
+                    Event::Paste(text) => pending.extend(app.on_paste(&text)),
                     Event::Mouse(m) => match m.kind {
                         MouseEventKind::ScrollDown => pending.extend(app.update(action::Action::Down)),
                         MouseEventKind::ScrollUp => pending.extend(app.update(action::Action::Up)),
                         _ => continue,
                     },
                     Event::Resize(width, height) => {
-                        term.autoresize()?;
+                        if let Err(e) = term.autoresize() {
+                            break Err(e);
+                        }
                         app.layout(ratatui::layout::Rect::new(0, 0, width, height));
                     }
                     _ => continue,
@@ -341,5 +358,34 @@ async fn event_loop(
                 dirty = true;
             }
         }
+    };
+    // A terminal that failed or hung up cannot be drawn on: drawing is
+    // tried, its errors ignored.
+    let ending = shutdown::end_jobs(&worker, &mut jobs, QUIT_PATIENCE, |n| {
+        app.toast(
+            app::Level::Info,
+            format!("stopping {n} job(s) before quitting…"),
+        );
+        let _ = draw(term, app, screen.charset);
+    });
+    tokio::select! {
+        left = ending => if left > 0 {
+            tracing::warn!("{left} job(s) had not ended when the dashboard did");
+        },
+        // A second SIGTERM or SIGINT stops the wait (the jobs not ended
+        // yet are closed by the next process to open the store). Not a
+        // second SIGHUP: a hang-up often brings two (the kernel's and the
+        // shell's), and no one is there to be impatient.
+        n = signals.recv_other_than(libc::SIGHUP) => {
+            let name = shutdown::signal_name(n);
+            tracing::warn!("{name} while waiting for jobs to end: not waiting");
+        }
     }
+    // The reader and the watcher close their store connections before
+    // the process ends: under read-only, the last one to close lets SQLite
+    // remove the -wal and -shm that reading made.
+    drop(store_changes);
+    loader.close();
+    let _ = tokio::task::spawn_blocking(move || watcher.join()).await;
+    ended
 }

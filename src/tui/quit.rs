@@ -11,12 +11,9 @@ use super::action::Action;
 use super::app::App;
 use super::overlay::Overlay;
 use super::view::centered;
-use crate::worker::{JobEvent, Worker};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
-use std::collections::HashSet;
 use std::time::Duration;
-use tokio::sync::mpsc::UnboundedReceiver;
 
 /// How long a quit waits for this dashboard's jobs to end after cancelling
 /// them (a store write is interrupted at once; a request in flight ends at
@@ -88,36 +85,6 @@ impl App {
             Some(Action::Confirm) => self.quit = true,
             Some(Action::Escape) => self.overlay = back.take().map(|b| *b),
             _ => {}
-        }
-    }
-}
-
-/// Cancels this dashboard's jobs and waits (up to `QUIT_PATIENCE`) for
-/// each to record its end, so that none is left `running` for the next
-/// process to close as if this one had crashed. `announce` is told how
-/// many it waits for (the loop shows it) before the wait.
-pub async fn stop_jobs(
-    worker: &Worker,
-    events: &mut UnboundedReceiver<JobEvent>,
-    announce: impl FnOnce(usize),
-) {
-    let mut running: HashSet<String> = worker.cancel_all().into_iter().collect();
-    if running.is_empty() {
-        return;
-    }
-    announce(running.len());
-    let patience = tokio::time::sleep(QUIT_PATIENCE);
-    tokio::pin!(patience);
-    while !running.is_empty() {
-        tokio::select! {
-            ev = events.recv() => match ev {
-                Some(JobEvent::Finished { id, .. }) => {
-                    running.remove(&id);
-                }
-                Some(_) => {}
-                None => break,
-            },
-            _ = &mut patience => break,
         }
     }
 }

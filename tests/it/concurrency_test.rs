@@ -311,12 +311,22 @@ impl Drop for Screens {
 /// runs beside a sync of lab2 started in dashboard A; the same sync
 /// started in B is refused and names A's process; a tag B sets shows in
 /// A's open Numbers view with no key pressed; no screen ever says locked
-/// or busy. Needs tmux, so `scripts/faults` runs it (it installs tmux).
+/// or busy. Needs tmux (`.ci/run` and `scripts/faults` install it);
+/// skipped where it is missing.
 #[test]
-#[ignore = "needs tmux; scripts/faults runs it"]
 fn two_dashboards_and_a_worker_on_one_store() {
+    if std::process::Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        eprintln!("tmux is not installed: skipped");
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
-    let (_sim, cfg, store, worker) = worker_syncing_lab(dir.path(), 800);
+    // Pages slow enough that the worker's sync of lab is still under way
+    // when a loaded machine has started both dashboards.
+    let (_sim, cfg, store, worker) = worker_syncing_lab(dir.path(), 1200);
     let screens = Screens::start(&cfg, &["a", "b"]);
     screens.wait_for("a", "lab2");
     screens.wait_for("b", "lab2");

@@ -163,12 +163,15 @@ fn an_unset_password_env_fails_only_the_jobs_of_its_connection() {
 /// liked (the test killed it at 20 s).
 #[test]
 fn a_slow_password_cmd_is_stopped_at_its_timeout_with_its_children() {
+    // Durations of this run's own (the check below reads every process on
+    // the machine, and another run of this test may be under way).
+    let (first, second) = slow_sleeps();
     let (_dir, config) = setup(
         "[secrets]\ncommand_timeout_secs = 1\n",
         &arm_with(
             "slow",
             "127.0.0.1:9",
-            "password_cmd = \"sleep 41.25 & sleep 41.5; echo pw\"",
+            &format!("password_cmd = \"{first} & {second}; echo pw\""),
         ),
     );
     let (out, took) = bounded(
@@ -189,9 +192,15 @@ fn a_slow_password_cmd_is_stopped_at_its_timeout_with_its_children() {
     std::thread::sleep(Duration::from_millis(200));
     let left: Vec<String> = all_argument_lists()
         .into_iter()
-        .filter(|a| a.contains("sleep 41.25") || a.contains("sleep 41.5"))
+        .filter(|a| a.contains(&first) || a.contains(&second))
         .collect();
     assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+/// Two `sleep` commands of about 41 s whose exact lengths name this process.
+fn slow_sleeps() -> (String, String) {
+    let n = std::process::id() % 1000;
+    (format!("sleep 41.{n:03}1"), format!("sleep 41.{n:03}2"))
 }
 
 /// Fails on the code before: `sh -c TEXT` showed the whole command text

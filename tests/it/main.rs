@@ -32,6 +32,7 @@ mod read_only_test;
 mod readmodel_test;
 mod redirect_test;
 mod secrets_test;
+mod session_drop_test;
 mod store_test;
 mod stored_connections_test;
 mod sync_faults_test;

@@ -7,9 +7,11 @@
 mod tui_common;
 
 mod job_progress_tui_test;
+mod tui_ascii_test;
 mod tui_jobs_test;
 mod tui_layout_test;
 mod tui_messages_test;
+mod tui_paste_test;
 mod tui_popup_keys_test;
 mod tui_read_only_test;
 mod tui_safety_test;

@@ -66,6 +66,49 @@ impl TmuxPane {
     }
 }
 
+impl TmuxPane {
+    /// A tmux format of the pane (`#{alternate_on}`, `#{cursor_flag}`).
+    pub fn format(&self, format: &str) -> String {
+        self.tmux(&["display-message", "-p", "-t", "t", format])
+            .trim()
+            .to_string()
+    }
+
+    /// Pastes `text` as a terminal does: bracketed if the program asked
+    /// for bracketed paste, else as plain typing.
+    pub fn paste(&self, text: &str) {
+        self.tmux(&["set-buffer", "-b", "test", text]);
+        self.tmux(&["paste-buffer", "-p", "-d", "-b", "test", "-t", "t"]);
+    }
+
+    /// The process ids of the pane's command's children (Linux /proc):
+    /// the program a `sh -c` or a shell in the pane started.
+    pub fn children(&self) -> Vec<i32> {
+        let pid = self.format("#{pane_pid}");
+        std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
+            .unwrap_or_default()
+            .split_whitespace()
+            .filter_map(|p| p.parse().ok())
+            .collect()
+    }
+
+    /// Waits (at most 20 s) for `ok` to hold of the screen; the screen.
+    pub fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let began = Instant::now();
+        loop {
+            let screen = self.screen();
+            if ok(&screen) {
+                return screen;
+            }
+            assert!(
+                began.elapsed() < Duration::from_secs(20),
+                "never {what}:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
 impl Drop for TmuxPane {
     fn drop(&mut self) {
         self.tmux(&["kill-server"]);
