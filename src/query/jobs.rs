@@ -4,6 +4,7 @@
 use super::safe;
 use crate::domain::terminal_text::terminal_safe;
 use crate::store::jobs::JobRecord;
+use crate::store::sync::SyncDetails;
 use crate::store::{Result, Store};
 use crate::worker::SessionJobs;
 
@@ -31,14 +32,72 @@ pub fn recent(
     Ok(jobs.into_iter().map(safe_job).collect())
 }
 
-/// A job's log lines, each `at line`, escaped.
+/// A job's log lines, each `at line`, escaped; a sync's or preview's
+/// conflicts and skipped users come first (see [`sync_details`]).
 pub fn log(store: &Store, session: Option<&SessionJobs>, id: &str) -> Result<Vec<String>> {
     let lines = match session.and_then(|s| s.log(id)) {
         Some(lines) => lines,
         None => store.job_log(id)?,
     };
-    Ok(lines
-        .into_iter()
-        .map(|(at, line)| format!("{at} {}", terminal_safe(&line)))
-        .collect())
+    let mut out = match store.sync_details_of_job(id)? {
+        Some((_, details)) => sync_details(&details, DETAIL_LINES),
+        None => vec![],
+    };
+    out.extend(
+        lines
+            .into_iter()
+            .map(|(at, line)| format!("{at} {}", terminal_safe(&line))),
+    );
+    Ok(out)
+}
+
+/// How many conflicts (and skipped users) a job's detail lists before it
+/// says how many more there are.
+pub const DETAIL_LINES: usize = 500;
+
+/// What a sync's counts stand for, as lines: each conflicting number with
+/// its status and who holds it, each skipped user and why; at most `limit`
+/// of each, then how many more (the Numbers tab's "conflicts of the last
+/// sync" filter and `sync --json` list them all).
+pub fn sync_details(details: &SyncDetails, limit: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    if !details.conflicts.is_empty() {
+        out.push(String::new());
+        out.push(format!(
+            "conflicts ({}): numbers the sync may not take",
+            details.conflicts.len()
+        ));
+        for c in details.conflicts.iter().take(limit) {
+            let holder = match (&c.connection, c.vendor.is_empty()) {
+                (Some(conn), _) => format!("held by {} ({conn})", vendor_or(&c.vendor)),
+                (None, false) => format!("held by {}", c.vendor),
+                (None, true) => "held by no connection".to_string(),
+            };
+            out.push(terminal_safe(&format!("  {}  {}  {holder}", c.number, c.status)).into_owned());
+        }
+        more(&mut out, details.conflicts.len(), limit);
+    }
+    if !details.skipped.is_empty() {
+        out.push(String::new());
+        out.push(format!("skipped users ({})", details.skipped.len()));
+        for s in details.skipped.iter().take(limit) {
+            out.push(terminal_safe(&format!("  {}  {}", s.user, s.why)).into_owned());
+        }
+        more(&mut out, details.skipped.len(), limit);
+    }
+    out
+}
+
+fn vendor_or(vendor: &str) -> &str {
+    if vendor.is_empty() {
+        "another connection"
+    } else {
+        vendor
+    }
+}
+
+fn more(out: &mut Vec<String>, len: usize, limit: usize) {
+    if len > limit {
+        out.push(format!("  … and {} more", len - limit));
+    }
 }

@@ -214,6 +214,7 @@ pub mod testing {
             read_only: false,
             schedule: "none".into(),
             last_run: None,
+            last_preview: None,
             last_sync: None,
             last_purge: None,
             used: 2,
