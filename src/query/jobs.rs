@@ -73,7 +73,9 @@ pub fn sync_details(details: &SyncDetails, limit: usize) -> Vec<String> {
                 (None, false) => format!("held by {}", c.vendor),
                 (None, true) => "held by no connection".to_string(),
             };
-            out.push(terminal_safe(&format!("  {}  {}  {holder}", c.number, c.status)).into_owned());
+            out.push(
+                terminal_safe(&format!("  {}  {}  {holder}", c.number, c.status)).into_owned(),
+            );
         }
         more(&mut out, details.conflicts.len(), limit);
     }

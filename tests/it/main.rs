@@ -32,6 +32,7 @@ mod redirect_test;
 mod secrets_test;
 mod store_test;
 mod stored_connections_test;
+mod sync_details_test;
 mod sync_faults_test;
 mod sync_writes_test;
 mod terminal_safety_test;

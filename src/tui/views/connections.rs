@@ -9,7 +9,7 @@ use crate::domain::read_only::Writes;
 use crate::domain::vendor::{ConnectionSource, Vendor};
 use crate::store::sync::SyncRun;
 use crate::tui::action::Action;
-use crate::tui::app::Command;
+use crate::tui::app::{job_title, Command};
 use crate::tui::badges;
 use crate::tui::component::{Ctx, Effect, ListCursor, Taken, View};
 use crate::tui::connection_form;
@@ -146,6 +146,7 @@ impl View for Connections {
             }
             (Action::Refresh, _) => Effect::submit(JobKind::RefreshVoice { connection }),
             (Action::Test, _) => Effect::submit(JobKind::TestConnection { connection }),
+            (Action::Enter, _) => return last_run_details(c),
             (Action::Copy, _) => Effect::Run(Command::Copy(connection)),
             (Action::Preview, _) => Effect::info("preview is for AudioCodes syncs"),
             _ => return vec![],
@@ -231,7 +232,7 @@ fn draw(f: &mut Frame<'_>, view: &Connections, ctx: &Ctx, area: Rect) {
     .header(header)
     .row_highlight_style(t.selected())
     .block(Block::default().borders(Borders::ALL).title(format!(
-        " Connections ({}) — r sync  p preview  t test  P purge  n new  e edit  D delete ",
+        " Connections ({}) — r sync  p preview  t test  Enter last run  P purge  n new  e edit  D delete ",
         ctx.connections.len()
     )));
     let mut state = table_state(view.cursor.cursor, ctx.connections.len());
@@ -269,6 +270,10 @@ fn draw(f: &mut Frame<'_>, view: &Connections, ctx: &Ctx, area: Rect) {
                     lines.push(Line::styled(format!("{:<34}{}", "", r.error), t.error()));
                 }
             }
+            lines.push(Line::from(vec![
+                label("  last preview (p)".into()),
+                Span::raw(preview_line(c.last_preview.as_ref())),
+            ]));
             lines.push(Line::from(vec![label(purge), Span::raw(match &c.last_purge {
                 Some(_) => run_line(c.last_purge.as_ref()),
                 None => "never run (P: remove cached users; their numbers cool)".into(),
@@ -308,6 +313,62 @@ fn draw(f: &mut Frame<'_>, view: &Connections, ctx: &Ctx, area: Rect) {
         Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),
         detail,
     );
+}
+
+/// Enter: the detail of the connection's newest sync or preview (an
+/// AudioCodes connection) or refresh (another vendor): the job's record,
+/// then (as for a job opened in Jobs) its conflicts, skipped users and log.
+fn last_run_details(c: &ConnInfo) -> Vec<Effect> {
+    let newest = [
+        c.last_sync.as_ref(),
+        c.last_preview.as_ref(),
+        c.last_run.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|r| r.job_id.is_some())
+    .max_by(|a, b| a.started_at.cmp(&b.started_at));
+    let Some(run) = newest else {
+        return vec![Effect::info(format!("{} has no run to show yet", c.name))];
+    };
+    let id = run.job_id.clone().unwrap_or_default();
+    let k = &run.counts;
+    let mut lines = vec![
+        format!("{} {} — {}", run.kind, c.name, run.result),
+        format!("started {}", run.started_at),
+        format!("ended   {}", run.ended_at),
+    ];
+    if c.vendor == Vendor::AudioCodes {
+        lines.push(String::new());
+        lines.push(k.describe());
+    }
+    if !run.error.is_empty() {
+        lines.push(String::new());
+        lines.push(run.error.clone());
+    }
+    vec![
+        Effect::Detail {
+            title: job_title(&id),
+            lines,
+        },
+        Effect::load(DataRequest::JobLog(id)),
+    ]
+}
+
+/// A preview's time and what it would do, or that there was none.
+fn preview_line(run: Option<&SyncRun>) -> String {
+    match run {
+        Some(r) => format!(
+            "{}: would add {}, cool {}, release {}; conflicts {}, skipped {}",
+            r.started_at,
+            r.counts.added + r.counts.restored,
+            r.counts.cooled,
+            r.counts.released,
+            r.counts.conflicts,
+            r.counts.skipped
+        ),
+        None => "none (p: see what a sync would do, applying nothing)".into(),
+    }
 }
 
 /// "started → ended (took 2s): result", or "never run".
@@ -398,6 +459,48 @@ mod tests {
             view.handle(Action::New, &ctx).as_slice(),
             [Effect::Form(FormPurpose::NewConnection { taken }, _)] if taken.len() == 3
         ));
+    }
+
+    fn run(kind: &str, job: &str, at: &str) -> SyncRun {
+        SyncRun {
+            kind: kind.into(),
+            started_at: at.into(),
+            ended_at: at.into(),
+            result: if kind == "preview" {
+                "preview"
+            } else {
+                "applied"
+            }
+            .into(),
+            counts: Default::default(),
+            error: String::new(),
+            job_id: Some(job.into()),
+        }
+    }
+
+    #[test]
+    fn enter_opens_the_newest_runs_details_whatever_its_kind() {
+        let mut ctx = estate();
+        let arm = &mut ctx.connections[0];
+        arm.last_sync = Some(run("sync", "sync-job-1", "2026-11-30T08:00:00Z"));
+        arm.last_run = arm.last_sync.clone();
+        arm.last_preview = Some(run("preview", "preview-job-2", "2026-11-30T09:00:00Z"));
+        let mut view = Connections::default();
+        match view.handle(Action::Enter, &ctx).as_slice() {
+            [Effect::Detail { title, lines }, Effect::Run(Command::Load(DataRequest::JobLog(id)))] =>
+            {
+                assert_eq!(id, "preview-job-2", "the preview is newer than the sync");
+                assert_eq!(title, &job_title(id));
+                assert_eq!(lines[0], "preview arm — preview");
+            }
+            other => panic!("{other:?}"),
+        }
+        // A connection that never ran says so rather than opening nothing.
+        view.handle(Action::Down, &ctx);
+        assert_eq!(
+            toasts(&view.handle(Action::Enter, &ctx)),
+            ["lp has no run to show yet"]
+        );
     }
 
     #[test]
