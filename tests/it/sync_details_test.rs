@@ -6,6 +6,7 @@
 use crate::common;
 use common::*;
 use switchboard::query;
+use switchboard::store::number_query::{NumberQuery, Seek};
 use switchboard::store::Store;
 
 #[test]
@@ -70,4 +71,15 @@ fn a_sync_with_conflicts_lists_them_in_the_job_details() {
     assert_eq!(preview.job_id.as_deref(), Some(preview_job.id.as_str()));
     let preview_lines = query::jobs::log(&store, None, &preview_job.id).unwrap();
     assert!(preview_lines.contains(&"  +15550001005  Used  held by Microsoft".to_string()));
+
+    // The Numbers tab's "conflicts of the last sync" filter: that number only.
+    let conflicts = NumberQuery {
+        last_sync_conflicts: true,
+        ..Default::default()
+    };
+    assert_eq!(store.count_numbers(&conflicts).unwrap(), 1);
+    assert_eq!(store.quick_count(&conflicts).unwrap(), Some(1));
+    let page = store.number_window(&conflicts, &Seek::First, 10).unwrap();
+    let numbers: Vec<&str> = page.rows.iter().map(|r| r.number.as_str()).collect();
+    assert_eq!(numbers, ["+15550001005"]);
 }

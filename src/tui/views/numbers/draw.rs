@@ -71,7 +71,11 @@ pub fn draw(f: &mut Frame<'_>, n: &NumbersState, ctx: &Ctx, area: Rect) {
             n.query.text.as_str()
         },
         if n.filtering { "▏" } else { "" },
-        n.query.status.map(|s| s.as_str()).unwrap_or("all"),
+        match (n.query.status, n.query.last_sync_conflicts) {
+            (_, true) => "conflicts of the last sync",
+            (Some(s), _) => s.as_str(),
+            (None, _) => "all",
+        },
         n.query.sort.label(),
         if n.query.descending { " ↓" } else { " ↑" },
         n.marks.len()

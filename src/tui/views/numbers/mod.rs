@@ -191,20 +191,28 @@ impl View for Numbers {
             }
             Action::Escape if n.detail.is_some() => n.detail = None,
             Action::Escape
-                if !n.query.text.is_empty() || n.query.status.is_some() || !n.marks.is_empty() =>
+                if !n.query.text.is_empty()
+                    || n.query.status.is_some()
+                    || n.query.last_sync_conflicts
+                    || !n.marks.is_empty() =>
             {
                 n.input.reset();
                 n.query.text.clear();
                 n.query.status = None;
+                n.query.last_sync_conflicts = false;
                 n.marks.clear();
                 return self.restart();
             }
             Action::StatusFilter => {
-                let order: Vec<Option<Status>> = std::iter::once(None)
+                // all, each status, then the conflicts of the last sync.
+                let order: Vec<(Option<Status>, bool)> = std::iter::once(None)
                     .chain(Status::ALL.iter().copied().map(Some))
+                    .map(|s| (s, false))
+                    .chain([(None, true)])
                     .collect();
-                let i = order.iter().position(|s| *s == n.query.status).unwrap_or(0);
-                n.query.status = order[(i + 1) % order.len()];
+                let now = (n.query.status, n.query.last_sync_conflicts);
+                let i = order.iter().position(|s| *s == now).unwrap_or(0);
+                (n.query.status, n.query.last_sync_conflicts) = order[(i + 1) % order.len()];
                 return self.restart();
             }
             Action::Sort => {
@@ -443,6 +451,26 @@ mod tests {
         assert_eq!(effects.len(), 1, "one new query");
         // Nothing left to clear: Escape does nothing.
         assert!(v.handle(Action::Escape, &ctx).is_empty());
+    }
+
+    #[test]
+    fn the_status_filter_ends_with_the_conflicts_of_the_last_sync() {
+        let ctx = ctx(vec![]);
+        let mut v = view(&["+15550001"]);
+        for _ in Status::ALL {
+            v.handle(Action::StatusFilter, &ctx);
+        }
+        assert!(!v.state.query.last_sync_conflicts);
+        let effects = v.handle(Action::StatusFilter, &ctx);
+        assert_eq!(v.state.query.status, None);
+        assert!(v.state.query.last_sync_conflicts);
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::Run(Command::Load(DataRequest::Numbers { query, .. }))] if query.last_sync_conflicts
+        ));
+        // Once more: back to every number.
+        v.handle(Action::StatusFilter, &ctx);
+        assert_eq!(v.state.query, Default::default());
     }
 
     #[test]
