@@ -7,6 +7,7 @@ pub mod badges;
 pub mod component;
 pub mod connection_form;
 pub mod data;
+pub mod export_form;
 pub mod form;
 pub mod forms;
 pub mod frame_log;
@@ -143,6 +144,7 @@ pub fn run(config: Arc<Config>, start: Start) -> i32 {
         .map(|c| (c.name().to_string(), c.vendor()))
         .collect();
     let mut app = App::new(keymap, theme::Theme::from_env(), read_only, &conns);
+    app.ctx.export_dir = config.export_dir.clone();
     if let Some(section) = &tab {
         app.open_on(section);
     }
@@ -236,7 +238,8 @@ async fn event_loop(
     let mut last_key = Instant::now() - HOLD_FOR_ROWS;
     let mut frame_log = frame_log::FrameLog::from_env();
     loop {
-        for cmd in pending.drain(..) {
+        let batch: Vec<Command> = pending.drain(..).flat_map(Command::flatten).collect();
+        for cmd in batch {
             match cmd {
                 Command::Submit(kind) => {
                     worker.submit(kind);
@@ -262,6 +265,7 @@ async fn event_loop(
                 } => {
                     worker.create_service(connection, *request, true);
                 }
+                Command::Many(_) => {} // taken apart above
             }
         }
         if app.quit {

@@ -130,6 +130,11 @@ impl App {
                 form.errors = forms::validate(purpose, form);
                 if form.errors.is_empty() {
                     let cmd = forms::command(purpose, form);
+                    // e.g. an export over an existing file: asked first.
+                    if let Some(message) = forms::ask_first(purpose, form) {
+                        self.overlay = Some(Overlay::Confirm { message, then: cmd });
+                        return vec![];
+                    }
                     self.overlay = None;
                     return vec![cmd];
                 }

@@ -1,7 +1,7 @@
 //! Jobs: every job of every process on this store, with live progress;
 //! details with the job's log, and cancel.
 
-use super::table_state;
+use super::{marks, table_state};
 use crate::store::jobs::JobRecord;
 use crate::tui::action::Action;
 use crate::tui::app::{job_title, Command};
@@ -13,11 +13,83 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders, Cell, Row, Table};
 use ratatui::Frame;
+use std::collections::BTreeSet;
 
 #[derive(Debug, Default)]
 pub struct Jobs {
     pub jobs: Vec<JobRecord>,
     pub cursor: ListCursor,
+    /// Marked jobs (ids): `c` cancels every marked one still running.
+    pub marks: BTreeSet<String>,
+    pub range: marks::Range,
+}
+
+impl Jobs {
+    fn id_at(&self, i: usize) -> Option<String> {
+        self.jobs.get(i).map(|j| j.id.clone())
+    }
+
+    /// Space, `*`, `V` and Shift+movement; true when the action was one.
+    fn mark(&mut self, action: Action, ctx: &Ctx) -> bool {
+        let mut m = std::mem::take(&mut self.marks);
+        let mut range = std::mem::take(&mut self.range);
+        let len = self.jobs.len();
+        match action {
+            Action::Mark => {
+                range.stop();
+                if let Some(id) = self.id_at(self.cursor.cursor) {
+                    marks::toggle(&mut m, id);
+                }
+                self.cursor.apply(Action::Down, len, ctx.page);
+            }
+            Action::MarkAll => marks::mark_all(&mut m, self.jobs.iter().map(|j| j.id.clone())),
+            Action::MarkRange => range.toggle(self.cursor.cursor, &mut m, |i| self.id_at(i)),
+            Action::Escape if range.active() => range.stop(),
+            Action::Escape if !m.is_empty() => m.clear(),
+            _ => match marks::shift_movement(action) {
+                Some(movement) => {
+                    if !range.active() {
+                        range.toggle(self.cursor.cursor, &mut m, |i| self.id_at(i));
+                    }
+                    self.cursor.apply(movement, len, ctx.page);
+                    range.follow(self.cursor.cursor, &mut m, |i| self.id_at(i));
+                }
+                None => {
+                    let moved = self.cursor.apply(action, len, ctx.page);
+                    range.follow(self.cursor.cursor, &mut m, |i| self.id_at(i));
+                    (self.marks, self.range) = (m, range);
+                    return moved;
+                }
+            },
+        }
+        (self.marks, self.range) = (m, range);
+        true
+    }
+
+    /// `c` on marked jobs: every one still running is cancelled.
+    fn cancel_marked(&mut self) -> Vec<Effect> {
+        let running: Vec<&JobRecord> = self
+            .jobs
+            .iter()
+            .filter(|j| self.marks.contains(&j.id) && !j.state.is_terminal())
+            .collect();
+        if running.is_empty() {
+            return vec![Effect::info("none of the marked jobs is running")];
+        }
+        let mut effects = vec![Effect::info(format!(
+            "cancelling {} of {} marked jobs (the others have ended)",
+            running.len(),
+            self.marks.len()
+        ))];
+        effects.extend(
+            running
+                .into_iter()
+                .map(|j| Effect::Run(Command::Cancel(j.id.clone()))),
+        );
+        self.marks.clear();
+        self.range.stop();
+        effects
+    }
 }
 
 impl View for Jobs {
@@ -35,14 +107,26 @@ impl View for Jobs {
     }
     fn on_data(&mut self, data: Data) -> Taken {
         match data {
-            Data::Jobs(jobs) => self.jobs = jobs,
+            Data::Jobs(jobs) => {
+                // Marks of jobs no longer listed go; a range's rows moved.
+                self.marks.retain(|id| jobs.iter().any(|j| &j.id == id));
+                if self.jobs.len() != jobs.len() {
+                    self.range.stop();
+                }
+                self.jobs = jobs;
+            }
             other => return Taken::NotMine(other),
         }
         Taken::Mine(vec![])
     }
 
     fn handle(&mut self, action: Action, ctx: &Ctx) -> Vec<Effect> {
-        self.cursor.apply(action, self.jobs.len(), ctx.page);
+        if self.mark(action, ctx) {
+            return vec![];
+        }
+        if action == Action::Cancel && !self.marks.is_empty() {
+            return self.cancel_marked();
+        }
         let job = self.jobs.get(self.cursor.cursor);
         match (action, job) {
             (Action::Cancel, Some(j)) if !j.state.is_terminal() => {
@@ -127,6 +211,11 @@ fn draw(f: &mut Frame<'_>, view: &Jobs, ctx: &Ctx, area: Rect) {
                 Cell::from(progress),
                 Cell::from(text),
             ])
+            .style(if view.marks.contains(&j.id) {
+                t.marked()
+            } else {
+                ratatui::style::Style::default()
+            })
         })
         .collect();
     let table = Table::new(
@@ -146,8 +235,9 @@ fn draw(f: &mut Frame<'_>, view: &Jobs, ctx: &Ctx, area: Rect) {
     )
     .row_highlight_style(t.selected())
     .block(Block::default().borders(Borders::ALL).title(format!(
-        " Jobs ({}) — Enter details  c cancel ",
-        view.jobs.len()
+        " Jobs ({}){} — Enter details  c cancel ",
+        view.jobs.len(),
+        marks::title(&view.marks, &view.range)
     )));
     let mut state = table_state(view.cursor.cursor, view.jobs.len());
     f.render_stateful_widget(table, area, &mut state);
@@ -207,6 +297,71 @@ mod tests {
         v.handle(Action::Down, &ctx);
         let effects = v.handle(Action::Cancel, &ctx);
         assert_eq!(toasts(&effects), ["that job has already ended"]);
+    }
+
+    fn cancelled(effects: &[Effect]) -> Vec<&str> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Run(Command::Cancel(id)) => Some(id.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn marked_jobs_are_cancelled_together_the_ended_left_alone() {
+        let ctx = ctx(vec![]);
+        let mut v = Jobs::default();
+        v.on_data(Data::Jobs(vec![
+            job("run-1", JobState::Running),
+            job("done-2", JobState::Succeeded),
+            job("run-3", JobState::Running),
+            job("run-4", JobState::Running),
+        ]));
+        v.handle(Action::MarkAll, &ctx);
+        assert_eq!(v.marks.len(), 4);
+        // Space on the first unmarks it (and moves down).
+        v.handle(Action::Mark, &ctx);
+        assert_eq!(v.cursor.cursor, 1);
+        let effects = v.handle(Action::Cancel, &ctx);
+        assert_eq!(cancelled(&effects), ["run-3", "run-4"]);
+        assert_eq!(
+            toasts(&effects),
+            ["cancelling 2 of 3 marked jobs (the others have ended)"]
+        );
+        assert!(
+            v.marks.is_empty(),
+            "the marks were what the cancel was about"
+        );
+    }
+
+    #[test]
+    fn a_range_marks_from_the_anchor_to_the_cursor_and_esc_ends_it_first() {
+        let ctx = ctx(vec![]);
+        let mut v = Jobs::default();
+        v.on_data(Data::Jobs(
+            (0..5)
+                .map(|i| job(&format!("j{i}"), JobState::Running))
+                .collect(),
+        ));
+        v.handle(Action::Down, &ctx);
+        v.handle(Action::MarkRange, &ctx);
+        v.handle(Action::Down, &ctx);
+        v.handle(Action::Down, &ctx);
+        assert_eq!(v.marks, ["j1", "j2", "j3"].map(String::from).into());
+        v.handle(Action::Up, &ctx);
+        assert_eq!(v.marks, ["j1", "j2"].map(String::from).into());
+        // Esc ends the range, keeping its marks; the next Esc clears them.
+        v.handle(Action::Escape, &ctx);
+        assert!(!v.range.active());
+        v.handle(Action::Down, &ctx);
+        assert_eq!(v.marks.len(), 2);
+        v.handle(Action::Escape, &ctx);
+        assert!(v.marks.is_empty());
+        // Shift+Down marks the row left and the row reached.
+        v.handle(Action::MarkDown, &ctx);
+        assert_eq!(v.marks, ["j3", "j4"].map(String::from).into());
     }
 
     #[test]

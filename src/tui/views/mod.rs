@@ -3,6 +3,7 @@
 
 pub mod connections;
 pub mod jobs;
+pub mod marks;
 pub mod numbers;
 pub mod profiles;
 pub mod services;

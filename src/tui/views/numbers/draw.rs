@@ -7,6 +7,7 @@ use crate::tui::badges;
 use crate::tui::component::Ctx;
 use crate::tui::numbers_state::NumbersState;
 use crate::tui::view::header_style;
+use crate::tui::views::marks;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
@@ -169,8 +170,9 @@ pub fn draw(f: &mut Frame<'_>, n: &NumbersState, ctx: &Ctx, area: Rect) {
         " Numbers — loading… ".to_string()
     } else {
         format!(
-            " Numbers {} of {of} — / filter  f status  s sort  Space mark  Enter details  R release  c cool  x extend  v/V reserve  e tag  a range  i import  E export ",
+            " Numbers {} of {of}{} — / filter  f status  s sort  Space mark  Enter details  R release  c cool  x extend  v/V reserve  e tag  a range  i import  E export ",
             if extent == 0 { 0 } else { n.cursor + 1 },
+            marks::title(&n.marks, &n.range),
         )
     };
     let widths = [
