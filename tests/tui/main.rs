@@ -10,5 +10,6 @@ mod job_progress_tui_test;
 mod tui_jobs_test;
 mod tui_popup_keys_test;
 mod tui_read_only_test;
+mod tui_results_test;
 mod tui_snapshots_test;
 mod tui_terminal_safety_test;

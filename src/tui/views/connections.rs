@@ -232,7 +232,7 @@ fn draw(f: &mut Frame<'_>, view: &Connections, ctx: &Ctx, area: Rect) {
     .header(header)
     .row_highlight_style(t.selected())
     .block(Block::default().borders(Borders::ALL).title(format!(
-        " Connections ({}) — r sync  p preview  t test  Enter last run  P purge  n new  e edit  D delete ",
+        " Connections ({}) — r sync  p preview  t test  P purge  n new  e edit  D delete ",
         ctx.connections.len()
     )));
     let mut state = table_state(view.cursor.cursor, ctx.connections.len());
