@@ -83,3 +83,35 @@ fn a_sync_with_conflicts_lists_them_in_the_job_details() {
     let numbers: Vec<&str> = page.rows.iter().map(|r| r.number.as_str()).collect();
     assert_eq!(numbers, ["+15550001005"]);
 }
+
+#[test]
+fn a_live_platform_refresh_is_its_connections_last_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = SimProcess::with_scenario(
+        dir.path(),
+        "[live_platform]\nclient_id = \"lp-client\"\nclient_secret = \"lp-secret-value\"\n",
+    );
+    let cfg = write_config(
+        dir.path(),
+        &format!(
+            "{}{}",
+            config_head(&dir.path().join("s.db"), 5),
+            lp_connection(&format!("http://{}", sim.addr), "lp-secret-value")
+        ),
+    );
+    let config = switchboard::config::load(Some(&cfg)).unwrap();
+    let last = |config: &switchboard::config::Config| {
+        let store = Store::open(&config.store_path).unwrap();
+        let infos = query::connections::connection_infos(&store, config).unwrap();
+        infos.into_iter().find(|c| c.name == "lp").unwrap().last_run
+    };
+    assert_eq!(last(&config), None, "never refreshed: never run");
+    let out = run(&cfg, &["refresh", "live-platform", "lp"]);
+    assert!(out.status.success(), "{}", text(&out).1);
+    let run = last(&config).expect("the refresh is the last run");
+    assert_eq!(
+        (run.kind.as_str(), run.result.as_str()),
+        ("refresh", "refreshed")
+    );
+    assert!(run.job_id.is_some(), "Enter on Connections opens its job");
+}
