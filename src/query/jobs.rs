@@ -33,21 +33,20 @@ pub fn recent(
 }
 
 /// A job's log lines, each `at line`, escaped; a sync's or preview's
-/// conflicts and skipped users come first (see [`sync_details`]).
+/// conflicts and skipped users follow, each list under its own heading
+/// (see [`sync_details`]).
 pub fn log(store: &Store, session: Option<&SessionJobs>, id: &str) -> Result<Vec<String>> {
     let lines = match session.and_then(|s| s.log(id)) {
         Some(lines) => lines,
         None => store.job_log(id)?,
     };
-    let mut out = match store.sync_details_of_job(id)? {
-        Some((_, details)) => sync_details(&details, DETAIL_LINES),
-        None => vec![],
-    };
-    out.extend(
-        lines
-            .into_iter()
-            .map(|(at, line)| format!("{at} {}", terminal_safe(&line))),
-    );
+    let mut out: Vec<String> = lines
+        .into_iter()
+        .map(|(at, line)| format!("{at} {}", terminal_safe(&line)))
+        .collect();
+    if let Some((_, details)) = store.sync_details_of_job(id)? {
+        out.extend(sync_details(&details, DETAIL_LINES));
+    }
     Ok(out)
 }
 
@@ -101,5 +100,54 @@ fn vendor_or(vendor: &str) -> &str {
 fn more(out: &mut Vec<String>, len: usize, limit: usize) {
     if len > limit {
         out.push(format!("  … and {} more", len - limit));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::cooling::Conflict;
+    use crate::store::sync::SkippedUser;
+
+    fn conflict(number: &str, vendor: &str, connection: Option<&str>) -> Conflict {
+        Conflict {
+            number: number.into(),
+            status: "Used".into(),
+            vendor: vendor.into(),
+            connection: connection.map(String::from),
+        }
+    }
+
+    #[test]
+    fn details_say_who_holds_each_number_and_how_many_more_there_are() {
+        let details = SyncDetails {
+            conflicts: vec![
+                conflict("+15550001", "Microsoft", None),
+                conflict("+15550002", "AudioCodes", Some("arm-west")),
+                conflict("+15550003", "", None),
+            ],
+            skipped: vec![SkippedUser {
+                user: "alice\u{1b}]52;c;x\u{7}".into(),
+                why: "no usable number".into(),
+            }],
+        };
+        let lines = sync_details(&details, 2);
+        assert_eq!(
+            lines[..5],
+            [
+                "",
+                "conflicts (3): numbers the sync may not take",
+                "  +15550001  Used  held by Microsoft",
+                "  +15550002  Used  held by AudioCodes (arm-west)",
+                "  … and 1 more",
+            ]
+        );
+        assert_eq!(lines[6], "skipped users (1)");
+        assert!(
+            !lines[7].contains('\u{1b}'),
+            "vendor text is escaped: {:?}",
+            lines[7]
+        );
+        assert!(sync_details(&SyncDetails::default(), 2).is_empty());
     }
 }
