@@ -170,3 +170,54 @@ fn connections_show_the_last_sync_and_the_last_preview_side_by_side() {
     app.on_data(Data::Connections(conns));
     insta::assert_snapshot!(render(&app));
 }
+
+#[test]
+fn the_numbers_header_states_the_conflicts_filter() {
+    let mut app = app();
+    app.update(Action::Tab2);
+    // all, then each status, then the conflicts.
+    for _ in 0..=switchboard::domain::number::Status::ALL.len() {
+        type_text(&mut app, "f");
+    }
+    let screen = render(&app);
+    assert!(
+        screen.contains("status: conflicts of the last sync"),
+        "{screen}"
+    );
+    key(&mut app, KeyCode::Esc);
+    assert!(render(&app).contains("status: all"));
+}
+
+#[test]
+fn jobs_are_marked_by_keys_and_counted_in_the_title() {
+    let mut app = app();
+    app.update(Action::Tab5);
+    let job = |id: &str| switchboard::store::jobs::JobRecord {
+        id: id.into(),
+        kind: "sync".into(),
+        target: "arm-east".into(),
+        state: switchboard::domain::job::JobState::Running,
+        done: 0,
+        total: 0,
+        created_at: "2026-11-22T19:00:00Z".into(),
+        started_at: None,
+        ended_at: None,
+        summary: String::new(),
+        error: String::new(),
+    };
+    app.on_data(Data::Jobs(vec![job("a"), job("b"), job("c")]));
+    type_text(&mut app, "*");
+    assert!(
+        render(&app).contains(" Jobs (3) · 3 marked — "),
+        "{}",
+        render(&app)
+    );
+    let commands = app.update(Action::Cancel);
+    assert_eq!(
+        commands
+            .iter()
+            .filter(|c| matches!(c, Command::Cancel(_)))
+            .count(),
+        3
+    );
+}
