@@ -18,7 +18,10 @@ pub use connections::{
     LivePlatformConnection, OAuthClient, TlsOptions,
 };
 pub use parse::parse;
-pub use paths::{default_config_path, default_log_dir, default_store_path, load, locate};
+pub use paths::{
+    default_config_path, default_export_dir, default_log_dir, default_store_path, expand_home,
+    load, locate,
+};
 pub use secrets::{SecretEntry, SecretError, SecretSettings};
 
 use crate::domain::settings::InventorySettings;
@@ -53,6 +56,9 @@ pub struct Config {
     pub file: Option<PathBuf>,
     pub store_path: PathBuf,
     pub log_dir: PathBuf,
+    /// Where an export goes unless a path is given: `export_dir`, else
+    /// the directory the store lives in (the data directory by default).
+    pub export_dir: PathBuf,
     pub keymap_file: Option<PathBuf>,
     pub read_only: bool,
     pub mouse: bool,
@@ -109,6 +115,7 @@ impl Config {
             file: None,
             store_path: default_store_path(),
             log_dir: default_log_dir(),
+            export_dir: default_export_dir(&default_store_path()),
             keymap_file: None,
             read_only: false,
             mouse: false,

@@ -1,7 +1,7 @@
 //! Reading config text: TOML errors located at their line and key, then
 //! every table checked (see `validate` and `vendors`) into a [`Config`].
 
-use super::paths::{default_log_dir, default_store_path, expand_home};
+use super::paths::{default_export_dir, default_log_dir, default_store_path, expand_home};
 use super::raw::RawConfig;
 use super::validate::Ctx;
 use super::{Config, ConfigError};
@@ -106,12 +106,17 @@ pub fn parse(file: &Path, text: &str, loose_permissions: bool) -> Result<Config,
     }
     let secrets = cx.secret_settings(raw.secrets)?;
 
+    let store_path = raw
+        .store_path
+        .map(expand_home)
+        .unwrap_or_else(default_store_path);
     Ok(Config {
         file: Some(file.to_path_buf()),
-        store_path: raw
-            .store_path
+        export_dir: raw
+            .export_dir
             .map(expand_home)
-            .unwrap_or_else(default_store_path),
+            .unwrap_or_else(|| default_export_dir(&store_path)),
+        store_path,
         log_dir: raw.log_dir.map(expand_home).unwrap_or_else(default_log_dir),
         keymap_file,
         read_only: raw.read_only,

@@ -19,6 +19,17 @@ pub fn default_store_path() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("switchboard.db"))
 }
 
+/// The directory the store at `store_path` lives in (the data directory
+/// unless `store_path` says otherwise): where exports go by default.
+pub fn default_export_dir(store_path: &Path) -> PathBuf {
+    match store_path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => project_dirs()
+            .map(|d| d.data_dir().to_path_buf())
+            .unwrap_or_else(|| PathBuf::from(".")),
+    }
+}
+
 pub fn default_log_dir() -> PathBuf {
     project_dirs()
         .map(|d| {
@@ -78,7 +89,7 @@ fn file_mode(path: &Path) -> Option<u32> {
 }
 
 /// `~/...` under the home directory.
-pub(super) fn expand_home(p: PathBuf) -> PathBuf {
+pub fn expand_home(p: PathBuf) -> PathBuf {
     match (p.strip_prefix("~"), directories::BaseDirs::new()) {
         (Ok(rest), Some(b)) => b.home_dir().join(rest),
         _ => p,

@@ -11,6 +11,7 @@ use toml::Spanned;
 pub(super) struct RawConfig {
     pub(super) store_path: Option<PathBuf>,
     pub(super) log_dir: Option<PathBuf>,
+    pub(super) export_dir: Option<PathBuf>,
     pub(super) keymap_file: Option<PathBuf>,
     #[serde(default)]
     pub(super) read_only: bool,

@@ -55,7 +55,7 @@ impl Transition {
 }
 
 /// A number the sync may not take: held by another vendor or connection, or Reserved.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Conflict {
     pub number: String,
     pub status: String,

@@ -60,4 +60,8 @@ pub struct NumberQuery {
     pub text: String,
     pub sort: SortKey,
     pub descending: bool,
+    /// Only the numbers the newest sync or preview (of any connection)
+    /// found in conflict: a status-like filter of the Numbers tab.
+    #[serde(default)]
+    pub last_sync_conflicts: bool,
 }

@@ -7,6 +7,7 @@ use super::safe;
 use crate::config::{AudioCodesConnection, Config, Connection, ConnectionRef};
 use crate::domain::connection_spec::ConnectionSpec;
 use crate::domain::interval::{format_interval, next_due};
+use crate::domain::job::JobState;
 use crate::domain::vendor::{ConnectionSource, Vendor};
 use crate::store::connections::StoredConnection;
 use crate::store::remote::Stale;
@@ -30,7 +31,12 @@ pub struct ConnInfo {
     pub insecure: bool,
     pub read_only: bool,
     pub schedule: String,
+    /// The last run that counts for the list: an AudioCodes sync or purge
+    /// (never a preview), a Live Platform or AXP refresh.
     pub last_run: Option<SyncRun>,
+    /// An AudioCodes connection's last preview, shown beside (never in
+    /// place of) the last applied run.
+    pub last_preview: Option<SyncRun>,
     /// The last run of each VOSS instance: SyncAudioCodes and PurgeAudioCodes.
     pub last_sync: Option<SyncRun>,
     pub last_purge: Option<SyncRun>,
@@ -102,6 +108,26 @@ pub fn schedule_text(a: &AudioCodesConnection) -> String {
     }
 }
 
+/// An AudioCodes connection's last sync or purge; another vendor's last
+/// refresh job, whatever its outcome (the refresh records no sync run).
+fn last_run(store: &Store, vendor: Vendor, name: &str) -> Result<Option<SyncRun>> {
+    if vendor == Vendor::AudioCodes {
+        return store.last_applied_or_tried_run(name);
+    }
+    Ok(store.last_ended_job("refresh", name)?.map(|j| SyncRun {
+        kind: j.kind,
+        started_at: j.started_at.unwrap_or_else(|| j.created_at.clone()),
+        ended_at: j.ended_at.unwrap_or_default(),
+        result: match j.state {
+            JobState::Succeeded => "refreshed".into(),
+            other => other.as_str().into(),
+        },
+        counts: Default::default(),
+        error: j.error,
+        job_id: Some(j.id),
+    }))
+}
+
 fn safe_run(r: Option<SyncRun>) -> Option<SyncRun> {
     r.map(|r| SyncRun {
         error: safe(r.error),
@@ -151,7 +177,8 @@ pub fn connection_infos(store: &Store, config: &Config) -> Result<Vec<ConnInfo>>
             insecure: c.tls().insecure_skip_verify,
             read_only: c.read_only(),
             schedule,
-            last_run: safe_run(store.last_sync_run(c.name())?),
+            last_run: safe_run(last_run(store, c.vendor(), c.name())?),
+            last_preview: safe_run(store.last_preview_run(c.name())?),
             last_sync: safe_run(store.last_scheduled_kind_run(c.name())?),
             last_purge: safe_run(store.last_purge_run(c.name())?),
             used,

@@ -2,7 +2,7 @@
 
 use super::{Result, Store};
 use crate::domain::job::{JobKind, JobState};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JobRecord {
@@ -76,27 +76,23 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The last ended job of `kind` (its label) on `target`: a Live
+    /// Platform or AXP connection's last refresh, whatever its outcome.
+    pub fn last_ended_job(&self, kind: &str, target: &str) -> Result<Option<JobRecord>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, kind, target, state, done, total, created_at, started_at, ended_at, summary, error
+             FROM jobs WHERE kind = ?1 AND target = ?2 AND ended_at IS NOT NULL
+             ORDER BY ended_at DESC, rowid DESC LIMIT 1",
+        )?;
+        Ok(stmt.query_row([kind, target], job_from_row).optional()?)
+    }
+
     pub fn recent_jobs(&self, limit: usize) -> Result<Vec<JobRecord>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, kind, target, state, done, total, created_at, started_at, ended_at, summary, error
              FROM jobs ORDER BY created_at DESC, rowid DESC LIMIT ?1",
         )?;
-        let rows = stmt.query_map([limit as i64], |r| {
-            let state: String = r.get(3)?;
-            Ok(JobRecord {
-                id: r.get(0)?,
-                kind: r.get(1)?,
-                target: r.get(2)?,
-                state: JobState::parse(&state).unwrap_or(JobState::Failed),
-                done: r.get::<_, i64>(4)? as u64,
-                total: r.get::<_, i64>(5)? as u64,
-                created_at: r.get(6)?,
-                started_at: r.get(7)?,
-                ended_at: r.get(8)?,
-                summary: r.get(9)?,
-                error: r.get(10)?,
-            })
-        })?;
+        let rows = stmt.query_map([limit as i64], job_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -159,4 +155,22 @@ impl Store {
         }
         Ok(n)
     }
+}
+
+/// A `jobs` row as selected by [`Store::recent_jobs`].
+fn job_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<JobRecord> {
+    let state: String = r.get(3)?;
+    Ok(JobRecord {
+        id: r.get(0)?,
+        kind: r.get(1)?,
+        target: r.get(2)?,
+        state: JobState::parse(&state).unwrap_or(JobState::Failed),
+        done: r.get::<_, i64>(4)? as u64,
+        total: r.get::<_, i64>(5)? as u64,
+        created_at: r.get(6)?,
+        started_at: r.get(7)?,
+        ended_at: r.get(8)?,
+        summary: r.get(9)?,
+        error: r.get(10)?,
+    })
 }

@@ -227,6 +227,12 @@ const STEPS: &[&str] = &[
     ALTER TABLE remote_refreshes ADD COLUMN failed_at TEXT;
     ALTER TABLE remote_refreshes ADD COLUMN error TEXT NOT NULL DEFAULT '';
     "#,
+    // 5: a sync run keeps which numbers conflicted and which users were
+    // skipped (JSON, see `store::sync::SyncDetails`), so that the Jobs and
+    // Connections views can list them after the job's process has gone.
+    r#"
+    ALTER TABLE sync_runs ADD COLUMN details TEXT NOT NULL DEFAULT '{}';
+    "#,
 ];
 
 /// The tag the substring search sees (SQL on `tag`): hand tags, not VOSS's

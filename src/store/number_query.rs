@@ -126,6 +126,11 @@ impl Conditions {
         self.conds.push(cond(self.args.len()));
     }
 
+    /// A condition without an argument.
+    pub(crate) fn push_bare(&mut self, cond: &str) {
+        self.conds.push(cond.to_string());
+    }
+
     pub(crate) fn clause(&self) -> String {
         if self.conds.is_empty() {
             String::new()
@@ -134,6 +139,13 @@ impl Conditions {
         }
     }
 }
+
+/// The numbers of the newest planned sync run's conflicts (see
+/// `store::sync::SyncDetails`, kept in `sync_runs.details`).
+const LAST_SYNC_CONFLICTS: &str =
+    "number IN (SELECT json_extract(value, '$.number') FROM json_each(
+    (SELECT details FROM sync_runs WHERE kind IN ('sync', 'preview') AND result != 'failed'
+     ORDER BY id DESC LIMIT 1), '$.conflicts'))";
 
 /// How the status and the text narrow the rows, and which index may serve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -165,6 +177,9 @@ impl NumberQuery {
         }
         if let Some(v) = &self.vendor {
             c.push(|n| format!("vendor = ?{n}"), v.clone());
+        }
+        if self.last_sync_conflicts {
+            c.push_bare(LAST_SYNC_CONFLICTS);
         }
         match self.text_filter() {
             TextFilter::None => {}

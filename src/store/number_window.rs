@@ -243,6 +243,10 @@ impl Store {
     /// The query's count when it is cheap to know (counters, or a narrow
     /// filter); None when only a scan could tell.
     pub fn quick_count(&self, q: &NumberQuery) -> Result<Option<usize>> {
+        if q.last_sync_conflicts {
+            // One sync's conflicts: a lookup per number on the unique index.
+            return self.count_numbers(q).map(Some);
+        }
         if q.vendor.is_none() && q.text_filter() == TextFilter::None {
             return self.status_count(q.status).map(Some);
         }
@@ -264,7 +268,7 @@ impl Store {
 
     /// The query's exact count (a scan for a broad text filter).
     pub fn count_numbers(&self, q: &NumberQuery) -> Result<usize> {
-        if q.vendor.is_none() {
+        if q.vendor.is_none() && !q.last_sync_conflicts {
             match q.text_filter() {
                 TextFilter::None => return self.status_count(q.status),
                 TextFilter::Trigram(t) if q.status.is_none() => {

@@ -33,6 +33,40 @@ pub struct SyncOutcome {
     pub guard: Option<GuardTrip>,
     pub registered: usize,
     pub users: usize,
+    /// The users without a usable number (`counts.skipped` of them).
+    pub skipped_users: Vec<SkippedUser>,
+}
+
+/// A user of the ARM's list the sync could not use, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct SkippedUser {
+    pub user: String,
+    pub why: String,
+}
+
+/// What a sync's counts stand for: the numbers that conflicted and the
+/// users it skipped, kept with its run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct SyncDetails {
+    pub conflicts: Vec<Conflict>,
+    pub skipped: Vec<SkippedUser>,
+}
+
+/// The users of the list without a usable number (a sync skips them).
+pub fn skipped_users(users: &[RegisteredUser]) -> Vec<SkippedUser> {
+    users
+        .iter()
+        .filter(|u| u.number.is_none())
+        .map(|u| SkippedUser {
+            user: if u.user_name.is_empty() {
+                u.id.clone()
+            } else {
+                u.user_name.clone()
+            },
+            why: "no usable number".into(),
+        })
+        .collect()
 }
 
 /// The last recorded run of a connection.
@@ -44,6 +78,8 @@ pub struct SyncRun {
     pub result: String,
     pub counts: SyncCounts,
     pub error: String,
+    /// The job that ran it (none for a run recorded without one).
+    pub job_id: Option<String>,
 }
 
 /// Inputs of one sync, gathered by the worker.
@@ -95,6 +131,10 @@ impl Store {
             SyncMode::Apply => ("sync", format!("sync {sync_name}")),
             SyncMode::Purge => ("purge", format!("purge {purge_name}")),
         };
+        let details = SyncDetails {
+            conflicts: plan.conflicts,
+            skipped: skipped_users(req.users),
+        };
         slow_write_for_tests();
         if result == "applied" || result == "purged" {
             write_transitions(&tx, &plan.transitions, &cause, clock)?;
@@ -109,6 +149,7 @@ impl Store {
                 req.started_at,
                 result,
                 &plan.counts,
+                &details,
                 "",
                 clock,
             )?;
@@ -118,10 +159,11 @@ impl Store {
             connection: req.connection.to_string(),
             result: result.into(),
             counts: plan.counts,
-            conflicts: plan.conflicts,
+            conflicts: details.conflicts,
             guard,
             registered: snapshot.registered_count(),
             users: req.users.len(),
+            skipped_users: details.skipped,
         })
     }
 
@@ -150,6 +192,7 @@ impl Store {
             started_at,
             "failed",
             &SyncCounts::default(),
+            &SyncDetails::default(),
             error,
             self.clock,
         )?;
@@ -186,6 +229,45 @@ impl Store {
         self.last_run_where(connection, "AND kind = 'sync'")
     }
 
+    /// The last sync or purge, applied or not (guarded, failed), never a
+    /// preview: what the Connections list shows as the last run.
+    pub fn last_applied_or_tried_run(&self, connection: &str) -> Result<Option<SyncRun>> {
+        self.last_run_where(connection, "AND kind != 'preview'")
+    }
+
+    /// The connection's last preview.
+    pub fn last_preview_run(&self, connection: &str) -> Result<Option<SyncRun>> {
+        self.last_run_where(connection, "AND kind = 'preview'")
+    }
+
+    /// The conflicts and skipped users of the connection's last sync or
+    /// preview that got as far as planning (a failed run has none).
+    pub fn last_sync_details(&self, connection: &str) -> Result<Option<(SyncRun, SyncDetails)>> {
+        self.details_where("connection = ?1 AND result != 'failed'", connection)
+    }
+
+    /// The conflicts and skipped users recorded by a job's sync run.
+    pub fn sync_details_of_job(&self, job_id: &str) -> Result<Option<(SyncRun, SyncDetails)>> {
+        self.details_where("job_id = ?1", job_id)
+    }
+
+    fn details_where(&self, filter: &str, key: &str) -> Result<Option<(SyncRun, SyncDetails)>> {
+        let sql = format!(
+            "SELECT kind, started_at, ended_at, result, counts, error, job_id, details FROM sync_runs
+             WHERE {filter} AND kind IN ('sync', 'preview') ORDER BY id DESC LIMIT 1"
+        );
+        Ok(self
+            .conn
+            .query_row(&sql, [key], |r| {
+                let details: String = r.get(7)?;
+                Ok((
+                    run_from_row(r)?,
+                    serde_json::from_str(&details).unwrap_or_default(),
+                ))
+            })
+            .optional()?)
+    }
+
     /// The connection's last purge.
     pub fn last_purge_run(&self, connection: &str) -> Result<Option<SyncRun>> {
         self.last_run_where(connection, "AND kind = 'purge'")
@@ -203,24 +285,12 @@ impl Store {
 
     fn last_run_where(&self, connection: &str, filter: &str) -> Result<Option<SyncRun>> {
         let sql = format!(
-            "SELECT kind, started_at, ended_at, result, counts, error FROM sync_runs
+            "SELECT kind, started_at, ended_at, result, counts, error, job_id FROM sync_runs
              WHERE connection = ?1 {filter} ORDER BY id DESC LIMIT 1"
         );
         Ok(self
             .conn
-            .query_row(&sql, [connection], |r| {
-                let counts: String = r.get(4)?;
-                Ok(SyncRun {
-                    kind: r.get(0)?,
-                    started_at: r.get(1)?,
-                    ended_at: r.get(2)?,
-                    result: r.get(3)?,
-                    counts: serde_json::from_str::<CountsRow>(&counts)
-                        .map(Into::into)
-                        .unwrap_or_default(),
-                    error: r.get(5)?,
-                })
-            })
+            .query_row(&sql, [connection], run_from_row)
             .optional()?)
     }
 
@@ -240,6 +310,23 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// A `sync_runs` row's first seven columns: kind, started_at, ended_at,
+/// result, counts, error, job_id.
+fn run_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SyncRun> {
+    let counts: String = r.get(4)?;
+    Ok(SyncRun {
+        kind: r.get(0)?,
+        started_at: r.get(1)?,
+        ended_at: r.get(2)?,
+        result: r.get(3)?,
+        counts: serde_json::from_str::<CountsRow>(&counts)
+            .map(Into::into)
+            .unwrap_or_default(),
+        error: r.get(5)?,
+        job_id: r.get(6)?,
+    })
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -369,12 +456,13 @@ fn record_run(
     started_at: DateTime<Utc>,
     result: &str,
     counts: &SyncCounts,
+    details: &SyncDetails,
     error: &str,
     clock: clock::Clock,
 ) -> Result<()> {
     tx.execute(
-        "INSERT INTO sync_runs(connection, kind, job_id, started_at, ended_at, result, counts, error)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO sync_runs(connection, kind, job_id, started_at, ended_at, result, counts, error, details)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             connection,
             kind,
@@ -383,7 +471,8 @@ fn record_run(
             clock.stamp(),
             result,
             serde_json::to_string(counts).unwrap_or_default(),
-            error
+            error,
+            serde_json::to_string(details).unwrap_or_else(|_| "{}".into())
         ],
     )?;
     Ok(())

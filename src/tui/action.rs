@@ -28,6 +28,13 @@ pub enum Action {
     Escape,
     Enter,
     Mark,
+    /// Mark every row (or none, when all are marked).
+    MarkAll,
+    /// Start (or end) marking a range from the cursor.
+    MarkRange,
+    /// Mark the row and move down (Shift+Down) or up (Shift+Up).
+    MarkDown,
+    MarkUp,
     Sort,
     ReverseSort,
     StatusFilter,
@@ -96,6 +103,10 @@ impl Action {
             Action::Escape => "clear filter / close",
             Action::Enter => "details",
             Action::Mark => "mark row",
+            Action::MarkAll => "mark every row (again: none)",
+            Action::MarkRange => "mark a range from the cursor (again: end it)",
+            Action::MarkDown => "mark and move down",
+            Action::MarkUp => "mark and move up",
             Action::Sort => "next sort column",
             Action::ReverseSort => "reverse sort",
             Action::StatusFilter => "cycle status filter",

@@ -67,6 +67,19 @@ pub enum Command {
         spec: Box<ConnectionSpec>,
         secrets: Vec<(&'static str, Secret)>,
     },
+    /// Several commands behind one confirmation (deleting marked items);
+    /// taken apart before the read-only gate, so each is checked.
+    Many(Vec<Command>),
+}
+
+impl Command {
+    /// The commands this stands for, `Many` taken apart.
+    pub fn flatten(self) -> Vec<Command> {
+        match self {
+            Command::Many(all) => all.into_iter().flat_map(Command::flatten).collect(),
+            one => vec![one],
+        }
+    }
 }
 
 pub use super::toasts::{Level, Toast};

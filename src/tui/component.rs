@@ -34,6 +34,9 @@ pub struct Ctx {
     /// How far a page key moves a list cursor: the rows of the Numbers
     /// table, one size for every list (computed by the router's layout).
     pub page: usize,
+    /// Where an export goes unless a path is typed (`export_dir` in the
+    /// config, else the store's directory).
+    pub export_dir: std::path::PathBuf,
 }
 
 impl Ctx {
@@ -44,6 +47,7 @@ impl Ctx {
             connections: vec![],
             live: vec![],
             page: 20,
+            export_dir: crate::config::default_export_dir(&crate::config::default_store_path()),
         }
     }
 
@@ -221,6 +225,7 @@ pub mod testing {
             read_only: false,
             schedule: "none".into(),
             last_run: None,
+            last_preview: None,
             last_sync: None,
             last_purge: None,
             used: 2,

@@ -5,6 +5,7 @@
 use super::app::Command;
 use super::connection_form;
 use super::data::DataRequest;
+use super::export_form;
 use super::form::{Field, FieldKind, Form};
 use super::service_form;
 use super::voice_form;
@@ -13,8 +14,7 @@ use crate::domain::job::{JobKind, VoiceOp};
 use crate::domain::number::canonical;
 use crate::domain::vendor::Vendor;
 use crate::store::number_query::NumberQuery;
-
-const FORMAT: &[&str] = &["csv", "json"];
+use std::path::PathBuf;
 
 /// What a form is for, with what it needs to finish.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,7 +32,12 @@ pub enum FormPurpose {
     Tag(Vec<String>),
     AddRange,
     Import,
-    Export(NumberQuery),
+    /// The current view's query, to a file under `dir` unless a path says
+    /// otherwise (see `export_form`).
+    Export {
+        query: NumberQuery,
+        dir: PathBuf,
+    },
     /// An OC service on this Live Platform connection.
     CreateService {
         connection: String,
@@ -99,14 +104,7 @@ pub fn prompt(purpose: &FormPurpose) -> Form {
                 .hint("header: number[,status,usage,vendor,tag,release_date]")],
             "import",
         ),
-        FormPurpose::Export(_) => (
-            "Export the current view".to_string(),
-            vec![
-                Field::new("format", "Format", FieldKind::Choice(FORMAT), "csv"),
-                Field::new("path", "File", FieldKind::Text, "numbers.csv"),
-            ],
-            "export",
-        ),
+        FormPurpose::Export { dir, .. } => return export_form::form(dir),
         FormPurpose::NewConnection { .. } | FormPurpose::EditConnection { .. } => {
             return connection_form::form(
                 &connection_form::blank(Vendor::AudioCodes, ""),
@@ -139,6 +137,9 @@ pub fn edited(purpose: &FormPurpose, form: &mut Form) {
         if let Some(refitted) = connection_form::refit(form) {
             *form = refitted;
         }
+    }
+    if let FormPurpose::Export { dir, .. } = purpose {
+        export_form::refit(dir, form);
     }
     form.errors = validate(purpose, form);
 }
@@ -200,18 +201,21 @@ pub fn validate(purpose: &FormPurpose, form: &Form) -> Vec<(&'static str, String
             }
             e
         }
-        FormPurpose::Export(_) => {
-            if form.value("path").trim().is_empty() {
-                vec![("path", "give a file".into())]
-            } else {
-                vec![]
-            }
-        }
+        FormPurpose::Export { dir, .. } => export_form::validate(dir, form),
     }
 }
 
 fn field_errors(errs: Vec<crate::domain::connection::FieldError>) -> Vec<(&'static str, String)> {
     errs.into_iter().map(|e| (e.field, e.message)).collect()
+}
+
+/// A question to answer before a valid form's command runs (an export
+/// over an existing file), or None.
+pub fn ask_first(purpose: &FormPurpose, form: &Form) -> Option<String> {
+    match purpose {
+        FormPurpose::Export { dir, .. } => export_form::overwrite_question(dir, form),
+        _ => None,
+    }
 }
 
 /// The command a valid form stands for.
@@ -300,9 +304,11 @@ pub fn command(purpose: &FormPurpose, form: &Form) -> Command {
             name: form.value("name").trim().to_string(),
             wait: true,
         }),
-        FormPurpose::Export(query) => Command::Submit(JobKind::ExportNumbers {
+        FormPurpose::Export { query, dir } => Command::Submit(JobKind::ExportNumbers {
             query: query.clone(),
-            path: form.value("path").trim().to_string(),
+            path: export_form::resolve(dir, form.value("path"))
+                .display()
+                .to_string(),
             json: form.value("format") == "json",
         }),
     }

@@ -8,6 +8,7 @@ pub mod columns;
 pub mod component;
 pub mod connection_form;
 pub mod data;
+pub mod export_form;
 pub mod filter_input;
 pub mod form;
 pub mod forms;
@@ -121,6 +122,7 @@ pub fn run(config: Arc<Config>, start: Start) -> i32 {
         .map(|c| (c.name().to_string(), c.vendor()))
         .collect();
     let mut app = App::new(keymap, theme::Theme::from_env(), read_only, &conns);
+    app.ctx.export_dir = config.export_dir.clone();
     if let Some(section) = &tab {
         app.open_on(section);
     }
@@ -259,7 +261,8 @@ async fn event_loop(term: &mut Term, app: &mut App, session: Session) -> std::io
     let mut last_key = Instant::now() - HOLD_FOR_ROWS;
     let mut frame_log = frame_log::FrameLog::from_env();
     let ended: std::io::Result<Ending> = loop {
-        for cmd in pending.drain(..) {
+        let batch: Vec<Command> = pending.drain(..).flat_map(Command::flatten).collect();
+        for cmd in batch {
             match cmd {
                 Command::Submit(kind) => {
                     worker.submit(kind);
@@ -285,6 +288,7 @@ async fn event_loop(term: &mut Term, app: &mut App, session: Session) -> std::io
                 } => {
                     worker.create_service(connection, *request, true);
                 }
+                Command::Many(_) => {} // taken apart above
             }
         }
         if app.quit {

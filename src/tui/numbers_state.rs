@@ -25,6 +25,10 @@ pub struct NumbersState {
     pub total: Option<usize>,
     pub summary: Option<NumberSummary>,
     pub marks: BTreeSet<String>,
+    /// A range being marked (Shift+movement or `mark_range`).
+    pub range: crate::tui::views::marks::Range,
+    /// `*` asked for every row: mark them when the whole list comes.
+    pub mark_all_pending: bool,
     pub detail: Option<NumberDetail>,
     /// `G` pressed before the count was known: go to the last row when the
     /// last window comes.

@@ -178,7 +178,14 @@ impl App {
                         )),
                         _ => None,
                     };
-                    self.overlay = typed.map(Overlay::TypedConfirm);
+                    // e.g. an export over an existing file: asked first.
+                    let ask = forms::ask_first(purpose, form);
+                    self.overlay = typed.map(Overlay::TypedConfirm).or_else(|| {
+                        ask.map(|message| Overlay::Confirm {
+                            message,
+                            then: cmd.clone(),
+                        })
+                    });
                     if self.overlay.is_some() {
                         return vec![];
                     }

@@ -51,6 +51,7 @@ impl App {
     pub(super) fn gate(&mut self, commands: Vec<Command>) -> Vec<Command> {
         commands
             .into_iter()
+            .flat_map(Command::flatten)
             .filter(|c| {
                 let why = match c {
                     Command::Submit(kind) => self.refusal_of(kind.writes()),
@@ -59,6 +60,8 @@ impl App {
                         self.refusal_of(Writes::Connection(connection))
                     }
                     Command::Cancel(_) | Command::Load(_) | Command::Copy(_) => None,
+                    // Taken apart above.
+                    Command::Many(_) => None,
                 };
                 !self.refuse(why)
             })

@@ -18,7 +18,11 @@ pub async fn export_numbers(
         ctx.id.clone(),
         ctx.cancel.clone(),
     );
-    let (query, file) = (query.clone(), std::path::PathBuf::from(path));
+    // The full path in every message: the person sees where it went.
+    let file = std::path::absolute(path).unwrap_or_else(|_| path.into());
+    let shown = file.display().to_string();
+    let path = shown.as_str();
+    let query = query.clone();
     // A connection of its own: a long export is a read and must not hold
     // up the worker's other store calls on its kept connection.
     let (at, clock) = (ctx.shared.store.at().clone(), ctx.shared.store.clock());

@@ -35,6 +35,7 @@ mod secrets_test;
 mod session_drop_test;
 mod store_test;
 mod stored_connections_test;
+mod sync_details_test;
 mod sync_faults_test;
 mod sync_writes_test;
 mod terminal_safety_test;

@@ -14,6 +14,7 @@ mod tui_messages_test;
 mod tui_paste_test;
 mod tui_popup_keys_test;
 mod tui_read_only_test;
+mod tui_results_test;
 mod tui_safety_test;
 mod tui_snapshots_test;
 mod tui_terminal_safety_test;

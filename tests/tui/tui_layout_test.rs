@@ -81,6 +81,7 @@ fn estate() -> App {
         result: "applied".into(),
         counts: Default::default(),
         error: String::new(),
+        job_id: None,
     };
     app.update(Action::Tab1);
     let base = app_with(Theme { color: false }, false);

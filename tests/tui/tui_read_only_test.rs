@@ -105,6 +105,8 @@ fn writes(commands: &[Command]) -> Vec<&Command> {
                 kind.writes() != switchboard::domain::read_only::Writes::Nothing
             }
             Command::SaveConnection { .. } | Command::CreateService { .. } => true,
+            // The gate takes it apart: never handed out whole.
+            Command::Many(_) => true,
             Command::Cancel(_) | Command::Load(_) | Command::Copy(_) => false,
         })
         .collect()

@@ -9,7 +9,7 @@ use crate::domain::read_only::Writes;
 use crate::domain::vendor::{ConnectionSource, Vendor};
 use crate::store::sync::SyncRun;
 use crate::tui::action::Action;
-use crate::tui::app::Command;
+use crate::tui::app::{job_title, Command};
 use crate::tui::badges;
 use crate::tui::columns::{self, Column};
 use crate::tui::component::{Ctx, Effect, ListCursor, Taken, View};
@@ -179,6 +179,7 @@ impl View for Connections {
             }
             (Action::Refresh, _) => Effect::submit(JobKind::RefreshVoice { connection }),
             (Action::Test, _) => Effect::submit(JobKind::TestConnection { connection }),
+            (Action::Enter, _) => return last_run_details(c),
             (Action::Copy, _) => Effect::Run(Command::Copy(connection)),
             (Action::Preview, _) => Effect::info("preview is for AudioCodes syncs"),
             _ => return vec![],
@@ -350,7 +351,16 @@ fn draw(f: &mut Frame<'_>, view: &Connections, ctx: &Ctx, area: Rect) {
                 None => c.schedule.clone(),
             };
             let width = width as usize;
-            for (n, (label, texts)) in [(sync, sync_text), (purge, vec![purge_text]), (schedule, vec![next])]
+            let preview = (
+                "  last preview (p)".to_string(),
+                vec![preview_line(c.last_preview.as_ref())],
+            );
+            for (n, (label, texts)) in [
+                (sync, sync_text),
+                preview,
+                (purge, vec![purge_text]),
+                (schedule, vec![next]),
+            ]
                 .into_iter()
                 .enumerate()
             {
@@ -447,6 +457,62 @@ fn wrap_words(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// Enter: the detail of the connection's newest sync or preview (an
+/// AudioCodes connection) or refresh (another vendor): the job's record,
+/// then (as for a job opened in Jobs) its conflicts, skipped users and log.
+fn last_run_details(c: &ConnInfo) -> Vec<Effect> {
+    let newest = [
+        c.last_sync.as_ref(),
+        c.last_preview.as_ref(),
+        c.last_run.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|r| r.job_id.is_some())
+    .max_by(|a, b| a.started_at.cmp(&b.started_at));
+    let Some(run) = newest else {
+        return vec![Effect::info(format!("{} has no run to show yet", c.name))];
+    };
+    let id = run.job_id.clone().unwrap_or_default();
+    let k = &run.counts;
+    let mut lines = vec![
+        format!("{} {} — {}", run.kind, c.name, run.result),
+        format!("started {}", run.started_at),
+        format!("ended   {}", run.ended_at),
+    ];
+    if c.vendor == Vendor::AudioCodes {
+        lines.push(String::new());
+        lines.push(k.describe());
+    }
+    if !run.error.is_empty() {
+        lines.push(String::new());
+        lines.push(run.error.clone());
+    }
+    vec![
+        Effect::Detail {
+            title: job_title(&id),
+            lines,
+        },
+        Effect::load(DataRequest::JobLog(id)),
+    ]
+}
+
+/// A preview's time and what it would do, or that there was none.
+fn preview_line(run: Option<&SyncRun>) -> String {
+    match run {
+        Some(r) => format!(
+            "{}: would add {}, cool {}, release {}; conflicts {}, skipped {}",
+            r.started_at,
+            r.counts.added + r.counts.restored,
+            r.counts.cooled,
+            r.counts.released,
+            r.counts.conflicts,
+            r.counts.skipped
+        ),
+        None => "none (p: see what a sync would do, applying nothing)".into(),
+    }
+}
+
 /// "started → ended (took 2s): result", or "never run".
 fn run_line(run: Option<&SyncRun>) -> String {
     let Some(r) = run else {
@@ -539,6 +605,48 @@ mod tests {
             view.handle(Action::New, &ctx).as_slice(),
             [Effect::Form(FormPurpose::NewConnection { taken }, _)] if taken.len() == 3
         ));
+    }
+
+    fn run(kind: &str, job: &str, at: &str) -> SyncRun {
+        SyncRun {
+            kind: kind.into(),
+            started_at: at.into(),
+            ended_at: at.into(),
+            result: if kind == "preview" {
+                "preview"
+            } else {
+                "applied"
+            }
+            .into(),
+            counts: Default::default(),
+            error: String::new(),
+            job_id: Some(job.into()),
+        }
+    }
+
+    #[test]
+    fn enter_opens_the_newest_runs_details_whatever_its_kind() {
+        let mut ctx = estate();
+        let arm = &mut ctx.connections[0];
+        arm.last_sync = Some(run("sync", "sync-job-1", "2026-11-30T08:00:00Z"));
+        arm.last_run = arm.last_sync.clone();
+        arm.last_preview = Some(run("preview", "preview-job-2", "2026-11-30T09:00:00Z"));
+        let mut view = Connections::default();
+        match view.handle(Action::Enter, &ctx).as_slice() {
+            [Effect::Detail { title, lines }, Effect::Run(Command::Load(DataRequest::JobLog(id)))] =>
+            {
+                assert_eq!(id, "preview-job-2", "the preview is newer than the sync");
+                assert_eq!(title, &job_title(id));
+                assert_eq!(lines[0], "preview arm — preview");
+            }
+            other => panic!("{other:?}"),
+        }
+        // A connection that never ran says so rather than opening nothing.
+        view.handle(Action::Down, &ctx);
+        assert_eq!(
+            toasts(&view.handle(Action::Enter, &ctx)),
+            ["lp has no run to show yet"]
+        );
     }
 
     #[test]

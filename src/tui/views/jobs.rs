@@ -1,7 +1,7 @@
 //! Jobs: every job of every process on this store, with live progress;
 //! details with the job's log, and cancel.
 
-use super::table_state;
+use super::{marks, table_state};
 use crate::store::jobs::JobRecord;
 use crate::tui::action::Action;
 use crate::tui::app::{job_title, Command};
@@ -17,6 +17,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders};
 use ratatui::Frame;
+use std::collections::BTreeSet;
 
 #[derive(Debug, Default)]
 pub struct Jobs {
@@ -24,6 +25,9 @@ pub struct Jobs {
     pub cursor: ListCursor,
     /// `/`: narrows by kind, target, state, id or result.
     pub filter: FilterInput,
+    /// Marked jobs (ids): `c` cancels every marked one still running.
+    pub marks: BTreeSet<String>,
+    pub range: marks::Range,
 }
 
 impl Jobs {
@@ -43,6 +47,76 @@ impl Jobs {
             })
             .collect()
     }
+
+    /// The id of the `i`th job the list shows.
+    fn id_at(&self, i: usize) -> Option<String> {
+        self.visible().get(i).map(|j| j.id.clone())
+    }
+
+    /// Space, `*`, `V` and Shift+movement; true when the action was one.
+    fn mark(&mut self, action: Action, ctx: &Ctx) -> bool {
+        let mut m = std::mem::take(&mut self.marks);
+        let mut range = std::mem::take(&mut self.range);
+        let len = self.visible().len();
+        match action {
+            Action::Mark => {
+                range.stop();
+                if let Some(id) = self.id_at(self.cursor.cursor) {
+                    marks::toggle(&mut m, id);
+                }
+                self.cursor.apply(Action::Down, len, ctx.page);
+            }
+            Action::MarkAll => {
+                let shown: Vec<String> = self.visible().iter().map(|j| j.id.clone()).collect();
+                marks::mark_all(&mut m, shown);
+            }
+            Action::MarkRange => range.toggle(self.cursor.cursor, &mut m, |i| self.id_at(i)),
+            Action::Escape if range.active() => range.stop(),
+            Action::Escape if !m.is_empty() => m.clear(),
+            _ => match marks::shift_movement(action) {
+                Some(movement) => {
+                    if !range.active() {
+                        range.toggle(self.cursor.cursor, &mut m, |i| self.id_at(i));
+                    }
+                    self.cursor.apply(movement, len, ctx.page);
+                    range.follow(self.cursor.cursor, &mut m, |i| self.id_at(i));
+                }
+                None => {
+                    let moved = self.cursor.apply(action, len, ctx.page);
+                    range.follow(self.cursor.cursor, &mut m, |i| self.id_at(i));
+                    (self.marks, self.range) = (m, range);
+                    return moved;
+                }
+            },
+        }
+        (self.marks, self.range) = (m, range);
+        true
+    }
+
+    /// `c` on marked jobs: every one still running is cancelled.
+    fn cancel_marked(&mut self) -> Vec<Effect> {
+        let running: Vec<&JobRecord> = self
+            .jobs
+            .iter()
+            .filter(|j| self.marks.contains(&j.id) && !j.state.is_terminal())
+            .collect();
+        if running.is_empty() {
+            return vec![Effect::info("none of the marked jobs is running")];
+        }
+        let mut effects = vec![Effect::info(format!(
+            "cancelling {} of {} marked jobs (the others have ended)",
+            running.len(),
+            self.marks.len()
+        ))];
+        effects.extend(
+            running
+                .into_iter()
+                .map(|j| Effect::Run(Command::Cancel(j.id.clone()))),
+        );
+        self.marks.clear();
+        self.range.stop();
+        effects
+    }
 }
 
 impl View for Jobs {
@@ -60,7 +134,14 @@ impl View for Jobs {
     }
     fn on_data(&mut self, data: Data) -> Taken {
         match data {
-            Data::Jobs(jobs) => self.jobs = jobs,
+            Data::Jobs(jobs) => {
+                // Marks of jobs no longer listed go; a range's rows moved.
+                self.marks.retain(|id| jobs.iter().any(|j| &j.id == id));
+                if self.jobs.len() != jobs.len() {
+                    self.range.stop();
+                }
+                self.jobs = jobs;
+            }
             other => return Taken::NotMine(other),
         }
         Taken::Mine(vec![])
@@ -72,12 +153,20 @@ impl View for Jobs {
                 self.filter.open();
                 return vec![];
             }
-            Action::Escape => {
+            // Esc takes one thing at a time: a range under way, then the
+            // filter, then the marks.
+            Action::Escape if !self.range.active() && self.filter.label().is_some() => {
                 self.filter.clear();
                 self.cursor.cursor = 0;
                 return vec![];
             }
             _ => {}
+        }
+        if self.mark(action, ctx) {
+            return vec![];
+        }
+        if action == Action::Cancel && !self.marks.is_empty() {
+            return self.cancel_marked();
         }
         let visible = self.visible();
         let mut cursor = self.cursor.clone();
@@ -188,7 +277,7 @@ fn draw(f: &mut Frame<'_>, view: &Jobs, ctx: &Ctx, area: Rect) {
                 j.error.clone()
             };
             let state = live.map(|l| l.state).unwrap_or(j.state);
-            vec![
+            let cells = vec![
                 Line::raw(columns::stamp(&j.created_at)),
                 Line::raw(j.kind.clone()),
                 badges::target(ctx, &j.target),
@@ -196,7 +285,15 @@ fn draw(f: &mut Frame<'_>, view: &Jobs, ctx: &Ctx, area: Rect) {
                 Line::raw(progress),
                 // One line per row: the first of the text (details show all).
                 Line::raw(text.lines().next().unwrap_or_default().to_string()),
-            ]
+            ];
+            if view.marks.contains(&j.id) {
+                cells
+                    .into_iter()
+                    .map(|l| l.patch_style(t.marked()))
+                    .collect()
+            } else {
+                cells
+            }
         })
         .collect();
     let inner = area.width.saturating_sub(2);
@@ -204,12 +301,13 @@ fn draw(f: &mut Frame<'_>, view: &Jobs, ctx: &Ctx, area: Rect) {
         .row_highlight_style(t.selected())
         .block(Block::default().borders(Borders::ALL).title(with_hints(
             &format!(
-                "Jobs ({}{})",
+                "Jobs ({}{}){}",
                 visible.len(),
                 view.filter
                     .label()
                     .map(|l| format!(" of {} {l}", view.jobs.len()))
-                    .unwrap_or_default()
+                    .unwrap_or_default(),
+                marks::title(&view.marks, &view.range)
             ),
             &["Enter details", "c cancel"],
             inner,
@@ -272,6 +370,71 @@ mod tests {
         v.handle(Action::Down, &ctx);
         let effects = v.handle(Action::Cancel, &ctx);
         assert_eq!(toasts(&effects), ["that job has already ended"]);
+    }
+
+    fn cancelled(effects: &[Effect]) -> Vec<&str> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Run(Command::Cancel(id)) => Some(id.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn marked_jobs_are_cancelled_together_the_ended_left_alone() {
+        let ctx = ctx(vec![]);
+        let mut v = Jobs::default();
+        v.on_data(Data::Jobs(vec![
+            job("run-1", JobState::Running),
+            job("done-2", JobState::Succeeded),
+            job("run-3", JobState::Running),
+            job("run-4", JobState::Running),
+        ]));
+        v.handle(Action::MarkAll, &ctx);
+        assert_eq!(v.marks.len(), 4);
+        // Space on the first unmarks it (and moves down).
+        v.handle(Action::Mark, &ctx);
+        assert_eq!(v.cursor.cursor, 1);
+        let effects = v.handle(Action::Cancel, &ctx);
+        assert_eq!(cancelled(&effects), ["run-3", "run-4"]);
+        assert_eq!(
+            toasts(&effects),
+            ["cancelling 2 of 3 marked jobs (the others have ended)"]
+        );
+        assert!(
+            v.marks.is_empty(),
+            "the marks were what the cancel was about"
+        );
+    }
+
+    #[test]
+    fn a_range_marks_from_the_anchor_to_the_cursor_and_esc_ends_it_first() {
+        let ctx = ctx(vec![]);
+        let mut v = Jobs::default();
+        v.on_data(Data::Jobs(
+            (0..5)
+                .map(|i| job(&format!("j{i}"), JobState::Running))
+                .collect(),
+        ));
+        v.handle(Action::Down, &ctx);
+        v.handle(Action::MarkRange, &ctx);
+        v.handle(Action::Down, &ctx);
+        v.handle(Action::Down, &ctx);
+        assert_eq!(v.marks, ["j1", "j2", "j3"].map(String::from).into());
+        v.handle(Action::Up, &ctx);
+        assert_eq!(v.marks, ["j1", "j2"].map(String::from).into());
+        // Esc ends the range, keeping its marks; the next Esc clears them.
+        v.handle(Action::Escape, &ctx);
+        assert!(!v.range.active());
+        v.handle(Action::Down, &ctx);
+        assert_eq!(v.marks.len(), 2);
+        v.handle(Action::Escape, &ctx);
+        assert!(v.marks.is_empty());
+        // Shift+Down marks the row left and the row reached.
+        v.handle(Action::MarkDown, &ctx);
+        assert_eq!(v.marks, ["j3", "j4"].map(String::from).into());
     }
 
     #[test]

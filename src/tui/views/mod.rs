@@ -4,6 +4,7 @@
 
 pub mod connections;
 pub mod jobs;
+pub mod marks;
 pub mod numbers;
 pub mod profiles;
 pub mod services;

@@ -2,7 +2,7 @@
 //! with the registry's columns; create, edit, delete, actions and CM syncs
 //! through forms generated from the registry.
 
-use super::table_state;
+use super::{marks, table_state};
 use crate::domain::job::{JobKind, VoiceOp};
 use crate::domain::read_only::Writes;
 use crate::domain::terminal_text::terminal_safe;
@@ -26,6 +26,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState};
 use ratatui::Frame;
+use std::collections::BTreeSet;
 
 #[derive(Debug, Default)]
 pub struct Voice {
@@ -36,6 +37,10 @@ pub struct Voice {
     pub right: bool,
     /// `/`: narrows the items by id, name or a shown column.
     pub filter: FilterInput,
+    /// Marked items (ids) of the family under the cursor: `D` deletes
+    /// them all (confirmed). Moving to another family clears them.
+    pub marks: BTreeSet<String>,
+    pub range: marks::Range,
 }
 
 const NO_AXP: &str = "no AXP connection is configured";
@@ -83,6 +88,114 @@ impl Voice {
             return None;
         }
         self.visible_items().get(self.item.cursor).copied()
+    }
+
+    /// The id of the `i`th item the pane shows (the filter's).
+    fn item_id_at(&self, i: usize) -> Option<String> {
+        self.visible_items().get(i).map(|it| it.id.clone())
+    }
+
+    /// Space, `*`, `V`, Shift+movement and Esc on the item pane; the
+    /// cursor's movement extends a range under way. True when handled.
+    fn mark(&mut self, action: Action, ctx: &Ctx) -> bool {
+        if !self.right {
+            return false;
+        }
+        let len = self.visible_items().len();
+        let mut m = std::mem::take(&mut self.marks);
+        let mut range = std::mem::take(&mut self.range);
+        let at = self.item.cursor;
+        let handled = match action {
+            Action::Mark => {
+                range.stop();
+                if let Some(id) = self.item_id_at(at) {
+                    marks::toggle(&mut m, id);
+                }
+                self.item.apply(Action::Down, len, ctx.page);
+                true
+            }
+            Action::MarkAll => {
+                let ids: Vec<String> = (0..len).filter_map(|i| self.item_id_at(i)).collect();
+                marks::mark_all(&mut m, ids);
+                true
+            }
+            Action::MarkRange => {
+                range.toggle(at, &mut m, |i| self.item_id_at(i));
+                true
+            }
+            Action::Escape if range.active() => {
+                range.stop();
+                true
+            }
+            Action::Escape if !m.is_empty() => {
+                m.clear();
+                true
+            }
+            _ => match marks::shift_movement(action) {
+                Some(movement) => {
+                    if !range.active() {
+                        range.toggle(at, &mut m, |i| self.item_id_at(i));
+                    }
+                    self.item.apply(movement, len, ctx.page);
+                    range.follow(self.item.cursor, &mut m, |i| self.item_id_at(i));
+                    true
+                }
+                None => {
+                    let moved = self.item.apply(action, len, ctx.page);
+                    range.follow(self.item.cursor, &mut m, |i| self.item_id_at(i));
+                    moved
+                }
+            },
+        };
+        (self.marks, self.range) = (m, range);
+        handled
+    }
+
+    /// `D` with items marked: one confirmation naming how many, then one
+    /// delete job per item.
+    fn delete_marked(&self, ctx: &Ctx) -> Option<Effect> {
+        let c = ctx.first_connection(Vendor::Axp)?;
+        let (f, parent) = self.selected_family()?;
+        if !f.ops.delete {
+            return None;
+        }
+        let items: Vec<RemoteItem> = self
+            .selected_items()?
+            .iter()
+            .filter(|it| self.marks.contains(&it.id))
+            .cloned()
+            .collect();
+        let names: Vec<String> = items
+            .iter()
+            .take(5)
+            .map(|it| {
+                terminal_safe(if it.name.is_empty() { &it.id } else { &it.name }).into_owned()
+            })
+            .collect();
+        let more = items.len().saturating_sub(names.len());
+        let then = items
+            .into_iter()
+            .map(|it| match delete(f, parent.clone(), it, c.name.clone()) {
+                Effect::Confirm { then, .. } => then,
+                _ => unreachable!("delete asks first"),
+            })
+            .collect::<Vec<_>>();
+        // More than a handful: the count is typed.
+        Some(crate::tui::typed_confirm::confirm_count(
+            then.len(),
+            format!(
+                "Delete {} {}?\n{}{}\nThe API removes each; the list updates when they are gone.",
+                then.len(),
+                f.title,
+                names.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            ),
+            Command::Many(then),
+        ))
     }
 
     /// n / e / D / a / s: forms generated from the registry.
@@ -197,17 +310,30 @@ impl View for Voice {
     }
 
     fn handle(&mut self, action: Action, ctx: &Ctx) -> Vec<Effect> {
+        if self.mark(action, ctx) {
+            return vec![];
+        }
+        if action == Action::Delete && self.right && !self.marks.is_empty() {
+            if let Some(confirm) = self.delete_marked(ctx) {
+                return vec![confirm];
+            }
+        }
         match action {
             // The filter narrows the items: they take the focus.
             Action::Filter => {
                 self.filter.open();
                 self.right = true;
             }
-            Action::Escape => {
+            // Esc takes one thing at a time: a range under way, then the
+            // filter, then the marks.
+            Action::Escape if !self.range.active() && self.filter.label().is_some() => {
                 self.filter.clear();
                 self.item.cursor = 0;
             }
-            Action::Left => self.right = false,
+            Action::Left => {
+                self.right = false;
+                self.range.stop();
+            }
             Action::Right => self.right = true,
             Action::Refresh => {
                 return match ctx.first_connection(Vendor::Axp) {
@@ -241,6 +367,9 @@ impl View for Voice {
                     .apply(action, self.data.families.len(), ctx.page)
                 {
                     self.item.cursor = 0;
+                    // Marks are of one family's items.
+                    self.marks.clear();
+                    self.range.stop();
                 }
             }
         }
@@ -361,6 +490,7 @@ fn draw(f: &mut Frame<'_>, v: &Voice, ctx: &Ctx, area: Rect) {
             // The bodies stay exact (forms edit them); what a cell shows
             // is escaped for the terminal.
             let mut cells = vec![Line::raw(terminal_safe(&it.id).into_owned())];
+            let marked = v.marks.contains(&it.id);
             for c in fam.columns {
                 let val = terminal_safe(&voice_body::cell_text(it.body.get(*c))).into_owned();
                 let style = if c.to_lowercase().contains("status") {
@@ -370,17 +500,25 @@ fn draw(f: &mut Frame<'_>, v: &Voice, ctx: &Ctx, area: Rect) {
                 };
                 cells.push(Line::from(Span::styled(val, style)));
             }
-            cells
+            if marked {
+                cells
+                    .into_iter()
+                    .map(|l| l.patch_style(t.marked()))
+                    .collect()
+            } else {
+                cells
+            }
         })
         .collect();
     let inner = right.width.saturating_sub(2);
     let count = format!(
-        "{label} ({}{})",
+        "{label} ({}{}){}",
         list.len(),
         v.filter
             .label()
             .map(|l| format!(" of {all} {l}"))
-            .unwrap_or_default()
+            .unwrap_or_default(),
+        marks::title(&v.marks, &v.range)
     );
     let title = with_hints(&count, &keys_of(fam), inner);
     let table = columns::table(&item_columns(fam), rows, inner, header_style(ctx))

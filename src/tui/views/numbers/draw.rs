@@ -9,6 +9,7 @@ use crate::tui::component::Ctx;
 use crate::tui::numbers_state::NumbersState;
 use crate::tui::pane_title::with_hints;
 use crate::tui::view::header_style;
+use crate::tui::views::marks;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, TableState};
@@ -105,7 +106,11 @@ pub fn draw(f: &mut Frame<'_>, n: &NumbersState, ctx: &Ctx, area: Rect) {
             n.query.text.as_str()
         },
         if n.filter.typing { "▏" } else { "" },
-        n.query.status.map(|s| s.as_str()).unwrap_or("all"),
+        match (n.query.status, n.query.last_sync_conflicts) {
+            (_, true) => "conflicts of the last sync",
+            (Some(s), _) => s.as_str(),
+            (None, _) => "all",
+        },
         n.query.sort.label(),
         if n.query.descending { " ↓" } else { " ↑" },
         n.marks.len()
@@ -187,8 +192,9 @@ pub fn draw(f: &mut Frame<'_>, n: &NumbersState, ctx: &Ctx, area: Rect) {
     } else {
         with_hints(
             &format!(
-                "Numbers {} of {of}",
-                if extent == 0 { 0 } else { n.cursor + 1 }
+                "Numbers {} of {of}{}",
+                if extent == 0 { 0 } else { n.cursor + 1 },
+                marks::title(&n.marks, &n.range)
             ),
             &[
                 "/ filter",

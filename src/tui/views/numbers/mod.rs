@@ -8,7 +8,7 @@ use crate::domain::actions::NumberAction;
 use crate::domain::job::{JobKind, JobState};
 use crate::domain::number::Status;
 use crate::domain::read_only::Writes;
-use crate::store::number_query::SortKey;
+use crate::store::number_query::{Seek, SortKey};
 use crate::tui::action::Action;
 use crate::tui::app::Command;
 use crate::tui::component::{Ctx, Effect, ListCursor, Taken, View};
@@ -17,11 +17,15 @@ use crate::tui::filter_input::FilterKey;
 use crate::tui::forms::{self, FormPurpose};
 use crate::tui::numbers_state::NumbersState;
 use crate::tui::typed_confirm::confirm_count;
+use crate::tui::views::marks;
 use crate::worker::JobOutcome;
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 use tui_input::Input;
+
+/// The most numbers `*` marks at once (each is a row loaded to the screen).
+const MARK_ALL_MAX: usize = 10_000;
 
 #[derive(Debug)]
 pub struct Numbers {
@@ -51,8 +55,10 @@ impl Numbers {
         self.state.load(v).map(Effect::load).into_iter().collect()
     }
 
-    /// A new query (filter, status, sort): from the top.
+    /// A new query (filter, status, sort): from the top (a range being
+    /// marked ends: its rows are another list's).
     fn restart(&mut self) -> Vec<Effect> {
+        self.state.range.stop();
         vec![Effect::load(self.state.restart(self.viewport))]
     }
 
@@ -66,7 +72,8 @@ impl Numbers {
     }
 
     /// A movement of the cursor, with the window it needs; None when the
-    /// action is no movement or the cursor cannot go further.
+    /// action is no movement or the cursor cannot go further. A range
+    /// being marked follows the cursor.
     fn move_cursor(&mut self, action: Action) -> Option<Vec<Effect>> {
         let n = &mut self.state;
         let mut cur = ListCursor { cursor: n.cursor };
@@ -74,7 +81,61 @@ impl Numbers {
             return None;
         }
         n.cursor = cur.cursor;
+        let mut marks = std::mem::take(&mut n.marks);
+        n.range
+            .follow(n.cursor, &mut marks, |i| n.row(i).map(|r| r.number.clone()));
+        n.marks = marks;
         Some(self.follow())
+    }
+
+    /// Starts a range of marks at the cursor, or ends the one under way.
+    fn toggle_range(&mut self) {
+        let n = &mut self.state;
+        let (mut range, mut m) = (std::mem::take(&mut n.range), std::mem::take(&mut n.marks));
+        range.toggle(n.cursor, &mut m, |i| n.row(i).map(|r| r.number.clone()));
+        (n.range, n.marks) = (range, m);
+    }
+
+    /// `*`: every number of the view, when the whole list is on hand;
+    /// else the list (up to `MARK_ALL_MAX` rows) is asked for first.
+    fn mark_all(&mut self) -> Vec<Effect> {
+        let n = &mut self.state;
+        let all_loaded = n.total.is_some_and(|t| (0..t).all(|i| n.row(i).is_some()));
+        if all_loaded {
+            let keys: Vec<String> = (0..n.extent())
+                .filter_map(|i| n.row(i).map(|r| r.number.clone()))
+                .collect();
+            marks::mark_all(&mut n.marks, keys);
+            return vec![];
+        }
+        n.mark_all_pending = true;
+        vec![Effect::load(DataRequest::Numbers {
+            query: n.query.clone(),
+            seek: Seek::First,
+            limit: MARK_ALL_MAX + 1,
+        })]
+    }
+
+    /// The whole list came for `*`: mark it, or say it is too long.
+    fn marked_all_when_loaded(&mut self) -> Vec<Effect> {
+        let n = &mut self.state;
+        let Some(w) = n
+            .page
+            .as_ref()
+            .filter(|p| p.query == n.query)
+            .map(|p| &p.window)
+        else {
+            return vec![];
+        };
+        n.mark_all_pending = false;
+        if w.offset != 0 || !w.at_end {
+            return vec![Effect::info(format!(
+                "more than {MARK_ALL_MAX} numbers: narrow the view with / or f to mark them all"
+            ))];
+        }
+        let keys: Vec<String> = w.rows.iter().map(|r| r.number.clone()).collect();
+        marks::mark_all(&mut n.marks, keys);
+        vec![]
     }
 
     /// The marked numbers, else the one under the cursor.
@@ -97,7 +158,7 @@ impl Numbers {
     }
 
     /// The hand edits, on the marked rows or the cursor's.
-    fn edit(&mut self, action: Action) -> Vec<Effect> {
+    fn edit(&mut self, action: Action, export_dir: &std::path::Path) -> Vec<Effect> {
         let picked = self.chosen();
         let which = match picked.as_slice() {
             [one] => one.clone(),
@@ -106,7 +167,10 @@ impl Numbers {
         let purpose = match action {
             Action::AddRange => FormPurpose::AddRange,
             Action::Import => FormPurpose::Import,
-            Action::Export => FormPurpose::Export(self.state.query.clone()),
+            Action::Export => FormPurpose::Export {
+                query: self.state.query.clone(),
+                dir: export_dir.to_path_buf(),
+            },
             _ if picked.is_empty() => return vec![],
             Action::Cool => FormPurpose::Cool(picked),
             Action::Extend => FormPurpose::Extend(picked),
@@ -162,7 +226,11 @@ impl View for Numbers {
         match data {
             Data::Numbers(page) => {
                 let more = n.on_page(page, self.viewport);
-                return Taken::Mine(more.map(Effect::load).into_iter().collect());
+                let mut effects: Vec<Effect> = more.map(Effect::load).into_iter().collect();
+                if n.mark_all_pending {
+                    effects.extend(self.marked_all_when_loaded());
+                }
+                return Taken::Mine(effects);
             }
             Data::NumbersTotal(query, total) => n.on_total(query, total),
             Data::NumberSummary(summary) => n.summary = Some(summary),
@@ -177,7 +245,7 @@ impl View for Numbers {
         Taken::Mine(vec![])
     }
 
-    fn handle(&mut self, action: Action, _ctx: &Ctx) -> Vec<Effect> {
+    fn handle(&mut self, action: Action, ctx: &Ctx) -> Vec<Effect> {
         let page = self.page();
         let n = &mut self.state;
         if action == Action::Bottom {
@@ -186,8 +254,19 @@ impl View for Numbers {
         if let Some(effects) = self.move_cursor(action) {
             return effects;
         }
+        if let Some(movement) = marks::shift_movement(action) {
+            // Shift+movement: a range from here to where the cursor goes.
+            if !self.state.range.active() {
+                self.toggle_range();
+            }
+            return self.move_cursor(movement).unwrap_or_default();
+        }
         let n = &mut self.state;
         match action {
+            Action::MarkAll => return self.mark_all(),
+            Action::MarkRange => self.toggle_range(),
+            // A range under way ends first (its marks stay).
+            Action::Escape if n.range.active() => n.range.stop(),
             Action::Filter => {
                 n.filter.input = Input::new(n.query.text.clone());
                 n.filter.open();
@@ -195,19 +274,28 @@ impl View for Numbers {
             // Esc takes away one thing at a time: the detail pane, then the
             // filter (text and status), then the marks.
             Action::Escape if n.detail.is_some() => n.detail = None,
-            Action::Escape if !n.query.text.is_empty() || n.query.status.is_some() => {
+            Action::Escape
+                if !n.query.text.is_empty()
+                    || n.query.status.is_some()
+                    || n.query.last_sync_conflicts =>
+            {
                 n.filter.clear();
                 n.query.text.clear();
                 n.query.status = None;
+                n.query.last_sync_conflicts = false;
                 return self.restart();
             }
             Action::Escape => n.marks.clear(),
             Action::StatusFilter => {
-                let order: Vec<Option<Status>> = std::iter::once(None)
+                // all, each status, then the conflicts of the last sync.
+                let order: Vec<(Option<Status>, bool)> = std::iter::once(None)
                     .chain(Status::ALL.iter().copied().map(Some))
+                    .map(|s| (s, false))
+                    .chain([(None, true)])
                     .collect();
-                let i = order.iter().position(|s| *s == n.query.status).unwrap_or(0);
-                n.query.status = order[(i + 1) % order.len()];
+                let now = (n.query.status, n.query.last_sync_conflicts);
+                let i = order.iter().position(|s| *s == now).unwrap_or(0);
+                (n.query.status, n.query.last_sync_conflicts) = order[(i + 1) % order.len()];
                 return self.restart();
             }
             Action::Sort => {
@@ -223,6 +311,7 @@ impl View for Numbers {
                 return self.restart();
             }
             Action::Mark => {
+                n.range.stop();
                 if let Some(num) = n.row(n.cursor).map(|r| r.number.clone()) {
                     if !n.marks.remove(&num) {
                         n.marks.insert(num);
@@ -255,7 +344,7 @@ impl View for Numbers {
                     return vec![Effect::load(DataRequest::NumberDetail(num))];
                 }
             }
-            _ => return self.edit(action),
+            _ => return self.edit(action, &ctx.export_dir),
         }
         vec![]
     }
@@ -289,6 +378,7 @@ impl View for Numbers {
         // The marks were what the edit was about.
         if matches!(kind, JobKind::EditNumbers { .. }) && outcome.state == JobState::Succeeded {
             self.state.marks.clear();
+            self.state.range.stop();
         }
     }
 
@@ -325,6 +415,12 @@ mod tests {
     /// A view holding `numbers`, all of the (unfiltered) query.
     fn view(numbers: &[&str]) -> Numbers {
         let mut v = Numbers::default();
+        assert!(matches!(v.on_data(page(numbers)), Taken::Mine(_)));
+        v
+    }
+
+    /// The whole (unfiltered) query's rows: `numbers`.
+    fn page(numbers: &[&str]) -> Data {
         let rows: Vec<InventoryItem> = numbers
             .iter()
             .map(|n| InventoryItem::available(*n))
@@ -348,8 +444,7 @@ mod tests {
             },
             seen_in: vec![],
         };
-        assert!(matches!(v.on_data(Data::Numbers(page)), Taken::Mine(_)));
-        v
+        Data::Numbers(page)
     }
 
     fn key(c: char) -> KeyEvent {
@@ -483,6 +578,57 @@ mod tests {
                 .any(|e| matches!(e, Effect::Form(..) | Effect::Quit)));
         }
         assert_eq!(v.state.query.text, "RcxvVeaiEq");
+    }
+
+    #[test]
+    fn the_status_filter_ends_with_the_conflicts_of_the_last_sync() {
+        let ctx = ctx(vec![]);
+        let mut v = view(&["+15550001"]);
+        for _ in Status::ALL {
+            v.handle(Action::StatusFilter, &ctx);
+        }
+        assert!(!v.state.query.last_sync_conflicts);
+        let effects = v.handle(Action::StatusFilter, &ctx);
+        assert_eq!(v.state.query.status, None);
+        assert!(v.state.query.last_sync_conflicts);
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::Run(Command::Load(DataRequest::Numbers { query, .. }))] if query.last_sync_conflicts
+        ));
+        // Once more: back to every number.
+        v.handle(Action::StatusFilter, &ctx);
+        assert_eq!(v.state.query, Default::default());
+    }
+
+    #[test]
+    fn mark_all_marks_the_whole_view_and_shift_movement_a_range() {
+        let ctx = ctx(vec![]);
+        let mut v = view(&["+15550001", "+15550002", "+15550003"]);
+        v.handle(Action::MarkDown, &ctx);
+        assert_eq!(v.state.cursor, 1);
+        assert_eq!(v.state.marks.len(), 2, "the row left and the row reached");
+        v.handle(Action::Escape, &ctx); // ends the range, keeps its marks
+        assert!(!v.state.range.active());
+        assert_eq!(v.state.marks.len(), 2);
+        v.handle(Action::MarkAll, &ctx);
+        assert_eq!(v.state.marks.len(), 3);
+        v.handle(Action::MarkAll, &ctx);
+        assert!(v.state.marks.is_empty(), "all marked: * unmarks them");
+    }
+
+    #[test]
+    fn mark_all_on_a_partly_loaded_view_asks_for_the_whole_list_first() {
+        let ctx = ctx(vec![]);
+        let mut v = Numbers::default();
+        let effects = v.handle(Action::MarkAll, &ctx);
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::Run(Command::Load(DataRequest::Numbers { seek: Seek::First, limit, .. }))] if *limit == MARK_ALL_MAX + 1
+        ));
+        assert!(v.state.mark_all_pending);
+        v.on_data(page(&["+15550001", "+15550002"]));
+        assert!(!v.state.mark_all_pending);
+        assert_eq!(v.state.marks.len(), 2);
     }
 
     #[test]
