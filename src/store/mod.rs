@@ -149,11 +149,11 @@ impl Store {
         };
         let have = store
             .conn
-            .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
+            .query_row("PRAGMA user_version", [], |r| r.get::<_, usize>(0))
             .map_err(|source| StoreError::Read {
                 path: path.to_path_buf(),
                 source,
-            })? as usize;
+            })?;
         let (path, want) = (path.to_path_buf(), migrations::latest());
         if have > want {
             return Err(StoreError::TooNew { path, have, want });
@@ -181,7 +181,7 @@ impl Store {
     pub fn schema_version(&self) -> Result<usize> {
         Ok(self
             .conn
-            .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize)
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
     pub fn latest_schema_version() -> usize {
@@ -250,6 +250,12 @@ impl Drop for Store {
 
 /// Lets SQLite remove an empty -wal (and its -shm) of `path` when no
 /// connection has the store open. Never creates the store.
+/// A row limit as SQLite takes it: a limit past `i64::MAX` asks for every
+/// row anyway.
+pub(crate) fn sql_limit(limit: usize) -> i64 {
+    i64::try_from(limit).unwrap_or(i64::MAX)
+}
+
 fn remove_idle_wal(path: &Path) {
     let mut wal = path.as_os_str().to_owned();
     wal.push("-wal");

@@ -121,7 +121,7 @@ pub async fn create_service(
                 });
             }
             TaskState::Running(s) => {
-                ctx.progress("status checks", attempt as u64 + 1, 0, 0);
+                ctx.progress("status checks", u64::from(attempt) + 1, 0, 0);
                 tracing::debug!(task = %task_id, status = %s, "task still running");
             }
         }

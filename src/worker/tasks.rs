@@ -206,7 +206,10 @@ pub(super) async fn acquire_sync_lease(ctx: &JobCtx, name: &str) -> Result<(), J
     let (lease, holder, ttl) = (
         sync_lease(name),
         ctx.holder(),
-        ctx.shared.config.http.job_timeout_secs as i64 + 60,
+        // The config caps the job timeout at a day, far inside i64.
+        i64::try_from(ctx.shared.config.http.job_timeout_secs)
+            .unwrap_or(i64::MAX)
+            .saturating_add(60),
     );
     let got = ctx
         .shared
@@ -436,7 +439,7 @@ async fn probe_connection(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOut
     let client = ArmClient::new(&ctx.with_secrets(&conn).await?, &ctx.shared.config.http)
         .map_err(api_failed)?;
     let probe = client
-        .probe(conn.page_size as u64)
+        .probe(u64::from(conn.page_size))
         .await
         .map_err(|e| JobOutcome::failed(JobError::api(e.to_string(), e)))?;
     Ok(JobOutcome::ok(
