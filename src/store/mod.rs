@@ -248,14 +248,14 @@ impl Drop for Store {
     }
 }
 
-/// Lets SQLite remove an empty -wal (and its -shm) of `path` when no
-/// connection has the store open. Never creates the store.
 /// A row limit as SQLite takes it: a limit past `i64::MAX` asks for every
 /// row anyway.
 pub(crate) fn sql_limit(limit: usize) -> i64 {
     i64::try_from(limit).unwrap_or(i64::MAX)
 }
 
+/// Lets SQLite remove an empty -wal (and its -shm) of `path` when no
+/// connection has the store open. Never creates the store.
 fn remove_idle_wal(path: &Path) {
     let mut wal = path.as_os_str().to_owned();
     wal.push("-wal");
