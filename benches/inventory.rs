@@ -17,6 +17,9 @@
 //! the rows, `G` reaches the last row, memory under the target) and exits
 //! non-zero when one fails.
 
+// The TUI measurement is one scenario, read top to bottom like a test.
+#![allow(clippy::too_many_lines)]
+
 use ratatui::backend::TestBackend;
 use ratatui::layout::Constraint;
 use ratatui::widgets::{Row, Table};
@@ -68,6 +71,17 @@ impl Figures {
 
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// A size in kB as MB, for display only.
+#[allow(clippy::cast_precision_loss)] // a few decimals of a process's memory
+fn mb(kb: u64) -> f64 {
+    kb as f64 / 1024.0
+}
+
+/// A span between two frame-log stamps (microseconds of one process's clock).
+fn micros(us: u128) -> Duration {
+    Duration::from_micros(u64::try_from(us).expect("a span under half a million years"))
 }
 
 fn secs(d: Duration) -> String {
@@ -142,7 +156,7 @@ fn seed(store: &mut Store, today: chrono::NaiveDate) -> Duration {
     let seen = today.and_hms_opt(8, 0, 0).unwrap().and_utc();
     let yesterday = today.pred_opt().unwrap();
     let chunk = 100_000u64;
-    for start in (0..STORE_ROWS).step_by(chunk as usize) {
+    for start in (0..STORE_ROWS).step_by(usize::try_from(chunk).expect("a chunk fits usize")) {
         let items: Vec<InventoryItem> = (start..start + chunk)
             .map(|i| {
                 if i < DUE {
@@ -231,7 +245,7 @@ fn key_to_frame(log: &Path, key: &str, done: impl Fn(&Frame) -> bool) -> Duratio
                 .filter_map(|l| parse_frame(l))
                 .find(|f| f.ready && done(f))
             {
-                return Duration::from_micros((f.at - at) as u64);
+                return micros(f.at - at);
             }
         }
         assert!(Instant::now() < deadline, "no frame for key {key:?}");
@@ -239,6 +253,13 @@ fn key_to_frame(log: &Path, key: &str, done: impl Fn(&Frame) -> bool) -> Duratio
     }
 }
 
+// `p` is 0 to 1, so the rank is 0 to len - 1; the lists hold a few
+// hundred samples, far inside f64's exact integers.
+#[allow(
+    clippy::cast_precision_loss,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss
+)]
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i]
@@ -291,7 +312,7 @@ fn tui(dir: &Path, cfg: &Path, f: &mut Figures) {
     };
     f.add(
         "process start to first frame with data",
-        ms(Duration::from_micros((first - started) as u64)),
+        ms(micros(first - started)),
         "<= 150 ms",
     );
     // Let the count and header settle.
@@ -429,7 +450,7 @@ fn tui(dir: &Path, cfg: &Path, f: &mut Figures) {
     let rss = peak_rss_kb(&pid);
     f.add(
         "peak RSS of the TUI",
-        format!("{:.1} MB", rss as f64 / 1024.0),
+        format!("{:.1} MB", mb(rss)),
         "<= 60 MB",
     );
     f.check(
@@ -516,7 +537,7 @@ fn naive_baseline(store_path: &Path, f: &mut Figures) {
             "{} (load {}, +{:.0} MB)",
             ms(naive),
             ms(loaded),
-            rss_after.saturating_sub(rss_before) as f64 / 1024.0
+            mb(rss_after.saturating_sub(rss_before))
         ),
         "",
     );

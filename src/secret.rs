@@ -229,8 +229,9 @@ fn run_command(cmd: &str, timeout: Duration) -> Result<Secret, ResolveError> {
             source,
         })?;
     // The group's id is the shell's pid: it stays ours until the shell is
-    // reaped, and while any process of the group lives.
-    let group = child.id() as i32;
+    // reaped, and while any process of the group lives. std made the u32
+    // from the kernel's (positive) pid_t; `cast_signed` gives it back.
+    let group: libc::pid_t = child.id().cast_signed();
     let kill_group = || {
         // SAFETY: kill(2) with a negative pid signals the group we created.
         unsafe {

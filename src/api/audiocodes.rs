@@ -182,7 +182,7 @@ impl ArmClient {
         &self,
         mut progress: impl FnMut(u64, u64),
     ) -> Result<ArmUsers, ApiError> {
-        let limit = self.conn.page_size as u64;
+        let limit = u64::from(self.conn.page_size);
         let endpoint = format!("GET {}", self.conn.users_path);
         let mut pager = Pager::new(limit);
         let mut offset = 0u64;

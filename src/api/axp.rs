@@ -153,41 +153,7 @@ impl AxpClient {
                 )
                 .await?;
             let body: Value = self.decode(&endpoint, &resp)?;
-            let items = match (family.envelope, &body) {
-                (Envelope::BareArray, Value::Array(a)) => a.clone(),
-                (Envelope::Key(k), Value::Object(o)) => match o.get(k) {
-                    Some(Value::Array(a)) => a.clone(),
-                    Some(Value::Null) => vec![],
-                    // Another envelope, or a problem body sent with a 200:
-                    // never read as an empty list.
-                    None => {
-                        let mut keys: Vec<&str> = o.keys().map(String::as_str).collect();
-                        keys.truncate(8);
-                        return Err(unexpected(format!(
-                            "no `{k}` list (nor a bare array) in the answer, which has {}",
-                            if keys.is_empty() {
-                                "no keys".to_string()
-                            } else {
-                                format!("keys {}", terminal_safe(&keys.join(", ")))
-                            }
-                        )));
-                    }
-                    Some(other) => {
-                        return Err(unexpected(format!(
-                            "field `{k}`: expected an array, got {}",
-                            kind_of(other)
-                        )))
-                    }
-                },
-                // Some list calls answer a bare array even where an envelope is documented.
-                (Envelope::Key(_), Value::Array(a)) => a.clone(),
-                (_, other) => {
-                    return Err(unexpected(format!(
-                        "expected a list, got {}",
-                        kind_of(other)
-                    )))
-                }
-            };
+            let items = page_items(family, &body, unexpected)?;
             let page_total = body.pointer("/pagination/total").and_then(Value::as_u64);
             match (total, page_total) {
                 (Some(t), Some(now)) if t != now => {
@@ -345,6 +311,45 @@ impl AxpClient {
 
 /// Percent-encodes a query value (`+` in E.164 numbers must not become a
 /// space).
+/// The items of one page, out of the family's envelope (or a bare array,
+/// which some list calls answer even where an envelope is documented).
+fn page_items(
+    family: &Family,
+    body: &Value,
+    unexpected: impl Fn(String) -> ApiError,
+) -> Result<Vec<Value>, ApiError> {
+    match (family.envelope, body) {
+        // A bare array is taken under any envelope.
+        (_, Value::Array(a)) => Ok(a.clone()),
+        (Envelope::Key(k), Value::Object(o)) => match o.get(k) {
+            Some(Value::Array(a)) => Ok(a.clone()),
+            Some(Value::Null) => Ok(vec![]),
+            // Another envelope, or a problem body sent with a 200:
+            // never read as an empty list.
+            None => {
+                let mut keys: Vec<&str> = o.keys().map(String::as_str).collect();
+                keys.truncate(8);
+                Err(unexpected(format!(
+                    "no `{k}` list (nor a bare array) in the answer, which has {}",
+                    if keys.is_empty() {
+                        "no keys".to_string()
+                    } else {
+                        format!("keys {}", terminal_safe(&keys.join(", ")))
+                    }
+                )))
+            }
+            Some(other) => Err(unexpected(format!(
+                "field `{k}`: expected an array, got {}",
+                kind_of(other)
+            ))),
+        },
+        (_, other) => Err(unexpected(format!(
+            "expected a list, got {}",
+            kind_of(other)
+        ))),
+    }
+}
+
 fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {

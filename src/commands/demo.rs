@@ -109,7 +109,7 @@ fn seed_demo_inventory(store: &mut Store) -> crate::store::Result<usize> {
     ms.usage = "User".into();
     items.push(ms);
     for i in 0..36u32 {
-        let began = today - chrono::Days::new((i % 2) as u64);
+        let began = today - chrono::Days::new(u64::from(i % 2));
         let mut it = InventoryItem::available(format!("+12125559{:03}", i));
         it.vendor = VENDOR_AUDIOCODES.into();
         it.usage = USAGE_DEVICE.into();

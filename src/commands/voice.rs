@@ -168,35 +168,10 @@ pub fn run(config: Config, read_only: bool, cmd: VoiceCommand) -> i32 {
             file,
             target,
             json,
-        } => {
-            let f = match family(&seg, target.parent.as_deref()) {
-                Ok(f) => f,
-                Err(e) => return fail(e),
-            };
-            let body = match file.as_deref().map(read_json).transpose() {
-                Ok(b) => b,
-                Err(e) => return fail(e),
-            };
-            let connection = match axp_name(&config, target.connection) {
-                Ok(n) => n,
-                Err(e) => return fail(e),
-            };
-            let kind = JobKind::VoiceAction {
-                connection,
-                family: f.key.into(),
-                parent: target.parent,
-                id,
-                action,
-                body,
-            };
-            let outcome = run_job(config, read_only, kind);
-            if !json {
-                if let Some(d) = &outcome.detail {
-                    super::print_json(d);
-                }
-            }
-            report(outcome, json)
-        }
+        } => match action_job(&config, &seg, action, id, file.as_deref(), target) {
+            Ok(kind) => report_with_detail(run_job(config, read_only, kind), json),
+            Err(e) => fail(e),
+        },
         VoiceCommand::SyncCm {
             cm,
             entities,
@@ -209,28 +184,68 @@ pub fn run(config: Config, read_only: bool, cmd: VoiceCommand) -> i32 {
                 Ok(n) => n,
                 Err(e) => return fail(e),
             };
-            let name = name.unwrap_or_else(|| {
-                format!(
-                    "switchboard-sync-{}",
-                    crate::clock::now().format("%Y%m%dT%H%M%SZ")
-                )
-            });
-            let entities = entities.iter().map(|e| e.trim().to_uppercase()).collect();
-            report(
-                run_job(
-                    config,
-                    read_only,
-                    JobKind::SyncCm {
-                        connection,
-                        cm,
-                        entities,
-                        name,
-                        wait,
-                    },
-                ),
-                json,
-            )
+            let kind = sync_cm_job(connection, cm, &entities, name, wait);
+            report(run_job(config, read_only, kind), json)
         }
+    }
+}
+
+/// An action's outcome, and what it answered (`--json` prints both as one
+/// object).
+fn report_with_detail(outcome: JobOutcome, json: bool) -> i32 {
+    if !json {
+        if let Some(d) = &outcome.detail {
+            super::print_json(d);
+        }
+    }
+    report(outcome, json)
+}
+
+/// The job of `voice action`: the family checked, the body file read and
+/// the AXP connection chosen, in that order.
+fn action_job(
+    config: &Config,
+    seg: &str,
+    action: String,
+    id: Option<String>,
+    file: Option<&std::path::Path>,
+    target: VoiceTarget,
+) -> Result<JobKind, CommandError> {
+    let f = family(seg, target.parent.as_deref())?;
+    let body = file.map(read_json).transpose()?;
+    let connection = axp_name(config, target.connection)?;
+    Ok(JobKind::VoiceAction {
+        connection,
+        family: f.key.into(),
+        parent: target.parent,
+        id,
+        action,
+        body,
+    })
+}
+
+/// The job of `voice sync-cm`: entity names upper-cased, and a name from
+/// the time when none is given.
+fn sync_cm_job(
+    connection: String,
+    cm: String,
+    entities: &[String],
+    name: Option<String>,
+    wait: bool,
+) -> JobKind {
+    let name = name.unwrap_or_else(|| {
+        format!(
+            "switchboard-sync-{}",
+            crate::clock::now().format("%Y%m%dT%H%M%SZ")
+        )
+    });
+    let entities = entities.iter().map(|e| e.trim().to_uppercase()).collect();
+    JobKind::SyncCm {
+        connection,
+        cm,
+        entities,
+        name,
+        wait,
     }
 }
 

@@ -232,14 +232,16 @@ impl Ctx<'_> {
         if let Some(t) = raw.command_timeout_secs {
             let line = Some(line_of(self.text, t.span().start));
             let secs = *t.get_ref();
-            if !(1..=3600).contains(&secs) {
-                return Err(self.err(
-                    line,
-                    "secrets.command_timeout_secs",
-                    format!("{secs} is out of range: give 1 to 3600 seconds"),
-                ));
-            }
-            s.command_timeout_secs = secs as u64;
+            s.command_timeout_secs = match u64::try_from(secs) {
+                Ok(ok @ 1..=3600) => ok,
+                _ => {
+                    return Err(self.err(
+                        line,
+                        "secrets.command_timeout_secs",
+                        format!("{secs} is out of range: give 1 to 3600 seconds"),
+                    ))
+                }
+            };
         }
         Ok(s)
     }

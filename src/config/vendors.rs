@@ -23,38 +23,8 @@ impl Ctx<'_> {
         const T: &str = Vendor::AudioCodes.as_str();
         let name = self.name(T, i, &r.name)?;
         let line = self.line(&r.name);
-        crate::domain::connection::validate_host(&r.host)
-            .map_err(|m| self.err(line, &format!("{T}[{i}].host"), m))?;
-        if r.scheme != "https" && r.scheme != "http" {
-            return Err(self.err(
-                line,
-                &format!("{T}[{i}].scheme"),
-                "must be \"https\" or \"http\"",
-            ));
-        }
+        self.check_arm_endpoint(i, &r, line)?;
         let at = |key: &str| self.key_line(T, Some(i), key).or(line);
-        if !(1..=5000).contains(&r.page_size) {
-            return Err(self.err(
-                at("page_size"),
-                &format!("{T}[{i}].page_size"),
-                format!("must be 1 to 5000, not {}", r.page_size),
-            ));
-        }
-        crate::domain::connection::validate_users_path(&r.users_path)
-            .map_err(|m| self.err(at("users_path"), &format!("{T}[{i}].users_path"), m))?;
-        for (key, p) in [
-            ("users_pointer", &r.users_pointer),
-            ("total_pointer", &r.total_pointer),
-        ] {
-            if let Some(p) = p {
-                validate_pointer(p.get_ref())
-                    .map_err(|m| self.err(self.line(p), &format!("{T}[{i}].{key}"), m))?;
-            }
-        }
-        for (k, f) in r.number_fields.iter().enumerate() {
-            validate_number_field(f.get_ref())
-                .map_err(|m| self.err(self.line(f), &format!("{T}[{i}].number_fields[{k}]"), m))?;
-        }
         let schedule = r
             .schedule
             .as_deref()
@@ -135,15 +105,7 @@ impl Ctx<'_> {
             oauth,
             users_path: r.users_path,
             page_size: r.page_size,
-            shape: PageShape {
-                users_pointer: r.users_pointer.map(Spanned::into_inner),
-                total_pointer: r.total_pointer.map(Spanned::into_inner),
-                number_fields: r
-                    .number_fields
-                    .into_iter()
-                    .map(Spanned::into_inner)
-                    .collect(),
-            },
+            shape: page_shape(r.users_pointer, r.total_pointer, r.number_fields),
             sync_on_save: r.sync_on_save,
             schedule,
             schedule_enabled: r.schedule_enabled,
@@ -152,6 +114,50 @@ impl Ctx<'_> {
             secrets_resolved: all_at_hand(&sources),
             secret_sources: sources,
         })
+    }
+
+    /// Where and how an ARM is asked for its users: host, scheme, page
+    /// size, users path, the JSON pointers and the number fields.
+    fn check_arm_endpoint(
+        &self,
+        i: usize,
+        r: &RawAudioCodes,
+        line: Option<usize>,
+    ) -> Result<(), ConfigError> {
+        const T: &str = Vendor::AudioCodes.as_str();
+        crate::domain::connection::validate_host(&r.host)
+            .map_err(|m| self.err(line, &format!("{T}[{i}].host"), m))?;
+        if r.scheme != "https" && r.scheme != "http" {
+            return Err(self.err(
+                line,
+                &format!("{T}[{i}].scheme"),
+                "must be \"https\" or \"http\"",
+            ));
+        }
+        let at = |key: &str| self.key_line(T, Some(i), key).or(line);
+        if !(1..=5000).contains(&r.page_size) {
+            return Err(self.err(
+                at("page_size"),
+                &format!("{T}[{i}].page_size"),
+                format!("must be 1 to 5000, not {}", r.page_size),
+            ));
+        }
+        crate::domain::connection::validate_users_path(&r.users_path)
+            .map_err(|m| self.err(at("users_path"), &format!("{T}[{i}].users_path"), m))?;
+        for (key, p) in [
+            ("users_pointer", &r.users_pointer),
+            ("total_pointer", &r.total_pointer),
+        ] {
+            if let Some(p) = p {
+                validate_pointer(p.get_ref())
+                    .map_err(|m| self.err(self.line(p), &format!("{T}[{i}].{key}"), m))?;
+            }
+        }
+        for (k, f) in r.number_fields.iter().enumerate() {
+            validate_number_field(f.get_ref())
+                .map_err(|m| self.err(self.line(f), &format!("{T}[{i}].number_fields[{k}]"), m))?;
+        }
+        Ok(())
     }
 
     pub(super) fn live_platform(
@@ -240,5 +246,19 @@ impl Ctx<'_> {
             secrets_resolved: all_at_hand(&sources),
             secret_sources: sources,
         })
+    }
+}
+
+/// How an ARM's user pages are read, without the file positions the
+/// checks above needed.
+fn page_shape(
+    users_pointer: Option<Spanned<String>>,
+    total_pointer: Option<Spanned<String>>,
+    number_fields: Vec<Spanned<String>>,
+) -> PageShape {
+    PageShape {
+        users_pointer: users_pointer.map(Spanned::into_inner),
+        total_pointer: total_pointer.map(Spanned::into_inner),
+        number_fields: number_fields.into_iter().map(Spanned::into_inner).collect(),
     }
 }

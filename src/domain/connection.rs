@@ -210,6 +210,47 @@ impl AudioCodesSpec {
         if self.scheme != "https" && self.scheme != "http" {
             bad("scheme", Err(Invalid::new("scheme", "https or http")));
         }
+        self.check_auth(secrets, &mut bad);
+        bad("users_path", validate_users_path(&self.users_path));
+        if !(1..=5000).contains(&self.page_size) {
+            bad("page_size", Err(Invalid::new("page_size", "1 to 5000")));
+        }
+        if !self.users_pointer.is_empty() {
+            bad("users_pointer", validate_pointer(&self.users_pointer));
+        }
+        if !self.total_pointer.is_empty() {
+            bad("total_pointer", validate_pointer(&self.total_pointer));
+        }
+        if let Some(e) = self
+            .number_fields
+            .iter()
+            .find_map(|f| validate_number_field(f).err())
+        {
+            bad("number_fields", Err(e));
+        }
+        if !self.schedule.trim().is_empty() {
+            bad(
+                "schedule",
+                super::interval::parse_interval(&self.schedule).map(|_| ()),
+            );
+        } else if self.schedule_enabled {
+            bad(
+                "schedule",
+                Err(Invalid::new(
+                    "schedule",
+                    "give an interval (15m, 1h, 1d) to enable",
+                )),
+            );
+        }
+        errs
+    }
+
+    /// The fields the chosen authentication needs.
+    fn check_auth(
+        &self,
+        secrets: SecretsPresent,
+        bad: &mut impl FnMut(&'static str, Result<(), Invalid>),
+    ) {
         match self.auth.as_str() {
             "basic" | "session" => {
                 if self.username.trim().is_empty() {
@@ -258,38 +299,6 @@ impl AudioCodesSpec {
                 )),
             ),
         }
-        bad("users_path", validate_users_path(&self.users_path));
-        if !(1..=5000).contains(&self.page_size) {
-            bad("page_size", Err(Invalid::new("page_size", "1 to 5000")));
-        }
-        if !self.users_pointer.is_empty() {
-            bad("users_pointer", validate_pointer(&self.users_pointer));
-        }
-        if !self.total_pointer.is_empty() {
-            bad("total_pointer", validate_pointer(&self.total_pointer));
-        }
-        if let Some(e) = self
-            .number_fields
-            .iter()
-            .find_map(|f| validate_number_field(f).err())
-        {
-            bad("number_fields", Err(e));
-        }
-        if !self.schedule.trim().is_empty() {
-            bad(
-                "schedule",
-                super::interval::parse_interval(&self.schedule).map(|_| ()),
-            );
-        } else if self.schedule_enabled {
-            bad(
-                "schedule",
-                Err(Invalid::new(
-                    "schedule",
-                    "give an interval (15m, 1h, 1d) to enable",
-                )),
-            );
-        }
-        errs
     }
 }
 

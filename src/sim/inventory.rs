@@ -43,7 +43,11 @@ pub fn synthetic_item(first: u64, i: u64, today: NaiveDate, seen: DateTime<Utc>)
             vendor: VENDOR_AUDIOCODES.into(),
             connection: Some(connection),
             registered_user: Some(format!("user-{i:07}@example.com")),
-            last_seen: Some(seen - chrono::Duration::minutes((i % 1440) as i64)),
+            last_seen: Some(
+                seen - chrono::Duration::minutes(
+                    i64::try_from(i % 1440).expect("a day's minutes fit i64"),
+                ),
+            ),
             ..InventoryItem::available(number)
         },
         _ => InventoryItem::available(number),

@@ -87,8 +87,8 @@ pub fn generate_users(s: &ArmScenario, rng: &mut Rng) -> Vec<ArmUser> {
     (0..s.users)
         .map(|i| {
             let number = format!("+{}", start + i as u128);
-            let roll = rng.below(100) as u32;
-            let (phone, uri) = if roll < s.no_number_percent {
+            let roll = rng.below(100);
+            let (phone, uri) = if roll < u64::from(s.no_number_percent) {
                 (None, None)
             } else if roll % 10 == 7 {
                 // Some ARM versions only fill the SIP URI.
@@ -102,7 +102,7 @@ pub fn generate_users(s: &ArmScenario, rng: &mut Rng) -> Vec<ArmUser> {
                     Some(format!("sip:{number}@{}.example.net", s.name)),
                 )
             };
-            let offline = (rng.below(100) as u32) < s.offline_percent;
+            let offline = rng.below(100) < u64::from(s.offline_percent);
             let sbc = s
                 .sbcs
                 .get(i % s.sbcs.len().max(1))
@@ -119,7 +119,11 @@ pub fn generate_users(s: &ArmScenario, rng: &mut Rng) -> Vec<ArmUser> {
                 } else {
                     "REGISTERED".into()
                 },
-                last_seen: crate::clock::stamp(now - chrono::Duration::minutes((i % 1440) as i64)),
+                last_seen: crate::clock::stamp(
+                    now - chrono::Duration::minutes(
+                        i64::try_from(i % 1440).expect("a day's minutes fit i64"),
+                    ),
+                ),
                 sbc,
             }
         })

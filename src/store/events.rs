@@ -1,6 +1,6 @@
 //! The history of every status change of a number.
 
-use super::{Result, Store};
+use super::{sql_limit, Result, Store};
 use rusqlite::params;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,7 +18,7 @@ impl Store {
             "SELECT at, from_status, to_status, cause, detail FROM number_events
              WHERE number = ?1 ORDER BY id DESC LIMIT ?2",
         )?;
-        let rows = stmt.query_map(params![number, limit as i64], |r| {
+        let rows = stmt.query_map(params![number, sql_limit(limit)], |r| {
             Ok(NumberEvent {
                 at: r.get(0)?,
                 from_status: r.get(1)?,

@@ -1,6 +1,6 @@
 //! Jobs and their log lines, so that every process sees every job.
 
-use super::{Result, Store};
+use super::{sql_limit, Result, Store};
 use crate::domain::job::{JobKind, JobState};
 use rusqlite::{params, OptionalExtension};
 
@@ -46,7 +46,7 @@ impl Store {
     pub fn job_progress(&self, id: &str, done: u64, total: u64) -> Result<()> {
         self.conn.execute(
             "UPDATE jobs SET done = ?2, total = ?3 WHERE id = ?1",
-            params![id, done as i64, total as i64],
+            params![id, done, total],
         )?;
         Ok(())
     }
@@ -92,7 +92,7 @@ impl Store {
             "SELECT id, kind, target, state, done, total, created_at, started_at, ended_at, summary, error
              FROM jobs ORDER BY created_at DESC, rowid DESC LIMIT ?1",
         )?;
-        let rows = stmt.query_map([limit as i64], job_from_row)?;
+        let rows = stmt.query_map([sql_limit(limit)], job_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -165,8 +165,8 @@ fn job_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<JobRecord> {
         kind: r.get(1)?,
         target: r.get(2)?,
         state: JobState::parse(&state).unwrap_or(JobState::Failed),
-        done: r.get::<_, i64>(4)? as u64,
-        total: r.get::<_, i64>(5)? as u64,
+        done: r.get(4)?,
+        total: r.get(5)?,
         created_at: r.get(6)?,
         started_at: r.get(7)?,
         ended_at: r.get(8)?,

@@ -149,11 +149,11 @@ impl Store {
         };
         let have = store
             .conn
-            .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
+            .query_row("PRAGMA user_version", [], |r| r.get::<_, usize>(0))
             .map_err(|source| StoreError::Read {
                 path: path.to_path_buf(),
                 source,
-            })? as usize;
+            })?;
         let (path, want) = (path.to_path_buf(), migrations::latest());
         if have > want {
             return Err(StoreError::TooNew { path, have, want });
@@ -181,7 +181,7 @@ impl Store {
     pub fn schema_version(&self) -> Result<usize> {
         Ok(self
             .conn
-            .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize)
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
     pub fn latest_schema_version() -> usize {
@@ -246,6 +246,12 @@ impl Drop for Store {
         drop(std::mem::replace(&mut self.conn, spare));
         remove_idle_wal(&self.path);
     }
+}
+
+/// A row limit as SQLite takes it: a limit past `i64::MAX` asks for every
+/// row anyway.
+pub(crate) fn sql_limit(limit: usize) -> i64 {
+    i64::try_from(limit).unwrap_or(i64::MAX)
 }
 
 /// Lets SQLite remove an empty -wal (and its -shm) of `path` when no

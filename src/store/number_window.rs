@@ -51,7 +51,8 @@ impl Store {
             if let Some(slot) =
                 Status::parse(&s).and_then(|st| out.iter_mut().find(|(k, _)| *k == st))
             {
-                slot.1 = n.max(0) as usize;
+                // A counter below zero would be a trigger's bug: show none.
+                slot.1 = usize::try_from(n).unwrap_or(0);
             }
         }
         Ok(out)
@@ -72,11 +73,10 @@ impl Store {
             "SELECT COUNT(*) FROM (SELECT 1 {from_where} LIMIT {})",
             cap + 1
         );
-        let n: i64 = self
+        Ok(self
             .conn
             .prepare_cached(&sql)?
-            .query_row(rusqlite::params_from_iter(args), |r| r.get(0))?;
-        Ok(n as usize)
+            .query_row(rusqlite::params_from_iter(args), |r| r.get(0))?)
     }
 
     /// Whether a status filter should leave its index alone, so the sort's
@@ -288,11 +288,10 @@ impl Store {
     }
 
     fn count_where(&self, c: &Conditions, from_where: &str) -> Result<usize> {
-        let n: i64 = self
+        Ok(self
             .conn
             .prepare_cached(&format!("SELECT COUNT(*) {from_where}"))?
-            .query_row(rusqlite::params_from_iter(c.args.iter()), |r| r.get(0))?;
-        Ok(n as usize)
+            .query_row(rusqlite::params_from_iter(c.args.iter()), |r| r.get(0))?)
     }
 
     /// Runs `f`, stopping it early when `cancelled` turns true (checked every

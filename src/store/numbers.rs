@@ -60,24 +60,24 @@ impl Store {
 
     /// Cooling numbers releasing on each of the `days` days from `from`.
     pub fn releases_per_day(&self, from: NaiveDate, days: u32) -> Result<Vec<(NaiveDate, usize)>> {
-        let until = from + chrono::Days::new(days as u64);
+        let until = from + chrono::Days::new(u64::from(days));
         let mut stmt = self.conn.prepare_cached(
             "SELECT release_date, COUNT(*) FROM numbers
              WHERE status = 'Cooling' AND release_date >= ?1 AND release_date < ?2
              GROUP BY release_date",
         )?;
-        let found: Vec<(String, i64)> = stmt
+        let found: Vec<(String, usize)> = stmt
             .query_map([from.to_string(), until.to_string()], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok((0..days)
             .map(|i| {
-                let d = from + chrono::Days::new(i as u64);
+                let d = from + chrono::Days::new(u64::from(i));
                 let n = found
                     .iter()
                     .find(|(k, _)| *k == d.to_string())
-                    .map(|(_, n)| *n as usize)
+                    .map(|(_, n)| *n)
                     .unwrap_or(0);
                 (d, n)
             })
@@ -86,12 +86,11 @@ impl Store {
 
     /// How many Cooling numbers are due on or before `today` (indexed).
     pub fn count_due(&self, today: NaiveDate) -> Result<usize> {
-        let n: i64 = self.conn.query_row(
+        Ok(self.conn.query_row(
             "SELECT COUNT(*) FROM numbers WHERE status = 'Cooling' AND release_date <= ?1",
             [today.to_string()],
             |r| r.get(0),
-        )?;
-        Ok(n as usize)
+        )?)
     }
 
     /// Puts a row in the inventory as is (for the demo seed and imports).

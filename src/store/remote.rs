@@ -123,8 +123,8 @@ impl Store {
             "SELECT COUNT(*) FROM remote_items WHERE connection = ?1 AND kind = ?2
              AND (?3 IS NULL OR parent = ?3)",
             params![connection, kind, parent],
-            |r| r.get::<_, i64>(0),
-        )? as usize)
+            |r| r.get(0),
+        )?)
     }
 
     /// Adds or replaces one item (a task as it is polled), leaving the rest.
@@ -181,9 +181,7 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT kind, COUNT(*) FROM remote_items WHERE connection = ?1 GROUP BY kind",
         )?;
-        let rows = stmt.query_map([connection], |r| {
-            Ok((r.get(0)?, r.get::<_, i64>(1)? as usize))
-        })?;
+        let rows = stmt.query_map([connection], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

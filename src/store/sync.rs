@@ -301,13 +301,7 @@ impl Store {
             "SELECT connection, SUM(n * (status = 'Used')), SUM(n * (status = 'Cooling'))
              FROM number_counts WHERE connection != '' GROUP BY connection",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                r.get::<_, i64>(1)? as usize,
-                r.get::<_, i64>(2)? as usize,
-            ))
-        })?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

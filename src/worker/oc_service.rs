@@ -64,10 +64,22 @@ pub async fn create_service(
             Some(serde_json::json!({ "task": task_id })),
         ));
     }
+    wait_for_task(ctx, name, &request.customer_short_name, &client, &task_id).await
+}
+
+/// Polls the task with backoff until it ends, logging each new execution
+/// message; on success the connection's lists are fetched again.
+async fn wait_for_task(
+    ctx: &JobCtx,
+    name: &str,
+    short_name: &str,
+    client: &LivePlatformClient,
+    task_id: &str,
+) -> Result<JobOutcome, JobOutcome> {
     let mut shown = 0;
     let mut attempt = 0;
     loop {
-        let task = client.task(&task_id).await.map_err(|e| {
+        let task = client.task(task_id).await.map_err(|e| {
             let message = format!("{e}; task {task_id} may still be running");
             JobOutcome::failed(JobError::api(message, e))
         })?;
@@ -86,7 +98,7 @@ pub async fn create_service(
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();
-        store_task(ctx, name, &task_id, &request.customer_short_name, &task).await;
+        store_task(ctx, name, task_id, short_name, &task).await;
         match task_state(&status) {
             TaskState::Succeeded => {
                 // The new service shows in the lists once they are fetched
@@ -103,7 +115,7 @@ pub async fn create_service(
                 return Ok(JobOutcome::ok(
                     format!(
                         "service {} created (task {task_id}: {status}); {lists}",
-                        request.customer_short_name
+                        short_name
                     ),
                     Some(task),
                 ));
@@ -121,7 +133,7 @@ pub async fn create_service(
                 });
             }
             TaskState::Running(s) => {
-                ctx.progress("status checks", attempt as u64 + 1, 0, 0);
+                ctx.progress("status checks", u64::from(attempt) + 1, 0, 0);
                 tracing::debug!(task = %task_id, status = %s, "task still running");
             }
         }

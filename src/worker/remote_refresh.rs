@@ -167,6 +167,25 @@ impl PartRefresh {
         self.sets.iter().any(|s| s.kind == kind)
     }
 
+    /// Every fetch failed: the store stays as it was.
+    fn nothing_refreshed(&self) -> JobOutcome {
+        let mut last = None;
+        let mut lines: Vec<String> = self
+            .failed
+            .iter()
+            .filter(|f| !f.skipped)
+            .map(|f| format!("{} failed ({})", f.label, once(&mut last, &f.error)))
+            .collect();
+        if self.failed.iter().any(|f| f.skipped) {
+            lines.push("the rest was not fetched".into());
+        }
+        JobOutcome::failed(format!(
+            "{}: nothing refreshed: {}; nothing was changed",
+            self.conn,
+            lines.join("; ")
+        ))
+    }
+
     /// Stores the refresh and says how it went: `ok` when all was
     /// fetched; failed, with the store untouched, when nothing was;
     /// otherwise partial, `done` saying what was refreshed.
@@ -194,20 +213,7 @@ impl PartRefresh {
             return Ok(JobOutcome::ok(format!("{ok}{}", not_stored(ctx)), None));
         }
         if self.sets.is_empty() {
-            let mut last = None;
-            let mut lines: Vec<String> = self
-                .failed
-                .iter()
-                .filter(|f| !f.skipped)
-                .map(|f| format!("{} failed ({})", f.label, once(&mut last, &f.error)))
-                .collect();
-            if self.failed.iter().any(|f| f.skipped) {
-                lines.push("the rest was not fetched".into());
-            }
-            return Err(JobOutcome::failed(format!(
-                "{name}: nothing refreshed: {}; nothing was changed",
-                lines.join("; ")
-            )));
+            return Err(self.nothing_refreshed());
         }
         // What each failed kind keeps, before the store changes.
         let asks: Vec<(String, Option<String>)> = self

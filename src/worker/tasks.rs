@@ -14,6 +14,7 @@ use crate::api::ApiError;
 use crate::config::{
     AudioCodesConnection, AxpConnection, Connection, ConnectionRef, LivePlatformConnection,
 };
+use crate::domain::arm_users::ArmUsers;
 use crate::domain::job::JobKind;
 use crate::domain::read_only::{refusal, Writes};
 use crate::domain::terminal_text::terminal_safe;
@@ -206,7 +207,10 @@ pub(super) async fn acquire_sync_lease(ctx: &JobCtx, name: &str) -> Result<(), J
     let (lease, holder, ttl) = (
         sync_lease(name),
         ctx.holder(),
-        ctx.shared.config.http.job_timeout_secs as i64 + 60,
+        // The config caps the job timeout at a day, far inside i64.
+        i64::try_from(ctx.shared.config.http.job_timeout_secs)
+            .unwrap_or(i64::MAX)
+            .saturating_add(60),
     );
     let got = ctx
         .shared
@@ -436,7 +440,7 @@ async fn probe_connection(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOut
     let client = ArmClient::new(&ctx.with_secrets(&conn).await?, &ctx.shared.config.http)
         .map_err(api_failed)?;
     let probe = client
-        .probe(conn.page_size as u64)
+        .probe(u64::from(conn.page_size))
         .await
         .map_err(|e| JobOutcome::failed(JobError::api(e.to_string(), e)))?;
     Ok(JobOutcome::ok(
@@ -449,27 +453,21 @@ async fn probe_connection(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOut
     ))
 }
 
-async fn sync_audiocodes(
+/// Every registered user of the ARM; a failed fetch is recorded as a failed
+/// sync run that began at `started`.
+async fn fetch_registered_users(
     ctx: &JobCtx,
     name: &str,
-    dry_run: bool,
-    force: bool,
-) -> Result<JobOutcome, JobOutcome> {
-    let conn = ctx.audiocodes(name).await?;
-    if !dry_run {
-        if let Some(refused) = ctx.refuse_writes(Some(ConnectionRef::AudioCodes(&conn))) {
-            return Err(refused);
-        }
-        acquire_sync_lease(ctx, name).await?;
-    }
-    let started = ctx.clock().now();
+    conn: &AudioCodesConnection,
+    started: chrono::DateTime<chrono::Utc>,
+) -> Result<ArmUsers, JobOutcome> {
     let fetch_began = std::time::Instant::now();
     ctx.log(format!(
         "fetching registered users from {}",
         conn.base_url()
     ))
     .await;
-    let client = ArmClient::new(&ctx.with_secrets(&conn).await?, &ctx.shared.config.http)
+    let client = ArmClient::new(&ctx.with_secrets(conn).await?, &ctx.shared.config.http)
         .map_err(api_failed)?;
     // A cancel or the time limit here (before the commit point) drops
     // the fetch: the runner reports that nothing was changed.
@@ -494,6 +492,24 @@ async fn sync_audiocodes(
         fetch_began.elapsed().as_secs_f64()
     ))
     .await;
+    Ok(fetched)
+}
+
+async fn sync_audiocodes(
+    ctx: &JobCtx,
+    name: &str,
+    dry_run: bool,
+    force: bool,
+) -> Result<JobOutcome, JobOutcome> {
+    let conn = ctx.audiocodes(name).await?;
+    if !dry_run {
+        if let Some(refused) = ctx.refuse_writes(Some(ConnectionRef::AudioCodes(&conn))) {
+            return Err(refused);
+        }
+        acquire_sync_lease(ctx, name).await?;
+    }
+    let started = ctx.clock().now();
+    let fetched = fetch_registered_users(ctx, name, &conn, started).await?;
     let unrecognised = fetched
         .unrecognised_summary()
         .map(|s| terminal_safe(&s).into_owned());

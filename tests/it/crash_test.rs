@@ -103,7 +103,8 @@ fn kill_9_while_applying_a_sync_leaves_all_or_nothing() {
         .and_then(|r| r.split(' ').next())
         .and_then(|s| s.parse().ok())
         .expect("the sync reports how long applying took");
-    let apply_ms = (apply_secs * 1000.0) as u64;
+    let apply_ms = u64::try_from(Duration::from_secs_f64(apply_secs).as_millis())
+        .expect("applying took less than an age");
 
     let mut killed_mid_apply = 0;
     let store = dir.path().join("killed.db");

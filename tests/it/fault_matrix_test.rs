@@ -427,8 +427,8 @@ fn every_fault_on_every_vendor_api_leaves_the_store_whole() {
                         format!("the error does not say `{says}`: {line}"),
                     );
                     check(
-                        sends == v.after as u64 + want,
-                        format!("{sends} sends, want {}", v.after as u64 + want),
+                        sends == u64::from(v.after) + want,
+                        format!("{sends} sends, want {}", u64::from(v.after) + want),
                     );
                     match v.kind {
                         None => check(store_dump(&store) == before, "the store changed".into()),

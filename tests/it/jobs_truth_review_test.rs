@@ -119,9 +119,11 @@ fn run_measured(mut cmd: Command) -> (Output, i64) {
     let _ = se.read_to_end(&mut err);
     let out = t.join().unwrap();
     let mut status = 0;
-    // SAFETY: wait4 on our own child with valid out-pointers.
+    // SAFETY: rusage is plain integers, for which all zeroes is valid.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = child.id() as i32;
+    // std made the u32 from the kernel's pid_t; `cast_signed` gives it back.
+    let pid: libc::pid_t = child.id().cast_signed();
+    // SAFETY: wait4 on our own child with valid out-pointers.
     let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     assert_eq!(r, pid);
     use std::os::unix::process::ExitStatusExt;

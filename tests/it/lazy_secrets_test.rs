@@ -25,7 +25,8 @@ fn bounded(
         .stderr(Stdio::piped());
     let began = Instant::now();
     let mut child = cmd.spawn().expect("run switchboard");
-    let group = child.id() as i32;
+    // std made the u32 from the kernel's pid_t; `cast_signed` gives it back.
+    let group: libc::pid_t = child.id().cast_signed();
     loop {
         if child.try_wait().unwrap().is_some() {
             let took = began.elapsed();

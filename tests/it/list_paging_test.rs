@@ -315,7 +315,7 @@ fn pages_that_repeat_or_a_total_that_moves_fail_the_list() {
         "announced 23 items but sent an empty page 2 after 10",
     ];
     for (i, want) in expect.iter().enumerate() {
-        mode.store(i as u8, Ordering::SeqCst);
+        mode.store(u8::try_from(i).expect("three modes"), Ordering::SeqCst);
         let out = run(&cfg, &["voice", "list", "phone-numbers"]);
         let (stdout, stderr) = text(&out);
         assert_eq!(out.status.code(), Some(1), "{want}: {stderr}");

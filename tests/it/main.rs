@@ -2,6 +2,10 @@
 //! area; `common` holds the shared helpers (the real binary, the simulator,
 //! a scriptable hostile server, a tmux pane).
 
+// A test scenario reads top to bottom, setting up, acting and checking in
+// one place; splitting it to satisfy a line count would scatter the story.
+#![allow(clippy::too_many_lines)]
+
 #[allow(dead_code)]
 mod common;
 

@@ -357,13 +357,13 @@ fn text_of(buf: &Buffer) -> String {
 /// `None`), or `None` when it is not on screen.
 fn background_of(buf: &Buffer, needle: &str, row: Option<u16>) -> Option<Color> {
     let text = text_of(buf);
-    for (y, line) in text.lines().enumerate() {
-        if row.is_some_and(|r| r as usize != y) {
+    for (y, line) in (0u16..).zip(text.lines()) {
+        if row.is_some_and(|r| r != y) {
             continue;
         }
         if let Some(byte) = line.find(needle) {
-            let x = line[..byte].chars().count() as u16;
-            return Some(buf[(x, y as u16)].bg);
+            let x = u16::try_from(line[..byte].chars().count()).expect("a screen column");
+            return Some(buf[(x, y)].bg);
         }
     }
     None
@@ -373,7 +373,8 @@ fn row_of(buf: &Buffer, needle: &str) -> u16 {
     text_of(buf)
         .lines()
         .position(|l| l.contains(needle))
-        .unwrap_or_else(|| panic!("{needle:?} is not on screen")) as u16
+        .map(|y| u16::try_from(y).expect("a screen row"))
+        .unwrap_or_else(|| panic!("{needle:?} is not on screen"))
 }
 
 #[test]

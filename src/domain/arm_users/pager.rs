@@ -70,7 +70,7 @@ impl Pager {
     pub fn accept(&mut self, page: ArmPage) -> Result<Next, PagingError> {
         let n = page.users.len() as u64;
         if std::mem::take(&mut self.larger_than_asked)
-            && n as usize == self.users.len()
+            && page.users.len() == self.users.len()
             && page.users.iter().all(|u| self.seen.contains(&u.key))
         {
             // The very same users at another offset: the server ignores

@@ -244,48 +244,18 @@ pub async fn dispatch(
     }
     settle(axp);
     let base = format!("/api/admin/voice/v1/accounts/{account}");
-    let mut segs: Vec<String> = rest
-        .trim_matches('/')
-        .split('/')
-        .map(String::from)
-        .collect();
-    let action = segs
-        .last_mut()
-        .and_then(|last| {
-            last.split_once(':')
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-        })
-        .map(|(head, act)| {
-            *segs.last_mut().unwrap() = head;
-            act
-        });
+    let (segs, action) = segments_and_action(&rest);
     let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
-
-    // Resolve (family, parent, item id).
-    let (family, parent, id) = match segs.as_slice() {
-        [cm, cm_id, seg, rest @ ..] if cm == "communication-managers" => {
-            match voice_registry::by_segment(seg, true) {
-                Some(f) => (f, cm_id.clone(), rest.first().cloned()),
-                None => {
-                    return problem(
-                        StatusCode::NOT_FOUND,
-                        "Not Found",
-                        &format!("no resource {seg}"),
-                    )
-                }
-            }
+    let (family, parent, id) = match resolve(&segs) {
+        Ok(found) => found,
+        Err(Some(seg)) => {
+            return problem(
+                StatusCode::NOT_FOUND,
+                "Not Found",
+                &format!("no resource {seg}"),
+            )
         }
-        [seg, rest @ ..] => match voice_registry::by_segment(seg, false) {
-            Some(f) => (f, String::new(), rest.first().cloned()),
-            None => {
-                return problem(
-                    StatusCode::NOT_FOUND,
-                    "Not Found",
-                    &format!("no resource {seg}"),
-                )
-            }
-        },
-        [] => return problem(StatusCode::NOT_FOUND, "Not Found", "no resource"),
+        Err(None) => return problem(StatusCode::NOT_FOUND, "Not Found", "no resource"),
     };
     let collection = match family.parent {
         Some(_) => format!("{base}/communication-managers/{parent}/{}", family.segment),
@@ -304,37 +274,10 @@ pub async fn dispatch(
         );
     }
     if family.key == "hcg_systems" {
-        return match (method, id) {
-            (Method::PUT, Some(_)) if body.get("publicKey").is_some() => Json(
-                json!({"status": "success", "message": "Hybrid Cloud Gateway System updated successfully."}),
-            )
-            .into_response(),
-            (Method::PUT, Some(_)) => violations(vec![(
-                "publicKey".into(),
-                "must not be blank".into(),
-                "NotBlank",
-            )]),
-            _ => problem(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "Method Not Allowed",
-                "only PUT {systemId} and POST {systemId}:pushConfig",
-            ),
-        };
+        return hcg_system(&method, id.as_deref(), &body);
     }
     let key = (family.key.to_string(), parent.clone());
     let settle_after = Duration::from_millis(axp.scenario.settle_ms);
-    let pos = |axp: &AxpData, id: &str| {
-        axp.items
-            .get(&key)
-            .and_then(|l| l.iter().position(|it| id_of(family, it) == Some(id)))
-    };
-    let not_found = |id: &str| {
-        problem(
-            StatusCode::NOT_FOUND,
-            "Not Found",
-            &format!("{} {id} not found", family.title),
-        )
-    };
     match (method, id) {
         (Method::GET, None) if family.ops.list => list_response(
             family,
@@ -342,9 +285,9 @@ pub async fn dispatch(
             &q,
             &collection,
         ),
-        (Method::GET, Some(id)) => match pos(axp, &id) {
+        (Method::GET, Some(id)) => match position(axp, family, &key, &id) {
             Some(i) => Json(axp.items[&key][i].clone()).into_response(),
-            None => not_found(&id),
+            None => not_found(family, &id),
         },
         (Method::POST, None) if family.ops.create => {
             let bad = server_violations(axp, family, &parent, &body, true, None);
@@ -360,57 +303,10 @@ pub async fn dispatch(
         }
         (Method::PUT, None) if family.key == "routing_rules" => bulk_priorities(axp, &key, &body),
         (Method::PUT, Some(id)) if family.ops.update => {
-            let Some(i) = pos(axp, &id) else {
-                return not_found(&id);
-            };
-            let bad = server_violations(axp, family, &parent, &body, false, Some(&id));
-            if !bad.is_empty() {
-                return violations(bad);
-            }
-            let list = &axp.items[&key];
-            let mut o = if family.key == "sip_trunks" {
-                // Only the caller id of a SIP trunk can change.
-                let mut o = list[i].as_object().cloned().unwrap_or_default();
-                o.insert("callerId".into(), body["callerId"].clone());
-                o
-            } else {
-                body.as_object().cloned().unwrap_or_default()
-            };
-            // Create-only and read-only fields stay as they were.
-            for (k, v) in list[i].as_object().into_iter().flatten() {
-                o.entry(k.clone()).or_insert(v.clone());
-            }
-            o.insert(family.id_field.into(), json!(id));
-            start_settling(axp, family, &parent, &id, &mut o, settle_after);
-            let item = Value::Object(o);
-            axp.items.get_mut(&key).expect("found")[i] = item.clone();
-            written(family, item, &format!("{collection}/{id}"), false)
+            update_item(axp, family, &parent, &id, &body, &collection, settle_after)
         }
         (Method::DELETE, Some(id)) if family.ops.delete => {
-            let Some(i) = pos(axp, &id) else {
-                return not_found(&id);
-            };
-            let list = axp.items.get_mut(&key).expect("found");
-            let Some(sf) = family.status_field else {
-                list.remove(i);
-                return StatusCode::NO_CONTENT.into_response();
-            };
-            // A location profile that failed on an HCG stays PENDING_DELETE
-            // unless forced, as the seed describes.
-            let stuck = family.key == "location_profiles"
-                && list[i].get(sf).and_then(Value::as_str) == Some("FAILED")
-                && q.get("forceDelete").map(String::as_str) != Some("true");
-            list[i][sf] = json!("PENDING_DELETE");
-            if !stuck {
-                axp.pending.push(Pending {
-                    due: Instant::now() + settle_after,
-                    family: family.key.into(),
-                    parent,
-                    id,
-                    status: None,
-                });
-            }
-            StatusCode::ACCEPTED.into_response()
+            delete_item(axp, family, parent, id, &q, settle_after)
         }
         _ => problem(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -418,4 +314,155 @@ pub async fn dispatch(
             &format!("not supported for {}", family.title),
         ),
     }
+}
+
+/// Splits `communication-managers/1/sync-jobs/7:abort` into its path
+/// segments and the `:verb` on the last one.
+fn segments_and_action(rest: &str) -> (Vec<String>, Option<String>) {
+    let mut segs: Vec<String> = rest
+        .trim_matches('/')
+        .split('/')
+        .map(String::from)
+        .collect();
+    let action = segs
+        .last_mut()
+        .and_then(|last| {
+            last.split_once(':')
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+        })
+        .map(|(head, act)| {
+            *segs.last_mut().unwrap() = head;
+            act
+        });
+    (segs, action)
+}
+
+/// The family a path names, the CM it sits under ("" for none) and the
+/// item's id. `Err` holds the segment the registry does not know (`None`
+/// for a path without any).
+fn resolve(segs: &[String]) -> Result<(&'static Family, String, Option<String>), Option<&str>> {
+    match segs {
+        [cm, cm_id, seg, rest @ ..] if cm == "communication-managers" => {
+            match voice_registry::by_segment(seg, true) {
+                Some(f) => Ok((f, cm_id.clone(), rest.first().cloned())),
+                None => Err(Some(seg)),
+            }
+        }
+        [seg, rest @ ..] => match voice_registry::by_segment(seg, false) {
+            Some(f) => Ok((f, String::new(), rest.first().cloned())),
+            None => Err(Some(seg)),
+        },
+        [] => Err(None),
+    }
+}
+
+/// `PUT hcg-systems/{id}`: only its public key can be set.
+fn hcg_system(method: &Method, id: Option<&str>, body: &Value) -> Response {
+    match (method, id) {
+        (&Method::PUT, Some(_)) if body.get("publicKey").is_some() => Json(
+            json!({"status": "success", "message": "Hybrid Cloud Gateway System updated successfully."}),
+        )
+        .into_response(),
+        (&Method::PUT, Some(_)) => violations(vec![(
+            "publicKey".into(),
+            "must not be blank".into(),
+            "NotBlank",
+        )]),
+        _ => problem(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Method Not Allowed",
+            "only PUT {systemId} and POST {systemId}:pushConfig",
+        ),
+    }
+}
+
+/// Where the item `id` sits in the list under `key`.
+fn position(axp: &AxpData, family: &Family, key: &(String, String), id: &str) -> Option<usize> {
+    axp.items
+        .get(key)
+        .and_then(|l| l.iter().position(|it| id_of(family, it) == Some(id)))
+}
+
+fn not_found(family: &Family, id: &str) -> Response {
+    problem(
+        StatusCode::NOT_FOUND,
+        "Not Found",
+        &format!("{} {id} not found", family.title),
+    )
+}
+
+/// `PUT {collection}/{id}`: replaces the item, keeping its create-only and
+/// read-only fields, and starts it settling.
+fn update_item(
+    axp: &mut AxpData,
+    family: &'static Family,
+    parent: &str,
+    id: &str,
+    body: &Value,
+    collection: &str,
+    settle_after: Duration,
+) -> Response {
+    let key = (family.key.to_string(), parent.to_string());
+    let Some(i) = position(axp, family, &key, id) else {
+        return not_found(family, id);
+    };
+    let bad = server_violations(axp, family, parent, body, false, Some(id));
+    if !bad.is_empty() {
+        return violations(bad);
+    }
+    let list = &axp.items[&key];
+    let mut o = if family.key == "sip_trunks" {
+        // Only the caller id of a SIP trunk can change.
+        let mut o = list[i].as_object().cloned().unwrap_or_default();
+        o.insert("callerId".into(), body["callerId"].clone());
+        o
+    } else {
+        body.as_object().cloned().unwrap_or_default()
+    };
+    // Create-only and read-only fields stay as they were.
+    for (k, v) in list[i].as_object().into_iter().flatten() {
+        o.entry(k.clone()).or_insert(v.clone());
+    }
+    o.insert(family.id_field.into(), json!(id));
+    start_settling(axp, family, parent, id, &mut o, settle_after);
+    let item = Value::Object(o);
+    axp.items.get_mut(&key).expect("found")[i] = item.clone();
+    written(family, item, &format!("{collection}/{id}"), false)
+}
+
+/// `DELETE {collection}/{id}`: gone at once, or PENDING_DELETE until it
+/// settles for a family with a status.
+fn delete_item(
+    axp: &mut AxpData,
+    family: &'static Family,
+    parent: String,
+    id: String,
+    q: &HashMap<String, String>,
+    settle_after: Duration,
+) -> Response {
+    let key = (family.key.to_string(), parent.clone());
+    let Some(i) = position(axp, family, &key, &id) else {
+        return not_found(family, &id);
+    };
+    let list = axp.items.get_mut(&key).expect("found");
+    let Some(sf) = family.status_field else {
+        list.remove(i);
+        return StatusCode::NO_CONTENT.into_response();
+    };
+    // A location profile that failed on an HCG stays PENDING_DELETE
+    // unless forced, as the seed describes.
+    let stuck = family.key == "location_profiles"
+        && list[i].get(sf).and_then(Value::as_str) == Some("FAILED")
+        && q.get("forceDelete").map(String::as_str) != Some("true");
+    list[i][sf] = json!("PENDING_DELETE");
+    if !stuck {
+        axp.pending.push(Pending {
+            due: Instant::now() + settle_after,
+            family: family.key.into(),
+            parent,
+            id,
+            status: None,
+        });
+    }
+    StatusCode::ACCEPTED.into_response()
 }

@@ -3,7 +3,8 @@
 
 use super::refresh::relist;
 use super::{check_cmd, client, family, refuse};
-use crate::domain::voice_registry;
+use crate::api::axp::AxpClient;
+use crate::domain::voice_registry::{self, Family};
 use crate::worker::oc_service::poll_delay;
 use crate::worker::tasks::{api_failed, write_failed, JobCtx};
 use crate::worker::JobOutcome;
@@ -102,7 +103,20 @@ pub async fn sync_cm(
             Some(answer),
         ));
     }
-    let job_path = client.item_path(jobs, Some(cm), &job_id);
+    follow_sync_job(ctx, name, &client, jobs, cm, &job_id).await
+}
+
+/// Polls a started sync job with backoff to a terminal status, logging the
+/// status and per-entity counts as they move and sending them as progress.
+async fn follow_sync_job(
+    ctx: &JobCtx,
+    name: &str,
+    client: &AxpClient,
+    jobs: &'static Family,
+    cm: &str,
+    job_id: &str,
+) -> Result<JobOutcome, JobOutcome> {
+    let job_path = client.item_path(jobs, Some(cm), job_id);
     let mut last = String::new();
     let mut shown = Vec::new();
     for attempt in 0u32.. {
@@ -141,7 +155,7 @@ pub async fn sync_cm(
                 .get_json(&format!("{job_path}:entity-details"))
                 .await
                 .map_err(api_failed)?;
-            relist(ctx, name, &client, jobs, Some(cm)).await;
+            relist(ctx, name, client, jobs, Some(cm)).await;
             let detail = json!({"job": job, "details": details, "entityDetails": entity_details});
             let summary = format!("sync job {job_id}: {status}");
             return if voice_registry::is_failed_status(&status) {
