@@ -494,4 +494,56 @@ mod tests {
             .guard(&s)
             .is_none());
     }
+
+    /// A plan that would cool `cooled` of the `used_before` numbers.
+    fn cooling(cooled: usize, used_before: usize) -> Plan {
+        Plan {
+            counts: SyncCounts {
+                cooled,
+                ..Default::default()
+            },
+            used_before,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn guard_needs_more_than_the_minimum_and_more_than_the_percentage() {
+        let s = InventorySettings::default();
+        assert_eq!((s.cooling_guard_min, s.cooling_guard_percent), (10, 25));
+        let trips = |cooled, of| cooling(cooled, of).guard(&s).is_some();
+        // Over the minimum, far under the percentage: 11 of 1,000.
+        assert!(!trips(11, 1000));
+        // Exactly the minimum, all of them: not more than 10.
+        assert!(!trips(10, 10));
+        assert!(trips(11, 11));
+        // Exactly 25 % (11 of 44): not more than 25 %; 12 of 44 is.
+        assert!(!trips(11, 44));
+        assert!(trips(12, 44));
+        let trip = cooling(12, 44).guard(&s).unwrap();
+        assert_eq!(
+            trip,
+            GuardTrip {
+                would_cool: 12,
+                of_numbers: 44,
+                min: 10,
+                percent: 25,
+                empty_list: false
+            }
+        );
+    }
+
+    #[test]
+    fn plan_counts_the_snapshots_skipped_users() {
+        let mut snapshot = snap(&[("+1555001", "REGISTERED")]);
+        snapshot.skipped = 3;
+        let p = plan(
+            "arm",
+            &snapshot,
+            &[],
+            d("2026-11-22"),
+            &InventorySettings::default(),
+        );
+        assert_eq!((p.counts.added, p.counts.skipped), (1, 3));
+    }
 }

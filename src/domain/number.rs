@@ -200,4 +200,18 @@ mod tests {
         }
         assert_eq!(Status::parse("used-utility"), Some(Status::UsedUtility));
     }
+
+    #[test]
+    fn canonical_length_boundaries() {
+        // Extensions: up to 6 digits.
+        assert_eq!(canonical("123456").unwrap(), "123456");
+        assert_eq!(canonical("1").unwrap(), "1");
+        assert!(canonical("1234567").is_err(), "7 digits without +");
+        // E.164: + and 3 to 15 digits.
+        assert_eq!(canonical("+123").unwrap(), "+123");
+        assert_eq!(canonical("+123456789012345").unwrap(), "+123456789012345");
+        assert!(canonical("+").is_err());
+        assert!(canonical("+12a4").is_err());
+        assert!(canonical("+").unwrap_err().contains("up to 6 digits"));
+    }
 }
