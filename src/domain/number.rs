@@ -214,4 +214,16 @@ mod tests {
         assert!(canonical("+12a4").is_err());
         assert!(canonical("+").unwrap_err().contains("up to 6 digits"));
     }
+
+    #[test]
+    fn countdowns_under_an_hour_and_status_display() {
+        let rel = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 23, 48, 0).unwrap();
+        assert_eq!(countdown(rel, now), "12m");
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 23, 59, 30).unwrap();
+        assert_eq!(countdown(rel, now), "1m", "under a minute left shows 1m");
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap();
+        assert_eq!(countdown(rel, now), "1d 00h");
+        assert_eq!(Status::UsedUtility.to_string(), "Used-Utility");
+    }
 }
