@@ -2,7 +2,8 @@
 //! is taken back into use, a number held by another vendor is not, the
 //! cached users follow every change of status (the audit reads them), an
 //! unchanged re-sync rewrites no row, and users without a number are
-//! counted as skipped.
+//! counted as skipped. A number gone from the list cools even when a new
+//! number sorts before it (the planner merges the two sorted lists).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use switchboard::domain::actions::NumberAction;
@@ -221,4 +222,29 @@ fn users_without_a_number_are_counted_as_skipped() {
     assert_eq!(out.users, 3);
     let run = store.last_sync_run("arm").unwrap().unwrap();
     assert_eq!((run.counts.added, run.counts.skipped), (1, 2));
+}
+
+#[test]
+fn a_gone_number_cools_while_a_new_lower_number_is_added() {
+    let (_dir, mut store) = open();
+    sync(
+        &mut store,
+        &[user("b", Some("+15550002"), "REGISTERED")],
+        "2026-11-22",
+    );
+    // b is gone; a, whose number sorts before b's, is new.
+    let out = sync(
+        &mut store,
+        &[user("a", Some("+15550001"), "REGISTERED")],
+        "2026-11-22",
+    );
+    assert_eq!((out.counts.added, out.counts.cooled), (1, 1), "{out:?}");
+    assert!(row(&store, "+15550001").is_used_by("arm"));
+    assert_eq!(row(&store, "+15550002").status, Status::Cooling);
+    let added = store.number_events("+15550001", 10).unwrap();
+    assert_eq!(added.len(), 1);
+    assert_eq!(
+        (added[0].from_status.as_deref(), added[0].to_status.as_str()),
+        (None, "Used")
+    );
 }
