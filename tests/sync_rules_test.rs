@@ -3,7 +3,8 @@
 //! cached users follow every change of status (the audit reads them), an
 //! unchanged re-sync rewrites no row, and users without a number are
 //! counted as skipped. A number gone from the list cools even when a new
-//! number sorts before it (the planner merges the two sorted lists).
+//! number sorts before it (the planner merges the two sorted lists). A
+//! failed run is recorded, and numbers are counted per connection.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use switchboard::domain::actions::NumberAction;
@@ -246,5 +247,41 @@ fn a_gone_number_cools_while_a_new_lower_number_is_added() {
     assert_eq!(
         (added[0].from_status.as_deref(), added[0].to_status.as_str()),
         (None, "Used")
+    );
+}
+
+#[test]
+fn a_failed_run_is_recorded_and_numbers_are_counted_per_connection() {
+    let (_dir, mut store) = open();
+    sync(
+        &mut store,
+        &[
+            user("a", Some("+15550001"), "REGISTERED"),
+            user("b", Some("+15550002"), "REGISTERED"),
+            user("c", Some("+15550003"), "REGISTERED"),
+        ],
+        "2026-11-22",
+    );
+    sync(
+        &mut store,
+        &[
+            user("a", Some("+15550001"), "REGISTERED"),
+            user("b", Some("+15550002"), "OFFLINE"),
+        ],
+        "2026-11-22",
+    );
+    // Used and Cooling per connection.
+    assert_eq!(
+        store.numbers_by_connection().unwrap(),
+        [("arm".to_string(), 1, 2)]
+    );
+
+    store
+        .record_failed_run("arm", "sync", None, Utc::now(), "the ARM timed out")
+        .unwrap();
+    let run = store.last_sync_run("arm").unwrap().unwrap();
+    assert_eq!(
+        (run.kind.as_str(), run.result.as_str(), run.error.as_str()),
+        ("sync", "failed", "the ARM timed out")
     );
 }
