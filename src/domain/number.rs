@@ -204,4 +204,33 @@ mod tests {
         }
         assert_eq!(Status::parse("used-utility"), Some(Status::UsedUtility));
     }
+
+    #[test]
+    fn canonical_length_boundaries() {
+        // Extensions: up to 6 digits.
+        assert_eq!(canonical("123456").unwrap(), "123456");
+        assert_eq!(canonical("1").unwrap(), "1");
+        assert!(canonical("1234567").is_err(), "7 digits without +");
+        // E.164: + and 3 to 15 digits.
+        assert_eq!(canonical("+123").unwrap(), "+123");
+        assert_eq!(canonical("+123456789012345").unwrap(), "+123456789012345");
+        assert!(canonical("+").is_err());
+        assert!(canonical("+12a4").is_err());
+        assert!(canonical("+")
+            .unwrap_err()
+            .to_string()
+            .contains("up to 6 digits"));
+    }
+
+    #[test]
+    fn countdowns_under_an_hour_and_status_display() {
+        let rel = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 23, 48, 0).unwrap();
+        assert_eq!(countdown(rel, now), "12m");
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 23, 59, 30).unwrap();
+        assert_eq!(countdown(rel, now), "1m", "under a minute left shows 1m");
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap();
+        assert_eq!(countdown(rel, now), "1d 00h");
+        assert_eq!(Status::UsedUtility.to_string(), "Used-Utility");
+    }
 }

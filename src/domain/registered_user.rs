@@ -134,4 +134,75 @@ mod tests {
         assert!(!s.entries["+15550004"].registered);
         assert_eq!(s.skipped, 1);
     }
+
+    fn seen(id: &str, status: &str, at: &str) -> RegisteredUser {
+        RegisteredUser {
+            last_seen: Some(at.parse().unwrap()),
+            ..user(id, Some("+15550001"), status)
+        }
+    }
+
+    #[test]
+    fn last_seen_is_the_latest_of_the_users_that_decide_the_entry() {
+        let entry =
+            |users: &[RegisteredUser]| Snapshot::from_users(users).entries["+15550001"].clone();
+        // A later offline duplicate does not move a registered entry's time.
+        let e = entry(&[
+            seen("a", "REGISTERED", "2026-11-22T08:00:00Z"),
+            seen("b", "OFFLINE", "2026-11-22T10:00:00Z"),
+        ]);
+        assert!(e.registered);
+        assert_eq!(
+            (e.user.as_str(), e.last_seen),
+            ("a", Some("2026-11-22T08:00:00Z".parse().unwrap()))
+        );
+        // Two registered users: the later time, whichever comes first.
+        for users in [
+            [
+                seen("a", "REGISTERED", "2026-11-22T08:00:00Z"),
+                seen("b", "REGISTERED", "2026-11-22T09:00:00Z"),
+            ],
+            [
+                seen("b", "REGISTERED", "2026-11-22T09:00:00Z"),
+                seen("a", "REGISTERED", "2026-11-22T08:00:00Z"),
+            ],
+        ] {
+            let e = entry(&users);
+            assert_eq!(
+                e.last_seen,
+                Some("2026-11-22T09:00:00Z".parse().unwrap()),
+                "{users:?}"
+            );
+        }
+        // A registered user replaces an offline entry whole, even with an older time.
+        let e = entry(&[
+            seen("a", "OFFLINE", "2026-11-22T10:00:00Z"),
+            seen("b", "REGISTERED", "2026-11-22T08:00:00Z"),
+        ]);
+        assert_eq!((e.registered, e.user.as_str()), (true, "b"));
+        assert_eq!(e.last_seen, Some("2026-11-22T08:00:00Z".parse().unwrap()));
+        // Offline only: the latest offline time.
+        let e = entry(&[
+            seen("a", "OFFLINE", "2026-11-22T07:00:00Z"),
+            seen("b", "OFFLINE", "2026-11-22T10:00:00Z"),
+        ]);
+        assert_eq!((e.registered, e.user.as_str()), (false, "a"));
+        assert_eq!(e.last_seen, Some("2026-11-22T10:00:00Z".parse().unwrap()));
+        // A later registered duplicate keeps the first registered user.
+        let e = entry(&[
+            seen("a", "REGISTERED", "2026-11-22T07:00:00Z"),
+            seen("b", "REGISTERED", "2026-11-22T10:00:00Z"),
+        ]);
+        assert_eq!(e.user, "a");
+    }
+
+    #[test]
+    fn registered_count_counts_registered_numbers_only() {
+        let s = Snapshot::of(&[
+            ("+15550001", "REGISTERED"),
+            ("+15550002", "OFFLINE"),
+            ("+15550003", ""),
+        ]);
+        assert_eq!(s.registered_count(), 2);
+    }
 }

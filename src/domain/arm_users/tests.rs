@@ -179,3 +179,27 @@ fn several_numbers_and_unrecognised_statuses() {
     assert_eq!(all.entries[2].number, None);
     assert!(all.unrecognised_summary().is_some());
 }
+
+#[test]
+fn numeric_fields_last_seen_progress_and_an_empty_page_object() {
+    let p = page(json!({"users": [
+        {"id": 42, "phoneNumber": 4021, "status": "REGISTERED",
+         "lastSeen": "2026-11-22T08:00:00Z"},
+        {"id": "b", "phoneNumber": "+15550002"}
+    ], "total": 3}));
+    assert_eq!(p.users[0].id, "42");
+    assert_eq!(p.users[0].numbers, ["4021"]);
+    let mut pager = Pager::new(2);
+    assert_eq!(pager.accept(p).unwrap(), Next::Page(2));
+    assert_eq!(pager.progress(), (2, 3));
+    let all = pager.finish();
+    assert_eq!(
+        all.entries[0].last_seen,
+        Some("2026-11-22T08:00:00Z".parse().unwrap())
+    );
+    let err = read_page(&json!({}), &PageShape::default()).unwrap_err();
+    assert!(
+        err.to_string().contains("the page has an empty object"),
+        "{err}"
+    );
+}
