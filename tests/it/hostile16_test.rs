@@ -1,0 +1,366 @@
+//! Hostile tests of issue 16's new shape: exit codes per outcome, the
+//! housekeeping at every front door, the export job and the clock at the
+//! front door. Tests named `defect_…` fail on the code they were written
+//! against (left failing on purpose for the lead); the others probe a
+//! risky rule that held and guard it.
+
+use crate::common;
+use common::*;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::Arc;
+use switchboard::domain::job::{JobKind, JobState};
+use switchboard::store::number_query::NumberQuery;
+use switchboard::store::Store;
+use switchboard::worker::{JobEvent, JobOutcome, Worker};
+
+const NOW: &str = "2026-11-20T09:00:00Z";
+
+/// A config with only a store (and logs beside it) in `dir`.
+fn store_only(dir: &Path) -> PathBuf {
+    write_config(dir, &config_head(&dir.join("s.db"), 1))
+}
+
+/// A store with `from..=to` added as Available numbers.
+fn numbered(dir: &Path, from: &str, to: &str) -> PathBuf {
+    let cfg = store_only(dir);
+    let out = run_at(&cfg, NOW, &["numbers", "add-range", from, to]);
+    assert!(out.status.success(), "{}", text(&out).1);
+    cfg
+}
+
+/// The bytes of the store and its -wal and -shm, hashed (None: absent).
+fn store_hashes(store: &Path) -> Vec<(String, Option<u64>)> {
+    ["", "-wal", "-shm"]
+        .iter()
+        .map(|ext| {
+            let p = PathBuf::from(format!("{}{ext}", store.display()));
+            let h = std::fs::read(&p).ok().map(|bytes| {
+                let mut h = DefaultHasher::new();
+                bytes.hash(&mut h);
+                h.finish()
+            });
+            (format!("s.db{ext}"), h)
+        })
+        .collect()
+}
+
+/// Runs switchboard with stdout a pipe whose reading end is already
+/// closed (`switchboard jobs | head -0`, or a pager quit early): every
+/// write to stdout fails with EPIPE.
+fn run_with_closed_stdout(config: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let mut child = bin()
+        .env("SWITCHBOARD_NOW", NOW)
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run switchboard");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Rule: a reader that goes away early (`| head`, a pager quit) is a
+/// failed write, exit 1 with one line, as `numbers` already does: never
+/// exit 70 "internal error" (which the README reserves for a panic, i.e.
+/// a bug to report) with a pointer to a backtrace in the log.
+///
+/// Defect: every command but `numbers` panics in `println!` and exits 70
+/// with "internal error: failed printing to stdout: Broken pipe".
+#[test]
+fn defect_a_closed_stdout_is_a_write_error_exit_1_not_an_internal_error_70() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = numbered(dir.path(), "+15550000000", "+15550000099");
+    // The rule holds for `numbers` (the reference)...
+    let (code, err) = run_with_closed_stdout(&cfg, &["numbers"]);
+    assert_eq!(code, Some(1), "numbers: {err}");
+    assert!(!err.contains("internal error"), "numbers: {err}");
+    // ...and must hold for every other command that prints.
+    let mut broken = vec![];
+    for args in [
+        &["jobs"][..],
+        &["connections", "list"][..],
+        &["config", "check"][..],
+    ] {
+        let (code, err) = run_with_closed_stdout(&cfg, args);
+        if code != Some(1) || err.contains("internal error") {
+            broken.push(format!("{args:?}: exit {code:?}: {}", err.trim()));
+        }
+    }
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
+
+/// A pid no process has: a child that has been waited for.
+fn dead_pid() -> u32 {
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let pid = child.id();
+    child.wait().unwrap();
+    pid
+}
+
+/// Puts a running job `id` of process `pid` into the store at `path`.
+fn running_job_of(path: &Path, id: &str, pid: u32) {
+    let store = Store::open(path).unwrap();
+    store.insert_job(id, &JobKind::Sweep).unwrap();
+    store.start_job(id).unwrap();
+    store
+        .conn_for_tests()
+        .execute("UPDATE jobs SET pid = ?1 WHERE id = ?2", (pid, id))
+        .unwrap();
+}
+
+fn job_state(path: &Path, id: &str) -> JobState {
+    Store::open(path)
+        .unwrap()
+        .recent_jobs(50)
+        .unwrap()
+        .into_iter()
+        .find(|j| j.id == id)
+        .unwrap_or_else(|| panic!("no job {id}"))
+        .state
+}
+
+/// Rule: under `--read-only` no front door writes the store, not even
+/// its housekeeping: `worker --once`, `jobs`, `connections list` and
+/// `numbers` leave the store's bytes as they were, a job of a process
+/// that is gone stays as recorded, and a connection the file declares is
+/// not mirrored.
+#[test]
+fn guard_read_only_front_doors_leave_the_store_bytes_and_its_orphans_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let cfg = numbered(dir.path(), "+15550000000", "+15550000009");
+    running_job_of(&store, "orphan-ro", dead_pid());
+    // A connection the store has not mirrored yet (no schedule: never run).
+    let cfg_text = std::fs::read_to_string(&cfg).unwrap()
+        + &arm_connection("arm-east", "127.0.0.1:9", LAB_LOGIN, 10, "");
+    let cfg = write_config(dir.path(), &cfg_text);
+    let before = store_hashes(&store);
+    for args in [
+        &["--read-only", "worker", "--once"][..],
+        &["--read-only", "jobs"][..],
+        &["--read-only", "connections", "list"][..],
+        &["--read-only", "numbers"][..],
+    ] {
+        let out = run_at(&cfg, NOW, args);
+        assert!(out.status.success(), "{args:?}: {}", text(&out).1);
+        assert_eq!(store_hashes(&store), before, "{args:?} wrote the store");
+    }
+    assert_eq!(job_state(&store, "orphan-ro"), JobState::Running);
+    // Without --read-only the same worker closes it (the test can fail).
+    let out = run_at(&cfg, NOW, &["worker", "--once"]);
+    assert!(out.status.success(), "{}", text(&out).1);
+    assert_eq!(job_state(&store, "orphan-ro"), JobState::Failed);
+}
+
+/// Rule: housekeeping closes only jobs whose process is gone. A job of a
+/// process that is alive (another dashboard, a long sync in another
+/// terminal) stays running whichever front door starts: `worker --once`,
+/// `jobs`, a CLI job.
+#[test]
+fn guard_housekeeping_leaves_the_job_of_a_live_process_running() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let cfg = numbered(dir.path(), "+15550000000", "+15550000009");
+    let mut alive = std::process::Command::new("sleep")
+        .arg("60")
+        .spawn()
+        .unwrap();
+    running_job_of(&store, "live-1", alive.id());
+    running_job_of(&store, "dead-1", dead_pid());
+    for args in [&["worker", "--once"][..], &["jobs"][..], &["sweep"][..]] {
+        let out = run_at(&cfg, NOW, args);
+        assert!(out.status.success(), "{args:?}: {}", text(&out).1);
+        assert_eq!(job_state(&store, "live-1"), JobState::Running, "{args:?}");
+    }
+    assert_eq!(job_state(&store, "dead-1"), JobState::Failed);
+    let _ = alive.kill();
+    let _ = alive.wait();
+}
+
+/// Rule: a connection taken out of the config file leaves every listing
+/// (`connections list`) and the store's mirror at the next front door.
+#[test]
+fn guard_a_connection_removed_from_the_file_leaves_the_listing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let head = config_head(&store, 1);
+    let two = format!(
+        "{head}{}{}",
+        arm_connection("arm-east", "127.0.0.1:9", LAB_LOGIN, 10, ""),
+        arm_connection("arm-west", "127.0.0.1:9", LAB_LOGIN, 10, "")
+    );
+    let cfg = write_config(dir.path(), &two);
+    let out = run_at(&cfg, NOW, &["worker", "--once"]);
+    assert!(out.status.success(), "{}", text(&out).1);
+    let listed = text(&run_at(&cfg, NOW, &["connections", "list"])).0;
+    assert!(listed.contains("arm-west"), "{listed}");
+    let one = format!(
+        "{head}{}",
+        arm_connection("arm-east", "127.0.0.1:9", LAB_LOGIN, 10, "")
+    );
+    write_config(dir.path(), &one);
+    let listed = text(&run_at(&cfg, NOW, &["connections", "list"])).0;
+    assert!(!listed.contains("arm-west"), "{listed}");
+    let out = run_at(&cfg, NOW, &["worker", "--once"]);
+    assert!(out.status.success(), "{}", text(&out).1);
+    let rows = Store::open(&store).unwrap().connection_rows().unwrap();
+    let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["arm-east"], "{rows:?}");
+}
+
+/// Rule: a bad `SWITCHBOARD_NOW` is refused at the front door with one
+/// line naming it and exit 1, before anything opens (let alone creates)
+/// the store; the worker's front door too.
+#[test]
+fn guard_a_bad_fixed_now_is_one_line_exit_1_and_creates_no_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let cfg = store_only(dir.path());
+    for now in [
+        "tomorrow",
+        "2026-11-20T09:00:00",
+        "9999-12-31T00:00:00Z",
+        "1969-12-31T23:59:59Z",
+    ] {
+        for args in [&["worker", "--once"][..], &["numbers"][..], &["jobs"][..]] {
+            let out = run_at(&cfg, now, args);
+            let (stdout, stderr) = text(&out);
+            assert_eq!(out.status.code(), Some(1), "{now} {args:?}: {stderr}");
+            assert!(stdout.is_empty(), "{now} {args:?}: {stdout}");
+            assert_eq!(stderr.lines().count(), 1, "{now} {args:?}: {stderr}");
+            assert!(stderr.contains("SWITCHBOARD_NOW"), "{now}: {stderr}");
+            assert!(!store.exists(), "{now} {args:?} created the store");
+        }
+    }
+}
+
+fn worker_on(cfg: &Path) -> (Worker, tokio::sync::mpsc::UnboundedReceiver<JobEvent>) {
+    let config = switchboard::commands::load_config(Some(cfg), None).unwrap();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    (Worker::new(Arc::new(config), false, tx), rx)
+}
+
+/// Runs export jobs on one worker at once and returns their outcomes in
+/// the order given.
+fn export_all(cfg: &Path, exports: &[(&Path, bool)]) -> Vec<JobOutcome> {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (worker, mut rx) = worker_on(cfg);
+    rt.block_on(async {
+        let ids: Vec<String> = exports
+            .iter()
+            .map(|(path, json)| {
+                worker.submit(JobKind::ExportNumbers {
+                    query: NumberQuery::default(),
+                    path: path.display().to_string(),
+                    json: *json,
+                })
+            })
+            .collect();
+        let mut outcomes: Vec<Option<JobOutcome>> = vec![None; ids.len()];
+        while outcomes.iter().any(Option::is_none) {
+            if let JobEvent::Finished { id, outcome } = rx.recv().await.expect("worker alive") {
+                if let Some(i) = ids.iter().position(|x| *x == id) {
+                    outcomes[i] = Some(outcome);
+                }
+            }
+        }
+        outcomes.into_iter().map(Option::unwrap).collect()
+    })
+}
+
+/// Rule: an export's file appears whole or not at all. Two exports to the
+/// same file at once (a CSV, then on second thought a JSON, from the
+/// dashboard) end with the file being one of the two whole documents.
+///
+/// Defect: both write the same hidden `.NAME.part` file (opened with
+/// truncation by the second), so the file renamed into place mixes the
+/// CSV and JSON rows, while the first job reports success and the second
+/// fails with "No such file or directory".
+#[test]
+fn defect_two_exports_to_one_file_at_once_leave_one_whole_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = numbered(dir.path(), "+15550000000", "+15550019999");
+    let csv = text(&run_at(&cfg, NOW, &["numbers", "--csv"])).0;
+    let json = text(&run_at(&cfg, NOW, &["numbers", "--json"])).0;
+    let path = dir.path().join("numbers.out");
+    let outcomes = export_all(&cfg, &[(&path, false), (&path, true)]);
+    let states: Vec<String> = outcomes
+        .iter()
+        .map(|o| format!("{:?}: {} {}", o.state, o.summary, o.error))
+        .collect();
+    assert!(
+        outcomes.iter().any(|o| o.state == JobState::Succeeded),
+        "{states:?}"
+    );
+    let got = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        got == csv || got == json,
+        "the file is neither the whole CSV ({} bytes) nor the whole JSON ({} bytes) \
+         but {} bytes starting {:?}; jobs: {states:?}",
+        csv.len(),
+        json.len(),
+        got.len(),
+        got.chars().take(60).collect::<String>()
+    );
+}
+
+/// Rule: an export to a directory that does not exist, or to a path that
+/// is a directory, fails the job with the reason, leaves no hidden
+/// `.part` file and does not touch the directory.
+#[test]
+fn guard_an_export_to_a_missing_directory_or_onto_a_directory_fails_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = numbered(dir.path(), "+15550000000", "+15550000999");
+    let missing = dir.path().join("no-such-dir").join("numbers.csv");
+    let onto = dir.path().join("a-directory");
+    std::fs::create_dir(&onto).unwrap();
+    std::fs::write(onto.join("keep.txt"), "kept").unwrap();
+    let outcomes = export_all(&cfg, &[(&missing, false), (&onto, true)]);
+    for (o, what) in outcomes.iter().zip(["missing directory", "a directory"]) {
+        assert_eq!(o.state, JobState::Failed, "{what}: {o:?}");
+        assert!(o.error.contains("export to"), "{what}: {o:?}");
+    }
+    assert!(!missing.parent().unwrap().exists());
+    assert_eq!(
+        std::fs::read_to_string(onto.join("keep.txt")).unwrap(),
+        "kept"
+    );
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".part"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+/// Rule: the export of an empty inventory is what `numbers --csv|--json`
+/// prints for it (a header row; an empty JSON array), not an empty file.
+#[test]
+fn guard_an_export_of_no_numbers_matches_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = store_only(dir.path());
+    let csv_path = dir.path().join("empty.csv");
+    let json_path = dir.path().join("empty.json");
+    let outcomes = export_all(&cfg, &[(&csv_path, false), (&json_path, true)]);
+    for o in &outcomes {
+        assert_eq!(o.state, JobState::Succeeded, "{o:?}");
+    }
+    for (path, flag) in [(&csv_path, "--csv"), (&json_path, "--json")] {
+        let printed = run_at(&cfg, NOW, &["numbers", flag]);
+        assert!(printed.status.success(), "{}", text(&printed).1);
+        assert_eq!(
+            std::fs::read_to_string(path).unwrap(),
+            text(&printed).0,
+            "{flag}"
+        );
+    }
+}
