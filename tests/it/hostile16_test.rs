@@ -364,3 +364,148 @@ fn guard_an_export_of_no_numbers_matches_the_cli() {
         );
     }
 }
+
+/// Runs one job on `worker` to its end.
+fn run_one(
+    rt: &tokio::runtime::Runtime,
+    worker: &Worker,
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<JobEvent>,
+    kind: JobKind,
+) -> JobOutcome {
+    rt.block_on(async {
+        let id = worker.submit(kind);
+        loop {
+            if let JobEvent::Finished { id: j, outcome } = rx.recv().await.expect("worker alive") {
+                if j == id {
+                    return outcome;
+                }
+            }
+        }
+    })
+}
+
+fn add_range(from: &str, to: &str) -> JobKind {
+    JobKind::AddRange {
+        from: from.into(),
+        to: to.into(),
+    }
+}
+
+/// Rule: a long-running worker writes to the store at its configured
+/// path and does not damage a store put there while it runs. An operator
+/// restores a backup while `switchboard worker` runs under systemd
+/// (`mv backup.db s.db`): the restored store keeps its contents, and the
+/// worker's next job lands in it, as when every store call opened the
+/// path afresh (and closing the last connection removed the -wal).
+///
+/// Defect: the worker's kept connection (StoreLane) keeps the old file
+/// and its `s.db-wal` open for the life of the process. Every connection
+/// then reads the restored file through that stale WAL (same path), so
+/// the store at the path reads as the old one plus the next job: what the
+/// backup held is silently gone (the restored setting reads as absent).
+/// (SQLite's "how to corrupt" page, replacing a file in use; before the
+/// kept connection an idle worker held no connection and no WAL.)
+#[test]
+fn defect_a_running_worker_keeps_a_store_restored_under_it_and_writes_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = store_only(dir.path());
+    let store = dir.path().join("s.db");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (worker, mut rx) = worker_on(&cfg);
+    let first = run_one(
+        &rt,
+        &worker,
+        &mut rx,
+        add_range("+15550000000", "+15550000009"),
+    );
+    assert_eq!(first.state, JobState::Succeeded, "{first:?}");
+    // The backup: a store made aside (closed, so whole in its one file),
+    // moved over the path.
+    let restored = dir.path().join("restored.db");
+    {
+        let s = Store::open(&restored).unwrap();
+        s.set_setting("restored", "yes").unwrap();
+    }
+    assert!(!PathBuf::from(format!("{}-wal", restored.display())).exists());
+    std::fs::rename(&restored, &store).unwrap();
+    let second = run_one(
+        &rt,
+        &worker,
+        &mut rx,
+        add_range("+15550001000", "+15550001004"),
+    );
+    assert_eq!(second.state, JobState::Succeeded, "{second:?}");
+    let mut wrong = vec![];
+    let kept = Store::open(&store).unwrap().setting("restored").unwrap();
+    if kept.as_deref() != Some("yes") {
+        wrong.push(format!(
+            "the restored store lost its contents (setting: {kept:?})"
+        ));
+    }
+    let listed = text(&run_at(&cfg, NOW, &["numbers"])).0;
+    if !listed.contains("+15550001000") {
+        wrong.push(
+            "the job after the restore succeeded, but its numbers are not in the store".into(),
+        );
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("; "));
+}
+
+/// Rule: a job cancelled in the middle of its store write is rolled back
+/// and leaves the worker's kept connection usable: the next job in the
+/// same process writes and commits, and no transaction or lock is left
+/// behind for another process.
+#[test]
+fn guard_a_job_cancelled_in_its_write_leaves_the_kept_connection_usable() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = store_only(dir.path());
+    let store = dir.path().join("s.db");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (worker, mut rx) = worker_on(&cfg);
+    // A big range, cancelled as soon as it is queued: it is stopped either
+    // before or during its write, never half-written.
+    let (big, outcome) = rt.block_on(async {
+        let id = worker.submit(add_range("+15550000000", "+15550099999"));
+        let mut cancelled = false;
+        loop {
+            match rx.recv().await.expect("worker alive") {
+                JobEvent::Finished { id: j, outcome } if j == id => return (id, outcome),
+                _ if !cancelled => {
+                    tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+                    worker.cancel(&id);
+                    cancelled = true;
+                }
+                _ => {}
+            }
+        }
+    });
+    let count = || {
+        let s = Store::open(&store).unwrap();
+        let n: i64 = s
+            .conn_for_tests()
+            .query_row("SELECT count(*) FROM numbers", [], |r| r.get(0))
+            .unwrap();
+        n
+    };
+    let after_cancel = count();
+    assert!(
+        after_cancel == 0 || after_cancel == 100_000,
+        "job {big} left {after_cancel} numbers: {outcome:?}"
+    );
+    // Another process can write at once (no lock left held)...
+    let out = run_at(
+        &cfg,
+        NOW,
+        &["numbers", "add-range", "+15560000000", "+15560000001"],
+    );
+    assert!(out.status.success(), "{}", text(&out).1);
+    // ...and so can the same worker.
+    let next = run_one(
+        &rt,
+        &worker,
+        &mut rx,
+        add_range("+15570000000", "+15570000002"),
+    );
+    assert_eq!(next.state, JobState::Succeeded, "{next:?}");
+    assert_eq!(count(), after_cancel + 5);
+}
