@@ -5,6 +5,7 @@
 //! risky rule that held and guard it.
 
 use crate::common;
+use common::tmux::TmuxPane;
 use common::*;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -508,4 +509,149 @@ fn guard_a_job_cancelled_in_its_write_leaves_the_kept_connection_usable() {
     );
     assert_eq!(next.state, JobState::Succeeded, "{next:?}");
     assert_eq!(count(), after_cancel + 5);
+}
+
+/// The simulator serving one AXP account ("TESTAX", 120 phone numbers
+/// over pages), and a config with it as connection "axp".
+fn axp_setup(dir: &Path) -> (SimProcess, PathBuf) {
+    let sim = SimProcess::with_scenario(
+        dir,
+        "[axp]\naccount_id = \"TESTAX\"\nclient_id = \"axp-client\"\nclient_secret = \"s\"\n\
+         app_key = \"k\"\nitems_per_family = 2\nphone_numbers = 120\n",
+    );
+    let cfg = write_config(
+        dir,
+        &format!(
+            "{}{}",
+            config_head(&dir.join("s.db"), 5),
+            axp_connection(&format!("http://{}", sim.addr), "TESTAX", "s", "k")
+        ),
+    );
+    (sim, cfg)
+}
+
+/// Rule: `voice list` against a server that fails after the first page
+/// exits 1 with the reason and prints no partial list on stdout (a
+/// script must not read half a list as the whole); the store's contents
+/// are unchanged (only the failed job is recorded).
+#[test]
+fn guard_voice_list_failing_mid_list_exits_1_and_prints_no_partial_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sim, cfg) = axp_setup(dir.path());
+    let whole = run(&cfg, &["voice", "list", "phone-numbers", "--json"]);
+    assert!(whole.status.success(), "{}", text(&whole).1);
+    let items: Vec<serde_json::Value> = serde_json::from_slice(&whole.stdout).unwrap();
+    assert_eq!(items.len(), 120);
+    let pages = sim.requests("/api/admin/voice/v1/accounts/TESTAX/phone-numbers");
+    assert!(pages > 1, "the list takes several pages ({pages})");
+    let numbers_before = text(&run(&cfg, &["numbers", "--json"])).0;
+    sim.fault(r#"{"path":"/api/admin/voice","kind":"status","status":500,"after":1}"#);
+    for args in [
+        &["voice", "list", "phone-numbers", "--json"][..],
+        &["voice", "list", "phone-numbers"][..],
+    ] {
+        sim.clear_faults();
+        sim.fault(r#"{"path":"/api/admin/voice","kind":"status","status":500,"after":1}"#);
+        let out = run(&cfg, args);
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stdout.is_empty(),
+            "{args:?} printed a partial list: {stdout}"
+        );
+        assert!(stderr.contains("HTTP 500"), "{args:?}: {stderr}");
+    }
+    assert_eq!(text(&run(&cfg, &["numbers", "--json"])).0, numbers_before);
+}
+
+/// Rule: `refresh axp` exits 0 when every family came, 5 when some
+/// failed (what came is kept), 1 when none came; never 2 (which a script
+/// reads as "re-run with --force").
+#[test]
+fn guard_refresh_axp_exits_0_5_1_by_how_much_came() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sim, cfg) = axp_setup(dir.path());
+    let all = run(&cfg, &["refresh", "axp", "axp"]);
+    assert_eq!(all.status.code(), Some(0), "{}", text(&all).1);
+    sim.fault(
+        r#"{"path":"/api/admin/voice/v1/accounts/TESTAX/phone-numbers","kind":"status","status":500}"#,
+    );
+    let part = run(&cfg, &["refresh", "axp", "axp"]);
+    assert_eq!(part.status.code(), Some(5), "{}", text(&part).1);
+    assert!(
+        text(&part).0.contains("12 of 13 families"),
+        "{}",
+        text(&part).0
+    );
+    sim.fault(r#"{"path":"/api/admin/voice","kind":"status","status":500}"#);
+    let none = run(&cfg, &["refresh", "axp", "axp"]);
+    assert_eq!(none.status.code(), Some(1), "{}", text(&none).1);
+}
+
+/// Rule: exit code 2 means one thing, "stopped to ask" (the cooling guard
+/// tripped, purge without --yes) or "refused" (read-only), as `--help`
+/// says, so that a cron script can branch on it. A mistyped command line
+/// (an unknown flag, a missing argument) is an error of its own and must
+/// not exit 2.
+///
+/// Defect: clap's usage errors exit 2, outside the one exit-code table
+/// (`commands/exit_code.rs`): `sync audiocodes lab --froce` exits like a
+/// tripped guard.
+#[test]
+fn defect_a_usage_error_does_not_exit_2_which_means_stopped_to_ask() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = store_only(dir.path());
+    let mut wrong = vec![];
+    for args in [
+        &["sync", "audiocodes", "lab", "--froce"][..],
+        &["refresh", "axp"][..],
+        &["purge", "audiocodes", "lab", "--yess"][..],
+        &["no-such-command"][..],
+    ] {
+        let out = run(&cfg, args);
+        if out.status.code() == Some(2) || out.status.success() {
+            wrong.push(format!("{args:?} exits {:?}", out.status.code()));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("; "));
+}
+
+/// Rule: with stderr a terminal (progress bars drawn there) and stdout
+/// redirected to a file, the file holds exactly the JSON result: no bar,
+/// no escape sequence, no log line.
+#[test]
+fn guard_json_to_a_file_stays_clean_while_bars_draw_on_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = SimProcess::with_scenario(dir.path(), &lab_scenario(40));
+    sim.fault(r#"{"path":"/ARM/v1/registeredUsers","kind":"delay","ms":300}"#);
+    let cfg = write_config(
+        dir.path(),
+        &format!(
+            "{}{}",
+            config_head(&dir.path().join("s.db"), 5),
+            arm_connection("lab", &sim.addr, LAB_LOGIN, 4, "")
+        ),
+    );
+    let out_file = dir.path().join("out.json");
+    let command = format!(
+        "{} --config {} sync audiocodes lab --json > {}; echo EXIT $?; sleep 60",
+        env!("CARGO_BIN_EXE_switchboard"),
+        cfg.display(),
+        out_file.display()
+    );
+    let Some(pane) = TmuxPane::start("h16json", &command, (120, 20)) else {
+        return;
+    };
+    // The bar is drawn (the test would prove nothing otherwise)...
+    pane.wait_for("registered users [");
+    pane.wait_for("EXIT 0");
+    // ...and stdout got the JSON alone.
+    let bytes = std::fs::read(&out_file).unwrap();
+    assert!(!bytes.contains(&0x1b), "an escape sequence in the file");
+    let got: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+        panic!("{e}: {}", String::from_utf8_lossy(&bytes));
+    });
+    assert!(got.is_object(), "{got}");
+    let s = String::from_utf8_lossy(&bytes);
+    assert!(!s.contains("registered users ["), "{s}");
 }
