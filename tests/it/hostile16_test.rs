@@ -655,3 +655,65 @@ fn guard_json_to_a_file_stays_clean_while_bars_draw_on_a_terminal() {
     let s = String::from_utf8_lossy(&bytes);
     assert!(!s.contains("registered users ["), "{s}");
 }
+
+/// Rule: a long export and a write in the same worker process run side
+/// by side: the write is not held up until the export ends, and the file
+/// is one consistent snapshot (every row before the write, or every row
+/// after it; never a mix, never a duplicate).
+#[test]
+fn guard_a_long_export_neither_blocks_nor_tears_a_write_in_the_same_worker() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = numbered(dir.path(), "+15550000000", "+15550099999");
+    let path = dir.path().join("all.csv");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (worker, mut rx) = worker_on(&cfg);
+    let (order, export, write) = rt.block_on(async {
+        let export_id = worker.submit(JobKind::ExportNumbers {
+            query: NumberQuery::default(),
+            path: path.display().to_string(),
+            json: false,
+        });
+        // The write starts once the export reports its first rows.
+        let mut write_id = None;
+        let mut order = vec![];
+        let (mut export, mut write) = (None, None);
+        while export.is_none() || write.is_none() {
+            match rx.recv().await.expect("worker alive") {
+                JobEvent::Progress { id, done, .. }
+                    if id == export_id && done > 0 && write_id.is_none() =>
+                {
+                    write_id = Some(worker.submit(add_range("+15550100000", "+15550100002")));
+                }
+                JobEvent::Finished { id, outcome } => {
+                    if id == export_id {
+                        order.push("export");
+                        export = Some(outcome);
+                    } else if Some(&id) == write_id.as_ref() {
+                        order.push("write");
+                        write = Some(outcome);
+                    }
+                }
+                _ => {}
+            }
+        }
+        (order, export.unwrap(), write.unwrap())
+    });
+    assert_eq!(export.state, JobState::Succeeded, "{export:?}");
+    assert_eq!(write.state, JobState::Succeeded, "{write:?}");
+    assert_eq!(
+        order,
+        ["write", "export"],
+        "the write waited for the export"
+    );
+    let file = std::fs::read_to_string(&path).unwrap();
+    let rows: Vec<&str> = file.lines().skip(1).collect();
+    assert!(
+        rows.len() == 100_000 || rows.len() == 100_003,
+        "{} rows",
+        rows.len()
+    );
+    let mut numbers: Vec<&str> = rows.iter().map(|r| r.split(',').next().unwrap()).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    assert_eq!(numbers.len(), rows.len(), "a number exported twice");
+}
