@@ -717,3 +717,39 @@ fn guard_a_long_export_neither_blocks_nor_tears_a_write_in_the_same_worker() {
     numbers.dedup();
     assert_eq!(numbers.len(), rows.len(), "a number exported twice");
 }
+
+/// Rule: a store file that is not a store (damaged, or the wrong file
+/// given to --store) is one line naming that file, exit 1, from every
+/// front door, so the user knows which file to look at.
+///
+/// Defect: the typed store error says "store: file is not a database"
+/// and no path.
+#[test]
+fn defect_a_damaged_store_is_reported_with_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = store_only(dir.path());
+    let store = dir.path().join("s.db");
+    std::fs::write(&store, vec![0x5a_u8; 8192]).unwrap();
+    let mut wrong = vec![];
+    for args in [
+        &["numbers"][..],
+        &["jobs"][..],
+        &["connections", "list"][..],
+        &["worker", "--once"][..],
+        &["sweep"][..],
+    ] {
+        let out = run_at(&cfg, NOW, args);
+        let err = text(&out).1;
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(!err.contains("internal error"), "{args:?}: {err}");
+        if !err.contains(&store.display().to_string()) {
+            wrong.push(format!("{args:?}: {}", err.trim()));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "no path to {}:\n{}",
+        store.display(),
+        wrong.join("\n")
+    );
+}
