@@ -753,3 +753,58 @@ fn defect_a_damaged_store_is_reported_with_its_path() {
         wrong.join("\n")
     );
 }
+
+/// Rule: exporting over a file the user already has keeps that file's
+/// permissions (the inventory names registered users: a file made 0600
+/// stays 0600), as the export did before it became a worker job
+/// (`File::create` on the path).
+///
+/// Defect: the export writes a new hidden sibling and renames it over the
+/// path, so the file comes back with the umask's mode (0644 here):
+/// readable by every local user.
+#[test]
+fn defect_an_export_over_a_private_file_keeps_it_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = numbered(dir.path(), "+15550000000", "+15550000099");
+    let path = dir.path().join("numbers.csv");
+    std::fs::write(&path, "old\n").unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let outcomes = export_all(&cfg, &[(&path, false)]);
+    assert_eq!(outcomes[0].state, JobState::Succeeded, "{:?}", outcomes[0]);
+    assert_ne!(std::fs::read_to_string(&path).unwrap(), "old\n");
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(format!("{mode:o}"), "600", "the mode of the exported file");
+}
+
+/// Rule: exporting to a symbolic link writes the file it points to (a
+/// shared folder's file linked into the home directory) and leaves the
+/// link a link, as the export did before it became a worker job.
+///
+/// Defect: the rename replaces the link by a regular file; the file it
+/// pointed to keeps the old contents.
+#[test]
+fn defect_an_export_to_a_symlink_writes_the_file_it_points_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = numbered(dir.path(), "+15550000000", "+15550000099");
+    let shared = dir.path().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    let target = shared.join("numbers.csv");
+    std::fs::write(&target, "old\n").unwrap();
+    let link = dir.path().join("numbers.csv");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let outcomes = export_all(&cfg, &[(&link, false)]);
+    assert_eq!(outcomes[0].state, JobState::Succeeded, "{:?}", outcomes[0]);
+    let printed = text(&run_at(&cfg, NOW, &["numbers", "--csv"])).0;
+    let is_link = std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink();
+    let target_now = std::fs::read_to_string(&target).unwrap();
+    assert!(
+        is_link && target_now == printed,
+        "link still a link: {is_link}; the file it pointed to holds {} bytes ({:?}...)",
+        target_now.len(),
+        target_now.chars().take(20).collect::<String>()
+    );
+}
