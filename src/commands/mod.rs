@@ -7,9 +7,8 @@
 /// on its way to the terminal. JSON goes through [`print_json`] instead.
 macro_rules! outln {
     ($($arg:tt)*) => {
-        println!(
-            "{}",
-            $crate::domain::terminal_text::terminal_safe_lines(&format!($($arg)*))
+        $crate::commands::out_line(
+            &$crate::domain::terminal_text::terminal_safe_lines(&format!($($arg)*))
         )
     };
 }
@@ -264,7 +263,19 @@ pub(crate) fn tidy_store(config: &Config, read_only: bool) {
 /// the value, with unsafe characters as `\u` escapes, so a machine reads
 /// the same strings and a terminal shows no raw control.
 fn print_json<T: serde::Serialize + ?Sized>(value: &T) {
-    println!("{}", crate::domain::terminal_text::json_pretty(value));
+    out_line(&crate::domain::terminal_text::json_pretty(value));
+}
+
+/// One line to stdout. A reader that went away (`| head`, a pager quit)
+/// or a full disk is a failed write: one line on stderr and exit 1, as
+/// `numbers` does, never a panic (`println!` panics on a closed pipe).
+pub fn out_line(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{text}") {
+        let _ = writeln!(std::io::stderr(), "switchboard: cannot write: {e}");
+        std::process::exit(EXIT_ERROR);
+    }
 }
 
 /// The runtime a headless command runs its worker on.

@@ -90,14 +90,22 @@ impl Store {
             path: path.to_path_buf(),
             source,
         })?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        // Statement journals in memory: every upsert that fires the counter
-        // and trigram triggers needs one, and on disk they cost a syscall
-        // per page (ten times the sync's own work, measured).
-        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        // The first statements read the file: a file that is not a store
+        // fails here, and the error names it.
+        let settings = |conn: &Connection| -> rusqlite::Result<()> {
+            conn.busy_timeout(BUSY_TIMEOUT)?;
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+            conn.pragma_update(None, "foreign_keys", "ON")?;
+            // Statement journals in memory: every upsert that fires the
+            // counter and trigram triggers needs one, and on disk they cost
+            // a syscall per page (ten times the sync's own work, measured).
+            conn.pragma_update(None, "temp_store", "MEMORY")
+        };
+        settings(&conn).map_err(|source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
         migrations::migrate(&mut conn).map_err(|source| StoreError::Migrate {
             path: path.to_path_buf(),
             source,
@@ -225,6 +233,17 @@ impl Store {
             [key, value],
         )?;
         Ok(())
+    }
+}
+
+impl Store {
+    /// Copies the WAL into the store file and empties it (best effort):
+    /// for a connection whose path now names another file, whose WAL must
+    /// not be read as that file's.
+    pub fn checkpoint_and_truncate_wal(&self) {
+        let _ = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
     }
 }
 

@@ -1,8 +1,9 @@
 //! Hostile tests of issue 16's new shape: exit codes per outcome, the
 //! housekeeping at every front door, the export job and the clock at the
-//! front door. Tests named `defect_…` fail on the code they were written
-//! against (left failing on purpose for the lead); the others probe a
-//! risky rule that held and guard it.
+//! front door. Seven of them caught a defect (their comments say which,
+//! and all but one are fixed; the usage-error exit code waits for issue
+//! 18's exit-code table); the others probe a risky rule that held and
+//! guard it.
 
 use crate::common;
 use common::tmux::TmuxPane;
@@ -74,10 +75,10 @@ fn run_with_closed_stdout(config: &Path, args: &[&str]) -> (Option<i32>, String)
 /// exit 70 "internal error" (which the README reserves for a panic, i.e.
 /// a bug to report) with a pointer to a backtrace in the log.
 ///
-/// Defect: every command but `numbers` panics in `println!` and exits 70
+/// The defect this caught: every command but `numbers` panics in `println!` and exits 70
 /// with "internal error: failed printing to stdout: Broken pipe".
 #[test]
-fn defect_a_closed_stdout_is_a_write_error_exit_1_not_an_internal_error_70() {
+fn a_closed_stdout_is_a_write_error_exit_1_not_an_internal_error_70() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = numbered(dir.path(), "+15550000000", "+15550000099");
     // The rule holds for `numbers` (the reference)...
@@ -135,7 +136,7 @@ fn job_state(path: &Path, id: &str) -> JobState {
 /// that is gone stays as recorded, and a connection the file declares is
 /// not mirrored.
 #[test]
-fn guard_read_only_front_doors_leave_the_store_bytes_and_its_orphans_alone() {
+fn read_only_front_doors_leave_the_store_bytes_and_its_orphans_alone() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("s.db");
     let cfg = numbered(dir.path(), "+15550000000", "+15550000009");
@@ -167,7 +168,7 @@ fn guard_read_only_front_doors_leave_the_store_bytes_and_its_orphans_alone() {
 /// terminal) stays running whichever front door starts: `worker --once`,
 /// `jobs`, a CLI job.
 #[test]
-fn guard_housekeeping_leaves_the_job_of_a_live_process_running() {
+fn housekeeping_leaves_the_job_of_a_live_process_running() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("s.db");
     let cfg = numbered(dir.path(), "+15550000000", "+15550000009");
@@ -190,7 +191,7 @@ fn guard_housekeeping_leaves_the_job_of_a_live_process_running() {
 /// Rule: a connection taken out of the config file leaves every listing
 /// (`connections list`) and the store's mirror at the next front door.
 #[test]
-fn guard_a_connection_removed_from_the_file_leaves_the_listing() {
+fn a_connection_removed_from_the_file_leaves_the_listing() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("s.db");
     let head = config_head(&store, 1);
@@ -222,7 +223,7 @@ fn guard_a_connection_removed_from_the_file_leaves_the_listing() {
 /// line naming it and exit 1, before anything opens (let alone creates)
 /// the store; the worker's front door too.
 #[test]
-fn guard_a_bad_fixed_now_is_one_line_exit_1_and_creates_no_store() {
+fn a_bad_fixed_now_is_one_line_exit_1_and_creates_no_store() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("s.db");
     let cfg = store_only(dir.path());
@@ -282,12 +283,12 @@ fn export_all(cfg: &Path, exports: &[(&Path, bool)]) -> Vec<JobOutcome> {
 /// same file at once (a CSV, then on second thought a JSON, from the
 /// dashboard) end with the file being one of the two whole documents.
 ///
-/// Defect: both write the same hidden `.NAME.part` file (opened with
+/// The defect this caught: both write the same hidden `.NAME.part` file (opened with
 /// truncation by the second), so the file renamed into place mixes the
 /// CSV and JSON rows, while the first job reports success and the second
 /// fails with "No such file or directory".
 #[test]
-fn defect_two_exports_to_one_file_at_once_leave_one_whole_document() {
+fn two_exports_to_one_file_at_once_leave_one_whole_document() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = numbered(dir.path(), "+15550000000", "+15550019999");
     let csv = text(&run_at(&cfg, NOW, &["numbers", "--csv"])).0;
@@ -318,7 +319,7 @@ fn defect_two_exports_to_one_file_at_once_leave_one_whole_document() {
 /// is a directory, fails the job with the reason, leaves no hidden
 /// `.part` file and does not touch the directory.
 #[test]
-fn guard_an_export_to_a_missing_directory_or_onto_a_directory_fails_cleanly() {
+fn an_export_to_a_missing_directory_or_onto_a_directory_fails_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = numbered(dir.path(), "+15550000000", "+15550000999");
     let missing = dir.path().join("no-such-dir").join("numbers.csv");
@@ -346,7 +347,7 @@ fn guard_an_export_to_a_missing_directory_or_onto_a_directory_fails_cleanly() {
 /// Rule: the export of an empty inventory is what `numbers --csv|--json`
 /// prints for it (a header row; an empty JSON array), not an empty file.
 #[test]
-fn guard_an_export_of_no_numbers_matches_the_cli() {
+fn an_export_of_no_numbers_matches_the_cli() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = store_only(dir.path());
     let csv_path = dir.path().join("empty.csv");
@@ -399,7 +400,7 @@ fn add_range(from: &str, to: &str) -> JobKind {
 /// worker's next job lands in it, as when every store call opened the
 /// path afresh (and closing the last connection removed the -wal).
 ///
-/// Defect: the worker's kept connection (StoreLane) keeps the old file
+/// The defect this caught: the worker's kept connection (StoreLane) keeps the old file
 /// and its `s.db-wal` open for the life of the process. Every connection
 /// then reads the restored file through that stale WAL (same path), so
 /// the store at the path reads as the old one plus the next job: what the
@@ -407,7 +408,7 @@ fn add_range(from: &str, to: &str) -> JobKind {
 /// (SQLite's "how to corrupt" page, replacing a file in use; before the
 /// kept connection an idle worker held no connection and no WAL.)
 #[test]
-fn defect_a_running_worker_keeps_a_store_restored_under_it_and_writes_there() {
+fn a_running_worker_keeps_a_store_restored_under_it_and_writes_there() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = store_only(dir.path());
     let store = dir.path().join("s.db");
@@ -457,7 +458,7 @@ fn defect_a_running_worker_keeps_a_store_restored_under_it_and_writes_there() {
 /// same process writes and commits, and no transaction or lock is left
 /// behind for another process.
 #[test]
-fn guard_a_job_cancelled_in_its_write_leaves_the_kept_connection_usable() {
+fn a_job_cancelled_in_its_write_leaves_the_kept_connection_usable() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = store_only(dir.path());
     let store = dir.path().join("s.db");
@@ -535,7 +536,7 @@ fn axp_setup(dir: &Path) -> (SimProcess, PathBuf) {
 /// script must not read half a list as the whole); the store's contents
 /// are unchanged (only the failed job is recorded).
 #[test]
-fn guard_voice_list_failing_mid_list_exits_1_and_prints_no_partial_list() {
+fn voice_list_failing_mid_list_exits_1_and_prints_no_partial_list() {
     let dir = tempfile::tempdir().unwrap();
     let (sim, cfg) = axp_setup(dir.path());
     let whole = run(&cfg, &["voice", "list", "phone-numbers", "--json"]);
@@ -568,7 +569,7 @@ fn guard_voice_list_failing_mid_list_exits_1_and_prints_no_partial_list() {
 /// failed (what came is kept), 1 when none came; never 2 (which a script
 /// reads as "re-run with --force").
 #[test]
-fn guard_refresh_axp_exits_0_5_1_by_how_much_came() {
+fn refresh_axp_exits_0_5_1_by_how_much_came() {
     let dir = tempfile::tempdir().unwrap();
     let (sim, cfg) = axp_setup(dir.path());
     let all = run(&cfg, &["refresh", "axp", "axp"]);
@@ -594,11 +595,12 @@ fn guard_refresh_axp_exits_0_5_1_by_how_much_came() {
 /// (an unknown flag, a missing argument) is an error of its own and must
 /// not exit 2.
 ///
-/// Defect: clap's usage errors exit 2, outside the one exit-code table
+/// The defect this caught: clap's usage errors exit 2, outside the one exit-code table
 /// (`commands/exit_code.rs`): `sync audiocodes lab --froce` exits like a
 /// tripped guard.
 #[test]
-fn defect_a_usage_error_does_not_exit_2_which_means_stopped_to_ask() {
+#[ignore = "issue 18: confirm moves to exit 3 and refused to 4, leaving 2 to usage errors"]
+fn a_usage_error_does_not_exit_2_which_means_stopped_to_ask() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = store_only(dir.path());
     let mut wrong = vec![];
@@ -620,7 +622,7 @@ fn defect_a_usage_error_does_not_exit_2_which_means_stopped_to_ask() {
 /// redirected to a file, the file holds exactly the JSON result: no bar,
 /// no escape sequence, no log line.
 #[test]
-fn guard_json_to_a_file_stays_clean_while_bars_draw_on_a_terminal() {
+fn json_to_a_file_stays_clean_while_bars_draw_on_a_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let sim = SimProcess::with_scenario(dir.path(), &lab_scenario(40));
     sim.fault(r#"{"path":"/ARM/v1/registeredUsers","kind":"delay","ms":300}"#);
@@ -661,7 +663,7 @@ fn guard_json_to_a_file_stays_clean_while_bars_draw_on_a_terminal() {
 /// is one consistent snapshot (every row before the write, or every row
 /// after it; never a mix, never a duplicate).
 #[test]
-fn guard_a_long_export_neither_blocks_nor_tears_a_write_in_the_same_worker() {
+fn a_long_export_neither_blocks_nor_tears_a_write_in_the_same_worker() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = numbered(dir.path(), "+15550000000", "+15550099999");
     let path = dir.path().join("all.csv");
@@ -722,10 +724,10 @@ fn guard_a_long_export_neither_blocks_nor_tears_a_write_in_the_same_worker() {
 /// given to --store) is one line naming that file, exit 1, from every
 /// front door, so the user knows which file to look at.
 ///
-/// Defect: the typed store error says "store: file is not a database"
+/// The defect this caught: the typed store error says "store: file is not a database"
 /// and no path.
 #[test]
-fn defect_a_damaged_store_is_reported_with_its_path() {
+fn a_damaged_store_is_reported_with_its_path() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = store_only(dir.path());
     let store = dir.path().join("s.db");
@@ -759,11 +761,11 @@ fn defect_a_damaged_store_is_reported_with_its_path() {
 /// stays 0600), as the export did before it became a worker job
 /// (`File::create` on the path).
 ///
-/// Defect: the export writes a new hidden sibling and renames it over the
+/// The defect this caught: the export writes a new hidden sibling and renames it over the
 /// path, so the file comes back with the umask's mode (0644 here):
 /// readable by every local user.
 #[test]
-fn defect_an_export_over_a_private_file_keeps_it_private() {
+fn an_export_over_a_private_file_keeps_it_private() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let cfg = numbered(dir.path(), "+15550000000", "+15550000099");
@@ -781,10 +783,10 @@ fn defect_an_export_over_a_private_file_keeps_it_private() {
 /// shared folder's file linked into the home directory) and leaves the
 /// link a link, as the export did before it became a worker job.
 ///
-/// Defect: the rename replaces the link by a regular file; the file it
+/// The defect this caught: the rename replaces the link by a regular file; the file it
 /// pointed to keeps the old contents.
 #[test]
-fn defect_an_export_to_a_symlink_writes_the_file_it_points_to() {
+fn an_export_to_a_symlink_writes_the_file_it_points_to() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = numbered(dir.path(), "+15550000000", "+15550000099");
     let shared = dir.path().join("shared");

@@ -100,8 +100,14 @@ fn a_created_service_leaves_no_job_that_ended_unrecorded() {
     }
 }
 
-/// Peak resident memory (KiB) of a child that has exited, by `wait4`.
-#[allow(clippy::zombie_processes)] // reaped by wait4, which clippy cannot see
+/// Runs `cmd` and returns its output and its peak resident memory (KiB),
+/// read from `/proc/PID/status` (`VmHWM`) while it runs. Not the
+/// `ru_maxrss` of `wait4`: the child is spawned from this test process,
+/// whose own peak (every test of the crate shares it) is counted in the
+/// child's `ru_maxrss` from before its `exec`. `VmHWM` belongs to the
+/// memory the program maps after `exec` and only grows, so the last
+/// reading is its peak up to then; the phase measured here (reading a
+/// 400 MB output) lasts long enough to be seen.
 fn run_measured(mut cmd: Command) -> (Output, i64) {
     use std::io::Read;
     let mut child = cmd
@@ -110,31 +116,40 @@ fn run_measured(mut cmd: Command) -> (Output, i64) {
         .spawn()
         .unwrap();
     let (mut so, mut se) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
-    let t = std::thread::spawn(move || {
+    let out = std::thread::spawn(move || {
         let mut v = Vec::new();
         let _ = so.read_to_end(&mut v);
         v
     });
-    let mut err = Vec::new();
-    let _ = se.read_to_end(&mut err);
-    let out = t.join().unwrap();
-    let mut status = 0;
-    // SAFETY: rusage is plain integers, for which all zeroes is valid.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // std made the u32 from the kernel's pid_t; `cast_signed` gives it back.
-    let pid: libc::pid_t = child.id().cast_signed();
-    // SAFETY: wait4 on our own child with valid out-pointers.
-    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(r, pid);
-    use std::os::unix::process::ExitStatusExt;
-    (
-        Output {
-            status: std::process::ExitStatus::from_raw(status),
-            stdout: out,
-            stderr: err,
-        },
-        usage.ru_maxrss,
-    )
+    let err = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = se.read_to_end(&mut v);
+        v
+    });
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0;
+    while !(out.is_finished() && err.is_finished()) {
+        if let Some(kib) = std::fs::read_to_string(&status_file)
+            .ok()
+            .and_then(|s| vm_hwm_kib(&s))
+        {
+            peak_kib = peak_kib.max(kib);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let status = child.wait().unwrap();
+    let output = Output {
+        status,
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
+    };
+    (output, peak_kib)
+}
+
+/// The `VmHWM` line of a `/proc/PID/status`, in KiB.
+fn vm_hwm_kib(status: &str) -> Option<i64> {
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Was wrong: a `password_cmd` with a huge output is read whole into memory.
