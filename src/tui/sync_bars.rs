@@ -97,14 +97,18 @@ impl JobProgress {
     }
 
     /// `lines` (the detail of job `id`) with its bar block (if any)
-    /// replaced by fresh bars, placed after the first `head` lines.
+    /// replaced by fresh bars, placed under the record's header: before its
+    /// first blank line, or after the first `head` lines when there is none.
     pub fn refreshed(&self, id: &str, lines: Vec<String>, head: usize) -> Vec<String> {
         let fresh = self.bars(id);
         if fresh.is_empty() {
             return lines;
         }
         let mut rest: Vec<String> = lines.into_iter().filter(|l| !l.starts_with(MARK)).collect();
-        let at = head.min(rest.len());
+        let at = rest
+            .iter()
+            .position(String::is_empty)
+            .unwrap_or(head.min(rest.len()));
         rest.splice(at..at, fresh);
         rest
     }
@@ -113,6 +117,22 @@ impl JobProgress {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bars_sit_under_the_header_before_its_first_blank_line() {
+        let mut p = JobProgress::default();
+        p.record("j1", "AGENT", 1, 0, 2);
+        let lines: Vec<String> = ["sync a — running", "started x", "ended y", "", "log"]
+            .map(String::from)
+            .to_vec();
+        let out = p.refreshed("j1", lines, 1);
+        assert!(out[3].starts_with(MARK), "{out:?}");
+        assert_eq!(out[2], "ended y");
+        assert_eq!(out[4], "");
+        // No blank line yet: after the first `head` lines.
+        let out = p.refreshed("j1", vec!["a".into(), "b".into()], 1);
+        assert!(out[1].starts_with(MARK), "{out:?}");
+    }
 
     #[test]
     fn the_latest_counts_become_bars() {
