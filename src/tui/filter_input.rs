@@ -6,6 +6,7 @@
 //! the text and closes it. Each view decides what the text matches.
 
 use super::action::Action;
+use super::component::Effect;
 use crossterm::event::{Event, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::Input;
@@ -29,6 +30,24 @@ pub enum FilterKey {
 }
 
 impl FilterInput {
+    /// A key typed into a list's filter, as every list takes it: a change
+    /// of the text puts `cursor` back on the first row; Ctrl-c asks to quit.
+    pub fn type_into_list(
+        &mut self,
+        action: Option<Action>,
+        key: KeyEvent,
+        cursor: &mut usize,
+    ) -> Vec<Effect> {
+        match self.key(action, key) {
+            FilterKey::Quit => vec![Effect::Quit],
+            FilterKey::Changed => {
+                *cursor = 0;
+                vec![]
+            }
+            FilterKey::Kept => vec![],
+        }
+    }
+
     /// `/`: open for typing, starting from the text in force.
     pub fn open(&mut self) {
         self.typing = true;

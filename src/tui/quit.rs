@@ -10,8 +10,7 @@
 use super::action::Action;
 use super::app::App;
 use super::overlay::Overlay;
-use super::view::centered;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use super::view::draw_question;
 use ratatui::Frame;
 use std::time::Duration;
 
@@ -91,20 +90,5 @@ impl App {
 
 /// The question, with the keys of the `confirm` section.
 pub fn draw(f: &mut Frame<'_>, app: &App, message: &str) {
-    let area = centered(f.area(), 76, 12);
-    f.render_widget(Clear, area);
-    let text = format!(
-        "{message}\n\n[{}] quit   [{}] stay",
-        app.keymap.hint_in("confirm", Action::Confirm),
-        app.keymap.hint_in("confirm", Action::Escape)
-    );
-    f.render_widget(
-        Paragraph::new(text).wrap(Wrap { trim: false }).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(" quit? ")
-                .border_style(app.ctx.theme.warn()),
-        ),
-        area,
-    );
+    draw_question(f, app, " quit? ", message, ("quit", "stay"), 12);
 }

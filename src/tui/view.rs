@@ -181,10 +181,30 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
 }
 
 fn draw_confirm(f: &mut Frame<'_>, app: &App, message: &str) {
-    let area = centered(f.area(), 76, 10);
+    draw_question(
+        f,
+        app,
+        " confirm ",
+        message,
+        ("apply", "cancel (Enter cancels)"),
+        10,
+    );
+}
+
+/// A yes/no question over the screen, its keys from the `confirm` section:
+/// `answers` names what the confirm and the escape key do.
+pub fn draw_question(
+    f: &mut Frame<'_>,
+    app: &App,
+    title: &str,
+    message: &str,
+    (yes, no): (&str, &str),
+    height: u16,
+) {
+    let area = centered(f.area(), 76, height);
     f.render_widget(Clear, area);
     let text = format!(
-        "{message}\n\n[{}] apply   [{}] cancel (Enter cancels)",
+        "{message}\n\n[{}] {yes}   [{}] {no}",
         app.keymap.hint_in("confirm", Action::Confirm),
         app.keymap.hint_in("confirm", Action::Escape)
     );
@@ -192,7 +212,7 @@ fn draw_confirm(f: &mut Frame<'_>, app: &App, message: &str) {
         Paragraph::new(text).wrap(Wrap { trim: false }).block(
             Block::default()
                 .borders(Borders::ALL)
-                .title(" confirm ")
+                .title(title.to_string())
                 .border_style(app.ctx.theme.warn()),
         ),
         area,

@@ -9,7 +9,7 @@ use crate::tui::badges;
 use crate::tui::columns::{self, Column};
 use crate::tui::component::{Ctx, Effect, ListCursor, Taken, View};
 use crate::tui::data::{Data, DataRequest};
-use crate::tui::filter_input::{FilterInput, FilterKey};
+use crate::tui::filter_input::FilterInput;
 use crate::tui::pane_title::with_hints;
 use crate::tui::view::header_style;
 use crossterm::event::KeyEvent;
@@ -214,14 +214,8 @@ impl View for Jobs {
     }
 
     fn type_key(&mut self, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
-        match self.filter.key(action, key) {
-            FilterKey::Quit => vec![Effect::Quit],
-            FilterKey::Changed => {
-                self.cursor.cursor = 0;
-                vec![]
-            }
-            FilterKey::Kept => vec![],
-        }
+        self.filter
+            .type_into_list(action, key, &mut self.cursor.cursor)
     }
 
     fn draw(&self, f: &mut Frame<'_>, area: Rect, ctx: &Ctx) {

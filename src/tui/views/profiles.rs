@@ -14,7 +14,7 @@ use crate::tui::badges;
 use crate::tui::columns::{self, Column};
 use crate::tui::component::{json_detail, Ctx, Effect, ListCursor, Taken, View};
 use crate::tui::data::{Data, DataRequest, ProfileRow};
-use crate::tui::filter_input::{FilterInput, FilterKey};
+use crate::tui::filter_input::FilterInput;
 use crate::tui::forms::FormPurpose;
 use crate::tui::service_form;
 use crate::tui::view::header_style;
@@ -179,14 +179,9 @@ impl View for Profiles {
         if self.services.filter.typing {
             return self.services.type_key(action, key);
         }
-        match self.filter.text.key(action, key) {
-            FilterKey::Quit => vec![Effect::Quit],
-            FilterKey::Changed => {
-                self.cursor.cursor = 0;
-                vec![]
-            }
-            FilterKey::Kept => vec![],
-        }
+        self.filter
+            .text
+            .type_into_list(action, key, &mut self.cursor.cursor)
     }
 
     fn draw(&self, f: &mut Frame<'_>, area: Rect, ctx: &Ctx) {

@@ -8,7 +8,7 @@ use crate::tui::app::Command;
 use crate::tui::badges;
 use crate::tui::columns::{self, Column};
 use crate::tui::component::{json_detail, Ctx, Effect, ListCursor};
-use crate::tui::filter_input::{FilterInput, FilterKey};
+use crate::tui::filter_input::FilterInput;
 use crate::tui::view::header_style;
 use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -93,14 +93,8 @@ impl Services {
 
     /// A key while the filter is open.
     pub fn type_key(&mut self, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
-        match self.filter.key(action, key) {
-            FilterKey::Quit => vec![Effect::Quit],
-            FilterKey::Changed => {
-                self.cursor.cursor = 0;
-                vec![]
-            }
-            FilterKey::Kept => vec![],
-        }
+        self.filter
+            .type_into_list(action, key, &mut self.cursor.cursor)
     }
 
     pub fn draw(&self, f: &mut Frame<'_>, area: Rect, ctx: &Ctx) {

@@ -16,7 +16,7 @@ use crate::tui::badges;
 use crate::tui::columns::{self, Column};
 use crate::tui::component::{json_detail, Ctx, Effect, ListCursor, Taken, View};
 use crate::tui::data::{Data, DataRequest, VoiceData};
-use crate::tui::filter_input::{FilterInput, FilterKey};
+use crate::tui::filter_input::FilterInput;
 use crate::tui::forms::FormPurpose;
 use crate::tui::pane_title::with_hints;
 use crate::tui::view::header_style;
@@ -390,14 +390,8 @@ impl View for Voice {
     }
 
     fn type_key(&mut self, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
-        match self.filter.key(action, key) {
-            FilterKey::Quit => vec![Effect::Quit],
-            FilterKey::Changed => {
-                self.item.cursor = 0;
-                vec![]
-            }
-            FilterKey::Kept => vec![],
-        }
+        self.filter
+            .type_into_list(action, key, &mut self.item.cursor)
     }
 
     fn draw(&self, f: &mut Frame<'_>, area: Rect, ctx: &Ctx) {
