@@ -30,6 +30,20 @@ pub enum FilterKey {
 }
 
 impl FilterInput {
+    /// `/` opens the filter; Esc clears it and puts `cursor` back on the
+    /// first row. True when `action` was one of them.
+    pub fn open_or_clear(&mut self, action: Action, cursor: &mut usize) -> bool {
+        match action {
+            Action::Filter => self.open(),
+            Action::Escape => {
+                self.clear();
+                *cursor = 0;
+            }
+            _ => return false,
+        }
+        true
+    }
+
     /// A key typed into a list's filter, as every list takes it: a change
     /// of the text puts `cursor` back on the first row; Ctrl-c asks to quit.
     pub fn type_into_list(

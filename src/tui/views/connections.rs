@@ -144,17 +144,8 @@ impl View for Connections {
         if self.cursor.apply(action, len, ctx.page) {
             return vec![];
         }
-        match action {
-            Action::Filter => {
-                self.filter.open();
-                return vec![];
-            }
-            Action::Escape => {
-                self.filter.clear();
-                self.cursor.cursor = 0;
-                return vec![];
-            }
-            _ => {}
+        if self.filter.open_or_clear(action, &mut self.cursor.cursor) {
+            return vec![];
         }
         if let Some(effects) = self.edit(action, ctx) {
             return effects;

@@ -51,17 +51,8 @@ impl Services {
 
     /// Movement, `/`, Esc, `y` (the customer GUID) and Enter (the JSON).
     pub fn handle(&mut self, action: Action, ctx: &Ctx) -> Vec<Effect> {
-        match action {
-            Action::Filter => {
-                self.filter.open();
-                return vec![];
-            }
-            Action::Escape => {
-                self.filter.clear();
-                self.cursor.cursor = 0;
-                return vec![];
-            }
-            _ => {}
+        if self.filter.open_or_clear(action, &mut self.cursor.cursor) {
+            return vec![];
         }
         let visible = self.visible();
         let mut cursor = self.cursor.clone();
