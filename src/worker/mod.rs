@@ -16,6 +16,7 @@ mod schedule;
 mod secrets;
 mod store_lane;
 pub mod stored_connections;
+mod sync_audiocodes;
 mod tasks;
 mod voice;
 

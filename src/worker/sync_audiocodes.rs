@@ -1,0 +1,140 @@
+//! An AudioCodes sync: every registered user of the ARM fetched (each
+//! page checked), planned against the inventory (the cooling guard may
+//! stop it), and written at the job's commit point.
+
+use super::tasks::{acquire_sync_lease, api_failed, JobCtx};
+use super::JobOutcome;
+use crate::api::audiocodes::ArmClient;
+use crate::config::{AudioCodesConnection, ConnectionRef};
+use crate::domain::arm_users::ArmUsers;
+use crate::domain::terminal_text::terminal_safe;
+use crate::store::sync::{SyncMode, SyncRequest};
+
+/// Every registered user of the ARM; a failed fetch is recorded as a failed
+/// sync run that began at `started`.
+async fn fetch_registered_users(
+    ctx: &JobCtx,
+    name: &str,
+    conn: &AudioCodesConnection,
+    started: chrono::DateTime<chrono::Utc>,
+) -> Result<ArmUsers, JobOutcome> {
+    let fetch_began = std::time::Instant::now();
+    ctx.log(format!(
+        "fetching registered users from {}",
+        conn.base_url()
+    ))
+    .await;
+    let client = ArmClient::new(&ctx.with_secrets(conn).await?, &ctx.shared.config.http)
+        .map_err(api_failed)?;
+    // A cancel or the time limit here (before the commit point) drops
+    // the fetch: the runner reports that nothing was changed.
+    let users = client
+        .registered_users(|done, total| ctx.progress("registered users", done, 0, total))
+        .await;
+    let fetched = match users {
+        Ok(u) => u,
+        Err(e) => {
+            let (n, msg, jid) = (name.to_string(), e.to_string(), ctx.id.clone());
+            let _ = ctx
+                .shared
+                .store
+                .run(move |s| s.record_failed_run(&n, "sync", Some(&jid), started, &msg))
+                .await;
+            return Err(api_failed(e));
+        }
+    };
+    ctx.log(format!(
+        "fetched {} registered users in {:.1} s; planning",
+        fetched.users,
+        fetch_began.elapsed().as_secs_f64()
+    ))
+    .await;
+    Ok(fetched)
+}
+
+pub(super) async fn sync_audiocodes(
+    ctx: &JobCtx,
+    name: &str,
+    dry_run: bool,
+    force: bool,
+) -> Result<JobOutcome, JobOutcome> {
+    let conn = ctx.audiocodes(name).await?;
+    if !dry_run {
+        if let Some(refused) = ctx.refuse_writes(Some(ConnectionRef::AudioCodes(&conn))) {
+            return Err(refused);
+        }
+        acquire_sync_lease(ctx, name).await?;
+    }
+    let started = ctx.clock().now();
+    let fetched = fetch_registered_users(ctx, name, &conn, started).await?;
+    let unrecognised = fetched
+        .unrecognised_summary()
+        .map(|s| terminal_safe(&s).into_owned());
+    if let Some(u) = &unrecognised {
+        ctx.log(u.clone()).await;
+    }
+    let (users, user_count, statuses) = (
+        fetched.entries,
+        fetched.users,
+        fetched.unrecognised_statuses,
+    );
+    let apply_began = std::time::Instant::now();
+    let settings = ctx.shared.config.inventory.clone();
+    let (n, jid, clock) = (name.to_string(), ctx.id.clone(), ctx.clock());
+    let outcome = ctx
+        .write(
+            &format!("sync of {name}"),
+            move |s| {
+                s.apply_sync(&SyncRequest {
+                    connection: &n,
+                    users: &users,
+                    today: clock.today(),
+                    settings: &settings,
+                    mode: if dry_run {
+                        SyncMode::Preview
+                    } else {
+                        SyncMode::Apply
+                    },
+                    force,
+                    job_id: Some(&jid),
+                    started_at: started,
+                })
+            },
+            |o| match o.result.as_str() {
+                "applied" => o.counts.describe(),
+                "preview" => format!("a preview, nothing applied ({})", o.counts.describe()),
+                other => format!("{other}, nothing applied ({})", o.counts.describe()),
+            },
+        )
+        .await?;
+    let mut outcome = outcome;
+    outcome.users = user_count;
+    ctx.log(format!(
+        "planned and written in {:.1} s",
+        apply_began.elapsed().as_secs_f64()
+    ))
+    .await;
+    let mut counts = outcome.counts.describe();
+    if let Some(u) = &unrecognised {
+        counts = format!("{counts}; {u}");
+    }
+    let mut detail = serde_json::to_value(&outcome).ok();
+    if let Some(serde_json::Value::Object(m)) = &mut detail {
+        m.insert(
+            "unrecognised_statuses".into(),
+            serde_json::to_value(&statuses).unwrap_or_default(),
+        );
+    }
+    match (outcome.result.as_str(), &outcome.guard) {
+        ("guarded", Some(g)) => Ok(JobOutcome::needs_confirmation(
+            counts,
+            format!("{name}: stopped before applying: {g}; confirm to apply (CLI: --force)"),
+            detail,
+        )),
+        ("preview", _) => Ok(JobOutcome::ok(
+            format!("{name} preview (not applied): {counts}"),
+            detail,
+        )),
+        _ => Ok(JobOutcome::ok(format!("{name}: {counts}"), detail)),
+    }
+}
