@@ -4,6 +4,7 @@
 pub mod action;
 pub mod app;
 pub mod badges;
+pub mod cells;
 pub mod columns;
 pub mod component;
 pub mod connection_form;

@@ -11,6 +11,7 @@ use crate::store::sync::SyncRun;
 use crate::tui::action::Action;
 use crate::tui::app::{job_title, Command};
 use crate::tui::badges;
+use crate::tui::cells::cells;
 use crate::tui::columns::{self, Column};
 use crate::tui::component::{Ctx, Effect, ListCursor, Taken, View};
 use crate::tui::connection_form;
@@ -242,7 +243,7 @@ fn draw(f: &mut Frame<'_>, view: &Connections, ctx: &Ctx, area: Rect) {
     let t = &ctx.theme;
     // The list as tall as its rows (the instances pane takes the rest).
     let visible = view.visible(ctx);
-    let wanted = visible.len() as u16 + 3;
+    let wanted = cells(visible.len()).saturating_add(3);
     let [list, detail] = Layout::vertical([
         Constraint::Length(wanted.clamp(5, area.height.saturating_sub(10).max(5))),
         Constraint::Min(10),

@@ -13,6 +13,7 @@ use crate::store::remote::RemoteItem;
 use crate::tui::action::Action;
 use crate::tui::app::Command;
 use crate::tui::badges;
+use crate::tui::cells::cells;
 use crate::tui::columns::{self, Column};
 use crate::tui::component::{json_detail, Ctx, Effect, ListCursor, Taken, View};
 use crate::tui::data::{Data, DataRequest, VoiceData};
@@ -426,12 +427,15 @@ fn draw(f: &mut Frame<'_>, v: &Voice, ctx: &Ctx, area: Rect) {
         .iter()
         .map(|(_, parent, label, n)| {
             let indent = if parent.is_empty() { 0 } else { 2 };
-            indent + Line::raw(format!("{label} ({n})")).width() as u16
+            cells(Line::raw(format!("{label} ({n})")).width()).saturating_add(indent)
         })
-        .chain([tree_title.width() as u16])
+        .chain([cells(tree_title.width())])
         .max()
         .unwrap_or(20);
-    let tree = (widest + 2).clamp(24, 44).min(area.width * 9 / 20);
+    let tree = widest
+        .saturating_add(2)
+        .clamp(24, 44)
+        .min(area.width * 9 / 20);
     let [left, right] =
         Layout::horizontal([Constraint::Length(tree), Constraint::Min(20)]).areas(area);
     let items: Vec<ListItem<'_>> = v
@@ -548,7 +552,8 @@ fn item_columns(fam: &Family) -> Vec<Column> {
             0 => 0,
             _ if lower.contains("status") && !lower.contains("message") => 1,
             _ if lower.contains("number") || lower.contains("name") => 2,
-            _ => 3 + i as u8,
+            // A family has a handful of columns; a later one gives way first.
+            _ => u8::try_from(i).unwrap_or(u8::MAX).saturating_add(3),
         };
         cols.push(
             if lower.contains("description") || lower.contains("message") {
