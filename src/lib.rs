@@ -13,7 +13,5 @@ pub mod secret;
 #[cfg(feature = "sim")]
 pub mod sim;
 pub mod store;
-// The long functions under src/tui/ are split in the next commit.
-#[allow(clippy::too_many_lines)]
 pub mod tui;
 pub mod worker;
