@@ -8,6 +8,7 @@
 //! with nothing in it on screen, then the highest `drop` first (0 = always
 //! shown), the rightmost first among equals.
 
+use super::cells::cells;
 use ratatui::layout::Constraint;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -57,7 +58,7 @@ impl Column {
     }
 
     fn header_width(&self) -> u16 {
-        Line::raw(self.header).width() as u16
+        cells(Line::raw(self.header).width())
     }
 
     /// Its width with room enough for `widest` cells.
@@ -90,8 +91,8 @@ pub fn fit(columns: &[Column], widest: &[u16], width: u16) -> Vec<(usize, u16)> 
     order.sort_by_key(|&i| std::cmp::Reverse((wide(i) == 0, columns[i].drop, i)));
     let mut kept: Vec<usize> = (0..columns.len()).collect();
     let need = |kept: &[usize]| -> u16 {
-        let cells: u16 = kept.iter().map(|&i| columns[i].least(wide(i))).sum();
-        cells + SPACING * kept.len().saturating_sub(1) as u16
+        let widths: u16 = kept.iter().map(|&i| columns[i].least(wide(i))).sum();
+        widths + SPACING * cells(kept.len().saturating_sub(1))
     };
     // A column with nothing on screen takes no room a cut text could use.
     let ideal: u16 = (0..columns.len())
@@ -193,7 +194,7 @@ pub fn table(
     let mut widest = vec![0u16; columns.len()];
     for row in &rows {
         for (i, cell) in row.iter().enumerate().take(columns.len()) {
-            widest[i] = widest[i].max(cell.width() as u16);
+            widest[i] = widest[i].max(cells(cell.width()));
         }
     }
     let shown = fit(columns, &widest, width);
@@ -291,7 +292,7 @@ mod tests {
         // Content narrower than the header: the header's width.
         let shown = fit(&COLS, &[1, 1, 1, 1, 1], 100);
         for (i, w) in shown {
-            assert!(w >= COLS[i].header.len() as u16, "{}", COLS[i].header);
+            assert!(usize::from(w) >= COLS[i].header.len(), "{}", COLS[i].header);
         }
     }
 

@@ -48,25 +48,6 @@ pub fn blank(vendor: Vendor, name: &str) -> ConnectionSpec {
 /// The form for `spec`; `kept` are the secrets already stored, and
 /// `editing` locks the vendor and name.
 pub fn form(spec: &ConnectionSpec, kept: &[String], editing: bool) -> Form {
-    let secret = |key: &'static str, label: &'static str| {
-        let hint = if kept.iter().any(|k| k == key) {
-            "(unchanged; type to replace)"
-        } else {
-            ""
-        };
-        Field::new(key, label, FieldKind::Secret, "").hint(hint)
-    };
-    let tls = |insecure: bool, ca_file: &str| {
-        [
-            Field::new(
-                "insecure",
-                "Skip TLS verify",
-                FieldKind::Toggle,
-                yes_no(insecure),
-            ),
-            Field::new("ca_file", "CA file", FieldKind::Text, ca_file).hint("PEM file (optional)"),
-        ]
-    };
     let mut fields = vec![
         Field::new(
             "vendor",
@@ -83,103 +64,11 @@ pub fn form(spec: &ConnectionSpec, kept: &[String], editing: bool) -> Form {
             }),
     ];
     let (title, rest): (&str, Vec<Field>) = match spec {
-        ConnectionSpec::AudioCodes(s) => (
-            "AudioCodes connection",
-            vec![
-                Field::new("host", "ARM host", FieldKind::Text, &s.host)
-                    .hint("hostname or IP, optional :port"),
-                Field::new("scheme", "Scheme", FieldKind::Choice(SCHEME), &s.scheme),
-                Field::new("auth", "Authentication", FieldKind::Choice(AUTH), &s.auth),
-                Field::new("username", "Username", FieldKind::Text, &s.username)
-                    .only_when("auth", USER_AUTH),
-                secret("password", "Password").only_when("auth", USER_AUTH),
-                Field::new("token_url", "Token URL", FieldKind::Text, &s.token_url)
-                    .hint("https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token")
-                    .only_when("auth", AZURE),
-                Field::new("client_id", "Client id", FieldKind::Text, &s.client_id)
-                    .only_when("auth", AZURE),
-                secret("client_secret", "Client secret").only_when("auth", AZURE),
-                Field::new("scope", "Scope", FieldKind::Text, &s.scope).only_when("auth", AZURE),
-                Field::new("schedule", "Schedule", FieldKind::Text, &s.schedule)
-                    .hint("e.g. 15m, 1h, 1d (empty: none)"),
-                Field::new(
-                    "schedule_enabled",
-                    "Schedule on",
-                    FieldKind::Toggle,
-                    yes_no(s.schedule_enabled),
-                ),
-                Field::new(
-                    "sync_on_save",
-                    "Sync on save",
-                    FieldKind::Toggle,
-                    yes_no(s.sync_on_save),
-                ),
-                Field::new("users_path", "Users path", FieldKind::Text, &s.users_path)
-                    .hint("default /ARM/v1/registeredUsers"),
-                Field::new(
-                    "page_size",
-                    "Page size",
-                    FieldKind::Text,
-                    &s.page_size.to_string(),
-                )
-                .hint("users asked per page, 1 to 5000"),
-                Field::new(
-                    "users_pointer",
-                    "Users pointer",
-                    FieldKind::Text,
-                    &s.users_pointer,
-                )
-                .hint("JSON pointer, e.g. /data/list (empty: found by itself)"),
-                Field::new(
-                    "total_pointer",
-                    "Total pointer",
-                    FieldKind::Text,
-                    &s.total_pointer,
-                )
-                .hint("JSON pointer, e.g. /meta/total (empty: found by itself)"),
-                Field::new(
-                    "number_fields",
-                    "Number fields",
-                    FieldKind::Text,
-                    &s.number_fields.join(", "),
-                )
-                .hint("JSON pointers, comma-separated (empty: phoneNumber, uri)"),
-            ]
-            .into_iter()
-            .chain(tls(s.insecure_skip_verify, &s.ca_file))
-            .collect(),
-        ),
-        ConnectionSpec::LivePlatform(s) => (
-            "Live Platform connection",
-            vec![
-                Field::new("base_url", "Base URL", FieldKind::Text, &s.base_url)
-                    .hint("https://<host>/tenantui"),
-                Field::new("token_url", "Token URL", FieldKind::Text, &s.token_url)
-                    .hint("https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token"),
-                Field::new("tenant_id", "Tenant", FieldKind::Text, &s.tenant_id).hint("(optional)"),
-                Field::new("client_id", "Client id", FieldKind::Text, &s.client_id),
-                secret("client_secret", "Client secret"),
-                Field::new("scope", "Scope", FieldKind::Text, &s.scope).hint("(optional)"),
-            ]
-            .into_iter()
-            .chain(tls(s.insecure_skip_verify, &s.ca_file))
-            .collect(),
-        ),
-        ConnectionSpec::Axp(s) => (
-            "AXP connection",
-            vec![
-                Field::new("base_url", "Base URL", FieldKind::Text, &s.base_url)
-                    .hint("https://<region>.api.avayacloud.com"),
-                Field::new("account_id", "Account id", FieldKind::Text, &s.account_id)
-                    .hint("six letters, e.g. ABCDEF"),
-                Field::new("client_id", "Client id", FieldKind::Text, &s.client_id),
-                secret("client_secret", "Client secret"),
-                secret("app_key", "App key"),
-            ]
-            .into_iter()
-            .chain(tls(s.insecure_skip_verify, &s.ca_file))
-            .collect(),
-        ),
+        ConnectionSpec::AudioCodes(s) => ("AudioCodes connection", audiocodes_fields(s, kept)),
+        ConnectionSpec::LivePlatform(s) => {
+            ("Live Platform connection", live_platform_fields(s, kept))
+        }
+        ConnectionSpec::Axp(s) => ("AXP connection", axp_fields(s, kept)),
     };
     fields.extend(rest);
     let title = if editing {
@@ -190,6 +79,129 @@ pub fn form(spec: &ConnectionSpec, kept: &[String], editing: bool) -> Form {
     let mut form = Form::new(title, fields);
     form.footer = "save".into();
     form
+}
+
+/// A secret's field, never filled in; `kept` says whether one is stored.
+fn secret(kept: &[String], key: &'static str, label: &'static str) -> Field {
+    let hint = if kept.iter().any(|k| k == key) {
+        "(unchanged; type to replace)"
+    } else {
+        ""
+    };
+    Field::new(key, label, FieldKind::Secret, "").hint(hint)
+}
+
+/// The TLS fields every vendor ends with.
+fn tls(insecure: bool, ca_file: &str) -> [Field; 2] {
+    [
+        Field::new(
+            "insecure",
+            "Skip TLS verify",
+            FieldKind::Toggle,
+            yes_no(insecure),
+        ),
+        Field::new("ca_file", "CA file", FieldKind::Text, ca_file).hint("PEM file (optional)"),
+    ]
+}
+
+/// An AudioCodes connection's fields after the vendor and name.
+fn audiocodes_fields(s: &AudioCodesSpec, kept: &[String]) -> Vec<Field> {
+    vec![
+        Field::new("host", "ARM host", FieldKind::Text, &s.host)
+            .hint("hostname or IP, optional :port"),
+        Field::new("scheme", "Scheme", FieldKind::Choice(SCHEME), &s.scheme),
+        Field::new("auth", "Authentication", FieldKind::Choice(AUTH), &s.auth),
+        Field::new("username", "Username", FieldKind::Text, &s.username)
+            .only_when("auth", USER_AUTH),
+        secret(kept, "password", "Password").only_when("auth", USER_AUTH),
+        Field::new("token_url", "Token URL", FieldKind::Text, &s.token_url)
+            .hint("https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token")
+            .only_when("auth", AZURE),
+        Field::new("client_id", "Client id", FieldKind::Text, &s.client_id)
+            .only_when("auth", AZURE),
+        secret(kept, "client_secret", "Client secret").only_when("auth", AZURE),
+        Field::new("scope", "Scope", FieldKind::Text, &s.scope).only_when("auth", AZURE),
+        Field::new("schedule", "Schedule", FieldKind::Text, &s.schedule)
+            .hint("e.g. 15m, 1h, 1d (empty: none)"),
+        Field::new(
+            "schedule_enabled",
+            "Schedule on",
+            FieldKind::Toggle,
+            yes_no(s.schedule_enabled),
+        ),
+        Field::new(
+            "sync_on_save",
+            "Sync on save",
+            FieldKind::Toggle,
+            yes_no(s.sync_on_save),
+        ),
+        Field::new("users_path", "Users path", FieldKind::Text, &s.users_path)
+            .hint("default /ARM/v1/registeredUsers"),
+        Field::new(
+            "page_size",
+            "Page size",
+            FieldKind::Text,
+            &s.page_size.to_string(),
+        )
+        .hint("users asked per page, 1 to 5000"),
+        Field::new(
+            "users_pointer",
+            "Users pointer",
+            FieldKind::Text,
+            &s.users_pointer,
+        )
+        .hint("JSON pointer, e.g. /data/list (empty: found by itself)"),
+        Field::new(
+            "total_pointer",
+            "Total pointer",
+            FieldKind::Text,
+            &s.total_pointer,
+        )
+        .hint("JSON pointer, e.g. /meta/total (empty: found by itself)"),
+        Field::new(
+            "number_fields",
+            "Number fields",
+            FieldKind::Text,
+            &s.number_fields.join(", "),
+        )
+        .hint("JSON pointers, comma-separated (empty: phoneNumber, uri)"),
+    ]
+    .into_iter()
+    .chain(tls(s.insecure_skip_verify, &s.ca_file))
+    .collect()
+}
+
+/// A Live Platform connection's fields after the vendor and name.
+fn live_platform_fields(s: &LivePlatformSpec, kept: &[String]) -> Vec<Field> {
+    vec![
+        Field::new("base_url", "Base URL", FieldKind::Text, &s.base_url)
+            .hint("https://<host>/tenantui"),
+        Field::new("token_url", "Token URL", FieldKind::Text, &s.token_url)
+            .hint("https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token"),
+        Field::new("tenant_id", "Tenant", FieldKind::Text, &s.tenant_id).hint("(optional)"),
+        Field::new("client_id", "Client id", FieldKind::Text, &s.client_id),
+        secret(kept, "client_secret", "Client secret"),
+        Field::new("scope", "Scope", FieldKind::Text, &s.scope).hint("(optional)"),
+    ]
+    .into_iter()
+    .chain(tls(s.insecure_skip_verify, &s.ca_file))
+    .collect()
+}
+
+/// An AXP connection's fields after the vendor and name.
+fn axp_fields(s: &AxpSpec, kept: &[String]) -> Vec<Field> {
+    vec![
+        Field::new("base_url", "Base URL", FieldKind::Text, &s.base_url)
+            .hint("https://<region>.api.avayacloud.com"),
+        Field::new("account_id", "Account id", FieldKind::Text, &s.account_id)
+            .hint("six letters, e.g. ABCDEF"),
+        Field::new("client_id", "Client id", FieldKind::Text, &s.client_id),
+        secret(kept, "client_secret", "Client secret"),
+        secret(kept, "app_key", "App key"),
+    ]
+    .into_iter()
+    .chain(tls(s.insecure_skip_verify, &s.ca_file))
+    .collect()
 }
 
 /// The vendor the form's fields were built for (the vendor field may have

@@ -3,6 +3,7 @@
 //! mean is decided by the caller (see `forms.rs`); this is only the widget.
 
 use super::action::Action;
+use super::cells::cells;
 use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -223,19 +224,18 @@ impl Form {
 
     fn move_focus(&mut self, step: isize) {
         // Within a row list, move cell by cell first.
-        let stops = self.fields[self.focus].stops() as isize;
-        let next = self.cell as isize + step;
-        if (0..stops).contains(&next) {
-            self.cell = next as usize;
+        let stops = self.fields[self.focus].stops();
+        if let Some(next) = self.cell.checked_add_signed(step).filter(|&n| n < stops) {
+            self.cell = next;
             return;
         }
-        let n = self.fields.len() as isize;
-        let mut i = self.focus as isize;
+        let n = self.fields.len();
+        let mut i = self.focus;
         for _ in 0..n {
-            i = (i + step).rem_euclid(n);
-            let f = &self.fields[i as usize];
+            i = wrap(i, step, n);
+            let f = &self.fields[i];
             if self.visible(f) && !f.locked {
-                self.focus = i as usize;
+                self.focus = i;
                 self.cell = if step < 0 { f.stops() - 1 } else { 0 };
                 return;
             }
@@ -253,12 +253,13 @@ impl Form {
         if options.is_empty() {
             return;
         }
+        // A value not among the options counts as the last one, so that the
+        // next one is the first.
         let at = options
             .iter()
             .position(|o| *o == f.input.value())
-            .map(|i| i as isize)
-            .unwrap_or(-1);
-        let next = options[(at + step).rem_euclid(options.len() as isize) as usize];
+            .unwrap_or(options.len() - 1);
+        let next = options[wrap(at, step, options.len())];
         f.input = Input::new(next.to_string());
     }
 
@@ -397,7 +398,7 @@ impl Form {
             if ready { theme.ok() } else { theme.dim() },
         ));
         // Fields, a blank line and the footer, inside the borders.
-        let height = (lines.len() as u16 + 4).min(area.height);
+        let height = cells(lines.len()).saturating_add(4).min(area.height);
         let width = 90.min(area.width);
         let r = Rect {
             x: area.x + (area.width - width) / 2,
@@ -416,7 +417,7 @@ impl Form {
         let body_h = inner.height.saturating_sub(2);
         // The focused line and the one after it (its error) stay in view,
         // never scrolling past the last line.
-        let shown_to = (focus_line + 2).min(lines.len()) as u16;
+        let shown_to = cells((focus_line + 2).min(lines.len()));
         let scroll = shown_to.saturating_sub(body_h);
         let [body, _, foot] = Layout::vertical([
             Constraint::Length(body_h),
@@ -483,5 +484,30 @@ impl Form {
                 theme.error(),
             )));
         }
+    }
+}
+
+/// `at` moved `step` places round a ring of `len` places (`at < len`).
+fn wrap(at: usize, step: isize, len: usize) -> usize {
+    let by = step.unsigned_abs() % len;
+    if step < 0 {
+        (at + len - by) % len
+    } else {
+        (at + by) % len
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn steps_wrap_round_both_ends() {
+        assert_eq!(wrap(0, 1, 3), 1);
+        assert_eq!(wrap(2, 1, 3), 0);
+        assert_eq!(wrap(0, -1, 3), 2);
+        assert_eq!(wrap(1, -1, 3), 0);
+        assert_eq!(wrap(0, -1, 1), 0);
+        assert_eq!(wrap(0, 4, 3), 1);
     }
 }

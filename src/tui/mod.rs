@@ -4,6 +4,7 @@
 pub mod action;
 pub mod app;
 pub mod badges;
+pub mod cells;
 pub mod columns;
 pub mod component;
 pub mod connection_form;
@@ -39,7 +40,7 @@ pub mod voice_form;
 use crate::config::Config;
 use crate::domain::job::JobKind;
 use crate::domain::read_only::refusal;
-use crate::worker::Worker;
+use crate::worker::{JobEvent, Worker};
 use app::{App, Command};
 use crossterm::event::{self, Event, KeyEventKind, MouseEventKind};
 use crossterm::{execute, terminal as term_modes};
@@ -219,6 +220,123 @@ fn is_suspend(app: &App, key: &crossterm::event::KeyEvent) -> bool {
     app.keymap.lookup_in("global", key) == Some(action::Action::Suspend)
 }
 
+/// The worker, with the start-up jobs submitted and its clockwork started.
+fn start_worker(
+    config: &Arc<Config>,
+    read_only: bool,
+    initial_jobs: Vec<JobKind>,
+    job_tx: mpsc::UnboundedSender<JobEvent>,
+) -> Worker {
+    let worker = Worker::new(config.clone(), read_only, job_tx);
+    // Under read-only the start-up writes (the demo's first syncs) are
+    // left out rather than refused one by one.
+    for kind in initial_jobs {
+        if refusal(worker.read_only_everywhere(), kind.writes(), |_| false).is_none() {
+            worker.submit(kind);
+        }
+    }
+    // Sweeps due cooling numbers at start and every minute; runs due
+    // schedules (skipping connections the jobs above are syncing).
+    worker.start_clockwork();
+    worker
+}
+
+/// Carries out the commands the app returned (`pending`, emptied): jobs
+/// to the worker, loads to the reader, text to the clipboard.
+fn run_commands(
+    term: &mut Term,
+    app: &mut App,
+    worker: &Worker,
+    loader: &data::Loader,
+    pending: &mut Vec<Command>,
+) {
+    let batch: Vec<Command> = pending.drain(..).flat_map(Command::flatten).collect();
+    for cmd in batch {
+        match cmd {
+            Command::Submit(kind) => {
+                worker.submit(kind);
+            }
+            Command::Cancel(id) => {
+                if !worker.cancel(&id) {
+                    app.toast(
+                        app::Level::Error,
+                        "that job runs in another process; cancel it there",
+                    );
+                }
+            }
+            Command::Load(req) => {
+                loader.send(req);
+            }
+            Command::Copy(text) => copy(term, &text),
+            Command::SaveConnection { spec, secrets } => {
+                worker.save_connection(*spec, secrets);
+            }
+            Command::CreateService {
+                connection,
+                request,
+            } => {
+                worker.create_service(connection, *request, true);
+            }
+            Command::Many(_) => {} // taken apart above
+        }
+    }
+}
+
+/// When the event loop wakes if nothing arrives: the next frame slot (if
+/// something is waiting to be drawn; later while holding for rows) or the
+/// app's own deadline, whichever comes first.
+fn wake_at(
+    app: &App,
+    dirty: bool,
+    holding: bool,
+    last_key: Instant,
+    last_draw: Instant,
+) -> Option<Instant> {
+    let next_frame = if holding {
+        last_key + HOLD_FOR_ROWS
+    } else {
+        last_draw + FRAME
+    };
+    [dirty.then_some(next_frame), app.next_deadline()]
+        .into_iter()
+        .flatten()
+        .min()
+}
+
+/// Ends this process's jobs and waits for them (a note on screen while it
+/// does), unless a second SIGTERM or SIGINT says not to wait.
+async fn end_jobs(
+    term: &mut Term,
+    app: &mut App,
+    worker: &Worker,
+    jobs: &mut mpsc::UnboundedReceiver<JobEvent>,
+    signals: &mut Signals,
+    charset: Charset,
+) {
+    // A terminal that failed or hung up cannot be drawn on: drawing is
+    // tried, its errors ignored.
+    let ending = shutdown::end_jobs(worker, jobs, QUIT_PATIENCE, |n| {
+        app.toast(
+            app::Level::Info,
+            format!("stopping {n} job(s) before quitting…"),
+        );
+        let _ = draw(term, app, charset);
+    });
+    tokio::select! {
+        left = ending => if left > 0 {
+            tracing::warn!("{left} job(s) had not ended when the dashboard did");
+        },
+        // A second SIGTERM or SIGINT stops the wait (the jobs not ended
+        // yet are closed by the next process to open the store). Not a
+        // second SIGHUP: a hang-up often brings two (the kernel's and the
+        // shell's), and no one is there to be impatient.
+        n = signals.recv_other_than(libc::SIGHUP) => {
+            let name = shutdown::signal_name(n);
+            tracing::warn!("{name} while waiting for jobs to end: not waiting");
+        }
+    }
+}
+
 /// Runs the dashboard until it quits, fails or is signalled; then, on
 /// every one of those ways, ends this process's jobs (recording their
 /// ends) and closes the store readers.
@@ -233,17 +351,7 @@ async fn event_loop(term: &mut Term, app: &mut App, session: Session) -> std::io
     let (key_tx, mut keys) = mpsc::unbounded_channel();
     spawn_input(key_tx);
     let (job_tx, mut jobs) = mpsc::unbounded_channel();
-    let worker = Worker::new(config.clone(), read_only, job_tx);
-    // Under read-only the start-up writes (the demo's first syncs) are
-    // left out rather than refused one by one.
-    for kind in initial_jobs {
-        if refusal(worker.read_only_everywhere(), kind.writes(), |_| false).is_none() {
-            worker.submit(kind);
-        }
-    }
-    // Sweeps due cooling numbers at start and every minute; runs due
-    // schedules (skipping connections the jobs above are syncing).
-    worker.start_clockwork();
+    let worker = start_worker(&config, read_only, initial_jobs, job_tx);
     let (data_tx, mut datas) = mpsc::unbounded_channel();
     let store = crate::store::StoreAt::new(&config.store_path, read_only);
     let loader = data::spawn_with(
@@ -261,36 +369,7 @@ async fn event_loop(term: &mut Term, app: &mut App, session: Session) -> std::io
     let mut last_key = Instant::now() - HOLD_FOR_ROWS;
     let mut frame_log = frame_log::FrameLog::from_env();
     let ended: std::io::Result<Ending> = loop {
-        let batch: Vec<Command> = pending.drain(..).flat_map(Command::flatten).collect();
-        for cmd in batch {
-            match cmd {
-                Command::Submit(kind) => {
-                    worker.submit(kind);
-                }
-                Command::Cancel(id) => {
-                    if !worker.cancel(&id) {
-                        app.toast(
-                            app::Level::Error,
-                            "that job runs in another process; cancel it there",
-                        );
-                    }
-                }
-                Command::Load(req) => {
-                    loader.send(req);
-                }
-                Command::Copy(text) => copy(term, &text),
-                Command::SaveConnection { spec, secrets } => {
-                    worker.save_connection(*spec, secrets);
-                }
-                Command::CreateService {
-                    connection,
-                    request,
-                } => {
-                    worker.create_service(connection, *request, true);
-                }
-                Command::Many(_) => {} // taken apart above
-            }
-        }
+        run_commands(term, app, &worker, &loader, &mut pending);
         if app.quit {
             break Ok(Ending::Quit);
         }
@@ -303,17 +382,8 @@ async fn event_loop(term: &mut Term, app: &mut App, session: Session) -> std::io
             last_draw = Instant::now();
             dirty = false;
         }
-        // Sleep until input, a worker event, data, the next frame slot (if
-        // something is waiting to be drawn) or the app's own deadline.
-        let next_frame = if holding {
-            last_key + HOLD_FOR_ROWS
-        } else {
-            last_draw + FRAME
-        };
-        let wake = [dirty.then_some(next_frame), app.next_deadline()]
-            .into_iter()
-            .flatten()
-            .min();
+        // Sleep until input, a worker event, data, or the time to wake.
+        let wake = wake_at(app, dirty, holding, last_key, last_draw);
         let sleep = async {
             match wake {
                 Some(at) => tokio::time::sleep_until(at.into()).await,
@@ -363,28 +433,7 @@ async fn event_loop(term: &mut Term, app: &mut App, session: Session) -> std::io
             }
         }
     };
-    // A terminal that failed or hung up cannot be drawn on: drawing is
-    // tried, its errors ignored.
-    let ending = shutdown::end_jobs(&worker, &mut jobs, QUIT_PATIENCE, |n| {
-        app.toast(
-            app::Level::Info,
-            format!("stopping {n} job(s) before quitting…"),
-        );
-        let _ = draw(term, app, screen.charset);
-    });
-    tokio::select! {
-        left = ending => if left > 0 {
-            tracing::warn!("{left} job(s) had not ended when the dashboard did");
-        },
-        // A second SIGTERM or SIGINT stops the wait (the jobs not ended
-        // yet are closed by the next process to open the store). Not a
-        // second SIGHUP: a hang-up often brings two (the kernel's and the
-        // shell's), and no one is there to be impatient.
-        n = signals.recv_other_than(libc::SIGHUP) => {
-            let name = shutdown::signal_name(n);
-            tracing::warn!("{name} while waiting for jobs to end: not waiting");
-        }
-    }
+    end_jobs(term, app, &worker, &mut jobs, &mut signals, screen.charset).await;
     // The reader and the watcher close their store connections before
     // the process ends: under read-only, the last one to close lets SQLite
     // remove the -wal and -shm that reading made.

@@ -6,6 +6,7 @@
 
 use super::action::Action;
 use super::app::{App, Command, Level, Overlay};
+use super::cells::cells;
 use super::help::{self, Group};
 use super::toasts;
 use super::view::centered;
@@ -217,7 +218,8 @@ pub fn draw(f: &mut Frame<'_>, app: &App) {
     let screen = f.area();
     let shown = rows(screen.height, lines.len());
     let scroll = p.scroll.min(lines.len().saturating_sub(shown));
-    let area: Rect = centered(screen, popup_width(screen.width), shown as u16 + 2);
+    // `shown` is at most the screen's height: the borders fit in a u16.
+    let area: Rect = centered(screen, popup_width(screen.width), cells(shown) + 2);
     let section = app.current().section();
     let hint = |a| app.keymap.hint(section, a);
     let title = format!(

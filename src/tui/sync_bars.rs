@@ -7,7 +7,8 @@ use std::collections::VecDeque;
 
 /// Every bar line starts with this, so a refresh can replace them.
 pub const MARK: &str = "▌ ";
-const WIDTH: usize = 24;
+/// A bar's cells.
+const WIDTH: u16 = 24;
 /// How many jobs' counts are kept (the oldest go first): a job's bars stay
 /// in its detail after it ends, for as long as this dashboard runs.
 const KEEP: usize = 100;
@@ -78,14 +79,15 @@ impl JobProgress {
             .filter(|c| c.total > 0)
             .map(|c| {
                 let (done, failed, total) = (c.done, c.failed, c.total);
-                let full = ((done as usize * WIDTH) / total as usize).min(WIDTH);
-                let bad = ((failed as usize * WIDTH) / total as usize).min(WIDTH - full);
+                let width = usize::from(WIDTH);
+                let full = filled(done, total).min(width);
+                let bad = filled(failed, total).min(width - full);
                 format!(
                     "{MARK}{:<26} {}{}{} {done}/{total}{}",
                     c.entity,
                     "█".repeat(full),
                     "▓".repeat(bad),
-                    "░".repeat(WIDTH - full - bad),
+                    "░".repeat(width - full - bad),
                     if failed > 0 {
                         format!(" ({failed} failed)")
                     } else {
@@ -112,6 +114,14 @@ impl JobProgress {
         rest.splice(at..at, fresh);
         rest
     }
+}
+
+/// How many of a bar's `WIDTH` cells `part` of `total` fills, rounded
+/// down (more than `WIDTH` when `part` is over `total`).
+fn filled(part: u64, total: u64) -> usize {
+    // In u128 `part * WIDTH` cannot overflow.
+    let cells = u128::from(part) * u128::from(WIDTH) / u128::from(total);
+    usize::try_from(cells).unwrap_or(usize::MAX)
 }
 
 #[cfg(test)]
@@ -176,7 +186,7 @@ mod tests {
         assert_eq!(p.refreshed("j", vec!["a".into()], 1), vec!["a".to_string()]);
         p.record("j", "users", 12, 0, 10);
         assert_eq!(p.overall("j"), (12, 10));
-        assert!(p.bars("j")[0].ends_with(&format!("{} 12/10", "█".repeat(WIDTH))));
+        assert!(p.bars("j")[0].ends_with(&format!("{} 12/10", "█".repeat(usize::from(WIDTH)))));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! time, to be read again (`:messages`).
 
 use super::app::App;
+use super::cells::cells;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
@@ -259,15 +260,19 @@ pub fn draw(f: &mut Frame<'_>, app: &App, body: Rect) {
         .iter()
         .map(|t| {
             let text = t.shown_text();
-            let width = (text.chars().count() as u16 + 2).min(max_width);
+            let width = cells(text.chars().count()).saturating_add(2).min(max_width);
             (wrap(&text, width.saturating_sub(2) as usize), t)
         })
         .collect();
     let sizes: Vec<(u16, u16)> = texts
         .iter()
         .map(|(lines, _)| {
-            let w = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u16 + 2;
-            (w.max(18).min(max_width), lines.len() as u16 + 2)
+            let widest = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+            let w = cells(widest).saturating_add(2);
+            (
+                w.max(18).min(max_width),
+                cells(lines.len()).saturating_add(2),
+            )
         })
         .collect();
     let sel = theme.selected();

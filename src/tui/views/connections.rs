@@ -11,6 +11,7 @@ use crate::store::sync::SyncRun;
 use crate::tui::action::Action;
 use crate::tui::app::{job_title, Command};
 use crate::tui::badges;
+use crate::tui::cells::cells;
 use crate::tui::columns::{self, Column};
 use crate::tui::component::{Ctx, Effect, ListCursor, Taken, View};
 use crate::tui::connection_form;
@@ -224,47 +225,22 @@ const COLUMNS: [Column; 8] = [
 ];
 
 fn draw(f: &mut Frame<'_>, view: &Connections, ctx: &Ctx, area: Rect) {
-    let t = &ctx.theme;
     // The list as tall as its rows (the instances pane takes the rest).
     let visible = view.visible(ctx);
-    let wanted = visible.len() as u16 + 3;
+    let wanted = cells(visible.len()).saturating_add(3);
     let [list, detail] = Layout::vertical([
         Constraint::Length(wanted.clamp(5, area.height.saturating_sub(10).max(5))),
         Constraint::Min(10),
     ])
     .areas(area);
-    let rows: Vec<Vec<Line<'_>>> = visible
-        .iter()
-        .map(|c| {
-            let last = c
-                .last_run
-                .as_ref()
-                .map(|r| format!("{} {}", r.result, columns::stamp(&r.ended_at)))
-                .unwrap_or_else(|| "never".into());
-            let held = if c.vendor == Vendor::AudioCodes {
-                format!("{} used, {} cooling", c.used, c.cooling)
-            } else {
-                format!("{} items", c.remote.iter().map(|(_, n)| n).sum::<usize>())
-            };
-            vec![
-                Line::from(badges::named(ctx, &c.name)),
-                Line::raw(if c.source == ConnectionSource::ConfigFile {
-                    "file"
-                } else {
-                    "here"
-                }),
-                Line::raw(c.vendor.as_str()),
-                Line::raw(c.address.clone()),
-                Line::raw(c.auth.clone()),
-                Line::raw(held),
-                Line::raw(c.schedule.clone()),
-                Line::from(Span::styled(
-                    last,
-                    t.status(c.last_run.as_ref().map(|r| r.result.as_str()).unwrap_or("")),
-                )),
-            ]
-        })
-        .collect();
+    draw_list(f, view, ctx, &visible, list);
+    draw_instances(f, ctx, view.selected(ctx), detail);
+}
+
+/// The connections shown (`visible`) in a table with the cursor.
+fn draw_list(f: &mut Frame<'_>, view: &Connections, ctx: &Ctx, visible: &[&ConnInfo], list: Rect) {
+    let t = &ctx.theme;
+    let rows: Vec<Vec<Line<'_>>> = visible.iter().map(|c| connection_cells(ctx, c)).collect();
     let inner = list.width.saturating_sub(2);
     let table = columns::table(&COLUMNS, rows, inner, header_style(ctx))
         .row_highlight_style(t.selected())
@@ -290,8 +266,44 @@ fn draw(f: &mut Frame<'_>, view: &Connections, ctx: &Ctx, area: Rect) {
         )));
     let mut state = table_state(view.cursor.cursor, visible.len());
     f.render_stateful_widget(table, list, &mut state);
+}
 
-    let selected = view.selected(ctx);
+/// One connection's cells, in the order of `COLUMNS`.
+fn connection_cells<'a>(ctx: &Ctx, c: &'a ConnInfo) -> Vec<Line<'a>> {
+    let t = &ctx.theme;
+    let last = c
+        .last_run
+        .as_ref()
+        .map(|r| format!("{} {}", r.result, columns::stamp(&r.ended_at)))
+        .unwrap_or_else(|| "never".into());
+    let held = if c.vendor == Vendor::AudioCodes {
+        format!("{} used, {} cooling", c.used, c.cooling)
+    } else {
+        format!("{} items", c.remote.iter().map(|(_, n)| n).sum::<usize>())
+    };
+    vec![
+        Line::from(badges::named(ctx, &c.name)),
+        Line::raw(if c.source == ConnectionSource::ConfigFile {
+            "file"
+        } else {
+            "here"
+        }),
+        Line::raw(c.vendor.as_str()),
+        Line::raw(c.address.clone()),
+        Line::raw(c.auth.clone()),
+        Line::raw(held),
+        Line::raw(c.schedule.clone()),
+        Line::from(Span::styled(
+            last,
+            t.status(c.last_run.as_ref().map(|r| r.result.as_str()).unwrap_or("")),
+        )),
+    ]
+}
+
+/// The pane under the list: the selected connection's warnings, then its
+/// instances (AudioCodes) or its fetched counts (the other vendors).
+fn draw_instances(f: &mut Frame<'_>, ctx: &Ctx, selected: Option<&ConnInfo>, detail: Rect) {
+    let t = &ctx.theme;
     let width = detail.width.saturating_sub(2);
     let mut lines: Vec<Line<'_>> = Vec::new();
     if let Some(c) = selected.filter(|c| c.insecure) {
@@ -311,55 +323,7 @@ fn draw(f: &mut Frame<'_>, view: &Connections, ctx: &Ctx, area: Rect) {
     }
     match selected {
         Some(c) if c.vendor == Vendor::AudioCodes => {
-            let names = instance_names(&c.name);
-            let label_width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0) + 2;
-            let [sync, purge, schedule] = names;
-            let mut sync_text = vec![run_line(c.last_sync.as_ref())];
-            let mut error = None;
-            if let Some(r) = &c.last_sync {
-                let k = &r.counts;
-                sync_text.push(format!(
-                    "added {}  restored {}  cooled {}  released {}  unchanged {}  skipped {}  conflicts {}",
-                    k.added, k.restored, k.cooled, k.released, k.unchanged, k.skipped, k.conflicts
-                ));
-                error = Some(r.error.clone()).filter(|e| !e.is_empty());
-            }
-            let purge_text = match &c.last_purge {
-                Some(_) => run_line(c.last_purge.as_ref()),
-                None => "never run (P: remove cached users; their numbers cool)".into(),
-            };
-            let next = match &c.next_run {
-                Some(_) if ctx.read_only || c.read_only => {
-                    format!("{}, enabled, paused while read-only", c.schedule)
-                }
-                Some(at) => format!("{}, enabled, next run {at}", c.schedule),
-                None => c.schedule.clone(),
-            };
-            let width = width as usize;
-            let preview = (
-                "  last preview (p)".to_string(),
-                vec![preview_line(c.last_preview.as_ref())],
-            );
-            for (n, (label, texts)) in [
-                (sync, sync_text),
-                preview,
-                (purge, vec![purge_text]),
-                (schedule, vec![next]),
-            ]
-                .into_iter()
-                .enumerate()
-            {
-                let mut block = labelled(&label, &texts, label_width, width);
-                block[0].spans[0].style = t.title();
-                lines.extend(block);
-                if let Some(e) = error.as_ref().filter(|_| n == 0) {
-                    let block = labelled("", std::slice::from_ref(e), label_width, width);
-                    lines.extend(block.into_iter().map(|l| l.style(t.error())));
-                }
-            }
-            if c.source == ConnectionSource::ConfigFile {
-                lines.push(Line::styled("declared in the config file: edit it there", t.dim()));
-            }
+            lines.extend(audiocodes_instances(ctx, c, width as usize));
         }
         Some(c) => {
             for (kind, n) in &c.remote {
@@ -386,6 +350,65 @@ fn draw(f: &mut Frame<'_>, view: &Connections, ctx: &Ctx, area: Rect) {
             .block(Block::default().borders(Borders::ALL).title(title)),
         detail,
     );
+}
+
+/// An AudioCodes connection's instances (sync, preview, purge, schedule),
+/// each labelled, in `width` cells.
+fn audiocodes_instances(ctx: &Ctx, c: &ConnInfo, width: usize) -> Vec<Line<'static>> {
+    let t = &ctx.theme;
+    let mut lines = Vec::new();
+    let names = instance_names(&c.name);
+    let label_width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0) + 2;
+    let [sync, purge, schedule] = names;
+    let mut sync_text = vec![run_line(c.last_sync.as_ref())];
+    let mut error = None;
+    if let Some(r) = &c.last_sync {
+        let k = &r.counts;
+        sync_text.push(format!(
+            "added {}  restored {}  cooled {}  released {}  unchanged {}  skipped {}  conflicts {}",
+            k.added, k.restored, k.cooled, k.released, k.unchanged, k.skipped, k.conflicts
+        ));
+        error = Some(r.error.clone()).filter(|e| !e.is_empty());
+    }
+    let purge_text = match &c.last_purge {
+        Some(_) => run_line(c.last_purge.as_ref()),
+        None => "never run (P: remove cached users; their numbers cool)".into(),
+    };
+    let next = match &c.next_run {
+        Some(_) if ctx.read_only || c.read_only => {
+            format!("{}, enabled, paused while read-only", c.schedule)
+        }
+        Some(at) => format!("{}, enabled, next run {at}", c.schedule),
+        None => c.schedule.clone(),
+    };
+    let preview = (
+        "  last preview (p)".to_string(),
+        vec![preview_line(c.last_preview.as_ref())],
+    );
+    for (n, (label, texts)) in [
+        (sync, sync_text),
+        preview,
+        (purge, vec![purge_text]),
+        (schedule, vec![next]),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut block = labelled(&label, &texts, label_width, width);
+        block[0].spans[0].style = t.title();
+        lines.extend(block);
+        if let Some(e) = error.as_ref().filter(|_| n == 0) {
+            let block = labelled("", std::slice::from_ref(e), label_width, width);
+            lines.extend(block.into_iter().map(|l| l.style(t.error())));
+        }
+    }
+    if c.source == ConnectionSource::ConfigFile {
+        lines.push(Line::styled(
+            "declared in the config file: edit it there",
+            t.dim(),
+        ));
+    }
+    lines
 }
 
 /// An instance's name and what it says, the texts beside the name (each

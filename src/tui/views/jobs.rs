@@ -226,11 +226,15 @@ impl View for Jobs {
     }
 }
 
-fn bar(done: u64, total: u64, width: usize) -> String {
+fn bar(done: u64, total: u64, width: u16) -> String {
     if total == 0 {
         return String::new();
     }
-    let filled = ((done as f64 / total as f64) * width as f64).round() as usize;
+    // done / total of `width` cells to the nearest cell, halves up, in
+    // u128 so that nothing overflows.
+    let (d, t, w) = (u128::from(done), u128::from(total), u128::from(width));
+    let filled = usize::try_from((2 * d * w + t) / (2 * t)).unwrap_or(usize::MAX);
+    let width = usize::from(width);
     format!(
         "{}{} {done}/{total}",
         "█".repeat(filled.min(width)),
@@ -473,5 +477,23 @@ mod tests {
         );
         v.handle(Action::Escape, &ctx);
         assert_eq!(v.visible().len(), 2);
+    }
+
+    #[test]
+    fn a_bar_fills_to_the_nearest_cell() {
+        assert_eq!(bar(0, 0, 12), "");
+        assert_eq!(bar(0, 10, 12), format!("{} 0/10", "░".repeat(12)));
+        // 1/24 of 12 cells is half a cell: rounded up.
+        assert_eq!(bar(1, 24, 12), format!("█{} 1/24", "░".repeat(11)));
+        assert_eq!(bar(1, 25, 12), format!("{} 1/25", "░".repeat(12)));
+        assert_eq!(
+            bar(5, 10, 12),
+            format!("{}{} 5/10", "█".repeat(6), "░".repeat(6))
+        );
+        assert_eq!(bar(12, 10, 12), format!("{} 12/10", "█".repeat(12)));
+        assert_eq!(
+            bar(u64::MAX, u64::MAX, 12),
+            format!("{} {m}/{m}", "█".repeat(12), m = u64::MAX)
+        );
     }
 }

@@ -11,6 +11,7 @@ use crate::domain::vendor::Vendor;
 use crate::tui::action::Action;
 use crate::tui::app::Command;
 use crate::tui::badges;
+use crate::tui::cells::cells;
 use crate::tui::columns::{self, Column};
 use crate::tui::component::{json_detail, Ctx, Effect, ListCursor, Taken, View};
 use crate::tui::data::{Data, DataRequest, ProfileRow};
@@ -253,7 +254,9 @@ fn draw(f: &mut Frame<'_>, view: &Profiles, ctx: &Ctx, area: Rect) {
     let [left, right] = if area.width >= 140 {
         Layout::horizontal([Constraint::Percentage(64), Constraint::Percentage(36)]).areas(area)
     } else {
-        let list = (visible.len() as u16 + 3).clamp(5, (area.height / 2).max(5));
+        let list = cells(visible.len())
+            .saturating_add(3)
+            .clamp(5, (area.height / 2).max(5));
         Layout::vertical([Constraint::Length(list), Constraint::Min(3)]).areas(area)
     };
     let rows: Vec<Vec<Line<'_>>> = visible.iter().map(|r| profile_cells(ctx, r)).collect();

@@ -13,6 +13,7 @@ use crate::store::remote::RemoteItem;
 use crate::tui::action::Action;
 use crate::tui::app::Command;
 use crate::tui::badges;
+use crate::tui::cells::cells;
 use crate::tui::columns::{self, Column};
 use crate::tui::component::{json_detail, Ctx, Effect, ListCursor, Taken, View};
 use crate::tui::data::{Data, DataRequest, VoiceData};
@@ -23,6 +24,7 @@ use crate::tui::view::header_style;
 use crate::tui::voice_form;
 use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState};
 use ratatui::Frame;
@@ -403,8 +405,22 @@ impl View for Voice {
 }
 
 fn draw(f: &mut Frame<'_>, v: &Voice, ctx: &Ctx, area: Rect) {
+    let right = draw_families(f, v, ctx, area);
+    draw_items(f, v, ctx, right);
+}
+
+/// The border of the pane with the focus stands out.
+fn focus(ctx: &Ctx, on: bool) -> Style {
+    if on {
+        ctx.theme.title()
+    } else {
+        ctx.theme.dim()
+    }
+}
+
+/// The families' tree on the left of `area`; returns the room on its right.
+fn draw_families(f: &mut Frame<'_>, v: &Voice, ctx: &Ctx, area: Rect) -> Rect {
     let t = &ctx.theme;
-    let focus = |on: bool| if on { t.title() } else { t.dim() };
     let at = v
         .data
         .refreshed
@@ -420,12 +436,15 @@ fn draw(f: &mut Frame<'_>, v: &Voice, ctx: &Ctx, area: Rect) {
         .iter()
         .map(|(_, parent, label, n)| {
             let indent = if parent.is_empty() { 0 } else { 2 };
-            indent + Line::raw(format!("{label} ({n})")).width() as u16
+            cells(Line::raw(format!("{label} ({n})")).width()).saturating_add(indent)
         })
-        .chain([tree_title.width() as u16])
+        .chain([cells(tree_title.width())])
         .max()
         .unwrap_or(20);
-    let tree = (widest + 2).clamp(24, 44).min(area.width * 9 / 20);
+    let tree = widest
+        .saturating_add(2)
+        .clamp(24, 44)
+        .min(area.width * 9 / 20);
     let [left, right] =
         Layout::horizontal([Constraint::Length(tree), Constraint::Min(20)]).areas(area);
     let items: Vec<ListItem<'_>> = v
@@ -442,13 +461,18 @@ fn draw(f: &mut Frame<'_>, v: &Voice, ctx: &Ctx, area: Rect) {
         List::new(items).highlight_style(t.selected()).block(
             Block::default()
                 .borders(Borders::ALL)
-                .border_style(focus(!v.right))
+                .border_style(focus(ctx, !v.right))
                 .title(tree_title),
         ),
         left,
         &mut ls,
     );
+    right
+}
 
+/// The selected family's items (or what it offers instead of a list).
+fn draw_items(f: &mut Frame<'_>, v: &Voice, ctx: &Ctx, right: Rect) {
+    let t = &ctx.theme;
     let Some((key, _, label, _)) = v.data.families.get(v.family.cursor) else {
         f.render_widget(
             Block::default()
@@ -469,7 +493,7 @@ fn draw(f: &mut Frame<'_>, v: &Voice, ctx: &Ctx, area: Rect) {
             ratatui::widgets::Paragraph::new(hint).block(
                 Block::default()
                     .borders(Borders::ALL)
-                    .border_style(focus(v.right))
+                    .border_style(focus(ctx, v.right))
                     .title(format!(" {label} ")),
             ),
             right,
@@ -478,32 +502,7 @@ fn draw(f: &mut Frame<'_>, v: &Voice, ctx: &Ctx, area: Rect) {
     }
     let all = v.selected_items().map_or(0, Vec::len);
     let list = v.visible_items();
-    let rows: Vec<Vec<Line<'_>>> = list
-        .iter()
-        .map(|it| {
-            // The bodies stay exact (forms edit them); what a cell shows
-            // is escaped for the terminal.
-            let mut cells = vec![Line::raw(terminal_safe(&it.id).into_owned())];
-            let marked = v.marks.contains(&it.id);
-            for c in fam.columns {
-                let val = terminal_safe(&voice_body::cell_text(it.body.get(*c))).into_owned();
-                let style = if c.to_lowercase().contains("status") {
-                    t.status(&val)
-                } else {
-                    ratatui::style::Style::default()
-                };
-                cells.push(Line::from(Span::styled(val, style)));
-            }
-            if marked {
-                cells
-                    .into_iter()
-                    .map(|l| l.patch_style(t.marked()))
-                    .collect()
-            } else {
-                cells
-            }
-        })
-        .collect();
+    let rows: Vec<Vec<Line<'_>>> = list.iter().map(|it| item_cells(ctx, v, fam, it)).collect();
     let inner = right.width.saturating_sub(2);
     let count = format!(
         "{label} ({}{}){}",
@@ -520,7 +519,7 @@ fn draw(f: &mut Frame<'_>, v: &Voice, ctx: &Ctx, area: Rect) {
         .block(
             Block::default()
                 .borders(Borders::ALL)
-                .border_style(focus(v.right))
+                .border_style(focus(ctx, v.right))
                 .title(title),
         );
     let mut ts = table_state(v.item.cursor, list.len());
@@ -528,6 +527,30 @@ fn draw(f: &mut Frame<'_>, v: &Voice, ctx: &Ctx, area: Rect) {
         ts.select(None);
     }
     f.render_stateful_widget(table, right, &mut ts);
+}
+
+/// One item's cells: its id, then the family's columns (marked items in
+/// the marked style).
+fn item_cells(ctx: &Ctx, v: &Voice, fam: &Family, it: &RemoteItem) -> Vec<Line<'static>> {
+    let t = &ctx.theme;
+    // The bodies stay exact (forms edit them); what a cell shows is
+    // escaped for the terminal.
+    let mut row = vec![Line::raw(terminal_safe(&it.id).into_owned())];
+    let marked = v.marks.contains(&it.id);
+    for c in fam.columns {
+        let val = terminal_safe(&voice_body::cell_text(it.body.get(*c))).into_owned();
+        let style = if c.to_lowercase().contains("status") {
+            t.status(&val)
+        } else {
+            Style::default()
+        };
+        row.push(Line::from(Span::styled(val, style)));
+    }
+    if marked {
+        row.into_iter().map(|l| l.patch_style(t.marked())).collect()
+    } else {
+        row
+    }
 }
 
 /// A family's columns, as the registry lists them: the first (the item's
@@ -542,7 +565,8 @@ fn item_columns(fam: &Family) -> Vec<Column> {
             0 => 0,
             _ if lower.contains("status") && !lower.contains("message") => 1,
             _ if lower.contains("number") || lower.contains("name") => 2,
-            _ => 3 + i as u8,
+            // A family has a handful of columns; a later one gives way first.
+            _ => u8::try_from(i).unwrap_or(u8::MAX).saturating_add(3),
         };
         cols.push(
             if lower.contains("description") || lower.contains("message") {
