@@ -61,6 +61,19 @@ impl App {
     }
 
     fn route_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        // Too small to draw more than its size: no key may act on what
+        // cannot be seen (a question, a list). Resizing brings it back;
+        // quitting works when it would lose nothing (else it would ask
+        // a question nobody can see).
+        let (min_width, min_height) = super::view::MIN_SIZE;
+        let s = self.screen;
+        if s.width > 0 && (s.width < min_width || s.height < min_height) {
+            let quits = self.keymap.lookup("global", &key) == Some(Action::Quit);
+            if quits && self.overlay.is_none() && self.quit_losses().is_empty() {
+                self.quit = true;
+            }
+            return vec![];
+        }
         // The quit question comes first: it may open over a filter or a form.
         if matches!(self.overlay, Some(Overlay::Quit { .. })) {
             let action = self.keymap.lookup_in("confirm", &key);

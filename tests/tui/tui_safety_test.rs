@@ -419,3 +419,25 @@ fn a_question_that_opens_over_a_filter_takes_the_keys() {
         "the filter keeps its keys"
     );
 }
+
+/// Below the minimum size only the size is drawn: no key acts on what
+/// cannot be seen (here `P`, which would open the purge question, `2` and
+/// `r`); `q` quits when quitting would lose nothing.
+#[test]
+fn a_terminal_too_small_to_draw_takes_no_key_but_a_harmless_quit() {
+    let mut app = app();
+    app.layout(ratatui::layout::Rect::new(0, 0, 50, 15));
+    let tab = app.tab;
+    for c in ['P', '2', 'r'] {
+        app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+    assert!(app.overlay.is_none(), "{:?}", app.overlay);
+    assert_eq!(app.tab, tab);
+    // Back to a size that draws: keys act again.
+    app.layout(ratatui::layout::Rect::new(0, 0, 80, 24));
+    app.on_key(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::NONE));
+    assert_ne!(app.tab, tab);
+    app.layout(ratatui::layout::Rect::new(0, 0, 50, 15));
+    app.on_key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE));
+    assert!(app.quit);
+}
