@@ -6,7 +6,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 pub const EXIT_CODES: &str = "Exit codes: 0 success; 1 error (bad config, failed job, unreachable host); \
-2 stopped for confirmation (the cooling guard tripped: re-run with --force; purge without --yes) or refused (read-only).";
+2 usage (a mistyped command line); \
+3 stopped for confirmation (the cooling guard tripped: re-run with --force; purge or delete without --yes); \
+4 refused (read-only); 5 partial (a refresh where some families failed); 70 internal error.";
 
 #[derive(Parser, Debug)]
 #[command(name = "switchboard", version, about = "Terminal dashboard for voice number estates: AudioCodes ARM, Live Platform Operator Connect, Avaya AXP", after_help = EXIT_CODES)]

@@ -1,6 +1,7 @@
 //! The process's exit code, chosen from how a run ended: the one table.
-//! A code changes here and nowhere else (issue 18 moves "needs
-//! confirmation" to 3 and "refused" to 4: one line each).
+//! A code changes here and nowhere else. 2 stays clap's, for a usage
+//! error (a typo in a command or a flag), so a script can tell a typo
+//! from "confirm this bulk change" (3) and "read-only refused it" (4).
 
 use crate::domain::job::JobState;
 use crate::worker::{JobError, JobOutcome};
@@ -29,8 +30,8 @@ impl Exit {
         match self {
             Exit::Ok => 0,
             Exit::Failed => 1,
-            Exit::NeedsConfirmation => 2,
-            Exit::Refused => 2,
+            Exit::NeedsConfirmation => 3,
+            Exit::Refused => 4,
             Exit::Partial => 5,
             Exit::Interrupted => 130,
             Exit::Internal => 70,
@@ -54,6 +55,8 @@ impl Exit {
 pub const EXIT_OK: i32 = Exit::Ok.code();
 pub const EXIT_ERROR: i32 = Exit::Failed.code();
 pub const EXIT_CONFIRM: i32 = Exit::NeedsConfirmation.code();
+/// clap's own code for a usage error (kept, so every code is in this file).
+pub const EXIT_USAGE: i32 = 2;
 pub const EXIT_PARTIAL: i32 = Exit::Partial.code();
 
 #[cfg(test)]
@@ -89,15 +92,15 @@ mod tests {
     }
 
     #[test]
-    fn a_job_the_guard_stopped_exits_2() {
+    fn a_job_the_guard_stopped_exits_3() {
         let why = JobError::NeedsConfirmation("stopped before applying".into());
-        assert_eq!(code(JobState::Failed, Some(why)), 2);
+        assert_eq!(code(JobState::Failed, Some(why)), 3);
     }
 
     #[test]
-    fn a_write_refused_by_read_only_exits_2() {
+    fn a_write_refused_by_read_only_exits_4() {
         let why = JobError::Refused("refused: switchboard runs read-only".into());
-        assert_eq!(code(JobState::Failed, Some(why)), 2);
+        assert_eq!(code(JobState::Failed, Some(why)), 4);
     }
 
     #[test]

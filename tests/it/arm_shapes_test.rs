@@ -491,7 +491,7 @@ fn an_empty_list_stops_at_the_guard_even_for_one_number() {
     list.lock().unwrap().clear();
     let before = store_dump(&store);
     let (out, _, stderr) = sync(&config, DAY1, &[]);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
     assert!(
         stderr.contains("the ARM returned no users with a number") && stderr.contains("--force"),
         "{stderr}"

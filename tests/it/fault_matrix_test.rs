@@ -495,7 +495,7 @@ fn an_empty_user_list_never_cools_the_inventory() {
     sim.fault(r#"{"path":"/ARM/v1/registeredUsers","kind":"empty"}"#);
     let out = run_on(&cfg, &store, LATER, &["sync", "audiocodes", "lab"]);
     sim.clear_faults();
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out).1);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out).1);
     assert!(
         text(&out).1.contains("would cool 40 of 40"),
         "{}",

@@ -1,9 +1,7 @@
 //! Hostile tests of issue 16's new shape: exit codes per outcome, the
 //! housekeeping at every front door, the export job and the clock at the
 //! front door. Seven of them caught a defect (their comments say which,
-//! and all but one are fixed; the usage-error exit code waits for issue
-//! 18's exit-code table); the others probe a risky rule that held and
-//! guard it.
+//! all fixed); the others probe a risky rule that held and guard it.
 
 use crate::common;
 use common::tmux::TmuxPane;
@@ -589,18 +587,15 @@ fn refresh_axp_exits_0_5_1_by_how_much_came() {
     assert_eq!(none.status.code(), Some(1), "{}", text(&none).1);
 }
 
-/// Rule: exit code 2 means one thing, "stopped to ask" (the cooling guard
-/// tripped, purge without --yes) or "refused" (read-only), as `--help`
-/// says, so that a cron script can branch on it. A mistyped command line
-/// (an unknown flag, a missing argument) is an error of its own and must
-/// not exit 2.
+/// Rule: a mistyped command line (an unknown flag, a missing argument,
+/// an unknown command) exits 2, clap's convention, and nothing else does:
+/// a tripped guard or a purge without --yes is 3, a read-only refusal 4
+/// (their own tests), so a cron script can tell a typo from "confirm this
+/// bulk change".
 ///
-/// The defect this caught: clap's usage errors exit 2, outside the one exit-code table
-/// (`commands/exit_code.rs`): `sync audiocodes lab --froce` exits like a
-/// tripped guard.
+/// The defect this caught: the guard and read-only refusals exited 2 too.
 #[test]
-#[ignore = "issue 18: confirm moves to exit 3 and refused to 4, leaving 2 to usage errors"]
-fn a_usage_error_does_not_exit_2_which_means_stopped_to_ask() {
+fn a_usage_error_exits_2_which_no_outcome_shares() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = store_only(dir.path());
     let mut wrong = vec![];
@@ -611,11 +606,20 @@ fn a_usage_error_does_not_exit_2_which_means_stopped_to_ask() {
         &["no-such-command"][..],
     ] {
         let out = run(&cfg, args);
-        if out.status.code() == Some(2) || out.status.success() {
+        if out.status.code() != Some(switchboard::commands::exit_code::EXIT_USAGE) {
             wrong.push(format!("{args:?} exits {:?}", out.status.code()));
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("; "));
+    use switchboard::commands::exit_code::Exit;
+    for outcome in [
+        Exit::NeedsConfirmation,
+        Exit::Refused,
+        Exit::Failed,
+        Exit::Partial,
+    ] {
+        assert_ne!(outcome.code(), 2, "{outcome:?}");
+    }
 }
 
 /// Rule: with stderr a terminal (progress bars drawn there) and stdout

@@ -222,7 +222,7 @@ fn purge_cools_every_number_of_the_connection_and_needs_yes() {
     let now = "2026-11-22T10:00:00Z";
     sync_at(&cfg, now);
     let out = run_at(&cfg, now, &["purge", "audiocodes", "lab"]);
-    assert_eq!(out.status.code(), Some(2), "without --yes nothing is done");
+    assert_eq!(out.status.code(), Some(3), "without --yes nothing is done");
     assert!(inventory(&cfg, now).iter().all(|r| r["status"] == "Used"));
     let out = run_at(&cfg, now, &["purge", "audiocodes", "lab", "--yes"]);
     assert!(out.status.success(), "{}", text(&out).1);

@@ -58,7 +58,7 @@ fn the_cooling_guard_asks_for_confirmation_as_a_type() {
     assert!(o.asks_confirmation());
     assert!(o.error.contains("confirm to apply"), "{}", o.error);
     assert_eq!(Exit::of(&o), Exit::NeedsConfirmation);
-    assert_eq!(Exit::of(&o).code(), 2);
+    assert_eq!(Exit::of(&o).code(), 3);
 }
 
 #[test]
@@ -75,7 +75,7 @@ fn a_write_under_read_only_is_refused_as_a_type() {
         "{o:?}"
     );
     assert!(o.error.starts_with("refused: "), "{}", o.error);
-    assert_eq!(Exit::of(&o).code(), 2);
+    assert_eq!(Exit::of(&o).code(), 4);
 }
 
 #[test]

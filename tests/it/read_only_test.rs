@@ -1,6 +1,6 @@
 //! `--read-only`, `read_only = true` at the top of the config, and
 //! `read_only = true` on one connection: every write action, local and
-//! remote, is refused (exit 2, "refused: …") and the store stays as it was.
+//! remote, is refused (exit 4, "refused: …") and the store stays as it was.
 //! Reads, previews and tests still work.
 
 use crate::common;
@@ -106,7 +106,7 @@ fn refused(cfg: &Path, extra: &[&str], args: &[String]) -> Result<(), String> {
         .output()
         .unwrap();
     let (_, stderr) = text(&out);
-    if out.status.code() == Some(2) && stderr.contains("refused: ") {
+    if out.status.code() == Some(4) && stderr.contains("refused: ") {
         Ok(())
     } else {
         Err(format!("{args:?}: exit {:?}: {stderr}", out.status.code()))

@@ -73,7 +73,7 @@ fn the_guard_stops_a_sync_that_would_cool_most_numbers_until_forced() {
 
     let out = run_at(&cfg, DAY0, &["sync", "audiocodes", "lab"]);
     let (_, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
     assert!(stderr.contains("would cool 35 of 40"), "{stderr}");
     assert!(stderr.contains("--force"), "{stderr}");
     assert_eq!(before, run_at(&cfg, DAY0, &["numbers", "--csv"]).stdout);

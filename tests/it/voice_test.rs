@@ -169,7 +169,7 @@ fn create_follows_the_202_to_success_and_delete_to_404() {
 
     // Without --yes nothing is deleted.
     let refused = run(&cfg, &["voice", "delete", "aco-elements", &id]);
-    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(refused.status.code(), Some(3));
     let (out, err) = ok(
         &cfg,
         &["voice", "delete", "aco-elements", &id, "--yes", "--wait"],
