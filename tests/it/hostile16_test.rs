@@ -6,8 +6,6 @@
 use crate::common;
 use common::tmux::TmuxPane;
 use common::*;
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::Arc;
@@ -29,22 +27,6 @@ fn numbered(dir: &Path, from: &str, to: &str) -> PathBuf {
     let out = run_at(&cfg, NOW, &["numbers", "add-range", from, to]);
     assert!(out.status.success(), "{}", text(&out).1);
     cfg
-}
-
-/// The bytes of the store and its -wal and -shm, hashed (None: absent).
-fn store_hashes(store: &Path) -> Vec<(String, Option<u64>)> {
-    ["", "-wal", "-shm"]
-        .iter()
-        .map(|ext| {
-            let p = PathBuf::from(format!("{}{ext}", store.display()));
-            let h = std::fs::read(&p).ok().map(|bytes| {
-                let mut h = DefaultHasher::new();
-                bytes.hash(&mut h);
-                h.finish()
-            });
-            (format!("s.db{ext}"), h)
-        })
-        .collect()
 }
 
 /// Runs switchboard with stdout a pipe whose reading end is already
@@ -143,7 +125,7 @@ fn read_only_front_doors_leave_the_store_bytes_and_its_orphans_alone() {
     let cfg_text = std::fs::read_to_string(&cfg).unwrap()
         + &arm_connection("arm-east", "127.0.0.1:9", LAB_LOGIN, 10, "");
     let cfg = write_config(dir.path(), &cfg_text);
-    let before = store_hashes(&store);
+    let before = store_file_hashes(&store);
     for args in [
         &["--read-only", "worker", "--once"][..],
         &["--read-only", "jobs"][..],
@@ -152,7 +134,11 @@ fn read_only_front_doors_leave_the_store_bytes_and_its_orphans_alone() {
     ] {
         let out = run_at(&cfg, NOW, args);
         assert!(out.status.success(), "{args:?}: {}", text(&out).1);
-        assert_eq!(store_hashes(&store), before, "{args:?} wrote the store");
+        assert_eq!(
+            store_file_hashes(&store),
+            before,
+            "{args:?} wrote the store"
+        );
     }
     assert_eq!(job_state(&store, "orphan-ro"), JobState::Running);
     // Without --read-only the same worker closes it (the test can fail).

@@ -7,27 +7,9 @@
 
 use crate::common;
 use common::*;
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 const DAY0: &str = "2026-11-22T10:00:00Z";
-
-/// A hash of each of the store's files, `None` for one that is absent.
-fn hashes(store: &Path) -> Vec<(String, Option<u64>)> {
-    ["", "-wal", "-shm"]
-        .iter()
-        .map(|ext| {
-            let p = PathBuf::from(format!("{}{ext}", store.display()));
-            let h = std::fs::read(&p).ok().map(|bytes| {
-                let mut h = DefaultHasher::new();
-                bytes.hash(&mut h);
-                h.finish()
-            });
-            (format!("s.db{ext}"), h)
-        })
-        .collect()
-}
 
 fn run_with(cfg: &Path, extra: &[&str], args: &[&str]) -> std::process::Output {
     bin()
@@ -55,7 +37,7 @@ fn read_only_runs_leave_the_store_bytes_unchanged() {
         let out = run_at(&cfg, DAY0, args);
         assert!(out.status.success(), "{args:?}: {}", text(&out).1);
     }
-    let before = hashes(&store);
+    let before = store_file_hashes(&store);
     // Every process has closed the store: SQLite removed its -wal and -shm.
     assert_eq!(before[1].1, None, "{before:?}");
     assert_eq!(before[2].1, None, "{before:?}");
@@ -107,7 +89,7 @@ fn read_only_runs_leave_the_store_bytes_unchanged() {
             assert_eq!(out.status.code(), Some(4), "{args:?}: {}", text(&out).1);
         }
         assert_eq!(
-            hashes(&store),
+            store_file_hashes(&store),
             before,
             "{extra:?}: the store's bytes changed"
         );
@@ -119,7 +101,11 @@ fn read_only_runs_leave_the_store_bytes_unchanged() {
         &["sync", "audiocodes", "arm-basic", "--dry-run"],
     );
     assert!(out.status.success(), "{}", text(&out).1);
-    assert_ne!(hashes(&store)[0], before[0], "a preview wrote nothing");
+    assert_ne!(
+        store_file_hashes(&store)[0],
+        before[0],
+        "a preview wrote nothing"
+    );
 }
 
 /// While another process has the store open, a read-only run leaves its
@@ -244,7 +230,7 @@ fn a_store_that_needs_a_migration_is_an_error_under_read_only() {
             .unwrap();
         c.pragma_update(None, "user_version", v - 1).unwrap();
     }
-    let before = hashes(&store);
+    let before = store_file_hashes(&store);
     let out = run_with(&cfg, &["--read-only"], &["numbers"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out).1);
     let stderr = text(&out).1;
@@ -252,7 +238,7 @@ fn a_store_that_needs_a_migration_is_an_error_under_read_only() {
         stderr.contains("needs an upgrade") && stderr.contains("run once without --read-only"),
         "{stderr}"
     );
-    assert_eq!(hashes(&store), before, "the store was migrated");
+    assert_eq!(store_file_hashes(&store), before, "the store was migrated");
 }
 
 /// The dashboard's reader lists the jobs a read-only session ran (from
@@ -271,7 +257,7 @@ fn the_dashboard_lists_the_jobs_of_a_read_only_session() {
         &["numbers", "add-range", "+15559990000", "+15559990003"],
     );
     assert!(out.status.success(), "{}", text(&out).1);
-    let before = hashes(&store);
+    let before = store_file_hashes(&store);
 
     let config = std::sync::Arc::new(switchboard::config::load(Some(&cfg)).unwrap());
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -320,8 +306,12 @@ fn the_dashboard_lists_the_jobs_of_a_read_only_session() {
     drop(rt);
     // The reader closes its connection when it sees the loader gone.
     let t = std::time::Instant::now();
-    while hashes(&store) != before && t.elapsed().as_secs() < 5 {
+    while store_file_hashes(&store) != before && t.elapsed().as_secs() < 5 {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    assert_eq!(hashes(&store), before, "the session wrote to the store");
+    assert_eq!(
+        store_file_hashes(&store),
+        before,
+        "the session wrote to the store"
+    );
 }

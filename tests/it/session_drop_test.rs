@@ -7,7 +7,7 @@
 use crate::common;
 use common::tmux::TmuxPane;
 use common::*;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -173,15 +173,7 @@ fn a_terminal_that_hangs_up_under_a_running_job_loses_nothing() {
 #[test]
 fn ctrl_z_suspends_to_the_shell_and_fg_redraws_the_whole_screen() {
     let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("s.db");
-    let config = write_config(
-        dir.path(),
-        &format!(
-            "{}{}",
-            config_head(&store, 1),
-            arm_connection("lab", "127.0.0.1:9", LAB_LOGIN, 10, "")
-        ),
-    );
+    let config = unreachable_lab(dir.path());
     // A shell with job control, for `fg`.
     if Command::new("bash").arg("--version").output().is_err() {
         eprintln!("bash is not installed: skipped");
@@ -265,15 +257,7 @@ fn a_paste_goes_into_the_filter_as_text_and_runs_nothing() {
 #[test]
 fn a_locale_that_is_not_utf8_gets_ascii_only() {
     let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("s.db");
-    let config = write_config(
-        dir.path(),
-        &format!(
-            "{}{}",
-            config_head(&store, 1),
-            arm_connection("lab", "127.0.0.1:9", LAB_LOGIN, 10, "")
-        ),
-    );
+    let config = unreachable_lab(dir.path());
     for (locale, ascii) in [("C", true), ("C.UTF-8", false)] {
         let command = format!(
             "env -u LC_ALL -u LC_CTYPE LANG={locale} {BIN} --config {} tui --tab numbers",
@@ -297,4 +281,18 @@ fn a_locale_that_is_not_utf8_gets_ascii_only() {
         }
         pane.keys("q");
     }
+}
+
+/// A config with one ARM connection nobody answers (the dashboard only
+/// needs something to show).
+fn unreachable_lab(dir: &Path) -> PathBuf {
+    let store = dir.join("s.db");
+    write_config(
+        dir,
+        &format!(
+            "{}{}",
+            config_head(&store, 1),
+            arm_connection("lab", "127.0.0.1:9", LAB_LOGIN, 10, "")
+        ),
+    )
 }

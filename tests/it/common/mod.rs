@@ -489,3 +489,22 @@ pub fn assert_same_store(before: &str, after: &str, what: &str) {
     let new: Vec<&&str> = a.iter().filter(|l| !b.contains(l)).take(5).collect();
     panic!("{what}: the store changed\n  rows gone: {gone:#?}\n  rows new: {new:#?}");
 }
+
+/// A hash of the bytes of the store at `store` and of its -wal and -shm
+/// (`None` for one that is absent): equal before and after means nothing
+/// wrote the store.
+pub fn store_file_hashes(store: &Path) -> Vec<(String, Option<u64>)> {
+    use std::hash::{Hash, Hasher};
+    ["", "-wal", "-shm"]
+        .iter()
+        .map(|ext| {
+            let p = PathBuf::from(format!("{}{ext}", store.display()));
+            let h = std::fs::read(&p).ok().map(|bytes| {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                bytes.hash(&mut h);
+                h.finish()
+            });
+            (format!("s.db{ext}"), h)
+        })
+        .collect()
+}
