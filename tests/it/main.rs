@@ -35,6 +35,7 @@ mod panic_safety_test;
 mod planner_properties_test;
 mod read_only_store_test;
 mod read_only_test;
+mod readme_test;
 mod readmodel_test;
 mod redirect_test;
 mod secrets_test;
