@@ -340,6 +340,7 @@ pub fn run_job_with(
                     failed,
                     total,
                 } if j == id => bars.update(&entity, done, failed, total),
+                JobEvent::Waiting { id: j, on, state } if j == id => bars.waiting(&on, &state),
                 JobEvent::Finished { id: j, outcome } if j == id => {
                     bars.clear();
                     return outcome;

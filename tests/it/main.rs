@@ -33,6 +33,7 @@ mod number_history_test;
 mod number_window_test;
 mod panic_safety_test;
 mod planner_properties_test;
+mod progress_test;
 mod read_only_store_test;
 mod read_only_test;
 mod readme_test;

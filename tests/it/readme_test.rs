@@ -92,12 +92,11 @@ fn the_readmes_marked_shell_blocks_run_as_written() {
         .status();
     let out = child.wait_with_output().unwrap();
     let (stdout, stderr) = common::text(&out);
-    for i in 0..blocks.len() {
+    for (i, block) in blocks.iter().enumerate() {
         assert!(
             stderr.contains(&format!("readme-test: block {i} ok")),
-            "README block {i} failed (exit {:?}):\n{}\n--- stdout:\n{stdout}\n--- stderr:\n{stderr}",
+            "README block {i} failed (exit {:?}):\n{block}\n--- stdout:\n{stdout}\n--- stderr:\n{stderr}",
             out.status.code(),
-            blocks[i]
         );
     }
     assert!(out.status.success(), "{stderr}");
