@@ -42,9 +42,20 @@ pub enum Command {
         /// Scenario file (TOML); the embedded demo scenario by default.
         #[arg(long)]
         scenario: Option<PathBuf>,
-        /// Print a config file pointing at this simulator, then serve.
-        #[arg(long)]
+        /// Print a config file pointing at this simulator, then serve. It
+        /// holds the simulator's demo secrets as literals, which the config
+        /// loader accepts only from a file no one else can read: save it
+        /// with --write-config, or `chmod 600` the file you redirect it to.
+        #[arg(long, conflicts_with = "write_config")]
         print_config: bool,
+        /// Write a config file pointing at this simulator to PATH (mode
+        /// 0600, ready for --config PATH), then serve. An existing file or
+        /// symlink at PATH is refused unless --force.
+        #[arg(long, value_name = "PATH")]
+        write_config: Option<PathBuf>,
+        /// With --write-config: replace what is at PATH.
+        #[arg(long, requires = "write_config")]
+        force: bool,
         /// Serve HTTPS with this PEM certificate (chain), e.g. one signed
         /// by a private CA, to try `ca_file`; needs --tls-key.
         #[arg(long, requires = "tls_key")]

@@ -1,6 +1,8 @@
 //! `switchboard demo` (simulator + temporary store + TUI) and
 //! `switchboard sim` (the simulator alone).
 
+use super::sim_config;
+pub use super::sim_config::ConfigOut;
 use super::{EXIT_ERROR, EXIT_OK};
 use crate::clock;
 use crate::domain::job::JobKind;
@@ -42,12 +44,21 @@ fn start_sim(
     rx.recv()?
 }
 
+/// `switchboard sim`: serves until Ctrl-C, after printing or writing a
+/// config pointing at itself when asked.
 pub fn serve_sim(
     listen: SocketAddr,
     scenario: Option<&Path>,
-    print_config: bool,
+    config_out: &ConfigOut,
     tls: Option<TlsFiles>,
 ) -> i32 {
+    if let ConfigOut::File { path, force } = config_out {
+        // Refused before anything listens.
+        if let Err(e) = sim_config::check_target(path, *force) {
+            errln!("switchboard: {e}");
+            return EXIT_ERROR;
+        }
+    }
     let scenario = match scenario
         .map(Scenario::load)
         .unwrap_or_else(|| Ok(Scenario::demo()))
@@ -58,7 +69,8 @@ pub fn serve_sim(
             return EXIT_ERROR;
         }
     };
-    let scheme = if tls.is_some() { "https" } else { "http" };
+    let https = tls.is_some();
+    let scheme = if https { "https" } else { "http" };
     let addr = match start_sim(listen, scenario.clone(), tls) {
         Ok(a) => a,
         Err(e) => {
@@ -66,13 +78,15 @@ pub fn serve_sim(
             return EXIT_ERROR;
         }
     };
-    if print_config {
-        println!(
-            "{}",
-            sim::config_for(&scenario, addr, Path::new("switchboard-sim.db"))
-        );
-    }
     eprintln!("simulator listening on {scheme}://{addr} (control: {scheme}://{addr}/_sim/health); Ctrl-C stops it");
+    match sim_config::give(config_out, &scenario, addr, https) {
+        Ok(Some(line)) => errln!("{line}"),
+        Ok(None) => {}
+        Err(e) => {
+            errln!("switchboard: {e}");
+            return EXIT_ERROR;
+        }
+    }
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -142,7 +156,11 @@ pub fn run(read_only: bool, args: &crate::cli::TuiArgs) -> i32 {
     };
     let store_path = dir.path().join("demo.db");
     let config_path = dir.path().join("config.toml");
-    let text = sim::config_for(&scenario, addr, &store_path);
+    let text = format!(
+        "# Written by `switchboard demo` for its session; removed when the demo\n\
+         # ends. The secrets are the simulator's own demo values.\n\n{}",
+        sim::config_for(&scenario, addr, "http", &store_path)
+    );
     if let Err(e) = write_private(&config_path, &text) {
         eprintln!("switchboard: cannot write {}: {e}", config_path.display());
         return EXIT_ERROR;

@@ -32,6 +32,8 @@ mod inspect;
 mod inventory;
 mod live_platform;
 mod progress_bars;
+#[cfg(feature = "sim")]
+mod sim_config;
 mod voice;
 
 use crate::cli::{
@@ -63,13 +65,20 @@ pub fn run(cli: Cli) -> i32 {
             listen,
             scenario,
             print_config,
+            write_config,
+            force,
             tls_cert,
             tls_key,
         } => {
             let tls = tls_cert
                 .zip(tls_key)
                 .map(|(cert, key)| crate::sim::tls::TlsFiles { cert, key });
-            demo::serve_sim(listen, scenario.as_deref(), print_config, tls)
+            let config_out = match (print_config, write_config) {
+                (_, Some(path)) => demo::ConfigOut::File { path, force },
+                (true, None) => demo::ConfigOut::Stdout,
+                (false, None) => demo::ConfigOut::None,
+            };
+            demo::serve_sim(listen, scenario.as_deref(), &config_out, tls)
         }
         #[cfg(not(feature = "sim"))]
         Command::NoSimulator { .. } => {
@@ -331,6 +340,7 @@ pub fn run_job_with(
                     failed,
                     total,
                 } if j == id => bars.update(&entity, done, failed, total),
+                JobEvent::Waiting { id: j, on, state } if j == id => bars.waiting(&on, &state),
                 JobEvent::Finished { id: j, outcome } if j == id => {
                     bars.clear();
                     return outcome;

@@ -292,6 +292,8 @@ impl App {
                 self.append_job_lines(&id, vec![]);
             }
             JobEvent::Log { id, line } => self.append_job_lines(&id, vec![line]),
+            // The job's log says when the state changes.
+            JobEvent::Waiting { .. } => {}
             JobEvent::Finished { id, outcome } => {
                 let kind = live.iter().find(|j| j.id == id).map(|j| j.kind.clone());
                 live.retain(|j| j.id != id);

@@ -56,6 +56,13 @@ pub enum JobEvent {
         failed: u64,
         total: u64,
     },
+    /// The job waits on a remote task (`on`: "sync job 42", "task
+    /// wst_…") whose latest state is `state`; sent at every poll.
+    Waiting {
+        id: String,
+        on: String,
+        state: String,
+    },
     Log {
         id: String,
         line: String,

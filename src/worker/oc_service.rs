@@ -133,6 +133,7 @@ async fn wait_for_task(
                 });
             }
             TaskState::Running(s) => {
+                ctx.waiting(&format!("task {task_id}"), &s);
                 ctx.progress("status checks", u64::from(attempt) + 1, 0, 0);
                 tracing::debug!(task = %task_id, status = %s, "task still running");
             }

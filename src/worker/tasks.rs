@@ -55,6 +55,17 @@ impl JobCtx {
         });
     }
 
+    /// The remote task `on` this job polls is in `state` (see
+    /// [`JobEvent::Waiting`]).
+    pub(super) fn waiting(&self, on: &str, state: &str) {
+        let _ = self.shared.events.send(JobEvent::Waiting {
+            id: self.id.clone(),
+            // Vendor words (a task's status) are escaped here, once.
+            on: terminal_safe(on).into_owned(),
+            state: terminal_safe(state).into_owned(),
+        });
+    }
+
     /// One line of the job's log, as the front doors show it and the
     /// store keeps it: vendor words in it (task messages, statuses) are
     /// escaped here, once, so every replay is safe.

@@ -131,6 +131,7 @@ async fn follow_sync_job(
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();
+        ctx.waiting(&format!("sync job {job_id}"), &status);
         if status != last {
             ctx.log(format!("statusCode {status}")).await;
             last = status.clone();

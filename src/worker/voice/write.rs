@@ -52,6 +52,7 @@ pub(super) async fn follow(
             ctx.log(format!("{field} {status}")).await;
             last = status.clone();
         }
+        ctx.waiting(f.title, &format!("{field} {status}"));
         ctx.progress("status checks", u64::from(attempt) + 1, 0, 0);
         if status.is_empty() || voice_registry::is_terminal_status(&status) {
             return Ok(Settled::Status(status, item));
