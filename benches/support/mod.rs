@@ -44,7 +44,7 @@ impl Report {
             short(took),
             ratio,
             format!("{ratio:.2}x the limit"),
-            format!("<= {}", short(limit)),
+            format!("<= {}", round(limit)),
         );
     }
 
@@ -148,6 +148,15 @@ fn kb_f64(kb: u64) -> f64 {
 /// A size in kB as MB, for display only.
 pub fn mb(kb: u64) -> f64 {
     kb_f64(kb) / 1024.0
+}
+
+/// A limit as written in the issue: "150 ms", "1.5 s".
+fn round(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        format!("{} ms", d.as_millis())
+    } else {
+        format!("{} s", d.as_secs_f64())
+    }
 }
 
 /// Milliseconds under a second, else seconds.
