@@ -234,8 +234,10 @@ fn tui(dir: &Path, cfg: &Path, f: &mut Report) {
         "example.com",
         "arm-2",
     ];
+    // Every filter keystroke counts in the target (the issue says so, short
+    // ones included); those of one or two letters (not a `+` prefix), which
+    // no index serves, are also shown on their own.
     let mut filter_keys = vec![];
-    // Filters of one or two letters (not a `+` prefix) have no index to use.
     let mut short_keys = vec![];
     key_to_frame(&log, "/", |_| true);
     for text in filters {
@@ -251,9 +253,8 @@ fn tui(dir: &Path, cfg: &Path, f: &mut Report) {
             let took = key_to_frame(&log, &key, move |fr| fr.filter == want);
             if typed.len() < 3 && !typed.starts_with('+') {
                 short_keys.push(took);
-            } else {
-                filter_keys.push(took);
             }
+            filter_keys.push(took);
         }
         if text == "user-00123" {
             let s = screen();
@@ -261,23 +262,28 @@ fn tui(dir: &Path, cfg: &Path, f: &mut Report) {
             f.check(
                 "a typed filter narrows the rows",
                 rows > 0 && !s.contains("+15550000000 "),
-                &format!("{rows} rows show user-00123"),
+                format!("{rows} rows show user-00123"),
             );
         }
         for _ in text.chars() {
-            filter_keys.push(key_to_frame(&log, "BSpace", |_| true));
+            typed.pop();
+            let want = typed.clone();
+            let took = key_to_frame(&log, "BSpace", move |fr| fr.filter == want);
+            if (1..3).contains(&typed.len()) && !typed.starts_with('+') {
+                short_keys.push(took);
+            }
+            filter_keys.push(took);
         }
     }
     tmux(&["send-keys", "-t", SESSION, "Enter"]);
-    let mut every_key: Vec<Duration> = filter_keys.iter().chain(&short_keys).copied().collect();
-    every_key.sort();
     filter_keys.sort();
     short_keys.sort();
     f.info(
-        "1-2 letter filter (a scan) to frame, p50 / max",
+        "1-2 letter filter keystroke to frame, p50 / p99 / max",
         format!(
-            "{} / {} (n={})",
+            "{} / {} / {} (n={})",
             ms(percentile(&short_keys, 0.5)),
+            ms(percentile(&short_keys, 0.99)),
             ms(*short_keys.last().unwrap()),
             short_keys.len()
         ),
@@ -290,16 +296,9 @@ fn tui(dir: &Path, cfg: &Path, f: &mut Report) {
             filter_keys.len()
         ),
     );
-    f.info(
-        "filter keystroke to frame, p99 (3+ letters, `+` prefixes)",
-        ms(percentile(&filter_keys, 0.99)),
-    );
     f.within(
-        &format!(
-            "filter keystroke to frame, p99 of every key, 1-2 letters included (n={})",
-            every_key.len()
-        ),
-        percentile(&every_key, 0.99),
+        "filter keystroke to frame (1-2 letters included), p99",
+        percentile(&filter_keys, 0.99),
         Duration::from_millis(30),
     );
 
@@ -357,7 +356,7 @@ fn tui(dir: &Path, cfg: &Path, f: &mut Report) {
         "G jumps to the last row",
         fr.total.parse::<usize>().ok() == Some(fr.cursor + 1)
             && s.contains(&format!("Numbers {} of {}", fr.cursor + 1, fr.total)),
-        &format!("cursor {} of {}", fr.cursor + 1, fr.total),
+        format!("cursor {} of {}", fr.cursor + 1, fr.total),
     );
     let rss = peak_rss_kb(&pid);
     f.memory_within("peak RSS of the TUI", rss, 60 * 1024);
@@ -495,7 +494,7 @@ fn main() {
     f.check(
         "an unchanged re-sync writes no number events",
         events_after == events_before,
-        &format!("{} new", events_after - events_before),
+        format!("{} new", events_after - events_before),
     );
     let status = sim.control("POST", "/_sim/arm/bench/churn", r#"{"every":100}"#);
     assert_eq!(status, 200, "churn");

@@ -82,7 +82,7 @@ impl Report {
 
     /// A check that the measured work happened as it should (a sync added
     /// every user); a failed check fails the benchmark like a miss.
-    pub fn check(&mut self, what: &str, ok: bool, detail: &str) {
+    pub fn check(&mut self, what: &str, ok: bool, detail: impl std::fmt::Display) {
         println!(
             "  check {what}: {} {detail}",
             if ok { "ok" } else { "FAILED" }
