@@ -471,14 +471,8 @@ fn main() {
         format!("{} ({})", secs(t), summary_of(&out))
     };
 
-    // 1. Syncs (seeding the store; their targets are the sync benchmark's).
-    let empty = root.as_path().join("empty.db");
-    let cfg_empty = config(root.as_path(), "empty", &sim.addr, &empty);
-    f.info(
-        &format!("sync {USERS} users into an empty store"),
-        sync(&cfg_empty, &[]),
-    );
-
+    // 1. Syncs into a million numbers, seeding the dashboard's store (the
+    // sync targets are the sync benchmark's, against its own server).
     let big = root.as_path().join("million.db");
     let cfg = config(root.as_path(), "million", &sim.addr, &big);
     let mut store = Store::open(&big).unwrap();
