@@ -78,6 +78,11 @@ impl AxpClient {
             .await
     }
 
+    /// How many pages of a list, or lists of a refresh, may be fetched at once.
+    pub fn fetch_concurrency(&self) -> usize {
+        self.conn.fetch_concurrency
+    }
+
     /// Gets a token (a refresh checks the credentials once, first).
     pub async fn authenticate(&self) -> Result<(), ApiError> {
         self.token().await.map(|_| ())

@@ -101,20 +101,20 @@ impl SeenIds {
     }
 }
 
-/// The pages named by `keys` (offsets, page numbers), fetched with at
-/// most `in_flight` requests at once and handed back in the order of
-/// `keys`, each with its key, whatever order the answers arrive in. The
-/// caller checks each page, in order, by the same rules as a serial fetch
-/// and stops reading where they fail: dropping the stream cancels the
-/// requests still in flight.
+/// The pages named by `keys` (offsets, page numbers, the lists of a
+/// refresh), fetched with at most `in_flight` requests at once and handed
+/// back in the order of `keys`, each with its key, whatever order the
+/// answers arrive in. The caller checks each page, in order, by the same
+/// rules as a serial fetch and stops reading where they fail: dropping
+/// the stream cancels the requests still in flight.
 pub fn in_page_order<'a, K, T, Fut>(
     keys: impl IntoIterator<Item = K> + 'a,
     in_flight: usize,
     fetch: impl Fn(K) -> Fut + 'a,
-) -> impl Stream<Item = (K, Result<T, ApiError>)> + 'a
+) -> impl Stream<Item = (K, T)> + 'a
 where
     K: Clone + 'a,
-    Fut: Future<Output = Result<T, ApiError>> + 'a,
+    Fut: Future<Output = T> + 'a,
     T: 'a,
 {
     stream::iter(keys)

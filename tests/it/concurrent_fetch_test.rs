@@ -318,6 +318,48 @@ fn an_axp_family_is_fetched_several_pages_at_once_in_order() {
 }
 
 #[test]
+fn an_axp_refresh_fetches_its_families_several_at_once() {
+    use switchboard::domain::voice_registry::{self, Envelope};
+    let gauge = Arc::new(InFlight::default());
+    let g = gauge.clone();
+    let server = HostileServer::start(move |req| {
+        if req.method == "POST" && req.path().ends_with("/protocol/openid-connect/token") {
+            return Reply::json(json!({"access_token": "t", "expires_in": 900}));
+        }
+        let segment = req.path().rsplit('/').next().unwrap_or("");
+        let Some(f) = voice_registry::listable().find(|f| f.segment == segment) else {
+            return Reply::not_found();
+        };
+        let body = match f.envelope {
+            Envelope::Key(k) => json!({"pagination": {"total": 0}, k: [], "links": {"next": ""}}),
+            Envelope::BareArray => json!([]),
+        };
+        g.answer(0, Duration::from_millis(100), Reply::json(body))
+    });
+    let families = voice_registry::listable().count();
+    for (concurrency, want) in [(1, 1), (4, 4)] {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = write_config(
+            dir.path(),
+            &format!(
+                "{}{}fetch_concurrency = {concurrency}\n",
+                config_head(&dir.path().join("s.db"), 5),
+                axp_connection(&server.url(), "HOSTAX", "axp-secret", "axp-key")
+            ),
+        );
+        gauge.max.store(0, Ordering::SeqCst);
+        let out = run(&cfg, &["refresh", "axp", "axp"]);
+        assert!(out.status.success(), "{}", text(&out).1);
+        assert!(
+            text(&out).0.contains(&format!("0 voice elements in {families} families")),
+            "{}",
+            text(&out).0
+        );
+        assert_eq!(gauge.max(), want, "fetch_concurrency = {concurrency}");
+    }
+}
+
+#[test]
 fn fetch_concurrency_out_of_range_is_a_config_error_at_its_line() {
     for bad in ["0", "17", "-1"] {
         let (_d, config, _) = lab_at("127.0.0.1:9", 10, &format!("fetch_concurrency = {bad}"));
