@@ -3,15 +3,15 @@
 
 use super::http::{Body, HttpClient, Request, Response};
 use super::oauth::{client_credentials, send_with_token, TokenCache};
+use super::paging::in_page_order;
 use super::{ApiError, ErrorKind};
 use crate::config::{ArmAuthMethod, AudioCodesConnection, HttpSettings};
-use super::paging::in_page_order;
 use crate::domain::arm_users::{
     read_page, ArmPage, ArmUsers, Envelope, Next, Pager, PagingError, Probe,
 };
-use futures_util::StreamExt;
 use crate::secret::Secret;
 use base64::Engine;
+use futures_util::StreamExt;
 use reqwest::header::{HeaderValue, AUTHORIZATION};
 use reqwest::StatusCode;
 use serde::Deserialize;
@@ -196,7 +196,8 @@ impl ArmClient {
     ) -> Result<ArmUsers, ApiError> {
         let limit = u64::from(self.conn.page_size);
         let endpoint = format!("GET {}", self.conn.users_path);
-        let paging_error = |m: PagingError| self.http.error(&endpoint, ErrorKind::Vendor(m.to_string()));
+        let paging_error =
+            |m: PagingError| self.http.error(&endpoint, ErrorKind::Vendor(m.to_string()));
         let mut pager = Pager::new(limit);
         let first = self.users_page(0, limit).await?;
         let ahead = ahead_plan(&first, limit, self.conn.fetch_concurrency);

@@ -6,9 +6,9 @@
 
 use super::http::HttpClient;
 use super::{ApiError, ErrorKind};
+use futures_util::stream::{self, Stream, StreamExt};
 use serde_json::Value;
 use std::collections::HashSet;
-use futures_util::stream::{self, Stream, StreamExt};
 use std::future::Future;
 use std::time::{Duration, Instant};
 

@@ -18,6 +18,8 @@ use std::time::{Duration, Instant};
 const DAY0: &str = "2026-11-22T10:00:00Z";
 const USERS: usize = 60;
 const PAGE: usize = 5;
+/// [`PAGE`], as the config says it.
+const PAGE_SIZE: u32 = 5;
 
 /// How many requests the server is answering at once, and the most ever.
 #[derive(Default)]
@@ -116,8 +118,12 @@ fn used(config: &Path) -> usize {
 #[test]
 fn later_pages_answering_first_are_read_in_page_order_four_at_a_time() {
     let gauge = Arc::new(InFlight::default());
-    let server = arm(gauge.clone(), later_first, Arc::new(Mutex::new(good_page())));
-    let (_d, config, _) = lab_at(&server.addr, PAGE as u32, "");
+    let server = arm(
+        gauge.clone(),
+        later_first,
+        Arc::new(Mutex::new(good_page())),
+    );
+    let (_d, config, _) = lab_at(&server.addr, PAGE_SIZE, "");
     let (out, stdout, stderr) = sync(&config);
     assert!(out.status.success(), "{stdout}{stderr}");
     assert!(stdout.contains(&format!("added {USERS}")), "{stdout}");
@@ -139,8 +145,12 @@ fn later_pages_answering_first_are_read_in_page_order_four_at_a_time() {
 #[test]
 fn fetch_concurrency_1_fetches_one_page_at_a_time() {
     let gauge = Arc::new(InFlight::default());
-    let server = arm(gauge.clone(), later_first, Arc::new(Mutex::new(good_page())));
-    let (_d, config, _) = lab_at(&server.addr, PAGE as u32, "fetch_concurrency = 1");
+    let server = arm(
+        gauge.clone(),
+        later_first,
+        Arc::new(Mutex::new(good_page())),
+    );
+    let (_d, config, _) = lab_at(&server.addr, PAGE_SIZE, "fetch_concurrency = 1");
     let (out, stdout, stderr) = sync(&config);
     assert!(out.status.success(), "{stdout}{stderr}");
     assert_eq!(used(&config), USERS);
@@ -161,7 +171,7 @@ fn a_server_taking_50_ms_a_page_is_asked_n_pages_at_once() {
             Arc::new(Mutex::new(good_page())),
         );
         let extra = format!("fetch_concurrency = {concurrency}");
-        let (_d, config, _) = lab_at(&server.addr, PAGE as u32, &extra);
+        let (_d, config, _) = lab_at(&server.addr, PAGE_SIZE, &extra);
         let began = Instant::now();
         let (out, stdout, stderr) = sync(&config);
         eprintln!(
@@ -181,7 +191,7 @@ fn fails_and_changes_nothing(bad: Page, says: &str) {
     let gauge = Arc::new(InFlight::default());
     let page = Arc::new(Mutex::new(good_page()));
     let server = arm(gauge.clone(), later_first, page.clone());
-    let (_d, config, store) = lab_at(&server.addr, PAGE as u32, "");
+    let (_d, config, store) = lab_at(&server.addr, PAGE_SIZE, "");
     let (out, stdout, stderr) = sync(&config);
     assert!(out.status.success(), "{stdout}{stderr}");
     let before = store_dump(&store);
@@ -245,7 +255,7 @@ fn a_page_shorter_than_the_first_goes_on_one_page_at_a_time_from_where_it_ended(
         Reply::json(json!({"total": USERS, "users": users(offset, (offset + n).min(USERS))}))
     });
     let server = arm(gauge, later_first, Arc::new(Mutex::new(page)));
-    let (_d, config, _) = lab_at(&server.addr, PAGE as u32, "");
+    let (_d, config, _) = lab_at(&server.addr, PAGE_SIZE, "");
     let (out, stdout, stderr) = sync(&config);
     assert!(out.status.success(), "{stdout}{stderr}");
     assert_eq!(used(&config), USERS);
@@ -271,7 +281,10 @@ fn an_axp_family_is_fetched_several_pages_at_once_in_order() {
             return Reply::not_found();
         }
         // Pages capped at 4 (below the 50 asked for), later ones faster.
-        let page: usize = req.query("pageNumber").and_then(|p| p.parse().ok()).unwrap_or(1);
+        let page: usize = req
+            .query("pageNumber")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(1);
         let items: Vec<Value> = (0..NUMBERS)
             .skip((page - 1) * 4)
             .take(4)
@@ -286,7 +299,11 @@ fn an_axp_family_is_fetched_several_pages_at_once_in_order() {
             "pagination": {"pageNumber": page, "pageSize": 4, "total": NUMBERS},
             "phoneNumbers": items, "links": {"next": next},
         }));
-        g.answer(page, Duration::from_millis(20 + 10 * (12 - page as u64)), reply)
+        g.answer(
+            page,
+            Duration::from_millis(20 + 10 * (12 - page as u64)),
+            reply,
+        )
     });
     let dir = tempfile::tempdir().unwrap();
     let cfg = write_config(
@@ -351,7 +368,9 @@ fn an_axp_refresh_fetches_its_families_several_at_once() {
         let out = run(&cfg, &["refresh", "axp", "axp"]);
         assert!(out.status.success(), "{}", text(&out).1);
         assert!(
-            text(&out).0.contains(&format!("0 voice elements in {families} families")),
+            text(&out)
+                .0
+                .contains(&format!("0 voice elements in {families} families")),
             "{}",
             text(&out).0
         );

@@ -135,7 +135,9 @@ impl AxpClient {
         if self.conn.fetch_concurrency < 2 || per_page == 0 {
             return None;
         }
-        let next = self.http.resolve(first, link.as_deref().unwrap_or(second))?;
+        let next = self
+            .http
+            .resolve(first, link.as_deref().unwrap_or(second))?;
         if !self.http.same_origin(&next) {
             return None;
         }
@@ -180,11 +182,22 @@ impl PagesAhead {
 
 /// What tells two page URLs apart: origin, path and the query's
 /// parameters (decoded, in any order).
-fn page_key(url: &str) -> Option<(String, String, Vec<(String, String)>)> {
+#[derive(Debug, PartialEq, Eq)]
+struct PageKey {
+    origin: String,
+    path: String,
+    query: Vec<(String, String)>,
+}
+
+fn page_key(url: &str) -> Option<PageKey> {
     let u = Url::parse(url).ok()?;
-    let mut q: Vec<(String, String)> = u.query_pairs().into_owned().collect();
-    q.sort();
-    Some((u.origin().ascii_serialization(), u.path().to_string(), q))
+    let mut query: Vec<(String, String)> = u.query_pairs().into_owned().collect();
+    query.sort();
+    Some(PageKey {
+        origin: u.origin().ascii_serialization(),
+        path: u.path().to_string(),
+        query,
+    })
 }
 
 /// What follows a page.
@@ -312,8 +325,7 @@ mod tests {
     #[test]
     fn a_later_page_is_page_2_with_its_number_and_keys_ignore_order() {
         let ahead = PagesAhead {
-            template: Url::parse("http://h:1/a/b?pageNumber=2&pageSize=50&countryCode=US")
-                .unwrap(),
+            template: Url::parse("http://h:1/a/b?pageNumber=2&pageSize=50&countryCode=US").unwrap(),
             last: 3,
         };
         assert_eq!(
