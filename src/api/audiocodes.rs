@@ -3,11 +3,15 @@
 
 use super::http::{Body, HttpClient, Request, Response};
 use super::oauth::{client_credentials, send_with_token, TokenCache};
+use super::paging::in_page_order;
 use super::{ApiError, ErrorKind};
 use crate::config::{ArmAuthMethod, AudioCodesConnection, HttpSettings};
-use crate::domain::arm_users::{read_page, ArmPage, ArmUsers, Next, Pager, Probe};
+use crate::domain::arm_users::{
+    read_page, ArmPage, ArmUsers, Envelope, Next, Pager, PagingError, Probe,
+};
 use crate::secret::Secret;
 use base64::Engine;
+use futures_util::StreamExt;
 use reqwest::header::{HeaderValue, AUTHORIZATION};
 use reqwest::StatusCode;
 use serde::Deserialize;
@@ -178,26 +182,62 @@ impl ArmClient {
     /// Every page of registered users. Paging finishes exactly or fails
     /// (see `domain::arm_users::Pager`); any failed page fails the whole
     /// fetch: a partial list must never cool a number.
+    ///
+    /// Once the first page gives a total, the pages after it are asked
+    /// for `fetch_concurrency` at once, at the offsets the first page's
+    /// size predicts, and handed to the pager in page order, so every
+    /// rule holds as if they had been fetched one after another. Where
+    /// the pager wants another offset than the one predicted (a page
+    /// shorter or longer than the first), the pages fetched ahead are
+    /// dropped and the fetch goes on one page at a time from there.
     pub async fn registered_users(
         &self,
         mut progress: impl FnMut(u64, u64),
     ) -> Result<ArmUsers, ApiError> {
         let limit = u64::from(self.conn.page_size);
         let endpoint = format!("GET {}", self.conn.users_path);
+        let paging_error =
+            |m: PagingError| self.http.error(&endpoint, ErrorKind::Vendor(m.to_string()));
         let mut pager = Pager::new(limit);
-        let mut offset = 0u64;
-        loop {
+        let first = self.users_page(0, limit).await?;
+        let ahead = ahead_plan(&first, limit, self.conn.fetch_concurrency);
+        let mut next = pager.accept(first).map_err(paging_error)?;
+        let (done, total) = pager.progress();
+        progress(done, total);
+        if let (Next::Page(step), Some(total)) = (next, ahead) {
+            let offsets = (step..total).step_by(usize::try_from(step).unwrap_or(usize::MAX));
+            let mut pages = std::pin::pin!(in_page_order(
+                offsets,
+                self.conn.fetch_concurrency,
+                |offset| self.users_page(offset, limit)
+            ));
+            while let Some((offset, page)) = pages.next().await {
+                if next != Next::Page(offset) {
+                    break; // done, or off the predicted offsets
+                }
+                next = pager.accept(page?).map_err(paging_error)?;
+                let (done, total) = pager.progress();
+                progress(done, total);
+            }
+        }
+        while let Next::Page(offset) = next {
             let page = self.users_page(offset, limit).await?;
-            let next = pager
-                .accept(page)
-                .map_err(|m| self.http.error(&endpoint, ErrorKind::Vendor(m.to_string())))?;
+            next = pager.accept(page).map_err(paging_error)?;
             let (done, total) = pager.progress();
             progress(done, total);
-            match next {
-                Next::Page(o) => offset = o,
-                Next::Done => break,
-            }
         }
         Ok(pager.finish())
     }
+}
+
+/// The total to fetch up to with pages ahead, when the first page allows
+/// it: a total announced, pages in an envelope no larger than asked for
+/// (a bare array may be the whole list sent on every call: that needs the
+/// next page read alone), and a `fetch_concurrency` above 1.
+fn ahead_plan(first: &ArmPage, limit: u64, concurrency: usize) -> Option<u64> {
+    let n = first.users.len() as u64;
+    let pages_in_envelope = first.envelope != Envelope::BareArray && n <= limit;
+    (concurrency > 1 && pages_in_envelope && n > 0)
+        .then_some(first.total)
+        .flatten()
 }

@@ -2,17 +2,18 @@
 //! the resource families of `domain::voice_registry` (api-contracts.md §3).
 
 use super::http::{Body, HttpClient, Request, Response};
-use super::live_platform::kind_of;
 use super::oauth::{client_credentials, send_with_token, TokenCache};
-use super::paging::{Deadline, SeenIds};
+use super::paging::Deadline;
 use super::{ApiError, ErrorKind};
 use crate::config::{AxpConnection, HttpSettings};
 use crate::domain::terminal_text::terminal_safe;
 use crate::domain::voice_body::mask_secrets;
-use crate::domain::voice_registry::{Envelope, Family};
+use crate::domain::voice_registry::Family;
 use crate::secret::Secret;
 use reqwest::header::{HeaderName, HeaderValue};
 use serde_json::Value;
+
+mod list;
 
 pub struct AxpClient {
     http: HttpClient,
@@ -77,6 +78,11 @@ impl AxpClient {
             .await
     }
 
+    /// How many pages of a list, or lists of a refresh, may be fetched at once.
+    pub fn fetch_concurrency(&self) -> usize {
+        self.conn.fetch_concurrency
+    }
+
     /// Gets a token (a refresh checks the credentials once, first).
     pub async fn authenticate(&self) -> Result<(), ApiError> {
         self.token().await.map(|_| ())
@@ -111,94 +117,6 @@ impl AxpClient {
         parent_id: Option<&str>,
     ) -> Result<Vec<Value>, ApiError> {
         self.list_filtered(family, parent_id, &[]).await
-    }
-
-    /// Every item of a family matching `filters` (query parameters such as
-    /// available numbers' `countryCode`), page by page, as the server pages
-    /// it (api-contracts.md §3): the page size it used (which may be below
-    /// the one asked for), `pagination.total`, and a `links.next` on the
-    /// same origin. More pages follow while the total is not reached; with
-    /// no total, while `links.next` is set; with neither, until an empty
-    /// page. A page repeating ids already received, a total that changes,
-    /// an empty page short of the total, a `next` to another origin, and
-    /// the deadline (`http.job_timeout_secs`) each fail the list.
-    pub async fn list_filtered(
-        &self,
-        family: &Family,
-        parent_id: Option<&str>,
-        filters: &[(String, String)],
-    ) -> Result<Vec<Value>, ApiError> {
-        let path = self.family_path(family, parent_id);
-        let endpoint = format!("GET {path}");
-        let size = family.max_page_size;
-        let query: String = filters
-            .iter()
-            .map(|(k, v)| format!("&{}={}", encode(k), encode(v)))
-            .collect();
-        let numbered = |page: u32| format!("{path}?pageNumber={page}&pageSize={size}{query}");
-        let unexpected = |m: String| self.http.error(&endpoint, ErrorKind::Decode(m));
-        let mut out: Vec<Value> = Vec::new();
-        let mut seen = SeenIds::default();
-        let mut total: Option<u64> = None;
-        let mut url = numbered(1);
-        for page in 1u32.. {
-            let got = out.len();
-            let resp = self
-                .deadline
-                .run(
-                    &self.http,
-                    &endpoint,
-                    || format!("{got} items in {} pages", page - 1),
-                    self.call(Request::get(url.clone())),
-                )
-                .await?;
-            let body: Value = self.decode(&endpoint, &resp)?;
-            let items = page_items(family, &body, unexpected)?;
-            let page_total = body.pointer("/pagination/total").and_then(Value::as_u64);
-            match (total, page_total) {
-                (Some(t), Some(now)) if t != now => {
-                    return Err(unexpected(format!(
-                        "the total changed from {t} to {now} at page {page}; \
-                         the list changed while it was read, try again"
-                    )))
-                }
-                (None, Some(now)) => total = Some(now),
-                _ => {}
-            }
-            seen.add(&items, family.id_field, page)
-                .map_err(|e| unexpected(e.to_string()))?;
-            let n = items.len();
-            out.extend(items);
-            let next = body
-                .pointer("/links/next")
-                .and_then(Value::as_str)
-                .filter(|s| !s.trim().is_empty());
-            let more = match total {
-                Some(t) if out.len() as u64 > t => {
-                    return Err(unexpected(format!(
-                        "{} items received, more than the announced total of {t}",
-                        out.len()
-                    )))
-                }
-                Some(t) if n == 0 && (out.len() as u64) < t => {
-                    return Err(unexpected(format!(
-                        "the server announced {t} items but sent an empty page {page} after {}; \
-                         the list is not complete",
-                        out.len()
-                    )))
-                }
-                Some(t) => (out.len() as u64) < t,
-                None => n > 0,
-            };
-            if !more {
-                break;
-            }
-            url = match next {
-                Some(link) => self.next_url(&url, link, &endpoint)?,
-                None => numbered(page + 1),
-            };
-        }
-        Ok(out)
     }
 
     /// Where a `links.next` leads, refused unless on the connection's own
@@ -311,45 +229,6 @@ impl AxpClient {
 
 /// Percent-encodes a query value (`+` in E.164 numbers must not become a
 /// space).
-/// The items of one page, out of the family's envelope (or a bare array,
-/// which some list calls answer even where an envelope is documented).
-fn page_items(
-    family: &Family,
-    body: &Value,
-    unexpected: impl Fn(String) -> ApiError,
-) -> Result<Vec<Value>, ApiError> {
-    match (family.envelope, body) {
-        // A bare array is taken under any envelope.
-        (_, Value::Array(a)) => Ok(a.clone()),
-        (Envelope::Key(k), Value::Object(o)) => match o.get(k) {
-            Some(Value::Array(a)) => Ok(a.clone()),
-            Some(Value::Null) => Ok(vec![]),
-            // Another envelope, or a problem body sent with a 200:
-            // never read as an empty list.
-            None => {
-                let mut keys: Vec<&str> = o.keys().map(String::as_str).collect();
-                keys.truncate(8);
-                Err(unexpected(format!(
-                    "no `{k}` list (nor a bare array) in the answer, which has {}",
-                    if keys.is_empty() {
-                        "no keys".to_string()
-                    } else {
-                        format!("keys {}", terminal_safe(&keys.join(", ")))
-                    }
-                )))
-            }
-            Some(other) => Err(unexpected(format!(
-                "field `{k}`: expected an array, got {}",
-                kind_of(other)
-            ))),
-        },
-        (_, other) => Err(unexpected(format!(
-            "expected a list, got {}",
-            kind_of(other)
-        ))),
-    }
-}
-
 fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {

@@ -66,6 +66,11 @@ impl LivePlatformClient {
             .await
     }
 
+    /// How many lists of a refresh may be fetched at once.
+    pub fn fetch_concurrency(&self) -> usize {
+        self.conn.fetch_concurrency
+    }
+
     /// Gets a token (a refresh checks the credentials once, first).
     pub async fn authenticate(&self) -> Result<(), ApiError> {
         self.token().await.map(|_| ())

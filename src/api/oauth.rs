@@ -51,6 +51,19 @@ impl TokenCache {
     pub async fn invalidate(&self) {
         *self.slot.lock().await = None;
     }
+
+    /// Forgets `refused` if it is still the cached token. Pages fetched at
+    /// once that are all refused the same expired token then cause one
+    /// fresh login, not one each (the later ones find the fresh token).
+    pub async fn invalidate_if(&self, refused: &Secret) {
+        let mut slot = self.slot.lock().await;
+        if slot
+            .as_ref()
+            .is_some_and(|(tok, _)| tok.expose() == refused.expose())
+        {
+            *slot = None;
+        }
+    }
 }
 
 /// Posts a client-credentials grant to `token_url` (form-encoded).
@@ -113,7 +126,7 @@ where
         let t = token().await?;
         let resp = http.send(&req.clone().bearer(t.expose())).await?;
         if resp.status == reqwest::StatusCode::UNAUTHORIZED && !fresh {
-            tokens.invalidate().await;
+            tokens.invalidate_if(&t).await;
             fresh = true;
             continue;
         }

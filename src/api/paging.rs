@@ -1,10 +1,12 @@
 //! What every paged list shares: a deadline (`http.job_timeout_secs`) that
 //! stops a list with no end, and the ids already received, so a page that
 //! repeats them (a server ignoring the page number) fails the list instead
-//! of being taken as more of it.
+//! of being taken as more of it; and the fetching of a list's later pages
+//! several at once, handed back in page order.
 
 use super::http::HttpClient;
 use super::{ApiError, ErrorKind};
+use futures_util::stream::{self, Stream, StreamExt};
 use serde_json::Value;
 use std::collections::HashSet;
 use std::future::Future;
@@ -97,6 +99,30 @@ impl SeenIds {
         }
         Ok(())
     }
+}
+
+/// The pages named by `keys` (offsets, page numbers, the lists of a
+/// refresh), fetched with at most `in_flight` requests at once and handed
+/// back in the order of `keys`, each with its key, whatever order the
+/// answers arrive in. The caller checks each page, in order, by the same
+/// rules as a serial fetch and stops reading where they fail: dropping
+/// the stream cancels the requests still in flight.
+pub fn in_page_order<'a, K, T, Fut>(
+    keys: impl IntoIterator<Item = K> + 'a,
+    in_flight: usize,
+    fetch: impl Fn(K) -> Fut + 'a,
+) -> impl Stream<Item = (K, T)> + 'a
+where
+    K: Clone + 'a,
+    Fut: Future<Output = T> + 'a,
+    T: 'a,
+{
+    stream::iter(keys)
+        .map(move |k| {
+            let page = fetch(k.clone());
+            async move { (k, page.await) }
+        })
+        .buffered(in_flight.max(1))
 }
 
 #[cfg(test)]

@@ -41,6 +41,12 @@ impl Default for HttpSettings {
     }
 }
 
+/// Pages of one list fetched at once once its total is known, unless a
+/// connection's `fetch_concurrency` says otherwise (1: one after another).
+pub const DEFAULT_FETCH_CONCURRENCY: usize = 4;
+/// The most `fetch_concurrency` allows: more would only queue at the server.
+pub const MAX_FETCH_CONCURRENCY: usize = 16;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ArmAuthMethod {
@@ -81,6 +87,8 @@ pub struct AudioCodesConnection {
     pub oauth: Option<OAuthClient>,
     pub users_path: String,
     pub page_size: u32,
+    /// Pages fetched at once once the total is known (1: one at a time).
+    pub fetch_concurrency: usize,
     /// Where the list, the total and the numbers sit in a users page.
     pub shape: PageShape,
     pub sync_on_save: bool,
@@ -156,6 +164,7 @@ impl AudioCodesConnection {
             oauth,
             users_path: spec.users_path.clone(),
             page_size: spec.page_size,
+            fetch_concurrency: DEFAULT_FETCH_CONCURRENCY,
             shape: spec.shape(),
             sync_on_save: spec.sync_on_save,
             schedule: parse_interval(&spec.schedule).ok(),
@@ -174,6 +183,8 @@ pub struct LivePlatformConnection {
     pub base_url: String,
     pub oauth: OAuthClient,
     pub tenant_id: Option<String>,
+    /// Lists of a refresh fetched at once (1: one at a time).
+    pub fetch_concurrency: usize,
     pub tls: TlsOptions,
     pub read_only: bool,
     pub secret_sources: Vec<SecretEntry>,
@@ -208,6 +219,7 @@ impl LivePlatformConnection {
                 scope: spec.scope.clone(),
             },
             tenant_id: (!spec.tenant_id.is_empty()).then(|| spec.tenant_id.clone()),
+            fetch_concurrency: DEFAULT_FETCH_CONCURRENCY,
             tls: tls_from_spec(&spec.ca_file, spec.insecure_skip_verify),
             read_only: false,
             secrets_resolved: all_at_hand(&secret_sources),
@@ -231,6 +243,9 @@ pub struct AxpConnection {
     pub client_id: String,
     pub client_secret: Secret,
     pub app_key: Secret,
+    /// Pages (and families) fetched at once once a total is known (1: one
+    /// at a time).
+    pub fetch_concurrency: usize,
     pub tls: TlsOptions,
     pub read_only: bool,
     pub secret_sources: Vec<SecretEntry>,
@@ -271,6 +286,7 @@ impl AxpConnection {
             client_id: spec.client_id.clone(),
             client_secret: client_secret.unwrap_or_else(blank),
             app_key: app_key.unwrap_or_else(blank),
+            fetch_concurrency: DEFAULT_FETCH_CONCURRENCY,
             tls: tls_from_spec(&spec.ca_file, spec.insecure_skip_verify),
             read_only: false,
             secrets_resolved: all_at_hand(&secret_sources),

@@ -62,6 +62,7 @@ pub(super) struct RawAudioCodes {
     pub(super) users_path: String,
     #[serde(default = "page_size")]
     pub(super) page_size: u32,
+    pub(super) fetch_concurrency: Option<Spanned<i64>>,
     pub(super) users_pointer: Option<Spanned<String>>,
     pub(super) total_pointer: Option<Spanned<String>>,
     #[serde(default)]
@@ -94,6 +95,7 @@ pub(super) struct RawLivePlatform {
     pub(super) ca_file: Option<PathBuf>,
     #[serde(default)]
     pub(super) insecure_skip_verify: bool,
+    pub(super) fetch_concurrency: Option<Spanned<i64>>,
     #[serde(default)]
     pub(super) read_only: bool,
 }
@@ -114,6 +116,7 @@ pub(super) struct RawAxp {
     pub(super) ca_file: Option<PathBuf>,
     #[serde(default)]
     pub(super) insecure_skip_verify: bool,
+    pub(super) fetch_concurrency: Option<Spanned<i64>>,
     #[serde(default)]
     pub(super) read_only: bool,
 }

@@ -1,7 +1,9 @@
 //! The checks shared by every table: bounds of the settings, names, secret
 //! sources, TLS options and URLs, each refusal naming its file, line and key.
 
-use super::connections::{HttpSettings, TlsOptions};
+use super::connections::{
+    HttpSettings, TlsOptions, DEFAULT_FETCH_CONCURRENCY, MAX_FETCH_CONCURRENCY,
+};
 use super::parse::line_of;
 use super::paths::expand_home;
 use super::raw::RawSecrets;
@@ -225,6 +227,31 @@ impl Ctx<'_> {
             origin: Some(self.err(line, &path, "")),
         });
         Ok(Some(value))
+    }
+
+    /// A connection's `fetch_concurrency` (pages in flight at once):
+    /// the default when absent, 1 to [`MAX_FETCH_CONCURRENCY`] when given.
+    pub(super) fn fetch_concurrency(
+        &self,
+        table: &str,
+        i: usize,
+        raw: Option<Spanned<i64>>,
+    ) -> Result<usize, ConfigError> {
+        let Some(n) = raw else {
+            return Ok(DEFAULT_FETCH_CONCURRENCY);
+        };
+        let value = *n.get_ref();
+        match usize::try_from(value) {
+            Ok(ok @ 1..=MAX_FETCH_CONCURRENCY) => Ok(ok),
+            _ => Err(self.err(
+                Some(line_of(self.text, n.span().start)),
+                &format!("{table}[{i}].fetch_concurrency"),
+                format!(
+                    "{value} is out of range: give 1 (one page at a time) to \
+                     {MAX_FETCH_CONCURRENCY} pages in flight at once"
+                ),
+            )),
+        }
     }
 
     pub(super) fn secret_settings(&self, raw: RawSecrets) -> Result<SecretSettings, ConfigError> {

@@ -11,6 +11,7 @@ use super::{JobError, JobEvent, JobOutcome, Shared};
 use crate::api::audiocodes::ArmClient;
 use crate::api::axp::AxpClient;
 use crate::api::live_platform::LivePlatformClient;
+use crate::api::paging::in_page_order;
 use crate::api::ApiError;
 use crate::config::{
     AudioCodesConnection, AxpConnection, Connection, ConnectionRef, LivePlatformConnection,
@@ -21,6 +22,7 @@ use crate::domain::terminal_text::terminal_safe;
 use crate::domain::voice_registry;
 use crate::store::leases::Lease;
 use crate::store::{Store, StoreError};
+use futures_util::StreamExt;
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
@@ -492,15 +494,27 @@ pub(super) async fn refresh_live_platform(
         ),
         ("lead", "leads", "GET /api/v2/oc/lead", ("id", "tenantId")),
     ];
+    // The three lists fetched at once (`fetch_concurrency`), taken in
+    // order; once the refresh stops, the rest is no longer awaited.
+    let client = &client;
+    let mut lists = std::pin::pin!(in_page_order(
+        0..parts.len(),
+        client.fetch_concurrency(),
+        |i: usize| async move {
+            match i {
+                0 => client.calling_profiles().await,
+                1 => client.customers(true).await,
+                _ => client.leads().await,
+            }
+        }
+    ));
     for (i, (kind, label, endpoint, fields)) in parts.into_iter().enumerate() {
         if refresh.stopped.is_some() {
             refresh.skipped(kind, label);
             continue;
         }
-        let fetched = match i {
-            0 => client.calling_profiles().await,
-            1 => client.customers(true).await,
-            _ => client.leads().await,
+        let Some((_, fetched)) = lists.next().await else {
+            break;
         };
         match fetched {
             Ok(list) => match set_of(name, endpoint, (kind, ""), &list, fields) {

@@ -37,7 +37,10 @@ const VENDORS: [Vendor; 3] = [
         name: "lab",
         args: &["sync", "audiocodes", "lab"],
         fault_path: "/ARM/v1/registeredUsers",
-        after: 1,
+        // Mid-paging, on the last of the four pages to arrive: the pages
+        // after the first are fetched at once (`fetch_concurrency`), so
+        // a fault on all of them would be sent once per page in flight.
+        after: 3,
         auth_path: "/ARM/v1/login",
         field: "users",
         kind: None,
@@ -224,10 +227,16 @@ items_per_family = 3
 /// The three connections at `addr` (session auth for the ARM, so a token
 /// can expire), two retries, 1 s timeouts and a 1 MiB response limit (the least allowed).
 fn config(dir: &Path, addr: &str) -> PathBuf {
-    config_with_job_timeout(dir, addr, 600)
+    config_with_job_timeout(dir, addr, 600, 4)
 }
 
-fn config_with_job_timeout(dir: &Path, addr: &str, job_timeout_secs: u64) -> PathBuf {
+/// [`config`] with a job timeout and the ARM's `fetch_concurrency`.
+fn config_with_job_timeout(
+    dir: &Path,
+    addr: &str,
+    job_timeout_secs: u64,
+    fetch_concurrency: u32,
+) -> PathBuf {
     write_config(
         dir,
         &format!(
@@ -248,6 +257,7 @@ auth = "session"
 username = "svc-lab"
 password = "lab-password-9f3"
 page_size = 10
+fetch_concurrency = {fetch_concurrency}
 
 [[live_platform]]
 name = "lp"
@@ -566,11 +576,12 @@ fn a_refused_connection_is_retried_then_named() {
 fn a_job_slower_than_its_whole_timeout_is_stopped_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let sim = SimProcess::with_scenario(dir.path(), scenario());
-    let cfg = config_with_job_timeout(dir.path(), &sim.addr, 2);
+    // Two pages in flight at once: pages 2 and 3 together, then page 4.
+    let cfg = config_with_job_timeout(dir.path(), &sim.addr, 2, 2);
     let base = base_store(dir.path(), &sim, &cfg);
     let before = store_dump(&base);
-    // Each page answers within the request timeout, but four of them take
-    // longer than the job may.
+    // Each page answers within the request timeout, but the three rounds
+    // of the four pages take longer than the job may.
     sim.fault(r#"{"path":"/ARM/v1/registeredUsers","kind":"delay","ms":800}"#);
     let out = run_on(&cfg, &base, LATER, &["sync", "audiocodes", "lab"]);
     let (_, stderr) = text(&out);

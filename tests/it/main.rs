@@ -13,6 +13,7 @@ mod arm_shapes_test;
 mod bad_input_test;
 mod commit_point_test;
 mod concurrency_test;
+mod concurrent_fetch_test;
 mod config_bounds_test;
 mod config_errors_test;
 mod connections_test;

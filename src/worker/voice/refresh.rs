@@ -4,11 +4,13 @@
 
 use super::client;
 use crate::api::axp::AxpClient;
+use crate::api::paging::in_page_order;
 use crate::domain::voice_registry::{self, Family};
 use crate::store::remote::RemoteSet;
 use crate::worker::remote_refresh::{set_of, store_sets, PartFailure, PartRefresh, UnkeepableList};
 use crate::worker::tasks::{api_failed, JobCtx};
 use crate::worker::JobOutcome;
+use futures_util::StreamExt;
 use serde_json::Value;
 
 /// Every listable family (and each Communication Manager's children) into
@@ -23,6 +25,14 @@ pub async fn refresh(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome>
     let top: Vec<_> = voice_registry::listable().collect();
     let total = top.len() as u64;
     let (mut whole, mut count) = (0usize, 0usize);
+    // The families fetched at once (`fetch_concurrency`), taken in order;
+    // a CM's own families are fetched as its turn comes. Once the refresh
+    // stops, the rest is no longer awaited (dropped with the stream).
+    let mut lists = std::pin::pin!(in_page_order(
+        0..top.len(),
+        client.fetch_concurrency(),
+        |i: usize| fetch_set(&client, name, top[i], "")
+    ));
     for (i, f) in top.iter().enumerate() {
         if refresh.stopped.is_some() {
             refresh.skipped(f.key, f.key);
@@ -33,8 +43,11 @@ pub async fn refresh(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome>
             }
             continue;
         }
+        let Some((_, fetched)) = lists.next().await else {
+            break;
+        };
         let mut all_fetched = true;
-        match fetch_set(&client, name, f, "").await {
+        match fetched {
             Ok((list, set)) => {
                 count += list.len();
                 if f.key == "cm" {
