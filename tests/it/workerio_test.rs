@@ -109,7 +109,15 @@ fn slow_lab(
         &format!(
             "{}{}",
             config_head(&store, 5),
-            arm_connection("lab", &sim.addr, ("svc-lab", "lab-password"), 4, "")
+            // One page at a time, so the slow pages add up to a job long
+            // enough for the bar (drawn after a second) to show.
+            arm_connection(
+                "lab",
+                &sim.addr,
+                ("svc-lab", "lab-password"),
+                4,
+                "fetch_concurrency = 1"
+            )
         ),
     );
     (dir, sim, cfg, store)
