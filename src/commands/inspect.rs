@@ -139,9 +139,8 @@ pub fn connections_list(config: &Config, json: bool, header: bool) -> i32 {
              or press n on the dashboard's Connections tab"
         );
     }
-    let stale_of = |name: &str| -> Vec<&Stale> {
-        stale.iter().filter(|k| k.connection == name).collect()
-    };
+    let stale_of =
+        |name: &str| -> Vec<&Stale> { stale.iter().filter(|k| k.connection == name).collect() };
     if json {
         let v: Vec<Value> = listed
             .iter()
@@ -242,7 +241,13 @@ pub fn jobs(config: &Config, limit: usize, json: bool, header: bool) -> i32 {
         } else {
             j.error
         };
-        table.row(&[j.created_at, j.state.as_str().to_string(), j.kind, j.target, text]);
+        table.row(&[
+            j.created_at,
+            j.state.as_str().to_string(),
+            j.kind,
+            j.target,
+            text,
+        ]);
     }
     table.print(header);
     EXIT_OK

@@ -1,6 +1,8 @@
 //! `numbers`, `purge`, `audit` and `worker`: the inventory's headless front
 //! door. Writes go through worker jobs, exactly as from the TUI.
 
+use super::stdout::{self, Stdout};
+use super::table::{StreamTable, Table};
 use super::{report, run_job, runtime, EXIT_CONFIRM, EXIT_ERROR, EXIT_OK};
 use crate::cli::{NumbersArgs, NumbersCommand};
 use crate::config::Config;
@@ -12,8 +14,6 @@ use crate::domain::number_io::{ExportRow, ExportWriter};
 use crate::store::number_query::NumberQuery;
 use crate::store::number_widths::NumberWidths;
 use crate::worker::Worker;
-use super::stdout::{self, Stdout};
-use super::table::{StreamTable, Table};
 use std::sync::Arc;
 
 pub fn purge(config: Config, read_only: bool, name: String, yes: bool) -> i32 {

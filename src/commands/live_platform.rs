@@ -81,13 +81,47 @@ pub fn profiles(config: &Config, only_problems: bool, json: bool, header: bool) 
     EXIT_OK
 }
 
-/// `services` and `leads`: the stored items as JSON (as the vendor sent
-/// them), or a table of `columns` (title, JSON pointer); `what` names them
-/// in the hint of an empty store.
-pub fn list(
+/// `services`: the stored Operator Connect services.
+pub fn services(config: &Config, json: bool, header: bool) -> i32 {
+    list(
+        config,
+        ("service", "Operator Connect services"),
+        json,
+        header,
+        &[
+            ("short name", "/CustomerShortName"),
+            ("full name", "/CustomerFullName"),
+            ("license", "/LicenseType"),
+            ("licensed", "/LicensedUsersCount"),
+            ("active", "/ActiveUserCount"),
+            ("tenant", "/MsTenantId"),
+        ],
+    )
+}
+
+/// `leads`: the stored Operator Connect leads.
+pub fn leads(config: &Config, json: bool, header: bool) -> i32 {
+    list(
+        config,
+        ("lead", "Operator Connect leads"),
+        json,
+        header,
+        &[
+            ("id", "/id"),
+            ("status", "/status"),
+            ("tenant", "/tenantId"),
+            ("company", "/contactDetails/companyName"),
+            ("email", "/contactDetails/email"),
+        ],
+    )
+}
+
+/// `services` and `leads`: the stored items of `kind` as JSON (as the
+/// vendor sent them), or a table of `columns` (title, JSON pointer);
+/// `what` names them in the hint of an empty store.
+fn list(
     config: &Config,
-    kind: &str,
-    what: &str,
+    (kind, what): (&str, &str),
     json: bool,
     header: bool,
     columns: &[(&str, &str)],

@@ -137,7 +137,12 @@ pub struct StreamTable<W: Write> {
 impl<W: Write> StreamTable<W> {
     /// Starts the table: `widths` are the widest cell of each column; the
     /// titles widen them when the header row is written.
-    pub fn start(mut out: W, titles: &[&str], widths: &[usize], header: bool) -> std::io::Result<Self> {
+    pub fn start(
+        mut out: W,
+        titles: &[&str],
+        widths: &[usize],
+        header: bool,
+    ) -> std::io::Result<Self> {
         let titles: Vec<String> = titles.iter().map(|t| t.to_uppercase()).collect();
         let widths: Vec<usize> = titles
             .iter()
@@ -212,7 +217,11 @@ mod tests {
         t.note("      a note much wider than any column");
         assert_eq!(
             t.lines(true),
-            ["NAME  X", "a     b", "      a note much wider than any column"]
+            [
+                "NAME  X",
+                "a     b",
+                "      a note much wider than any column"
+            ]
         );
     }
 

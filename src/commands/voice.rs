@@ -114,7 +114,14 @@ pub fn run(config: Config, read_only: bool, cmd: VoiceCommand) -> i32 {
             filters,
             json,
             no_header,
-        } => list(config, read_only, &seg, target, &filters, (json, !no_header)),
+        } => list(
+            config,
+            read_only,
+            &seg,
+            target,
+            &filters,
+            (json, !no_header),
+        ),
         VoiceCommand::Get {
             family: seg,
             id,
@@ -163,24 +170,13 @@ pub fn run(config: Config, read_only: bool, cmd: VoiceCommand) -> i32 {
             force,
             wait,
             json,
-        } => {
-            if !yes {
-                errln!("switchboard: deleting {seg} {id} cannot be undone; add --yes to do it");
-                return EXIT_CONFIRM;
-            }
-            let op = VoiceOp::Delete { force };
-            write(
-                &config,
-                read_only,
-                &seg,
-                Some(id),
-                op,
-                None,
-                target,
-                wait,
-                json,
-            )
-        }
+        } => delete(
+            &config,
+            read_only,
+            (&seg, id),
+            target,
+            (yes, force, wait, json),
+        ),
         VoiceCommand::Action {
             family: seg,
             action,
@@ -208,6 +204,32 @@ pub fn run(config: Config, read_only: bool, cmd: VoiceCommand) -> i32 {
             report(run_job(config, read_only, kind), json)
         }
     }
+}
+
+/// `voice delete`: only with `--yes` (else exit 3, nothing sent).
+fn delete(
+    config: &Config,
+    read_only: bool,
+    (seg, id): (&str, String),
+    target: VoiceTarget,
+    (yes, force, wait, json): (bool, bool, bool, bool),
+) -> i32 {
+    if !yes {
+        errln!("switchboard: deleting {seg} {id} cannot be undone; add --yes to do it");
+        return EXIT_CONFIRM;
+    }
+    let op = VoiceOp::Delete { force };
+    write(
+        config,
+        read_only,
+        seg,
+        Some(id),
+        op,
+        None,
+        target,
+        wait,
+        json,
+    )
 }
 
 /// An action's outcome, and what it answered (`--json` prints both as one

@@ -30,10 +30,9 @@ impl Store {
              FROM numbers {}",
             c.clause()
         );
-        let widths = self.conn.query_row(
-            &sql,
-            rusqlite::params_from_iter(c.args.iter()),
-            |r| {
+        let widths = self
+            .conn
+            .query_row(&sql, rusqlite::params_from_iter(c.args.iter()), |r| {
                 Ok(NumberWidths {
                     rows: r.get(0)?,
                     number: r.get(1)?,
@@ -43,8 +42,7 @@ impl Store {
                     release_date: r.get(5)?,
                     connection: r.get(6)?,
                 })
-            },
-        )?;
+            })?;
         Ok(widths)
     }
 }

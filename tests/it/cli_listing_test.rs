@@ -88,7 +88,9 @@ fn json(cfg: &Path, args: &[&str]) -> Value {
 fn column_starts(header: &str) -> Vec<usize> {
     let chars: Vec<char> = header.chars().collect();
     (0..chars.len())
-        .filter(|&i| i == 0 || (i >= 2 && chars[i - 1] == ' ' && chars[i - 2] == ' ' && chars[i] != ' '))
+        .filter(|&i| {
+            i == 0 || (i >= 2 && chars[i - 1] == ' ' && chars[i - 2] == ' ' && chars[i] != ' ')
+        })
         .collect()
 }
 
@@ -132,7 +134,11 @@ fn every_listing_has_a_header_row_that_no_header_leaves_out() {
         // `audit` ends with the job's summary line, after its table.
         let not_summary = |l: &&str| !l.starts_with("audit: ");
         let (with, _) = ok(&cfg, args);
-        let with = with.lines().filter(not_summary).collect::<Vec<_>>().join("\n");
+        let with = with
+            .lines()
+            .filter(not_summary)
+            .collect::<Vec<_>>()
+            .join("\n");
         assert!(with.starts_with(first_title), "{args:?}:\n{with}");
         assert_aligned(args, &with);
         let mut flagged = args.to_vec();
@@ -152,7 +158,10 @@ fn every_listing_has_a_header_row_that_no_header_leaves_out() {
     let (listing, _) = ok(&cfg, &["connections", "list"]);
     assert!(listing.contains(LONG), "{listing}");
     let (listing, _) = ok(&cfg, &["numbers"]);
-    assert!(listing.contains("a-vendor-with-a-very-long-name"), "{listing}");
+    assert!(
+        listing.contains("a-vendor-with-a-very-long-name"),
+        "{listing}"
+    );
 }
 
 /// Rule: `jobs --json` and `connections list --json` have their documented
@@ -280,12 +289,27 @@ fn an_empty_store_says_what_to_run() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = write_config(dir.path(), &config_head(&dir.path().join("s.db"), 1));
     for (args, hint) in [
-        (&["profiles"][..], "no calling profiles stored; run `switchboard refresh live-platform NAME`"),
-        (&["services"][..], "no Operator Connect services stored; run `switchboard refresh live-platform NAME`"),
-        (&["leads"][..], "no Operator Connect leads stored; run `switchboard refresh live-platform NAME`"),
-        (&["numbers"][..], "no numbers stored; add some with `switchboard numbers add-range FROM TO`"),
+        (
+            &["profiles"][..],
+            "no calling profiles stored; run `switchboard refresh live-platform NAME`",
+        ),
+        (
+            &["services"][..],
+            "no Operator Connect services stored; run `switchboard refresh live-platform NAME`",
+        ),
+        (
+            &["leads"][..],
+            "no Operator Connect leads stored; run `switchboard refresh live-platform NAME`",
+        ),
+        (
+            &["numbers"][..],
+            "no numbers stored; add some with `switchboard numbers add-range FROM TO`",
+        ),
         (&["jobs"][..], "no jobs recorded in"),
-        (&["connections", "list"][..], "no connections configured; add one to the config file"),
+        (
+            &["connections", "list"][..],
+            "no connections configured; add one to the config file",
+        ),
     ] {
         let (stdout, stderr) = ok(&cfg, args);
         assert_eq!(stdout, "", "{args:?}");
@@ -296,7 +320,10 @@ fn an_empty_store_says_what_to_run() {
         assert_eq!(stdout, "[]\n", "{args:?}");
     }
     // Stored numbers that no filter matches are not "nothing stored".
-    ok(&cfg, &["numbers", "add-range", "+15550000000", "+15550000001"]);
+    ok(
+        &cfg,
+        &["numbers", "add-range", "+15550000000", "+15550000001"],
+    );
     let (stdout, stderr) = ok(&cfg, &["numbers", "--status", "cooling"]);
     assert_eq!(stdout, "");
     assert_eq!(stderr, "no numbers match the filters\n");
@@ -345,5 +372,9 @@ fn trunk_counts_have_their_plural_right() {
         assert!(line.contains(&count), "{count:?} not in {line:?}");
         seen.insert(trunks == 1);
     }
-    assert_eq!(seen.len(), 2, "the scenario has one-trunk and many-trunk profiles");
+    assert_eq!(
+        seen.len(),
+        2,
+        "the scenario has one-trunk and many-trunk profiles"
+    );
 }

@@ -136,7 +136,10 @@ fn every_listing_and_format_stops_quietly_with_141_when_its_reader_goes() {
 fn a_full_disk_is_one_line_and_exit_1() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = write_config(dir.path(), &config_head(&dir.path().join("s.db"), 1));
-    let out = run(&cfg, &["numbers", "add-range", "+15550000000", "+15550000999"]);
+    let out = run(
+        &cfg,
+        &["numbers", "add-range", "+15550000000", "+15550000999"],
+    );
     assert!(out.status.success(), "{}", text(&out).1);
     for args in [&["numbers"][..], &["numbers", "--json"][..], &["jobs"][..]] {
         let full = std::fs::OpenOptions::new()
@@ -153,8 +156,7 @@ fn a_full_disk_is_one_line_and_exit_1() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
         assert_eq!(
-            stderr,
-            "switchboard: cannot write: No space left on device (os error 28)\n",
+            stderr, "switchboard: cannot write: No space left on device (os error 28)\n",
             "{args:?}"
         );
     }
