@@ -231,6 +231,8 @@ pub enum OcCommand {
         /// Poll the task to its end, printing its messages.
         #[arg(long)]
         wait: bool,
+        /// The job's result as one JSON object: state, summary, error (null
+        /// when it succeeded), result (its detail, or null).
         #[arg(long)]
         json: bool,
     },
@@ -302,6 +304,8 @@ pub enum VoiceCommand {
         target: VoiceTarget,
         #[arg(long)]
         wait: bool,
+        /// The job's result as one JSON object: state, summary, error (null
+        /// when it succeeded), result (its detail, or null).
         #[arg(long)]
         json: bool,
     },
@@ -315,6 +319,8 @@ pub enum VoiceCommand {
         target: VoiceTarget,
         #[arg(long)]
         wait: bool,
+        /// The job's result as one JSON object: state, summary, error (null
+        /// when it succeeded), result (its detail, or null).
         #[arg(long)]
         json: bool,
     },
@@ -331,6 +337,8 @@ pub enum VoiceCommand {
         force: bool,
         #[arg(long)]
         wait: bool,
+        /// The job's result as one JSON object: state, summary, error (null
+        /// when it succeeded), result (its detail, or null).
         #[arg(long)]
         json: bool,
     },
@@ -346,6 +354,8 @@ pub enum VoiceCommand {
         file: Option<PathBuf>,
         #[command(flatten)]
         target: VoiceTarget,
+        /// The job's result as one JSON object: state, summary, error (null
+        /// when it succeeded), result (its detail, or null).
         #[arg(long)]
         json: bool,
     },
@@ -363,6 +373,8 @@ pub enum VoiceCommand {
         connection: Option<String>,
         #[arg(long)]
         wait: bool,
+        /// The job's result as one JSON object: state, summary, error (null
+        /// when it succeeded), result (its detail, or null).
         #[arg(long)]
         json: bool,
     },
@@ -444,7 +456,9 @@ pub enum SyncCommand {
         /// Apply even when the cooling guard trips.
         #[arg(long)]
         force: bool,
-        /// Print the result as JSON.
+        /// The result as one JSON object: state, summary, error (null when
+        /// it succeeded), result (the sync's outcome: result, counts,
+        /// conflicts, ...; or null).
         #[arg(long)]
         json: bool,
     },
