@@ -207,7 +207,8 @@ mod tests {
         let lines = t.lines(true);
         assert_eq!(lines.len(), 2, "{lines:?}");
         assert_eq!(lines[1], "two\\x0alines\\x1b[2J  7");
-        assert_eq!(lines[0], "NAME                ID");
+        // The column is as wide as the escaped name (19 characters).
+        assert_eq!(lines[0], format!("{:<19}  ID", "NAME"));
     }
 
     #[test]
