@@ -378,3 +378,26 @@ fn trunk_counts_have_their_plural_right() {
         "the scenario has one-trunk and many-trunk profiles"
     );
 }
+
+/// Rule: `voice list --filter` keys ignore case, and reach the API spelled
+/// as it takes them (the simulator filters on `countryCode` only).
+#[test]
+fn voice_list_filter_keys_ignore_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_sim, cfg) = setup(dir.path());
+    let listed = |filter: &str| -> usize {
+        let args = [
+            "voice",
+            "list",
+            "available-phone-numbers",
+            "--filter",
+            filter,
+            "--json",
+        ];
+        json(&cfg, &args).as_array().unwrap().len()
+    };
+    assert!(listed("countryCode=US") > 0);
+    assert_eq!(listed("COUNTRYCODE=US"), listed("countryCode=US"));
+    assert_eq!(listed("countryCode=CA"), 0, "the simulator filters");
+    assert_eq!(listed("countrycode=CA"), 0, "the key reached the API");
+}
