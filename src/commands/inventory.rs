@@ -179,7 +179,6 @@ fn table(
         w.connection.max(1),
         0,
     ];
-
     let mut t = StreamTable::start(
         std::io::BufWriter::new(Stdout),
         &NUMBER_COLUMNS,
