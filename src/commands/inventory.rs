@@ -288,8 +288,12 @@ pub fn worker(config: Config, read_only: bool, once: bool) -> i32 {
                 ev = rx.recv() => match ev {
                     Some(crate::worker::JobEvent::Finished { outcome, .. }) => {
                         print_outcome(&outcome);
-                        // Nobody reads on: stop as Ctrl-C does.
+                        // Nobody reads on: end the jobs under way (each
+                        // records its end, none is left "running"), then stop.
                         if stdout::failed() {
+                            let patience = std::time::Duration::from_secs(10);
+                            crate::tui::shutdown::end_jobs(&worker, &mut rx, patience, |_| {})
+                                .await;
                             return EXIT_OK;
                         }
                     }

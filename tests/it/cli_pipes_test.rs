@@ -161,3 +161,60 @@ fn a_full_disk_is_one_line_and_exit_1() {
         );
     }
 }
+
+/// Rule: `switchboard worker` (the long-running clockwork) whose stdout
+/// reader is gone stops at its first result line, with 141, ending the
+/// jobs it runs first: it does not run on unread, nor leave a job running.
+#[test]
+fn the_worker_stops_when_nobody_reads_its_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let cfg = write_config(dir.path(), &config_head(&store, 1));
+    // A number whose cooling has ended by the time the worker starts, so
+    // its start-up sweep runs and prints a result.
+    let now = "2026-11-20T09:00:00Z";
+    for args in [
+        &["numbers", "add-range", "+15550000000", "+15550000001"][..],
+        &["numbers", "cool", "+15550000000", "--days", "1"][..],
+    ] {
+        let out = run_at(&cfg, now, args);
+        assert!(out.status.success(), "{args:?}: {}", text(&out).1);
+    }
+    let mut child = bin()
+        .env("SWITCHBOARD_NOW", "2026-11-25T09:00:00Z")
+        .arg("--config")
+        .arg(&cfg)
+        .arg("worker")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run switchboard worker");
+    drop(child.stdout.take());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the worker ran on with nobody reading its results");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(status.code(), Some(141), "{stderr}");
+    assert!(!stderr.contains("cannot write"), "{stderr}");
+    let jobs = Store::open(&store).unwrap().recent_jobs(10).unwrap();
+    assert!(
+        jobs.iter().any(|j| j.kind == "sweep"),
+        "the start-up sweep ran"
+    );
+    assert!(
+        jobs.iter()
+            .all(|j| !matches!(j.state, JobState::Running | JobState::Queued)),
+        "{:?}",
+        jobs.iter().map(|j| (&j.kind, j.state)).collect::<Vec<_>>()
+    );
+}
