@@ -16,9 +16,8 @@ macro_rules! outln {
 /// A line for a person on stderr, escaped like [`outln!`].
 macro_rules! errln {
     ($($arg:tt)*) => {
-        eprintln!(
-            "{}",
-            $crate::domain::terminal_text::terminal_safe_lines(&format!($($arg)*))
+        $crate::commands::err_line(
+            &$crate::domain::terminal_text::terminal_safe_lines(&format!($($arg)*))
         )
     };
 }
@@ -265,6 +264,14 @@ fn print_json<T: serde::Serialize + ?Sized>(value: &T) {
 /// (`| head`) or a full disk is recorded there and decides the exit code.
 pub fn out_line(text: &str) {
     stdout::line(text);
+}
+
+/// One line to stderr. A stderr that cannot be written (`2>&1 | head`
+/// after head left) is let be: there is nobody to tell, and `eprintln!`
+/// would panic.
+pub fn err_line(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
 /// The runtime a headless command runs its worker on.

@@ -218,3 +218,24 @@ fn the_worker_stops_when_nobody_reads_its_results() {
         jobs.iter().map(|j| (&j.kind, j.state)).collect::<Vec<_>>()
     );
 }
+
+/// Rule: a stderr whose reader is gone (`2>&1 | head` after head left) is
+/// let be: the hint it could not print is no panic (exit 70).
+#[test]
+fn a_closed_stderr_is_no_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(dir.path(), &config_head(&dir.path().join("s.db"), 1));
+    for args in [&["numbers"][..], &["profiles"][..], &["jobs"][..]] {
+        let mut child = bin()
+            .arg("--config")
+            .arg(&cfg)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "{args:?}");
+    }
+}
