@@ -8,7 +8,8 @@ use std::path::PathBuf;
 pub const EXIT_CODES: &str = "Exit codes: 0 success; 1 error (bad config, failed job, unreachable host); \
 2 usage (a mistyped command line); \
 3 stopped for confirmation (the cooling guard tripped: re-run with --force; purge or delete without --yes); \
-4 refused (read-only); 5 partial (a refresh where some families failed); 70 internal error.";
+4 refused (read-only); 5 partial (a refresh where some families failed); 70 internal error; \
+130 a second Ctrl-C; 141 stdout's reader went away (`| head`; quiet, as a shell shows SIGPIPE).";
 
 #[derive(Parser, Debug)]
 #[command(name = "switchboard", version, about = "Terminal dashboard for voice number estates: AudioCodes ARM, Live Platform Operator Connect, Avaya AXP", after_help = EXIT_CODES)]
@@ -91,9 +92,13 @@ pub enum Command {
         /// Apply the sync rules to each finding.
         #[arg(long)]
         fix: bool,
-        /// Print the findings as JSON.
+        /// Print the job's result as JSON (keys: state, summary, error,
+        /// result; summary and error null when absent; result.findings).
         #[arg(long)]
         json: bool,
+        /// Leave out the findings table's header row.
+        #[arg(long)]
+        no_header: bool,
     },
     /// List the number inventory, or change it (see the subcommands).
     Numbers(NumbersArgs),
@@ -102,18 +107,35 @@ pub enum Command {
         /// Only profiles with a health problem.
         #[arg(long)]
         problems: bool,
+        /// One JSON array, an object per profile: connection, profile (the
+        /// calling profile as Live Platform sent it), problems (a list of
+        /// {problem, ...} marks; empty when healthy).
         #[arg(long)]
         json: bool,
+        /// Leave out the table's header row.
+        #[arg(long)]
+        no_header: bool,
     },
     /// Operator Connect services from the store.
     Services {
+        /// One JSON array of the stored services, each as Live Platform
+        /// sent it (its keys: CustomerShortName, CustomerFullName,
+        /// LicenseType, LicensedUsersCount, ActiveUserCount, MsTenantId, ...).
         #[arg(long)]
         json: bool,
+        /// Leave out the table's header row.
+        #[arg(long)]
+        no_header: bool,
     },
     /// Operator Connect leads from the store.
     Leads {
+        /// One JSON array of the stored leads, each as Live Platform sent
+        /// it (its keys: id, status, tenantId, contactDetails, ...).
         #[arg(long)]
         json: bool,
+        /// Leave out the table's header row.
+        #[arg(long)]
+        no_header: bool,
     },
     /// Operator Connect actions on Live Platform.
     #[command(subcommand)]
@@ -132,10 +154,20 @@ pub enum Command {
         #[arg(long)]
         once: bool,
     },
-    /// Recent jobs from every process using the store.
+    /// Recent jobs from every process using the store, newest first.
     Jobs {
+        /// How many jobs to list.
         #[arg(long, default_value_t = 20)]
         limit: usize,
+        /// One JSON array, an object per job: id, kind, target, state
+        /// (queued, running, succeeded, partial, failed, cancelled),
+        /// created_at, started_at, ended_at (RFC 3339 or null), done, total,
+        /// summary, error (null when empty).
+        #[arg(long)]
+        json: bool,
+        /// Leave out the table's header row.
+        #[arg(long)]
+        no_header: bool,
     },
 }
 
@@ -157,8 +189,19 @@ pub enum ConfigCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum ConnectionsCommand {
-    /// Every configured connection.
-    List,
+    /// Every configured connection, then those made in switchboard.
+    List {
+        /// One JSON array, an object per connection: name, vendor, source
+        /// ("config" or "store"), address, auth, read_only, tls_verify,
+        /// ca_file (null when none), stale (what the last refresh could
+        /// not fetch: kind, refreshed_at (null when never), failed_at,
+        /// error).
+        #[arg(long)]
+        json: bool,
+        /// Leave out the table's header row.
+        #[arg(long)]
+        no_header: bool,
+    },
     /// Authenticate with a call that needs the credentials (for an ARM: a
     /// users page of one) and report the remote version, or the error.
     Test { name: String },
@@ -199,6 +242,8 @@ pub enum OcCommand {
         /// Poll the task to its end, printing its messages.
         #[arg(long)]
         wait: bool,
+        /// The job's result as one JSON object: state, summary, error (null
+        /// when it succeeded), result (its detail, or null).
         #[arg(long)]
         json: bool,
     },
@@ -247,8 +292,12 @@ pub enum VoiceCommand {
         /// type, areaCode, phoneNumber); repeatable.
         #[arg(long = "filter")]
         filters: Vec<String>,
+        /// The items as one JSON array, each as the API sent it.
         #[arg(long)]
         json: bool,
+        /// Leave out the table's header row.
+        #[arg(long)]
+        no_header: bool,
     },
     /// One item as JSON.
     Get {
@@ -266,6 +315,8 @@ pub enum VoiceCommand {
         target: VoiceTarget,
         #[arg(long)]
         wait: bool,
+        /// The job's result as one JSON object: state, summary, error (null
+        /// when it succeeded), result (its detail, or null).
         #[arg(long)]
         json: bool,
     },
@@ -279,6 +330,8 @@ pub enum VoiceCommand {
         target: VoiceTarget,
         #[arg(long)]
         wait: bool,
+        /// The job's result as one JSON object: state, summary, error (null
+        /// when it succeeded), result (its detail, or null).
         #[arg(long)]
         json: bool,
     },
@@ -295,6 +348,8 @@ pub enum VoiceCommand {
         force: bool,
         #[arg(long)]
         wait: bool,
+        /// The job's result as one JSON object: state, summary, error (null
+        /// when it succeeded), result (its detail, or null).
         #[arg(long)]
         json: bool,
     },
@@ -310,6 +365,8 @@ pub enum VoiceCommand {
         file: Option<PathBuf>,
         #[command(flatten)]
         target: VoiceTarget,
+        /// The job's result as one JSON object: state, summary, error (null
+        /// when it succeeded), result (its detail, or null).
         #[arg(long)]
         json: bool,
     },
@@ -327,6 +384,8 @@ pub enum VoiceCommand {
         connection: Option<String>,
         #[arg(long)]
         wait: bool,
+        /// The job's result as one JSON object: state, summary, error (null
+        /// when it succeeded), result (its detail, or null).
         #[arg(long)]
         json: bool,
     },
@@ -352,6 +411,10 @@ pub struct NumbersArgs {
     /// CSV with a header row, same columns as the JSON keys.
     #[arg(long)]
     pub csv: bool,
+    /// Leave out the table's header row (the CSV keeps its header: it is
+    /// what `numbers import` reads).
+    #[arg(long)]
+    pub no_header: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -404,7 +467,9 @@ pub enum SyncCommand {
         /// Apply even when the cooling guard trips.
         #[arg(long)]
         force: bool,
-        /// Print the result as JSON.
+        /// The result as one JSON object: state, summary, error (null when
+        /// it succeeded), result (the sync's outcome: result, counts,
+        /// conflicts, ...; or null).
         #[arg(long)]
         json: bool,
     },

@@ -2,6 +2,7 @@
 //! panic does: see `panic_report`).
 
 use clap::Parser;
+use std::io::Write;
 use switchboard::panic_report;
 
 fn main() {
@@ -13,7 +14,8 @@ fn main() {
         // terminal was given back while unwinding.
         Err(payload) => {
             let line = panic_report::one_line(&panic_report::message(&*payload));
-            eprintln!("switchboard: {line}");
+            // Not `eprintln!`: it panics when stderr's reader is gone.
+            let _ = writeln!(std::io::stderr(), "switchboard: {line}");
             panic_report::EXIT_INTERNAL
         }
     };

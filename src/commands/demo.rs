@@ -65,7 +65,7 @@ pub fn serve_sim(
     {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("switchboard: {e}");
+            errln!("switchboard: {e}");
             return EXIT_ERROR;
         }
     };
@@ -74,7 +74,7 @@ pub fn serve_sim(
     let addr = match start_sim(listen, scenario.clone(), tls) {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("switchboard: {e}");
+            errln!("switchboard: {e}");
             return EXIT_ERROR;
         }
     };
@@ -142,7 +142,7 @@ pub fn run(read_only: bool, args: &crate::cli::TuiArgs) -> i32 {
     {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("switchboard: cannot create a temporary directory: {e}");
+            errln!("switchboard: cannot create a temporary directory: {e}");
             return EXIT_ERROR;
         }
     };
@@ -150,7 +150,7 @@ pub fn run(read_only: bool, args: &crate::cli::TuiArgs) -> i32 {
     let addr = match start_sim("127.0.0.1:0".parse().expect("addr"), scenario.clone(), None) {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("switchboard: {e}");
+            errln!("switchboard: {e}");
             return EXIT_ERROR;
         }
     };
@@ -162,20 +162,20 @@ pub fn run(read_only: bool, args: &crate::cli::TuiArgs) -> i32 {
         sim::config_for(&scenario, addr, "http", &store_path)
     );
     if let Err(e) = write_private(&config_path, &text) {
-        eprintln!("switchboard: cannot write {}: {e}", config_path.display());
+        errln!("switchboard: cannot write {}: {e}", config_path.display());
         return EXIT_ERROR;
     }
     let config = match crate::config::load(Some(&config_path)) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("switchboard: demo config: {e}");
+            errln!("switchboard: demo config: {e}");
             return EXIT_ERROR;
         }
     };
     let log = crate::logging::init(&config.log_dir);
     crate::panic_report::keep_log(config.log_dir.join("switchboard.log"), log);
     if let Err(e) = Store::open(&store_path).and_then(|mut s| seed_demo_inventory(&mut s)) {
-        eprintln!("switchboard: cannot prepare the demo store: {e}");
+        errln!("switchboard: cannot prepare the demo store: {e}");
         return EXIT_ERROR;
     }
     let mut first: Vec<JobKind> = vec![];

@@ -21,6 +21,9 @@ pub enum Exit {
     Partial,
     /// A second Ctrl-C left at once (128 + SIGINT).
     Interrupted,
+    /// Stdout's reader went away (`| head`, a pager quit): stopped
+    /// quietly with the status a shell shows for SIGPIPE (128 + 13).
+    ReaderGone,
     /// A panic: an internal error (EX_SOFTWARE of sysexits.h).
     Internal,
 }
@@ -34,6 +37,7 @@ impl Exit {
             Exit::Refused => 4,
             Exit::Partial => 5,
             Exit::Interrupted => 130,
+            Exit::ReaderGone => 141,
             Exit::Internal => 70,
         }
     }
@@ -134,6 +138,7 @@ mod tests {
     #[test]
     fn the_codes_outside_jobs() {
         assert_eq!(Exit::Interrupted.code(), 130);
+        assert_eq!(Exit::ReaderGone.code(), 141);
         assert_eq!(Exit::Internal.code(), 70);
     }
 }

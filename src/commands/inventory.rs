@@ -1,6 +1,8 @@
 //! `numbers`, `purge`, `audit` and `worker`: the inventory's headless front
 //! door. Writes go through worker jobs, exactly as from the TUI.
 
+use super::stdout::{self, Stdout};
+use super::table::{StreamTable, Table};
 use super::{report, run_job, runtime, EXIT_CONFIRM, EXIT_ERROR, EXIT_OK};
 use crate::cli::{NumbersArgs, NumbersCommand};
 use crate::config::Config;
@@ -10,8 +12,8 @@ use crate::domain::job::JobKind;
 use crate::domain::number::{canonical, Status};
 use crate::domain::number_io::{ExportRow, ExportWriter};
 use crate::store::number_query::NumberQuery;
+use crate::store::number_widths::NumberWidths;
 use crate::worker::Worker;
-use std::io::Write;
 use std::sync::Arc;
 
 pub fn purge(config: Config, read_only: bool, name: String, yes: bool) -> i32 {
@@ -32,7 +34,7 @@ pub fn purge(config: Config, read_only: bool, name: String, yes: bool) -> i32 {
     )
 }
 
-pub fn audit(config: Config, read_only: bool, fix: bool, json: bool) -> i32 {
+pub fn audit(config: Config, read_only: bool, fix: bool, json: bool, header: bool) -> i32 {
     let outcome = run_job(config, read_only, JobKind::Audit { fix });
     if json || outcome.detail.is_none() {
         return report(outcome, json);
@@ -47,9 +49,9 @@ pub fn audit(config: Config, read_only: bool, fix: bool, json: bool) -> i32 {
     let field = |f: &serde_json::Value, k: &str| {
         f.get(k).and_then(|v| v.as_str()).unwrap_or("-").to_string()
     };
+    let mut table = Table::new(&["number", "finding", "status", "connection", "action"]);
     for f in &findings {
-        outln!(
-            "{:<16} {:<20} {:<12} {:<22} {}",
+        table.row(&[
             field(f, "number"),
             field(f, "kind"),
             field(f, "status"),
@@ -57,9 +59,10 @@ pub fn audit(config: Config, read_only: bool, fix: bool, json: bool) -> i32 {
             f.get("fix")
                 .and_then(|v| v.as_str())
                 .map(|s| format!("fix: {s}"))
-                .unwrap_or_else(|| "left alone (another vendor or status)".into())
-        );
+                .unwrap_or_else(|| "left alone (another vendor or status)".into()),
+        ]);
     }
+    table.print(header);
     report(outcome, false)
 }
 
@@ -123,7 +126,17 @@ fn list(config: &Config, args: &NumbersArgs) -> i32 {
             return EXIT_ERROR;
         }
     };
-    let out = std::io::BufWriter::new(std::io::stdout().lock());
+    let widths = match store.number_widths(&query) {
+        Ok(w) => w,
+        Err(e) => {
+            errln!("switchboard: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    if widths.rows == 0 {
+        say_why_none(&store, &query);
+    }
+    let out = std::io::BufWriter::new(Stdout);
     let result = if args.json || args.csv {
         ExportWriter::start(out, args.json)
             .map_err(crate::store::StoreError::Output)
@@ -131,35 +144,100 @@ fn list(config: &Config, args: &NumbersArgs) -> i32 {
                 store.for_each_number(&query, |i| w.row(i))?;
                 w.finish().map_err(crate::store::StoreError::Output)
             })
+    } else if widths.rows == 0 {
+        Ok(0)
     } else {
-        // Tags and connection names are text people and vendors typed.
-        let mut out = crate::domain::terminal_text::SafeWriter(out);
-        store
-            .for_each_number(&query, |i| {
-                let r = ExportRow::from(i);
-                writeln!(
-                    out,
-                    "{:<16} {:<12} {:<7} {:<11} {:<10} {:<14} {}",
-                    r.number,
-                    r.status,
-                    r.usage,
-                    r.vendor,
-                    r.release_date.as_deref().unwrap_or("-"),
-                    r.connection.unwrap_or("-"),
-                    r.tag
-                )
-            })
-            .and_then(|n| {
-                out.flush().map_err(crate::store::StoreError::Output)?;
-                Ok(n)
-            })
+        table(&store, &query, &widths, !args.no_header)
     };
     match result {
         Ok(_) => EXIT_OK,
+        // Said (or, for a reader gone, not said) where it failed.
+        Err(crate::store::StoreError::Output(_)) if stdout::failed() => EXIT_ERROR,
         Err(e) => {
             errln!("switchboard: {e}");
             EXIT_ERROR
         }
+    }
+}
+
+/// The `numbers` table, streamed with widths fitted from the store.
+fn table(
+    store: &crate::store::Store,
+    query: &NumberQuery,
+    w: &NumberWidths,
+    header: bool,
+) -> crate::store::Result<usize> {
+    let output = crate::store::StoreError::Output;
+    // An empty cell shows as "-" (one character), so a column of them
+    // still reads as one.
+    let widths = [
+        w.number,
+        w.status,
+        w.usage.max(1),
+        w.vendor.max(1),
+        w.release_date.max(1),
+        w.connection.max(1),
+        0,
+    ];
+    let mut t = StreamTable::start(
+        std::io::BufWriter::new(Stdout),
+        &NUMBER_COLUMNS,
+        &widths,
+        header,
+    )
+    .map_err(output)?;
+    let n = store.for_each_number(query, |i| {
+        let r = ExportRow::from(i);
+        t.row(&[
+            r.number,
+            r.status,
+            or_dash(r.usage),
+            or_dash(r.vendor),
+            r.release_date.as_deref().unwrap_or("-"),
+            r.connection.unwrap_or("-"),
+            r.tag,
+        ])
+    })?;
+    t.finish().map_err(output)?;
+    Ok(n)
+}
+
+fn or_dash(s: &str) -> &str {
+    if s.is_empty() {
+        "-"
+    } else {
+        s
+    }
+}
+
+/// The columns of the `numbers` table.
+const NUMBER_COLUMNS: [&str; 7] = [
+    "number",
+    "status",
+    "usage",
+    "vendor",
+    "release",
+    "connection",
+    "tag",
+];
+
+/// On stderr, why a `numbers` listing is empty: nothing stored (and what
+/// to run), or nothing that matches the filters.
+fn say_why_none(store: &crate::store::Store, query: &NumberQuery) {
+    let stored = if *query == NumberQuery::default() {
+        0
+    } else {
+        store
+            .number_widths(&NumberQuery::default())
+            .map_or(1, |w| w.rows)
+    };
+    if stored == 0 {
+        errln!(
+            "no numbers stored; add some with `switchboard numbers add-range FROM TO` or \
+             `switchboard numbers import FILE`, or run `switchboard sync audiocodes NAME`"
+        );
+    } else {
+        errln!("no numbers match the filters");
     }
 }
 
@@ -208,7 +286,17 @@ pub fn worker(config: Config, read_only: bool, once: bool) -> i32 {
         loop {
             tokio::select! {
                 ev = rx.recv() => match ev {
-                    Some(crate::worker::JobEvent::Finished { outcome, .. }) => print_outcome(&outcome),
+                    Some(crate::worker::JobEvent::Finished { outcome, .. }) => {
+                        print_outcome(&outcome);
+                        // Nobody reads on: end the jobs under way (each
+                        // records its end, none is left "running"), then stop.
+                        if stdout::failed() {
+                            let patience = std::time::Duration::from_secs(10);
+                            crate::tui::shutdown::end_jobs(&worker, &mut rx, patience, |_| {})
+                                .await;
+                            return EXIT_OK;
+                        }
+                    }
                     Some(_) => {}
                     None => return EXIT_OK,
                 },

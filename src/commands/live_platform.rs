@@ -2,6 +2,7 @@
 //! live-platform`: Live Platform from the command line. Lists read the
 //! store (what the last refresh fetched); writes go through worker jobs.
 
+use super::table::{count, Table};
 use super::{report, run_job_with, EXIT_ERROR, EXIT_OK};
 use crate::config::Config;
 use crate::domain::calling_profile::{problems_by_connection, CallingProfile};
@@ -22,11 +23,20 @@ fn fail(e: impl std::fmt::Display) -> i32 {
     EXIT_ERROR
 }
 
-pub fn profiles(config: &Config, only_problems: bool, json: bool) -> i32 {
+/// What a listing of the stored `kind` says on stderr when the store has
+/// none: what to run to fetch them.
+fn say_none_stored(what: &str) {
+    errln!("no {what} stored; run `switchboard refresh live-platform NAME` to fetch them");
+}
+
+pub fn profiles(config: &Config, only_problems: bool, json: bool, header: bool) -> i32 {
     let (connections, bodies): (Vec<String>, Vec<Value>) = match items(config, "calling_profile") {
         Ok(b) => b.into_iter().unzip(),
         Err(e) => return fail(e),
     };
+    if bodies.is_empty() {
+        say_none_stored("calling profiles");
+    }
     let parsed: Result<Vec<CallingProfile>, _> = bodies
         .into_iter()
         .map(serde_json::from_value::<CallingProfile>)
@@ -51,46 +61,96 @@ pub fn profiles(config: &Config, only_problems: bool, json: bool) -> i32 {
         super::print_json(&v);
         return EXIT_OK;
     }
+    let mut table = Table::new(&["name", "id", "environment", "region", "trunks", "health"]);
     for (_, p, m) in rows {
         let marks: Vec<String> = m.iter().map(ToString::to_string).collect();
-        outln!(
-            "{:<40} {:<38} {:<11} {:<8} {} trunks  {}",
-            p.name,
-            p.calling_profile_id,
-            p.environment.as_deref().unwrap_or("-"),
-            p.region.as_deref().unwrap_or("-"),
-            p.trunks_enrolled.len(),
+        table.row(&[
+            p.name.clone(),
+            p.calling_profile_id.clone(),
+            p.environment.clone().unwrap_or_else(|| "-".into()),
+            p.region.clone().unwrap_or_else(|| "-".into()),
+            count(p.trunks_enrolled.len(), "trunk", "trunks"),
             if marks.is_empty() {
                 "ok".into()
             } else {
                 marks.join("; ")
-            }
-        );
+            },
+        ]);
     }
+    table.print(header);
     EXIT_OK
 }
 
-/// `services` and `leads`: the stored items as JSON, or a line each.
-pub fn list(config: &Config, kind: &str, json: bool, columns: &[&str]) -> i32 {
+/// `services`: the stored Operator Connect services.
+pub fn services(config: &Config, json: bool, header: bool) -> i32 {
+    list(
+        config,
+        ("service", "Operator Connect services"),
+        json,
+        header,
+        &[
+            ("short name", "/CustomerShortName"),
+            ("full name", "/CustomerFullName"),
+            ("license", "/LicenseType"),
+            ("licensed", "/LicensedUsersCount"),
+            ("active", "/ActiveUserCount"),
+            ("tenant", "/MsTenantId"),
+        ],
+    )
+}
+
+/// `leads`: the stored Operator Connect leads.
+pub fn leads(config: &Config, json: bool, header: bool) -> i32 {
+    list(
+        config,
+        ("lead", "Operator Connect leads"),
+        json,
+        header,
+        &[
+            ("id", "/id"),
+            ("status", "/status"),
+            ("tenant", "/tenantId"),
+            ("company", "/contactDetails/companyName"),
+            ("email", "/contactDetails/email"),
+        ],
+    )
+}
+
+/// `services` and `leads`: the stored items of `kind` as JSON (as the
+/// vendor sent them), or a table of `columns` (title, JSON pointer);
+/// `what` names them in the hint of an empty store.
+fn list(
+    config: &Config,
+    (kind, what): (&str, &str),
+    json: bool,
+    header: bool,
+    columns: &[(&str, &str)],
+) -> i32 {
     let bodies: Vec<Value> = match items(config, kind) {
         Ok(b) => b.into_iter().map(|(_, body)| body).collect(),
         Err(e) => return fail(e),
     };
+    if bodies.is_empty() {
+        say_none_stored(what);
+    }
     if json {
         super::print_json(&bodies);
         return EXIT_OK;
     }
+    let titles: Vec<&str> = columns.iter().map(|(title, _)| *title).collect();
+    let mut table = Table::new(&titles);
     for b in &bodies {
         let cells: Vec<String> = columns
             .iter()
-            .map(|c| match b.pointer(c) {
-                Some(Value::String(s)) => s.clone(),
-                Some(Value::Null) | None => "-".into(),
+            .map(|(_, pointer)| match b.pointer(pointer) {
+                Some(Value::String(s)) if !s.is_empty() => s.clone(),
+                Some(Value::String(_) | Value::Null) | None => "-".into(),
                 Some(v) => v.to_string(),
             })
             .collect();
-        outln!("{}", cells.join("  "));
+        table.row(&cells);
     }
+    table.print(header);
     EXIT_OK
 }
 

@@ -16,9 +16,8 @@ macro_rules! outln {
 /// A line for a person on stderr, escaped like [`outln!`].
 macro_rules! errln {
     ($($arg:tt)*) => {
-        eprintln!(
-            "{}",
-            $crate::domain::terminal_text::terminal_safe_lines(&format!($($arg)*))
+        $crate::commands::err_line(
+            &$crate::domain::terminal_text::terminal_safe_lines(&format!($($arg)*))
         )
     };
 }
@@ -34,6 +33,8 @@ mod live_platform;
 mod progress_bars;
 #[cfg(feature = "sim")]
 mod sim_config;
+mod stdout;
+mod table;
 mod voice;
 
 use crate::cli::{
@@ -57,7 +58,7 @@ pub fn run(cli: Cli) -> i32 {
         return EXIT_ERROR;
     }
     let command = cli.command.unwrap_or(Command::Tui(TuiArgs::default()));
-    match command {
+    let code = match command {
         #[cfg(feature = "sim")]
         Command::Demo(args) => demo::run(cli.read_only, &args),
         #[cfg(feature = "sim")]
@@ -105,7 +106,9 @@ pub fn run(cli: Cli) -> i32 {
             crate::panic_report::keep_log(config.log_dir.join("switchboard.log"), log);
             dispatch(command, config, cli.read_only)
         }
-    }
+    };
+    // A reader that went away or a failed write decides the status.
+    stdout::exit_code(code)
 }
 
 pub fn load_config(
@@ -134,7 +137,9 @@ fn dispatch(command: Command, config: Config, read_only: bool) -> i32 {
             },
         ),
         Command::Config(ConfigCommand::Check) => inspect::config_check(&config),
-        Command::Connections(ConnectionsCommand::List) => inspect::connections_list(&config),
+        Command::Connections(ConnectionsCommand::List { json, no_header }) => {
+            inspect::connections_list(&config, json, !no_header)
+        }
         Command::Connections(ConnectionsCommand::Test { name }) => report(
             run_job(
                 config,
@@ -166,35 +171,20 @@ fn dispatch(command: Command, config: Config, read_only: bool) -> i32 {
         Command::Purge(PurgeCommand::Audiocodes { name, yes }) => {
             inventory::purge(config, read_only, name, yes)
         }
-        Command::Audit { fix, json } => inventory::audit(config, read_only, fix, json),
+        Command::Audit {
+            fix,
+            json,
+            no_header,
+        } => inventory::audit(config, read_only, fix, json, !no_header),
         Command::Numbers(args) => inventory::numbers(config, read_only, args),
         Command::Worker { once } => inventory::worker(config, read_only, once),
-        Command::Profiles { problems, json } => live_platform::profiles(&config, problems, json),
-        Command::Services { json } => live_platform::list(
-            &config,
-            "service",
+        Command::Profiles {
+            problems,
             json,
-            &[
-                "/CustomerShortName",
-                "/CustomerFullName",
-                "/LicenseType",
-                "/LicensedUsersCount",
-                "/ActiveUserCount",
-                "/MsTenantId",
-            ],
-        ),
-        Command::Leads { json } => live_platform::list(
-            &config,
-            "lead",
-            json,
-            &[
-                "/id",
-                "/status",
-                "/tenantId",
-                "/contactDetails/companyName",
-                "/contactDetails/email",
-            ],
-        ),
+            no_header,
+        } => live_platform::profiles(&config, problems, json, !no_header),
+        Command::Services { json, no_header } => live_platform::services(&config, json, !no_header),
+        Command::Leads { json, no_header } => live_platform::leads(&config, json, !no_header),
         Command::Oc(OcCommand::CreateService {
             file,
             connection,
@@ -207,7 +197,11 @@ fn dispatch(command: Command, config: Config, read_only: bool) -> i32 {
         Command::Refresh(RefreshCommand::Axp { name }) => voice::refresh(config, read_only, name),
         Command::Voice(cmd) => voice::run(config, read_only, cmd),
         Command::Sweep => report(run_job(config, read_only, JobKind::Sweep), false),
-        Command::Jobs { limit } => inspect::jobs(&config, limit),
+        Command::Jobs {
+            limit,
+            json,
+            no_header,
+        } => inspect::jobs(&config, limit, json, !no_header),
         #[cfg(feature = "sim")]
         Command::Demo(_) | Command::Sim { .. } => unreachable!("handled before loading the config"),
         #[cfg(not(feature = "sim"))]
@@ -275,16 +269,18 @@ fn print_json<T: serde::Serialize + ?Sized>(value: &T) {
     out_line(&crate::domain::terminal_text::json_pretty(value));
 }
 
-/// One line to stdout. A reader that went away (`| head`, a pager quit)
-/// or a full disk is a failed write: one line on stderr and exit 1, as
-/// `numbers` does, never a panic (`println!` panics on a closed pipe).
+/// One line to stdout, through [`stdout::line`]: a reader that went away
+/// (`| head`) or a full disk is recorded there and decides the exit code.
 pub fn out_line(text: &str) {
+    stdout::line(text);
+}
+
+/// One line to stderr. A stderr that cannot be written (`2>&1 | head`
+/// after head left) is let be: there is nobody to tell, and `eprintln!`
+/// would panic.
+pub fn err_line(text: &str) {
     use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    if let Err(e) = writeln!(out, "{text}") {
-        let _ = writeln!(std::io::stderr(), "switchboard: cannot write: {e}");
-        std::process::exit(EXIT_ERROR);
-    }
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
 /// The runtime a headless command runs its worker on.
@@ -354,10 +350,12 @@ pub fn run_job_with(
 
 fn report(outcome: JobOutcome, json: bool) -> i32 {
     if json {
+        // An absent summary or error is null, never "".
+        let text = |s: &str| (!s.is_empty()).then(|| s.to_string());
         let v = serde_json::json!({
             "state": outcome.state.as_str(),
-            "summary": outcome.summary,
-            "error": outcome.error,
+            "summary": text(&outcome.summary),
+            "error": text(&outcome.error),
             "result": outcome.detail,
         });
         print_json(&v);

@@ -3,6 +3,7 @@
 //! actions and CM syncs alike), so it follows the same checks, secrets and
 //! time limit as the TUI's.
 
+use super::table::Table;
 use super::{report, run_job, CommandError, EXIT_CONFIRM, EXIT_ERROR, EXIT_OK};
 use crate::cli::{VoiceCommand, VoiceTarget};
 use crate::config::Config;
@@ -74,8 +75,25 @@ fn read_json(path: &std::path::Path) -> Result<Value, CommandError> {
     })
 }
 
-/// One line per item: its id, then the registry's columns.
-fn print_rows(f: &Family, items: &[Value]) {
+/// A column's title from its JSON field name: `phoneNumber` → `phone number`.
+fn column_title(field: &str) -> String {
+    let mut title = String::with_capacity(field.len() + 4);
+    for c in field.chars() {
+        if c.is_uppercase() && !title.is_empty() {
+            title.push(' ');
+        }
+        title.extend(c.to_lowercase());
+    }
+    title
+}
+
+/// A table of the items: the id, then the registry's columns.
+fn print_rows(f: &Family, items: &[Value], header: bool) {
+    let titles: Vec<String> = std::iter::once(f.id_field)
+        .chain(f.columns.iter().copied())
+        .map(column_title)
+        .collect();
+    let mut table = Table::new(&titles);
     for it in items {
         let cell = |k: &str| match voice_body::cell_text(it.get(k)) {
             t if t.is_empty() => "-".to_string(),
@@ -83,8 +101,9 @@ fn print_rows(f: &Family, items: &[Value]) {
         };
         let mut cells = vec![cell(f.id_field)];
         cells.extend(f.columns.iter().map(|c| cell(c)));
-        outln!("{}", cells.join("  "));
+        table.row(&cells);
     }
+    table.print(header);
 }
 
 pub fn run(config: Config, read_only: bool, cmd: VoiceCommand) -> i32 {
@@ -94,7 +113,15 @@ pub fn run(config: Config, read_only: bool, cmd: VoiceCommand) -> i32 {
             target,
             filters,
             json,
-        } => list(config, read_only, &seg, target, &filters, json),
+            no_header,
+        } => list(
+            config,
+            read_only,
+            &seg,
+            target,
+            &filters,
+            (json, !no_header),
+        ),
         VoiceCommand::Get {
             family: seg,
             id,
@@ -143,24 +170,13 @@ pub fn run(config: Config, read_only: bool, cmd: VoiceCommand) -> i32 {
             force,
             wait,
             json,
-        } => {
-            if !yes {
-                errln!("switchboard: deleting {seg} {id} cannot be undone; add --yes to do it");
-                return EXIT_CONFIRM;
-            }
-            let op = VoiceOp::Delete { force };
-            write(
-                &config,
-                read_only,
-                &seg,
-                Some(id),
-                op,
-                None,
-                target,
-                wait,
-                json,
-            )
-        }
+        } => delete(
+            &config,
+            read_only,
+            (&seg, id),
+            target,
+            (yes, force, wait, json),
+        ),
         VoiceCommand::Action {
             family: seg,
             action,
@@ -188,6 +204,32 @@ pub fn run(config: Config, read_only: bool, cmd: VoiceCommand) -> i32 {
             report(run_job(config, read_only, kind), json)
         }
     }
+}
+
+/// `voice delete`: only with `--yes` (else exit 3, nothing sent).
+fn delete(
+    config: &Config,
+    read_only: bool,
+    (seg, id): (&str, String),
+    target: VoiceTarget,
+    (yes, force, wait, json): (bool, bool, bool, bool),
+) -> i32 {
+    if !yes {
+        errln!("switchboard: deleting {seg} {id} cannot be undone; add --yes to do it");
+        return EXIT_CONFIRM;
+    }
+    let op = VoiceOp::Delete { force };
+    write(
+        config,
+        read_only,
+        seg,
+        Some(id),
+        op,
+        None,
+        target,
+        wait,
+        json,
+    )
 }
 
 /// An action's outcome, and what it answered (`--json` prints both as one
@@ -255,7 +297,7 @@ fn list(
     seg: &str,
     target: VoiceTarget,
     filters: &[String],
-    json: bool,
+    (json, header): (bool, bool),
 ) -> i32 {
     let f = match family(seg, target.parent.as_deref()) {
         Ok(f) if f.ops.list => f,
@@ -269,8 +311,12 @@ fn list(
     };
     let mut query = Vec::new();
     for kv in filters {
-        match kv.split_once('=') {
-            Some((k, v)) if f.filters.contains(&k) => query.push((k.to_string(), v.to_string())),
+        // The key as the API spells it, whatever its case (`countrycode`).
+        let known = kv
+            .split_once('=')
+            .and_then(|(k, v)| Some((*f.filters.iter().find(|n| n.eq_ignore_ascii_case(k))?, v)));
+        match known {
+            Some((k, v)) => query.push((k.to_string(), v.to_string())),
             _ => {
                 return fail(format!(
                     "--filter {kv:?}: {} takes {}",
@@ -289,22 +335,25 @@ fn list(
         Err(e) => return fail(e),
     };
     let kind = JobKind::VoiceList {
-        connection,
+        connection: connection.clone(),
         family: f.key.into(),
         parent: target.parent,
         filters: query,
     };
-    match read_result(run_job(config, read_only, kind)) {
-        Ok(items) if json => {
-            super::print_json(&items);
-            EXIT_OK
-        }
-        Ok(items) => {
-            print_rows(f, items.as_array().map_or(&[], Vec::as_slice));
-            EXIT_OK
-        }
-        Err(code) => code,
+    let items = match read_result(run_job(config, read_only, kind)) {
+        Ok(items) => items,
+        Err(code) => return code,
+    };
+    let rows = items.as_array().map_or(&[][..], Vec::as_slice);
+    if rows.is_empty() {
+        errln!("no {} on {connection}", f.title.to_lowercase());
     }
+    if json {
+        super::print_json(&items);
+    } else {
+        print_rows(f, rows, header);
+    }
+    EXIT_OK
 }
 
 fn get(config: Config, read_only: bool, seg: &str, id: &str, target: VoiceTarget) -> i32 {

@@ -120,7 +120,8 @@ pub enum Problem {
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Problem::NoFailover { trunks } => write!(f, "no failover ({trunks} trunk)"),
+            Problem::NoFailover { trunks: 1 } => write!(f, "no failover (1 trunk)"),
+            Problem::NoFailover { trunks } => write!(f, "no failover ({trunks} trunks)"),
             Problem::TrunkWithoutSbc { trunk } => write!(f, "trunk {trunk} has no SBC"),
             Problem::Validation { offer, state } => write!(f, "{offer} validation {state}"),
             Problem::SharedSbc { sbc, with } => write!(f, "SBC {sbc} also in {with}"),

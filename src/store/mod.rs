@@ -8,6 +8,7 @@ pub mod leases;
 mod migrations;
 pub mod number_edits;
 pub mod number_query;
+pub mod number_widths;
 pub mod number_window;
 pub mod numbers;
 pub mod remote;

@@ -176,7 +176,8 @@ impl NumberQuery {
             c.push(|n| format!("{col} = ?{n}"), s.as_str().to_string());
         }
         if let Some(v) = &self.vendor {
-            c.push(|n| format!("vendor = ?{n}"), v.clone());
+            // `--vendor audiocodes` finds AudioCodes, as `--status used` finds Used.
+            c.push(|n| format!("vendor = ?{n} COLLATE NOCASE"), v.clone());
         }
         if self.last_sync_conflicts {
             c.push_bare(LAST_SYNC_CONFLICTS);

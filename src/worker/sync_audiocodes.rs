@@ -109,10 +109,14 @@ pub(super) async fn sync_audiocodes(
         .await?;
     let mut outcome = outcome;
     outcome.users = user_count;
-    ctx.log(format!(
-        "planned and written in {:.1} s",
-        apply_began.elapsed().as_secs_f64()
-    ))
+    // Say what was done: a dry run or a guarded sync only planned (and
+    // recorded the plan); the inventory was written only when applied.
+    let took = apply_began.elapsed().as_secs_f64();
+    ctx.log(match outcome.result.as_str() {
+        "applied" => format!("planned and applied in {took:.1} s"),
+        "preview" => format!("planned in {took:.1} s; a dry run: nothing applied to the inventory"),
+        _ => format!("planned in {took:.1} s; not applied"),
+    })
     .await;
     let mut counts = outcome.counts.describe();
     if let Some(u) = &unrecognised {

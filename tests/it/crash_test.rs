@@ -99,7 +99,7 @@ fn kill_9_while_applying_a_sync_leaves_all_or_nothing() {
     let apply_secs: f64 = text(&out)
         .1
         .lines()
-        .find_map(|l| l.split("planned and written in ").nth(1))
+        .find_map(|l| l.split("planned and applied in ").nth(1))
         .and_then(|r| r.split(' ').next())
         .and_then(|s| s.parse().ok())
         .expect("the sync reports how long applying took");

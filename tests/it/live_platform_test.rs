@@ -87,7 +87,8 @@ fn profiles_are_fetched_stored_and_marked() {
     let (text_out, _) = ok(&cfg, &["profiles", "--problems"]);
     assert!(text_out.contains("no failover (1 trunk)"), "{text_out}");
     let (services, _) = ok(&cfg, &["services"]);
-    assert_eq!(services.lines().count(), 2, "{services}");
+    // A header row (issue 18), then the two services.
+    assert_eq!(services.lines().count(), 3, "{services}");
     let (leads, _) = ok(&cfg, &["leads", "--json"]);
     assert_eq!(serde_json::from_str::<Vec<Value>>(&leads).unwrap().len(), 3);
 }

@@ -11,6 +11,8 @@ mod common;
 
 mod arm_shapes_test;
 mod bad_input_test;
+mod cli_listing_test;
+mod cli_pipes_test;
 mod commit_point_test;
 mod concurrency_test;
 mod concurrent_fetch_test;

@@ -139,7 +139,7 @@ fn listing_connections_reads_no_secret() {
     assert!(out.status.success(), "{err}");
     assert!(listing.contains("arm-cmd"), "{listing}");
     assert!(
-        listing.contains("made-here") && listing.contains("(made in switchboard)"),
+        listing.contains("made-here") && listing.contains("made in switchboard"),
         "{listing}"
     );
     assert!(
