@@ -55,7 +55,10 @@ pub fn give(
         ConfigOut::None => Ok(None),
         ConfigOut::Stdout => {
             let body = sim::config_for(scenario, addr, scheme, Path::new(PRINTED_STORE));
-            super::out_line(&format!("{}{body}", header(Made::Printed, scheme, addr, tls)));
+            super::out_line(&format!(
+                "{}{body}",
+                header(Made::Printed, scheme, addr, tls)
+            ));
             Ok(None)
         }
         ConfigOut::File { path, force } => {
