@@ -820,3 +820,140 @@ fn an_axp_refresh_does_not_time_out_families_that_answered_while_cm_children_wer
         "{stdout}"
     );
 }
+
+/// An AXP serving one item in every family (a CM "cm-1" among them),
+/// each list answered after `delay()`; counts the list requests.
+fn axp_all_families(delay: Arc<Mutex<Duration>>, lists: Arc<Mutex<usize>>) -> HostileServer {
+    use switchboard::domain::voice_registry::{self, Envelope};
+    HostileServer::start(move |req| {
+        if is_token(req) {
+            return Reply::json(json!({"access_token": "t", "expires_in": 900}));
+        }
+        let path = req.path();
+        let segment = path.rsplit('/').next().unwrap_or("");
+        let family = if path.contains("/communication-managers/cm-1/") {
+            voice_registry::children_of("cm").find(|f| f.segment == segment)
+        } else {
+            voice_registry::listable().find(|f| f.segment == segment)
+        };
+        let Some(f) = family else {
+            return Reply::not_found();
+        };
+        *lists.lock().unwrap() += 1;
+        let wait = *delay.lock().unwrap();
+        std::thread::sleep(wait);
+        let id = if f.key == "cm" {
+            "cm-1".to_string()
+        } else {
+            format!("{}-1", f.key)
+        };
+        let item = json!({ f.id_field: id, "name": f.key });
+        Reply::json(match f.envelope {
+            Envelope::Key(k) => {
+                json!({"pagination": {"total": 1}, k: [item], "links": {"next": ""}})
+            }
+            Envelope::BareArray => json!([item]),
+        })
+    })
+}
+
+#[test]
+fn ctrl_c_during_an_axp_refresh_with_families_in_flight_changes_nothing() {
+    let delay = Arc::new(Mutex::new(Duration::ZERO));
+    let lists = Arc::new(Mutex::new(0usize));
+    let server = axp_all_families(delay.clone(), lists.clone());
+    let (dir, cfg) = axp_config(&server.url(), "");
+    let store = dir.path().join("s.db");
+    let out = run(&cfg, &["refresh", "axp", "axp"]);
+    assert!(out.status.success(), "{}{}", text(&out).0, text(&out).1);
+    let before = store_dump(&store);
+
+    *delay.lock().unwrap() = Duration::from_secs(3);
+    *lists.lock().unwrap() = 0;
+    let mut child = bin()
+        .arg("--config")
+        .arg(&cfg)
+        .args(["refresh", "axp", "axp"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let began = Instant::now();
+    while *lists.lock().unwrap() < 4 {
+        assert!(
+            began.elapsed() < Duration::from_secs(20),
+            "never 4 families in flight"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let in_flight = *lists.lock().unwrap();
+    assert_eq!(in_flight, 4, "four families in flight");
+    let st = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let status = child.wait().unwrap();
+    let (_, stderr) = outputs(&mut child);
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cancelled before anything was written or sent; nothing was changed"),
+        "{stderr}"
+    );
+    std::thread::sleep(Duration::from_millis(3500));
+    assert_eq!(
+        *lists.lock().unwrap(),
+        in_flight,
+        "no request after the cancel"
+    );
+    assert_same_store(
+        &before,
+        &store_dump(&store),
+        "after Ctrl-C during a refresh",
+    );
+}
+
+#[test]
+fn a_401_on_the_three_live_platform_lists_at_once_fetches_one_more_token() {
+    let tokens = Arc::new(Mutex::new(0usize));
+    let t = tokens.clone();
+    let server = HostileServer::start(move |req| {
+        if req.method == "POST" && req.path() == "/oauth2/v2.0/token" {
+            let mut n = t.lock().unwrap();
+            *n += 1;
+            let token = if *n == 1 { "t1" } else { "t2" };
+            return Reply::json(json!({"access_token": token, "expires_in": 3600}));
+        }
+        // Each list waits a little, so that all three are in flight.
+        std::thread::sleep(Duration::from_millis(200));
+        if req.header("authorization") != Some("Bearer t2") {
+            return Reply::status(401, r#"{"title":"token expired"}"#);
+        }
+        match req.path() {
+            "/tenantui/api/v2/oc/callingprofile" => {
+                Reply::json(json!([{"callingProfileId": "cp-1", "name": "one"}]))
+            }
+            "/tenantui/api/v3/customer" => Reply::json(json!([])),
+            "/tenantui/api/v2/oc/lead" => Reply::json(json!([])),
+            _ => Reply::not_found(),
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(
+        dir.path(),
+        &format!(
+            "{}{}",
+            config_head(&dir.path().join("s.db"), 5),
+            lp_connection(&server.url(), "lp-secret")
+        ),
+    );
+    let out = run(&cfg, &["refresh", "live-platform", "lp"]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(stdout.contains("1 calling profiles"), "{stdout}");
+    assert_eq!(
+        *tokens.lock().unwrap(),
+        2,
+        "one token, then one more for the three lists refused at once"
+    );
+}
