@@ -621,7 +621,9 @@ fn json_to_a_file_stays_clean_while_bars_draw_on_a_terminal() {
         &format!(
             "{}{}",
             config_head(&dir.path().join("s.db"), 5),
-            arm_connection("lab", &sim.addr, LAB_LOGIN, 4, "")
+            // One page at a time: the sync lasts the 3 s the bar needs
+            // to be seen (concurrent pages would end it in about one).
+            arm_connection("lab", &sim.addr, LAB_LOGIN, 4, "fetch_concurrency = 1")
         ),
     );
     let out_file = dir.path().join("out.json");

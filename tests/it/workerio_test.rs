@@ -109,7 +109,15 @@ fn slow_lab(
         &format!(
             "{}{}",
             config_head(&store, 5),
-            arm_connection("lab", &sim.addr, ("svc-lab", "lab-password"), 4, "")
+            // One page at a time: the slow sync lasts the 3 s the bar tests
+            // need (concurrent pages would end it in about one).
+            arm_connection(
+                "lab",
+                &sim.addr,
+                ("svc-lab", "lab-password"),
+                4,
+                "fetch_concurrency = 1"
+            )
         ),
     );
     (dir, sim, cfg, store)
