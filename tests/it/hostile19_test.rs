@@ -330,6 +330,37 @@ fn a_page_redirected_to_another_origin_fails_and_that_origin_receives_nothing() 
 }
 
 #[test]
+fn a_page_redirected_on_its_own_origin_to_another_offset_fails_the_sync() {
+    // The page at 20 is redirected (same origin, so followed) to offset
+    // 30: it then holds the users of 30, which the page at 30 repeats.
+    fails_and_changes_nothing(
+        page_fn(|offset, limit, req| {
+            if offset == 20 && req.query("moved").is_none() {
+                return Reply::redirect(307, &format!("{USERS_PATH}?offset=30&limit=5&moved=1"));
+            }
+            Reply::json(json!({"total": USERS, "users": users(offset, offset + limit)}))
+        }),
+        "repeats user \"u-0030\"",
+    );
+}
+
+#[test]
+fn a_last_page_fetched_ahead_with_a_user_too_many_fails_the_sync() {
+    // The last page (answering first) holds six users, a new u-0060
+    // among them, under the same total of 60.
+    fails_and_changes_nothing(
+        page_fn(|offset, limit, _| {
+            let mut page = users(offset, offset + limit);
+            if offset == USERS - PAGE {
+                page.push(json!({"id": "u-0060", "phoneNumber": number(60)}));
+            }
+            Reply::json(json!({"total": USERS, "users": page}))
+        }),
+        "more than its total of 60",
+    );
+}
+
+#[test]
 fn a_401_on_every_page_in_flight_causes_one_more_login_not_one_per_page() {
     // The token of the first login is refused on every page after the
     // first (it expired at once); the second login's token is accepted.
