@@ -22,6 +22,7 @@ mod connections_test;
 mod crash_test;
 mod fault_matrix_test;
 mod hostile16_test;
+mod hostile19_test;
 mod inventory_lifecycle_test;
 mod job_errors_test;
 mod jobs_truth_review_test;
