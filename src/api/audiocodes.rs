@@ -206,15 +206,19 @@ impl ArmClient {
         progress(done, total);
         if let (Next::Page(step), Some(total)) = (next, ahead) {
             let offsets = (step..total).step_by(usize::try_from(step).unwrap_or(usize::MAX));
+            let mut coming = offsets.clone();
             let mut pages = std::pin::pin!(in_page_order(
                 offsets,
                 self.conn.fetch_concurrency,
                 |offset| self.users_page(offset, limit)
             ));
-            while let Some((offset, page)) = pages.next().await {
-                if next != Next::Page(offset) {
-                    break; // done, or off the predicted offsets
-                }
+            // Decided before waiting: a list already whole, or a pager
+            // wanting another offset than the next page fetched ahead,
+            // must not wait on a page it will not use (it may never come).
+            while coming.next().map(Next::Page) == Some(next) {
+                let Some((_, page)) = pages.next().await else {
+                    break;
+                };
                 next = pager.accept(page?).map_err(paging_error)?;
                 let (done, total) = pager.progress();
                 progress(done, total);

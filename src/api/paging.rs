@@ -125,6 +125,55 @@ where
         .buffered(in_flight.max(1))
 }
 
+/// Pages fetched ahead that go on being read while the caller awaits
+/// other requests between two of them ([`Ahead::meanwhile`]). A request
+/// nobody polls keeps its timeout running: reqwest would report an answer
+/// that arrived in time as timed out once polled again.
+pub struct Ahead<'a, T> {
+    pages: std::pin::Pin<Box<dyn Stream<Item = T> + Send + 'a>>,
+    taken: std::collections::VecDeque<T>,
+    ended: bool,
+}
+
+impl<'a, T> Ahead<'a, T> {
+    pub fn new(pages: impl Stream<Item = T> + Send + 'a) -> Self {
+        Ahead {
+            pages: Box::pin(pages),
+            taken: std::collections::VecDeque::new(),
+            ended: false,
+        }
+    }
+
+    /// The next page in order.
+    pub async fn next(&mut self) -> Option<T> {
+        if let Some(page) = self.taken.pop_front() {
+            return Some(page);
+        }
+        if self.ended {
+            return None;
+        }
+        let page = self.pages.next().await;
+        self.ended = page.is_none();
+        page
+    }
+
+    /// Runs `work` while the pages ahead keep arriving (kept, in order,
+    /// for [`Ahead::next`]).
+    pub async fn meanwhile<R>(&mut self, work: impl Future<Output = R>) -> R {
+        let mut work = std::pin::pin!(work);
+        loop {
+            tokio::select! {
+                biased;
+                out = &mut work => return out,
+                page = self.pages.next(), if !self.ended => match page {
+                    Some(page) => self.taken.push_back(page),
+                    None => self.ended = true,
+                },
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -55,7 +55,19 @@ impl AxpClient {
                 self.conn.fetch_concurrency,
                 |p| self.page(ahead.url_of(p), &endpoint)
             ));
-            loop {
+            // Decided before waiting on the next page fetched ahead: a list
+            // already whole, or one whose next page is another than the
+            // one fetched ahead, must not wait on it (it may never come).
+            for p in 2..=ahead.last {
+                let After::More(link) = &after else { break };
+                // The page a serial read would ask for next, else stop here.
+                let serial = match link {
+                    Some(l) => self.http.resolve(&url, l),
+                    None => self.http.resolve(&url, &numbered(p)),
+                };
+                if serial.as_deref().and_then(page_key) != page_key(&ahead.url_of(p)) {
+                    break;
+                }
                 let got = read.out.len();
                 let next = self
                     .deadline
@@ -66,16 +78,7 @@ impl AxpClient {
                         async { Ok(pages.next().await) },
                     )
                     .await?;
-                let Some((p, body)) = next else { break };
-                let After::More(link) = &after else { break };
-                // The page a serial read would ask for next, else stop here.
-                let serial = match link {
-                    Some(l) => self.http.resolve(&url, l),
-                    None => self.http.resolve(&url, &numbered(p)),
-                };
-                if serial.as_deref().and_then(page_key) != page_key(&ahead.url_of(p)) {
-                    break;
-                }
+                let Some((_, body)) = next else { break };
                 (url, page) = (ahead.url_of(p), p);
                 after = read.take(page, &body?, &unexpected)?;
             }

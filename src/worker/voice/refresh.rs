@@ -4,13 +4,12 @@
 
 use super::client;
 use crate::api::axp::AxpClient;
-use crate::api::paging::in_page_order;
+use crate::api::paging::{in_page_order, Ahead};
 use crate::domain::voice_registry::{self, Family};
 use crate::store::remote::RemoteSet;
 use crate::worker::remote_refresh::{set_of, store_sets, PartFailure, PartRefresh, UnkeepableList};
 use crate::worker::tasks::{api_failed, JobCtx};
 use crate::worker::JobOutcome;
-use futures_util::StreamExt;
 use serde_json::Value;
 
 /// Every listable family (and each Communication Manager's children) into
@@ -28,10 +27,12 @@ pub async fn refresh(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome>
     // The families fetched at once (`fetch_concurrency`), taken in order;
     // a CM's own families are fetched as its turn comes. Once the refresh
     // stops, the rest is no longer awaited (dropped with the stream).
-    let mut lists = std::pin::pin!(in_page_order(
+    // A CM's own families are listed while those fetched ahead go on
+    // being read (`Ahead::meanwhile`).
+    let mut lists = Ahead::new(in_page_order(
         0..top.len(),
         client.fetch_concurrency(),
-        |i: usize| fetch_set(&client, name, top[i], "")
+        |i: usize| fetch_set(&client, name, top[i], ""),
     ));
     for (i, f) in top.iter().enumerate() {
         if refresh.stopped.is_some() {
@@ -61,7 +62,10 @@ pub async fn refresh(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome>
                                 all_fetched = false;
                                 break;
                             }
-                            match fetch_set(&client, name, child, cm_id).await {
+                            match lists
+                                .meanwhile(fetch_set(&client, name, child, cm_id))
+                                .await
+                            {
                                 Ok((kids, set)) => {
                                     count += kids.len();
                                     refresh.stored(set);
