@@ -331,8 +331,10 @@ fn tui(dir: &Path, cfg: &Path, f: &mut Figures) {
         "example.com",
         "arm-2",
     ];
+    // Every filter keystroke counts in the target (the issue says so, short
+    // ones included); those of one or two letters (not a `+` prefix), which
+    // no index serves, are also shown on their own.
     let mut filter_keys = vec![];
-    // Filters of one or two letters (not a `+` prefix) have no index to use.
     let mut short_keys = vec![];
     key_to_frame(&log, "/", |_| true);
     for text in filters {
@@ -348,9 +350,8 @@ fn tui(dir: &Path, cfg: &Path, f: &mut Figures) {
             let took = key_to_frame(&log, &key, move |fr| fr.filter == want);
             if typed.len() < 3 && !typed.starts_with('+') {
                 short_keys.push(took);
-            } else {
-                filter_keys.push(took);
             }
+            filter_keys.push(took);
         }
         if text == "user-00123" {
             let s = screen();
@@ -362,17 +363,24 @@ fn tui(dir: &Path, cfg: &Path, f: &mut Figures) {
             );
         }
         for _ in text.chars() {
-            filter_keys.push(key_to_frame(&log, "BSpace", |_| true));
+            typed.pop();
+            let want = typed.clone();
+            let took = key_to_frame(&log, "BSpace", move |fr| fr.filter == want);
+            if (1..3).contains(&typed.len()) && !typed.starts_with('+') {
+                short_keys.push(took);
+            }
+            filter_keys.push(took);
         }
     }
     tmux(&["send-keys", "-t", SESSION, "Enter"]);
     filter_keys.sort();
     short_keys.sort();
     f.add(
-        "1-2 letter filter (a scan) to frame, p50 / max",
+        "1-2 letter filter keystroke to frame, p50 / p99 / max",
         format!(
-            "{} / {} (n={})",
+            "{} / {} / {} (n={})",
             ms(percentile(&short_keys, 0.5)),
+            ms(percentile(&short_keys, 0.99)),
             ms(*short_keys.last().unwrap()),
             short_keys.len()
         ),
@@ -388,7 +396,7 @@ fn tui(dir: &Path, cfg: &Path, f: &mut Figures) {
         "",
     );
     f.add(
-        "filter keystroke to frame, p99",
+        "filter keystroke to frame (1-2 letters included), p99",
         ms(percentile(&filter_keys, 0.99)),
         "<= 30 ms",
     );
