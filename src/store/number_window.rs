@@ -107,22 +107,33 @@ impl Store {
             }
             _ => false,
         };
-        let trigram_first = match q.text_filter() {
-            TextFilter::Trigram(t) if !scanning => {
-                let n = self.capped(
-                    "FROM numbers_fts WHERE numbers_fts MATCH ?1",
-                    &[TextFilter::fts_phrase(&t)],
-                    TRIGRAM_FIRST_MAX,
-                )?;
-                n <= TRIGRAM_FIRST_MAX
-            }
-            _ => false,
+        let trigram_matches = match q.text_filter() {
+            TextFilter::Trigram(t) if !scanning => self.few_trigram_matches(&t)?,
+            _ => None,
         };
         Ok(Plan {
             status_by_scan: self.status_by_scan(q)?,
-            trigram_first,
+            trigram_matches,
             prefix_by_scan,
         })
+    }
+
+    /// The row ids holding `text` by the trigram index (a JSON array), when
+    /// there are at most `TRIGRAM_FIRST_MAX`; None when there are more.
+    fn few_trigram_matches(&self, text: &str) -> Result<Option<String>> {
+        let sql = format!(
+            "SELECT rowid FROM numbers_fts WHERE numbers_fts MATCH ?1 LIMIT {}",
+            TRIGRAM_FIRST_MAX + 1
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let ids = stmt
+            .query_map([TextFilter::fts_phrase(text)], |r| r.get::<_, i64>(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        if ids.len() > TRIGRAM_FIRST_MAX {
+            return Ok(None);
+        }
+        let listed: Vec<String> = ids.iter().map(i64::to_string).collect();
+        Ok(Some(format!("[{}]", listed.join(","))))
     }
 
     /// The window of `limit` rows that `seek` asks for. A substring of
@@ -154,7 +165,7 @@ impl Store {
         limit: usize,
     ) -> Result<(Vec<InventoryItem>, Vec<RowKey>, bool)> {
         let plan = self.plan(q, bounded)?;
-        let mut c = q.conditions(plan);
+        let mut c = q.conditions(plan.clone());
         let backwards = q.seek_condition(&mut c, seek);
         let skip = seek_skip(seek);
         let order = q.order(backwards);
@@ -335,6 +346,38 @@ mod tests {
             store.unless_cancelled(|| false, long_count).unwrap(),
             Some(100_000)
         );
+    }
+
+    #[test]
+    fn a_few_trigram_matches_are_fetched_by_id_then_sorted() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("s.db")).unwrap();
+        let items: Vec<InventoryItem> = (0..40)
+            .map(|i| InventoryItem {
+                registered_user: (i % 3 == 0).then(|| format!("Ann-{:02}", 40 - i)),
+                ..InventoryItem::available(format!("+1555000{i:04}"))
+            })
+            .collect();
+        store.insert_numbers(&items, "test seed").unwrap();
+        let q = NumberQuery {
+            text: "ann-".into(),
+            sort: SortKey::RegisteredUser,
+            descending: true,
+            ..Default::default()
+        };
+        let plan = store.plan(&q, false).unwrap();
+        assert!(plan.trigram_matches.is_some(), "the index plan runs");
+        let mut expected = vec![];
+        store
+            .for_each_number(&q, |i| {
+                expected.push(i.number.clone());
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(expected.len(), 14);
+        let (rows, ..) = store.read_window(&q, false, &Seek::First, 10).unwrap();
+        let got: Vec<String> = rows.into_iter().map(|r| r.number).collect();
+        assert_eq!(got, expected[..10]);
     }
 
     #[test]
