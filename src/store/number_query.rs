@@ -152,15 +152,13 @@ const LAST_SYNC_CONFLICTS: &str =
      ORDER BY id DESC LIMIT 1), '$.conflicts'))";
 
 /// How the status and the text narrow the rows, and which index may serve.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Plan {
     /// Leave the status index alone so the sort index drives the scan
     /// (the status is common, so matches come early).
     pub status_by_scan: bool,
-    /// Few trigram matches, already found (their row ids as a JSON array):
-    /// fetch them first, then sort the few. The trigram index is asked once
-    /// per window, not again for the rows.
-    pub trigram_matches: Option<String>,
+    /// Few trigram matches: fetch them first, then sort the few.
+    pub trigram_first: bool,
     /// Many prefix matches: scan the sort index instead of the range.
     pub prefix_by_scan: bool,
 }
@@ -198,9 +196,9 @@ impl NumberQuery {
                 c.push(|n| format!("{col} >= ?{n}"), low);
                 c.push(|n| format!("{col} < ?{n}"), high);
             }
-            TextFilter::Trigram(_) if plan.trigram_matches.is_some() => c.push(
-                |n| format!("numbers.id IN (SELECT value FROM json_each(?{n}))"),
-                plan.trigram_matches.unwrap_or_default(),
+            TextFilter::Trigram(t) if plan.trigram_first => c.push(
+                |n| format!("numbers.id IN (SELECT rowid FROM numbers_fts WHERE numbers_fts MATCH ?{n})"),
+                TextFilter::fts_phrase(&t),
             ),
             TextFilter::Trigram(t) | TextFilter::Short(t) => {
                 c.push(substring_condition, TextFilter::like_pattern(&t))

@@ -107,33 +107,22 @@ impl Store {
             }
             _ => false,
         };
-        let trigram_matches = match q.text_filter() {
-            TextFilter::Trigram(t) if !scanning => self.few_trigram_matches(&t)?,
-            _ => None,
+        let trigram_first = match q.text_filter() {
+            TextFilter::Trigram(t) if !scanning => {
+                let n = self.capped(
+                    "FROM numbers_fts WHERE numbers_fts MATCH ?1",
+                    &[TextFilter::fts_phrase(&t)],
+                    TRIGRAM_FIRST_MAX,
+                )?;
+                n <= TRIGRAM_FIRST_MAX
+            }
+            _ => false,
         };
         Ok(Plan {
             status_by_scan: self.status_by_scan(q)?,
-            trigram_matches,
+            trigram_first,
             prefix_by_scan,
         })
-    }
-
-    /// The row ids holding `text` by the trigram index (a JSON array), when
-    /// there are at most `TRIGRAM_FIRST_MAX`; None when there are more.
-    fn few_trigram_matches(&self, text: &str) -> Result<Option<String>> {
-        let sql = format!(
-            "SELECT rowid FROM numbers_fts WHERE numbers_fts MATCH ?1 LIMIT {}",
-            TRIGRAM_FIRST_MAX + 1
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let ids = stmt
-            .query_map([TextFilter::fts_phrase(text)], |r| r.get::<_, i64>(0))?
-            .collect::<rusqlite::Result<Vec<i64>>>()?;
-        if ids.len() > TRIGRAM_FIRST_MAX {
-            return Ok(None);
-        }
-        let listed: Vec<String> = ids.iter().map(i64::to_string).collect();
-        Ok(Some(format!("[{}]", listed.join(","))))
     }
 
     /// The window of `limit` rows that `seek` asks for. A substring of
@@ -165,7 +154,7 @@ impl Store {
         limit: usize,
     ) -> Result<(Vec<InventoryItem>, Vec<RowKey>, bool)> {
         let plan = self.plan(q, bounded)?;
-        let mut c = q.conditions(plan.clone());
+        let mut c = q.conditions(plan);
         let backwards = q.seek_condition(&mut c, seek);
         let skip = seek_skip(seek);
         let order = q.order(backwards);
@@ -349,7 +338,7 @@ mod tests {
     }
 
     #[test]
-    fn a_few_trigram_matches_are_fetched_by_id_then_sorted() {
+    fn a_few_trigram_matches_are_fetched_first_then_sorted() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("s.db")).unwrap();
         let items: Vec<InventoryItem> = (0..40)
@@ -365,8 +354,10 @@ mod tests {
             descending: true,
             ..Default::default()
         };
-        let plan = store.plan(&q, false).unwrap();
-        assert!(plan.trigram_matches.is_some(), "the index plan runs");
+        assert!(
+            store.plan(&q, false).unwrap().trigram_first,
+            "the index plan runs"
+        );
         let mut expected = vec![];
         store
             .for_each_number(&q, |i| {
