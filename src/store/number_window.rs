@@ -12,8 +12,9 @@ use rusqlite::OptionalExtension;
 /// sort index finds a window's worth quickly.
 pub const NARROW: usize = 5000;
 
-/// How many rows of the sort's order a substring filter tests before it
-/// asks the trigram index instead (a few milliseconds of scanning).
+/// How many rows of the sort's order a substring of three characters or
+/// more is tested on before the trigram index is asked instead (a few
+/// milliseconds of scanning).
 const SCAN_BOUND: usize = 20_000;
 
 /// Up to this many trigram matches are fetched and sorted (tens of
@@ -124,17 +125,15 @@ impl Store {
         })
     }
 
-    /// The window of `limit` rows that `seek` asks for. A substring filter
-    /// first tests the next `SCAN_BOUND` rows of the sort's own index (a
-    /// filter that matches often fills the window there, at once); when
-    /// they hold too few matches it asks the trigram index for all of them,
-    /// or, when there are very many, scans on.
+    /// The window of `limit` rows that `seek` asks for. A substring of
+    /// three characters or more first tests the next `SCAN_BOUND` rows of
+    /// the sort's own index (a filter that matches often fills the window
+    /// there, at once); when they hold too few matches it asks the trigram
+    /// index for all of them, or, when there are very many, scans on. A
+    /// shorter substring has no index to ask, so it scans on at once (a
+    /// stretch first would only be read twice).
     pub fn number_window(&self, q: &NumberQuery, seek: &Seek, limit: usize) -> Result<Window> {
-        let substring = matches!(
-            q.text_filter(),
-            TextFilter::Trigram(_) | TextFilter::Short(_)
-        );
-        if substring {
+        if matches!(q.text_filter(), TextFilter::Trigram(_)) {
             let (rows, keys, truncated) = self.read_window(q, true, seek, limit)?;
             if rows.len() == limit || !truncated {
                 return self.placed(q, seek, limit, (rows, keys));
@@ -336,6 +335,40 @@ mod tests {
             store.unless_cancelled(|| false, long_count).unwrap(),
             Some(100_000)
         );
+    }
+
+    #[test]
+    fn a_few_trigram_matches_are_fetched_first_then_sorted() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("s.db")).unwrap();
+        let items: Vec<InventoryItem> = (0..40)
+            .map(|i| InventoryItem {
+                registered_user: (i % 3 == 0).then(|| format!("Ann-{:02}", 40 - i)),
+                ..InventoryItem::available(format!("+1555000{i:04}"))
+            })
+            .collect();
+        store.insert_numbers(&items, "test seed").unwrap();
+        let q = NumberQuery {
+            text: "ann-".into(),
+            sort: SortKey::RegisteredUser,
+            descending: true,
+            ..Default::default()
+        };
+        assert!(
+            store.plan(&q, false).unwrap().trigram_first,
+            "the index plan runs"
+        );
+        let mut expected = vec![];
+        store
+            .for_each_number(&q, |i| {
+                expected.push(i.number.clone());
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(expected.len(), 14);
+        let (rows, ..) = store.read_window(&q, false, &Seek::First, 10).unwrap();
+        let got: Vec<String> = rows.into_iter().map(|r| r.number).collect();
+        assert_eq!(got, expected[..10]);
     }
 
     #[test]

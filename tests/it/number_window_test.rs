@@ -158,6 +158,61 @@ fn the_filters_mean_what_they_say_and_both_plans_run() {
     assert!(all(&store, &q("5%5")).is_empty());
 }
 
+/// The filter's meaning, spelled out in Rust over every row: the text in
+/// the number, the registered user or a hand-written tag (not VOSS's
+/// generated cooling tag), ASCII letters in either case.
+fn matches_by_hand(item: &InventoryItem, text: &str) -> bool {
+    let has = |s: &str| s.to_ascii_lowercase().contains(&text.to_ascii_lowercase());
+    let generated = item
+        .tag
+        .starts_with("Registered user is either offline or deleted, release date ");
+    has(&item.number)
+        || item.registered_user.as_deref().is_some_and(has)
+        || (!generated && has(&item.tag))
+}
+
+#[test]
+fn short_and_long_substrings_find_exactly_the_rows_that_hold_them() {
+    let (_dir, mut store) = seeded();
+    // A hand tag with words the cooling tag also has: it is found, the
+    // cooling tags are not.
+    let mut tagged = store.number("+15550000007").unwrap().unwrap();
+    tagged.tag = "Offline shelf".into();
+    store.insert_numbers(&[tagged], "test edit").unwrap();
+    let mut every = vec![];
+    store
+        .for_each_number(&NumberQuery::default(), |i| {
+            every.push(i.clone());
+            Ok(())
+        })
+        .unwrap();
+    assert!(every.iter().any(|i| i.tag.starts_with("Registered user")));
+    for text in [
+        "of",
+        "OF",
+        "re",
+        "q",
+        "5",
+        "us",
+        "E",
+        "@",
+        "offline",
+        "customer 3",
+    ] {
+        let expected: Vec<String> = every
+            .iter()
+            .filter(|i| matches_by_hand(i, text))
+            .map(|i| i.number.clone())
+            .collect();
+        let q = NumberQuery {
+            text: text.into(),
+            ..Default::default()
+        };
+        assert_eq!(walk_forward(&store, &q, 1_000), expected, "{text:?}");
+        assert_eq!(store.count_numbers(&q).unwrap(), expected.len(), "{text:?}");
+    }
+}
+
 #[test]
 fn a_skip_lands_where_the_full_query_says() {
     let (_dir, store) = seeded();

@@ -247,10 +247,20 @@ fn number_cells<'a>(
 }
 
 /// "Numbers 3 of 120" with the marks and the keys that fit in `inner`.
-fn table_title(n: &NumbersState, extent: usize, inner: u16) -> String {
+/// While the count is on its way, the rows known to exist (the window on
+/// hand and those before it) with "+": never the cursor's extent, which
+/// may be one row past the last match.
+pub(super) fn table_title(n: &NumbersState, extent: usize, inner: u16) -> String {
     let of = match n.total {
         Some(t) => t.to_string(),
-        None => format!("{extent}+ (counting…)"),
+        None => {
+            let known = n
+                .page
+                .as_ref()
+                .filter(|p| p.query == n.query)
+                .map_or(0, |p| p.window.offset + p.window.rows.len());
+            format!("{known}+ (counting…)")
+        }
     };
     with_hints(
         &format!(

@@ -232,3 +232,21 @@ fn the_viewport_comes_from_layout_not_from_drawing() {
     // Three lines of header, the table's borders and its header row.
     assert_eq!(v.viewport, 16);
 }
+
+#[test]
+fn a_count_on_its_way_says_so_and_claims_only_the_rows_seen() {
+    let mut v = Numbers::default();
+    let Data::Numbers(mut first) = page(&["+15550001", "+15550002", "+15550003"]) else {
+        unreachable!()
+    };
+    // A full window (3 rows asked, 3 came): there may be no fourth row.
+    first.total = None;
+    first.window.at_end = false;
+    v.on_data(Data::Numbers(first));
+    assert_eq!(v.state.extent(), 4, "the cursor may try one row further");
+    let title = draw::table_title(&v.state, v.state.extent(), 200);
+    assert!(title.contains("Numbers 1 of 3+ (counting…)"), "{title}");
+    v.on_data(Data::NumbersTotal(Default::default(), 3));
+    let title = draw::table_title(&v.state, v.state.extent(), 200);
+    assert!(title.contains("Numbers 1 of 3 "), "{title}");
+}
