@@ -1,5 +1,6 @@
 //! The local SQLite store: the only place with SQL.
 
+mod batch;
 pub mod connections;
 mod error;
 pub mod events;
@@ -12,6 +13,8 @@ pub mod number_window;
 pub mod numbers;
 pub mod remote;
 pub mod sync;
+#[cfg(test)]
+mod write_cost;
 
 use crate::clock::Clock;
 use rusqlite::{Connection, OpenFlags};
