@@ -6,6 +6,8 @@ mod error;
 pub mod events;
 pub mod jobs;
 pub mod leases;
+#[cfg(test)]
+mod migration_tests;
 mod migrations;
 pub mod number_edits;
 pub mod number_query;
