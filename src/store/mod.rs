@@ -1,10 +1,13 @@
 //! The local SQLite store: the only place with SQL.
 
+mod batch;
 pub mod connections;
 mod error;
 pub mod events;
 pub mod jobs;
 pub mod leases;
+#[cfg(test)]
+mod migration_tests;
 mod migrations;
 pub mod number_edits;
 pub mod number_query;
@@ -13,6 +16,8 @@ pub mod number_window;
 pub mod numbers;
 pub mod remote;
 pub mod sync;
+#[cfg(test)]
+mod write_cost;
 
 use crate::clock::Clock;
 use rusqlite::{Connection, OpenFlags};

@@ -2,7 +2,7 @@
 //! and the audit's reads and fixes. Each call is one transaction: a failure
 //! leaves the inventory as it was.
 
-use super::numbers::{from_row, write_transitions, COLUMNS};
+use super::numbers::{from_row, write_transitions, write_transitions_whole, COLUMNS};
 use super::{Result, Store};
 use crate::clock;
 use crate::domain::actions::{self, NumberAction, Refusal};
@@ -150,7 +150,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        write_transitions(&tx, transitions, "audit --fix", clock)?;
+        write_transitions_whole(&tx, transitions, "audit --fix", clock)?;
         tx.commit()?;
         Ok(transitions.len())
     }

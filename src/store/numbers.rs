@@ -1,12 +1,14 @@
 //! Number inventory rows: reading windows and counts, writing transitions.
 
+use super::batch::{text, Batch};
 use super::number_query::{NumberQuery, Plan};
 use super::{Result, Store};
 use crate::clock;
 use crate::domain::cooling::Transition;
 use crate::domain::number::{InventoryItem, Status};
 use chrono::NaiveDate;
-use rusqlite::{params, Row, Transaction};
+use rusqlite::types::Value;
+use rusqlite::{Row, Transaction};
 
 pub(crate) const COLUMNS: &str =
     "number, status, usage, vendor, tag, release_date, connection, registered_user, last_seen";
@@ -113,49 +115,197 @@ impl Store {
     }
 }
 
+/// The columns after `number` that a transition may change, in `COLUMNS`
+/// order.
+const FIELDS: [&str; 8] = [
+    "status",
+    "usage",
+    "vendor",
+    "tag",
+    "release_date",
+    "connection",
+    "registered_user",
+    "last_seen",
+];
+
+/// A row's values for [`FIELDS`].
+fn field_values(i: &InventoryItem) -> [Value; 8] {
+    [
+        Value::Text(i.status.as_str().to_string()),
+        Value::Text(i.usage.clone()),
+        Value::Text(i.vendor.clone()),
+        Value::Text(i.tag.clone()),
+        text(i.release_date.map(|d| d.to_string()).as_deref()),
+        text(i.connection.as_deref()),
+        text(i.registered_user.as_deref()),
+        text(i.last_seen.map(clock::stamp).as_deref()),
+    ]
+}
+
+/// The fields that differ between two rows, as bits of [`FIELDS`].
+fn changed_fields(before: &InventoryItem, after: &InventoryItem) -> u8 {
+    let differs = [
+        before.status != after.status,
+        before.usage != after.usage,
+        before.vendor != after.vendor,
+        before.tag != after.tag,
+        before.release_date != after.release_date,
+        before.connection != after.connection,
+        before.registered_user != after.registered_user,
+        before.last_seen != after.last_seen,
+    ];
+    differs
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| **d)
+        .fold(0, |mask, (i, _)| mask | (1 << i))
+}
+
+/// How a run of transitions is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// A new row, or every column of a row whose `before` may be stale.
+    Whole,
+    /// Only these fields (bits of [`FIELDS`]) of a row read in this
+    /// transaction: the indexes and triggers of the other columns are left
+    /// alone.
+    Fields(u8),
+}
+
+impl Shape {
+    fn width(self) -> usize {
+        match self {
+            Shape::Whole => 1 + FIELDS.len(),
+            Shape::Fields(_) => 1 + self.fields().count(),
+        }
+    }
+
+    fn fields(self) -> impl Iterator<Item = usize> {
+        let mask = match self {
+            Shape::Whole => u8::MAX,
+            Shape::Fields(mask) => mask,
+        };
+        (0..FIELDS.len()).filter(move |i| mask & (1 << i) != 0)
+    }
+
+    /// The statement for a values list of (number, fields…) rows; `?1` is
+    /// `updated_at`.
+    fn statement(self) -> impl Fn(&str) -> String {
+        let sql = match self {
+            Shape::Whole => {
+                let set: Vec<String> = FIELDS
+                    .iter()
+                    .map(|f| format!("{f} = excluded.{f}"))
+                    .collect();
+                let picked: Vec<String> = (1..=FIELDS.len() + 1)
+                    .map(|i| format!("column{i}"))
+                    .collect();
+                format!(
+                    "INSERT INTO numbers(number, {}, updated_at) SELECT {}, ?1 FROM (VALUES {{list}}) WHERE true
+                     ON CONFLICT(number) DO UPDATE SET {}, updated_at = excluded.updated_at",
+                    FIELDS.join(", "),
+                    picked.join(", "),
+                    set.join(", ")
+                )
+            }
+            Shape::Fields(_) => {
+                let names: Vec<&str> = self.fields().map(|i| FIELDS[i]).collect();
+                let set: Vec<String> = names.iter().map(|f| format!("{f} = v.{f}")).collect();
+                format!(
+                    "WITH v(number, {}) AS (VALUES {{list}})
+                     UPDATE numbers SET {}, updated_at = ?1 FROM v WHERE numbers.number = v.number",
+                    names.join(", "),
+                    set.join(", ")
+                )
+            }
+        };
+        move |list: &str| sql.replace("{list}", list)
+    }
+}
+
 /// Writes each transition's row and, where the status changes, its event.
+/// Every `before` must be the row as read in this same transaction: only
+/// the fields that differ from it are written.
 pub(crate) fn write_transitions(
     tx: &Transaction<'_>,
     transitions: &[Transition],
     cause: &str,
     clock: clock::Clock,
 ) -> Result<()> {
+    write_rows(tx, transitions, cause, clock, false)
+}
+
+/// [`write_transitions`] for rows read before this transaction began
+/// (whose `before` may be stale): every column is written.
+pub(crate) fn write_transitions_whole(
+    tx: &Transaction<'_>,
+    transitions: &[Transition],
+    cause: &str,
+    clock: clock::Clock,
+) -> Result<()> {
+    write_rows(tx, transitions, cause, clock, true)
+}
+
+/// Writes the rows in runs of one shape, many rows per statement (see
+/// `store::batch`), then the events in transition order.
+fn write_rows(
+    tx: &Transaction<'_>,
+    transitions: &[Transition],
+    cause: &str,
+    clock: clock::Clock,
+    whole: bool,
+) -> Result<()> {
     let now = clock.stamp();
-    let mut upsert = tx.prepare_cached(
-        "INSERT INTO numbers(number, status, usage, vendor, tag, release_date, connection, registered_user, last_seen, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-         ON CONFLICT(number) DO UPDATE SET status = excluded.status, usage = excluded.usage,
-           vendor = excluded.vendor, tag = excluded.tag, release_date = excluded.release_date,
-           connection = excluded.connection, registered_user = excluded.registered_user,
-           last_seen = excluded.last_seen, updated_at = excluded.updated_at",
-    )?;
-    let mut event = tx.prepare_cached(
-        "INSERT INTO number_events(number, at, from_status, to_status, cause, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
+    let shape_of = |t: &Transition| match &t.before {
+        Some(b) if !whole => Shape::Fields(changed_fields(b, &t.after)),
+        _ => Shape::Whole,
+    };
+    let mut start = 0;
+    while start < transitions.len() {
+        let shape = shape_of(&transitions[start]);
+        let run = transitions[start..]
+            .iter()
+            .take_while(|t| shape_of(t) == shape)
+            .count();
+        if shape != Shape::Fields(0) {
+            let mut rows = Batch::new(
+                tx,
+                shape.width(),
+                vec![Value::Text(now.clone())],
+                shape.statement(),
+            );
+            for t in &transitions[start..start + run] {
+                let mut values = field_values(&t.after);
+                let picked = shape
+                    .fields()
+                    .map(|i| std::mem::replace(&mut values[i], Value::Null));
+                rows.push(std::iter::once(Value::Text(t.after.number.clone())).chain(picked))?;
+            }
+            rows.finish()?;
+        }
+        start += run;
+    }
+    let mut events = Batch::new(
+        tx,
+        4,
+        vec![Value::Text(now), Value::Text(cause.to_string())],
+        |list| {
+            format!(
+                "INSERT INTO number_events(number, at, from_status, to_status, cause, detail)
+                 SELECT column1, ?1, column2, column3, ?2, column4 FROM (VALUES {list})"
+            )
+        },
+    );
     for t in transitions {
-        let a = &t.after;
-        upsert.execute(params![
-            a.number,
-            a.status.as_str(),
-            a.usage,
-            a.vendor,
-            a.tag,
-            a.release_date.map(|d| d.to_string()),
-            a.connection,
-            a.registered_user,
-            a.last_seen.map(clock::stamp),
-            now,
-        ])?;
         if t.changes_status() || t.kind.always_recorded() {
-            event.execute(params![
-                a.number,
-                now,
-                t.before.as_ref().map(|b| b.status.as_str()),
-                a.status.as_str(),
-                cause,
-                format!("{:?}", t.kind).to_lowercase(),
+            events.push([
+                Value::Text(t.after.number.clone()),
+                text(t.before.as_ref().map(|b| b.status.as_str())),
+                Value::Text(t.after.status.as_str().to_string()),
+                Value::Text(format!("{:?}", t.kind).to_lowercase()),
             ])?;
         }
     }
+    events.finish()?;
     Ok(())
 }

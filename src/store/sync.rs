@@ -2,6 +2,7 @@
 //! `BEGIN IMMEDIATE` transaction, so a failure or a crash leaves the store
 //! as it was.
 
+use super::batch::{text, Batch};
 use super::numbers::{from_row, write_transitions, COLUMNS};
 use super::{Result, Store};
 use crate::clock;
@@ -10,6 +11,7 @@ use crate::domain::number::InventoryItem;
 use crate::domain::registered_user::{RegisteredUser, Snapshot};
 use crate::domain::settings::InventorySettings;
 use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::types::{Value, ValueRef};
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 
@@ -206,12 +208,16 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let due: Vec<InventoryItem> = {
-            let sql = format!("SELECT {COLUMNS} FROM numbers WHERE status = 'Cooling' AND release_date <= ?1 ORDER BY number");
+        let mut due: Vec<InventoryItem> = {
+            // In the cooling index's order; sorted here, faster than SQLite's sorter.
+            let sql = format!(
+                "SELECT {COLUMNS} FROM numbers WHERE status = 'Cooling' AND release_date <= ?1"
+            );
             let mut stmt = tx.prepare(&sql)?;
             let rows = stmt.query_map([today.to_string()], from_row)?;
             rows.collect::<rusqlite::Result<_>>()?
         };
+        due.sort_unstable_by(|a, b| a.number.cmp(&b.number));
         let transitions = cooling::sweep(&due, today);
         write_transitions(&tx, &transitions, "sweep", clock)?;
         tx.commit()?;
@@ -350,95 +356,147 @@ impl From<CountsRow> for SyncCounts {
 }
 
 /// Rows linked to the connection plus rows of every snapshot number, in
-/// number order (what the planner's merge needs).
+/// number order (what the planner's merge needs): the connection's rows
+/// stream in number order from its index, merged with the snapshot's
+/// numbers; a snapshot number the connection does not hold is looked up
+/// on its own (no temporary table, no second pass).
 fn load_for_plan(
     tx: &Transaction<'_>,
     connection: &str,
     snapshot: &Snapshot,
 ) -> Result<Vec<InventoryItem>> {
-    tx.execute_batch("CREATE TEMP TABLE IF NOT EXISTS snap(number TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM temp.snap;")?;
-    {
-        let mut ins = tx.prepare_cached("INSERT INTO temp.snap(number) VALUES (?1)")?;
-        for n in snapshot.entries.keys() {
-            ins.execute([n])?;
+    let mut linked = tx.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM numbers WHERE ifnull(connection, '') = ?1 ORDER BY number"
+    ))?;
+    let mut lookup =
+        tx.prepare_cached(&format!("SELECT {COLUMNS} FROM numbers WHERE number = ?1"))?;
+    let mut rows = linked.query([connection])?;
+    let mut next_linked = rows.next()?.map(from_row).transpose()?;
+    let mut out = Vec::with_capacity(snapshot.entries.len());
+    for number in snapshot.entries.keys() {
+        while let Some(item) = next_linked.take_if(|i| i.number <= *number) {
+            let same = item.number == *number;
+            out.push(item);
+            next_linked = rows.next()?.map(from_row).transpose()?;
+            if same {
+                break;
+            }
+        }
+        if out.last().is_some_and(|i| i.number == *number) {
+            continue;
+        }
+        if let Some(item) = lookup.query_row([number], from_row).optional()? {
+            out.push(item);
         }
     }
-    let sql = format!(
-        "SELECT {COLUMNS} FROM numbers WHERE ifnull(connection, '') = ?1
-         UNION SELECT {COLUMNS} FROM numbers WHERE number IN (SELECT number FROM temp.snap)
-         ORDER BY number"
-    );
-    let mut stmt = tx.prepare(&sql)?;
-    let rows = stmt.query_map([connection], from_row)?;
-    let out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-    tx.execute_batch("DELETE FROM temp.snap;")?;
+    while let Some(item) = next_linked {
+        out.push(item);
+        next_linked = rows.next()?.map(from_row).transpose()?;
+    }
     Ok(out)
 }
 
 /// Makes the cached users of the connection equal to `users`, writing
-/// only the rows that differ (an unchanged re-sync writes none).
+/// only the rows that differ (an unchanged re-sync writes none): the
+/// cached rows stream in id order beside the users sorted by id, and are
+/// compared field by field where they lie.
 fn replace_registered_users(
     tx: &Transaction<'_>,
     connection: &str,
     users: &[RegisteredUser],
 ) -> Result<()> {
-    type Row = (
-        String,
-        String,
-        Option<String>,
-        String,
-        Option<String>,
-        String,
-    );
-    let mut kept: std::collections::HashMap<String, Row> = {
+    let mut by_id: Vec<&RegisteredUser> = users.iter().collect();
+    by_id.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut changed: Vec<&RegisteredUser> = Vec::new();
+    let mut gone: Vec<String> = Vec::new();
+    {
         let mut stmt = tx.prepare_cached(
             "SELECT user_id, user_name, display_name, number, status, last_seen, sbc
-             FROM registered_users WHERE connection = ?1",
+             FROM registered_users WHERE connection = ?1 ORDER BY user_id",
         )?;
-        let rows = stmt.query_map([connection], |r| {
-            Ok((
-                r.get(0)?,
-                (
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                ),
-            ))
-        })?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
-    let mut upsert = tx.prepare_cached(
-        "INSERT INTO registered_users(connection, user_id, user_name, display_name, number, status, last_seen, sbc)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-         ON CONFLICT(connection, user_id) DO UPDATE SET user_name = excluded.user_name,
-           display_name = excluded.display_name, number = excluded.number, status = excluded.status,
-           last_seen = excluded.last_seen, sbc = excluded.sbc",
-    )?;
-    for u in users {
-        let row: Row = (
-            u.user_name.clone(),
-            u.display_name.clone(),
-            u.number.clone(),
-            u.raw_status.clone(),
-            u.last_seen.map(clock::stamp),
-            u.sbc.clone(),
-        );
-        if kept.remove(&u.id).is_some_and(|old| old == row) {
-            continue;
+        let mut rows = stmt.query([connection])?;
+        let mut cached = rows.next()?;
+        let mut last_id: Option<&str> = None;
+        for u in by_id {
+            // Cached rows before this id are gone from the list.
+            while let Some(row) = cached {
+                if text_at(row, 0)? >= Some(u.id.as_str()) {
+                    break;
+                }
+                gone.push(row.get(0)?);
+                cached = rows.next()?;
+            }
+            let first_of_id = last_id != Some(u.id.as_str());
+            last_id = Some(u.id.as_str());
+            match cached {
+                Some(row) if first_of_id && text_at(row, 0)? == Some(u.id.as_str()) => {
+                    if !same_user(row, u)? {
+                        changed.push(u);
+                    }
+                    cached = rows.next()?;
+                }
+                _ => changed.push(u),
+            }
         }
-        upsert.execute(params![
-            connection, u.id, row.0, row.1, row.2, row.3, row.4, row.5
+        while let Some(row) = cached {
+            gone.push(row.get(0)?);
+            cached = rows.next()?;
+        }
+    }
+    let mut upsert = Batch::new(tx, 7, vec![Value::Text(connection.to_string())], |list| {
+        format!(
+            "INSERT INTO registered_users(connection, user_id, user_name, display_name, number, status, last_seen, sbc)
+             SELECT ?1, column1, column2, column3, column4, column5, column6, column7 FROM (VALUES {list}) WHERE true
+             ON CONFLICT(connection, user_id) DO UPDATE SET user_name = excluded.user_name,
+               display_name = excluded.display_name, number = excluded.number, status = excluded.status,
+               last_seen = excluded.last_seen, sbc = excluded.sbc"
+        )
+    });
+    for u in changed {
+        upsert.push([
+            Value::Text(u.id.clone()),
+            Value::Text(u.user_name.clone()),
+            Value::Text(u.display_name.clone()),
+            text(u.number.as_deref()),
+            Value::Text(u.raw_status.clone()),
+            text(u.last_seen.map(clock::stamp).as_deref()),
+            Value::Text(u.sbc.clone()),
         ])?;
     }
-    let mut gone =
-        tx.prepare_cached("DELETE FROM registered_users WHERE connection = ?1 AND user_id = ?2")?;
-    for id in kept.keys() {
-        gone.execute(params![connection, id])?;
+    upsert.finish()?;
+    let mut delete = Batch::new(tx, 1, vec![Value::Text(connection.to_string())], |list| {
+        format!(
+            "DELETE FROM registered_users WHERE connection = ?1
+             AND user_id IN (SELECT column1 FROM (VALUES {list}))"
+        )
+    });
+    for id in gone {
+        delete.push([Value::Text(id)])?;
     }
+    delete.finish()?;
     Ok(())
+}
+
+/// Whether a cached row (user_id, user_name, display_name, number,
+/// status, last_seen, sbc) holds exactly the user's fields.
+fn same_user(row: &rusqlite::Row<'_>, u: &RegisteredUser) -> rusqlite::Result<bool> {
+    Ok(text_at(row, 1)? == Some(u.user_name.as_str())
+        && text_at(row, 2)? == Some(u.display_name.as_str())
+        && text_at(row, 3)? == u.number.as_deref()
+        && text_at(row, 4)? == Some(u.raw_status.as_str())
+        && text_at(row, 5)? == u.last_seen.map(clock::stamp).as_deref()
+        && text_at(row, 6)? == Some(u.sbc.as_str()))
+}
+
+/// A text column as it lies in the row (None for NULL), not copied.
+fn text_at<'r>(row: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
+    match row.get_ref(i)? {
+        ValueRef::Null => Ok(None),
+        v => v
+            .as_str()
+            .map(Some)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, v.data_type(), Box::new(e))),
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -1,0 +1,288 @@
+//! A store made by an older switchboard, with data, migrates to the
+//! latest schema and answers as before; the counters and the trigram
+//! index stay exact through every kind of write afterwards.
+
+use super::migrations;
+use super::number_query::{NumberQuery, Seek};
+use super::sync::{SyncMode, SyncRequest};
+use super::Store;
+use crate::domain::actions::NumberAction;
+use crate::domain::number::{InventoryItem, Status};
+use crate::domain::registered_user::RegisteredUser;
+use crate::domain::settings::InventorySettings;
+use chrono::NaiveDate;
+use rusqlite::Connection;
+
+/// The last schema before the counters' triggers changed.
+const OLD_VERSION: usize = 5;
+
+fn day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()
+}
+
+/// An old store file: numbers of every kind, written by its own triggers.
+fn old_store(path: &std::path::Path) {
+    let mut conn = Connection::open(path).unwrap();
+    migrations::migrate_to(&mut conn, OLD_VERSION).unwrap();
+    let rows = [
+        (
+            "+15550001",
+            "Used",
+            "Device",
+            "AudioCodes",
+            "",
+            None,
+            Some("arm"),
+            Some("alice"),
+        ),
+        (
+            "+15550002",
+            "Used",
+            "Device",
+            "AudioCodes",
+            "",
+            None,
+            Some("arm"),
+            Some("bob"),
+        ),
+        (
+            "+15550003",
+            "Cooling",
+            "Device",
+            "AudioCodes",
+            "Registered user is either offline or deleted, release date 2026-11-29",
+            Some("2026-11-29"),
+            Some("arm"),
+            Some("carol"),
+        ),
+        ("+15550004", "Available", "", "", "", None, None, None),
+        (
+            "+15550005",
+            "Reserved",
+            "",
+            "",
+            "lobby phone",
+            None,
+            None,
+            None,
+        ),
+        (
+            "+15550006",
+            "Used",
+            "Trunk",
+            "Live Platform",
+            "",
+            None,
+            Some("lp"),
+            None,
+        ),
+    ];
+    for (number, status, usage, vendor, tag, release, connection, user) in rows {
+        conn.execute(
+            "INSERT INTO numbers(number, status, usage, vendor, tag, release_date, connection,
+                registered_user, last_seen, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL, '2026-11-01T00:00:00Z')",
+            rusqlite::params![number, status, usage, vendor, tag, release, connection, user],
+        )
+        .unwrap();
+    }
+}
+
+/// What a store file answers (plain SQL, which any schema version takes):
+/// the counters, the numbers each substring finds through the trigram
+/// index, and the rows in descending tag order.
+type Answers = (Vec<(String, String, i64)>, Vec<Vec<String>>, Vec<String>);
+
+const PHRASES: [&str; 4] = ["lobby", "carol", "5550006", "Registered user"];
+
+fn answers(conn: &Connection) -> Answers {
+    let strings = |sql: &str, arg: &[&str]| -> Vec<String> {
+        conn.prepare(sql)
+            .unwrap()
+            .query_map(rusqlite::params_from_iter(arg), |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    };
+    let counts = conn
+        .prepare("SELECT status, connection, n FROM number_counts WHERE n != 0 ORDER BY 1, 2")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let found = PHRASES
+        .iter()
+        .map(|p| {
+            strings(
+                "SELECT number FROM numbers WHERE id IN
+                 (SELECT rowid FROM numbers_fts WHERE numbers_fts MATCH ?1) ORDER BY number",
+                &[&format!("\"{p}\"")],
+            )
+        })
+        .collect();
+    let by_tag = strings(
+        "SELECT number FROM numbers ORDER BY tag DESC, number DESC",
+        &[],
+    );
+    (counts, found, by_tag)
+}
+
+/// The numbers of the first window of a query, as the Numbers tab reads it.
+fn window(store: &Store, q: NumberQuery) -> Vec<String> {
+    store
+        .number_window(&q, &Seek::First, 50)
+        .unwrap()
+        .rows
+        .into_iter()
+        .map(|i| i.number)
+        .collect()
+}
+
+/// The counters equal a count of the rows, and the trigram index is
+/// whole (FTS5's own check).
+fn assert_consistent(store: &Store) {
+    let conn = store.conn_for_tests();
+    let kept: Vec<(String, String, i64)> = conn
+        .prepare("SELECT status, connection, n FROM number_counts WHERE n != 0 ORDER BY 1, 2")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let counted: Vec<(String, String, i64)> = conn
+        .prepare("SELECT status, ifnull(connection, ''), COUNT(*) FROM numbers GROUP BY 1, 2 ORDER BY 1, 2")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(kept, counted, "the counters match the rows");
+    conn.execute(
+        "INSERT INTO numbers_fts(numbers_fts, rank) VALUES ('integrity-check', 0)",
+        [],
+    )
+    .unwrap();
+}
+
+fn user(id: &str, number: &str, status: &str) -> RegisteredUser {
+    RegisteredUser {
+        id: id.into(),
+        user_name: id.into(),
+        display_name: String::new(),
+        number: Some(number.into()),
+        raw_status: status.into(),
+        last_seen: None,
+        sbc: "sbc".into(),
+    }
+}
+
+fn sync(store: &mut Store, users: &[RegisteredUser], mode: SyncMode) {
+    store
+        .apply_sync(&SyncRequest {
+            connection: "arm",
+            users,
+            today: day(),
+            settings: &InventorySettings::default(),
+            mode,
+            force: true,
+            job_id: None,
+            started_at: chrono::Utc::now(),
+        })
+        .unwrap();
+}
+
+#[test]
+fn an_old_store_migrates_and_answers_as_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    old_store(&path);
+    let before = answers(&Connection::open(&path).unwrap());
+    assert!(
+        Store::open_read_only(&path).is_err(),
+        "an old store needs its migration first"
+    );
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), migrations::latest());
+    assert_eq!(answers(store.conn_for_tests()), before);
+    assert_eq!(before.1[0], ["+15550005"], "a hand tag is found");
+    assert!(before.1[3].is_empty(), "the cooling tag is not searched");
+    // The Numbers tab's own reads agree with the old file's answers.
+    for (phrase, numbers) in PHRASES.iter().zip(&before.1) {
+        let q = NumberQuery {
+            text: phrase.to_string(),
+            ..Default::default()
+        };
+        assert_eq!(&window(&store, q), numbers, "{phrase}");
+    }
+    let by_tag = NumberQuery {
+        sort: crate::domain::number_filter::SortKey::Tag,
+        descending: true,
+        ..Default::default()
+    };
+    assert_eq!(window(&store, by_tag), before.2);
+    let used = store.status_counts().unwrap();
+    assert!(used.contains(&(Status::Used, 3)), "{used:?}");
+    assert_consistent(&store);
+}
+
+#[test]
+fn counters_and_trigrams_stay_exact_through_every_kind_of_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    old_store(&path);
+    let mut store = Store::open(&path).unwrap();
+    // A sync: adds, refreshes, cools, restores.
+    let users = [
+        user("alice", "+15550001", "REGISTERED"),
+        user("carol", "+15550003", "REGISTERED"),
+        user("dave", "+15550007", "REGISTERED"),
+        user("erin", "+15550004", "REGISTERED"),
+    ];
+    sync(&mut store, &users, SyncMode::Apply);
+    assert_consistent(&store);
+    // Imports (insert or ignore) and the demo's as-is writes (upserts).
+    store
+        .add_numbers(&[InventoryItem::available("+15550008")], "import")
+        .unwrap();
+    let mut held = InventoryItem::available("+15550008");
+    held.status = Status::Reserved;
+    held.tag = "front desk".into();
+    store.insert_numbers(&[held], "seed").unwrap();
+    assert_consistent(&store);
+    // Hand actions, the audit's whole-row fixes, a purge and the sweep.
+    store
+        .apply_number_action(
+            &["+15550008".into(), "+15550007".into()],
+            &NumberAction::Tag {
+                text: "moved".into(),
+            },
+            day(),
+            "me",
+        )
+        .unwrap();
+    let (items, _) = store.audit_inputs().unwrap();
+    let fixes: Vec<_> = items
+        .iter()
+        .filter(|i| i.number == "+15550002")
+        .map(|i| crate::domain::cooling::Transition {
+            kind: crate::domain::cooling::ChangeKind::Released,
+            before: Some(i.clone()),
+            after: crate::domain::cooling::released(i),
+        })
+        .collect();
+    store.apply_audit_fixes(&fixes).unwrap();
+    assert_consistent(&store);
+    sync(&mut store, &[], SyncMode::Purge);
+    assert_consistent(&store);
+    assert_eq!(store.sweep(day() + chrono::Days::new(30)).unwrap(), 4);
+    assert_consistent(&store);
+    let moved = window(
+        &store,
+        NumberQuery {
+            text: "moved".into(),
+            ..Default::default()
+        },
+    );
+    assert_eq!(moved, ["+15550008"], "a tag written by hand is found");
+}
