@@ -6,11 +6,11 @@ use super::numbers::{from_row, write_transitions, COLUMNS};
 use super::{Result, Store};
 use crate::clock;
 use crate::domain::actions::{self, NumberAction, Refusal};
-use crate::domain::cooling::{ChangeKind, Transition};
+use crate::domain::cooling::Transition;
 use crate::domain::number::InventoryItem;
 use crate::domain::registered_user::{RegisteredUser, Snapshot};
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -27,6 +27,68 @@ pub struct AddOutcome {
     pub added: usize,
     /// Already in the inventory: left exactly as they were.
     pub existing: usize,
+    /// How many numbers the inventory holds now.
+    pub held: usize,
+}
+
+/// Rows being added in one transaction, a batch at a time, through the
+/// same two prepared statements (the row, and its `added` event): a
+/// number already in the inventory is left exactly as it was. Nothing is
+/// kept until [`NumberImport::commit`]; dropped before it (a bad line
+/// found later, an error, a cancel), the transaction rolls back and the
+/// inventory is as it was.
+pub struct NumberImport<'s> {
+    tx: Transaction<'s>,
+    now: String,
+    cause: String,
+    outcome: AddOutcome,
+}
+
+impl NumberImport<'_> {
+    pub fn add(&mut self, items: &[InventoryItem]) -> Result<()> {
+        let mut insert = self.tx.prepare_cached(
+            "INSERT INTO numbers(number, status, usage, vendor, tag, release_date, connection, registered_user, last_seen, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+             ON CONFLICT(number) DO NOTHING",
+        )?;
+        let mut event = self.tx.prepare_cached(
+            "INSERT INTO number_events(number, at, from_status, to_status, cause, detail)
+             VALUES (?1, ?2, NULL, ?3, ?4, 'added')",
+        )?;
+        for a in items {
+            let inserted = insert.execute(params![
+                a.number,
+                a.status.as_str(),
+                a.usage,
+                a.vendor,
+                a.tag,
+                a.release_date.map(|d| d.to_string()),
+                a.connection,
+                a.registered_user,
+                a.last_seen.map(clock::stamp),
+                self.now,
+            ])?;
+            if inserted == 0 {
+                self.outcome.existing += 1;
+                continue;
+            }
+            event.execute(params![a.number, self.now, a.status.as_str(), self.cause])?;
+            self.outcome.added += 1;
+        }
+        Ok(())
+    }
+
+    /// Keeps every row added; says how many and what the inventory holds.
+    pub fn commit(self) -> Result<AddOutcome> {
+        let held: usize = self
+            .tx
+            .query_row("SELECT COUNT(*) FROM numbers", [], |r| r.get(0))?;
+        self.tx.commit()?;
+        Ok(AddOutcome {
+            held,
+            ..self.outcome
+        })
+    }
 }
 
 fn load(tx: &Transaction<'_>, number: &str) -> Result<Option<InventoryItem>> {
@@ -72,30 +134,25 @@ impl Store {
     }
 
     /// Adds rows that are not in the inventory yet; existing numbers are
-    /// never overwritten.
+    /// never overwritten. One transaction (see [`NumberImport`]).
     pub fn add_numbers(&mut self, items: &[InventoryItem], cause: &str) -> Result<AddOutcome> {
-        let clock = self.clock;
+        let mut import = self.begin_import(cause)?;
+        import.add(items)?;
+        import.commit()
+    }
+
+    /// Starts adding rows in batches, all in one transaction: see
+    /// [`NumberImport`]. `cause` is recorded in each added number's event.
+    pub fn begin_import(&mut self, cause: &str) -> Result<NumberImport<'_>> {
+        let now = self.clock.stamp();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut fresh = Vec::with_capacity(items.len());
-        {
-            let mut exists = tx.prepare_cached("SELECT 1 FROM numbers WHERE number = ?1")?;
-            for i in items {
-                if !exists.exists([&i.number])? {
-                    fresh.push(Transition {
-                        kind: ChangeKind::Added,
-                        before: None,
-                        after: i.clone(),
-                    });
-                }
-            }
-        }
-        write_transitions(&tx, &fresh, cause, clock)?;
-        tx.commit()?;
-        Ok(AddOutcome {
-            added: fresh.len(),
-            existing: items.len() - fresh.len(),
+        Ok(NumberImport {
+            tx,
+            now,
+            cause: cause.to_string(),
+            outcome: AddOutcome::default(),
         })
     }
 
