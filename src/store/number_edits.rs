@@ -10,7 +10,7 @@ use crate::domain::cooling::Transition;
 use crate::domain::number::InventoryItem;
 use crate::domain::registered_user::{RegisteredUser, Snapshot};
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -62,12 +62,18 @@ fn insert_sql(rows: usize) -> String {
     )
 }
 
+/// The events of `rows` numbers added: `?1` the time, `?2` the cause, then
+/// each number and its status.
+fn events_sql(rows: usize) -> String {
+    let values = vec!["(?,?)"; rows].join(",");
+    format!(
+        "INSERT INTO number_events(number, at, from_status, to_status, cause, detail)
+         SELECT column1, ?1, NULL, column2, ?2, 'added' FROM (VALUES {values})"
+    )
+}
+
 impl NumberImport<'_> {
     pub fn add(&mut self, items: &[InventoryItem]) -> Result<()> {
-        let mut event = self.tx.prepare_cached(
-            "INSERT INTO number_events(number, at, from_status, to_status, cause, detail)
-             VALUES (?1, ?2, NULL, ?3, ?4, 'added')",
-        )?;
         let mut added: Vec<(String, String)> = Vec::with_capacity(ROWS_PER_INSERT);
         for chunk in items.chunks(ROWS_PER_INSERT) {
             let mut insert = self.tx.prepare_cached(&insert_sql(chunk.len()))?;
@@ -90,8 +96,15 @@ impl NumberImport<'_> {
                 added.push((row.get(0)?, row.get(1)?));
             }
             drop(rows);
-            for (number, status) in &added {
-                event.execute(params![number, self.now, status, self.cause])?;
+            if !added.is_empty() {
+                let mut events = self.tx.prepare_cached(&events_sql(added.len()))?;
+                events.raw_bind_parameter(1, &self.now)?;
+                events.raw_bind_parameter(2, &self.cause)?;
+                for (i, (number, status)) in added.iter().enumerate() {
+                    events.raw_bind_parameter(i * 2 + 3, number)?;
+                    events.raw_bind_parameter(i * 2 + 4, status)?;
+                }
+                events.raw_execute()?;
             }
             self.outcome.added += added.len();
             self.outcome.existing += chunk.len() - added.len();
