@@ -81,6 +81,8 @@ fn import(dir: &Path, file: &Path) -> Run {
     let config = write_config(dir, &store);
     let (out_path, err_path) = (dir.join("stdout"), dir.join("stderr"));
     let started = Instant::now();
+    // Waited for with wait4 below (for its rusage), not with `Child::wait`.
+    #[allow(clippy::zombie_processes)]
     let child = Command::new(BIN)
         .env_remove("SWITCHBOARD_CONFIG")
         .env_remove("SWITCHBOARD_STORE")
