@@ -421,7 +421,21 @@ pub struct NumbersArgs {
 pub enum NumbersCommand {
     /// Add FROM..=TO as Available (at most 100,000; existing numbers are left alone).
     AddRange { from: String, to: String },
-    /// Add the numbers of a CSV file (header with number and optionally status, usage, vendor, tag, release_date; or one number per line).
+    /// Add the numbers of a CSV file; numbers already in the inventory are left alone.
+    ///
+    /// The header names any of the columns `numbers --csv` writes, in any case and order:
+    /// number (required), status, usage, vendor, tag, release_date (YYYY-MM-DD, required
+    /// for Cooling); connection, registered_user and last_seen are read and ignored (they
+    /// say where a sync saw the number; the next sync sets them). Or no header and one
+    /// number per line.
+    ///
+    /// Quoted fields may hold commas, quotes and line breaks; a UTF-8 BOM and CRLF line
+    /// ends are read. Tags are taken exactly, other values trimmed. A usage, vendor or tag
+    /// that `numbers --csv` wrote with a leading ' (before =, +, -, @, TAB or CR, so that a
+    /// spreadsheet shows text rather than running a formula) is read without that '.
+    ///
+    /// All or nothing: one bad line imports nothing, and every bad line is listed by its
+    /// line in the file.
     Import { file: PathBuf },
     /// Release Cooling numbers now.
     Release {

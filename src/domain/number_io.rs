@@ -1,12 +1,17 @@
-//! The inventory's file formats: CSV import, and CSV / JSON export with the
-//! documented keys (number, status, usage, vendor, tag, release_date as
-//! YYYY-MM-DD or null, connection, registered_user, last_seen).
+//! The inventory's file formats: CSV and JSON export with the documented
+//! keys (number, status, usage, vendor, tag, release_date as YYYY-MM-DD or
+//! null, connection, registered_user, last_seen), and the one column set
+//! that CSV import reads back (see `number_import`).
+//!
+//! Free text in CSV is guarded against spreadsheet formula injection (the
+//! OWASP rule): see [`escape_formula`].
 
-use super::invalid::Invalid;
-use super::number::{canonical, InventoryItem, Status};
+use super::number::InventoryItem;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use std::borrow::Cow;
 
+/// The columns of an export, in order; an import accepts every one of them.
 pub const EXPORT_COLUMNS: [&str; 9] = [
     "number",
     "status",
@@ -18,6 +23,44 @@ pub const EXPORT_COLUMNS: [&str; 9] = [
     "registered_user",
     "last_seen",
 ];
+
+/// The columns that hold text people or vendors typed, which a spreadsheet
+/// would run as a formula when it starts with `=`, `+`, `-`, `@`, TAB or
+/// CR. The others hold values of a fixed form: the number (its leading `+`
+/// is E.164 and it is the key), the status, dates and stamps.
+pub const FREE_TEXT_COLUMNS: [&str; 5] =
+    ["usage", "vendor", "tag", "connection", "registered_user"];
+
+/// The first characters that make a spreadsheet cell a formula.
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether `text` is one `'` or more followed by a formula character.
+fn quoted_formula(text: &str) -> bool {
+    let rest = text.trim_start_matches('\'');
+    rest.len() < text.len() && rest.starts_with(FORMULA_START)
+}
+
+/// A free-text CSV cell as written: a value starting with a formula
+/// character gets a leading `'`, which spreadsheets show as text. A value
+/// that already starts with `'`s before a formula character gets one more,
+/// so [`unescape_formula`] gives back exactly the value.
+pub fn escape_formula(text: &str) -> Cow<'_, str> {
+    if text.starts_with(FORMULA_START) || quoted_formula(text) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// A free-text CSV cell as read: the `'` that [`escape_formula`] added
+/// (a `'` before `'`s and a formula character) is removed.
+pub fn unescape_formula(text: &str) -> &str {
+    if quoted_formula(text) {
+        &text[1..]
+    } else {
+        text
+    }
+}
 
 /// One exported row, with the documented JSON keys.
 #[derive(Debug, Serialize)]
@@ -49,281 +92,189 @@ impl<'a> From<&'a InventoryItem> for ExportRow<'a> {
     }
 }
 
+impl ExportRow<'_> {
+    /// The CSV cells, in [`EXPORT_COLUMNS`] order, free text escaped.
+    fn csv_cells(&self) -> [Cow<'_, str>; 9] {
+        [
+            Cow::Borrowed(self.number),
+            Cow::Borrowed(self.status),
+            escape_formula(self.usage),
+            escape_formula(self.vendor),
+            escape_formula(self.tag),
+            Cow::Borrowed(self.release_date.as_deref().unwrap_or("")),
+            escape_formula(self.connection.unwrap_or("")),
+            escape_formula(self.registered_user.unwrap_or("")),
+            Cow::Borrowed(self.last_seen.as_deref().unwrap_or("")),
+        ]
+    }
+}
+
 fn stamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
+/// A CSV writer's error as an I/O error, keeping the kind of an I/O one
+/// (a closed pipe stays `BrokenPipe`).
+fn io_error(e: csv::Error) -> std::io::Error {
+    if !e.is_io_error() {
+        return std::io::Error::other(e);
+    }
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => io,
+        other => std::io::Error::other(format!("{other:?}")),
     }
 }
 
-pub fn csv_header() -> String {
-    EXPORT_COLUMNS.join(",")
+enum Out<W: std::io::Write> {
+    Json(W),
+    Csv(Box<csv::Writer<W>>),
 }
 
-pub fn csv_line(i: &InventoryItem) -> String {
-    let r = ExportRow::from(i);
-    [
-        r.number,
-        r.status,
-        r.usage,
-        r.vendor,
-        r.tag,
-        r.release_date.as_deref().unwrap_or(""),
-        r.connection.unwrap_or(""),
-        r.registered_user.unwrap_or(""),
-        r.last_seen.as_deref().unwrap_or(""),
-    ]
-    .iter()
-    .map(|f| csv_field(f))
-    .collect::<Vec<_>>()
-    .join(",")
-}
-
-/// Writes rows as CSV (with a header) or as one JSON array, a row at a
-/// time, so an export of any size never holds the inventory in memory.
+/// Writes rows as CSV (RFC 4180 quoting, `\n` line ends, a header) or as
+/// one JSON array, a row at a time, so an export of any size never holds
+/// the inventory in memory.
 pub struct ExportWriter<W: std::io::Write> {
-    out: W,
-    json: bool,
+    out: Out<W>,
     rows: usize,
 }
 
 impl<W: std::io::Write> ExportWriter<W> {
     pub fn start(mut out: W, json: bool) -> std::io::Result<Self> {
-        if json {
+        let out = if json {
             write!(out, "[")?;
+            Out::Json(out)
         } else {
-            writeln!(out, "{}", csv_header())?;
-        }
-        Ok(ExportWriter { out, json, rows: 0 })
+            let mut csv = csv::Writer::from_writer(out);
+            csv.write_record(EXPORT_COLUMNS).map_err(io_error)?;
+            Out::Csv(Box::new(csv))
+        };
+        Ok(ExportWriter { out, rows: 0 })
     }
 
     pub fn row(&mut self, item: &InventoryItem) -> std::io::Result<()> {
-        if self.json {
-            let sep = if self.rows == 0 { "\n" } else { ",\n" };
-            let row =
-                serde_json::to_string(&ExportRow::from(item)).map_err(std::io::Error::other)?;
-            write!(self.out, "{sep}  {row}")?;
-        } else {
-            writeln!(self.out, "{}", csv_line(item))?;
+        let row = ExportRow::from(item);
+        match &mut self.out {
+            Out::Json(out) => {
+                let sep = if self.rows == 0 { "\n" } else { ",\n" };
+                let row = serde_json::to_string(&row).map_err(std::io::Error::other)?;
+                write!(out, "{sep}  {row}")?;
+            }
+            Out::Csv(csv) => csv
+                .write_record(row.csv_cells().iter().map(|c| c.as_bytes()))
+                .map_err(io_error)?,
         }
         self.rows += 1;
         Ok(())
     }
 
     /// Closes the JSON array and flushes; returns how many rows were written.
-    pub fn finish(mut self) -> std::io::Result<usize> {
-        if self.json {
-            writeln!(self.out, "{}]", if self.rows == 0 { "" } else { "\n" })?;
+    pub fn finish(self) -> std::io::Result<usize> {
+        match self.out {
+            Out::Json(mut out) => {
+                writeln!(out, "{}]", if self.rows == 0 { "" } else { "\n" })?;
+                out.flush()?;
+            }
+            Out::Csv(mut csv) => csv.flush()?,
         }
-        self.out.flush()?;
         Ok(self.rows)
     }
-}
-
-/// Why an import file was refused: nothing is imported.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ImportError {
-    #[error("the file is empty")]
-    Empty,
-    /// The header line cannot be read.
-    #[error("line 1: {0}")]
-    Header(LineError),
-    /// Every bad line, by its number (from 1).
-    #[error("{}", bad_lines(.0))]
-    BadLines(Vec<(usize, LineError)>),
-}
-
-/// What is wrong with one line of an import.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum LineError {
-    #[error("a quoted field is not closed")]
-    QuoteNotClosed,
-    #[error("unknown column {0:?}; use number, status, usage, vendor, tag, release_date")]
-    UnknownColumn(String),
-    #[error("{fields} fields, but the header has {columns}")]
-    TooManyFields { fields: usize, columns: usize },
-    #[error(transparent)]
-    Number(#[from] Invalid),
-    #[error("unknown status {0:?}")]
-    UnknownStatus(String),
-    #[error("release_date {0:?} is not YYYY-MM-DD")]
-    NotADate(String),
-    #[error("{0} is Cooling without a release_date")]
-    CoolingWithoutDate(String),
-    #[error("{number} appears twice (first on line {first})")]
-    Twice { number: String, first: usize },
-}
-
-/// Splits one CSV line into fields (RFC 4180 quoting, one line per record).
-fn split_csv(line: &str) -> Result<Vec<String>, LineError> {
-    let mut fields = Vec::new();
-    let mut cur = String::new();
-    let mut chars = line.chars().peekable();
-    let mut quoted = false;
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                cur.push('"');
-                chars.next();
-            }
-            (true, '"') => quoted = false,
-            (false, '"') if cur.is_empty() => quoted = true,
-            (false, ',') => fields.push(std::mem::take(&mut cur)),
-            (_, c) => cur.push(c),
-        }
-    }
-    if quoted {
-        return Err(LineError::QuoteNotClosed);
-    }
-    fields.push(cur);
-    Ok(fields)
-}
-
-/// Parses an import file: a header naming `number` and optionally `status`,
-/// `usage`, `vendor`, `tag`, `release_date`; or no header and one number per
-/// line. Any bad line fails the whole import, which lists every bad line
-/// by its number, so a file is imported entirely or not at all.
-pub fn parse_import(text: &str) -> Result<Vec<InventoryItem>, ImportError> {
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty());
-    let Some((_, first)) = lines.next() else {
-        return Err(ImportError::Empty);
-    };
-    let head = split_csv(first).map_err(ImportError::Header)?;
-    let head: Vec<String> = head.iter().map(|h| h.trim().to_ascii_lowercase()).collect();
-    let has_header = head.iter().any(|h| h == "number");
-    let columns: Vec<String> = if has_header {
-        if let Some(bad) = head
-            .iter()
-            .find(|h| !EXPORT_COLUMNS[..6].contains(&h.as_str()))
-        {
-            return Err(ImportError::Header(LineError::UnknownColumn(bad.clone())));
-        }
-        head
-    } else {
-        vec!["number".into()]
-    };
-    let body: Vec<(usize, &str)> = if has_header {
-        lines.collect()
-    } else {
-        text.lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-            .collect()
-    };
-    let mut out = Vec::with_capacity(body.len());
-    let mut first_seen = std::collections::HashMap::new();
-    let mut bad = Vec::new();
-    for (idx, line) in body {
-        let line_no = idx + 1;
-        match parse_row(&columns, line) {
-            Ok(item) => match first_seen.get(&item.number) {
-                Some(&first) => bad.push((
-                    line_no,
-                    LineError::Twice {
-                        number: item.number,
-                        first,
-                    },
-                )),
-                None => {
-                    first_seen.insert(item.number.clone(), line_no);
-                    out.push(item);
-                }
-            },
-            Err(e) => bad.push((line_no, e)),
-        }
-    }
-    if bad.is_empty() {
-        Ok(out)
-    } else {
-        Err(ImportError::BadLines(bad))
-    }
-}
-
-/// Every bad line, one per line under a count, the first 50 in full.
-fn bad_lines(bad: &[(usize, LineError)]) -> String {
-    const SHOWN: usize = 50;
-    let mut text = format!(
-        "{} bad line{}",
-        bad.len(),
-        if bad.len() == 1 { "" } else { "s" }
-    );
-    for (line_no, e) in bad.iter().take(SHOWN) {
-        text.push_str(&format!("\n  line {line_no}: {e}"));
-    }
-    if bad.len() > SHOWN {
-        text.push_str(&format!("\n  and {} more", bad.len() - SHOWN));
-    }
-    text
-}
-
-/// One line of an import under `columns`.
-fn parse_row(columns: &[String], line: &str) -> Result<InventoryItem, LineError> {
-    let fields = split_csv(line)?;
-    if fields.len() > columns.len() {
-        return Err(LineError::TooManyFields {
-            fields: fields.len(),
-            columns: columns.len(),
-        });
-    }
-    let mut item = InventoryItem::available(String::new());
-    for (col, value) in columns.iter().zip(fields.iter().map(|f| f.trim())) {
-        match col.as_str() {
-            "number" => item.number = canonical(value)?,
-            "status" if !value.is_empty() => {
-                item.status =
-                    Status::parse(value).ok_or_else(|| LineError::UnknownStatus(value.into()))?
-            }
-            "usage" => item.usage = value.into(),
-            "vendor" => item.vendor = value.into(),
-            "tag" => item.tag = value.into(),
-            "release_date" if !value.is_empty() => {
-                item.release_date = Some(
-                    value
-                        .parse()
-                        .map_err(|_| LineError::NotADate(value.into()))?,
-                )
-            }
-            _ => {}
-        }
-    }
-    if item.status == Status::Cooling && item.release_date.is_none() {
-        return Err(LineError::CoolingWithoutDate(item.number));
-    }
-    Ok(item)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::number::Status;
+
+    fn csv_of(items: &[InventoryItem]) -> String {
+        let mut buf = Vec::new();
+        let mut w = ExportWriter::start(&mut buf, false).unwrap();
+        for i in items {
+            w.row(i).unwrap();
+        }
+        w.finish().unwrap();
+        String::from_utf8(buf).unwrap()
+    }
 
     #[test]
-    fn export_quotes_and_import_reads_back() {
+    fn export_quotes_fields_that_need_it() {
         let item = InventoryItem {
             status: Status::Cooling,
-            tag: "offline, \"east\"".into(),
+            tag: "offline, \"east\"\nsecond line".into(),
             release_date: Some("2026-11-24".parse().unwrap()),
             ..InventoryItem::available("+15551230001")
         };
-        let line = csv_line(&item);
+        assert_eq!(
+            csv_of(&[item]),
+            "number,status,usage,vendor,tag,release_date,connection,registered_user,last_seen\n\
+             +15551230001,Cooling,,,\"offline, \"\"east\"\"\nsecond line\",2026-11-24,,,\n"
+        );
+    }
+
+    #[test]
+    fn formula_cells_get_a_quote_in_free_text_only() {
+        let item = InventoryItem {
+            usage: "@SUM(A1)".into(),
+            vendor: "-2+3".into(),
+            tag: "=HYPERLINK(\"x\")".into(),
+            connection: Some("+lab".into()),
+            registered_user: Some("\tuser".into()),
+            ..InventoryItem::available("+15551230001")
+        };
+        let text = csv_of(&[item]);
+        let line = text.lines().nth(1).unwrap();
         assert_eq!(
             line,
-            "+15551230001,Cooling,,,\"offline, \"\"east\"\"\",2026-11-24,,,"
+            "+15551230001,Available,'@SUM(A1),'-2+3,\"'=HYPERLINK(\"\"x\"\")\",,'+lab,'\tuser,"
         );
-        let text = format!(
-            "{}\n{}\n",
-            "number,status,usage,vendor,tag,release_date",
-            &line[..line.len() - 3]
-        );
-        let back = parse_import(&text).unwrap();
-        assert_eq!(back, vec![item]);
+    }
+
+    #[test]
+    fn the_escape_is_undone_exactly() {
+        for text in [
+            "",
+            "plain",
+            "=1+1",
+            "+44",
+            "-",
+            "@x",
+            "\tx",
+            "\rx",
+            "'",
+            "'x",
+            "'=x",
+            "''=x",
+            "'''",
+            "x=1",
+            "ünïcode",
+            "'\t",
+        ] {
+            let escaped = escape_formula(text);
+            assert!(
+                !escaped.starts_with(FORMULA_START),
+                "{text:?} escaped to {escaped:?}"
+            );
+            assert_eq!(unescape_formula(&escaped), text, "{text:?} via {escaped:?}");
+        }
+        assert_eq!(escape_formula("'=x"), "''=x");
+        assert_eq!(escape_formula("'x"), "'x");
+        assert_eq!(unescape_formula("'x"), "'x");
+        // A hand-written file's formula is not ours to change on import.
+        assert_eq!(unescape_formula("=x"), "=x");
+    }
+
+    #[test]
+    fn json_is_not_escaped() {
+        let item = InventoryItem {
+            tag: "=1+1".into(),
+            ..InventoryItem::available("+15551230001")
+        };
+        let mut buf = Vec::new();
+        let mut w = ExportWriter::start(&mut buf, true).unwrap();
+        w.row(&item).unwrap();
+        w.finish().unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&buf).unwrap();
+        assert_eq!(v[0]["tag"], "=1+1");
+        assert_eq!(v[0]["number"], "+15551230001");
     }
 
     #[test]
@@ -353,29 +304,25 @@ mod tests {
             serde_json::from_slice::<serde_json::Value>(&buf).unwrap(),
             serde_json::json!([])
         );
-        let mut buf = Vec::new();
-        let mut w = ExportWriter::start(&mut buf, false).unwrap();
-        w.row(&items[0]).unwrap();
-        w.finish().unwrap();
-        assert_eq!(String::from_utf8(buf).unwrap().lines().count(), 2);
+        assert_eq!(csv_of(&items[..1]).lines().count(), 2);
     }
 
     #[test]
-    fn bare_numbers_and_clear_errors() {
-        let items = parse_import("+1 555 123 0001\n4021\n").unwrap();
-        assert_eq!(items[1].number, "4021");
-        assert_eq!(items[1].status, Status::Available);
-        let e = parse_import("number,status\n+15551230001,Used\n+1555x,Used\n").unwrap_err();
-        assert!(
-            matches!(&e, ImportError::BadLines(b) if b.len() == 1 && b[0].0 == 3),
-            "{e:?}"
-        );
-        assert!(e.to_string().starts_with("1 bad line\n  line 3:"), "{e}");
-        let e = parse_import("number,colour\n+15551230001,red\n").unwrap_err();
-        assert!(e.to_string().contains("unknown column"), "{e}");
-        let e = parse_import("number,status\n+15551230001,Cooling\n").unwrap_err();
-        assert!(e.to_string().contains("without a release_date"), "{e}");
-        let e = parse_import("+15551230001\n+15551230001\n").unwrap_err();
-        assert!(e.to_string().contains("twice"), "{e}");
+    fn a_closed_pipe_stays_a_broken_pipe() {
+        struct Closed;
+        impl std::io::Write for Closed {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                Err(std::io::ErrorKind::BrokenPipe.into())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Err(std::io::ErrorKind::BrokenPipe.into())
+            }
+        }
+        let mut w = ExportWriter::start(Closed, false).unwrap();
+        let e = (0..10_000)
+            .map(|_| w.row(&InventoryItem::available("+15551230001")))
+            .find_map(Result::err)
+            .unwrap();
+        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe);
     }
 }

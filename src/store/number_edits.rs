@@ -6,7 +6,7 @@ use super::numbers::{from_row, write_transitions, write_transitions_whole, COLUM
 use super::{Result, Store};
 use crate::clock;
 use crate::domain::actions::{self, NumberAction, Refusal};
-use crate::domain::cooling::{ChangeKind, Transition};
+use crate::domain::cooling::Transition;
 use crate::domain::number::InventoryItem;
 use crate::domain::registered_user::{RegisteredUser, Snapshot};
 use chrono::NaiveDate;
@@ -27,6 +27,102 @@ pub struct AddOutcome {
     pub added: usize,
     /// Already in the inventory: left exactly as they were.
     pub existing: usize,
+    /// How many numbers the inventory holds now.
+    pub held: usize,
+}
+
+/// Rows being added in one transaction, a batch at a time, through the
+/// same two prepared statements (the row, and its `added` event): a
+/// number already in the inventory is left exactly as it was. Nothing is
+/// kept until [`NumberImport::commit`]; dropped before it (a bad line
+/// found later, an error, a cancel), the transaction rolls back and the
+/// inventory is as it was.
+pub struct NumberImport<'s> {
+    tx: Transaction<'s>,
+    now: String,
+    cause: String,
+    outcome: AddOutcome,
+}
+
+/// Rows per INSERT: the row insert fires the counter and trigram triggers,
+/// so SQLite keeps a statement journal (a copy of every page the statement
+/// changes) for it; one statement per many rows copies each page once
+/// instead of once per row.
+const ROWS_PER_INSERT: usize = 500;
+
+/// The INSERT of `rows` rows; it returns the rows it added (not those
+/// already in the inventory).
+fn insert_sql(rows: usize) -> String {
+    let values = vec!["(?,?,?,?,?,?,?,?,?,?)"; rows].join(",");
+    format!(
+        "INSERT INTO numbers(number, status, usage, vendor, tag, release_date, connection, registered_user, last_seen, updated_at)
+         SELECT * FROM (VALUES {values}) WHERE true
+         ON CONFLICT(number) DO NOTHING
+         RETURNING number, status"
+    )
+}
+
+/// The events of `rows` numbers added: `?1` the time, `?2` the cause, then
+/// each number and its status.
+fn events_sql(rows: usize) -> String {
+    let values = vec!["(?,?)"; rows].join(",");
+    format!(
+        "INSERT INTO number_events(number, at, from_status, to_status, cause, detail)
+         SELECT column1, ?1, NULL, column2, ?2, 'added' FROM (VALUES {values})"
+    )
+}
+
+impl NumberImport<'_> {
+    pub fn add(&mut self, items: &[InventoryItem]) -> Result<()> {
+        let mut added: Vec<(String, String)> = Vec::with_capacity(ROWS_PER_INSERT);
+        for chunk in items.chunks(ROWS_PER_INSERT) {
+            let mut insert = self.tx.prepare_cached(&insert_sql(chunk.len()))?;
+            for (i, a) in chunk.iter().enumerate() {
+                let at = i * 10;
+                insert.raw_bind_parameter(at + 1, &a.number)?;
+                insert.raw_bind_parameter(at + 2, a.status.as_str())?;
+                insert.raw_bind_parameter(at + 3, &a.usage)?;
+                insert.raw_bind_parameter(at + 4, &a.vendor)?;
+                insert.raw_bind_parameter(at + 5, &a.tag)?;
+                insert.raw_bind_parameter(at + 6, a.release_date.map(|d| d.to_string()))?;
+                insert.raw_bind_parameter(at + 7, &a.connection)?;
+                insert.raw_bind_parameter(at + 8, &a.registered_user)?;
+                insert.raw_bind_parameter(at + 9, a.last_seen.map(clock::stamp))?;
+                insert.raw_bind_parameter(at + 10, &self.now)?;
+            }
+            added.clear();
+            let mut rows = insert.raw_query();
+            while let Some(row) = rows.next()? {
+                added.push((row.get(0)?, row.get(1)?));
+            }
+            drop(rows);
+            if !added.is_empty() {
+                let mut events = self.tx.prepare_cached(&events_sql(added.len()))?;
+                events.raw_bind_parameter(1, &self.now)?;
+                events.raw_bind_parameter(2, &self.cause)?;
+                for (i, (number, status)) in added.iter().enumerate() {
+                    events.raw_bind_parameter(i * 2 + 3, number)?;
+                    events.raw_bind_parameter(i * 2 + 4, status)?;
+                }
+                events.raw_execute()?;
+            }
+            self.outcome.added += added.len();
+            self.outcome.existing += chunk.len() - added.len();
+        }
+        Ok(())
+    }
+
+    /// Keeps every row added; says how many and what the inventory holds.
+    pub fn commit(self) -> Result<AddOutcome> {
+        let held: usize = self
+            .tx
+            .query_row("SELECT COUNT(*) FROM numbers", [], |r| r.get(0))?;
+        self.tx.commit()?;
+        Ok(AddOutcome {
+            held,
+            ..self.outcome
+        })
+    }
 }
 
 fn load(tx: &Transaction<'_>, number: &str) -> Result<Option<InventoryItem>> {
@@ -72,30 +168,25 @@ impl Store {
     }
 
     /// Adds rows that are not in the inventory yet; existing numbers are
-    /// never overwritten.
+    /// never overwritten. One transaction (see [`NumberImport`]).
     pub fn add_numbers(&mut self, items: &[InventoryItem], cause: &str) -> Result<AddOutcome> {
-        let clock = self.clock;
+        let mut import = self.begin_import(cause)?;
+        import.add(items)?;
+        import.commit()
+    }
+
+    /// Starts adding rows in batches, all in one transaction: see
+    /// [`NumberImport`]. `cause` is recorded in each added number's event.
+    pub fn begin_import(&mut self, cause: &str) -> Result<NumberImport<'_>> {
+        let now = self.clock.stamp();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut fresh = Vec::with_capacity(items.len());
-        {
-            let mut exists = tx.prepare_cached("SELECT 1 FROM numbers WHERE number = ?1")?;
-            for i in items {
-                if !exists.exists([&i.number])? {
-                    fresh.push(Transition {
-                        kind: ChangeKind::Added,
-                        before: None,
-                        after: i.clone(),
-                    });
-                }
-            }
-        }
-        write_transitions(&tx, &fresh, cause, clock)?;
-        tx.commit()?;
-        Ok(AddOutcome {
-            added: fresh.len(),
-            existing: items.len() - fresh.len(),
+        Ok(NumberImport {
+            tx,
+            now,
+            cause: cause.to_string(),
+            outcome: AddOutcome::default(),
         })
     }
 

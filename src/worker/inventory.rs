@@ -2,14 +2,17 @@
 //! purge of a connection, hand edits, ranges, imports, audit.
 
 use super::tasks::{acquire_sync_lease, JobCtx};
-use super::JobOutcome;
+use super::{JobEvent, JobOutcome};
 use crate::clock;
 use crate::config::ConnectionRef;
 use crate::domain::actions::{self, NumberAction};
 use crate::domain::audit as audit_rules;
 use crate::domain::number::InventoryItem;
-use crate::domain::number_io;
+use crate::domain::number_import::{BadLines, ImportError, ImportReader, Line};
+use crate::store::number_edits::AddOutcome;
 use crate::store::sync::{SyncMode, SyncRequest};
+use crate::store::{Store, StoreError};
+use tokio_util::sync::CancellationToken;
 
 /// Who did it, for events, tags and lease holders: the name of the
 /// operating system account the process runs as (its real uid), never
@@ -190,27 +193,100 @@ pub async fn add_range(ctx: &JobCtx, from: &str, to: &str) -> Result<JobOutcome,
     ))
 }
 
+/// Lines read between two store batches and progress events.
+const IMPORT_BATCH: usize = 2_000;
+
+/// `numbers import FILE`: the file is read as a stream and written as it
+/// is read, in batches, inside one transaction. A bad line stops the
+/// writing (the rest is only checked, so every bad line is reported) and
+/// the transaction rolls back: all or nothing, in one pass over the file.
 pub async fn import(ctx: &JobCtx, path: &str) -> Result<JobOutcome, JobOutcome> {
     ctx.refuse_local_writes()?;
-    let text = std::fs::read_to_string(path)
+    let refused = |e: String| JobOutcome::failed(format!("{path}: nothing was imported: {e}"));
+    let file = std::fs::File::open(path)
         .map_err(|e| JobOutcome::failed(format!("cannot read {path}: {e}")))?;
-    let items = number_io::parse_import(&text)
-        .map_err(|e| JobOutcome::failed(format!("{path}: nothing was imported: {e}")))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let reader = ImportReader::new(file).map_err(|e| refused(e.to_string()))?;
     let cause = format!("user {}: import {path}", who());
+    let (events, id, cancel) = (
+        ctx.shared.events.clone(),
+        ctx.id.clone(),
+        ctx.cancel.clone(),
+    );
+    let progress = move |bytes: u64| {
+        let _ = events.send(JobEvent::Progress {
+            id: id.clone(),
+            entity: "bytes read".into(),
+            done: bytes,
+            failed: 0,
+            total: size.max(bytes),
+        });
+    };
     let out = ctx
         .write(
             "import",
-            move |s| s.add_numbers(&items, &cause),
-            |o| format!("{} numbers added", o.added),
+            move |s| import_rows(s, reader, &cause, progress, &cancel),
+            |r| match r {
+                Ok(o) => format!("{} numbers added", o.added),
+                Err(_) => "nothing imported (the file was refused)".into(),
+            },
         )
-        .await?;
+        .await?
+        .map_err(|e| refused(e.to_string()))?;
     Ok(JobOutcome::ok(
         format!(
-            "imported {} numbers from {path}; {} were already in the inventory and left as they were",
-            out.added, out.existing
+            "imported {} numbers from {path}; {} were already in the inventory and left as they were; \
+             the inventory now holds {} numbers",
+            out.added, out.existing, out.held
         ),
         serde_json::to_value(&out).ok(),
     ))
+}
+
+/// The import's one pass: rows are written in batches until a bad line is
+/// read; from then on lines are only checked. Any bad line, error or
+/// cancel drops the transaction, which rolls back.
+fn import_rows<R: std::io::Read>(
+    s: &mut Store,
+    mut reader: ImportReader<R>,
+    cause: &str,
+    mut progress: impl FnMut(u64),
+    cancel: &CancellationToken,
+) -> Result<Result<AddOutcome, ImportError>, StoreError> {
+    let mut import = s.begin_import(cause)?;
+    let mut batch = Vec::with_capacity(IMPORT_BATCH);
+    let mut bad = BadLines::default();
+    let mut lines = 0;
+    loop {
+        let line = match reader.next_line() {
+            Ok(Some(line)) => line,
+            Ok(None) => break,
+            Err(e) => return Ok(Err(e)),
+        };
+        match line {
+            Line::Row(item) if bad.is_empty() => batch.push(item),
+            Line::Row(_) => {}
+            Line::Bad(n, e) => {
+                bad.push(n, e);
+                batch.clear();
+            }
+        }
+        lines += 1;
+        if lines % IMPORT_BATCH == 0 {
+            if cancel.is_cancelled() {
+                return Err(StoreError::Interrupted(None));
+            }
+            import.add(&batch)?;
+            batch.clear();
+            progress(reader.bytes_read());
+        }
+    }
+    progress(reader.bytes_read());
+    if !bad.is_empty() {
+        return Ok(Err(ImportError::BadLines(bad)));
+    }
+    import.add(&batch)?;
+    import.commit().map(Ok)
 }
 
 pub async fn audit(ctx: &JobCtx, fix: bool) -> Result<JobOutcome, JobOutcome> {

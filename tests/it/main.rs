@@ -20,6 +20,7 @@ mod config_bounds_test;
 mod config_errors_test;
 mod connections_test;
 mod crash_test;
+mod csv_roundtrip_test;
 mod fault_matrix_test;
 mod hostile16_test;
 mod hostile19_test;
