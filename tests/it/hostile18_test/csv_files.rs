@@ -119,7 +119,8 @@ fn bad_encodings_and_empty_inputs_import_nothing_and_say_why() {
     assert_eq!(inventory(&cfg, NOW).len(), 5);
 }
 
-/// Guard: odd but valid inputs import: a FIFO, blank lines at the end, an
+/// Guard: odd but valid inputs import: a FIFO, blank lines at the end (LF
+/// or CRLF), a last line without its line break, an
 /// upper-case header with spaces, a number written with spaces, a BOM on a
 /// file without a header; number spellings that cannot be right (`tel:`,
 /// no `+` on 11 digits, the same number twice once padded) and a column
@@ -146,6 +147,8 @@ fn odd_valid_files_import_and_wrong_spellings_are_refused() {
             "bom-no-header.csv",
             "\u{feff}+15550000005\r\n+15550000006\r\n",
         ),
+        ("no-final-newline.csv", "number,tag\n+15550000011,\"last\""),
+        ("crlf-blank-end.csv", "number,tag\r\n+15550000012,x\r\n\r\n"),
     ] {
         let file = dir.path().join(name);
         std::fs::write(&file, body).unwrap();
@@ -153,7 +156,8 @@ fn odd_valid_files_import_and_wrong_spellings_are_refused() {
         assert!(out.status.success(), "{name}: {}", text(&out).1);
     }
     let inv = inventory(&cfg, NOW);
-    assert_eq!(inv.len(), 6, "{inv:?}");
+    assert_eq!(inv.len(), 8, "{inv:?}");
+    assert_eq!(row(&inv, "+15550000011")["tag"], "last");
     assert_eq!(row(&inv, "+15550000003")["tag"], "y");
     row(&inv, "+15550000004");
     let before = store_dump(&store);

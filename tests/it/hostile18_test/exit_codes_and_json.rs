@@ -48,6 +48,19 @@ fn each_exit_code_of_the_table_once() {
     sim.fault(r#"{"path":"/tenantui/api/v2/oc/callingprofile","kind":"expire_token"}"#);
     assert_eq!(code(&["refresh", "live-platform", "lp"]), Some(5));
     sim.clear_faults();
+    // The failed part is shown stale, with the documented keys.
+    let conns = json(&cfg, &["connections", "list", "--json"]);
+    let lp = conns
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "lp")
+        .unwrap();
+    let stale = &lp["stale"][0];
+    let mut keys: Vec<&String> = stale.as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(keys, ["error", "failed_at", "kind", "refreshed_at"], "{lp}");
+    assert!(stale["refreshed_at"].is_string(), "{lp}");
     let gone = reader_gone(switchboard(&cfg, &["numbers"]));
     assert_eq!(gone.status.code(), Some(141));
     let help = String::from_utf8(bin().arg("--help").output().unwrap().stdout).unwrap();
@@ -202,4 +215,21 @@ fn every_one_job_command_the_readme_names_takes_json() {
         assert_eq!(v["state"], "succeeded", "{args:?}: {v}");
         assert_eq!(v["error"], Value::Null, "{args:?}: {v}");
     }
+}
+
+/// Defect: `jobs --limit 0` on a store that holds jobs says "no jobs
+/// recorded in STORE; a sync, refresh, sweep or number change records
+/// one": the hint meant for an empty store, and not true here.
+#[test]
+#[ignore = "defect: jobs --limit 0 on a store with jobs says no jobs are recorded"]
+fn jobs_limit_0_does_not_say_the_store_has_no_jobs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cfg, _) = fresh(dir.path(), "a");
+    ok(
+        &cfg,
+        &["numbers", "add-range", "+15550000000", "+15550000001"],
+    );
+    let out = run_at(&cfg, NOW, &["jobs", "--limit", "0"]);
+    let (_, stderr) = text(&out);
+    assert!(!stderr.contains("no jobs recorded"), "{stderr}");
 }
