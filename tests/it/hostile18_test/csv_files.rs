@@ -326,8 +326,9 @@ fn ctrl_c_during_a_long_import_imports_nothing() {
             .spawn()
             .unwrap();
         wait_for_running_import(&cfg);
-        // Well into the write.
+        // Well into the write, nothing of it is seen by a reader.
         std::thread::sleep(Duration::from_secs(1));
+        assert_eq!(inventory(&cfg, NOW).len(), 10, "a half import is seen");
         for _ in 0..presses {
             sigint(&child);
         }

@@ -65,8 +65,8 @@ fn numbers_with_usages(dir: &Path, usages: &[&str]) -> PathBuf {
 
 /// Guard: nothing a cell holds reaches the terminal raw: no C0 control
 /// but the line feed, no DEL, no C1 control (U+009B is a CSI to some
-/// terminals), no bidi override, in `numbers` and in `jobs` (whose TARGET
-/// is an import's file name).
+/// terminals), no bidi override, in `numbers` and in `jobs` and its JSON
+/// (whose TARGET is an import's file name).
 #[test]
 fn nothing_raw_reaches_the_terminal_from_a_table() {
     let dir = tempfile::tempdir().unwrap();
@@ -83,16 +83,9 @@ fn nothing_raw_reaches_the_terminal_from_a_table() {
     std::fs::write(&named, "number\n+15559990000\n").unwrap();
     let out = import(&cfg, &named);
     assert!(out.status.success(), "{}", text(&out).1);
-    for args in [&["numbers"][..], &["jobs"][..]] {
+    for args in [&["numbers"][..], &["jobs"][..], &["jobs", "--json"][..]] {
         let listing = ok(&cfg, args);
-        let raw: Vec<char> = listing
-            .chars()
-            .filter(|&c| {
-                (c.is_control() && c != '\n')
-                    || ('\u{202a}'..='\u{202e}').contains(&c)
-                    || ('\u{2066}'..='\u{2069}').contains(&c)
-            })
-            .collect();
+        let raw = unsafe_chars(&listing);
         assert!(raw.is_empty(), "{args:?}: raw {raw:?} in\n{listing}");
     }
 }
@@ -131,4 +124,38 @@ fn wide_unicode_keeps_table_columns_aligned() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// The characters a terminal may act on or reorder: C0 controls but the
+/// line feed, DEL, C1 controls, bidi overrides and isolates.
+fn unsafe_chars(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|&c| {
+            (c.is_control() && c != '\n')
+                || ('\u{202a}'..='\u{202e}').contains(&c)
+                || ('\u{2066}'..='\u{2069}').contains(&c)
+        })
+        .collect()
+}
+
+/// Defect: every `--json` goes through `terminal_text::json_pretty`, which
+/// writes DEL, C1 controls (U+009B is a CSI to some terminals) and bidi
+/// overrides as `\u` escapes, but the streamed `numbers --json` uses plain
+/// `serde_json::to_string` and writes them raw to the terminal.
+#[test]
+#[ignore = "defect: numbers --json writes DEL, C1 controls and bidi overrides raw (other --json escape them)"]
+fn numbers_json_escapes_what_every_other_json_escapes() {
+    let dir = tempfile::tempdir().unwrap();
+    let usages = ["\u{9b}31m", "\x7fdel", "\u{202e}rtl"];
+    let cfg = numbers_with_usages(dir.path(), &usages);
+    let listing = ok(&cfg, &["numbers", "--json"]);
+    let rows: Value = serde_json::from_str(&listing).unwrap();
+    for (i, u) in usages.iter().enumerate() {
+        assert_eq!(
+            row(rows.as_array().unwrap(), &format!("+155520{i:05}"))["usage"],
+            *u
+        );
+    }
+    let raw = unsafe_chars(&listing);
+    assert!(raw.is_empty(), "raw {raw:?} in\n{listing}");
 }
