@@ -23,6 +23,7 @@ mod crash_test;
 mod csv_roundtrip_test;
 mod fault_matrix_test;
 mod hostile16_test;
+mod hostile18_test;
 mod hostile19_test;
 mod inventory_lifecycle_test;
 mod job_errors_test;
