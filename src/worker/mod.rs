@@ -180,14 +180,16 @@ impl JobOutcome {
     }
 }
 
-/// A job's summary and error with vendor text escaped ([`terminal_safe`]):
-/// a profile name holding `ESC ] 52` ends up in both.
+/// A job's summary and error with vendor text escaped line by line
+/// ([`terminal_safe_lines`]): a profile name holding `ESC ] 52` ends up in
+/// both, and an error of several lines (an import's list of bad lines)
+/// stays a list of lines.
 ///
-/// [`terminal_safe`]: crate::domain::terminal_text::terminal_safe
+/// [`terminal_safe_lines`]: crate::domain::terminal_text::terminal_safe_lines
 fn make_safe(outcome: &mut JobOutcome) {
-    use crate::domain::terminal_text::{terminal_safe, terminal_safe_lines};
+    use crate::domain::terminal_text::terminal_safe_lines;
     outcome.summary = terminal_safe_lines(&outcome.summary);
-    outcome.error = terminal_safe(&outcome.error).into_owned();
+    outcome.error = terminal_safe_lines(&outcome.error);
 }
 
 /// Secrets typed into a form, held only until the save job takes them.

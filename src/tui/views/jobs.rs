@@ -185,13 +185,15 @@ impl View for Jobs {
                 ];
                 lines.extend(j.started_at.iter().map(|s| format!("started {s}")));
                 lines.extend(j.ended_at.iter().map(|s| format!("ended   {s}")));
+                // A summary or error of several lines (an import's bad
+                // lines) shows as lines.
                 if !j.summary.is_empty() {
                     lines.push(String::new());
-                    lines.push(j.summary.clone());
+                    lines.extend(j.summary.lines().map(String::from));
                 }
                 if !j.error.is_empty() {
                     lines.push(String::new());
-                    lines.push(j.error.clone());
+                    lines.extend(j.error.lines().map(String::from));
                 }
                 // The log streams in under the record (see `App::on_data`).
                 vec![

@@ -3,6 +3,7 @@
 
 use super::refresh::relist;
 use super::{check_cmd, client, family, refuse};
+use crate::domain::text::count;
 use crate::domain::voice_body;
 use crate::domain::voice_registry::{self, ActionInput};
 use crate::worker::tasks::{api_failed, write_failed, JobCtx};
@@ -149,7 +150,7 @@ fn describe_answer(action: &str, answer: Option<&Value>) -> String {
     match (action, answer) {
         ("validate", _) => format!("{} valid, {} invalid", len("valid"), len("invalid")),
         ("list" | "getByPhoneNumbers", Some(Value::Array(a))) => {
-            format!("{} phone numbers", a.len())
+            count(a.len(), "phone number", "phone numbers")
         }
         ("discoveryUrl", Some(a)) => a
             .get("oidcDiscoveryUrl")
@@ -157,7 +158,7 @@ fn describe_answer(action: &str, answer: Option<&Value>) -> String {
             .unwrap_or("-")
             .to_string(),
         (_, None) => "done".into(),
-        (_, Some(Value::Array(a))) => format!("{} items", a.len()),
+        (_, Some(Value::Array(a))) => count(a.len(), "item", "items"),
         (_, Some(_)) => "done".into(),
     }
 }
