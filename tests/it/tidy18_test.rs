@@ -127,6 +127,18 @@ fn an_error_of_several_lines_prints_as_lines_each_escaped() {
     let error = jobs[0]["error"].as_str().unwrap();
     assert_eq!(error.lines().count(), 4, "{error}");
     assert!(!error.contains('\x1b'), "{error:?}");
+
+    // The `jobs` table keeps the job on one row: the first line, and how
+    // many more there are.
+    let listing = text(&run_at(&cfg, NOW, &["jobs", "--no-header"])).0;
+    let row: Vec<&str> = listing.lines().filter(|l| l.contains("import")).collect();
+    assert_eq!(row.len(), 1, "{listing}");
+    assert!(
+        row[0].ends_with(
+            "nothing was imported: 3 bad lines (and 3 more lines in `switchboard jobs --json`)"
+        ),
+        "{listing}"
+    );
 }
 
 /// The accepted spellings are pinned by a unit test in src/cli.rs (a
