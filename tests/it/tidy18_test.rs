@@ -152,3 +152,59 @@ fn a_start_tab_that_is_none_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("invalid value 'numberz'"), "{stderr}");
 }
+
+/// A voice family and its actions are named in any case, as the enum
+/// filters are.
+#[test]
+fn voice_families_and_actions_take_any_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = SimProcess::with_scenario(
+        dir.path(),
+        r#"
+[axp]
+account_id = "TESTAX"
+client_id = "axp-client"
+client_secret = "s"
+app_key = "k"
+items_per_family = 2
+phone_numbers = 1
+"#,
+    );
+    let url = format!("http://{}", sim.addr);
+    let cfg = write_config(
+        dir.path(),
+        &format!(
+            "{}{}",
+            config_head(&dir.path().join("s.db"), 5),
+            axp_connection(&url, "TESTAX", "s", "k")
+        ),
+    );
+    let lower = ok(
+        &cfg,
+        NOW,
+        &["voice", "list", "phone-numbers", "--no-header"],
+    );
+    let upper = ok(
+        &cfg,
+        NOW,
+        &["voice", "list", "Phone-Numbers", "--no-header"],
+    );
+    assert_eq!(lower.lines().count(), 1, "{lower}");
+    assert_eq!(upper, lower);
+    let body = dir.path().join("numbers.json");
+    let number = lower.split_whitespace().nth(1).unwrap();
+    std::fs::write(&body, format!("[\"{number}\"]")).unwrap();
+    let stdout = ok(
+        &cfg,
+        NOW,
+        &[
+            "voice",
+            "action",
+            "PHONE-NUMBERS",
+            "getbyphonenumbers",
+            "--file",
+            body.to_str().unwrap(),
+        ],
+    );
+    assert!(stdout.contains(": 1 phone number\n"), "{stdout}");
+}

@@ -80,18 +80,22 @@ pub async fn action(
     body: &Option<Value>,
 ) -> Result<JobOutcome, JobOutcome> {
     let f = family(family_key)?;
-    let spec = f.actions.iter().find(|a| a.name == action).ok_or_else(|| {
-        let known: Vec<&str> = f.actions.iter().map(|a| a.name).collect();
-        JobOutcome::failed(format!(
-            "{} has no action {action:?} (it has: {})",
-            f.title,
-            if known.is_empty() {
-                "none".to_string()
-            } else {
-                known.join(", ")
-            }
-        ))
-    })?;
+    let spec = f
+        .actions
+        .iter()
+        .find(|a| a.name.eq_ignore_ascii_case(action))
+        .ok_or_else(|| {
+            let known: Vec<&str> = f.actions.iter().map(|a| a.name).collect();
+            JobOutcome::failed(format!(
+                "{} has no action {action:?} (it has: {})",
+                f.title,
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            ))
+        })?;
     check_input(spec.input, body, spec.max_items)
         .map_err(|m| JobOutcome::failed(format!("{}: {m}; nothing was sent", spec.title)))?;
     let (conn, client) = client(ctx, name).await?;
