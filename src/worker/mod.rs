@@ -192,6 +192,12 @@ fn make_safe(outcome: &mut JobOutcome) {
     outcome.error = terminal_safe_lines(&outcome.error);
 }
 
+/// A summary or error as one log event's field: its line breaks escaped,
+/// so an event stays one line of the log file.
+fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    crate::domain::terminal_text::terminal_safe(text)
+}
+
 /// Secrets typed into a form, held only until the save job takes them.
 #[derive(Default)]
 pub(crate) struct FormSecrets {
@@ -430,7 +436,7 @@ impl Worker {
         {
             tracing::error!("could not record job {id}: {e}");
         }
-        tracing::error!(job = id, kind = kind.label(), target = %kind.target(), error = %outcome.error, "job failed: internal error");
+        tracing::error!(job = id, kind = kind.label(), target = %kind.target(), error = %one_line(&outcome.error), "job failed: internal error");
         outcome
     }
 
@@ -546,13 +552,13 @@ impl Worker {
         }
         match outcome.state {
             JobState::Failed => {
-                tracing::warn!(job = id, kind = kind.label(), target = %kind.target(), error = %outcome.error, "job failed")
+                tracing::warn!(job = id, kind = kind.label(), target = %kind.target(), error = %one_line(&outcome.error), "job failed")
             }
             JobState::Partial => {
-                tracing::warn!(job = id, kind = kind.label(), target = %kind.target(), summary = %outcome.summary, error = %outcome.error, "job partly done")
+                tracing::warn!(job = id, kind = kind.label(), target = %kind.target(), summary = %one_line(&outcome.summary), error = %one_line(&outcome.error), "job partly done")
             }
             _ => {
-                tracing::info!(job = id, kind = kind.label(), target = %kind.target(), state = %outcome.state, summary = %outcome.summary, "job ended")
+                tracing::info!(job = id, kind = kind.label(), target = %kind.target(), state = %outcome.state, summary = %one_line(&outcome.summary), "job ended")
             }
         }
         outcome
