@@ -38,7 +38,7 @@ fn family(segment: &str, parent: Option<&str>) -> Result<&'static Family, Comman
         let hint = if parent.is_none()
             && FAMILIES
                 .iter()
-                .any(|f| f.segment == segment && f.parent.is_some())
+                .any(|f| f.segment == lower && f.parent.is_some())
         {
             " (it lives under a Communication Manager: add --parent CM_ID)"
         } else {
