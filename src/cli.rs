@@ -1,5 +1,6 @@
 //! The command line: every subcommand and flag.
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 #[cfg(feature = "sim")]
 use std::net::SocketAddr;
@@ -176,8 +177,13 @@ pub struct TuiArgs {
     /// Enable mouse support (off by default so the terminal's own selection works).
     #[arg(long)]
     pub mouse: bool,
-    /// The tab to open on.
-    #[arg(long, value_parser = ["connections", "numbers", "profiles", "voice", "jobs"])]
+    /// The tab to open on (in any case).
+    #[arg(
+        long,
+        ignore_case = true,
+        value_parser = PossibleValuesParser::new(["connections", "numbers", "profiles", "voice", "jobs"])
+            .map(|tab| tab.to_ascii_lowercase())
+    )]
     pub tab: Option<String>,
 }
 
@@ -487,4 +493,19 @@ pub enum SyncCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_start_tab_is_taken_in_any_case_as_its_lower_case_name() {
+        let cli = Cli::try_parse_from(["switchboard", "tui", "--tab", "JOBS"]).unwrap();
+        match cli.command {
+            Some(Command::Tui(args)) => assert_eq!(args.tab.as_deref(), Some("jobs")),
+            other => panic!("{other:?}"),
+        }
+        assert!(Cli::try_parse_from(["switchboard", "tui", "--tab", "job"]).is_err());
+    }
 }

@@ -6,6 +6,7 @@ use super::oauth::{client_credentials, send_with_token, TokenCache};
 use super::paging::{Deadline, SeenIds};
 use super::{ApiError, ErrorKind};
 use crate::config::{HttpSettings, LivePlatformConnection};
+use crate::domain::text::count;
 use crate::secret::Secret;
 use serde_json::Value;
 
@@ -143,7 +144,13 @@ impl LivePlatformClient {
                 .run(
                     &self.http,
                     ENDPOINT,
-                    || format!("{got} leads in {} pages", page - 1),
+                    || {
+                        format!(
+                            "{} in {}",
+                            count(got, "lead", "leads"),
+                            count(page - 1, "page", "pages")
+                        )
+                    },
                     self.array(&format!(
                         "/api/v2/oc/lead?PageNumber={page}&PageSize={PAGE}"
                     )),

@@ -14,13 +14,16 @@ pub(super) fn request_id(h: &HeaderMap, body: &[u8]) -> Option<String> {
         .and_then(|v| v.get("traceId").and_then(|t| t.as_str()).map(String::from))
 }
 
-/// At most 200 characters of vendor text, with `…` where it was cut.
+/// At most 200 characters of vendor text, with `…` where it was cut, its
+/// line breaks and controls escaped: a job's error keeps the lines the
+/// program laid out, and vendor text must not add any.
 pub(super) fn cut(text: &str) -> String {
     const MAX: usize = 200;
-    match text.char_indices().nth(MAX) {
+    let cut = match text.char_indices().nth(MAX) {
         Some((at, _)) => format!("{}…", &text[..at]),
         None => text.to_string(),
-    }
+    };
+    crate::domain::terminal_text::terminal_safe(&cut).into_owned()
 }
 
 /// What a problem body (RFC 7807, Live Platform, ARM) says, in one line.
@@ -59,7 +62,12 @@ pub fn problem_message(body: &[u8]) -> String {
             parts.push(format!("{}: {} ({})", g("field"), g("message"), g("code")));
         }
         if vs.len() > SHOWN {
-            parts.push(format!("{} more violations", vs.len() - SHOWN));
+            let more = vs.len() - SHOWN;
+            parts.push(crate::domain::text::count(
+                more,
+                "more violation",
+                "more violations",
+            ));
         }
     }
     // Keep the vendor's trace id: it is what their support asks for.
@@ -93,5 +101,19 @@ mod tests {
             .collect();
         let m = problem_message(format!(r#"{{"violations":[{}]}}"#, many.join(",")).as_bytes());
         assert!(m.ends_with("f4: m (C); 4 more violations"), "{m}");
+    }
+
+    #[test]
+    fn vendor_line_breaks_stay_escaped_on_one_line() {
+        let b = br#"{"title":"Bad","detail":"one\nswitchboard: forged\u001b[2J"}"#;
+        assert_eq!(
+            problem_message(b),
+            "Bad; one\\x0aswitchboard: forged\\x1b[2J"
+        );
+        let six: Vec<String> = (0..6)
+            .map(|i| format!(r#"{{"field":"f{i}","message":"m","code":"C"}}"#))
+            .collect();
+        let m = problem_message(format!(r#"{{"violations":[{}]}}"#, six.join(",")).as_bytes());
+        assert!(m.ends_with("; 1 more violation"), "{m}");
     }
 }

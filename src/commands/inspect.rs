@@ -5,6 +5,7 @@ use super::{EXIT_ERROR, EXIT_OK};
 use crate::clock;
 use crate::config::{Config, ConnectionRef};
 use crate::domain::job::JobState;
+use crate::domain::text::count;
 use crate::domain::vendor::ConnectionSource;
 use crate::query::connections::{listing, listing_with_stale};
 use crate::store::jobs::JobRecord;
@@ -246,9 +247,23 @@ pub fn jobs(config: &Config, limit: usize, json: bool, header: bool) -> i32 {
             j.state.as_str().to_string(),
             j.kind,
             j.target,
-            text,
+            first_line(&text),
         ]);
     }
     table.print(header);
     EXIT_OK
+}
+
+/// A summary or error of several lines (an import's bad lines) as one
+/// table cell: its first line, and how many more `jobs --json` holds.
+fn first_line(text: &str) -> String {
+    let mut lines = text.lines();
+    let first = lines.next().unwrap_or_default();
+    match lines.count() {
+        0 => first.to_string(),
+        more => format!(
+            "{first} (and {} in `switchboard jobs --json`)",
+            count(more, "more line", "more lines")
+        ),
+    }
 }

@@ -2,12 +2,13 @@
 //! live-platform`: Live Platform from the command line. Lists read the
 //! store (what the last refresh fetched); writes go through worker jobs.
 
-use super::table::{count, Table};
+use super::table::Table;
 use super::{report, run_job_with, EXIT_ERROR, EXIT_OK};
 use crate::config::Config;
 use crate::domain::calling_profile::{problems_by_connection, CallingProfile};
 use crate::domain::job::JobKind;
 use crate::domain::oc_service::CreateServiceRequest;
+use crate::domain::text::count;
 use crate::domain::vendor::Vendor;
 use crate::store::StoreError;
 use serde_json::Value;

@@ -165,15 +165,6 @@ impl<W: Write> StreamTable<W> {
     }
 }
 
-/// `n` and the noun, singular for one: "1 trunk", "2 trunks".
-pub fn count(n: usize, singular: &str, plural: &str) -> String {
-    if n == 1 {
-        format!("1 {singular}")
-    } else {
-        format!("{n} {plural}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,12 +227,5 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "NUMBER        TAG\n+15550000000  vip\n"
         );
-    }
-
-    #[test]
-    fn counts_say_one_in_the_singular() {
-        assert_eq!(count(1, "trunk", "trunks"), "1 trunk");
-        assert_eq!(count(0, "trunk", "trunks"), "0 trunks");
-        assert_eq!(count(2, "trunk", "trunks"), "2 trunks");
     }
 }

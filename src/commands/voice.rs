@@ -19,9 +19,11 @@ fn fail(e: impl std::fmt::Display) -> i32 {
     EXIT_ERROR
 }
 
-/// The family named by its path segment, nested when a parent is given.
+/// The family named by its path segment (in any case), nested when a
+/// parent is given.
 fn family(segment: &str, parent: Option<&str>) -> Result<&'static Family, CommandError> {
-    voice_registry::by_segment(segment, parent.is_some()).ok_or_else(|| {
+    let lower = segment.to_ascii_lowercase();
+    voice_registry::by_segment(&lower, parent.is_some()).ok_or_else(|| {
         let mut known: Vec<String> = FAMILIES
             .iter()
             .map(|f| {
@@ -36,7 +38,7 @@ fn family(segment: &str, parent: Option<&str>) -> Result<&'static Family, Comman
         let hint = if parent.is_none()
             && FAMILIES
                 .iter()
-                .any(|f| f.segment == segment && f.parent.is_some())
+                .any(|f| f.segment == lower && f.parent.is_some())
         {
             " (it lives under a Communication Manager: add --parent CM_ID)"
         } else {

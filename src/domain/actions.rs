@@ -5,6 +5,7 @@
 use super::cooling::{release_after, released, ChangeKind, Transition};
 use super::invalid::Invalid;
 use super::number::{canonical, InventoryItem, Status};
+use super::text::count;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -37,8 +38,10 @@ impl NumberAction {
     pub fn label(&self) -> String {
         match self {
             NumberAction::Release => "release now".into(),
-            NumberAction::Cool { days } => format!("cool {days} days"),
-            NumberAction::Extend { days } => format!("extend cooling {days} days"),
+            NumberAction::Cool { days } => format!("cool {}", count(*days, "day", "days")),
+            NumberAction::Extend { days } => {
+                format!("extend cooling {}", count(*days, "day", "days"))
+            }
             NumberAction::Reserve => "reserve".into(),
             NumberAction::Unreserve => "unreserve".into(),
             NumberAction::Tag { .. } => "edit tag".into(),

@@ -5,6 +5,7 @@
 use super::number::{InventoryItem, Status, USAGE_DEVICE, VENDOR_AUDIOCODES};
 use super::registered_user::{Snapshot, SnapshotEntry};
 use super::settings::InventorySettings;
+use super::text::count;
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
@@ -117,14 +118,18 @@ impl std::fmt::Display for GuardTrip {
         if self.empty_list {
             return write!(
                 f,
-                "the ARM returned no users with a number: the sync would cool {} of {} numbers (an empty list always needs confirmation)",
-                self.would_cool, self.of_numbers
+                "the ARM returned no users with a number: the sync would cool {} of {} (an empty list always needs confirmation)",
+                self.would_cool,
+                count(self.of_numbers, "number", "numbers")
             );
         }
         write!(
             f,
-            "the sync would cool {} of {} numbers (guard: more than {} and more than {}%)",
-            self.would_cool, self.of_numbers, self.min, self.percent
+            "the sync would cool {} of {} (guard: more than {} and more than {}%)",
+            self.would_cool,
+            count(self.of_numbers, "number", "numbers"),
+            self.min,
+            self.percent
         )
     }
 }

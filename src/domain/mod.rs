@@ -20,6 +20,7 @@ pub mod read_only;
 pub mod registered_user;
 pub mod settings;
 pub mod terminal_text;
+pub mod text;
 pub mod vendor;
 pub mod voice_body;
 pub mod voice_numbers;

@@ -128,7 +128,7 @@ impl BadLines {
 impl std::fmt::Display for BadLines {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let n = self.total;
-        write!(f, "{n} bad line{}", if n == 1 { "" } else { "s" })?;
+        f.write_str(&super::text::count(n, "bad line", "bad lines"))?;
         for (line, e) in &self.shown {
             write!(f, "\n  line {line}: {e}")?;
         }

@@ -4,6 +4,7 @@
 use super::tasks::JobCtx;
 use super::{JobError, JobEvent, JobOutcome};
 use crate::domain::number_filter::NumberQuery;
+use crate::domain::text::count;
 use crate::query::export::{write_file, ExportError};
 use crate::store::StoreError;
 
@@ -42,7 +43,10 @@ pub async fn export_numbers(
     .await
     .unwrap_or_else(|e| Err(StoreError::Task(format!("export task failed: {e}"))));
     match written {
-        Ok(Ok(n)) => JobOutcome::ok(format!("exported {n} numbers to {path}"), None),
+        Ok(Ok(n)) => JobOutcome::ok(
+            format!("exported {} to {path}", count(n, "number", "numbers")),
+            None,
+        ),
         Ok(Err(ExportError::Cancelled)) => JobOutcome {
             state: crate::domain::job::JobState::Cancelled,
             ..JobOutcome::failed(JobError::Cancelled(format!(

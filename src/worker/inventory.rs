@@ -9,6 +9,7 @@ use crate::domain::actions::{self, NumberAction};
 use crate::domain::audit as audit_rules;
 use crate::domain::number::InventoryItem;
 use crate::domain::number_import::{BadLines, ImportError, ImportReader, Line};
+use crate::domain::text::{count, plural};
 use crate::store::number_edits::AddOutcome;
 use crate::store::sync::{SyncMode, SyncRequest};
 use crate::store::{Store, StoreError};
@@ -63,6 +64,11 @@ fn account_name(uid: libc::uid_t) -> Option<String> {
     }
 }
 
+/// "1 was", "2 were": how many of the numbers were already there.
+fn were(n: usize) -> String {
+    format!("{n} {}", plural(n, "was", "were"))
+}
+
 pub async fn sweep(ctx: &JobCtx) -> Result<JobOutcome, JobOutcome> {
     ctx.refuse_local_writes()?;
     let today = ctx.clock().today();
@@ -74,7 +80,10 @@ pub async fn sweep(ctx: &JobCtx) -> Result<JobOutcome, JobOutcome> {
         )
         .await?;
     Ok(JobOutcome::ok(
-        format!("sweep released {n} cooling numbers"),
+        format!(
+            "sweep released {}",
+            count(n, "cooling number", "cooling numbers")
+        ),
         Some(serde_json::json!({ "released": n })),
     ))
 }
@@ -117,8 +126,9 @@ pub async fn purge(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome> {
     let c = &outcome.counts;
     Ok(JobOutcome::ok(
         format!(
-            "{name} purged: cached users removed, {} numbers cooling, {} released",
-            c.cooled, c.released
+            "{name} purged: cached users removed, {} cooling, {} released",
+            count(c.cooled, "number", "numbers"),
+            c.released
         ),
         serde_json::to_value(&outcome).ok(),
     ))
@@ -137,14 +147,14 @@ pub async fn edit_numbers(
         .write(
             &action.label(),
             move |s| s.apply_number_action(&list, &act, today, &by),
-            |o| format!("{} numbers changed", o.changed),
+            |o| format!("{} changed", count(o.changed, "number", "numbers")),
         )
         .await?;
     let mut summary = format!(
-        "{}: {} of {} numbers",
+        "{}: {} of {}",
         action.label(),
         out.changed,
-        numbers.len()
+        count(numbers.len(), "number", "numbers")
     );
     if !out.refused.is_empty() {
         let first = &out.refused[0];
@@ -181,13 +191,15 @@ pub async fn add_range(ctx: &JobCtx, from: &str, to: &str) -> Result<JobOutcome,
         .write(
             "add range",
             move |s| s.add_numbers(&items, &cause),
-            |o| format!("{} numbers added", o.added),
+            |o| format!("{} added", count(o.added, "number", "numbers")),
         )
         .await?;
     Ok(JobOutcome::ok(
         format!(
-            "added {} Available numbers; {} were already in the inventory and left as they were",
-            out.added, out.existing
+            "added {}; {} already in the inventory and left as {}",
+            count(out.added, "Available number", "Available numbers"),
+            were(out.existing),
+            plural(out.existing, "it was", "they were")
         ),
         serde_json::to_value(&out).ok(),
     ))
@@ -227,7 +239,7 @@ pub async fn import(ctx: &JobCtx, path: &str) -> Result<JobOutcome, JobOutcome> 
             "import",
             move |s| import_rows(s, reader, &cause, progress, &cancel),
             |r| match r {
-                Ok(o) => format!("{} numbers added", o.added),
+                Ok(o) => format!("{} added", count(o.added, "number", "numbers")),
                 Err(_) => "nothing imported (the file was refused)".into(),
             },
         )
@@ -235,9 +247,12 @@ pub async fn import(ctx: &JobCtx, path: &str) -> Result<JobOutcome, JobOutcome> 
         .map_err(|e| refused(e.to_string()))?;
     Ok(JobOutcome::ok(
         format!(
-            "imported {} numbers from {path}; {} were already in the inventory and left as they were; \
-             the inventory now holds {} numbers",
-            out.added, out.existing, out.held
+            "imported {} from {path}; {} already in the inventory and left as {}; \
+             the inventory now holds {}",
+            count(out.added, "number", "numbers"),
+            were(out.existing),
+            plural(out.existing, "it was", "they were"),
+            count(out.held, "number", "numbers")
         ),
         serde_json::to_value(&out).ok(),
     ))
@@ -333,9 +348,12 @@ pub async fn audit(ctx: &JobCtx, fix: bool) -> Result<JobOutcome, JobOutcome> {
         ctx.store("audit", work).await?
     };
     let mut summary = if fix {
-        format!("audit: {} findings, {fixed} fixed", findings.len())
+        format!(
+            "audit: {}, {fixed} fixed",
+            count(findings.len(), "finding", "findings")
+        )
     } else {
-        format!("audit: {} findings", findings.len())
+        format!("audit: {}", count(findings.len(), "finding", "findings"))
     };
     if !stale.is_empty() {
         let which: Vec<String> = stale

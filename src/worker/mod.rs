@@ -180,14 +180,22 @@ impl JobOutcome {
     }
 }
 
-/// A job's summary and error with vendor text escaped ([`terminal_safe`]):
-/// a profile name holding `ESC ] 52` ends up in both.
+/// A job's summary and error with vendor text escaped line by line
+/// ([`terminal_safe_lines`]): a profile name holding `ESC ] 52` ends up in
+/// both, and an error of several lines (an import's list of bad lines)
+/// stays a list of lines.
 ///
-/// [`terminal_safe`]: crate::domain::terminal_text::terminal_safe
+/// [`terminal_safe_lines`]: crate::domain::terminal_text::terminal_safe_lines
 fn make_safe(outcome: &mut JobOutcome) {
-    use crate::domain::terminal_text::{terminal_safe, terminal_safe_lines};
+    use crate::domain::terminal_text::terminal_safe_lines;
     outcome.summary = terminal_safe_lines(&outcome.summary);
-    outcome.error = terminal_safe(&outcome.error).into_owned();
+    outcome.error = terminal_safe_lines(&outcome.error);
+}
+
+/// A summary or error as one log event's field: its line breaks escaped,
+/// so an event stays one line of the log file.
+fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    crate::domain::terminal_text::terminal_safe(text)
 }
 
 /// Secrets typed into a form, held only until the save job takes them.
@@ -428,7 +436,7 @@ impl Worker {
         {
             tracing::error!("could not record job {id}: {e}");
         }
-        tracing::error!(job = id, kind = kind.label(), target = %kind.target(), error = %outcome.error, "job failed: internal error");
+        tracing::error!(job = id, kind = kind.label(), target = %kind.target(), error = %one_line(&outcome.error), "job failed: internal error");
         outcome
     }
 
@@ -544,13 +552,13 @@ impl Worker {
         }
         match outcome.state {
             JobState::Failed => {
-                tracing::warn!(job = id, kind = kind.label(), target = %kind.target(), error = %outcome.error, "job failed")
+                tracing::warn!(job = id, kind = kind.label(), target = %kind.target(), error = %one_line(&outcome.error), "job failed")
             }
             JobState::Partial => {
-                tracing::warn!(job = id, kind = kind.label(), target = %kind.target(), summary = %outcome.summary, error = %outcome.error, "job partly done")
+                tracing::warn!(job = id, kind = kind.label(), target = %kind.target(), summary = %one_line(&outcome.summary), error = %one_line(&outcome.error), "job partly done")
             }
             _ => {
-                tracing::info!(job = id, kind = kind.label(), target = %kind.target(), state = %outcome.state, summary = %outcome.summary, "job ended")
+                tracing::info!(job = id, kind = kind.label(), target = %kind.target(), state = %outcome.state, summary = %one_line(&outcome.summary), "job ended")
             }
         }
         outcome

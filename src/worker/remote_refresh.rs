@@ -7,6 +7,7 @@ use super::JobOutcome;
 use crate::api::{ApiError, ErrorKind};
 use crate::clock;
 use crate::domain::terminal_text::terminal_safe;
+use crate::domain::text::count;
 use crate::store::remote::{RemoteItem, RemoteSet};
 use crate::store::StoreError;
 use serde_json::Value;
@@ -241,8 +242,12 @@ impl PartRefresh {
         let mut last = None;
         for (f, (n, at)) in self.failed.iter().zip(kept) {
             let keeps = match &at {
-                Some(at) => format!("kept {n} items from {}", clock::human(at)),
-                None => format!("kept {n} items (never fetched before)"),
+                Some(at) => format!(
+                    "kept {} from {}",
+                    count(n, "item", "items"),
+                    clock::human(at)
+                ),
+                None => format!("kept {} (never fetched before)", count(n, "item", "items")),
             };
             if f.skipped {
                 skipped.push(f.label.clone());

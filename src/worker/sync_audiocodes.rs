@@ -8,6 +8,7 @@ use crate::api::audiocodes::ArmClient;
 use crate::config::{AudioCodesConnection, ConnectionRef};
 use crate::domain::arm_users::ArmUsers;
 use crate::domain::terminal_text::terminal_safe;
+use crate::domain::text::count;
 use crate::store::sync::{SyncMode, SyncRequest};
 
 /// Every registered user of the ARM; a failed fetch is recorded as a failed
@@ -44,8 +45,8 @@ async fn fetch_registered_users(
         }
     };
     ctx.log(format!(
-        "fetched {} registered users in {:.1} s; planning",
-        fetched.users,
+        "fetched {} in {:.1} s; planning",
+        count(fetched.users, "registered user", "registered users"),
         fetch_began.elapsed().as_secs_f64()
     ))
     .await;

@@ -19,6 +19,7 @@ use crate::config::{
 use crate::domain::job::JobKind;
 use crate::domain::read_only::{refusal, Writes};
 use crate::domain::terminal_text::terminal_safe;
+use crate::domain::text::count;
 use crate::domain::voice_registry;
 use crate::store::leases::Lease;
 use crate::store::{Store, StoreError};
@@ -409,8 +410,8 @@ async fn test_connection(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutc
                 format!("ARM version {}", terminal_safe(&v))
             });
             let got = match probe.total {
-                Some(t) => format!("{} of {t} users", probe.returned),
-                None => format!("{} users, no total", probe.returned),
+                Some(t) => format!("{} of {}", probe.returned, count(t, "user", "users")),
+                None => format!("{}, no total", count(probe.returned, "user", "users")),
             };
             return Ok(JobOutcome::ok(
                 format!(
@@ -427,7 +428,10 @@ async fn test_connection(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutc
                 .await
                 .map_err(api_failed)?
                 .len();
-            format!("{name}: Live Platform OK, {n} calling profiles")
+            format!(
+                "{name}: Live Platform OK, {}",
+                count(n, "calling profile", "calling profiles")
+            )
         }
         ConnectionRef::Axp(c) => {
             let cm = voice_registry::family("cm").expect("cm family");
@@ -438,8 +442,9 @@ async fn test_connection(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutc
                 .map_err(api_failed)?
                 .len();
             format!(
-                "{name}: AXP account {} OK, {n} Communication Managers",
-                c.account_id
+                "{name}: AXP account {} OK, {}",
+                c.account_id,
+                count(n, "Communication Manager", "Communication Managers")
             )
         }
     };
@@ -457,8 +462,8 @@ async fn probe_connection(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOut
         .map_err(|e| JobOutcome::failed(JobError::api(e.to_string(), e)))?;
     Ok(JobOutcome::ok(
         format!(
-            "{name}: {} users on the first page (list: {})",
-            probe.returned,
+            "{name}: {} on the first page (list: {})",
+            count(probe.returned, "user", "users"),
             terminal_safe(&probe.envelope.to_string())
         ),
         serde_json::to_value(&probe).ok(),
@@ -529,15 +534,19 @@ pub(super) async fn refresh_live_platform(
         failed += u64::from(!refresh.kind_stored(kind));
         ctx.progress("families", i as u64 + 1 - failed, failed, 3);
     }
-    let ok = format!(
-        "{name}: {} calling profiles, {} services, {} leads",
-        counts[0], counts[1], counts[2]
-    );
+    // Each label's singular drops its `s`: "1 calling profile".
+    let counted = |n: usize, label: &str| count(n, label.strip_suffix('s').unwrap_or(label), label);
+    let ok: Vec<String> = parts
+        .iter()
+        .zip(counts)
+        .map(|((_, label, ..), n)| counted(n, label))
+        .collect();
+    let ok = format!("{name}: {}", ok.join(", "));
     let done: Vec<String> = parts
         .iter()
         .zip(counts)
         .filter(|((kind, ..), _)| refresh.kind_stored(kind))
-        .map(|((_, label, ..), n)| format!("{n} {label}"))
+        .map(|((_, label, ..), n)| counted(n, label))
         .collect();
     let done = format!("{name}: refreshed {}", done.join(", "));
     refresh.finish(ctx, ok, done).await

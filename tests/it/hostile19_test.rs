@@ -846,7 +846,7 @@ fn an_axp_refresh_does_not_time_out_families_that_answered_while_cm_children_wer
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
     assert!(
-        stdout.contains(&format!("1 voice elements in {} families", top.len())),
+        stdout.contains(&format!("1 voice element in {} families", top.len())),
         "{stdout}"
     );
 }
@@ -980,7 +980,7 @@ fn a_401_on_the_three_live_platform_lists_at_once_fetches_one_more_token() {
     let out = run(&cfg, &["refresh", "live-platform", "lp"]);
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stdout}{stderr}");
-    assert!(stdout.contains("1 calling profiles"), "{stdout}");
+    assert!(stdout.contains("1 calling profile,"), "{stdout}");
     assert_eq!(
         *tokens.lock().unwrap(),
         2,

@@ -504,7 +504,7 @@ fn live_platform_leads_capped_at_100_are_all_fetched_and_repeats_fail() {
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stderr}");
     assert!(
-        stdout.contains("lp: 1 calling profiles, 0 services, 250 leads"),
+        stdout.contains("lp: 1 calling profile, 0 services, 250 leads"),
         "{stdout}"
     );
     let leads = json_list(&run(&cfg, &["leads", "--json"]));
@@ -526,7 +526,7 @@ fn live_platform_leads_capped_at_100_are_all_fetched_and_repeats_fail() {
         "{stderr}"
     );
     assert!(
-        stdout.starts_with("lp: refreshed 1 calling profiles, 0 services; leads failed"),
+        stdout.starts_with("lp: refreshed 1 calling profile, 0 services; leads failed"),
         "{stdout}"
     );
     assert_eq!(json_list(&run(&cfg, &["leads", "--json"])).len(), 250);

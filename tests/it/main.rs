@@ -55,6 +55,7 @@ mod sync_faults_test;
 mod sync_rules_test;
 mod sync_writes_test;
 mod terminal_safety_test;
+mod tidy18_test;
 mod tls_test;
 mod tui_safety_e2e_test;
 mod vendor_edge_cases_test;

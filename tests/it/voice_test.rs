@@ -343,7 +343,8 @@ fn phone_number_actions_and_a_forced_delete() {
             &nums,
         ],
     );
-    assert!(out.contains("1 phone numbers"), "{out}");
+    assert!(out.contains("1 phone number"), "{out}");
+    assert!(!out.contains("1 phone numbers"), "{out}");
 
     // The second location profile is FAILED (the sim cycles statuses): a
     // plain delete leaves it PENDING_DELETE; a forced one removes it.

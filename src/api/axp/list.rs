@@ -8,6 +8,7 @@ use crate::api::live_platform::kind_of;
 use crate::api::paging::{in_page_order, SeenIds};
 use crate::api::{ApiError, ErrorKind};
 use crate::domain::terminal_text::terminal_safe;
+use crate::domain::text::count;
 use crate::domain::voice_registry::{Envelope, Family};
 use futures_util::StreamExt;
 use reqwest::Url;
@@ -71,12 +72,9 @@ impl AxpClient {
                 let got = read.out.len();
                 let next = self
                     .deadline
-                    .run(
-                        &self.http,
-                        &endpoint,
-                        || format!("{got} items in {page} pages"),
-                        async { Ok(pages.next().await) },
-                    )
+                    .run(&self.http, &endpoint, || items_in_pages(got, page), async {
+                        Ok(pages.next().await)
+                    })
                     .await?;
                 let Some((_, body)) = next else { break };
                 (url, page) = (ahead.url_of(p), p);
@@ -114,7 +112,7 @@ impl AxpClient {
             .run(
                 &self.http,
                 endpoint,
-                || format!("{got} items in {} pages", page - 1),
+                || items_in_pages(got, page - 1),
                 self.page(url.to_string(), endpoint),
             )
             .await
@@ -319,6 +317,15 @@ fn page_items(
             kind_of(other)
         ))),
     }
+}
+
+/// How far a list got when its time ran out: "1 item in 1 page".
+fn items_in_pages(items: usize, pages: u32) -> String {
+    format!(
+        "{} in {}",
+        count(items, "item", "items"),
+        count(pages, "page", "pages")
+    )
 }
 
 #[cfg(test)]

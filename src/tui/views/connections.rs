@@ -279,7 +279,8 @@ fn connection_cells<'a>(ctx: &Ctx, c: &'a ConnInfo) -> Vec<Line<'a>> {
     let held = if c.vendor == Vendor::AudioCodes {
         format!("{} used, {} cooling", c.used, c.cooling)
     } else {
-        format!("{} items", c.remote.iter().map(|(_, n)| n).sum::<usize>())
+        let items: usize = c.remote.iter().map(|(_, n)| n).sum();
+        crate::domain::text::count(items, "item", "items")
     };
     vec![
         Line::from(badges::named(ctx, &c.name)),

@@ -2,6 +2,7 @@
 //! details with the job's log, and cancel.
 
 use super::{marks, table_state};
+use crate::domain::text::count;
 use crate::store::jobs::JobRecord;
 use crate::tui::action::Action;
 use crate::tui::app::{job_title, Command};
@@ -103,11 +104,17 @@ impl Jobs {
         if running.is_empty() {
             return vec![Effect::info("none of the marked jobs is running")];
         }
-        let mut effects = vec![Effect::info(format!(
-            "cancelling {} of {} marked jobs (the others have ended)",
-            running.len(),
-            self.marks.len()
-        ))];
+        let marked = self.marks.len();
+        let said = if running.len() == marked {
+            format!("cancelling {}", count(marked, "marked job", "marked jobs"))
+        } else {
+            format!(
+                "cancelling {} of {} (the others have ended)",
+                running.len(),
+                count(marked, "marked job", "marked jobs")
+            )
+        };
+        let mut effects = vec![Effect::info(said)];
         effects.extend(
             running
                 .into_iter()
@@ -185,13 +192,15 @@ impl View for Jobs {
                 ];
                 lines.extend(j.started_at.iter().map(|s| format!("started {s}")));
                 lines.extend(j.ended_at.iter().map(|s| format!("ended   {s}")));
+                // A summary or error of several lines (an import's bad
+                // lines) shows as lines.
                 if !j.summary.is_empty() {
                     lines.push(String::new());
-                    lines.push(j.summary.clone());
+                    lines.extend(j.summary.lines().map(String::from));
                 }
                 if !j.error.is_empty() {
                     lines.push(String::new());
-                    lines.push(j.error.clone());
+                    lines.extend(j.error.lines().map(String::from));
                 }
                 // The log streams in under the record (see `App::on_data`).
                 vec![

@@ -3,6 +3,7 @@
 
 use super::refresh::relist;
 use super::{check_cmd, client, family, refuse};
+use crate::domain::text::count;
 use crate::domain::voice_body;
 use crate::domain::voice_registry::{self, ActionInput};
 use crate::worker::tasks::{api_failed, write_failed, JobCtx};
@@ -79,18 +80,22 @@ pub async fn action(
     body: &Option<Value>,
 ) -> Result<JobOutcome, JobOutcome> {
     let f = family(family_key)?;
-    let spec = f.actions.iter().find(|a| a.name == action).ok_or_else(|| {
-        let known: Vec<&str> = f.actions.iter().map(|a| a.name).collect();
-        JobOutcome::failed(format!(
-            "{} has no action {action:?} (it has: {})",
-            f.title,
-            if known.is_empty() {
-                "none".to_string()
-            } else {
-                known.join(", ")
-            }
-        ))
-    })?;
+    let spec = f
+        .actions
+        .iter()
+        .find(|a| a.name.eq_ignore_ascii_case(action))
+        .ok_or_else(|| {
+            let known: Vec<&str> = f.actions.iter().map(|a| a.name).collect();
+            JobOutcome::failed(format!(
+                "{} has no action {action:?} (it has: {})",
+                f.title,
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            ))
+        })?;
     check_input(spec.input, body, spec.max_items)
         .map_err(|m| JobOutcome::failed(format!("{}: {m}; nothing was sent", spec.title)))?;
     let (conn, client) = client(ctx, name).await?;
@@ -149,7 +154,7 @@ fn describe_answer(action: &str, answer: Option<&Value>) -> String {
     match (action, answer) {
         ("validate", _) => format!("{} valid, {} invalid", len("valid"), len("invalid")),
         ("list" | "getByPhoneNumbers", Some(Value::Array(a))) => {
-            format!("{} phone numbers", a.len())
+            count(a.len(), "phone number", "phone numbers")
         }
         ("discoveryUrl", Some(a)) => a
             .get("oidcDiscoveryUrl")
@@ -157,7 +162,7 @@ fn describe_answer(action: &str, answer: Option<&Value>) -> String {
             .unwrap_or("-")
             .to_string(),
         (_, None) => "done".into(),
-        (_, Some(Value::Array(a))) => format!("{} items", a.len()),
+        (_, Some(Value::Array(a))) => count(a.len(), "item", "items"),
         (_, Some(_)) => "done".into(),
     }
 }

@@ -2,6 +2,7 @@
 //! family's filters) or one item, as the job's result. Nothing is stored.
 
 use super::{client, family};
+use crate::domain::text::count_titled;
 use crate::worker::tasks::JobCtx;
 use crate::worker::JobOutcome;
 use serde_json::Value;
@@ -20,7 +21,7 @@ pub async fn list(
         .list_filtered(f, parent, filters)
         .await
         .map_err(|e| JobOutcome::failed(e.to_string()))?;
-    let summary = format!("{name}: {} {}", items.len(), f.title);
+    let summary = format!("{name}: {}", count_titled(items.len(), f.title));
     Ok(JobOutcome::ok(summary, Some(Value::Array(items))))
 }
 

@@ -5,6 +5,7 @@
 use super::client;
 use crate::api::axp::AxpClient;
 use crate::api::paging::{in_page_order, Ahead};
+use crate::domain::text;
 use crate::domain::voice_registry::{self, Family};
 use crate::store::remote::RemoteSet;
 use crate::worker::remote_refresh::{set_of, store_sets, PartFailure, PartRefresh, UnkeepableList};
@@ -96,8 +97,16 @@ pub async fn refresh(ctx: &JobCtx, name: &str) -> Result<JobOutcome, JobOutcome>
         let (tried, whole) = (i as u64 + 1, whole as u64);
         ctx.progress("families", whole, tried - whole, total);
     }
-    let ok = format!("{name}: {count} voice elements in {total} families");
-    let done = format!("{name}: {whole} of {total} families refreshed, {count} elements");
+    let ok = format!(
+        "{name}: {} in {}",
+        text::count(count, "voice element", "voice elements"),
+        text::count(total, "family", "families")
+    );
+    let done = format!(
+        "{name}: {whole} of {} refreshed, {}",
+        text::count(total, "family", "families"),
+        text::count(count, "element", "elements")
+    );
     refresh.finish(ctx, ok, done).await
 }
 
