@@ -171,7 +171,6 @@ fn a_number_without_tag_usage_or_vendor_has_null_in_json() {
 /// Defect: the import's summary says "imported 1 numbers … holds 1
 /// numbers" (issue 18: plural forms right).
 #[test]
-#[ignore = "defect: import summary says \"imported 1 numbers\", \"holds 1 numbers\""]
 fn the_import_summary_has_its_plurals_right() {
     let dir = tempfile::tempdir().unwrap();
     let (cfg, _) = fresh(dir.path(), "a");
