@@ -4,10 +4,11 @@
 use crate::common::{self, tmux::TmuxPane, SimProcess};
 use std::path::Path;
 
-/// Every ARM users page answered 600 ms late: a sync of the demo's 2400
-/// users (5 pages) takes about 3 s.
+/// Every ARM users page answered 1.5 s late: a sync of the demo's 2400
+/// users (5 pages: the first, then four at once) takes about 3 s, and its
+/// bar shows from the first page on for about 1.5 s.
 const SLOW_PAGES: &str =
-    r#"{"path": "/ARM/v1/registeredUsers", "kind": "delay", "ms": 600, "count": 5}"#;
+    r#"{"path": "/ARM/v1/registeredUsers", "kind": "delay", "ms": 1500, "count": 5}"#;
 
 fn lab() -> (tempfile::TempDir, SimProcess, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
