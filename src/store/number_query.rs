@@ -153,7 +153,7 @@ const LAST_SYNC_CONFLICTS: &str =
 
 /// How the status and the text narrow the rows, and which index may serve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) struct Plan {
+pub(crate) struct Plan<'a> {
     /// Leave the status index alone so the sort index drives the scan
     /// (the status is common, so matches come early).
     pub status_by_scan: bool,
@@ -161,6 +161,9 @@ pub(crate) struct Plan {
     pub trigram_first: bool,
     /// Many prefix matches: scan the sort index instead of the range.
     pub prefix_by_scan: bool,
+    /// The ids (a JSON array) of the rows a short substring matches, known
+    /// from the reader's in-memory index: fetch them, then sort the few.
+    pub among: Option<&'a str>,
 }
 
 impl NumberQuery {
@@ -169,7 +172,7 @@ impl NumberQuery {
     }
 
     /// The filter conditions (status, vendor, text) of this query.
-    pub(crate) fn conditions(&self, plan: Plan) -> Conditions {
+    pub(crate) fn conditions(&self, plan: Plan<'_>) -> Conditions {
         let mut c = Conditions::default();
         if let Some(s) = self.status {
             let col = if plan.status_by_scan {
@@ -201,6 +204,13 @@ impl NumberQuery {
                 |n| format!("numbers.id IN (SELECT rowid FROM numbers_fts WHERE numbers_fts MATCH ?{n})"),
                 TextFilter::fts_phrase(&t),
             ),
+            TextFilter::Short(_) if plan.among.is_some() => {
+                let ids = plan.among.unwrap_or_default().to_string();
+                c.push(
+                    |n| format!("numbers.id IN (SELECT value FROM json_each(?{n}))"),
+                    ids,
+                );
+            }
             TextFilter::Trigram(t) | TextFilter::Short(t) => {
                 c.push(substring_condition, TextFilter::like_pattern(&t))
             }

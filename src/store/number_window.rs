@@ -95,7 +95,7 @@ impl Store {
     /// counters), the number range's or the sort's (by a capped probe), and
     /// for a substring, the trigram index (unless `scanning`) when it holds
     /// few enough matches to sort.
-    fn plan(&self, q: &NumberQuery, scanning: bool) -> Result<Plan> {
+    fn plan(&self, q: &NumberQuery, scanning: bool) -> Result<Plan<'static>> {
         let prefix_by_scan = match q.text_filter() {
             TextFilter::Prefix { low, high } if q.sort != SortKey::Number => {
                 let n = self.capped(
@@ -122,6 +122,7 @@ impl Store {
             status_by_scan: self.status_by_scan(q)?,
             trigram_first,
             prefix_by_scan,
+            among: None,
         })
     }
 
@@ -134,13 +135,37 @@ impl Store {
     /// stretch first would only be read twice).
     pub fn number_window(&self, q: &NumberQuery, seek: &Seek, limit: usize) -> Result<Window> {
         if matches!(q.text_filter(), TextFilter::Trigram(_)) {
-            let (rows, keys, truncated) = self.read_window(q, true, seek, limit)?;
+            let (rows, keys, truncated) = self.read_window(q, true, seek, limit, None)?;
             if rows.len() == limit || !truncated {
-                return self.placed(q, seek, limit, (rows, keys));
+                return self.placed(q, seek, limit, (rows, keys), None);
             }
         }
-        let (rows, keys, _) = self.read_window(q, false, seek, limit)?;
-        self.placed(q, seek, limit, (rows, keys))
+        let (rows, keys, _) = self.read_window(q, false, seek, limit, None)?;
+        self.placed(q, seek, limit, (rows, keys), None)
+    }
+
+    /// [`Store::number_window`] for a query whose short substring is known
+    /// to match exactly the rows `ids` (a JSON array of row ids, from the
+    /// reader's in-memory index): those rows are fetched, then sorted.
+    pub fn number_window_among(
+        &self,
+        q: &NumberQuery,
+        seek: &Seek,
+        limit: usize,
+        ids: &str,
+    ) -> Result<Window> {
+        let (rows, keys, _) = self.read_window(q, false, seek, limit, Some(ids))?;
+        self.placed(q, seek, limit, (rows, keys), Some(ids))
+    }
+
+    /// The count of a query whose short substring matches exactly the
+    /// rows `ids` (see [`Store::number_window_among`]).
+    pub fn count_among(&self, q: &NumberQuery, ids: &str) -> Result<usize> {
+        let c = q.conditions(Plan {
+            among: Some(ids),
+            ..Plan::default()
+        });
+        self.count_where(&c, &format!("FROM numbers {}", c.clause()))
     }
 
     /// Reads a window's rows and keys. `bounded`: only the next
@@ -152,8 +177,12 @@ impl Store {
         bounded: bool,
         seek: &Seek,
         limit: usize,
+        among: Option<&str>,
     ) -> Result<(Vec<InventoryItem>, Vec<RowKey>, bool)> {
-        let plan = self.plan(q, bounded)?;
+        let plan = Plan {
+            among,
+            ..self.plan(q, bounded)?
+        };
         let mut c = q.conditions(plan);
         let backwards = q.seek_condition(&mut c, seek);
         let skip = seek_skip(seek);
@@ -218,6 +247,7 @@ impl Store {
         seek: &Seek,
         limit: usize,
         (rows, keys): (Vec<InventoryItem>, Vec<RowKey>),
+        among: Option<&str>,
     ) -> Result<Window> {
         let short = rows.len() < limit;
         let len = rows.len();
@@ -225,7 +255,13 @@ impl Store {
         let (offset, at_start, at_end) = match seek {
             Seek::First => (0, true, short),
             Seek::Last if short => (0, true, true),
-            Seek::Last => (self.count_numbers(q)?.saturating_sub(len), false, true),
+            Seek::Last => {
+                let count = match among {
+                    Some(ids) => self.count_among(q, ids)?,
+                    None => self.count_numbers(q)?,
+                };
+                (count.saturating_sub(len), false, true)
+            }
             Seek::After { index, .. } => (index + 1 + skip, false, short),
             Seek::Before { .. } if short => (0, true, false),
             Seek::Before { index, .. } => (index.saturating_sub(skip + len), false, false),
@@ -366,7 +402,9 @@ mod tests {
             })
             .unwrap();
         assert_eq!(expected.len(), 14);
-        let (rows, ..) = store.read_window(&q, false, &Seek::First, 10).unwrap();
+        let (rows, ..) = store
+            .read_window(&q, false, &Seek::First, 10, None)
+            .unwrap();
         let got: Vec<String> = rows.into_iter().map(|r| r.number).collect();
         assert_eq!(got, expected[..10]);
     }
