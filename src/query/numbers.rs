@@ -2,7 +2,7 @@
 //! counts, a number's detail, and where else each number is seen.
 
 use super::safe;
-use super::short_filter::{ShortFilter, FETCH_MAX};
+use super::short_filter::ShortFilter;
 use crate::domain::calling_profile::{referenced_numbers, CallingProfile};
 use crate::domain::number::{InventoryItem, Status};
 use crate::domain::voice_numbers::axp_numbers;
@@ -111,6 +111,10 @@ pub fn page(
     })
 }
 
+/// Up to this many matches are counted under a status or vendor filter by
+/// id, with the page (the store lists them; more are the follow-up's).
+const FEW: usize = 2000;
+
 /// The window and its count, through `short`'s matches when it has them.
 fn short_page(
     store: &Store,
@@ -129,24 +133,17 @@ fn short_page(
             store.quick_count(query)?,
         ));
     };
-    let text_only = query.status.is_none() && query.vendor.is_none() && !query.last_sync_conflicts;
-    if ids.len() > FETCH_MAX {
-        let total = if text_only {
-            Some(ids.len())
-        } else {
-            store.quick_count(query)?
-        };
-        return Ok((store.number_window(query, seek, limit)?, total));
-    }
-    let count = ids.len();
-    let ids = serde_json::to_string(&ids).expect("ids serialize");
     let window = store.number_window_among(query, seek, limit, &ids)?;
+    let text_only = query.status.is_none() && query.vendor.is_none() && !query.last_sync_conflicts;
     let total = if text_only {
-        count
+        Some(ids.len())
+    } else if ids.len() <= FEW {
+        Some(store.count_among(query, &ids)?)
     } else {
-        store.count_among(query, &ids)?
+        // Counting many under another filter takes a scan: the follow-up's.
+        None
     };
-    Ok((window, Some(total)))
+    Ok((window, total))
 }
 
 /// Counts per status and releases per day for the next 14 days.

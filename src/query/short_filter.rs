@@ -15,10 +15,6 @@ use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-/// Up to this many matches are fetched by id and sorted; more are dense
-/// enough that the store's scan of the sort order fills a window at once.
-pub const FETCH_MAX: usize = 20_000;
-
 /// The characters of a number. A number made only of these cannot hold a
 /// substring with any other character, so it is left out of the copy (most
 /// are), and a substring made only of these is left to the store.

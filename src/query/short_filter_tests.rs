@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 /// Users, numbers and tags that LIKE's rules trip on: wildcards, the
 /// escape, case outside ASCII, NUL (LIKE stops there), VOSS's cooling tag.
-fn hostile_items() -> Vec<InventoryItem> {
+fn hostile_items(n: usize) -> Vec<InventoryItem> {
     let users = [
         Some("Ann_%Smith"),
         Some("back\\slash"),
@@ -36,7 +36,7 @@ fn hostile_items() -> Vec<InventoryItem> {
     ];
     let numbers = ["+15550001", "+1AB2", "+1ab%", "+1_x", "1234", "+44\0zz"];
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
-    (0..60)
+    (0..n)
         .map(|i| {
             let base = numbers[i % numbers.len()];
             let tag = if i % 9 == 4 {
@@ -53,7 +53,7 @@ fn hostile_items() -> Vec<InventoryItem> {
                 } else {
                     Status::Reserved
                 },
-                ..InventoryItem::available(format!("{base}{i:03}"))
+                ..InventoryItem::available(format!("{base}{i:04}"))
             }
         })
         .collect()
@@ -122,7 +122,7 @@ fn ready(short: &mut ShortFilter, store: &Store) {
 
 #[test]
 fn the_copy_finds_what_like_finds_on_hostile_values() {
-    let (_dir, store) = store_with(&hostile_items());
+    let (_dir, store) = store_with(&hostile_items(60));
     let mut short = ShortFilter::default();
     ready(&mut short, &store);
     let mut answered = 0;
@@ -146,11 +146,13 @@ fn the_copy_finds_what_like_finds_on_hostile_values() {
 
 #[test]
 fn pages_through_the_copy_are_the_stores_pages() {
-    let (_dir, store) = store_with(&hostile_items());
+    // Enough rows that common letters match more than the store lists by
+    // id (it marks them in a function instead).
+    let (_dir, store) = store_with(&hostile_items(5000));
     let mut short = ShortFilter::default();
     ready(&mut short, &store);
     let mut seen = SeenIn::default();
-    for text in ["a", "É", "%", "_x", "ab", "q", "d"] {
+    for text in ["a", "É", "%", "_x", "ab", "q", "d", "x", "ǅ"] {
         for sort in [SortKey::Number, SortKey::Tag, SortKey::RegisteredUser] {
             for (status, descending) in [(None, false), (Some(Status::Reserved), true)] {
                 let q = NumberQuery {
@@ -170,7 +172,11 @@ fn pages_through_the_copy_are_the_stores_pages() {
                     assert_eq!(got_rows, want_rows, "{q:?} {seek:?}");
                     assert_eq!(got.window.offset, want.offset, "{q:?} {seek:?}");
                     assert_eq!(got.window.keys, want.keys, "{q:?} {seek:?}");
-                    assert_eq!(got.total, Some(store.count_numbers(&q).unwrap()), "{q:?}");
+                    // Many matches under a status are the follow-up's count.
+                    if status.is_none() || got.total.is_some() {
+                        let count = store.count_numbers(&q).unwrap();
+                        assert_eq!(got.total, Some(count), "{q:?}");
+                    }
                 }
             }
         }
@@ -179,7 +185,7 @@ fn pages_through_the_copy_are_the_stores_pages() {
 
 #[test]
 fn a_copy_of_older_data_is_not_used_and_a_fresh_one_is_loaded() {
-    let (dir, mut store) = store_with(&hostile_items());
+    let (dir, mut store) = store_with(&hostile_items(60));
     let mut short = ShortFilter::default();
     ready(&mut short, &store);
     assert_eq!(short.matching(&store, "qz").unwrap(), Some(vec![]));

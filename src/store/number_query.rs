@@ -161,9 +161,20 @@ pub(crate) struct Plan<'a> {
     pub trigram_first: bool,
     /// Many prefix matches: scan the sort index instead of the range.
     pub prefix_by_scan: bool,
-    /// The ids (a JSON array) of the rows a short substring matches, known
-    /// from the reader's in-memory index: fetch them, then sort the few.
-    pub among: Option<&'a str>,
+    /// The rows a short substring matches, known from the reader's
+    /// in-memory index.
+    pub among: Option<Among<'a>>,
+}
+
+/// How the rows a short substring matches are handed to SQLite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Among<'a> {
+    /// Their ids as a JSON array: fetched by id, then sorted (few).
+    Listed(&'a str),
+    /// Marked in the connection's `matched_row(id)` function: the sort's
+    /// index is scanned and each entry's id tested, so a row is read only
+    /// when it matches (many).
+    Marked,
 }
 
 impl NumberQuery {
@@ -204,16 +215,15 @@ impl NumberQuery {
                 |n| format!("numbers.id IN (SELECT rowid FROM numbers_fts WHERE numbers_fts MATCH ?{n})"),
                 TextFilter::fts_phrase(&t),
             ),
-            TextFilter::Short(_) if plan.among.is_some() => {
-                let ids = plan.among.unwrap_or_default().to_string();
-                c.push(
+            TextFilter::Short(t) => match plan.among {
+                Some(Among::Listed(ids)) => c.push(
                     |n| format!("numbers.id IN (SELECT value FROM json_each(?{n}))"),
-                    ids,
-                );
-            }
-            TextFilter::Trigram(t) | TextFilter::Short(t) => {
-                c.push(substring_condition, TextFilter::like_pattern(&t))
-            }
+                    ids.to_string(),
+                ),
+                Some(Among::Marked) => c.push_bare("matched_row(numbers.id)"),
+                None => c.push(substring_condition, TextFilter::like_pattern(&t)),
+            },
+            TextFilter::Trigram(t) => c.push(substring_condition, TextFilter::like_pattern(&t)),
         }
         c
     }

@@ -1,10 +1,13 @@
 //! Windows of the inventory and their counts, answered from indexes and
 //! counters, so that a million rows cost what a hundred do.
 
-use super::number_query::{Conditions, NumberQuery, Plan, RowKey, Seek, SortKey, TextFilter};
+use super::number_query::{
+    Among, Conditions, NumberQuery, Plan, RowKey, Seek, SortKey, TextFilter,
+};
 use super::numbers::{from_row, COLUMNS};
 use super::{Result, Store};
 use crate::domain::number::{InventoryItem, Status};
+use rusqlite::functions::FunctionFlags;
 use rusqlite::OptionalExtension;
 
 /// Below this many matches a filter is "narrow": its rows are fetched first
@@ -20,6 +23,10 @@ const SCAN_BOUND: usize = 20_000;
 /// Up to this many trigram matches are fetched and sorted (tens of
 /// milliseconds); more, spread thinly, are found faster by the sort's scan.
 const TRIGRAM_FIRST_MAX: usize = 50_000;
+
+/// Up to this many known matches are fetched by id and sorted (a few
+/// milliseconds); more are found by scanning the sort's index.
+const LISTED_MAX: usize = 2000;
 
 fn seek_skip(seek: &Seek) -> usize {
     match seek {
@@ -145,27 +152,55 @@ impl Store {
     }
 
     /// [`Store::number_window`] for a query whose short substring is known
-    /// to match exactly the rows `ids` (a JSON array of row ids, from the
-    /// reader's in-memory index): those rows are fetched, then sorted.
+    /// to match exactly the rows `ids` (ascending row ids, from the
+    /// reader's in-memory index): a few are fetched, then sorted; many are
+    /// found by the sort's index, testing each entry's id without reading
+    /// its row.
     pub fn number_window_among(
         &self,
         q: &NumberQuery,
         seek: &Seek,
         limit: usize,
-        ids: &str,
+        ids: &[i64],
     ) -> Result<Window> {
-        let (rows, keys, _) = self.read_window(q, false, seek, limit, Some(ids))?;
-        self.placed(q, seek, limit, (rows, keys), Some(ids))
+        let mut listed = String::new();
+        let among = self.among(ids, &mut listed)?;
+        let (rows, keys, _) = self.read_window(q, false, seek, limit, Some(among))?;
+        self.placed(q, seek, limit, (rows, keys), Some(among))
     }
 
     /// The count of a query whose short substring matches exactly the
     /// rows `ids` (see [`Store::number_window_among`]).
-    pub fn count_among(&self, q: &NumberQuery, ids: &str) -> Result<usize> {
+    pub fn count_among(&self, q: &NumberQuery, ids: &[i64]) -> Result<usize> {
+        let mut listed = String::new();
+        let among = self.among(ids, &mut listed)?;
+        self.count_with(q, among)
+    }
+
+    fn count_with(&self, q: &NumberQuery, among: Among<'_>) -> Result<usize> {
         let c = q.conditions(Plan {
-            among: Some(ids),
+            among: Some(among),
             ..Plan::default()
         });
         self.count_where(&c, &format!("FROM numbers {}", c.clause()))
+    }
+
+    /// Hands `ids` to SQLite: listed in `listed` when few, else marked in
+    /// the connection's `matched_row(id)` function.
+    fn among<'a>(&self, ids: &[i64], listed: &'a mut String) -> Result<Among<'a>> {
+        if ids.len() <= LISTED_MAX {
+            *listed = serde_json::to_string(ids).expect("ids serialize");
+            return Ok(Among::Listed(listed));
+        }
+        let mut marked = ids.to_vec();
+        marked.sort_unstable();
+        self.conn.create_scalar_function(
+            "matched_row",
+            1,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            move |ctx| Ok(marked.binary_search(&ctx.get::<i64>(0)?).is_ok()),
+        )?;
+        Ok(Among::Marked)
     }
 
     /// Reads a window's rows and keys. `bounded`: only the next
@@ -177,7 +212,7 @@ impl Store {
         bounded: bool,
         seek: &Seek,
         limit: usize,
-        among: Option<&str>,
+        among: Option<Among<'_>>,
     ) -> Result<(Vec<InventoryItem>, Vec<RowKey>, bool)> {
         let plan = Plan {
             among,
@@ -247,7 +282,7 @@ impl Store {
         seek: &Seek,
         limit: usize,
         (rows, keys): (Vec<InventoryItem>, Vec<RowKey>),
-        among: Option<&str>,
+        among: Option<Among<'_>>,
     ) -> Result<Window> {
         let short = rows.len() < limit;
         let len = rows.len();
@@ -257,7 +292,7 @@ impl Store {
             Seek::Last if short => (0, true, true),
             Seek::Last => {
                 let count = match among {
-                    Some(ids) => self.count_among(q, ids)?,
+                    Some(among) => self.count_with(q, among)?,
                     None => self.count_numbers(q)?,
                 };
                 (count.saturating_sub(len), false, true)
