@@ -127,12 +127,16 @@ fn short_page(
         TextFilter::Short(text) => short.matching(store, &text)?,
         _ => None,
     };
-    let Some(ids) = matches else {
+    let Some(mut ids) = matches else {
         return Ok((
             store.number_window(query, seek, limit)?,
             store.quick_count(query)?,
         ));
     };
+    if !ids.is_sorted() {
+        ids.sort_unstable();
+    }
+    let ids = std::sync::Arc::new(ids);
     let window = store.number_window_among(query, seek, limit, &ids)?;
     let text_only = query.status.is_none() && query.vendor.is_none() && !query.last_sync_conflicts;
     let total = if text_only {

@@ -9,6 +9,7 @@ use super::{Result, Store};
 use crate::domain::number::{InventoryItem, Status};
 use rusqlite::functions::FunctionFlags;
 use rusqlite::OptionalExtension;
+use std::sync::Arc;
 
 /// Below this many matches a filter is "narrow": its rows are fetched first
 /// and sorted (cheap). Above it, matches are dense enough that scanning the
@@ -161,20 +162,25 @@ impl Store {
         q: &NumberQuery,
         seek: &Seek,
         limit: usize,
-        ids: &[i64],
+        ids: &Arc<Vec<i64>>,
     ) -> Result<Window> {
         let mut listed = String::new();
         let among = self.among(ids, &mut listed)?;
-        let (rows, keys, _) = self.read_window(q, false, seek, limit, Some(among))?;
-        self.placed(q, seek, limit, (rows, keys), Some(among))
+        let window = self
+            .read_window(q, false, seek, limit, Some(among))
+            .and_then(|(rows, keys, _)| self.placed(q, seek, limit, (rows, keys), Some(among)));
+        self.unmark(among)?;
+        window
     }
 
     /// The count of a query whose short substring matches exactly the
     /// rows `ids` (see [`Store::number_window_among`]).
-    pub fn count_among(&self, q: &NumberQuery, ids: &[i64]) -> Result<usize> {
+    pub fn count_among(&self, q: &NumberQuery, ids: &Arc<Vec<i64>>) -> Result<usize> {
         let mut listed = String::new();
         let among = self.among(ids, &mut listed)?;
-        self.count_with(q, among)
+        let count = self.count_with(q, among);
+        self.unmark(among)?;
+        count
     }
 
     fn count_with(&self, q: &NumberQuery, among: Among<'_>) -> Result<usize> {
@@ -185,15 +191,14 @@ impl Store {
         self.count_where(&c, &format!("FROM numbers {}", c.clause()))
     }
 
-    /// Hands `ids` to SQLite: listed in `listed` when few, else marked in
-    /// the connection's `matched_row(id)` function.
-    fn among<'a>(&self, ids: &[i64], listed: &'a mut String) -> Result<Among<'a>> {
+    /// Hands `ids` (ascending) to SQLite: listed in `listed` when few,
+    /// else marked in the connection's `matched_row(id)` function.
+    fn among<'a>(&self, ids: &Arc<Vec<i64>>, listed: &'a mut String) -> Result<Among<'a>> {
         if ids.len() <= LISTED_MAX {
-            *listed = serde_json::to_string(ids).expect("ids serialize");
+            *listed = serde_json::to_string(ids.as_slice()).expect("ids serialize");
             return Ok(Among::Listed(listed));
         }
-        let mut marked = ids.to_vec();
-        marked.sort_unstable();
+        let marked = ids.clone();
         self.conn.create_scalar_function(
             "matched_row",
             1,
@@ -201,6 +206,14 @@ impl Store {
             move |ctx| Ok(marked.binary_search(&ctx.get::<i64>(0)?).is_ok()),
         )?;
         Ok(Among::Marked)
+    }
+
+    /// Drops the function's ids once the query has run (they are megabytes).
+    fn unmark(&self, among: Among<'_>) -> Result<()> {
+        if among == Among::Marked {
+            self.conn.remove_function("matched_row", 1)?;
+        }
+        Ok(())
     }
 
     /// Reads a window's rows and keys. `bounded`: only the next
