@@ -11,6 +11,7 @@ pub mod export;
 pub mod jobs;
 pub mod live_platform;
 pub mod numbers;
+pub mod short_filter;
 pub mod voice;
 
 use crate::domain::terminal_text::terminal_safe;

@@ -2,11 +2,12 @@
 //! counts, a number's detail, and where else each number is seen.
 
 use super::safe;
+use super::short_filter::ShortFilter;
 use crate::domain::calling_profile::{referenced_numbers, CallingProfile};
 use crate::domain::number::{InventoryItem, Status};
 use crate::domain::voice_numbers::axp_numbers;
 use crate::store::events::NumberEvent;
-use crate::store::number_query::{NumberQuery, Seek};
+use crate::store::number_query::{NumberQuery, Seek, TextFilter};
 use crate::store::number_window::Window;
 use crate::store::{Result, Store};
 use chrono::NaiveDate;
@@ -81,17 +82,20 @@ impl SeenIn {
 }
 
 /// A window of the query's rows (keyset pagination) with the count when
-/// it is cheap, and where the rows on it are seen.
+/// it is cheap, and where the rows on it are seen. A short substring's
+/// rows come from `short`'s copy when it holds the store's data (the
+/// first page starts loading it).
 pub fn page(
     store: &Store,
     seen: &mut SeenIn,
+    short: &mut ShortFilter,
     query: NumberQuery,
     seek: &Seek,
     limit: usize,
 ) -> Result<NumbersPage> {
-    let mut window = store.number_window(&query, seek, limit)?;
+    let (mut window, total) = short_page(store, short, &query, seek, limit)?;
     window.rows = window.rows.into_iter().map(safe_item).collect();
-    let total = store.quick_count(&query)?;
+    short.warm(store)?;
     let on_page: HashSet<&str> = window.rows.iter().map(|r| r.number.as_str()).collect();
     let seen_in = seen
         .all(store)?
@@ -105,6 +109,45 @@ pub fn page(
         window,
         total,
     })
+}
+
+/// Up to this many matches are counted under a status or vendor filter by
+/// id, with the page (the store lists them; more are the follow-up's).
+const FEW: usize = 2000;
+
+/// The window and its count, through `short`'s matches when it has them.
+fn short_page(
+    store: &Store,
+    short: &mut ShortFilter,
+    query: &NumberQuery,
+    seek: &Seek,
+    limit: usize,
+) -> Result<(Window, Option<usize>)> {
+    let matches = match query.text_filter() {
+        TextFilter::Short(text) => short.matching(store, &text)?,
+        _ => None,
+    };
+    let Some(mut ids) = matches else {
+        return Ok((
+            store.number_window(query, seek, limit)?,
+            store.quick_count(query)?,
+        ));
+    };
+    if !ids.is_sorted() {
+        ids.sort_unstable();
+    }
+    let ids = std::sync::Arc::new(ids);
+    let window = store.number_window_among(query, seek, limit, &ids)?;
+    let text_only = query.status.is_none() && query.vendor.is_none() && !query.last_sync_conflicts;
+    let total = if text_only {
+        Some(ids.len())
+    } else if ids.len() <= FEW {
+        Some(store.count_among(query, &ids)?)
+    } else {
+        // Counting many under another filter takes a scan: the follow-up's.
+        None
+    };
+    Ok((window, total))
 }
 
 /// Counts per status and releases per day for the next 14 days.

@@ -153,7 +153,7 @@ const LAST_SYNC_CONFLICTS: &str =
 
 /// How the status and the text narrow the rows, and which index may serve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) struct Plan {
+pub(crate) struct Plan<'a> {
     /// Leave the status index alone so the sort index drives the scan
     /// (the status is common, so matches come early).
     pub status_by_scan: bool,
@@ -161,6 +161,20 @@ pub(crate) struct Plan {
     pub trigram_first: bool,
     /// Many prefix matches: scan the sort index instead of the range.
     pub prefix_by_scan: bool,
+    /// The rows a short substring matches, known from the reader's
+    /// in-memory index.
+    pub among: Option<Among<'a>>,
+}
+
+/// How the rows a short substring matches are handed to SQLite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Among<'a> {
+    /// Their ids as a JSON array: fetched by id, then sorted (few).
+    Listed(&'a str),
+    /// Marked in the connection's `matched_row(id)` function: the sort's
+    /// index is scanned and each entry's id tested, so a row is read only
+    /// when it matches (many).
+    Marked,
 }
 
 impl NumberQuery {
@@ -169,7 +183,7 @@ impl NumberQuery {
     }
 
     /// The filter conditions (status, vendor, text) of this query.
-    pub(crate) fn conditions(&self, plan: Plan) -> Conditions {
+    pub(crate) fn conditions(&self, plan: Plan<'_>) -> Conditions {
         let mut c = Conditions::default();
         if let Some(s) = self.status {
             let col = if plan.status_by_scan {
@@ -201,9 +215,15 @@ impl NumberQuery {
                 |n| format!("numbers.id IN (SELECT rowid FROM numbers_fts WHERE numbers_fts MATCH ?{n})"),
                 TextFilter::fts_phrase(&t),
             ),
-            TextFilter::Trigram(t) | TextFilter::Short(t) => {
-                c.push(substring_condition, TextFilter::like_pattern(&t))
-            }
+            TextFilter::Short(t) => match plan.among {
+                Some(Among::Listed(ids)) => c.push(
+                    |n| format!("numbers.id IN (SELECT value FROM json_each(?{n}))"),
+                    ids.to_string(),
+                ),
+                Some(Among::Marked) => c.push_bare("matched_row(numbers.id)"),
+                None => c.push(substring_condition, TextFilter::like_pattern(&t)),
+            },
+            TextFilter::Trigram(t) => c.push(substring_condition, TextFilter::like_pattern(&t)),
         }
         c
     }

@@ -1,11 +1,15 @@
 //! Windows of the inventory and their counts, answered from indexes and
 //! counters, so that a million rows cost what a hundred do.
 
-use super::number_query::{Conditions, NumberQuery, Plan, RowKey, Seek, SortKey, TextFilter};
+use super::number_query::{
+    Among, Conditions, NumberQuery, Plan, RowKey, Seek, SortKey, TextFilter,
+};
 use super::numbers::{from_row, COLUMNS};
 use super::{Result, Store};
 use crate::domain::number::{InventoryItem, Status};
+use rusqlite::functions::FunctionFlags;
 use rusqlite::OptionalExtension;
+use std::sync::Arc;
 
 /// Below this many matches a filter is "narrow": its rows are fetched first
 /// and sorted (cheap). Above it, matches are dense enough that scanning the
@@ -20,6 +24,10 @@ const SCAN_BOUND: usize = 20_000;
 /// Up to this many trigram matches are fetched and sorted (tens of
 /// milliseconds); more, spread thinly, are found faster by the sort's scan.
 const TRIGRAM_FIRST_MAX: usize = 50_000;
+
+/// Up to this many known matches are fetched by id and sorted (a few
+/// milliseconds); more are found by scanning the sort's index.
+const LISTED_MAX: usize = 2000;
 
 fn seek_skip(seek: &Seek) -> usize {
     match seek {
@@ -95,7 +103,7 @@ impl Store {
     /// counters), the number range's or the sort's (by a capped probe), and
     /// for a substring, the trigram index (unless `scanning`) when it holds
     /// few enough matches to sort.
-    fn plan(&self, q: &NumberQuery, scanning: bool) -> Result<Plan> {
+    fn plan(&self, q: &NumberQuery, scanning: bool) -> Result<Plan<'static>> {
         let prefix_by_scan = match q.text_filter() {
             TextFilter::Prefix { low, high } if q.sort != SortKey::Number => {
                 let n = self.capped(
@@ -122,6 +130,7 @@ impl Store {
             status_by_scan: self.status_by_scan(q)?,
             trigram_first,
             prefix_by_scan,
+            among: None,
         })
     }
 
@@ -134,13 +143,77 @@ impl Store {
     /// stretch first would only be read twice).
     pub fn number_window(&self, q: &NumberQuery, seek: &Seek, limit: usize) -> Result<Window> {
         if matches!(q.text_filter(), TextFilter::Trigram(_)) {
-            let (rows, keys, truncated) = self.read_window(q, true, seek, limit)?;
+            let (rows, keys, truncated) = self.read_window(q, true, seek, limit, None)?;
             if rows.len() == limit || !truncated {
-                return self.placed(q, seek, limit, (rows, keys));
+                return self.placed(q, seek, limit, (rows, keys), None);
             }
         }
-        let (rows, keys, _) = self.read_window(q, false, seek, limit)?;
-        self.placed(q, seek, limit, (rows, keys))
+        let (rows, keys, _) = self.read_window(q, false, seek, limit, None)?;
+        self.placed(q, seek, limit, (rows, keys), None)
+    }
+
+    /// [`Store::number_window`] for a query whose short substring is known
+    /// to match exactly the rows `ids` (ascending row ids, from the
+    /// reader's in-memory index): a few are fetched, then sorted; many are
+    /// found by the sort's index, testing each entry's id without reading
+    /// its row.
+    pub fn number_window_among(
+        &self,
+        q: &NumberQuery,
+        seek: &Seek,
+        limit: usize,
+        ids: &Arc<Vec<i64>>,
+    ) -> Result<Window> {
+        let mut listed = String::new();
+        let among = self.among(ids, &mut listed)?;
+        let window = self
+            .read_window(q, false, seek, limit, Some(among))
+            .and_then(|(rows, keys, _)| self.placed(q, seek, limit, (rows, keys), Some(among)));
+        self.unmark(among)?;
+        window
+    }
+
+    /// The count of a query whose short substring matches exactly the
+    /// rows `ids` (see [`Store::number_window_among`]).
+    pub fn count_among(&self, q: &NumberQuery, ids: &Arc<Vec<i64>>) -> Result<usize> {
+        let mut listed = String::new();
+        let among = self.among(ids, &mut listed)?;
+        let count = self.count_with(q, among);
+        self.unmark(among)?;
+        count
+    }
+
+    fn count_with(&self, q: &NumberQuery, among: Among<'_>) -> Result<usize> {
+        let c = q.conditions(Plan {
+            among: Some(among),
+            ..Plan::default()
+        });
+        self.count_where(&c, &format!("FROM numbers {}", c.clause()))
+    }
+
+    /// Hands `ids` (ascending) to SQLite: listed in `listed` when few,
+    /// else marked in the connection's `matched_row(id)` function.
+    fn among<'a>(&self, ids: &Arc<Vec<i64>>, listed: &'a mut String) -> Result<Among<'a>> {
+        if ids.len() <= LISTED_MAX {
+            *listed = serde_json::to_string(ids.as_slice()).expect("ids serialize");
+            return Ok(Among::Listed(listed));
+        }
+        let marked = ids.clone();
+        self.conn.create_scalar_function(
+            "matched_row",
+            1,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            move |ctx| Ok(marked.binary_search(&ctx.get::<i64>(0)?).is_ok()),
+        )?;
+        Ok(Among::Marked)
+    }
+
+    /// Drops the function's ids once the query has run (they are megabytes).
+    fn unmark(&self, among: Among<'_>) -> Result<()> {
+        if among == Among::Marked {
+            self.conn.remove_function("matched_row", 1)?;
+        }
+        Ok(())
     }
 
     /// Reads a window's rows and keys. `bounded`: only the next
@@ -152,8 +225,12 @@ impl Store {
         bounded: bool,
         seek: &Seek,
         limit: usize,
+        among: Option<Among<'_>>,
     ) -> Result<(Vec<InventoryItem>, Vec<RowKey>, bool)> {
-        let plan = self.plan(q, bounded)?;
+        let plan = Plan {
+            among,
+            ..self.plan(q, bounded)?
+        };
         let mut c = q.conditions(plan);
         let backwards = q.seek_condition(&mut c, seek);
         let skip = seek_skip(seek);
@@ -218,6 +295,7 @@ impl Store {
         seek: &Seek,
         limit: usize,
         (rows, keys): (Vec<InventoryItem>, Vec<RowKey>),
+        among: Option<Among<'_>>,
     ) -> Result<Window> {
         let short = rows.len() < limit;
         let len = rows.len();
@@ -225,7 +303,13 @@ impl Store {
         let (offset, at_start, at_end) = match seek {
             Seek::First => (0, true, short),
             Seek::Last if short => (0, true, true),
-            Seek::Last => (self.count_numbers(q)?.saturating_sub(len), false, true),
+            Seek::Last => {
+                let count = match among {
+                    Some(among) => self.count_with(q, among)?,
+                    None => self.count_numbers(q)?,
+                };
+                (count.saturating_sub(len), false, true)
+            }
             Seek::After { index, .. } => (index + 1 + skip, false, short),
             Seek::Before { .. } if short => (0, true, false),
             Seek::Before { index, .. } => (index.saturating_sub(skip + len), false, false),
@@ -366,7 +450,9 @@ mod tests {
             })
             .unwrap();
         assert_eq!(expected.len(), 14);
-        let (rows, ..) = store.read_window(&q, false, &Seek::First, 10).unwrap();
+        let (rows, ..) = store
+            .read_window(&q, false, &Seek::First, 10, None)
+            .unwrap();
         let got: Vec<String> = rows.into_iter().map(|r| r.number).collect();
         assert_eq!(got, expected[..10]);
     }

@@ -12,6 +12,7 @@ pub use crate::query::voice::VoiceData;
 use crate::config::Config;
 use crate::domain::number::InventoryItem;
 use crate::query::numbers::SeenIn;
+use crate::query::short_filter::ShortFilter;
 use crate::query::{connections, jobs, live_platform, numbers, voice};
 use crate::store::events::NumberEvent;
 use crate::store::jobs::JobRecord;
@@ -110,6 +111,9 @@ impl Loader {
 #[derive(Default)]
 struct Cache {
     seen_in: SeenIn,
+    /// The copy of the inventory's searchable text that answers one and
+    /// two letter filters.
+    short: ShortFilter,
     /// Under read-only, the jobs this session ran (kept in memory only),
     /// listed with the stored ones.
     session: Option<SessionJobs>,
@@ -220,6 +224,7 @@ fn answer(
         DataRequest::Numbers { query, seek, limit } => Data::Numbers(numbers::page(
             store,
             &mut cache.seen_in,
+            &mut cache.short,
             query,
             &seek,
             limit,
