@@ -1,7 +1,8 @@
 //! What the store's share of a sync, a purge and a sweep costs at 100,000
 //! numbers (`cargo test --release --lib store_write_cost -- --ignored
 //! --nocapture`; `STORE_COST_SEED=900000` first fills the store with that
-//! many other numbers, as the inventory benchmark's million-row store).
+//! many other numbers, as the inventory benchmark's million-row store;
+//! `STORE_COST_CACHE_KIB=65536` gives the connection that page cache).
 
 use super::sync::{SyncMode, SyncRequest};
 use super::Store;
@@ -50,6 +51,12 @@ fn sync(store: &mut Store, users: &[RegisteredUser], today: NaiveDate, mode: Syn
 fn store_write_cost() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("s.db")).unwrap();
+    if let Ok(kib) = std::env::var("STORE_COST_CACHE_KIB") {
+        store
+            .conn
+            .pragma_update(None, "cache_size", format!("-{kib}"))
+            .unwrap();
+    }
     let today = Utc::now().date_naive();
     let seed: usize = std::env::var("STORE_COST_SEED")
         .ok()
