@@ -10,7 +10,6 @@ use crate::common;
 use common::hostile::{HostileServer, Reply, Seen};
 use common::*;
 use serde_json::{json, Value};
-use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -102,19 +101,6 @@ fn offsets_asked(server: &HostileServer) -> Vec<usize> {
         .collect()
 }
 
-fn sync(config: &Path) -> (std::process::Output, String, String) {
-    let out = run_at(config, DAY0, &["sync", "audiocodes", "lab"]);
-    let (o, e) = text(&out);
-    (out, o, e)
-}
-
-fn used(config: &Path) -> usize {
-    inventory(config, DAY0)
-        .iter()
-        .filter(|r| r["status"] == "Used")
-        .count()
-}
-
 #[test]
 fn later_pages_answering_first_are_read_in_page_order_four_at_a_time() {
     let gauge = Arc::new(InFlight::default());
@@ -124,10 +110,10 @@ fn later_pages_answering_first_are_read_in_page_order_four_at_a_time() {
         Arc::new(Mutex::new(good_page())),
     );
     let (_d, config, _) = lab_at(&server.addr, PAGE_SIZE, "");
-    let (out, stdout, stderr) = sync(&config);
+    let (out, stdout, stderr) = sync_lab_at(&config, DAY0);
     assert!(out.status.success(), "{stdout}{stderr}");
     assert!(stdout.contains(&format!("added {USERS}")), "{stdout}");
-    assert_eq!(used(&config), USERS);
+    assert_eq!(used_at(&config, DAY0), USERS);
     // Every page asked for once: none was refetched one at a time, so
     // every page fitted where it belonged although they came out of order.
     let mut asked = offsets_asked(&server);
@@ -151,9 +137,9 @@ fn fetch_concurrency_1_fetches_one_page_at_a_time() {
         Arc::new(Mutex::new(good_page())),
     );
     let (_d, config, _) = lab_at(&server.addr, PAGE_SIZE, "fetch_concurrency = 1");
-    let (out, stdout, stderr) = sync(&config);
+    let (out, stdout, stderr) = sync_lab_at(&config, DAY0);
     assert!(out.status.success(), "{stdout}{stderr}");
-    assert_eq!(used(&config), USERS);
+    assert_eq!(used_at(&config, DAY0), USERS);
     let each_page: Vec<usize> = (0..USERS).step_by(PAGE).collect();
     assert_eq!(offsets_asked(&server), each_page, "in order, one by one");
     assert_eq!(gauge.max(), 1);
@@ -173,14 +159,14 @@ fn a_server_taking_50_ms_a_page_is_asked_n_pages_at_once() {
         let extra = format!("fetch_concurrency = {concurrency}");
         let (_d, config, _) = lab_at(&server.addr, PAGE_SIZE, &extra);
         let began = Instant::now();
-        let (out, stdout, stderr) = sync(&config);
+        let (out, stdout, stderr) = sync_lab_at(&config, DAY0);
         eprintln!(
             "fetch_concurrency = {concurrency}: {} pages of 50 ms in {:?}",
             USERS / PAGE,
             began.elapsed()
         );
         assert!(out.status.success(), "{stdout}{stderr}");
-        assert_eq!(used(&config), USERS);
+        assert_eq!(used_at(&config, DAY0), USERS);
         assert_eq!(gauge.max(), want, "fetch_concurrency = {concurrency}");
     }
 }
@@ -192,11 +178,11 @@ fn fails_and_changes_nothing(bad: Page, says: &str) {
     let page = Arc::new(Mutex::new(good_page()));
     let server = arm(gauge.clone(), later_first, page.clone());
     let (_d, config, store) = lab_at(&server.addr, PAGE_SIZE, "");
-    let (out, stdout, stderr) = sync(&config);
+    let (out, stdout, stderr) = sync_lab_at(&config, DAY0);
     assert!(out.status.success(), "{stdout}{stderr}");
     let before = store_dump(&store);
     *page.lock().unwrap() = bad;
-    let (out, stdout, stderr) = sync(&config);
+    let (out, stdout, stderr) = sync_lab_at(&config, DAY0);
     assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
     let line = stderr.lines().last().unwrap_or("");
     assert!(
@@ -256,9 +242,9 @@ fn a_page_shorter_than_the_first_goes_on_one_page_at_a_time_from_where_it_ended(
     });
     let server = arm(gauge, later_first, Arc::new(Mutex::new(page)));
     let (_d, config, _) = lab_at(&server.addr, PAGE_SIZE, "");
-    let (out, stdout, stderr) = sync(&config);
+    let (out, stdout, stderr) = sync_lab_at(&config, DAY0);
     assert!(out.status.success(), "{stdout}{stderr}");
-    assert_eq!(used(&config), USERS);
+    assert_eq!(used_at(&config, DAY0), USERS);
     let asked = offsets_asked(&server);
     let serial_tail: Vec<usize> = (13..USERS).step_by(PAGE).collect();
     assert!(

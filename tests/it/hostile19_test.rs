@@ -18,7 +18,7 @@ use common::*;
 use serde_json::{json, Value};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Output, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -127,19 +127,6 @@ fn config_at(
     (dir, config, store)
 }
 
-fn sync(config: &Path) -> (Output, String, String) {
-    let out = run_at(config, DAY0, &["sync", "audiocodes", "lab"]);
-    let (o, e) = text(&out);
-    (out, o, e)
-}
-
-fn used(config: &Path) -> usize {
-    inventory(config, DAY0)
-        .iter()
-        .filter(|r| r["status"] == "Used")
-        .count()
-}
-
 fn job_states(store: &Path) -> Vec<String> {
     let c = rusqlite::Connection::open(store).unwrap();
     let mut st = c
@@ -157,12 +144,12 @@ fn job_states(store: &Path) -> Vec<String> {
 fn fails_and_changes_nothing(bad: PageFn, says: &str) -> Arm {
     let arm = Arm::start(good());
     let (_d, config, store) = config_at(&arm.server.addr, "", "");
-    let (out, stdout, stderr) = sync(&config);
+    let (out, stdout, stderr) = sync_lab_at(&config, DAY0);
     assert!(out.status.success(), "{stdout}{stderr}");
-    assert_eq!(used(&config), USERS);
+    assert_eq!(used_at(&config, DAY0), USERS);
     let before = store_dump(&store);
     arm.set(bad);
-    let (out, stdout, stderr) = sync(&config);
+    let (out, stdout, stderr) = sync_lab_at(&config, DAY0);
     assert_eq!(out.status.code(), Some(1), "{says}: {stdout}{stderr}");
     let line = stderr.lines().last().unwrap_or("");
     assert!(
@@ -170,7 +157,7 @@ fn fails_and_changes_nothing(bad: PageFn, says: &str) -> Arm {
         "{says}: {stderr}"
     );
     assert_same_store(&before, &store_dump(&store), says);
-    assert_eq!(used(&config), USERS, "{says}: no number cooled");
+    assert_eq!(used_at(&config, DAY0), USERS, "{says}: no number cooled");
     arm
 }
 
@@ -246,10 +233,10 @@ fn two_pages_swapping_their_users_still_give_every_user_once() {
         Reply::json(json!({"total": USERS, "users": users(from, from + limit)}))
     }));
     let (_d, config, _) = config_at(&arm.server.addr, "", "");
-    let (out, stdout, stderr) = sync(&config);
+    let (out, stdout, stderr) = sync_lab_at(&config, DAY0);
     assert!(out.status.success(), "{stdout}{stderr}");
     assert!(stdout.contains(&format!("added {USERS}")), "{stdout}");
-    assert_eq!(used(&config), USERS);
+    assert_eq!(used_at(&config, DAY0), USERS);
 }
 
 #[test]
@@ -299,7 +286,7 @@ fn a_number_offline_on_an_early_page_and_registered_on_a_later_one_stays_in_use(
     // whichever page arrives first.
     let arm = Arm::start(good());
     let (_d, config, _) = config_at(&arm.server.addr, "", "");
-    let (out, stdout, stderr) = sync(&config);
+    let (out, stdout, stderr) = sync_lab_at(&config, DAY0);
     assert!(out.status.success(), "{stdout}{stderr}");
     let mut all: Vec<Value> = users(0, 2);
     all.push(json!({"id": "u-extra", "phoneNumber": number(47), "status": "OFFLINE"}));
@@ -308,11 +295,11 @@ fn a_number_offline_on_an_early_page_and_registered_on_a_later_one_stays_in_use(
         let page: Vec<Value> = all.iter().skip(offset).take(limit).cloned().collect();
         Reply::json(json!({"total": USERS + 1, "users": page}))
     }));
-    let (out, stdout, stderr) = sync(&config);
+    let (out, stdout, stderr) = sync_lab_at(&config, DAY0);
     assert!(out.status.success(), "{stdout}{stderr}");
     let inv = inventory(&config, DAY0);
     assert_eq!(row(&inv, &number(47))["status"], "Used", "{stdout}");
-    assert_eq!(used(&config), USERS);
+    assert_eq!(used_at(&config, DAY0), USERS);
 }
 
 #[test]
@@ -385,9 +372,9 @@ fn a_401_on_every_page_in_flight_causes_one_more_login_not_one_per_page() {
         },
     );
     let (_d, config, _) = config_at(&arm.server.addr, "", "auth = \"session\"");
-    let (out, stdout, stderr) = sync(&config);
+    let (out, stdout, stderr) = sync_lab_at(&config, DAY0);
     assert!(out.status.success(), "{stdout}{stderr}");
-    assert_eq!(used(&config), USERS);
+    assert_eq!(used_at(&config, DAY0), USERS);
     assert_eq!(
         *logins.lock().unwrap(),
         2,
@@ -416,9 +403,9 @@ fn a_429_with_retry_after_on_pages_in_flight_is_waited_out_then_each_page_asked_
         Reply::json(json!({"total": USERS, "users": users(offset, offset + limit)}))
     }));
     let (_d, config, _) = config_at(&arm.server.addr, "", "");
-    let (out, stdout, stderr) = sync(&config);
+    let (out, stdout, stderr) = sync_lab_at(&config, DAY0);
     assert!(out.status.success(), "{stdout}{stderr}");
-    assert_eq!(used(&config), USERS);
+    assert_eq!(used_at(&config, DAY0), USERS);
     let arrivals = arm.arrivals();
     for offset in (PAGE..USERS).step_by(PAGE) {
         let times: Vec<Instant> = arrivals
@@ -474,6 +461,39 @@ fn outputs(child: &mut Child) -> (String, String) {
     (o, e)
 }
 
+/// Waits until `requests()` reaches `want`, sends the child SIGINT (as
+/// Ctrl-C does) and checks that it ends cancelled, having written nothing,
+/// and that no request follows (those in flight would have answered by
+/// the end of the wait).
+fn interrupt_with_requests_in_flight(
+    child: &mut Child,
+    requests: impl Fn() -> usize,
+    want: usize,
+    what: &str,
+) {
+    let began = Instant::now();
+    while requests() < want {
+        assert!(began.elapsed() < Duration::from_secs(20), "never {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let in_flight = requests();
+    assert_eq!(in_flight, want, "{what}");
+    let st = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let status = child.wait().unwrap();
+    let (_, stderr) = outputs(child);
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cancelled before anything was written or sent; nothing was changed"),
+        "{stderr}"
+    );
+    std::thread::sleep(Duration::from_millis(3500));
+    assert_eq!(requests(), in_flight, "no request after the cancel");
+}
+
 #[test]
 fn a_page_that_never_answers_ends_the_sync_at_the_job_time_limit_changing_nothing() {
     // The page at 20 never answers (within the test); requests may take
@@ -487,7 +507,7 @@ fn a_page_that_never_answers_ends_the_sync_at_the_job_time_limit_changing_nothin
         text_of.replace("request_timeout_secs = 5", "request_timeout_secs = 30"),
     )
     .unwrap();
-    let (out, stdout, stderr) = sync(&config);
+    let (out, stdout, stderr) = sync_lab_at(&config, DAY0);
     assert!(out.status.success(), "{stdout}{stderr}");
     let before = store_dump(&store);
     arm.set(page_fn(|offset, limit, _| {
@@ -508,14 +528,14 @@ fn a_page_that_never_answers_ends_the_sync_at_the_job_time_limit_changing_nothin
         "{stderr}"
     );
     assert_same_store(&before, &store_dump(&store), "after the time limit");
-    assert_eq!(used(&config), USERS);
+    assert_eq!(used_at(&config, DAY0), USERS);
 }
 
 #[test]
 fn ctrl_c_with_four_pages_in_flight_changes_nothing_and_sends_nothing_more() {
     let arm = Arm::start(good());
     let (_d, config, store) = config_at(&arm.server.addr, "", "");
-    let (out, stdout, stderr) = sync(&config);
+    let (out, stdout, stderr) = sync_lab_at(&config, DAY0);
     assert!(out.status.success(), "{stdout}{stderr}");
     let before = store_dump(&store);
     // Every page after the first takes 3 s.
@@ -534,42 +554,18 @@ fn ctrl_c_with_four_pages_in_flight_changes_nothing_and_sends_nothing_more() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let began = Instant::now();
-    while arm.arrivals().len() < 5 {
-        assert!(
-            began.elapsed() < Duration::from_secs(20),
-            "never 4 pages in flight: {:?}",
-            arm.arrivals()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let in_flight = arm.arrivals().len();
-    assert_eq!(in_flight, 5, "the first page and four in flight");
-    let st = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(st.success());
-    let status = child.wait().unwrap();
-    let (_, stderr) = outputs(&mut child);
-    assert_eq!(status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("cancelled before anything was written or sent; nothing was changed"),
-        "{stderr}"
-    );
-    // The pages in flight would have answered by now: none was asked after.
-    std::thread::sleep(Duration::from_millis(3500));
-    assert_eq!(
-        arm.arrivals().len(),
-        in_flight,
-        "no request after the cancel"
+    interrupt_with_requests_in_flight(
+        &mut child,
+        || arm.arrivals().len(),
+        5,
+        "the first page and four in flight",
     );
     assert_same_store(&before, &store_dump(&store), "after Ctrl-C");
     assert_eq!(
         job_states(&store).last().map(String::as_str),
         Some("cancelled")
     );
-    assert_eq!(used(&config), USERS);
+    assert_eq!(used_at(&config, DAY0), USERS);
 }
 
 #[test]
@@ -626,7 +622,7 @@ fn an_arm_list_complete_before_a_page_fetched_ahead_does_not_wait_for_that_page(
     );
     assert_eq!(code, Some(0), "{stdout}{stderr}");
     assert!(stdout.contains(&format!("added {USERS}")), "{stdout}");
-    assert_eq!(used(&config), USERS);
+    assert_eq!(used_at(&config, DAY0), USERS);
     assert!(!job_states(&store).is_empty());
 }
 
@@ -908,33 +904,11 @@ fn ctrl_c_during_an_axp_refresh_with_families_in_flight_changes_nothing() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let began = Instant::now();
-    while *lists.lock().unwrap() < 4 {
-        assert!(
-            began.elapsed() < Duration::from_secs(20),
-            "never 4 families in flight"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let in_flight = *lists.lock().unwrap();
-    assert_eq!(in_flight, 4, "four families in flight");
-    let st = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(st.success());
-    let status = child.wait().unwrap();
-    let (_, stderr) = outputs(&mut child);
-    assert_eq!(status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("cancelled before anything was written or sent; nothing was changed"),
-        "{stderr}"
-    );
-    std::thread::sleep(Duration::from_millis(3500));
-    assert_eq!(
-        *lists.lock().unwrap(),
-        in_flight,
-        "no request after the cancel"
+    interrupt_with_requests_in_flight(
+        &mut child,
+        || *lists.lock().unwrap(),
+        4,
+        "four families in flight",
     );
     assert_same_store(
         &before,

@@ -305,6 +305,21 @@ pub fn run_at(config: &Path, now: &str, args: &[&str]) -> Output {
 }
 
 /// The inventory as `numbers --json` prints it, parsed.
+/// `sync audiocodes lab` at `now`, with its stdout and stderr as text.
+pub fn sync_lab_at(config: &Path, now: &str) -> (Output, String, String) {
+    let out = run_at(config, now, &["sync", "audiocodes", "lab"]);
+    let (o, e) = text(&out);
+    (out, o, e)
+}
+
+/// How many numbers are Used at `now`.
+pub fn used_at(config: &Path, now: &str) -> usize {
+    inventory(config, now)
+        .iter()
+        .filter(|r| r["status"] == "Used")
+        .count()
+}
+
 pub fn inventory(config: &Path, now: &str) -> Vec<serde_json::Value> {
     let out = run_at(config, now, &["numbers", "--json"]);
     assert!(out.status.success(), "{}", text(&out).1);
