@@ -191,17 +191,24 @@ fn dispatch(command: Command, config: Config, read_only: bool) -> i32 {
             wait,
             json,
         }) => live_platform::create_service(config, read_only, &file, connection, wait, json),
-        Command::Refresh(RefreshCommand::LivePlatform { name }) => {
-            live_platform::refresh(config, read_only, name)
+        Command::Refresh(RefreshCommand::LivePlatform { name, json }) => {
+            live_platform::refresh(config, read_only, name, json)
         }
-        Command::Refresh(RefreshCommand::Axp { name }) => voice::refresh(config, read_only, name),
+        Command::Refresh(RefreshCommand::Axp { name, json }) => {
+            voice::refresh(config, read_only, name, json)
+        }
         Command::Voice(cmd) => voice::run(config, read_only, cmd),
-        Command::Sweep => report(run_job(config, read_only, JobKind::Sweep), false),
+        Command::Sweep { json } => report(run_job(config, read_only, JobKind::Sweep), json),
         Command::Jobs {
             limit,
             json,
             no_header,
-        } => inspect::jobs(&config, limit, json, !no_header),
+        } => inspect::jobs(
+            &config,
+            usize::try_from(limit).unwrap_or(usize::MAX),
+            json,
+            !no_header,
+        ),
         #[cfg(feature = "sim")]
         Command::Demo(_) | Command::Sim { .. } => unreachable!("handled before loading the config"),
         #[cfg(not(feature = "sim"))]

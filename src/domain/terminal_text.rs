@@ -85,19 +85,35 @@ pub fn safe_json_strings(v: &mut serde_json::Value) {
 /// Text without such characters comes out byte for byte as
 /// `serde_json::to_string_pretty` writes it.
 pub fn json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    json_with(
+        value,
+        SafeFormatter(serde_json::ser::PrettyFormatter::new()),
+    )
+}
+
+/// Like [`json_pretty`], on one line (a streamed export's row).
+pub fn json_compact<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    json_with(value, SafeFormatter(serde_json::ser::CompactFormatter))
+}
+
+fn json_with<T, F>(value: &T, formatter: SafeFormatter<F>) -> String
+where
+    T: serde::Serialize + ?Sized,
+    F: serde_json::ser::Formatter,
+{
     let mut out = Vec::with_capacity(128);
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, SafeFormatter::default());
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
     if value.serialize(&mut ser).is_err() {
         return String::new();
     }
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// serde_json's pretty formatter, escaping what [`is_unsafe`] names.
-#[derive(Default)]
-struct SafeFormatter(serde_json::ser::PrettyFormatter<'static>);
+/// serde_json's pretty or compact formatter, escaping what [`is_unsafe`]
+/// names.
+struct SafeFormatter<F>(F);
 
-impl serde_json::ser::Formatter for SafeFormatter {
+impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeFormatter<F> {
     fn write_string_fragment<W: ?Sized + std::io::Write>(
         &mut self,
         w: &mut W,

@@ -143,7 +143,6 @@ fn unsafe_chars(text: &str) -> Vec<char> {
 /// overrides as `\u` escapes, but the streamed `numbers --json` uses plain
 /// `serde_json::to_string` and writes them raw to the terminal.
 #[test]
-#[ignore = "defect: numbers --json writes DEL, C1 controls and bidi overrides raw (other --json escape them)"]
 fn numbers_json_escapes_what_every_other_json_escapes() {
     let dir = tempfile::tempdir().unwrap();
     let usages = ["\u{9b}31m", "\x7fdel", "\u{202e}rtl"];
