@@ -61,8 +61,10 @@ pub enum Command {
         #[arg(long, conflicts_with = "write_config")]
         print_config: bool,
         /// Write a config file pointing at this simulator to PATH (mode
-        /// 0600, ready for --config PATH), then serve. An existing file or
-        /// symlink at PATH is refused unless --force.
+        /// 0600, ready for --config PATH), then serve. Its store is PATH
+        /// with the extension .db (sim.toml: sim.db), or .store.db when PATH
+        /// ends in .db. An existing file or symlink at PATH is refused
+        /// unless --force; a missing directory before anything listens.
         #[arg(long, value_name = "PATH")]
         write_config: Option<PathBuf>,
         /// With --write-config: replace what is at PATH.

@@ -111,6 +111,28 @@ pub fn run(cli: Cli) -> i32 {
     stdout::exit_code(code)
 }
 
+/// What a command line clap did not parse into a command gives: `--help`
+/// and `--version` are written through the one stdout writer (a gone
+/// reader exits 141 quietly, another failed write says so and exits 1);
+/// anything else is clap's own (a usage error on stderr, exit 2).
+pub fn clap_outcome(e: &clap::Error) -> i32 {
+    use clap::error::ErrorKind;
+    use std::io::{IsTerminal, Write};
+    if !matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        e.exit()
+    }
+    let rendered = e.render();
+    let text = if std::io::stdout().is_terminal() {
+        rendered.ansi().to_string()
+    } else {
+        rendered.to_string()
+    };
+    let mut out = stdout::Stdout;
+    // A failure is recorded by the writer and decides the status.
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    stdout::exit_code(EXIT_OK)
+}
+
 pub fn load_config(
     flag: Option<&std::path::Path>,
     store: Option<std::path::PathBuf>,
