@@ -187,7 +187,7 @@ fn table(
             or_dash(r.vendor),
             r.release_date.as_deref().unwrap_or("-"),
             r.connection.unwrap_or("-"),
-            r.tag,
+            or_dash(r.tag),
         ])
     })?;
     t.finish().map_err(output)?;

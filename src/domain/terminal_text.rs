@@ -46,6 +46,18 @@ pub fn terminal_safe(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// How many terminal cells `shown` takes (text already escaped by
+/// [`terminal_safe`]): a CJK character or an emoji takes two.
+pub fn cell_width(shown: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(shown)
+}
+
+/// How many terminal cells `raw` takes once escaped for the terminal:
+/// the width of a table cell holding it.
+pub fn shown_cells(raw: &str) -> usize {
+    cell_width(&terminal_safe(raw))
+}
+
 /// Like [`terminal_safe`], keeping line breaks: for text of several lines
 /// that the program itself laid out.
 pub fn terminal_safe_lines(s: &str) -> String {
@@ -185,6 +197,15 @@ impl<W: std::io::Write> std::io::Write for SafeWriter<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn widths_are_terminal_cells_of_the_escaped_text() {
+        assert_eq!(shown_cells("usage"), 5);
+        assert_eq!(shown_cells("a\tb"), 6);
+        assert_eq!(shown_cells("中文"), 4);
+        assert_eq!(shown_cells("📞"), 2);
+        assert_eq!(shown_cells("x\u{202e}"), 9);
+    }
 
     #[test]
     fn plain_text_is_borrowed_unchanged() {
