@@ -6,6 +6,17 @@ use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use crate::domain::number::Status;
+
+/// `--status`: a status in any case; anything else is a usage error that
+/// lists the valid values.
+fn parse_status(s: &str) -> Result<Status, String> {
+    Status::parse(s).ok_or_else(|| {
+        let valid: Vec<&str> = Status::ALL.iter().map(|st| st.as_str()).collect();
+        format!("use one of {} (any case)", valid.join(", "))
+    })
+}
+
 pub const EXIT_CODES: &str = "Exit codes: 0 success; 1 error (bad config, failed job, unreachable host); \
 2 usage (a mistyped command line); \
 3 stopped for confirmation (the cooling guard tripped: re-run with --force; purge or delete without --yes); \
@@ -51,8 +62,10 @@ pub enum Command {
         #[arg(long, conflicts_with = "write_config")]
         print_config: bool,
         /// Write a config file pointing at this simulator to PATH (mode
-        /// 0600, ready for --config PATH), then serve. An existing file or
-        /// symlink at PATH is refused unless --force.
+        /// 0600, ready for --config PATH), then serve. Its store is PATH
+        /// with the extension .db (sim.toml: sim.db), or .store.db when PATH
+        /// ends in .db. An existing file or symlink at PATH is refused
+        /// unless --force; a missing directory before anything listens.
         #[arg(long, value_name = "PATH")]
         write_config: Option<PathBuf>,
         /// With --write-config: replace what is at PATH.
@@ -87,7 +100,12 @@ pub enum Command {
     #[command(subcommand)]
     Purge(PurgeCommand),
     /// Release every Cooling number whose release date has come.
-    Sweep,
+    Sweep {
+        /// The job's result as one JSON object: state, summary, error (null
+        /// when it succeeded), result (its detail, or null).
+        #[arg(long)]
+        json: bool,
+    },
     /// Audit Number Inventory: AudioCodes numbers against the last snapshots.
     Audit {
         /// Apply the sync rules to each finding.
@@ -157,9 +175,9 @@ pub enum Command {
     },
     /// Recent jobs from every process using the store, newest first.
     Jobs {
-        /// How many jobs to list.
-        #[arg(long, default_value_t = 20)]
-        limit: usize,
+        /// How many jobs to list (1 or more).
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+        limit: u32,
         /// One JSON array, an object per job: id, kind, target, state
         /// (queued, running, succeeded, partial, failed, cancelled),
         /// created_at, started_at, ended_at (RFC 3339 or null), done, total,
@@ -263,7 +281,13 @@ pub enum RefreshCommand {
     /// refreshed; 5 partial (what failed keeps its previous items and is
     /// marked stale; `connections list` shows it); 1 nothing refreshed
     /// (the store is unchanged).
-    LivePlatform { name: String },
+    LivePlatform {
+        name: String,
+        /// The job's result as one JSON object: state, summary, error (null
+        /// when all refreshed), result (its detail, or null).
+        #[arg(long)]
+        json: bool,
+    },
     /// Every AXP Voice family of an AXP connection.
     ///
     /// Each family is fetched and stored on its own. Exit codes: 0 all
@@ -271,7 +295,13 @@ pub enum RefreshCommand {
     /// account without MS Teams elements, keeps its previous items and is
     /// marked stale; `connections list` shows it); 1 nothing refreshed (the
     /// store is unchanged).
-    Axp { name: String },
+    Axp {
+        name: String,
+        /// The job's result as one JSON object: state, summary, error (null
+        /// when all refreshed), result (its detail, or null).
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Where a voice command acts: the AXP connection (default: the only one)
@@ -402,9 +432,10 @@ pub enum VoiceCommand {
 pub struct NumbersArgs {
     #[command(subcommand)]
     pub command: Option<NumbersCommand>,
-    /// Only this status (Used, Cooling, Available, Reserved, Used-Utility, Inactive).
-    #[arg(long)]
-    pub status: Option<String>,
+    /// Only this status (Used, Cooling, Available, Reserved, Used-Utility,
+    /// Inactive; any case).
+    #[arg(long, value_parser = parse_status)]
+    pub status: Option<Status>,
     /// Only this vendor (AudioCodes, Microsoft, ...).
     #[arg(long)]
     pub vendor: Option<String>,

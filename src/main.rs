@@ -7,7 +7,10 @@ use switchboard::panic_report;
 
 fn main() {
     panic_report::install();
-    let cli = switchboard::cli::Cli::parse();
+    let cli = match switchboard::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => std::process::exit(switchboard::commands::clap_outcome(&e)),
+    };
     let code = match std::panic::catch_unwind(|| switchboard::commands::run(cli)) {
         Ok(code) => code,
         // The hook has logged it with its backtrace; the dashboard's

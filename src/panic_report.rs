@@ -16,6 +16,7 @@
 
 use std::cell::Cell;
 use std::future::Future;
+use std::io::Write;
 use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::Mutex;
@@ -52,7 +53,12 @@ pub fn install() {
         );
         if lock(&LOG_FILE).is_none() && std::env::var_os("RUST_BACKTRACE").is_some() {
             // No log to keep it in: the backtrace goes where it was asked for.
-            eprintln!("internal error (panic) at {place}: {what}\n{backtrace}");
+            // Never `eprintln!`: it panics when stderr's reader is gone,
+            // and a panic in the hook aborts.
+            let _ = writeln!(
+                std::io::stderr(),
+                "internal error (panic) at {place}: {what}\n{backtrace}"
+            );
         }
         let contained = CONTAINED.with(Cell::get) > 0 || thread.name() == Some("main");
         if !contained {
@@ -60,7 +66,7 @@ pub fn install() {
                 restore();
             }
             flush_log();
-            eprintln!("switchboard: {}", one_line(&what));
+            let _ = writeln!(std::io::stderr(), "switchboard: {}", one_line(&what));
             std::process::exit(EXIT_INTERNAL);
         }
     }));

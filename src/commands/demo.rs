@@ -78,7 +78,7 @@ pub fn serve_sim(
             return EXIT_ERROR;
         }
     };
-    eprintln!("simulator listening on {scheme}://{addr} (control: {scheme}://{addr}/_sim/health); Ctrl-C stops it");
+    errln!("simulator listening on {scheme}://{addr} (control: {scheme}://{addr}/_sim/health); Ctrl-C stops it");
     match sim_config::give(config_out, &scenario, addr, https) {
         Ok(Some(line)) => errln!("{line}"),
         Ok(None) => {}

@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::domain::actions::NumberAction;
 use crate::domain::invalid::Invalid;
 use crate::domain::job::JobKind;
-use crate::domain::number::{canonical, Status};
+use crate::domain::number::canonical;
 use crate::domain::number_io::{ExportRow, ExportWriter};
 use crate::store::number_query::NumberQuery;
 use crate::store::number_widths::NumberWidths;
@@ -105,16 +105,8 @@ fn edit(numbers: &[String], action: NumberAction) -> Result<JobKind, Invalid> {
 }
 
 fn list(config: &Config, args: &NumbersArgs) -> i32 {
-    let status = match args.status.as_deref().map(|s| (s, Status::parse(s))) {
-        Some((s, None)) => {
-            errln!("switchboard: unknown status {s:?}; use Used, Cooling, Available, Reserved, Used-Utility or Inactive");
-            return EXIT_ERROR;
-        }
-        Some((_, st)) => st,
-        None => None,
-    };
     let query = NumberQuery {
-        status,
+        status: args.status,
         vendor: args.vendor.clone(),
         text: args.filter.clone().unwrap_or_default(),
         ..Default::default()
@@ -195,7 +187,7 @@ fn table(
             or_dash(r.vendor),
             r.release_date.as_deref().unwrap_or("-"),
             r.connection.unwrap_or("-"),
-            r.tag,
+            or_dash(r.tag),
         ])
     })?;
     t.finish().map_err(output)?;

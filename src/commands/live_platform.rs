@@ -190,13 +190,13 @@ pub fn create_service(
     )
 }
 
-pub fn refresh(config: Config, read_only: bool, name: String) -> i32 {
+pub fn refresh(config: Config, read_only: bool, name: String, json: bool) -> i32 {
     report(
         super::run_job(
             config,
             read_only,
             JobKind::RefreshLivePlatform { connection: name },
         ),
-        false,
+        json,
     )
 }

@@ -111,6 +111,28 @@ pub fn run(cli: Cli) -> i32 {
     stdout::exit_code(code)
 }
 
+/// What a command line clap did not parse into a command gives: `--help`
+/// and `--version` are written through the one stdout writer (a gone
+/// reader exits 141 quietly, another failed write says so and exits 1);
+/// anything else is clap's own (a usage error on stderr, exit 2).
+pub fn clap_outcome(e: &clap::Error) -> i32 {
+    use clap::error::ErrorKind;
+    use std::io::{IsTerminal, Write};
+    if !matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        e.exit()
+    }
+    let rendered = e.render();
+    let text = if std::io::stdout().is_terminal() {
+        rendered.ansi().to_string()
+    } else {
+        rendered.to_string()
+    };
+    let mut out = stdout::Stdout;
+    // A failure is recorded by the writer and decides the status.
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    stdout::exit_code(EXIT_OK)
+}
+
 pub fn load_config(
     flag: Option<&std::path::Path>,
     store: Option<std::path::PathBuf>,
@@ -191,17 +213,24 @@ fn dispatch(command: Command, config: Config, read_only: bool) -> i32 {
             wait,
             json,
         }) => live_platform::create_service(config, read_only, &file, connection, wait, json),
-        Command::Refresh(RefreshCommand::LivePlatform { name }) => {
-            live_platform::refresh(config, read_only, name)
+        Command::Refresh(RefreshCommand::LivePlatform { name, json }) => {
+            live_platform::refresh(config, read_only, name, json)
         }
-        Command::Refresh(RefreshCommand::Axp { name }) => voice::refresh(config, read_only, name),
+        Command::Refresh(RefreshCommand::Axp { name, json }) => {
+            voice::refresh(config, read_only, name, json)
+        }
         Command::Voice(cmd) => voice::run(config, read_only, cmd),
-        Command::Sweep => report(run_job(config, read_only, JobKind::Sweep), false),
+        Command::Sweep { json } => report(run_job(config, read_only, JobKind::Sweep), json),
         Command::Jobs {
             limit,
             json,
             no_header,
-        } => inspect::jobs(&config, limit, json, !no_header),
+        } => inspect::jobs(
+            &config,
+            usize::try_from(limit).unwrap_or(usize::MAX),
+            json,
+            !no_header,
+        ),
         #[cfg(feature = "sim")]
         Command::Demo(_) | Command::Sim { .. } => unreachable!("handled before loading the config"),
         #[cfg(not(feature = "sim"))]

@@ -19,9 +19,12 @@ pub enum ConfigOut {
 const PRINTED_STORE: &str = "switchboard-sim.db";
 
 /// Refuses an existing `path` (a file, a symlink, anything) unless `force`,
-/// and a directory always: checked before the simulator starts, and again
-/// when the file is written.
+/// a directory always, and a path whose directory is missing or is not a
+/// directory: checked before the simulator starts (so a refused path
+/// prints no "listening" line), and again when the file is written.
 pub fn check_target(path: &Path, force: bool) -> Result<(), String> {
+    check_directory(path)?;
+    store_beside(path)?;
     match std::fs::symlink_metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(format!("cannot write {}: {e}", path.display())),
@@ -111,12 +114,45 @@ fn header(made: Made, scheme: &str, addr: SocketAddr, tls: bool) -> String {
     h + "\n"
 }
 
+/// The directory `path` goes in must be there and be a directory (a
+/// symlink to one is fine; a dangling one is not).
+fn check_directory(path: &Path) -> Result<(), String> {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    match std::fs::metadata(parent) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(format!(
+            "cannot write {}: {} is not a directory",
+            path.display(),
+            parent.display()
+        )),
+        Err(e) => Err(format!(
+            "cannot write {}: its directory {}: {e}",
+            path.display(),
+            parent.display()
+        )),
+    }
+}
+
 /// `sim.toml` → `<its directory, absolute>/sim.db`: the store beside the
-/// config, found whichever directory the commands run in.
+/// config, found whichever directory the commands run in. A config named
+/// `x.db` gets the store `x.store.db`, never itself.
 fn store_beside(config: &Path) -> Result<PathBuf, String> {
     let absolute = std::path::absolute(config)
         .map_err(|e| format!("cannot write {}: {e}", config.display()))?;
-    Ok(absolute.with_extension("db"))
+    if absolute.file_name().is_none() {
+        return Err(format!(
+            "cannot write {}: not a file name",
+            config.display()
+        ));
+    }
+    let store = absolute.with_extension("db");
+    if store == absolute {
+        return Ok(absolute.with_extension("store.db"));
+    }
+    Ok(store)
 }
 
 /// Writes `text` to `path` as a new file of mode 0600 (never widened
@@ -169,6 +205,15 @@ fn write_private(path: &Path, text: &str, force: bool) -> Result<(), String> {
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn the_store_is_never_the_config_itself() {
+        let at = |p: &str| store_beside(Path::new(p)).unwrap();
+        assert!(at("/x/sim.toml").ends_with("sim.db"));
+        assert!(at("/x/sim").ends_with("sim.db"));
+        assert!(at("/x/sim.db").ends_with("sim.store.db"));
+        assert!(at("/x/sim.DB").ends_with("sim.db"));
+    }
 
     fn mode(p: &Path) -> u32 {
         std::fs::metadata(p).unwrap().permissions().mode() & 0o777

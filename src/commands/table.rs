@@ -6,10 +6,10 @@
 //!
 //! Every cell is escaped for the terminal on its own, so a name holding a
 //! newline or an escape sequence shows as `\x0a` / `\x1b` and keeps its row
-//! on one line; widths count the escaped characters (one per `char`: wide
-//! East Asian characters count as one).
+//! on one line; widths are the terminal cells of the escaped text (a CJK
+//! character or an emoji takes two).
 
-use crate::domain::terminal_text::terminal_safe;
+use crate::domain::terminal_text::{cell_width, terminal_safe};
 use std::io::Write;
 
 const GAP: &str = "  ";
@@ -23,7 +23,7 @@ fn format_row<S: AsRef<str>>(cells: &[S], widths: &[usize]) -> String {
         line.push_str(cell);
         if i < last {
             let width = widths.get(i).copied().unwrap_or(0);
-            let pad = width.saturating_sub(cell.chars().count());
+            let pad = width.saturating_sub(cell_width(cell));
             line.extend(std::iter::repeat_n(' ', pad));
             line.push_str(GAP);
         }
@@ -37,7 +37,7 @@ fn escaped(cell: &str) -> String {
 }
 
 fn width(cell: &str) -> usize {
-    cell.chars().count()
+    cell_width(cell)
 }
 
 struct Row {
@@ -126,9 +126,9 @@ impl Table {
 }
 
 /// A table written row by row, its widths known before the first row (from
-/// the store): for `numbers`, up to a million rows never held at once. A
-/// cell wider than its column (escaped controls the width did not count)
-/// pushes the rest of its row right rather than being cut.
+/// the store, measured as shown): for `numbers`, up to a million rows never
+/// held at once. A cell wider than its column (none, when the widths are
+/// right) pushes the rest of its row right rather than being cut.
 pub struct StreamTable<W: Write> {
     out: W,
     widths: Vec<usize>,
@@ -200,6 +200,14 @@ mod tests {
         assert_eq!(lines[1], "two\\x0alines\\x1b[2J  7");
         // The column is as wide as the escaped name (19 characters).
         assert_eq!(lines[0], format!("{:<19}  ID", "NAME"));
+    }
+
+    #[test]
+    fn wide_characters_take_two_cells() {
+        let mut t = Table::new(&["name", "id"]);
+        t.row(&["中文", "1"]);
+        t.row(&["ab", "2"]);
+        assert_eq!(t.lines(true), ["NAME  ID", "中文  1", "ab    2"]);
     }
 
     #[test]

@@ -418,13 +418,13 @@ fn write(
     report(run_job(config.clone(), read_only, kind), json)
 }
 
-pub fn refresh(config: Config, read_only: bool, name: String) -> i32 {
+pub fn refresh(config: Config, read_only: bool, name: String, json: bool) -> i32 {
     report(
         run_job(
             config,
             read_only,
             JobKind::RefreshVoice { connection: name },
         ),
-        false,
+        json,
     )
 }

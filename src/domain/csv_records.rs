@@ -9,9 +9,17 @@
 //! file is taken as CRLF and one `\r` is dropped from each record's last
 //! field (a quoted CRLF inside a field is kept whole).
 //!
-//! It reads from whatever `Read` it is handed, one record at a time.
+//! It reads from whatever `Read` it is handed, one record at a time, and
+//! refuses a record longer than [`MAX_RECORD`] (a quote left open in a big
+//! file would otherwise make the rest of it one field held in memory).
 
 use std::io::Read;
+
+/// The longest record read: 1 MiB.
+pub const MAX_RECORD: u64 = 1 << 20;
+
+/// How far `csv` reads ahead of the record it parses (its buffer).
+const READ_AHEAD: u64 = 64 * 1024;
 
 /// Why no record was read.
 #[derive(Debug)]
@@ -20,6 +28,9 @@ pub enum Unread {
     NotUtf8(usize),
     /// The input failed: nothing after it can be read.
     Failed(String),
+    /// The record starting on this line runs on past [`MAX_RECORD`]
+    /// bytes: nothing after it is read.
+    TooLong(usize),
 }
 
 /// Passes bytes through, keeping what the line count needs: how many,
@@ -31,10 +42,20 @@ struct Tail<R> {
     ended: bool,
     last: u8,
     last_solid: u8,
+    /// Where the record being parsed starts (a byte offset).
+    record_start: u64,
+    /// The record being parsed ran past [`MAX_RECORD`].
+    too_long: bool,
 }
 
 impl<R: Read> Read for Tail<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        // What csv holds unparsed is at most its buffer, so a record with
+        // this much read since its start is longer than the limit.
+        if self.total.saturating_sub(self.record_start) > MAX_RECORD + READ_AHEAD {
+            self.too_long = true;
+            return Err(std::io::Error::other("a record longer than the limit"));
+        }
         let n = self.inner.read(buf)?;
         let read = &buf[..n];
         if let Some(&b) = read.last() {
@@ -80,6 +101,8 @@ impl<R: Read> Records<R> {
                 ended: false,
                 last: 0,
                 last_solid: 0,
+                record_start: 0,
+                too_long: false,
             });
         Records {
             csv,
@@ -99,11 +122,14 @@ impl<R: Read> Records<R> {
             self.bytes = std::mem::take(&mut self.record).into_byte_record();
         }
         loop {
-            if !self
-                .csv
-                .read_byte_record(&mut self.bytes)
-                .map_err(|e| Unread::Failed(e.to_string()))?
-            {
+            let start = self.csv.position().clone();
+            self.csv.get_mut().record_start = start.byte();
+            let read = self.csv.read_byte_record(&mut self.bytes);
+            if self.csv.get_ref().too_long {
+                let line = usize::try_from(start.line()).unwrap_or(usize::MAX);
+                return Err(Unread::TooLong(line));
+            }
+            if !read.map_err(|e| Unread::Failed(e.to_string()))? {
                 return Ok(false);
             }
             self.place();

@@ -30,7 +30,8 @@ pub fn canonical(raw: &str) -> Result<String, Invalid> {
     Err(Invalid::new(
         "number",
         format!(
-            "{raw:?} is neither E.164 (+ and 3 to 15 digits) nor an extension (up to 6 digits)"
+            "{} is neither E.164 (+ and 3 to 15 digits) nor an extension (up to 6 digits)",
+            super::invalid::quoted_clip(raw)
         ),
     ))
 }

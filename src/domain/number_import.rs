@@ -15,8 +15,9 @@
 //! The reader reads from whatever `Read` it is handed and holds one record
 //! at a time, plus a compact key per number for the duplicate check.
 
+pub use super::csv_records::MAX_RECORD;
 use super::csv_records::{Records, Unread};
-use super::invalid::Invalid;
+use super::invalid::{quoted_clip, Invalid};
 use super::number::{canonical, InventoryItem, Status};
 use super::number_io::{unescape_formula, EXPORT_COLUMNS};
 use std::collections::hash_map::{Entry, HashMap};
@@ -64,6 +65,10 @@ pub enum ImportError {
     /// Every bad line, by its number (from 1).
     #[error("{0}")]
     BadLines(BadLines),
+    /// A record (from this line) runs on past [`MAX_RECORD`] bytes: most
+    /// likely a quote never closed, swallowing the rest of the file.
+    #[error("line {0}: a record runs on past 1 MB (an unclosed quote?)")]
+    RecordTooLong(usize),
     /// The file could not be read to its end.
     #[error("cannot read it: {0}")]
     Read(String),
@@ -74,9 +79,9 @@ pub enum ImportError {
 pub enum LineError {
     #[error("a quoted field is not closed (it runs to the end of the file)")]
     QuoteNotClosed,
-    #[error("unknown column {0:?}; the columns are {known}", known = EXPORT_COLUMNS.join(", "))]
+    #[error("unknown column {}; the columns are {known}", quoted_clip(.0), known = EXPORT_COLUMNS.join(", "))]
     UnknownColumn(String),
-    #[error("column {0:?} is named twice")]
+    #[error("column {} is named twice", quoted_clip(.0))]
     ColumnTwice(String),
     #[error("{fields} fields, but the header has {columns}")]
     TooManyFields { fields: usize, columns: usize },
@@ -84,9 +89,9 @@ pub enum LineError {
     NotUtf8,
     #[error(transparent)]
     Number(#[from] Invalid),
-    #[error("unknown status {0:?}")]
+    #[error("unknown status {}", quoted_clip(.0))]
     UnknownStatus(String),
-    #[error("release_date {0:?} is not YYYY-MM-DD")]
+    #[error("release_date {} is not YYYY-MM-DD", quoted_clip(.0))]
     NotADate(String),
     #[error("{0} is Cooling without a release_date")]
     CoolingWithoutDate(String),
@@ -184,6 +189,7 @@ impl<R: Read> ImportReader<R> {
                 return Err(ImportError::Header(line, LineError::NotUtf8))
             }
             Err(Unread::Failed(e)) => return Err(ImportError::Read(e)),
+            Err(Unread::TooLong(line)) => return Err(ImportError::RecordTooLong(line)),
         }
         let line = reader.records.line();
         reader.columns = reader.header().map_err(|e| ImportError::Header(line, e))?;
@@ -227,6 +233,7 @@ impl<R: Read> ImportReader<R> {
                 Ok(false) => return Ok(None),
                 Err(Unread::NotUtf8(line)) => return Ok(Some(Line::Bad(line, LineError::NotUtf8))),
                 Err(Unread::Failed(e)) => return Err(ImportError::Read(e)),
+                Err(Unread::TooLong(line)) => return Err(ImportError::RecordTooLong(line)),
             }
         }
         let line = self.records.line();

@@ -62,13 +62,18 @@ pub fn unescape_formula(text: &str) -> &str {
     }
 }
 
-/// One exported row, with the documented JSON keys.
+/// One exported row, with the documented JSON keys. An empty usage,
+/// vendor or tag is `null` in JSON (absent values are never `""`); CSV
+/// writes it as an empty cell.
 #[derive(Debug, Serialize)]
 pub struct ExportRow<'a> {
     pub number: &'a str,
     pub status: &'a str,
+    #[serde(serialize_with = "empty_as_null")]
     pub usage: &'a str,
+    #[serde(serialize_with = "empty_as_null")]
     pub vendor: &'a str,
+    #[serde(serialize_with = "empty_as_null")]
     pub tag: &'a str,
     pub release_date: Option<String>,
     pub connection: Option<&'a str>,
@@ -106,6 +111,14 @@ impl ExportRow<'_> {
             escape_formula(self.registered_user.unwrap_or("")),
             Cow::Borrowed(self.last_seen.as_deref().unwrap_or("")),
         ]
+    }
+}
+
+fn empty_as_null<S: serde::Serializer>(text: &&str, s: S) -> Result<S::Ok, S::Error> {
+    if text.is_empty() {
+        s.serialize_none()
+    } else {
+        s.serialize_str(text)
     }
 }
 
@@ -156,7 +169,8 @@ impl<W: std::io::Write> ExportWriter<W> {
         match &mut self.out {
             Out::Json(out) => {
                 let sep = if self.rows == 0 { "\n" } else { ",\n" };
-                let row = serde_json::to_string(&row).map_err(std::io::Error::other)?;
+                // Escaped as every other --json (DEL, C1, bidi overrides).
+                let row = super::terminal_text::json_compact(&row);
                 write!(out, "{sep}  {row}")?;
             }
             Out::Csv(csv) => csv

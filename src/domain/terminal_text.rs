@@ -46,6 +46,18 @@ pub fn terminal_safe(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// How many terminal cells `shown` takes (text already escaped by
+/// [`terminal_safe`]): a CJK character or an emoji takes two.
+pub fn cell_width(shown: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(shown)
+}
+
+/// How many terminal cells `raw` takes once escaped for the terminal:
+/// the width of a table cell holding it.
+pub fn shown_cells(raw: &str) -> usize {
+    cell_width(&terminal_safe(raw))
+}
+
 /// Like [`terminal_safe`], keeping line breaks: for text of several lines
 /// that the program itself laid out.
 pub fn terminal_safe_lines(s: &str) -> String {
@@ -85,19 +97,35 @@ pub fn safe_json_strings(v: &mut serde_json::Value) {
 /// Text without such characters comes out byte for byte as
 /// `serde_json::to_string_pretty` writes it.
 pub fn json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    json_with(
+        value,
+        SafeFormatter(serde_json::ser::PrettyFormatter::new()),
+    )
+}
+
+/// Like [`json_pretty`], on one line (a streamed export's row).
+pub fn json_compact<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    json_with(value, SafeFormatter(serde_json::ser::CompactFormatter))
+}
+
+fn json_with<T, F>(value: &T, formatter: SafeFormatter<F>) -> String
+where
+    T: serde::Serialize + ?Sized,
+    F: serde_json::ser::Formatter,
+{
     let mut out = Vec::with_capacity(128);
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, SafeFormatter::default());
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
     if value.serialize(&mut ser).is_err() {
         return String::new();
     }
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// serde_json's pretty formatter, escaping what [`is_unsafe`] names.
-#[derive(Default)]
-struct SafeFormatter(serde_json::ser::PrettyFormatter<'static>);
+/// serde_json's pretty or compact formatter, escaping what [`is_unsafe`]
+/// names.
+struct SafeFormatter<F>(F);
 
-impl serde_json::ser::Formatter for SafeFormatter {
+impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeFormatter<F> {
     fn write_string_fragment<W: ?Sized + std::io::Write>(
         &mut self,
         w: &mut W,
@@ -169,6 +197,15 @@ impl<W: std::io::Write> std::io::Write for SafeWriter<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn widths_are_terminal_cells_of_the_escaped_text() {
+        assert_eq!(shown_cells("usage"), 5);
+        assert_eq!(shown_cells("a\tb"), 6);
+        assert_eq!(shown_cells("中文"), 4);
+        assert_eq!(shown_cells("📞"), 2);
+        assert_eq!(shown_cells("x\u{202e}"), 9);
+    }
 
     #[test]
     fn plain_text_is_borrowed_unchanged() {

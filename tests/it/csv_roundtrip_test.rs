@@ -88,7 +88,13 @@ fn every_column_round_trips_through_export_and_import() {
 
     let json_a: Vec<Value> = serde_json::from_slice(&export(&cfg, "--json")).unwrap();
     for (i, tag) in HOSTILE_TAGS.iter().enumerate() {
-        assert_eq!(row(&json_a, &format!("+1555000200{i:02}"))["tag"], *tag);
+        // An empty tag is null in JSON (absent values are never "").
+        let want = if tag.is_empty() {
+            Value::Null
+        } else {
+            Value::from(*tag)
+        };
+        assert_eq!(row(&json_a, &format!("+1555000200{i:02}"))["tag"], want);
     }
     let u1 = row(&json_a, "+15550001001");
     assert_eq!(u1["connection"], "lab");

@@ -89,7 +89,7 @@ fn registered_offline_back_deleted_released_and_a_conflict() {
     assert_eq!(u1["status"], "Used");
     assert_eq!(u1["usage"], "Device");
     assert_eq!(u1["vendor"], "AudioCodes");
-    assert_eq!(u1["tag"], "");
+    assert_eq!(u1["tag"], Value::Null);
     assert_eq!(u1["release_date"], Value::Null);
 
     // Not yet: one minute before 00:00 UTC of the release date.
@@ -113,9 +113,9 @@ fn registered_offline_back_deleted_released_and_a_conflict() {
         ),
         (
             json!("Available"),
-            json!(""),
-            json!(""),
-            json!(""),
+            Value::Null,
+            Value::Null,
+            Value::Null,
             Value::Null
         )
     );

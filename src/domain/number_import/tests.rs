@@ -189,3 +189,50 @@ fn crlf_files_keep_their_line_numbers_and_inner_line_breaks() {
     let e = parse_import("number\r\n+15551230001\r\n\r\n\r\nbad").unwrap_err();
     assert_eq!(bad_lines(&e)[0].0, 5, "{e}");
 }
+
+#[test]
+fn a_quote_left_open_in_a_big_file_stops_at_the_record_limit() {
+    // A quote opened on line 3, then 2 MB of lines: one record that would
+    // hold the rest of the file; refused once it passes the limit.
+    let mut text = String::from("number,tag\n+15551230001,ok\n+15551230002,\"open\n");
+    let line = "+15551230003,plain tag of a line\n";
+    while (text.len() as u64) < 2 * MAX_RECORD {
+        text.push_str(line);
+    }
+    let e = parse_import(&text).unwrap_err();
+    assert_eq!(e, ImportError::RecordTooLong(3), "{e}");
+    assert_eq!(
+        e.to_string(),
+        "line 3: a record runs on past 1 MB (an unclosed quote?)"
+    );
+    // Just under the limit, the same quote is read to the end of the file
+    // and called what it is.
+    let mut text = String::from("number,tag\n+15551230002,\"open\n");
+    while (text.len() as u64) < MAX_RECORD / 2 {
+        text.push_str(line);
+    }
+    let e = parse_import(&text).unwrap_err();
+    assert!(e.to_string().contains("not closed"), "{e}");
+}
+
+#[test]
+fn bad_values_are_quoted_clipped() {
+    let long = "9".repeat(10_000);
+    let mut text = String::from("number,status,release_date\n");
+    for _ in 0..60 {
+        text.push_str(&format!("+1{long},Used,\n+15551230001,{long},\n"));
+    }
+    let e = parse_import(&text).unwrap_err().to_string();
+    assert!(e.len() < 60 * 300, "{} bytes", e.len());
+    assert!(
+        e.contains(&format!("\"+1{}\"…(9922 more)", "9".repeat(78))),
+        "{e:.400}"
+    );
+    assert!(
+        e.contains(&format!(
+            "unknown status \"{}\"…(9920 more)",
+            "9".repeat(80)
+        )),
+        "{e:.400}"
+    );
+}

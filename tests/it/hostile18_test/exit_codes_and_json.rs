@@ -83,7 +83,6 @@ fn each_exit_code_of_the_table_once() {
 /// error by the README's own words ("a mistyped command line"); it exits 1,
 /// the code of a failed job, while a mistyped `--tab` exits 2.
 #[test]
-#[ignore = "defect: numbers --status bogus exits 1, not 2 (usage) as tui --tab bogus does"]
 fn a_mistyped_status_value_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
     let (cfg, _) = fresh(dir.path(), "a");
@@ -154,7 +153,6 @@ fn json_keys_are_as_documented_and_absent_job_fields_are_null() {
 /// usage or vendor has `"tag":""`, `"usage":""`, `"vendor":""`. (The CSV
 /// round trip test pins `""` for an empty tag: the lead decides which.)
 #[test]
-#[ignore = "defect: numbers --json gives \"\" for an absent tag, usage, vendor (README: null, never \"\")"]
 fn a_number_without_tag_usage_or_vendor_has_null_in_json() {
     let dir = tempfile::tempdir().unwrap();
     let (cfg, _) = fresh(dir.path(), "a");
@@ -190,7 +188,6 @@ fn the_import_summary_has_its_plurals_right() {
 /// summary, error, result"; `sweep --json` and `refresh … --json` are
 /// usage errors (exit 2).
 #[test]
-#[ignore = "defect: sweep --json and refresh ... --json are refused (exit 2) though the README promises one object"]
 fn every_one_job_command_the_readme_names_takes_json() {
     let dir = tempfile::tempdir().unwrap();
     let sim = SimProcess::with_scenario(
@@ -220,7 +217,6 @@ fn every_one_job_command_the_readme_names_takes_json() {
 /// recorded in STORE; a sync, refresh, sweep or number change records
 /// one": the hint meant for an empty store, and not true here.
 #[test]
-#[ignore = "defect: jobs --limit 0 on a store with jobs says no jobs are recorded"]
 fn jobs_limit_0_does_not_say_the_store_has_no_jobs() {
     let dir = tempfile::tempdir().unwrap();
     let (cfg, _) = fresh(dir.path(), "a");
@@ -231,4 +227,6 @@ fn jobs_limit_0_does_not_say_the_store_has_no_jobs() {
     let out = run_at(&cfg, NOW, &["jobs", "--limit", "0"]);
     let (_, stderr) = text(&out);
     assert!(!stderr.contains("no jobs recorded"), "{stderr}");
+    // A usage error: the limit's range is 1 and up.
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
 }

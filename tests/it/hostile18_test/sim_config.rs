@@ -51,7 +51,10 @@ fn write_config_refuses_bad_targets_and_exits() {
     let dangling = dir.path().join("dangling.toml");
     let nowhere = dir.path().join("nowhere.toml");
     std::os::unix::fs::symlink(&nowhere, &dangling).unwrap();
+    let a_file = dir.path().join("a-file");
+    std::fs::write(&a_file, "x").unwrap();
     for (path, says) in [
+        (a_file.join("sim.toml"), "not a directory"),
         (
             dir.path().join("missing/sim.toml"),
             "No such file or directory",
@@ -62,6 +65,9 @@ fn write_config_refuses_bad_targets_and_exits() {
         let (code, stderr) = write_config_run(&path, &[], "077");
         assert_eq!(code, Some(1), "{path:?}: {stderr}");
         assert!(stderr.contains(says), "{path:?}: {stderr}");
+        // Refused before the simulator binds: no "listening" line for a
+        // script's `until [ -e sim.toml ]` loop to trust.
+        assert!(!stderr.contains("listening"), "{path:?}: {stderr}");
     }
     assert!(!nowhere.exists(), "written through the dangling symlink");
 }
@@ -98,7 +104,6 @@ fn write_config_is_private_under_any_umask_and_over_a_readable_file() {
 /// then fails "file is not a database". The config and its store must be
 /// two files (or the path refused).
 #[test]
-#[ignore = "defect: sim --write-config x.db names the config file itself as its store"]
 fn write_config_never_makes_the_config_its_own_store() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sim.db");
