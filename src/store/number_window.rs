@@ -152,9 +152,9 @@ impl Store {
         self.placed(q, seek, limit, (rows, keys), None)
     }
 
-    /// [`Store::number_window`] for a query whose short substring is known
-    /// to match exactly the rows `ids` (ascending row ids, from the
-    /// reader's in-memory index): a few are fetched, then sorted; many are
+    /// [`Store::number_window`] for a query whose substring is known to
+    /// match exactly the rows `ids` (ascending row ids, from the reader's
+    /// in-memory copy): a few are fetched, then sorted; many are
     /// found by the sort's index, testing each entry's id without reading
     /// its row.
     pub fn number_window_among(
@@ -173,7 +173,7 @@ impl Store {
         window
     }
 
-    /// The count of a query whose short substring matches exactly the
+    /// The count of a query whose substring matches exactly the
     /// rows `ids` (see [`Store::number_window_among`]).
     pub fn count_among(&self, q: &NumberQuery, ids: &Arc<Vec<i64>>) -> Result<usize> {
         let mut listed = String::new();
@@ -227,9 +227,10 @@ impl Store {
         limit: usize,
         among: Option<Among<'_>>,
     ) -> Result<(Vec<InventoryItem>, Vec<RowKey>, bool)> {
+        // Rows already known need no trigram probe.
         let plan = Plan {
             among,
-            ..self.plan(q, bounded)?
+            ..self.plan(q, bounded || among.is_some())?
         };
         let mut c = q.conditions(plan);
         let backwards = q.seek_condition(&mut c, seek);
