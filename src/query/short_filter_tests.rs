@@ -210,8 +210,9 @@ fn the_copy_finds_what_like_finds_for_three_letters_and_more() {
 
 #[test]
 fn pages_through_the_copy_are_the_stores_pages() {
-    // Enough rows that common letters match more than the store lists by
-    // id (it marks them in a function instead).
+    // Common letters match thousands of the rows (the marked path, which
+    // takes more than the store lists by id, is compared with the listed
+    // one in `number_window`'s tests).
     let (_dir, store) = store_with(&hostile_items(5000));
     let mut short = ShortFilter::default();
     ready(&mut short, &store);
