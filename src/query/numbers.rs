@@ -82,9 +82,9 @@ impl SeenIn {
 }
 
 /// A window of the query's rows (keyset pagination) with the count when
-/// it is cheap, and where the rows on it are seen. A short substring's
-/// rows come from `short`'s copy when it holds the store's data (the
-/// first page starts loading it).
+/// it is cheap, and where the rows on it are seen. A substring's rows come
+/// from `short`'s copy when it holds the store's data and can answer it
+/// (the first page starts loading it).
 pub fn page(
     store: &Store,
     seen: &mut SeenIn,
@@ -124,7 +124,7 @@ fn short_page(
     limit: usize,
 ) -> Result<(Window, Option<usize>)> {
     let matches = match query.text_filter() {
-        TextFilter::Short(text) => short.matching(store, &text)?,
+        TextFilter::Short(text) | TextFilter::Trigram(text) => short.matching(store, &text)?,
         _ => None,
     };
     let Some(mut ids) = matches else {

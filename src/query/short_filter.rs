@@ -1,11 +1,12 @@
-//! One or two letters have no index in the store (the trigram index needs
-//! three), so the store can only prove that a short substring matches
-//! nothing by testing every row. The reader keeps instead a compact copy of
-//! the text the substring rule tests (`number_query::substring_condition`),
-//! loaded in the background, and finds a short substring's rows in it at
-//! memory speed. The copy is used only while the store's data is the data
-//! it was read from; otherwise the store's scan answers, as before, and a
-//! fresh copy is loaded.
+//! The reader's compact copy of the text the substring rule tests
+//! (`number_query::substring_condition`), loaded in the background, which
+//! finds any substring's rows at memory speed. One or two letters have no
+//! index in the store at all (the trigram index needs three), and three or
+//! more whose matches lie far down the sort order cost a stretch of the
+//! sort's index and then trigram queries; the copy answers both alike, as
+//! LIKE would. It is used only while the store's data is the data it was
+//! read from; otherwise the store answers, as before, and a fresh copy is
+//! loaded.
 
 use crate::store::number_texts::{each_number_text, NumberText, ReadVersion};
 use crate::store::{Result, Store};
@@ -22,10 +23,14 @@ fn number_char(b: u8) -> bool {
     b == b'+' || b.is_ascii_digit()
 }
 
+/// Longer needles are left to the store (its LIKE refuses a pattern of
+/// more than 50,000 bytes; a person types nothing near this).
+const NEEDLE_MAX: usize = 1000;
+
 /// Whether the copy can answer `needle`: it holds a character a plain
 /// number lacks, and no NUL (which would end SQLite's LIKE pattern).
 pub fn answers(needle: &str) -> bool {
-    !needle.contains('\0') && needle.bytes().any(|b| !number_char(b))
+    needle.len() <= NEEDLE_MAX && !needle.contains('\0') && needle.bytes().any(|b| !number_char(b))
 }
 
 /// The searchable text of the rows that have any: each field lower-cased

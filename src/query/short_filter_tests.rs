@@ -11,42 +11,46 @@ use std::time::{Duration, Instant};
 
 /// Users, numbers and tags that LIKE's rules trip on: wildcards, the
 /// escape, case outside ASCII, NUL (LIKE stops there), VOSS's cooling tag.
+const USERS: [Option<&str>; 10] = [
+    Some("Ann_%Smith"),
+    Some("back\\slash"),
+    Some("ÄBÇ dëf"),
+    Some("äbç DËF"),
+    Some("ǅungla"),
+    Some("bo\0ab"),
+    Some("MiXeD-Case@Example.COM"),
+    None,
+    Some(""),
+    Some("x"),
+];
+const TAGS: [&str; 8] = [
+    "held for customer 7",
+    "",
+    "50%_off",
+    "CAFÉ",
+    "café",
+    "tab\there",
+    "cut\0hidden",
+    "__",
+];
+const NUMBERS: [&str; 6] = ["+15550001", "+1AB2", "+1ab%", "+1_x", "1234", "+44\0zz"];
+
+fn cooling() -> String {
+    cooling_tag(chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(), 2)
+}
+
 fn hostile_items(n: usize) -> Vec<InventoryItem> {
-    let users = [
-        Some("Ann_%Smith"),
-        Some("back\\slash"),
-        Some("ÄBÇ dëf"),
-        Some("äbç DËF"),
-        Some("ǅungla"),
-        Some("bo\0ab"),
-        Some("MiXeD-Case@Example.COM"),
-        None,
-        Some(""),
-        Some("x"),
-    ];
-    let tags = [
-        "held for customer 7",
-        "",
-        "50%_off",
-        "CAFÉ",
-        "café",
-        "tab\there",
-        "cut\0hidden",
-        "__",
-    ];
-    let numbers = ["+15550001", "+1AB2", "+1ab%", "+1_x", "1234", "+44\0zz"];
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
     (0..n)
         .map(|i| {
-            let base = numbers[i % numbers.len()];
+            let base = NUMBERS[i % NUMBERS.len()];
             let tag = if i % 9 == 4 {
                 // The cooling tag holds letters a filter could otherwise find.
-                cooling_tag(today, 2)
+                cooling()
             } else {
-                tags[i % tags.len()].to_string()
+                TAGS[i % TAGS.len()].to_string()
             };
             InventoryItem {
-                registered_user: users[i % users.len()].map(str::to_string),
+                registered_user: USERS[i % USERS.len()].map(str::to_string),
                 tag,
                 status: if i % 2 == 0 {
                     Status::Available
@@ -72,6 +76,41 @@ fn needles() -> Vec<String> {
         }
     }
     out
+}
+
+/// Needles of three characters or more: every 3 to 5 character piece of
+/// each hostile value (NUL and all), as written and in other cases, and
+/// three-letter words from the alphabet of trouble.
+fn long_needles() -> Vec<String> {
+    let cooling = cooling();
+    let values = USERS
+        .into_iter()
+        .flatten()
+        .chain(TAGS)
+        .chain(NUMBERS)
+        .chain([cooling.as_str(), "0001", "1AB2000"]);
+    let mut out = BTreeSet::new();
+    for value in values {
+        let chars: Vec<char> = value.chars().collect();
+        for len in 3..=5 {
+            for piece in chars.windows(len) {
+                let piece: String = piece.iter().collect();
+                out.insert(piece.to_ascii_uppercase());
+                out.insert(piece.to_uppercase());
+                out.insert(piece.to_lowercase());
+                out.insert(piece);
+            }
+        }
+    }
+    let alphabet = ["a", "%", "_", "\\", "ä", "É", "ǆ", "1", " ", "x", "\0"];
+    for a in alphabet {
+        for b in alphabet {
+            for c in alphabet {
+                out.insert(format!("{a}{b}{c}"));
+            }
+        }
+    }
+    out.into_iter().collect()
 }
 
 fn store_with(items: &[InventoryItem]) -> (tempfile::TempDir, Store) {
@@ -120,34 +159,60 @@ fn ready(short: &mut ShortFilter, store: &Store) {
     }
 }
 
-#[test]
-fn the_copy_finds_what_like_finds_on_hostile_values() {
+/// Compares the copy with the store's LIKE rule for each needle; returns
+/// how many the copy answered and how many of those matched any row.
+fn compare_with_like(needles: &[String], short_only: bool) -> (usize, usize) {
     let (_dir, store) = store_with(&hostile_items(60));
     let mut short = ShortFilter::default();
     ready(&mut short, &store);
-    let mut answered = 0;
-    for needle in needles() {
-        let TextFilter::Short(text) = TextFilter::parse(&needle) else {
-            continue;
+    let (mut answered, mut matched) = (0, 0);
+    for needle in needles {
+        let text = match TextFilter::parse(needle) {
+            TextFilter::Short(text) => text,
+            TextFilter::Trigram(text) if !short_only => text,
+            _ => continue,
         };
         let Some(ids) = short.matching(&store, &text).unwrap() else {
             assert!(!answers(&text), "{text:?} could be answered");
             continue;
         };
         answered += 1;
+        matched += usize::from(!ids.is_empty());
         assert_eq!(
             numbers_of(&store, &ids),
             by_sql(&store, &text),
             "needle {text:?}"
         );
     }
+    (answered, matched)
+}
+
+#[test]
+fn the_copy_finds_what_like_finds_on_hostile_values() {
+    let (answered, _) = compare_with_like(&needles(), true);
     assert!(answered > 500, "only {answered} needles answered");
 }
 
 #[test]
+fn the_copy_finds_what_like_finds_for_three_letters_and_more() {
+    let needles = long_needles();
+    let (answered, matched) = compare_with_like(&needles, false);
+    assert!(answered > 1500, "only {answered} needles answered");
+    assert!(matched > 300, "only {matched} needles matched a row");
+    // Digits alone keep the store's range or trigram path.
+    let (_dir, store) = store_with(&hostile_items(60));
+    let mut short = ShortFilter::default();
+    ready(&mut short, &store);
+    for digits in ["555", "+1555", "0001", "+44"] {
+        assert_eq!(short.matching(&store, digits).unwrap(), None, "{digits}");
+    }
+}
+
+#[test]
 fn pages_through_the_copy_are_the_stores_pages() {
-    // Enough rows that common letters match more than the store lists by
-    // id (it marks them in a function instead).
+    // Common letters match thousands of the rows (the marked path, which
+    // takes more than the store lists by id, is compared with the listed
+    // one in `number_window`'s tests).
     let (_dir, store) = store_with(&hostile_items(5000));
     let mut short = ShortFilter::default();
     ready(&mut short, &store);
@@ -175,6 +240,69 @@ fn pages_through_the_copy_are_the_stores_pages() {
                     // Many matches under a status are the follow-up's count.
                     if status.is_none() || got.total.is_some() {
                         let count = store.count_numbers(&q).unwrap();
+                        assert_eq!(got.total, Some(count), "{q:?}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The first or last `limit` numbers of the query's order under the
+/// store's LIKE rule, where they start, and how many match.
+fn like_page(
+    store: &Store,
+    q: &NumberQuery,
+    seek: &Seek,
+    limit: usize,
+) -> (Vec<String>, usize, usize) {
+    let mut all = vec![];
+    store
+        .for_each_number(q, |i| {
+            all.push(i.number.clone());
+            Ok(())
+        })
+        .unwrap();
+    let count = all.len();
+    let from = match seek {
+        Seek::First => 0,
+        _ => count.saturating_sub(limit),
+    };
+    all.truncate(from + limit);
+    (all.split_off(from), from, count)
+}
+
+#[test]
+fn pages_of_three_letters_and_more_through_the_copy_follow_like() {
+    let (_dir, store) = store_with(&hostile_items(5000));
+    let mut short = ShortFilter::default();
+    ready(&mut short, &store);
+    let mut seen = SeenIn::default();
+    let texts = [
+        "ÄBÇ", "äbç", "afé", "AFÉ", "50%", "_of", "ann", "hidden", "cut", "release", "+1a",
+        "case@", "cus", "k\\s", "ǆun",
+    ];
+    for text in texts {
+        for sort in [SortKey::Number, SortKey::Tag, SortKey::RegisteredUser] {
+            for (status, descending) in [(None, false), (Some(Status::Reserved), true)] {
+                let q = NumberQuery {
+                    text: text.into(),
+                    sort,
+                    descending,
+                    status,
+                    ..Default::default()
+                };
+                for seek in [Seek::First, Seek::Last] {
+                    let got = page(&store, &mut seen, &mut short, q.clone(), &seek, 4).unwrap();
+                    let (rows, offset, count) = like_page(&store, &q, &seek, 4);
+                    let got_rows: Vec<&str> =
+                        got.window.rows.iter().map(|r| r.number.as_str()).collect();
+                    assert_eq!(got_rows, rows, "{q:?} {seek:?}");
+                    assert_eq!(got.window.offset, offset, "{q:?} {seek:?}");
+                    let key_numbers: Vec<&str> =
+                        got.window.keys.iter().map(|k| k.number.as_str()).collect();
+                    assert_eq!(key_numbers, rows, "{q:?} {seek:?}");
+                    if status.is_none() || got.total.is_some() {
                         assert_eq!(got.total, Some(count), "{q:?}");
                     }
                 }
@@ -229,7 +357,10 @@ fn plain_numbers_are_left_out_and_digits_left_to_the_store() {
     assert!(!answers("1"));
     assert!(!answers("+5"));
     assert!(!answers("a\0"));
+    assert!(!answers("555"));
+    assert!(!answers(&"a".repeat(NEEDLE_MAX + 1)));
     assert!(answers("1a"));
+    assert!(answers("user-09"));
     let mut texts = NumberTexts::default();
     for (id, number, user) in [
         (1, "+1555", None),

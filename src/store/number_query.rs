@@ -161,12 +161,12 @@ pub(crate) struct Plan<'a> {
     pub trigram_first: bool,
     /// Many prefix matches: scan the sort index instead of the range.
     pub prefix_by_scan: bool,
-    /// The rows a short substring matches, known from the reader's
-    /// in-memory index.
+    /// The rows a substring matches, known from the reader's in-memory
+    /// copy of the searchable text.
     pub among: Option<Among<'a>>,
 }
 
-/// How the rows a short substring matches are handed to SQLite.
+/// How the rows a substring matches are handed to SQLite.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Among<'a> {
     /// Their ids as a JSON array: fetched by id, then sorted (few).
@@ -200,9 +200,9 @@ impl NumberQuery {
         if self.last_sync_conflicts {
             c.push_bare(LAST_SYNC_CONFLICTS);
         }
-        match self.text_filter() {
-            TextFilter::None => {}
-            TextFilter::Prefix { low, high } => {
+        match (self.text_filter(), plan.among) {
+            (TextFilter::None, _) => {}
+            (TextFilter::Prefix { low, high }, _) => {
                 let col = if plan.prefix_by_scan {
                     "+number"
                 } else {
@@ -211,19 +211,19 @@ impl NumberQuery {
                 c.push(|n| format!("{col} >= ?{n}"), low);
                 c.push(|n| format!("{col} < ?{n}"), high);
             }
-            TextFilter::Trigram(t) if plan.trigram_first => c.push(
+            // A substring whose rows the reader's copy already found.
+            (_, Some(Among::Listed(ids))) => c.push(
+                |n| format!("numbers.id IN (SELECT value FROM json_each(?{n}))"),
+                ids.to_string(),
+            ),
+            (_, Some(Among::Marked)) => c.push_bare("matched_row(numbers.id)"),
+            (TextFilter::Trigram(t), None) if plan.trigram_first => c.push(
                 |n| format!("numbers.id IN (SELECT rowid FROM numbers_fts WHERE numbers_fts MATCH ?{n})"),
                 TextFilter::fts_phrase(&t),
             ),
-            TextFilter::Short(t) => match plan.among {
-                Some(Among::Listed(ids)) => c.push(
-                    |n| format!("numbers.id IN (SELECT value FROM json_each(?{n}))"),
-                    ids.to_string(),
-                ),
-                Some(Among::Marked) => c.push_bare("matched_row(numbers.id)"),
-                None => c.push(substring_condition, TextFilter::like_pattern(&t)),
-            },
-            TextFilter::Trigram(t) => c.push(substring_condition, TextFilter::like_pattern(&t)),
+            (TextFilter::Short(t) | TextFilter::Trigram(t), None) => {
+                c.push(substring_condition, TextFilter::like_pattern(&t))
+            }
         }
         c
     }

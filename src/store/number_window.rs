@@ -25,9 +25,10 @@ const SCAN_BOUND: usize = 20_000;
 /// milliseconds); more, spread thinly, are found faster by the sort's scan.
 const TRIGRAM_FIRST_MAX: usize = 50_000;
 
-/// Up to this many known matches are fetched by id and sorted (a few
-/// milliseconds); more are found by scanning the sort's index.
-const LISTED_MAX: usize = 2000;
+/// Up to this many known matches are fetched by id and sorted (about 20 ms
+/// for 40,000 at a million rows); more are found by scanning the sort's
+/// index, which costs up to 75 ms when they lie far down its order.
+const LISTED_MAX: usize = 50_000;
 
 fn seek_skip(seek: &Seek) -> usize {
     match seek {
@@ -152,9 +153,9 @@ impl Store {
         self.placed(q, seek, limit, (rows, keys), None)
     }
 
-    /// [`Store::number_window`] for a query whose short substring is known
-    /// to match exactly the rows `ids` (ascending row ids, from the
-    /// reader's in-memory index): a few are fetched, then sorted; many are
+    /// [`Store::number_window`] for a query whose substring is known to
+    /// match exactly the rows `ids` (ascending row ids, from the reader's
+    /// in-memory copy): a few are fetched, then sorted; many are
     /// found by the sort's index, testing each entry's id without reading
     /// its row.
     pub fn number_window_among(
@@ -165,7 +166,7 @@ impl Store {
         ids: &Arc<Vec<i64>>,
     ) -> Result<Window> {
         let mut listed = String::new();
-        let among = self.among(ids, &mut listed)?;
+        let among = self.among(ids, &mut listed, LISTED_MAX)?;
         let window = self
             .read_window(q, false, seek, limit, Some(among))
             .and_then(|(rows, keys, _)| self.placed(q, seek, limit, (rows, keys), Some(among)));
@@ -173,11 +174,11 @@ impl Store {
         window
     }
 
-    /// The count of a query whose short substring matches exactly the
+    /// The count of a query whose substring matches exactly the
     /// rows `ids` (see [`Store::number_window_among`]).
     pub fn count_among(&self, q: &NumberQuery, ids: &Arc<Vec<i64>>) -> Result<usize> {
         let mut listed = String::new();
-        let among = self.among(ids, &mut listed)?;
+        let among = self.among(ids, &mut listed, LISTED_MAX)?;
         let count = self.count_with(q, among);
         self.unmark(among)?;
         count
@@ -191,10 +192,16 @@ impl Store {
         self.count_where(&c, &format!("FROM numbers {}", c.clause()))
     }
 
-    /// Hands `ids` (ascending) to SQLite: listed in `listed` when few,
-    /// else marked in the connection's `matched_row(id)` function.
-    fn among<'a>(&self, ids: &Arc<Vec<i64>>, listed: &'a mut String) -> Result<Among<'a>> {
-        if ids.len() <= LISTED_MAX {
+    /// Hands `ids` (ascending) to SQLite: listed in `listed` when at most
+    /// `listed_max`, else marked in the connection's `matched_row(id)`
+    /// function.
+    fn among<'a>(
+        &self,
+        ids: &Arc<Vec<i64>>,
+        listed: &'a mut String,
+        listed_max: usize,
+    ) -> Result<Among<'a>> {
+        if ids.len() <= listed_max {
             *listed = serde_json::to_string(ids.as_slice()).expect("ids serialize");
             return Ok(Among::Listed(listed));
         }
@@ -227,9 +234,10 @@ impl Store {
         limit: usize,
         among: Option<Among<'_>>,
     ) -> Result<(Vec<InventoryItem>, Vec<RowKey>, bool)> {
+        // Rows already known need no trigram probe.
         let plan = Plan {
             among,
-            ..self.plan(q, bounded)?
+            ..self.plan(q, bounded || among.is_some())?
         };
         let mut c = q.conditions(plan);
         let backwards = q.seek_condition(&mut c, seek);
@@ -455,6 +463,82 @@ mod tests {
             .unwrap();
         let got: Vec<String> = rows.into_iter().map(|r| r.number).collect();
         assert_eq!(got, expected[..10]);
+    }
+
+    /// A window of the rows `ids`, handed to SQLite listed or marked.
+    fn window_among(
+        store: &Store,
+        q: &NumberQuery,
+        seek: &Seek,
+        ids: &[i64],
+        listed_max: usize,
+    ) -> Window {
+        let ids = Arc::new(ids.to_vec());
+        let mut listed = String::new();
+        let among = store.among(&ids, &mut listed, listed_max).unwrap();
+        let (rows, keys, _) = store.read_window(q, false, seek, 5, Some(among)).unwrap();
+        let window = store.placed(q, seek, 5, (rows, keys), Some(among)).unwrap();
+        store.unmark(among).unwrap();
+        window
+    }
+
+    #[test]
+    fn known_matches_listed_or_marked_give_the_like_rules_windows() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("s.db")).unwrap();
+        let items: Vec<InventoryItem> = (0..300)
+            .map(|i| InventoryItem {
+                registered_user: (i % 7 != 0).then(|| format!("Ann-{:03}", (i * 37) % 300)),
+                tag: format!("t{}", i % 5),
+                status: if i % 2 == 0 {
+                    Status::Available
+                } else {
+                    Status::Reserved
+                },
+                ..InventoryItem::available(format!("+1555000{i:04}"))
+            })
+            .collect();
+        store.insert_numbers(&items, "test seed").unwrap();
+        for sort in [SortKey::Number, SortKey::Tag, SortKey::RegisteredUser] {
+            for (status, descending) in [(None, false), (Some(Status::Reserved), true)] {
+                let q = NumberQuery {
+                    text: "ann-1".into(),
+                    sort,
+                    descending,
+                    status,
+                    ..Default::default()
+                };
+                let mut like = vec![];
+                store
+                    .for_each_number(&q, |i| {
+                        like.push(i.number.clone());
+                        Ok(())
+                    })
+                    .unwrap();
+                let mut ids: Vec<i64> = store
+                    .conn
+                    .prepare("SELECT id FROM numbers WHERE registered_user LIKE '%ann-1%'")
+                    .unwrap()
+                    .query_map([], |r| r.get(0))
+                    .unwrap()
+                    .map(|r| r.unwrap())
+                    .collect();
+                ids.sort_unstable();
+                for seek in [Seek::First, Seek::Last] {
+                    let listed = window_among(&store, &q, &seek, &ids, usize::MAX);
+                    let marked = window_among(&store, &q, &seek, &ids, 0);
+                    assert_eq!(listed, marked, "{q:?} {seek:?}");
+                    let from = if seek == Seek::First {
+                        0
+                    } else {
+                        like.len() - 5
+                    };
+                    let rows: Vec<&str> = listed.rows.iter().map(|r| r.number.as_str()).collect();
+                    assert_eq!(rows, like[from..from + 5], "{q:?} {seek:?}");
+                    assert_eq!(listed.offset, from, "{q:?} {seek:?}");
+                }
+            }
+        }
     }
 
     #[test]

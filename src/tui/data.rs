@@ -111,8 +111,8 @@ impl Loader {
 #[derive(Default)]
 struct Cache {
     seen_in: SeenIn,
-    /// The copy of the inventory's searchable text that answers one and
-    /// two letter filters.
+    /// The copy of the inventory's searchable text that answers substring
+    /// filters.
     short: ShortFilter,
     /// Under read-only, the jobs this session ran (kept in memory only),
     /// listed with the stored ones.
