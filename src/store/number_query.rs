@@ -217,10 +217,16 @@ impl NumberQuery {
                 ids.to_string(),
             ),
             (_, Some(Among::Marked)) => c.push_bare("matched_row(numbers.id)"),
-            (TextFilter::Trigram(t), None) if plan.trigram_first => c.push(
-                |n| format!("numbers.id IN (SELECT rowid FROM numbers_fts WHERE numbers_fts MATCH ?{n})"),
-                TextFilter::fts_phrase(&t),
-            ),
+            // The trigram index finds the candidates; LIKE decides, since the
+            // index folds non-ASCII case and reads past a NUL, which the
+            // substring rule does not.
+            (TextFilter::Trigram(t), None) if plan.trigram_first => {
+                c.push(
+                    |n| format!("numbers.id IN (SELECT rowid FROM numbers_fts WHERE numbers_fts MATCH ?{n})"),
+                    TextFilter::fts_phrase(&t),
+                );
+                c.push(substring_condition, TextFilter::like_pattern(&t));
+            }
             (TextFilter::Short(t) | TextFilter::Trigram(t), None) => {
                 c.push(substring_condition, TextFilter::like_pattern(&t))
             }

@@ -362,13 +362,20 @@ impl Store {
         if q.vendor.is_none() && !q.last_sync_conflicts {
             match q.text_filter() {
                 TextFilter::None => return self.status_count(q.status),
+                // The trigram index's candidates, each checked by the
+                // substring rule (the index folds non-ASCII case and reads
+                // past a NUL; the rule does not).
                 TextFilter::Trigram(t) if q.status.is_none() => {
+                    let like = super::number_query::substring_condition(2);
                     return self.count_where(
                         &Conditions {
                             conds: vec![],
-                            args: vec![TextFilter::fts_phrase(&t)],
+                            args: vec![TextFilter::fts_phrase(&t), TextFilter::like_pattern(&t)],
                         },
-                        "FROM numbers_fts WHERE numbers_fts MATCH ?1",
+                        &format!(
+                            "FROM numbers WHERE numbers.id IN \
+                             (SELECT rowid FROM numbers_fts WHERE numbers_fts MATCH ?1) AND {like}"
+                        ),
                     );
                 }
                 _ => {}

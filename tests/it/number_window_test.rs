@@ -214,6 +214,24 @@ fn short_and_long_substrings_find_exactly_the_rows_that_hold_them() {
 }
 
 #[test]
+fn a_substring_found_by_the_trigram_index_still_follows_the_substring_rule() {
+    // The trigram index folds non-ASCII case; the rule (SQL's LIKE) folds
+    // ASCII only: "ÄBÇ" finds its own spelling and not "äbç".
+    let (_dir, mut store) = seeded();
+    let mut upper = store.number("+15550000007").unwrap().unwrap();
+    upper.tag = "ÄBÇ shelf".into();
+    let mut lower = store.number("+15550000008").unwrap().unwrap();
+    lower.tag = "äbç shelf".into();
+    store.insert_numbers(&[upper, lower], "test edit").unwrap();
+    let q = NumberQuery {
+        text: "ÄBÇ".into(),
+        ..Default::default()
+    };
+    assert_eq!(walk_forward(&store, &q, 1_000), vec!["+15550000007"]);
+    assert_eq!(store.count_numbers(&q).unwrap(), 1);
+}
+
+#[test]
 fn a_skip_lands_where_the_full_query_says() {
     let (_dir, store) = seeded();
     let q = NumberQuery {
