@@ -104,15 +104,7 @@ fn a_mistyped_status_value_is_a_usage_error() {
 #[test]
 fn json_keys_are_as_documented_and_absent_job_fields_are_null() {
     let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("s.db");
-    let cfg = write_config(
-        dir.path(),
-        &format!(
-            "{}{}",
-            config_head(&store, 1),
-            arm_connection("lab", "127.0.0.1:9", LAB_LOGIN, 10, "")
-        ),
-    );
+    let cfg = lab_config(dir.path(), "127.0.0.1:9");
     ok(
         &cfg,
         &["numbers", "add-range", "+15550000000", "+15550000002"],

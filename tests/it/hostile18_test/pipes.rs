@@ -119,15 +119,7 @@ fn a_sync_whose_only_reader_leaves_mid_run_completes_and_records_honestly() {
 #[test]
 fn every_listing_to_a_full_disk_is_one_line_and_exit_1() {
     let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("s.db");
-    let cfg = write_config(
-        dir.path(),
-        &format!(
-            "{}{}",
-            config_head(&store, 1),
-            arm_connection("lab", "127.0.0.1:9", LAB_LOGIN, 10, "")
-        ),
-    );
+    let cfg = lab_config(dir.path(), "127.0.0.1:9");
     ok(
         &cfg,
         &["numbers", "add-range", "+15550000000", "+15550000099"],
