@@ -11,6 +11,7 @@ use crate::domain::invalid::Invalid;
 use crate::domain::job::JobKind;
 use crate::domain::number::canonical;
 use crate::domain::number_io::{ExportRow, ExportWriter};
+use crate::domain::terminal_text::SafeWriter;
 use crate::store::number_query::NumberQuery;
 use crate::store::number_widths::NumberWidths;
 use crate::worker::Worker;
@@ -129,13 +130,12 @@ fn list(config: &Config, args: &NumbersArgs) -> i32 {
         say_why_none(&store, &query);
     }
     let out = std::io::BufWriter::new(Stdout);
-    let result = if args.json || args.csv {
-        ExportWriter::start(out, args.json)
-            .map_err(crate::store::StoreError::Output)
-            .and_then(|mut w| {
-                store.for_each_number(&query, |i| w.row(i))?;
-                w.finish().map_err(crate::store::StoreError::Output)
-            })
+    let result = if args.csv && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        // CSV is for files and programs; on a terminal its vendor text is
+        // escaped like every line for people (JSON escapes its own).
+        export(&store, &query, SafeWriter(out), false)
+    } else if args.json || args.csv {
+        export(&store, &query, out, args.json)
     } else if widths.rows == 0 {
         Ok(0)
     } else {
@@ -231,6 +231,18 @@ fn say_why_none(store: &crate::store::Store, query: &NumberQuery) {
     } else {
         errln!("no numbers match the filters");
     }
+}
+
+/// Every row of `query` as CSV or JSON to `out`.
+fn export(
+    store: &crate::store::Store,
+    query: &NumberQuery,
+    out: impl std::io::Write,
+    json: bool,
+) -> crate::store::Result<usize> {
+    let mut w = ExportWriter::start(out, json).map_err(crate::store::StoreError::Output)?;
+    store.for_each_number(query, |i| w.row(i))?;
+    w.finish().map_err(crate::store::StoreError::Output)
 }
 
 /// `switchboard worker`: the clockwork without a screen. `--once` runs one

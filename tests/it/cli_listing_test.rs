@@ -401,3 +401,33 @@ fn voice_list_filter_keys_ignore_case() {
     assert_eq!(listed("countryCode=CA"), 0, "the simulator filters");
     assert_eq!(listed("countrycode=CA"), 0, "the key reached the API");
 }
+
+/// `numbers --csv` on a terminal: a tag holding a terminal command (an
+/// OSC title change) is shown escaped, as every line for people is; piped,
+/// the CSV keeps the tag's bytes.
+#[test]
+fn csv_on_a_terminal_shows_vendor_text_escaped_and_piped_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = lab_config(dir.path(), "127.0.0.1:9");
+    let file = dir.path().join("tags.csv");
+    std::fs::write(&file, "number,tag\n+15550000001,a\x1b]0;pwned\x07b\n").unwrap();
+    let out = run(&cfg, &["numbers", "import", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out).1);
+    let piped = run(&cfg, &["numbers", "--csv"]);
+    assert!(
+        text(&piped).0.contains("a\x1b]0;pwned\x07b"),
+        "{}",
+        text(&piped).0
+    );
+    let command = format!(
+        "{} --config {} numbers --csv; echo EXIT=$?; sleep 60",
+        env!("CARGO_BIN_EXE_switchboard"),
+        cfg.display()
+    );
+    let Some(pane) = tmux::TmuxPane::start("csvtty", &command, (100, 10)) else {
+        return;
+    };
+    let screen = pane.wait_for("EXIT=");
+    assert!(screen.contains("EXIT=0"), "{screen}");
+    assert!(screen.contains(r"a\x1b]0;pwned\x07b"), "{screen}");
+}
