@@ -36,7 +36,14 @@ pub fn purge(config: Config, read_only: bool, name: String, yes: bool) -> i32 {
 }
 
 pub fn audit(config: Config, read_only: bool, fix: bool, json: bool, header: bool) -> i32 {
+    // From the status counters, so a large store pays nothing for it.
+    let empty = super::open_store(&config)
+        .and_then(|s| s.status_counts())
+        .is_ok_and(|counts| counts.iter().all(|(_, n)| *n == 0));
     let outcome = run_job(config, read_only, JobKind::Audit { fix });
+    if empty && !json {
+        say_why_none(None);
+    }
     if json || outcome.detail.is_none() {
         return report(outcome, json);
     }
@@ -127,7 +134,7 @@ fn list(config: &Config, args: &NumbersArgs) -> i32 {
         }
     };
     if widths.rows == 0 {
-        say_why_none(&store, &query);
+        say_why_none(Some((&store, &query)));
     }
     let out = std::io::BufWriter::new(Stdout);
     let result = if args.csv && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
@@ -215,13 +222,14 @@ const NUMBER_COLUMNS: [&str; 7] = [
 
 /// On stderr, why a `numbers` listing is empty: nothing stored (and what
 /// to run), or nothing that matches the filters.
-fn say_why_none(store: &crate::store::Store, query: &NumberQuery) {
-    let stored = if *query == NumberQuery::default() {
-        0
-    } else {
-        store
+/// Why a listing shows no number: none stored (and how to add some), or
+/// none matching (`query`'s filters, on `store`).
+fn say_why_none(filtered: Option<(&crate::store::Store, &NumberQuery)>) {
+    let stored = match filtered {
+        Some((store, query)) if *query != NumberQuery::default() => store
             .number_widths(&NumberQuery::default())
-            .map_or(1, |w| w.rows)
+            .map_or(1, |w| w.rows),
+        _ => 0,
     };
     if stored == 0 {
         errln!(

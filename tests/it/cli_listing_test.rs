@@ -431,3 +431,35 @@ fn csv_on_a_terminal_shows_vendor_text_escaped_and_piped_keeps_it() {
     assert!(screen.contains("EXIT=0"), "{screen}");
     assert!(screen.contains(r"a\x1b]0;pwned\x07b"), "{screen}");
 }
+
+/// `audit` on an empty store says how to add numbers; with numbers, no hint.
+#[test]
+fn audit_of_an_empty_store_says_what_to_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = lab_config(dir.path(), "127.0.0.1:9");
+    let empty = run(&cfg, &["audit"]);
+    assert!(empty.status.success(), "{}", text(&empty).1);
+    assert!(
+        text(&empty).1.contains("no numbers stored; add some with"),
+        "{}",
+        text(&empty).1
+    );
+    let json = run(&cfg, &["audit", "--json"]);
+    assert!(
+        !text(&json).1.contains("no numbers stored"),
+        "{}",
+        text(&json).1
+    );
+    let out = run(
+        &cfg,
+        &["numbers", "add-range", "+15550000000", "+15550000002"],
+    );
+    assert!(out.status.success(), "{}", text(&out).1);
+    let stocked = run(&cfg, &["audit"]);
+    assert!(stocked.status.success(), "{}", text(&stocked).1);
+    assert!(
+        !text(&stocked).1.contains("no numbers stored"),
+        "{}",
+        text(&stocked).1
+    );
+}
