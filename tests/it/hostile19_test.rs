@@ -494,6 +494,17 @@ fn interrupt_with_requests_in_flight(
     assert_eq!(requests(), in_flight, "no request after the cancel");
 }
 
+/// Lets each request take 30 s, so the job's own time limit (set
+/// lower) is what stops a page that never answers.
+fn requests_may_take_30_s(config: &Path) {
+    let text = std::fs::read_to_string(config).unwrap();
+    std::fs::write(
+        config,
+        text.replace("request_timeout_secs = 5", "request_timeout_secs = 30"),
+    )
+    .unwrap();
+}
+
 #[test]
 fn a_page_that_never_answers_ends_the_sync_at_the_job_time_limit_changing_nothing() {
     // The page at 20 never answers (within the test); requests may take
@@ -501,12 +512,7 @@ fn a_page_that_never_answers_ends_the_sync_at_the_job_time_limit_changing_nothin
     // change nothing.
     let arm = Arm::start(good());
     let (_d, config, store) = config_at(&arm.server.addr, "job_timeout_secs = 2\n", "");
-    let text_of = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(
-        &config,
-        text_of.replace("request_timeout_secs = 5", "request_timeout_secs = 30"),
-    )
-    .unwrap();
+    requests_may_take_30_s(&config);
     let (out, stdout, stderr) = sync_lab_at(&config, DAY0);
     assert!(out.status.success(), "{stdout}{stderr}");
     let before = store_dump(&store);
@@ -598,12 +604,7 @@ fn an_arm_list_complete_before_a_page_fetched_ahead_does_not_wait_for_that_page(
     // not wait for it: today it waits until the time limit and fails.
     let arm = Arm::start(good());
     let (_d, config, store) = config_at(&arm.server.addr, "job_timeout_secs = 4\n", "");
-    let text_of = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(
-        &config,
-        text_of.replace("request_timeout_secs = 5", "request_timeout_secs = 30"),
-    )
-    .unwrap();
+    requests_may_take_30_s(&config);
     arm.set(page_fn(|offset, limit, _| {
         let page = match offset {
             50 => users(50, 60),
@@ -774,12 +775,7 @@ fn an_axp_list_complete_before_a_page_fetched_ahead_does_not_wait_for_that_page(
         }))
     });
     let (_d, cfg) = axp_config(&server.url(), "job_timeout_secs = 3\n");
-    let text_of = std::fs::read_to_string(&cfg).unwrap();
-    std::fs::write(
-        &cfg,
-        text_of.replace("request_timeout_secs = 5", "request_timeout_secs = 30"),
-    )
-    .unwrap();
+    requests_may_take_30_s(&cfg);
     let (code, stdout, stderr) = run_bounded(
         &cfg,
         &["voice", "list", "phone-numbers", "--json"],
