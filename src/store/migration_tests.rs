@@ -3,7 +3,7 @@
 //! index stay exact through every kind of write afterwards.
 
 use super::migrations;
-use super::number_query::{NumberQuery, Seek};
+use super::number_query::{NumberQuery, Seek, SortKey};
 use super::sync::{SyncMode, SyncRequest};
 use super::Store;
 use crate::domain::actions::NumberAction;
@@ -22,8 +22,13 @@ fn day() -> NaiveDate {
 
 /// An old store file: numbers of every kind, written by its own triggers.
 fn old_store(path: &std::path::Path) {
+    old_store_at(path, OLD_VERSION);
+}
+
+/// [`old_store`] at schema `version`.
+fn old_store_at(path: &std::path::Path, version: usize) {
     let mut conn = Connection::open(path).unwrap();
-    migrations::migrate_to(&mut conn, OLD_VERSION).unwrap();
+    migrations::migrate_to(&mut conn, version).unwrap();
     let rows = [
         (
             "+15550001",
@@ -216,7 +221,7 @@ fn an_old_store_migrates_and_answers_as_before() {
         assert_eq!(&window(&store, q), numbers, "{phrase}");
     }
     let by_tag = NumberQuery {
-        sort: crate::domain::number_filter::SortKey::Tag,
+        sort: SortKey::Tag,
         descending: true,
         ..Default::default()
     };
@@ -285,4 +290,76 @@ fn counters_and_trigrams_stay_exact_through_every_kind_of_write() {
         },
     );
     assert_eq!(moved, ["+15550008"], "a tag written by hand is found");
+}
+
+/// Every sort's full order in a store file, by plain SQL on the sort
+/// expression (what the step-6 indexes were built on).
+fn orders(conn: &Connection) -> Vec<Vec<String>> {
+    let mut out = vec![];
+    for sort in SortKey::ALL {
+        for dir in ["ASC", "DESC"] {
+            let sql = format!(
+                "SELECT number FROM numbers ORDER BY {} {dir}, number {dir}",
+                sort.expr()
+            );
+            let numbers = conn
+                .prepare(&sql)
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            out.push(numbers);
+        }
+    }
+    out
+}
+
+#[test]
+fn a_step_6_store_gets_sort_indexes_that_skip_empty_values_and_sorts_as_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("six.db");
+    old_store_at(&path, 6);
+    let before = orders(&Connection::open(&path).unwrap());
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 7);
+    let conn = store.conn_for_tests();
+    let sorts: Vec<(String, String)> = conn
+        .prepare(
+            "SELECT name, sql FROM sqlite_schema WHERE name LIKE 'numbers_sort_%' ORDER BY name",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(sorts.len(), 7, "{sorts:?}");
+    for (name, sql) in &sorts {
+        assert!(sql.ends_with("> ''"), "{name} skips empty values: {sql}");
+    }
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    // The Numbers tab's listing of every sort, both ways, is the old order.
+    let mut i = 0;
+    for sort in SortKey::ALL {
+        for descending in [false, true] {
+            let q = NumberQuery {
+                sort,
+                descending,
+                ..Default::default()
+            };
+            let mut listed = vec![];
+            store
+                .for_each_number(&q, |n| {
+                    listed.push(n.number.clone());
+                    Ok(())
+                })
+                .unwrap();
+            assert_eq!(listed, before[i], "{q:?}");
+            assert_eq!(window(&store, q.clone()), before[i], "{q:?}");
+            i += 1;
+        }
+    }
 }

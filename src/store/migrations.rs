@@ -254,6 +254,28 @@ const STEPS: &[&str] = &[
             ON CONFLICT(status, connection) DO UPDATE SET n = n + 1;
     END;
     "#,
+    // 7: the sort indexes skip empty values (NULL or ''). A release empties
+    // seven of them: it now deletes seven index entries and inserts none,
+    // and the Available pool (most of a large store) sits in none of them.
+    // The Numbers window reads the rows with an empty value in number order
+    // (see `store::number_query::Stretch`); the connection's index still
+    // finds its rows for a sync.
+    r#"
+    DROP INDEX numbers_sort_usage;
+    DROP INDEX numbers_sort_vendor;
+    DROP INDEX numbers_sort_tag;
+    DROP INDEX numbers_sort_release;
+    DROP INDEX numbers_sort_connection;
+    DROP INDEX numbers_sort_user;
+    DROP INDEX numbers_sort_seen;
+    CREATE INDEX numbers_sort_usage ON numbers(usage, number) WHERE usage > '';
+    CREATE INDEX numbers_sort_vendor ON numbers(vendor, number) WHERE vendor > '';
+    CREATE INDEX numbers_sort_tag ON numbers(tag, number) WHERE tag > '';
+    CREATE INDEX numbers_sort_release ON numbers(release_date, number) WHERE release_date > '';
+    CREATE INDEX numbers_sort_connection ON numbers(connection, number) WHERE connection > '';
+    CREATE INDEX numbers_sort_user ON numbers(registered_user, number) WHERE registered_user > '';
+    CREATE INDEX numbers_sort_seen ON numbers(last_seen, number) WHERE last_seen > '';
+    "#,
 ];
 
 /// The tag the substring search sees (SQL on `tag`): hand tags, not VOSS's

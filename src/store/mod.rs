@@ -11,6 +11,7 @@ mod migration_tests;
 mod migrations;
 pub mod number_edits;
 pub mod number_query;
+mod number_stretch;
 pub mod number_texts;
 pub mod number_widths;
 pub mod number_window;

@@ -5,8 +5,8 @@
 pub use crate::domain::number_filter::{NumberQuery, SortKey};
 
 impl SortKey {
-    /// The expression each sort index is built on (NULL sorts as '', so
-    /// that a keyset comparison never meets a NULL).
+    /// A row's sort value (NULL sorts as '', so that a keyset comparison
+    /// never meets a NULL; see `store::number_stretch` for the indexes).
     pub(crate) fn expr(self) -> &'static str {
         match self {
             SortKey::Number => "number",
@@ -233,46 +233,6 @@ impl NumberQuery {
         }
         c
     }
-
-    /// Adds the keyset condition of a seek; returns whether the rows are
-    /// read backwards (and must be reversed).
-    pub(crate) fn seek_condition(&self, c: &mut Conditions, seek: &Seek) -> bool {
-        let (key, forward) = match seek {
-            Seek::First => return false,
-            Seek::Last => return true,
-            Seek::After { key, .. } => (key, true),
-            Seek::Before { key, .. } => (key, false),
-        };
-        // Reading towards larger keys in the query's own direction.
-        let greater = forward != self.descending;
-        let op = if greater { ">" } else { "<" };
-        if self.sort == SortKey::Number {
-            c.push(|n| format!("number {op} ?{n}"), key.number.clone());
-        } else {
-            let expr = self.sort.expr();
-            // The plain bound lets SQLite seek an expression index.
-            c.push(|n| format!("{expr} {op}= ?{n}"), key.sort.clone());
-            let at = c.args.len();
-            c.push(
-                |n| format!("({expr}, number) {op} (?{at}, ?{n})"),
-                key.number.clone(),
-            );
-        }
-        !forward
-    }
-
-    /// ORDER BY for the query's order, or its reverse.
-    pub(crate) fn order(&self, reverse: bool) -> String {
-        let dir = if self.descending != reverse {
-            "DESC"
-        } else {
-            "ASC"
-        };
-        match self.sort {
-            SortKey::Number => format!("ORDER BY number {dir}"),
-            k => format!("ORDER BY {} {dir}, number {dir}", k.expr()),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -298,31 +258,5 @@ mod tests {
     fn quotes_and_wildcards_are_taken_literally() {
         assert_eq!(TextFilter::fts_phrase("a\"b"), "\"a\"\"b\"");
         assert_eq!(TextFilter::like_pattern("5%_\\"), "%5\\%\\_\\\\%");
-    }
-
-    #[test]
-    fn a_keyset_seek_compares_the_sort_expression_then_the_number() {
-        let q = NumberQuery {
-            sort: SortKey::Tag,
-            descending: true,
-            ..Default::default()
-        };
-        let mut c = Conditions::default();
-        let key = RowKey {
-            sort: "t".into(),
-            number: "+1".into(),
-        };
-        let reversed = q.seek_condition(
-            &mut c,
-            &Seek::After {
-                key,
-                index: 0,
-                skip: 0,
-            },
-        );
-        assert!(!reversed);
-        assert_eq!(c.conds, ["tag <= ?1", "(tag, number) < (?1, ?2)"]);
-        assert_eq!(q.order(false), "ORDER BY tag DESC, number DESC");
-        assert_eq!(q.order(true), "ORDER BY tag ASC, number ASC");
     }
 }

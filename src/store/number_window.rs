@@ -4,6 +4,7 @@
 use super::number_query::{
     Among, Conditions, NumberQuery, Plan, RowKey, Seek, SortKey, TextFilter,
 };
+use super::number_stretch::Stretch;
 use super::numbers::{from_row, COLUMNS};
 use super::{Result, Store};
 use crate::domain::number::{InventoryItem, Status};
@@ -239,61 +240,97 @@ impl Store {
             among,
             ..self.plan(q, bounded || among.is_some())?
         };
-        let mut c = q.conditions(plan);
-        let backwards = q.seek_condition(&mut c, seek);
-        let skip = seek_skip(seek);
-        let order = q.order(backwards);
-        let expr = q.sort.expr();
-        let mut truncated = false;
-        if bounded {
-            // The last row of the stretch, found on the sort's index alone
-            // (without the substring test, which needs the rows).
-            let bare = NumberQuery {
-                text: String::new(),
-                ..q.clone()
-            };
-            let mut b = bare.conditions(plan);
-            bare.seek_condition(&mut b, seek);
-            let sql = format!(
-                "SELECT {expr}, number FROM numbers {} {order} LIMIT 1 OFFSET {SCAN_BOUND}",
-                b.clause()
-            );
-            let last: Option<(String, String)> = self
-                .conn
-                .prepare_cached(&sql)?
-                .query_row(rusqlite::params_from_iter(b.args.iter()), |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
-                .optional()?;
-            if let Some((sort, number)) = last {
-                truncated = true;
-                let op = if q.descending == backwards { "<" } else { ">" };
-                c.push(|n| format!("{expr} {op}= ?{n}"), sort);
-                let at = c.args.len();
-                c.push(|n| format!("({expr}, number) {op} (?{at}, ?{n})"), number);
-            }
-        }
-        let sql = format!(
-            "SELECT {COLUMNS}, {expr} FROM numbers {} {order} LIMIT {limit} OFFSET {skip}",
-            c.clause()
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let backwards = matches!(seek, Seek::Last | Seek::Before { .. });
+        let mut skip = seek_skip(seek);
         let mut rows = Vec::with_capacity(limit);
         let mut keys = Vec::with_capacity(limit);
-        let mut found = stmt.query(rusqlite::params_from_iter(c.args.iter()))?;
-        while let Some(r) = found.next()? {
-            let item = from_row(r)?;
-            keys.push(RowKey {
-                sort: r.get(9)?,
-                number: item.number.clone(),
-            });
-            rows.push(item);
+        let mut truncated = false;
+        for stretch in q.stretches(backwards) {
+            if rows.len() == limit || truncated {
+                break;
+            }
+            let mut c = q.conditions(plan);
+            if !q.seek_in(&mut c, seek, stretch) {
+                continue;
+            }
+            if bounded {
+                truncated = self.bound(q, plan, seek, stretch, &mut c)?;
+            }
+            let read = rows.len();
+            let sql = format!(
+                "SELECT {COLUMNS}, {} FROM numbers {} {} LIMIT {} OFFSET {skip}",
+                q.sort.expr(),
+                c.clause(),
+                q.order_in(stretch, backwards),
+                limit - read,
+            );
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let mut found = stmt.query(rusqlite::params_from_iter(c.args.iter()))?;
+            while let Some(r) = found.next()? {
+                let item = from_row(r)?;
+                keys.push(RowKey {
+                    sort: r.get(9)?,
+                    number: item.number.clone(),
+                });
+                rows.push(item);
+            }
+            if rows.len() > read {
+                skip = 0;
+            } else if skip > 0 {
+                // The skip reaches past this stretch: the rest is the next's.
+                let here = self.capped(&format!("FROM numbers {}", c.clause()), &c.args, skip)?;
+                skip -= here.min(skip);
+            }
         }
         if backwards {
             rows.reverse();
             keys.reverse();
         }
         Ok((rows, keys, truncated))
+    }
+
+    /// Bounds a stretch's read to its next `SCAN_BOUND` rows past the seek
+    /// (`c` holds its conditions); true when rows were left beyond. The
+    /// last row of the bound is found on the sort's index alone (without
+    /// the substring test, which needs the rows).
+    fn bound(
+        &self,
+        q: &NumberQuery,
+        plan: Plan<'_>,
+        seek: &Seek,
+        stretch: Stretch,
+        c: &mut Conditions,
+    ) -> Result<bool> {
+        let backwards = matches!(seek, Seek::Last | Seek::Before { .. });
+        let bare = NumberQuery {
+            text: String::new(),
+            ..q.clone()
+        };
+        let mut b = bare.conditions(plan);
+        bare.seek_in(&mut b, seek, stretch);
+        let sql = format!(
+            "SELECT {}, number FROM numbers {} {} LIMIT 1 OFFSET {SCAN_BOUND}",
+            q.sort.expr(),
+            b.clause(),
+            q.order_in(stretch, backwards),
+        );
+        let last: Option<RowKey> = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(rusqlite::params_from_iter(b.args.iter()), |r| {
+                Ok(RowKey {
+                    sort: r.get(0)?,
+                    number: r.get(1)?,
+                })
+            })
+            .optional()?;
+        let Some(last) = last else {
+            return Ok(false);
+        };
+        // Only the rows before it, in the reading direction.
+        let reading_greater = q.descending == backwards;
+        q.past_key(c, stretch, &last, !reading_greater);
+        Ok(true)
     }
 
     /// Where the rows read for `seek` sit in the query's order.

@@ -38,18 +38,23 @@ impl Store {
         q: &NumberQuery,
         mut each: impl FnMut(&InventoryItem) -> std::io::Result<()>,
     ) -> Result<usize> {
-        let c = q.conditions(Plan::default());
-        let sql = format!(
-            "SELECT {COLUMNS} FROM numbers {} {}",
-            c.clause(),
-            q.order(false)
-        );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(c.args.iter()))?;
         let mut n = 0;
-        while let Some(row) = rows.next()? {
-            each(&from_row(row)?).map_err(super::StoreError::Output)?;
-            n += 1;
+        // One stretch after the other, each through its index (see
+        // `store::number_stretch`).
+        for stretch in q.stretches(false) {
+            let mut c = q.conditions(Plan::default());
+            q.seek_in(&mut c, &super::number_query::Seek::First, stretch);
+            let sql = format!(
+                "SELECT {COLUMNS} FROM numbers {} {}",
+                c.clause(),
+                q.order_in(stretch, false)
+            );
+            let mut stmt = self.conn.prepare(&sql)?;
+            let mut rows = stmt.query(rusqlite::params_from_iter(c.args.iter()))?;
+            while let Some(row) = rows.next()? {
+                each(&from_row(row)?).map_err(super::StoreError::Output)?;
+                n += 1;
+            }
         }
         Ok(n)
     }
@@ -117,7 +122,7 @@ impl Store {
 
 /// The columns after `number` that a transition may change, in `COLUMNS`
 /// order.
-const FIELDS: [&str; 8] = [
+pub(crate) const FIELDS: [&str; 8] = [
     "status",
     "usage",
     "vendor",
@@ -129,7 +134,7 @@ const FIELDS: [&str; 8] = [
 ];
 
 /// A row's values for [`FIELDS`].
-fn field_values(i: &InventoryItem) -> [Value; 8] {
+pub(crate) fn field_values(i: &InventoryItem) -> [Value; 8] {
     [
         Value::Text(i.status.as_str().to_string()),
         Value::Text(i.usage.clone()),

@@ -3,7 +3,7 @@
 //! as it was.
 
 use super::batch::{text, Batch};
-use super::numbers::{from_row, write_transitions, COLUMNS};
+use super::numbers::{field_values, from_row, write_transitions, COLUMNS, FIELDS};
 use super::{Result, Store};
 use crate::clock;
 use crate::domain::cooling::{self, Conflict, GuardTrip, SyncCounts};
@@ -219,7 +219,9 @@ impl Store {
         };
         due.sort_unstable_by(|a, b| a.number.cmp(&b.number));
         let transitions = cooling::sweep(&due, today);
-        write_transitions(&tx, &transitions, "sweep", clock)?;
+        if !write_alike(&tx, &transitions, "sweep", clock)? {
+            write_transitions(&tx, &transitions, "sweep", clock)?;
+        }
         tx.commit()?;
         Ok(transitions.len())
     }
@@ -355,6 +357,70 @@ impl From<CountsRow> for SyncCounts {
     }
 }
 
+/// Writes transitions that all give their rows the same values from the
+/// same status (a sweep's releases) as one statement over their numbers,
+/// and their events as another; false, writing nothing, when they differ.
+/// Per batch of rows, a sweep of 100,000 cost about 0.1 s CPU more.
+fn write_alike(
+    tx: &Transaction<'_>,
+    transitions: &[cooling::Transition],
+    cause: &str,
+    clock: clock::Clock,
+) -> Result<bool> {
+    let Some(first) = transitions.first() else {
+        return Ok(true);
+    };
+    let alike = |t: &cooling::Transition| {
+        t.kind == first.kind
+            && t.before.as_ref().map(|b| b.status) == first.before.as_ref().map(|b| b.status)
+            && InventoryItem {
+                number: first.after.number.clone(),
+                ..t.after.clone()
+            } == first.after
+    };
+    if !transitions.iter().all(alike) {
+        return Ok(false);
+    }
+    let now = clock.stamp();
+    let numbers: Vec<&str> = transitions
+        .iter()
+        .map(|t| t.after.number.as_str())
+        .collect();
+    let numbers = serde_json::to_string(&numbers).expect("strings serialize");
+    let set: Vec<String> = FIELDS
+        .iter()
+        .enumerate()
+        .map(|(i, f)| format!("{f} = ?{}", i + 3))
+        .collect();
+    let mut values = vec![Value::Text(now.clone()), Value::Text(numbers)];
+    values.extend(field_values(&first.after));
+    tx.execute(
+        &format!(
+            "UPDATE numbers SET {}, updated_at = ?1 WHERE number IN (SELECT value FROM json_each(?2))",
+            set.join(", ")
+        ),
+        rusqlite::params_from_iter(values.iter()),
+    )?;
+    if first.changes_status() || first.kind.always_recorded() {
+        let [now, numbers, ..] = &values[..] else {
+            unreachable!("two values first")
+        };
+        tx.execute(
+            "INSERT INTO number_events(number, at, from_status, to_status, cause, detail)
+             SELECT value, ?1, ?3, ?4, ?5, ?6 FROM json_each(?2)",
+            params![
+                now,
+                numbers,
+                first.before.as_ref().map(|b| b.status.as_str()),
+                first.after.status.as_str(),
+                cause,
+                format!("{:?}", first.kind).to_lowercase(),
+            ],
+        )?;
+    }
+    Ok(true)
+}
+
 /// Rows linked to the connection plus rows of every snapshot number, in
 /// number order (what the planner's merge needs): the connection's rows
 /// stream in number order from its index, merged with the snapshot's
@@ -366,7 +432,7 @@ fn load_for_plan(
     snapshot: &Snapshot,
 ) -> Result<Vec<InventoryItem>> {
     let mut linked = tx.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM numbers WHERE ifnull(connection, '') = ?1 ORDER BY number"
+        "SELECT {COLUMNS} FROM numbers WHERE connection = ?1 AND connection > '' ORDER BY number"
     ))?;
     let mut lookup =
         tx.prepare_cached(&format!("SELECT {COLUMNS} FROM numbers WHERE number = ?1"))?;

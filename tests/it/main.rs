@@ -48,6 +48,7 @@ mod redirect_test;
 mod secrets_test;
 mod session_drop_test;
 mod sim_config_test;
+mod sparse_sort_test;
 mod store_test;
 mod stored_connections_test;
 mod sync_details_test;
