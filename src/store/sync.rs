@@ -5,7 +5,7 @@
 use super::batch::{text, Batch};
 use super::cached_users::CachedUsers;
 use super::numbers::{from_row, write_transitions, COLUMNS};
-use super::sync_ahead::{free_later, plan_base, SyncAhead};
+use super::sync_ahead::{plan_base, SyncAhead};
 use super::{Result, Store};
 use crate::clock;
 use crate::domain::cooling::{self, Conflict, GuardTrip, SyncCounts};
@@ -176,15 +176,13 @@ impl Store {
             )?;
         }
         tx.commit()?;
-        let registered = snapshot.registered_count();
-        free_later((snapshot, inventory, plan.transitions, base.cached));
         Ok(SyncOutcome {
             connection: req.connection.to_string(),
             result: result.into(),
             counts: plan.counts,
             conflicts: details.conflicts,
             guard,
-            registered,
+            registered: snapshot.registered_count(),
             users: req.users.len(),
             skipped_users: details.skipped,
             read_ahead,

@@ -77,19 +77,6 @@ pub(super) fn plan_base(
     }
 }
 
-/// Frees `what` on a thread of its own: what a sync of 100,000 users
-/// fetched, read and planned is about a million small allocations, tens
-/// of milliseconds to free, which its job need not wait for (a command
-/// line process exits meanwhile, and the system takes the memory back).
-pub(crate) fn free_later<T: Send + 'static>(what: T) {
-    let spawned = std::thread::Builder::new()
-        .name("free-later".into())
-        .spawn(move || drop(what));
-    // No thread to be had: the caller frees it (the closure and `what`
-    // are dropped with the error).
-    drop(spawned);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,7 +153,9 @@ mod tests {
         // The job's own records, written meanwhile, change nothing it reads.
         store.insert_job("j1", &JobKind::Sweep).unwrap();
         store.start_job("j1").unwrap();
-        store.append_job_log("j1", "fetched 2 registered users").unwrap();
+        store
+            .append_job_log("j1", "fetched 2 registered users")
+            .unwrap();
         store.job_progress("j1", 2, 2).unwrap();
         let out = sync(&mut store, "lab", Some(ahead));
         assert!(out.read_ahead);
