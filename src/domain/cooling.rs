@@ -179,6 +179,37 @@ pub fn used_by(connection: &str, entry: &SnapshotEntry, number: &str) -> Invento
     }
 }
 
+/// Whether `item` is already what [`used_by`] would make of it (compared
+/// in place: an unchanged re-sync makes no row to compare with).
+fn is_used_by_entry(
+    item: &InventoryItem,
+    connection: &str,
+    entry: &SnapshotEntry,
+    number: &str,
+) -> bool {
+    // Every field, so that a new one is not forgotten here.
+    let InventoryItem {
+        number: n,
+        status,
+        usage,
+        vendor,
+        tag,
+        release_date,
+        connection: c,
+        registered_user,
+        last_seen,
+    } = item;
+    n == number
+        && *status == Status::Used
+        && usage == USAGE_DEVICE
+        && vendor == VENDOR_AUDIOCODES
+        && tag.is_empty()
+        && release_date.is_none()
+        && c.as_deref() == Some(connection)
+        && registered_user.as_deref() == Some(entry.user.as_str())
+        && *last_seen == entry.last_seen
+}
+
 /// `began + days`, if that is a date a store row can hold (at most
 /// 9999-12-31); checked, so no date and no number of days can overflow.
 pub fn release_after(began: NaiveDate, days: u32) -> Option<NaiveDate> {
@@ -333,11 +364,15 @@ fn plan_entry(
                 used_by(connection, entry, number),
             ),
             Status::Used if i.is_used_by(connection) => {
-                let after = used_by(connection, entry, number);
-                if after != *i {
-                    push(p, ChangeKind::Refreshed, Some(i), after);
-                } else {
+                if is_used_by_entry(i, connection, entry, number) {
                     p.counts.unchanged += 1;
+                } else {
+                    push(
+                        p,
+                        ChangeKind::Refreshed,
+                        Some(i),
+                        used_by(connection, entry, number),
+                    );
                 }
             }
             _ => conflict(p, i),

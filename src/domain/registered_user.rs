@@ -65,32 +65,57 @@ impl Snapshot {
 
     pub fn from_users(users: &[RegisteredUser]) -> Snapshot {
         let mut snap = Snapshot::default();
+        // In number order, a number's users in list order (a stable sort;
+        // a list that comes sorted costs one pass), folded into one entry
+        // per number, then built into the map in one go.
+        let mut numbered: Vec<(&str, &RegisteredUser)> = Vec::with_capacity(users.len());
         for u in users {
-            let Some(number) = &u.number else {
-                snap.skipped += 1;
-                continue;
-            };
-            let label = if u.user_name.is_empty() {
-                u.id.clone()
-            } else {
-                u.user_name.clone()
-            };
-            let entry = SnapshotEntry {
-                registered: u.is_registered(),
-                user: label,
-                last_seen: u.last_seen,
-            };
-            snap.entries
-                .entry(number.clone())
-                .and_modify(|e| {
-                    if entry.registered && !e.registered {
-                        *e = entry.clone();
-                    } else if entry.last_seen > e.last_seen && entry.registered == e.registered {
-                        e.last_seen = entry.last_seen;
-                    }
-                })
-                .or_insert(entry);
+            match &u.number {
+                Some(number) => numbered.push((number, u)),
+                None => snap.skipped += 1,
+            }
         }
+        numbered.sort_by(|a, b| a.0.cmp(b.0));
+        let mut folded: Vec<(String, SnapshotEntry)> = Vec::with_capacity(numbered.len());
+        // Users of a list mostly share a status: each new one is read once.
+        let mut last_status: Option<(&str, bool)> = None;
+        for (number, u) in numbered {
+            let label = if u.user_name.is_empty() {
+                &u.id
+            } else {
+                &u.user_name
+            };
+            let registered = match last_status {
+                Some((status, registered)) if status == u.raw_status => registered,
+                _ => {
+                    let registered = u.is_registered();
+                    last_status = Some((&u.raw_status, registered));
+                    registered
+                }
+            };
+            match folded.last_mut() {
+                Some((n, e)) if n == number => {
+                    if registered && !e.registered {
+                        *e = SnapshotEntry {
+                            registered,
+                            user: label.clone(),
+                            last_seen: u.last_seen,
+                        };
+                    } else if u.last_seen > e.last_seen && registered == e.registered {
+                        e.last_seen = u.last_seen;
+                    }
+                }
+                _ => folded.push((
+                    number.to_string(),
+                    SnapshotEntry {
+                        registered,
+                        user: label.clone(),
+                        last_seen: u.last_seen,
+                    },
+                )),
+            }
+        }
+        snap.entries = folded.into_iter().collect();
         snap
     }
 

@@ -21,7 +21,8 @@ pub struct JobRecord {
 
 impl Store {
     pub fn insert_job(&self, id: &str, kind: &JobKind) -> Result<()> {
-        self.conn.execute(
+        self.own.bookkeeping(&self.conn, || {
+            self.conn.execute(
             "INSERT INTO jobs(id, kind, target, spec, state, created_at, pid) VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?6)",
             params![
                 id,
@@ -31,40 +32,49 @@ impl Store {
                 self.clock.stamp(),
                 std::process::id()
             ],
-        )?;
+        )
+        })?;
         Ok(())
     }
 
     pub fn start_job(&self, id: &str) -> Result<()> {
-        self.conn.execute(
-            "UPDATE jobs SET state = 'running', started_at = ?2 WHERE id = ?1",
-            params![id, self.clock.stamp()],
-        )?;
+        self.own.bookkeeping(&self.conn, || {
+            self.conn.execute(
+                "UPDATE jobs SET state = 'running', started_at = ?2 WHERE id = ?1",
+                params![id, self.clock.stamp()],
+            )
+        })?;
         Ok(())
     }
 
     pub fn job_progress(&self, id: &str, done: u64, total: u64) -> Result<()> {
-        self.conn.execute(
-            "UPDATE jobs SET done = ?2, total = ?3 WHERE id = ?1",
-            params![id, done, total],
-        )?;
+        self.own.bookkeeping(&self.conn, || {
+            self.conn.execute(
+                "UPDATE jobs SET done = ?2, total = ?3 WHERE id = ?1",
+                params![id, done, total],
+            )
+        })?;
         Ok(())
     }
 
     pub fn finish_job(&self, id: &str, state: JobState, summary: &str, error: &str) -> Result<()> {
-        self.conn.execute(
-            "UPDATE jobs SET state = ?2, ended_at = ?3, summary = ?4, error = ?5 WHERE id = ?1",
-            params![id, state.as_str(), self.clock.stamp(), summary, error],
-        )?;
+        self.own.bookkeeping(&self.conn, || {
+            self.conn.execute(
+                "UPDATE jobs SET state = ?2, ended_at = ?3, summary = ?4, error = ?5 WHERE id = ?1",
+                params![id, state.as_str(), self.clock.stamp(), summary, error],
+            )
+        })?;
         Ok(())
     }
 
     pub fn append_job_log(&self, id: &str, line: &str) -> Result<()> {
-        self.conn.execute(
+        self.own.bookkeeping(&self.conn, || {
+            self.conn.execute(
             "INSERT INTO job_logs(job_id, seq, at, line)
              VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM job_logs WHERE job_id = ?1), ?2, ?3)",
             params![id, self.clock.stamp(), line],
-        )?;
+        )
+        })?;
         Ok(())
     }
 

@@ -1,6 +1,7 @@
 //! The local SQLite store: the only place with SQL.
 
 mod batch;
+mod cached_users;
 pub mod connections;
 mod error;
 pub mod events;
@@ -16,8 +17,10 @@ pub mod number_texts;
 pub mod number_widths;
 pub mod number_window;
 pub mod numbers;
+mod own_writes;
 pub mod remote;
 pub mod sync;
+pub mod sync_ahead;
 #[cfg(test)]
 mod write_cost;
 
@@ -42,6 +45,9 @@ pub struct Store {
     /// run times): the process's clock unless one is handed in
     /// ([`Store::set_clock`]).
     clock: Clock,
+    /// Which connection this is, and what it wrote to its job tables:
+    /// what tells a read made ahead of a write whether it still holds.
+    own: own_writes::OwnWrites,
 }
 
 /// Where the store is and how this process may open it: read-write
@@ -123,6 +129,7 @@ impl Store {
             path: path.to_path_buf(),
             read_only: false,
             clock: Clock::process(),
+            own: own_writes::OwnWrites::new(),
         })
     }
 
@@ -162,6 +169,7 @@ impl Store {
             path: path.to_path_buf(),
             read_only: true,
             clock: Clock::process(),
+            own: own_writes::OwnWrites::new(),
         };
         let have = store
             .conn

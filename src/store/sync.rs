@@ -3,7 +3,9 @@
 //! as it was.
 
 use super::batch::{text, Batch};
+use super::cached_users::CachedUsers;
 use super::numbers::{field_values, from_row, write_transitions, COLUMNS, FIELDS};
+use super::sync_ahead::{plan_base, SyncAhead};
 use super::{Result, Store};
 use crate::clock;
 use crate::domain::cooling::{self, Conflict, GuardTrip, SyncCounts};
@@ -11,7 +13,7 @@ use crate::domain::number::InventoryItem;
 use crate::domain::registered_user::{RegisteredUser, Snapshot};
 use crate::domain::settings::InventorySettings;
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::types::{Value, ValueRef};
+use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 
@@ -37,6 +39,10 @@ pub struct SyncOutcome {
     pub users: usize,
     /// The users without a usable number (`counts.skipped` of them).
     pub skipped_users: Vec<SkippedUser>,
+    /// Planned from the rows read ahead (the store had not changed since),
+    /// rather than read again inside the write lock.
+    #[serde(skip)]
+    pub read_ahead: bool,
 }
 
 /// A user of the ARM's list the sync could not use, and why.
@@ -104,6 +110,17 @@ impl Store {
     /// transaction and records no run: the job's own record, kept in
     /// memory, says what it found.
     pub fn apply_sync(&mut self, req: &SyncRequest<'_>) -> Result<SyncOutcome> {
+        self.apply_sync_ahead(req, None)
+    }
+
+    /// [`Store::apply_sync`] with what [`Store::read_sync_ahead`] read
+    /// while the list was fetched: used if the store is still as it was
+    /// then, else read again inside the write lock.
+    pub fn apply_sync_ahead(
+        &mut self,
+        req: &SyncRequest<'_>,
+        ahead: Option<SyncAhead>,
+    ) -> Result<SyncOutcome> {
         let snapshot = Snapshot::from_users(req.users);
         let read_only = self.is_read_only();
         let clock = self.clock;
@@ -112,7 +129,9 @@ impl Store {
         } else {
             TransactionBehavior::Immediate
         })?;
-        let inventory = load_for_plan(&tx, req.connection, &snapshot)?;
+        let now = self.own.mark(&tx)?;
+        let (base, read_ahead) = plan_base(&tx, req.connection, now, ahead)?;
+        let inventory = load_for_plan(&tx, base.linked, &snapshot)?;
         let plan = cooling::plan(
             req.connection,
             &snapshot,
@@ -140,7 +159,7 @@ impl Store {
         slow_write_for_tests();
         if result == "applied" || result == "purged" {
             write_transitions(&tx, &plan.transitions, &cause, clock)?;
-            replace_registered_users(&tx, req.connection, req.users)?;
+            replace_registered_users(&tx, req.connection, req.users, &base.cached)?;
         }
         if !read_only {
             record_run(
@@ -166,6 +185,7 @@ impl Store {
             registered: snapshot.registered_count(),
             users: req.users.len(),
             skipped_users: details.skipped,
+            read_ahead,
         })
     }
 
@@ -423,92 +443,48 @@ fn write_alike(
 
 /// Rows linked to the connection plus rows of every snapshot number, in
 /// number order (what the planner's merge needs): the connection's rows
-/// stream in number order from its index, merged with the snapshot's
-/// numbers; a snapshot number the connection does not hold is looked up
-/// on its own (no temporary table, no second pass).
+/// (`linked`, read in number order from its index) merged with the
+/// snapshot's numbers; a snapshot number the connection does not hold is
+/// looked up on its own (no temporary table, no second pass).
 fn load_for_plan(
     tx: &Transaction<'_>,
-    connection: &str,
+    linked: Vec<InventoryItem>,
     snapshot: &Snapshot,
 ) -> Result<Vec<InventoryItem>> {
-    let mut linked = tx.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM numbers WHERE connection = ?1 AND connection > '' ORDER BY number"
-    ))?;
     let mut lookup =
         tx.prepare_cached(&format!("SELECT {COLUMNS} FROM numbers WHERE number = ?1"))?;
-    let mut rows = linked.query([connection])?;
-    let mut next_linked = rows.next()?.map(from_row).transpose()?;
-    let mut out = Vec::with_capacity(snapshot.entries.len());
+    let mut linked = linked.into_iter().peekable();
+    let mut out = Vec::with_capacity(snapshot.entries.len().max(linked.len()));
     for number in snapshot.entries.keys() {
-        while let Some(item) = next_linked.take_if(|i| i.number <= *number) {
-            let same = item.number == *number;
+        let mut held = false;
+        while let Some(item) = linked.next_if(|i| i.number <= *number) {
+            held = item.number == *number;
             out.push(item);
-            next_linked = rows.next()?.map(from_row).transpose()?;
-            if same {
+            if held {
                 break;
             }
         }
-        if out.last().is_some_and(|i| i.number == *number) {
+        if held {
             continue;
         }
         if let Some(item) = lookup.query_row([number], from_row).optional()? {
             out.push(item);
         }
     }
-    while let Some(item) = next_linked {
-        out.push(item);
-        next_linked = rows.next()?.map(from_row).transpose()?;
-    }
+    out.extend(linked);
     Ok(out)
 }
 
-/// Makes the cached users of the connection equal to `users`, writing
-/// only the rows that differ (an unchanged re-sync writes none): the
-/// cached rows stream in id order beside the users sorted by id, and are
-/// compared field by field where they lie.
+/// Makes the cached users of the connection (`cached`, as the store holds
+/// them) equal to `users`, writing only the rows that differ (an unchanged
+/// re-sync writes none).
 fn replace_registered_users(
     tx: &Transaction<'_>,
     connection: &str,
     users: &[RegisteredUser],
+    cached: &CachedUsers,
 ) -> Result<()> {
-    let mut by_id: Vec<&RegisteredUser> = users.iter().collect();
-    by_id.sort_by(|a, b| a.id.cmp(&b.id));
-    let mut changed: Vec<&RegisteredUser> = Vec::new();
-    let mut gone: Vec<String> = Vec::new();
-    {
-        let mut stmt = tx.prepare_cached(
-            "SELECT user_id, user_name, display_name, number, status, last_seen, sbc
-             FROM registered_users WHERE connection = ?1 ORDER BY user_id",
-        )?;
-        let mut rows = stmt.query([connection])?;
-        let mut cached = rows.next()?;
-        let mut last_id: Option<&str> = None;
-        for u in by_id {
-            // Cached rows before this id are gone from the list.
-            while let Some(row) = cached {
-                if text_at(row, 0)? >= Some(u.id.as_str()) {
-                    break;
-                }
-                gone.push(row.get(0)?);
-                cached = rows.next()?;
-            }
-            let first_of_id = last_id != Some(u.id.as_str());
-            last_id = Some(u.id.as_str());
-            match cached {
-                Some(row) if first_of_id && text_at(row, 0)? == Some(u.id.as_str()) => {
-                    if !same_user(row, u)? {
-                        changed.push(u);
-                    }
-                    cached = rows.next()?;
-                }
-                _ => changed.push(u),
-            }
-        }
-        while let Some(row) = cached {
-            gone.push(row.get(0)?);
-            cached = rows.next()?;
-        }
-    }
+    let (changed, gone) = cached.differences(users);
     let mut upsert = Batch::new(tx, 7, vec![Value::Text(connection.to_string())], |list| {
         format!(
             "INSERT INTO registered_users(connection, user_id, user_name, display_name, number, status, last_seen, sbc)
@@ -541,28 +517,6 @@ fn replace_registered_users(
     }
     delete.finish()?;
     Ok(())
-}
-
-/// Whether a cached row (user_id, user_name, display_name, number,
-/// status, last_seen, sbc) holds exactly the user's fields.
-fn same_user(row: &rusqlite::Row<'_>, u: &RegisteredUser) -> rusqlite::Result<bool> {
-    Ok(text_at(row, 1)? == Some(u.user_name.as_str())
-        && text_at(row, 2)? == Some(u.display_name.as_str())
-        && text_at(row, 3)? == u.number.as_deref()
-        && text_at(row, 4)? == Some(u.raw_status.as_str())
-        && text_at(row, 5)? == u.last_seen.map(clock::stamp).as_deref()
-        && text_at(row, 6)? == Some(u.sbc.as_str()))
-}
-
-/// A text column as it lies in the row (None for NULL), not copied.
-fn text_at<'r>(row: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
-    match row.get_ref(i)? {
-        ValueRef::Null => Ok(None),
-        v => v
-            .as_str()
-            .map(Some)
-            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, v.data_type(), Box::new(e))),
-    }
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -17,6 +17,7 @@
 
 use crate::clock::Clock;
 use crate::store::{Store, StoreAt, StoreError};
+use std::future::Future;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -106,19 +107,34 @@ impl StoreLane {
         T: Send + 'static,
         F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
     {
+        self.start(f).await
+    }
+
+    /// Like [`StoreLane::run`], but `f` starts now, while the caller goes
+    /// on (a sync reads its rows while its pages are fetched); the
+    /// returned future gives its result.
+    pub(crate) fn start<T, F>(
+        &self,
+        f: F,
+    ) -> impl Future<Output = Result<T, StoreError>> + use<T, F>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
+    {
         // A store task of a job is part of the job: a panic in it fails the job.
         let contained = crate::panic_report::is_contained();
         let lane = self.clone();
-        tokio::task::spawn_blocking(move || {
+        let task = tokio::task::spawn_blocking(move || {
             crate::panic_report::contain(contained, || lane.blocking(f))
-        })
-        .await
-        .map_err(|e| match e.try_into_panic() {
-            Ok(p) => StoreError::Task(crate::panic_report::one_line(
-                &crate::panic_report::message(&*p),
-            )),
-            Err(e) => StoreError::Task(format!("store task failed: {e}")),
-        })?
+        });
+        async move {
+            task.await.map_err(|e| match e.try_into_panic() {
+                Ok(p) => StoreError::Task(crate::panic_report::one_line(
+                    &crate::panic_report::message(&*p),
+                )),
+                Err(e) => StoreError::Task(format!("store task failed: {e}")),
+            })?
+        }
     }
 }
 
