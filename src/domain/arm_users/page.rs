@@ -114,7 +114,7 @@ pub fn numbers_of(user: &Value, number_fields: &[String]) -> Vec<String> {
     out
 }
 
-fn read_user(raw: &Value, shape: &PageShape) -> ArmUser {
+fn read_user(raw: Value, shape: &PageShape) -> ArmUser {
     let id = raw
         .get("id")
         .and_then(text_of)
@@ -136,53 +136,64 @@ fn read_user(raw: &Value, shape: &PageShape) -> ArmUser {
         None | Some(Value::Null) => String::new(),
         Some(v) => text_of(v).unwrap_or_else(|| v.to_string()),
     };
+    let text_at = |field: &str| raw.get(field).and_then(text_of).unwrap_or_default();
     ArmUser {
-        id,
         key,
-        numbers: numbers_of(raw, &shape.number_fields),
+        numbers: numbers_of(&raw, &shape.number_fields),
         reading: StatusReading::of(&status),
         status,
-        raw: raw.clone(),
+        user_name: text_at("userName"),
+        display_name: text_at("displayName"),
+        sbc: text_at("sbc"),
+        last_seen: raw
+            .get("lastSeen")
+            .and_then(Value::as_str)
+            .and_then(parse_stamp),
+        id,
+        raw,
     }
 }
 
-/// Reads one page. `endpoint` names it in errors. A page with none of the
-/// envelopes is an error naming what it did have.
-pub fn read_page(body: &Value, shape: &PageShape) -> Result<ArmPage, PageError> {
-    let (envelope, list) = if let Some(p) = &shape.users_pointer {
-        match body.pointer(p) {
+fn parse_stamp(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|d| d.with_timezone(&chrono::Utc))
+}
+
+/// Where the list is: its envelope and its pointer in the body, or what
+/// the page has instead.
+fn find_list(body: &Value, shape: &PageShape) -> Result<(Envelope, String), PageError> {
+    if let Some(p) = &shape.users_pointer {
+        return match body.pointer(p) {
             // The empty pointer is the body itself: a bare array.
-            Some(Value::Array(a)) if p.is_empty() => (Envelope::BareArray, a),
-            Some(Value::Array(a)) => (Envelope::Pointer(p.clone()), a),
-            Some(other) => {
-                return Err(PageError::ListPointerNotAList {
-                    pointer: p.clone(),
-                    found: keys_of(other),
-                })
-            }
-            None => {
-                return Err(PageError::ListPointerFindsNothing {
-                    pointer: p.clone(),
-                    page_has: keys_of(body),
-                })
-            }
-        }
-    } else if let Value::Array(a) = body {
-        (Envelope::BareArray, a)
-    } else {
-        let found = LIST_KEYS.iter().find_map(|k| match body.get(*k) {
-            Some(Value::Array(a)) => Some((Envelope::Key((*k).to_string()), a)),
-            _ => None,
-        });
-        match found {
-            Some(f) => f,
-            None => {
-                return Err(PageError::NoList {
-                    page_has: keys_of(body),
-                })
-            }
-        }
-    };
+            Some(Value::Array(_)) if p.is_empty() => Ok((Envelope::BareArray, String::new())),
+            Some(Value::Array(_)) => Ok((Envelope::Pointer(p.clone()), p.clone())),
+            Some(other) => Err(PageError::ListPointerNotAList {
+                pointer: p.clone(),
+                found: keys_of(other),
+            }),
+            None => Err(PageError::ListPointerFindsNothing {
+                pointer: p.clone(),
+                page_has: keys_of(body),
+            }),
+        };
+    }
+    if let Value::Array(_) = body {
+        return Ok((Envelope::BareArray, String::new()));
+    }
+    LIST_KEYS
+        .iter()
+        .find(|k| matches!(body.get(**k), Some(Value::Array(_))))
+        .map(|k| (Envelope::Key((*k).to_string()), format!("/{k}")))
+        .ok_or_else(|| PageError::NoList {
+            page_has: keys_of(body),
+        })
+}
+
+/// Reads one page (the body is taken apart: each user keeps its own JSON).
+/// A page with none of the envelopes is an error naming what it did have.
+pub fn read_page(mut body: Value, shape: &PageShape) -> Result<ArmPage, PageError> {
+    let (envelope, at) = find_list(&body, shape)?;
     let (total, total_at) = match &shape.total_pointer {
         Some(p) => match body.pointer(p) {
             Some(v) => match as_count(v) {
@@ -197,7 +208,7 @@ pub fn read_page(body: &Value, shape: &PageShape) -> Result<ArmPage, PageError> 
             None => {
                 return Err(PageError::TotalPointerFindsNothing {
                     pointer: p.clone(),
-                    page_has: keys_of(body),
+                    page_has: keys_of(&body),
                 })
             }
         },
@@ -206,10 +217,14 @@ pub fn read_page(body: &Value, shape: &PageShape) -> Result<ArmPage, PageError> 
             .find_map(|k| body.get(*k).and_then(as_count).map(|n| (n, k.to_string())))
             .map_or((None, None), |(n, k)| (Some(n), Some(k))),
     };
+    let list = match body.pointer_mut(&at).map(Value::take) {
+        Some(Value::Array(list)) => list,
+        _ => unreachable!("find_list found an array at {at:?}"),
+    };
     Ok(ArmPage {
         envelope,
         total,
         total_at,
-        users: list.iter().map(|u| read_user(u, shape)).collect(),
+        users: list.into_iter().map(|u| read_user(u, shape)).collect(),
     })
 }

@@ -2,7 +2,7 @@ use super::*;
 use serde_json::json;
 
 fn page(body: Value) -> ArmPage {
-    read_page(&body, &PageShape::default()).unwrap()
+    read_page(body, &PageShape::default()).unwrap()
 }
 
 #[test]
@@ -36,7 +36,7 @@ fn envelopes_and_totals() {
     assert_eq!(p.envelope, Envelope::BareArray);
     assert_eq!(p.total, None);
     assert_eq!(p.users[0].numbers, vec!["+15550002"]);
-    let e = read_page(&json!({"rows": [], "n": 1}), &PageShape::default()).unwrap_err();
+    let e = read_page(json!({"rows": [], "n": 1}), &PageShape::default()).unwrap_err();
     assert!(matches!(e, PageError::NoList { .. }), "{e:?}");
     let e = e.to_string();
     assert!(e.contains("\"rows\"") && e.contains("items"), "{e}");
@@ -52,7 +52,7 @@ fn pointers_and_number_fields() {
     let body = json!({"result": {"meta": {"size": "1"}, "list": [
         {"id": "a", "phones": ["+15550001", "tel:+15550002"], "extra": {"mobile": "+1 555 0003"}}
     ]}});
-    let p = read_page(&body, &shape).unwrap();
+    let p = read_page(body, &shape).unwrap();
     assert_eq!(p.total, Some(1));
     assert_eq!(
         p.users[0].numbers,
@@ -156,7 +156,7 @@ fn odd_statuses_are_reported_not_dropped() {
         users_pointer: Some(String::new()),
         ..Default::default()
     };
-    let p = read_page(&json!([]), &whole).unwrap();
+    let p = read_page(json!([]), &whole).unwrap();
     assert_eq!(p.envelope, Envelope::BareArray);
 }
 
@@ -167,7 +167,7 @@ fn several_numbers_and_unrecognised_statuses() {
         ..Default::default()
     };
     let p = read_page(
-        &json!([{"id": "x", "a": "+15550001", "b": "+15550002", "status": "Busy"},
+        json!([{"id": "x", "a": "+15550001", "b": "+15550002", "status": "Busy"},
                 {"id": "y", "status": "busy "}, {"a": "+15550003"}]),
         &shape,
     )
@@ -197,7 +197,7 @@ fn numeric_fields_last_seen_progress_and_an_empty_page_object() {
         all.entries[0].last_seen,
         Some("2026-11-22T08:00:00Z".parse().unwrap())
     );
-    let err = read_page(&json!({}), &PageShape::default()).unwrap_err();
+    let err = read_page(json!({}), &PageShape::default()).unwrap_err();
     assert!(
         err.to_string().contains("the page has an empty object"),
         "{err}"
