@@ -7,7 +7,8 @@ use super::paging::in_page_order;
 use super::{ApiError, ErrorKind};
 use crate::config::{ArmAuthMethod, AudioCodesConnection, HttpSettings};
 use crate::domain::arm_users::{
-    read_page, ArmPage, ArmUsers, Envelope, Next, PageError, Pager, PagingError, Probe,
+    read_page, read_page_lean, ArmPage, ArmUsers, Envelope, Next, PageError, Pager, PagingError,
+    Probe,
 };
 use crate::secret::Secret;
 use base64::Engine;
@@ -149,13 +150,15 @@ impl ArmClient {
     }
 
     /// `GET <users_path>?offset=..&limit=..`, read by the connection's
-    /// page shape, then through `then`. The body is parsed and read on a
+    /// page shape, then through `then`; `lean`: without each user's raw
+    /// JSON (see [`read_page_lean`]). The body is parsed and read on a
     /// blocking thread: the pages in flight are read at once, on as many
     /// cores as there are, while this task goes on receiving.
     async fn users_page<T: Send + 'static>(
         &self,
         offset: u64,
         limit: u64,
+        lean: bool,
         then: impl FnOnce(ArmPage) -> T + Send + 'static,
     ) -> Result<T, ApiError> {
         crate::panic_report::debug_panic_point("arm_users_page");
@@ -167,6 +170,11 @@ impl ArmClient {
             .await?;
         let (body, shape) = (resp.body.clone(), self.conn.shape.clone());
         let read = tokio::task::spawn_blocking(move || {
+            if lean {
+                if let Some(page) = read_page_lean(&body, &shape) {
+                    return Ok(then(page));
+                }
+            }
             let body: serde_json::Value = decode_body(&body).map_err(PageRead::Json)?;
             let page = read_page(body, &shape).map_err(PageRead::Shape)?;
             Ok(then(page))
@@ -192,7 +200,7 @@ impl ArmClient {
     /// One page at offset 0 of `limit` users, as the sync reads it: what
     /// `connections probe` and `connections test` show.
     pub async fn probe(&self, limit: u64) -> Result<Probe, ApiError> {
-        let page = self.users_page(0, limit, |p| p).await?;
+        let page = self.users_page(0, limit, false, |p| p).await?;
         Ok(Probe::of(
             &format!("GET {}", self.conn.users_path),
             limit,
@@ -225,7 +233,7 @@ impl ArmClient {
         // The sync needs only what was read from each user: its JSON is
         // dropped where the page was read, its keys hashed there.
         let read = move |page: ArmPage| hasher.hash(page.without_raw());
-        let first = self.users_page(0, limit, read.clone()).await?;
+        let first = self.users_page(0, limit, true, read.clone()).await?;
         let ahead = ahead_plan(first.page(), limit, self.conn.fetch_concurrency);
         let mut next = pager.accept_hashed(first).map_err(paging_error)?;
         let (done, total) = pager.progress();
@@ -236,7 +244,7 @@ impl ArmClient {
             let mut pages = std::pin::pin!(in_page_order(
                 offsets,
                 self.conn.fetch_concurrency,
-                |offset| self.users_page(offset, limit, read.clone())
+                |offset| self.users_page(offset, limit, true, read.clone())
             ));
             // Decided before waiting: a list already whole, or a pager
             // wanting another offset than the next page fetched ahead,
@@ -251,7 +259,7 @@ impl ArmClient {
             }
         }
         while let Next::Page(offset) = next {
-            let page = self.users_page(offset, limit, read.clone()).await?;
+            let page = self.users_page(offset, limit, true, read.clone()).await?;
             next = pager.accept_hashed(page).map_err(paging_error)?;
             let (done, total) = pager.progress();
             progress(done, total);

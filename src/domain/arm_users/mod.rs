@@ -4,12 +4,14 @@
 //! Pure: the sync, `connections test` and `connections probe` all read pages
 //! through this one module.
 
+mod lean;
 mod page;
 mod pager;
 mod probe;
 mod seen;
 mod users;
 
+pub use lean::read_page_lean;
 pub use page::{numbers_of, read_page, PageError};
 pub use pager::{Next, Pager, PagingError};
 pub use probe::{Probe, ProbeUser};

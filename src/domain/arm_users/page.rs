@@ -42,7 +42,7 @@ fn keys_of(body: &Value) -> String {
     }
 }
 
-fn as_count(v: &Value) -> Option<u64> {
+pub(super) fn as_count(v: &Value) -> Option<u64> {
     match v {
         Value::Number(n) => n.as_u64(),
         Value::String(s) => s.trim().parse().ok(),
@@ -73,10 +73,36 @@ fn number_of(text: &str) -> Option<String> {
     }
 }
 
+/// What a user is read from: a `Value`, or a user read without one.
+pub(super) trait Fields {
+    /// The field `name` of the user (none when the user is no object).
+    fn field(&self, name: &str) -> Option<&Value>;
+    /// What a JSON pointer finds in the user.
+    fn pointer(&self, pointer: &str) -> Option<&Value>;
+    /// The user's whole JSON, as a `Value` prints it.
+    fn json(&self) -> String;
+}
+
+impl Fields for Value {
+    fn field(&self, name: &str) -> Option<&Value> {
+        self.get(name)
+    }
+    fn pointer(&self, pointer: &str) -> Option<&Value> {
+        Value::pointer(self, pointer)
+    }
+    fn json(&self) -> String {
+        self.to_string()
+    }
+}
+
 /// The numbers a user holds: the configured fields (each may hold a string,
 /// a number or an array of them), else `phoneNumber`, then `uri` only when
 /// `phoneNumber` gives none. Each number once, in field order.
 pub fn numbers_of(user: &Value, number_fields: &[String]) -> Vec<String> {
+    numbers_in(user, number_fields)
+}
+
+fn numbers_in<F: Fields + ?Sized>(user: &F, number_fields: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut push = |n: Option<String>| {
         if let Some(n) = n {
@@ -87,13 +113,13 @@ pub fn numbers_of(user: &Value, number_fields: &[String]) -> Vec<String> {
     };
     if number_fields.is_empty() {
         let phone = user
-            .get("phoneNumber")
+            .field("phoneNumber")
             .and_then(text_of)
             .and_then(|p| number_of(&p));
         match phone {
             Some(p) => push(Some(p)),
             None => push(
-                user.get("uri")
+                user.field("uri")
                     .and_then(text_of)
                     .and_then(|u| number_of(&u)),
             ),
@@ -115,42 +141,51 @@ pub fn numbers_of(user: &Value, number_fields: &[String]) -> Vec<String> {
 }
 
 fn read_user(raw: Value, shape: &PageShape) -> ArmUser {
+    let mut user = read_fields(&raw, shape);
+    user.raw = raw;
+    user
+}
+
+/// One user read from its fields; its raw JSON left null.
+pub(super) fn read_fields<F: Fields + ?Sized>(raw: &F, shape: &PageShape) -> ArmUser {
     let id = raw
-        .get("id")
+        .field("id")
         .and_then(text_of)
         .filter(|s| !s.is_empty())
         .or_else(|| {
-            raw.get("userName")
+            raw.field("userName")
                 .and_then(text_of)
                 .filter(|s| !s.is_empty())
         })
         .unwrap_or_default();
     let key = if id.is_empty() {
-        raw.to_string()
+        raw.json()
     } else {
         format!("user {id:?}")
     };
     // Absent or null: no status. Anything else that is not text (a boolean,
     // an object) is kept as its JSON, so that it is reported, not ignored.
-    let status = match raw.get("status") {
+    let status = match raw.field("status") {
         None | Some(Value::Null) => String::new(),
         Some(v) => text_of(v).unwrap_or_else(|| v.to_string()),
     };
-    let text_at = |field: &str| raw.get(field).and_then(text_of).unwrap_or_default();
+    let text_at = |field: &str| raw.field(field).and_then(text_of).unwrap_or_default();
+    let numbers = numbers_in(raw, &shape.number_fields);
+    let last_seen = raw
+        .field("lastSeen")
+        .and_then(Value::as_str)
+        .and_then(parse_stamp);
     ArmUser {
         key,
-        numbers: numbers_of(&raw, &shape.number_fields),
+        numbers,
         reading: StatusReading::of(&status),
         status,
         user_name: text_at("userName"),
         display_name: text_at("displayName"),
         sbc: text_at("sbc"),
-        last_seen: raw
-            .get("lastSeen")
-            .and_then(Value::as_str)
-            .and_then(parse_stamp),
+        last_seen,
         id,
-        raw,
+        raw: Value::Null,
     }
 }
 
