@@ -123,6 +123,11 @@ impl<'de> de::Deserialize<'de> for LeanUser {
     }
 }
 
+/// A value the page is not read from, read as a `Value` all the same:
+/// skipping it (`IgnoredAny`) would let through a nesting deeper than
+/// the parser's limit, which the `Value` reading refuses.
+type Unused = Value;
+
 /// A value under one of [`LIST_KEYS`]: the users when it is a list of
 /// objects, `None` when it is no list (the next key is tried).
 struct ListSlot;
@@ -147,7 +152,7 @@ impl<'de> Visitor<'de> for ListSlot {
         Ok(Some(users))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        while map.next_entry::<IgnoredAny, Unused>()?.is_some() {}
         Ok(None)
     }
     fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
@@ -205,7 +210,7 @@ impl<'de> de::Deserialize<'de> for LeanBody {
                     } else if let Some(i) = TOTAL_KEYS.iter().position(|t| *t == name) {
                         body.totals[i] = Some(map.next_value()?);
                     } else {
-                        map.next_value::<IgnoredAny>()?;
+                        map.next_value::<Unused>()?;
                     }
                 }
                 Ok(body)

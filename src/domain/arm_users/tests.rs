@@ -260,6 +260,20 @@ fn a_page_read_lean_is_the_page_read_as_a_value() {
     ] {
         assert!(!lean_matches(body, &plain), "read lean: {body}");
     }
+    // Nested deeper than the parser allows, in a field the page is not
+    // read from: refused by both readings.
+    let deep = format!(
+        r#"{{"users": [], "meta": {}{}}}"#,
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    assert!(!lean_matches(&deep, &plain));
+    let deep = format!(
+        r#"{{"users": [], "data": {{"a": {}1{}}}}}"#,
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    assert!(!lean_matches(&deep, &plain));
     let pointed = PageShape {
         users_pointer: Some("/users".into()),
         ..Default::default()
