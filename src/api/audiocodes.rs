@@ -1,13 +1,14 @@
 //! AudioCodes Routing Manager (ARM): authentication, version probe and the
 //! registered users, per the adapter contract in api-contracts.md §1.
 
-use super::http::{Body, HttpClient, Request, Response};
+use super::http::{decode_body, Body, HttpClient, Request, Response};
 use super::oauth::{client_credentials, send_with_token, TokenCache};
 use super::paging::in_page_order;
 use super::{ApiError, ErrorKind};
 use crate::config::{ArmAuthMethod, AudioCodesConnection, HttpSettings};
 use crate::domain::arm_users::{
-    read_page, ArmPage, ArmUsers, Envelope, Next, Pager, PagingError, Probe,
+    read_page, read_page_lean, ArmPage, ArmUsers, Envelope, Next, PageError, Pager, PagingError,
+    Probe,
 };
 use crate::secret::Secret;
 use base64::Engine;
@@ -149,8 +150,17 @@ impl ArmClient {
     }
 
     /// `GET <users_path>?offset=..&limit=..`, read by the connection's
-    /// page shape. Returns the endpoint (for messages) and the page.
-    pub async fn users_page(&self, offset: u64, limit: u64) -> Result<ArmPage, ApiError> {
+    /// page shape, then through `then`; `lean`: without each user's raw
+    /// JSON (see [`read_page_lean`]). The body is parsed and read on a
+    /// blocking thread: the pages in flight are read at once, on as many
+    /// cores as there are, while this task goes on receiving.
+    async fn users_page<T: Send + 'static>(
+        &self,
+        offset: u64,
+        limit: u64,
+        lean: bool,
+        then: impl FnOnce(ArmPage) -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
         crate::panic_report::debug_panic_point("arm_users_page");
         let path = &self.conn.users_path;
         let endpoint = format!("GET {path}");
@@ -158,19 +168,39 @@ impl ArmClient {
         let resp = self
             .get(&format!("{path}{sep}offset={offset}&limit={limit}"))
             .await?;
-        let body: serde_json::Value = self.http.decode(&endpoint, &resp)?;
-        read_page(&body, &self.conn.shape).map_err(|m| {
-            self.http.error(
+        let (body, shape) = (resp.body.clone(), self.conn.shape.clone());
+        let read = tokio::task::spawn_blocking(move || {
+            if lean {
+                if let Some(page) = read_page_lean(&body, &shape) {
+                    return Ok(then(page));
+                }
+            }
+            let body: serde_json::Value = decode_body(&body).map_err(PageRead::Json)?;
+            let page = read_page(body, &shape).map_err(PageRead::Shape)?;
+            Ok(then(page))
+        })
+        .await
+        .unwrap_or_else(|e| match e.try_into_panic() {
+            Ok(panic) => std::panic::resume_unwind(panic),
+            Err(_) => Err(PageRead::Stopped),
+        });
+        read.map_err(|e| match e {
+            PageRead::Json(m) => self.http.decode_error(&endpoint, &resp, m),
+            PageRead::Shape(m) => self.http.error(
                 &endpoint,
                 ErrorKind::Vendor(format!("unexpected response: {m}")),
-            )
+            ),
+            PageRead::Stopped => self.http.error(
+                &endpoint,
+                ErrorKind::Transport("the page was dropped unread: the process is stopping".into()),
+            ),
         })
     }
 
     /// One page at offset 0 of `limit` users, as the sync reads it: what
     /// `connections probe` and `connections test` show.
     pub async fn probe(&self, limit: u64) -> Result<Probe, ApiError> {
-        let page = self.users_page(0, limit).await?;
+        let page = self.users_page(0, limit, false, |p| p).await?;
         Ok(Probe::of(
             &format!("GET {}", self.conn.users_path),
             limit,
@@ -199,9 +229,13 @@ impl ArmClient {
         let paging_error =
             |m: PagingError| self.http.error(&endpoint, ErrorKind::Vendor(m.to_string()));
         let mut pager = Pager::new(limit);
-        let first = self.users_page(0, limit).await?;
-        let ahead = ahead_plan(&first, limit, self.conn.fetch_concurrency);
-        let mut next = pager.accept(first).map_err(paging_error)?;
+        let hasher = pager.key_hasher();
+        // The sync needs only what was read from each user: its JSON is
+        // dropped where the page was read, its keys hashed there.
+        let read = move |page: ArmPage| hasher.hash(page.without_raw());
+        let first = self.users_page(0, limit, true, read.clone()).await?;
+        let ahead = ahead_plan(first.page(), limit, self.conn.fetch_concurrency);
+        let mut next = pager.accept_hashed(first).map_err(paging_error)?;
         let (done, total) = pager.progress();
         progress(done, total);
         if let (Next::Page(step), Some(total)) = (next, ahead) {
@@ -210,7 +244,7 @@ impl ArmClient {
             let mut pages = std::pin::pin!(in_page_order(
                 offsets,
                 self.conn.fetch_concurrency,
-                |offset| self.users_page(offset, limit)
+                |offset| self.users_page(offset, limit, true, read.clone())
             ));
             // Decided before waiting: a list already whole, or a pager
             // wanting another offset than the next page fetched ahead,
@@ -219,19 +253,28 @@ impl ArmClient {
                 let Some((_, page)) = pages.next().await else {
                     break;
                 };
-                next = pager.accept(page?).map_err(paging_error)?;
+                next = pager.accept_hashed(page?).map_err(paging_error)?;
                 let (done, total) = pager.progress();
                 progress(done, total);
             }
         }
         while let Next::Page(offset) = next {
-            let page = self.users_page(offset, limit).await?;
-            next = pager.accept(page).map_err(paging_error)?;
+            let page = self.users_page(offset, limit, true, read.clone()).await?;
+            next = pager.accept_hashed(page).map_err(paging_error)?;
             let (done, total) = pager.progress();
             progress(done, total);
         }
         Ok(pager.finish())
     }
+}
+
+/// Why a page body could not be read (worded on the async side, where
+/// the client and the answer are).
+enum PageRead {
+    Json(String),
+    Shape(PageError),
+    /// The blocking thread was cancelled: the runtime is shutting down.
+    Stopped,
 }
 
 /// The total to fetch up to with pages ahead, when the first page allows

@@ -279,7 +279,10 @@ impl HttpClient {
         if resp.content_length().is_some_and(|n| n > limit) {
             return Err(self.error(endpoint, ErrorKind::TooLarge { limit }));
         }
-        let mut body = Vec::new();
+        // Room for the announced length (at most the limit, checked above):
+        // a large page grown chunk by chunk is copied again and again.
+        let announced = resp.content_length().and_then(|n| usize::try_from(n).ok());
+        let mut body = Vec::with_capacity(announced.unwrap_or(0));
         loop {
             match resp.chunk().await {
                 Ok(Some(chunk)) => {
@@ -340,27 +343,46 @@ impl HttpClient {
         endpoint: &str,
         resp: &Response,
     ) -> Result<T, ApiError> {
-        let de = &mut serde_json::Deserializer::from_slice(&resp.body);
-        serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            let what = match inner.classify() {
-                serde_json::error::Category::Eof => "the JSON ends early (truncated)",
-                serde_json::error::Category::Syntax => "malformed JSON",
-                _ => "JSON of the wrong shape",
-            };
-            let msg = if path.is_empty() || path == "." {
-                format!("{what}: {inner}")
-            } else {
-                format!("{what}: field `{path}`: {inner}")
-            };
-            ApiError {
-                request_id: request_id(&resp.headers, &resp.body),
-                ..self.error(endpoint, ErrorKind::Decode(msg))
-            }
-        })
+        decode_body(&resp.body).map_err(|msg| self.decode_error(endpoint, resp, msg))
+    }
+
+    /// A body [`decode_body`] could not read, as an error of this client.
+    pub fn decode_error(&self, endpoint: &str, resp: &Response, msg: String) -> ApiError {
+        ApiError {
+            request_id: request_id(&resp.headers, &resp.body),
+            ..self.error(endpoint, ErrorKind::Decode(msg))
+        }
     }
 }
+
+/// Decodes a JSON body; what did not fit, in words naming the field path.
+/// The happy path is a plain parse: only a body that fails is read again
+/// with its path tracked, to word the error (tracking every field of every
+/// body cost a third of a large list's parse).
+pub fn decode_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+    // As `serde_path_to_error::deserialize` reads it: no check of what
+    // follows the value, so both readings accept the same bodies.
+    let fast = T::deserialize(&mut serde_json::Deserializer::from_slice(body));
+    if let Ok(v) = fast {
+        return Ok(v);
+    }
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let what = match inner.classify() {
+            serde_json::error::Category::Eof => "the JSON ends early (truncated)",
+            serde_json::error::Category::Syntax => "malformed JSON",
+            _ => "JSON of the wrong shape",
+        };
+        if path.is_empty() || path == "." {
+            format!("{what}: {inner}")
+        } else {
+            format!("{what}: field `{path}`: {inner}")
+        }
+    })
+}
+
 /// Scheme, host and port (the default one filled in) of an absolute URL.
 pub fn origin(url: &str) -> Option<(String, String, u16)> {
     let u = reqwest::Url::parse(url).ok()?;

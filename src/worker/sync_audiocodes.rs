@@ -53,7 +53,7 @@ async fn fetch_registered_users(
         }
     };
     ctx.log(format!(
-        "fetched {} in {:.1} s; planning",
+        "fetched {} in {:.2} s; planning",
         count(fetched.users, "registered user", "registered users"),
         fetch_began.elapsed().as_secs_f64()
     ))

@@ -4,14 +4,18 @@
 //! Pure: the sync, `connections test` and `connections probe` all read pages
 //! through this one module.
 
+mod lean;
 mod page;
 mod pager;
 mod probe;
+mod seen;
 mod users;
 
+pub use lean::read_page_lean;
 pub use page::{numbers_of, read_page, PageError};
 pub use pager::{Next, Pager, PagingError};
 pub use probe::{Probe, ProbeUser};
+pub use seen::{HashedPage, KeyHasher};
 pub use users::ArmUsers;
 
 use super::invalid::Invalid;
@@ -141,6 +145,13 @@ pub struct ArmUser {
     /// The status as sent ("" when absent).
     pub status: String,
     pub reading: StatusReading,
+    /// `userName`, `displayName` and `sbc` (text or a number, else "").
+    pub user_name: String,
+    pub display_name: String,
+    pub sbc: String,
+    /// `lastSeen` when it reads as an RFC 3339 time.
+    pub last_seen: Option<chrono::DateTime<chrono::Utc>>,
+    /// The user as sent (null once its page is [`ArmPage::without_raw`]).
     pub raw: Value,
 }
 
@@ -152,6 +163,19 @@ pub struct ArmPage {
     /// Where the total was found ("total", "/meta/count", ...).
     pub total_at: Option<String>,
     pub users: Vec<ArmUser>,
+}
+
+impl ArmPage {
+    /// The page without each user's JSON: a sync needs only what was read
+    /// from it, and drops it where the page was read (in parallel with the
+    /// other pages) rather than at the end of the list.
+    #[must_use]
+    pub fn without_raw(mut self) -> ArmPage {
+        for u in &mut self.users {
+            u.raw = Value::Null;
+        }
+        self
+    }
 }
 
 #[cfg(test)]

@@ -42,7 +42,7 @@ fn keys_of(body: &Value) -> String {
     }
 }
 
-fn as_count(v: &Value) -> Option<u64> {
+pub(super) fn as_count(v: &Value) -> Option<u64> {
     match v {
         Value::Number(n) => n.as_u64(),
         Value::String(s) => s.trim().parse().ok(),
@@ -73,10 +73,36 @@ fn number_of(text: &str) -> Option<String> {
     }
 }
 
+/// What a user is read from: a `Value`, or a user read without one.
+pub(super) trait Fields {
+    /// The field `name` of the user (none when the user is no object).
+    fn field(&self, name: &str) -> Option<&Value>;
+    /// What a JSON pointer finds in the user.
+    fn pointer(&self, pointer: &str) -> Option<&Value>;
+    /// The user's whole JSON, as a `Value` prints it.
+    fn json(&self) -> String;
+}
+
+impl Fields for Value {
+    fn field(&self, name: &str) -> Option<&Value> {
+        self.get(name)
+    }
+    fn pointer(&self, pointer: &str) -> Option<&Value> {
+        Value::pointer(self, pointer)
+    }
+    fn json(&self) -> String {
+        self.to_string()
+    }
+}
+
 /// The numbers a user holds: the configured fields (each may hold a string,
 /// a number or an array of them), else `phoneNumber`, then `uri` only when
 /// `phoneNumber` gives none. Each number once, in field order.
 pub fn numbers_of(user: &Value, number_fields: &[String]) -> Vec<String> {
+    numbers_in(user, number_fields)
+}
+
+fn numbers_in<F: Fields + ?Sized>(user: &F, number_fields: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut push = |n: Option<String>| {
         if let Some(n) = n {
@@ -87,13 +113,13 @@ pub fn numbers_of(user: &Value, number_fields: &[String]) -> Vec<String> {
     };
     if number_fields.is_empty() {
         let phone = user
-            .get("phoneNumber")
+            .field("phoneNumber")
             .and_then(text_of)
             .and_then(|p| number_of(&p));
         match phone {
             Some(p) => push(Some(p)),
             None => push(
-                user.get("uri")
+                user.field("uri")
                     .and_then(text_of)
                     .and_then(|u| number_of(&u)),
             ),
@@ -114,75 +140,95 @@ pub fn numbers_of(user: &Value, number_fields: &[String]) -> Vec<String> {
     out
 }
 
-fn read_user(raw: &Value, shape: &PageShape) -> ArmUser {
+fn read_user(raw: Value, shape: &PageShape) -> ArmUser {
+    let mut user = read_fields(&raw, shape);
+    user.raw = raw;
+    user
+}
+
+/// One user read from its fields; its raw JSON left null.
+pub(super) fn read_fields<F: Fields + ?Sized>(raw: &F, shape: &PageShape) -> ArmUser {
     let id = raw
-        .get("id")
+        .field("id")
         .and_then(text_of)
         .filter(|s| !s.is_empty())
         .or_else(|| {
-            raw.get("userName")
+            raw.field("userName")
                 .and_then(text_of)
                 .filter(|s| !s.is_empty())
         })
         .unwrap_or_default();
     let key = if id.is_empty() {
-        raw.to_string()
+        raw.json()
     } else {
         format!("user {id:?}")
     };
     // Absent or null: no status. Anything else that is not text (a boolean,
     // an object) is kept as its JSON, so that it is reported, not ignored.
-    let status = match raw.get("status") {
+    let status = match raw.field("status") {
         None | Some(Value::Null) => String::new(),
         Some(v) => text_of(v).unwrap_or_else(|| v.to_string()),
     };
+    let text_at = |field: &str| raw.field(field).and_then(text_of).unwrap_or_default();
+    let numbers = numbers_in(raw, &shape.number_fields);
+    let last_seen = raw
+        .field("lastSeen")
+        .and_then(Value::as_str)
+        .and_then(parse_stamp);
     ArmUser {
-        id,
         key,
-        numbers: numbers_of(raw, &shape.number_fields),
+        numbers,
         reading: StatusReading::of(&status),
         status,
-        raw: raw.clone(),
+        user_name: text_at("userName"),
+        display_name: text_at("displayName"),
+        sbc: text_at("sbc"),
+        last_seen,
+        id,
+        raw: Value::Null,
     }
 }
 
-/// Reads one page. `endpoint` names it in errors. A page with none of the
-/// envelopes is an error naming what it did have.
-pub fn read_page(body: &Value, shape: &PageShape) -> Result<ArmPage, PageError> {
-    let (envelope, list) = if let Some(p) = &shape.users_pointer {
-        match body.pointer(p) {
+fn parse_stamp(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|d| d.with_timezone(&chrono::Utc))
+}
+
+/// Where the list is: its envelope and its pointer in the body, or what
+/// the page has instead.
+fn find_list(body: &Value, shape: &PageShape) -> Result<(Envelope, String), PageError> {
+    if let Some(p) = &shape.users_pointer {
+        return match body.pointer(p) {
             // The empty pointer is the body itself: a bare array.
-            Some(Value::Array(a)) if p.is_empty() => (Envelope::BareArray, a),
-            Some(Value::Array(a)) => (Envelope::Pointer(p.clone()), a),
-            Some(other) => {
-                return Err(PageError::ListPointerNotAList {
-                    pointer: p.clone(),
-                    found: keys_of(other),
-                })
-            }
-            None => {
-                return Err(PageError::ListPointerFindsNothing {
-                    pointer: p.clone(),
-                    page_has: keys_of(body),
-                })
-            }
-        }
-    } else if let Value::Array(a) = body {
-        (Envelope::BareArray, a)
-    } else {
-        let found = LIST_KEYS.iter().find_map(|k| match body.get(*k) {
-            Some(Value::Array(a)) => Some((Envelope::Key((*k).to_string()), a)),
-            _ => None,
-        });
-        match found {
-            Some(f) => f,
-            None => {
-                return Err(PageError::NoList {
-                    page_has: keys_of(body),
-                })
-            }
-        }
-    };
+            Some(Value::Array(_)) if p.is_empty() => Ok((Envelope::BareArray, String::new())),
+            Some(Value::Array(_)) => Ok((Envelope::Pointer(p.clone()), p.clone())),
+            Some(other) => Err(PageError::ListPointerNotAList {
+                pointer: p.clone(),
+                found: keys_of(other),
+            }),
+            None => Err(PageError::ListPointerFindsNothing {
+                pointer: p.clone(),
+                page_has: keys_of(body),
+            }),
+        };
+    }
+    if let Value::Array(_) = body {
+        return Ok((Envelope::BareArray, String::new()));
+    }
+    LIST_KEYS
+        .iter()
+        .find(|k| matches!(body.get(**k), Some(Value::Array(_))))
+        .map(|k| (Envelope::Key((*k).to_string()), format!("/{k}")))
+        .ok_or_else(|| PageError::NoList {
+            page_has: keys_of(body),
+        })
+}
+
+/// Reads one page (the body is taken apart: each user keeps its own JSON).
+/// A page with none of the envelopes is an error naming what it did have.
+pub fn read_page(mut body: Value, shape: &PageShape) -> Result<ArmPage, PageError> {
+    let (envelope, at) = find_list(&body, shape)?;
     let (total, total_at) = match &shape.total_pointer {
         Some(p) => match body.pointer(p) {
             Some(v) => match as_count(v) {
@@ -197,7 +243,7 @@ pub fn read_page(body: &Value, shape: &PageShape) -> Result<ArmPage, PageError> 
             None => {
                 return Err(PageError::TotalPointerFindsNothing {
                     pointer: p.clone(),
-                    page_has: keys_of(body),
+                    page_has: keys_of(&body),
                 })
             }
         },
@@ -206,10 +252,14 @@ pub fn read_page(body: &Value, shape: &PageShape) -> Result<ArmPage, PageError> 
             .find_map(|k| body.get(*k).and_then(as_count).map(|n| (n, k.to_string())))
             .map_or((None, None), |(n, k)| (Some(n), Some(k))),
     };
+    let list = match body.pointer_mut(&at).map(Value::take) {
+        Some(Value::Array(list)) => list,
+        _ => unreachable!("find_list found an array at {at:?}"),
+    };
     Ok(ArmPage {
         envelope,
         total,
         total_at,
-        users: list.iter().map(|u| read_user(u, shape)).collect(),
+        users: list.into_iter().map(|u| read_user(u, shape)).collect(),
     })
 }

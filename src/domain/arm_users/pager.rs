@@ -1,7 +1,7 @@
 //! The paging rules: a fetch finishes exactly or fails.
 
+use super::seen::{HashedPage, KeyHasher, SeenKeys};
 use super::{ArmPage, ArmUser, ArmUsers, Envelope};
-use std::collections::HashSet;
 
 /// Why a list could not be read whole: each case would leave users out
 /// (they would look deleted) or count some twice.
@@ -44,8 +44,11 @@ pub struct Pager {
     /// too (the same users again: the list is whole) or pages by offset
     /// with a size of its own (new users: read on).
     larger_than_asked: bool,
-    seen: HashSet<String>,
-    users: Vec<ArmUser>,
+    seen: SeenKeys,
+    /// The pages taken, in order (kept apart: one list regrown page by
+    /// page would be copied again and again).
+    pages: Vec<Vec<ArmUser>>,
+    received: usize,
 }
 
 impl Pager {
@@ -55,23 +58,42 @@ impl Pager {
             offset: 0,
             total: None,
             larger_than_asked: false,
-            seen: HashSet::new(),
-            users: Vec::new(),
+            seen: SeenKeys::default(),
+            pages: Vec::new(),
+            received: 0,
         }
+    }
+
+    /// What hashes pages for [`Pager::accept_hashed`]: a page can be
+    /// hashed where it is read, off the thread that takes pages in order.
+    pub fn key_hasher(&self) -> KeyHasher {
+        self.seen.hasher()
     }
 
     /// Users received so far, and the total if the ARM gave one.
     pub fn progress(&self) -> (u64, u64) {
-        let got = self.users.len() as u64;
+        let got = self.received as u64;
         (got, self.total.unwrap_or(got).max(got))
     }
 
     /// Takes the page asked for at the current offset.
     pub fn accept(&mut self, page: ArmPage) -> Result<Next, PagingError> {
+        let page = self.key_hasher().hash(page);
+        self.accept_hashed(page)
+    }
+
+    /// Takes the page asked for at the current offset, its keys hashed by
+    /// this pager's [`Pager::key_hasher`].
+    pub fn accept_hashed(&mut self, page: HashedPage) -> Result<Next, PagingError> {
+        let HashedPage { mut page, hashes } = page;
         let n = page.users.len() as u64;
         if std::mem::take(&mut self.larger_than_asked)
-            && page.users.len() == self.users.len()
-            && page.users.iter().all(|u| self.seen.contains(&u.key))
+            && page.users.len() == self.received
+            && page
+                .users
+                .iter()
+                .zip(&hashes)
+                .all(|(u, h)| self.seen.contains(*h, &u.key))
         {
             // The very same users at another offset: the server ignores
             // paging and sent its whole list; it was taken once.
@@ -103,12 +125,18 @@ impl Pager {
             (None, Some(now)) => self.total = Some(now),
             _ => {}
         }
-        let mut on_this_page = HashSet::new();
+        // Each key is moved into `seen` (the pager needs it no more): the
+        // first one already there, from an earlier page or this one, is
+        // a repeat. A failed page fails the list, so what it left in
+        // `seen` is never read.
+        self.seen.reserve(page.users.len());
         if let Some(again) = page
             .users
-            .iter()
-            .find(|u| self.seen.contains(&u.key) || !on_this_page.insert(&u.key))
+            .iter_mut()
+            .zip(hashes)
+            .position(|(u, h)| !self.seen.insert(h, std::mem::take(&mut u.key)))
         {
+            let again = &page.users[again];
             let who = if again.id.is_empty() {
                 "a user".to_string()
             } else {
@@ -130,10 +158,8 @@ impl Pager {
                 remedy,
             });
         }
-        for u in &page.users {
-            self.seen.insert(u.key.clone());
-        }
-        self.users.extend(page.users);
+        self.received += page.users.len();
+        self.pages.push(page.users);
         if n == 0 {
             return match self.total {
                 // The first page: empty, yet announcing users.
@@ -156,6 +182,6 @@ impl Pager {
     }
 
     pub fn finish(self) -> ArmUsers {
-        ArmUsers::from_users(self.users)
+        ArmUsers::from_pages(self.pages)
     }
 }

@@ -2,7 +2,7 @@ use super::*;
 use serde_json::json;
 
 fn page(body: Value) -> ArmPage {
-    read_page(&body, &PageShape::default()).unwrap()
+    read_page(body, &PageShape::default()).unwrap()
 }
 
 #[test]
@@ -36,7 +36,7 @@ fn envelopes_and_totals() {
     assert_eq!(p.envelope, Envelope::BareArray);
     assert_eq!(p.total, None);
     assert_eq!(p.users[0].numbers, vec!["+15550002"]);
-    let e = read_page(&json!({"rows": [], "n": 1}), &PageShape::default()).unwrap_err();
+    let e = read_page(json!({"rows": [], "n": 1}), &PageShape::default()).unwrap_err();
     assert!(matches!(e, PageError::NoList { .. }), "{e:?}");
     let e = e.to_string();
     assert!(e.contains("\"rows\"") && e.contains("items"), "{e}");
@@ -52,7 +52,7 @@ fn pointers_and_number_fields() {
     let body = json!({"result": {"meta": {"size": "1"}, "list": [
         {"id": "a", "phones": ["+15550001", "tel:+15550002"], "extra": {"mobile": "+1 555 0003"}}
     ]}});
-    let p = read_page(&body, &shape).unwrap();
+    let p = read_page(body, &shape).unwrap();
     assert_eq!(p.total, Some(1));
     assert_eq!(
         p.users[0].numbers,
@@ -156,7 +156,7 @@ fn odd_statuses_are_reported_not_dropped() {
         users_pointer: Some(String::new()),
         ..Default::default()
     };
-    let p = read_page(&json!([]), &whole).unwrap();
+    let p = read_page(json!([]), &whole).unwrap();
     assert_eq!(p.envelope, Envelope::BareArray);
 }
 
@@ -167,7 +167,7 @@ fn several_numbers_and_unrecognised_statuses() {
         ..Default::default()
     };
     let p = read_page(
-        &json!([{"id": "x", "a": "+15550001", "b": "+15550002", "status": "Busy"},
+        json!([{"id": "x", "a": "+15550001", "b": "+15550002", "status": "Busy"},
                 {"id": "y", "status": "busy "}, {"a": "+15550003"}]),
         &shape,
     )
@@ -197,9 +197,86 @@ fn numeric_fields_last_seen_progress_and_an_empty_page_object() {
         all.entries[0].last_seen,
         Some("2026-11-22T08:00:00Z".parse().unwrap())
     );
-    let err = read_page(&json!({}), &PageShape::default()).unwrap_err();
+    let err = read_page(json!({}), &PageShape::default()).unwrap_err();
     assert!(
         err.to_string().contains("the page has an empty object"),
         "{err}"
     );
+}
+
+/// The lean reading of a body gives the very page the `Value` reading
+/// does (without the raw JSON), or declines it.
+fn lean_matches(body: &str, shape: &PageShape) -> bool {
+    let full = serde_json::from_str::<Value>(body)
+        .ok()
+        .and_then(|v| read_page(v, shape).ok())
+        .map(ArmPage::without_raw);
+    match read_page_lean(body.as_bytes(), shape) {
+        Some(lean) => {
+            assert_eq!(Some(&lean), full.as_ref(), "{body}");
+            true
+        }
+        None => false,
+    }
+}
+
+#[test]
+fn a_page_read_lean_is_the_page_read_as_a_value() {
+    let plain = PageShape::default();
+    let read_lean = [
+        r#"{"total": 2, "users": [{"id": "a", "phoneNumber": "+15550001", "status": "REGISTERED",
+            "userName": "u", "displayName": "A", "sbc": "s1", "lastSeen": "2026-11-22T08:00:00Z",
+            "extra": {"x": [1, 2]}}, {"userName": 7, "uri": "sip:+15550002@h", "status": true}]}"#,
+        // No id: told apart by the whole JSON, keys sorted, last of a twice-sent key.
+        r#"{"items": [{"z": 1, "phoneNumber": "+15550003", "a": "x", "a": "y", "status": {"k": 1}}]}"#,
+        // A key sent twice: the last counts, here and at the top.
+        r#"{"users": {"not": "a list"}, "data": [{"id": 1, "id": 2}], "count": "3", "total": "x"}"#,
+        r#"{"users": [{"id": "a"}], "users": [{"id": "b"}], "totalCount": 1}"#,
+        // Escaped keys and text; a number as a status; an empty page.
+        r#"{"users": [{"\u0069d": "\u00e9", "st\u0061tus": 5, "phoneNumber": 4021.0}]}"#,
+        r#"[{"id": "a", "phoneNumber": "tel:+15550004"}, {}]"#,
+        r#"{"results": [], "total": 0}"#,
+    ];
+    for body in read_lean {
+        assert!(lean_matches(body, &plain), "not read lean: {body}");
+    }
+    // Configured number fields read through the same pointers.
+    let fields = PageShape {
+        number_fields: vec!["/phones".into(), "/extra/mobile".into(), "/a~1b".into()],
+        ..Default::default()
+    };
+    assert!(lean_matches(
+        r#"{"users": [{"id": "a", "phones": ["+15550001", 15550002], "extra": {"mobile": "+15550003"},
+            "a/b": "+15550004"}]}"#,
+        &fields
+    ));
+    // Declined, for the `Value` reading to read or word: a user that is no
+    // object, no list, not JSON, pointers configured.
+    for body in [
+        r#"{"users": [{"id": "a"}, 5]}"#,
+        r#"{"rows": []}"#,
+        r#"{"users": [{"id": "a"}"#,
+        r#""text""#,
+    ] {
+        assert!(!lean_matches(body, &plain), "read lean: {body}");
+    }
+    // Nested deeper than the parser allows, in a field the page is not
+    // read from: refused by both readings.
+    let deep = format!(
+        r#"{{"users": [], "meta": {}{}}}"#,
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    assert!(!lean_matches(&deep, &plain));
+    let deep = format!(
+        r#"{{"users": [], "data": {{"a": {}1{}}}}}"#,
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    assert!(!lean_matches(&deep, &plain));
+    let pointed = PageShape {
+        users_pointer: Some("/users".into()),
+        ..Default::default()
+    };
+    assert!(!lean_matches(r#"{"users": []}"#, &pointed));
 }

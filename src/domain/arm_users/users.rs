@@ -1,10 +1,8 @@
 //! A whole fetched list, ready for the snapshot.
 
-use super::page::text_of;
 use super::{ArmUser, StatusReading};
 use crate::domain::registered_user::RegisteredUser;
 use serde::Serialize;
-use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// A whole fetched list, ready for the snapshot.
@@ -21,11 +19,19 @@ pub struct ArmUsers {
 
 impl ArmUsers {
     pub fn from_users(users: Vec<ArmUser>) -> ArmUsers {
+        ArmUsers::from_pages(vec![users])
+    }
+
+    /// The users of the pages, in order.
+    pub fn from_pages(pages: Vec<Vec<ArmUser>>) -> ArmUsers {
+        let users = pages.iter().map(Vec::len).sum();
+        let numbers: usize = pages.iter().flatten().map(|u| u.numbers.len().max(1)).sum();
         let mut out = ArmUsers {
-            users: users.len(),
+            users,
+            entries: Vec::with_capacity(numbers),
             ..Default::default()
         };
-        for (i, u) in users.into_iter().enumerate() {
+        for (i, u) in pages.into_iter().flatten().enumerate() {
             if u.reading == StatusReading::Unknown {
                 *out.unrecognised_statuses
                     .entry(u.status.trim().to_string())
@@ -34,40 +40,41 @@ impl ArmUsers {
             let id = if u.id.is_empty() {
                 format!("#{}", i + 1)
             } else {
-                u.id.clone()
+                u.id
             };
             let base = RegisteredUser {
-                id: id.clone(),
-                user_name: u.raw.get("userName").and_then(text_of).unwrap_or_default(),
-                display_name: u
-                    .raw
-                    .get("displayName")
-                    .and_then(text_of)
-                    .unwrap_or_default(),
+                id,
+                user_name: u.user_name,
+                display_name: u.display_name,
                 number: None,
-                raw_status: u.status.clone(),
-                last_seen: u
-                    .raw
-                    .get("lastSeen")
-                    .and_then(Value::as_str)
-                    .and_then(parse_stamp),
-                sbc: u.raw.get("sbc").and_then(text_of).unwrap_or_default(),
+                raw_status: u.status,
+                last_seen: u.last_seen,
+                sbc: u.sbc,
             };
-            if u.numbers.is_empty() {
+            let mut numbers = u.numbers;
+            let Some(last) = numbers.pop() else {
                 out.entries.push(base);
                 continue;
-            }
-            for (k, n) in u.numbers.iter().enumerate() {
+            };
+            // Several numbers: `id`, `id#2`, ... (the last takes `base`).
+            let last_id =
+                (!numbers.is_empty()).then(|| format!("{}#{}", base.id, numbers.len() + 1));
+            for (k, n) in numbers.into_iter().enumerate() {
                 out.entries.push(RegisteredUser {
                     id: if k == 0 {
-                        id.clone()
+                        base.id.clone()
                     } else {
-                        format!("{id}#{}", k + 1)
+                        format!("{}#{}", base.id, k + 1)
                     },
-                    number: Some(n.clone()),
+                    number: Some(n),
                     ..base.clone()
                 });
             }
+            out.entries.push(RegisteredUser {
+                id: last_id.unwrap_or(base.id),
+                number: Some(last),
+                ..base
+            });
         }
         out
     }
@@ -90,10 +97,4 @@ impl ArmUsers {
             if n == 1 { "" } else { "s" }
         ))
     }
-}
-
-fn parse_stamp(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
-    chrono::DateTime::parse_from_rfc3339(s)
-        .ok()
-        .map(|d| d.with_timezone(&chrono::Utc))
 }
