@@ -259,3 +259,74 @@ fn a_reader_keeps_working_across_a_bulk_write() {
     );
     assert_eq!(last, Some((ROWS / 5, ROWS)));
 }
+
+/// A first sync's users are inserted without a compare; a later sync
+/// compares. Both leave the same cached users (of a repeated id, the
+/// last), the same numbers and the same search answers.
+#[test]
+fn a_first_sync_caches_what_a_compared_sync_caches() {
+    use super::sync::{SyncMode, SyncRequest};
+    use crate::domain::registered_user::RegisteredUser;
+    use crate::domain::settings::InventorySettings;
+    let user = |i: usize, name: &str| RegisteredUser {
+        id: format!("id{i:05}"),
+        user_name: format!("{name}{i:05}"),
+        display_name: format!("User {i}"),
+        number: Some(format!("+1999{i:07}")),
+        raw_status: "REGISTERED".into(),
+        last_seen: Some(Utc.with_ymd_and_hms(2026, 11, 2, 8, 0, 0).unwrap()),
+        sbc: "sbc-1".into(),
+    };
+    let mut users: Vec<RegisteredUser> = (0..ROWS).map(|i| user(i, "user")).collect();
+    // The same id twice: the second one is the one kept.
+    users.push(RegisteredUser {
+        display_name: "Second of id00007".into(),
+        ..user(7, "user")
+    });
+    let settings = InventorySettings::default();
+    let today = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+    let sync = |store: &mut Store, users: &[RegisteredUser]| {
+        store
+            .apply_sync(&SyncRequest {
+                connection: "arm",
+                users,
+                today,
+                settings: &settings,
+                mode: SyncMode::Apply,
+                force: true,
+                job_id: None,
+                started_at: Utc::now(),
+            })
+            .unwrap();
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = open(dir.path(), "first.db");
+    sync(&mut first, &users);
+    // Other users first: the real list then meets cached rows to compare,
+    // and its numbers meet an inventory that is not empty.
+    let mut compared = open(dir.path(), "compared.db");
+    sync(&mut compared, &[user(0, "before")]);
+    sync(&mut compared, &users);
+    let cached = |s: &Store| rows(s, "SELECT * FROM registered_users ORDER BY user_id");
+    assert_eq!(cached(&first), cached(&compared));
+    assert_eq!(cached(&first).len(), ROWS);
+    assert!(cached(&first)[7].contains("Second of id00007"));
+    let numbers = |s: &Store| {
+        rows(
+            s,
+            "SELECT number, status, usage, vendor, tag, connection, registered_user, last_seen FROM numbers ORDER BY number",
+        )
+    };
+    assert_eq!(numbers(&first), numbers(&compared));
+    for text in ["user0001", "99900001", "before"] {
+        let q = NumberQuery {
+            text: text.into(),
+            ..NumberQuery::default()
+        };
+        assert_eq!(
+            first.count_numbers(&q).unwrap(),
+            compared.count_numbers(&q).unwrap(),
+            "{text}"
+        );
+    }
+}
