@@ -5,9 +5,8 @@
 //! A statement of a few hundred rows pays that once per batch.
 
 use super::Result;
-use rusqlite::types::{ToSqlOutput, Value, ValueRef};
+use rusqlite::types::Value;
 use rusqlite::Connection;
-use rusqlite::ToSql;
 
 /// Rows per statement: a few hundred keeps well under SQLite's limit of
 /// 32,766 parameters at ten columns, and the saving is already whole.
@@ -37,19 +36,18 @@ pub(crate) fn values_list(rows: usize, width: usize, first: usize) -> String {
 /// Collects rows of `width` values and runs one statement per
 /// [`BATCH_ROWS`] of them. `statement` makes the SQL from a values list;
 /// the `shared` values come first (`?1`, `?2`, …) and every row may use
-/// them. A row's values may borrow from what the caller holds for the
-/// batch's life (`'v`), sparing a copy of each text.
-pub(crate) struct Batch<'c, 'v, F: Fn(&str) -> String> {
+/// them.
+pub(crate) struct Batch<'c, F: Fn(&str) -> String> {
     conn: &'c Connection,
     width: usize,
     statement: F,
     shared: Vec<Value>,
-    pending: Vec<ToSqlOutput<'v>>,
+    pending: Vec<Value>,
     /// Rows written so far by the statements run.
     pub changed: usize,
 }
 
-impl<'c, 'v, F: Fn(&str) -> String> Batch<'c, 'v, F> {
+impl<'c, F: Fn(&str) -> String> Batch<'c, F> {
     pub(crate) fn new(
         conn: &'c Connection,
         width: usize,
@@ -68,14 +66,6 @@ impl<'c, 'v, F: Fn(&str) -> String> Batch<'c, 'v, F> {
 
     /// Adds one row (exactly `width` values).
     pub(crate) fn push(&mut self, row: impl IntoIterator<Item = Value>) -> Result<()> {
-        self.push_cells(row.into_iter().map(ToSqlOutput::Owned))
-    }
-
-    /// Adds one row of values that may borrow (see [`text_ref`]).
-    pub(crate) fn push_cells(
-        &mut self,
-        row: impl IntoIterator<Item = ToSqlOutput<'v>>,
-    ) -> Result<()> {
         let before = self.pending.len();
         self.pending.extend(row);
         debug_assert_eq!(self.pending.len() - before, self.width, "a row's width");
@@ -92,9 +82,9 @@ impl<'c, 'v, F: Fn(&str) -> String> Batch<'c, 'v, F> {
         let rows = self.pending.len() / self.width;
         let sql = (self.statement)(&values_list(rows, self.width, self.shared.len() + 1));
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let shared = self.shared.iter().map(|v| v as &dyn ToSql);
-        let pending = self.pending.iter().map(|v| v as &dyn ToSql);
-        self.changed += stmt.execute(rusqlite::params_from_iter(shared.chain(pending)))?;
+        self.changed += stmt.execute(rusqlite::params_from_iter(
+            self.shared.iter().chain(self.pending.iter()),
+        ))?;
         self.pending.clear();
         Ok(())
     }
@@ -109,11 +99,6 @@ impl<'c, 'v, F: Fn(&str) -> String> Batch<'c, 'v, F> {
 /// Text or NULL.
 pub(crate) fn text(v: Option<&str>) -> Value {
     v.map_or(Value::Null, |s| Value::Text(s.to_string()))
-}
-
-/// Text or NULL, borrowed for a [`Batch::push_cells`] row.
-pub(crate) fn text_ref(v: Option<&str>) -> ToSqlOutput<'_> {
-    ToSqlOutput::Borrowed(v.map_or(ValueRef::Null, |s| ValueRef::Text(s.as_bytes())))
 }
 
 #[cfg(test)]

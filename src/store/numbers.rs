@@ -1,6 +1,6 @@
 //! Number inventory rows: reading windows and counts, writing transitions.
 
-use super::batch::{text, text_ref, Batch};
+use super::batch::{text, Batch};
 use super::bulk_load;
 use super::number_query::{NumberQuery, Plan};
 use super::{Result, Store};
@@ -8,7 +8,7 @@ use crate::clock;
 use crate::domain::cooling::Transition;
 use crate::domain::number::{InventoryItem, Status};
 use chrono::NaiveDate;
-use rusqlite::types::{ToSqlOutput, Value};
+use rusqlite::types::Value;
 use rusqlite::{Row, Transaction};
 
 pub(crate) const COLUMNS: &str =
@@ -129,17 +129,17 @@ const FIELDS: [&str; 8] = [
     "last_seen",
 ];
 
-/// A row's values for [`FIELDS`], borrowed from it where they are text.
-fn field_values(i: &InventoryItem) -> [ToSqlOutput<'_>; 8] {
+/// A row's values for [`FIELDS`].
+fn field_values(i: &InventoryItem) -> [Value; 8] {
     [
-        text_ref(Some(i.status.as_str())),
-        text_ref(Some(&i.usage)),
-        text_ref(Some(&i.vendor)),
-        text_ref(Some(&i.tag)),
-        ToSqlOutput::Owned(text(i.release_date.map(|d| d.to_string()).as_deref())),
-        text_ref(i.connection.as_deref()),
-        text_ref(i.registered_user.as_deref()),
-        ToSqlOutput::Owned(text(i.last_seen.map(clock::stamp).as_deref())),
+        Value::Text(i.status.as_str().to_string()),
+        Value::Text(i.usage.clone()),
+        Value::Text(i.vendor.clone()),
+        Value::Text(i.tag.clone()),
+        text(i.release_date.map(|d| d.to_string()).as_deref()),
+        text(i.connection.as_deref()),
+        text(i.registered_user.as_deref()),
+        text(i.last_seen.map(clock::stamp).as_deref()),
     ]
 }
 
@@ -303,8 +303,8 @@ fn write_numbers(
                 let mut values = field_values(&t.after);
                 let picked = shape
                     .fields()
-                    .map(|i| std::mem::replace(&mut values[i], ToSqlOutput::Owned(Value::Null)));
-                rows.push_cells(std::iter::once(text_ref(Some(&t.after.number))).chain(picked))?;
+                    .map(|i| std::mem::replace(&mut values[i], Value::Null));
+                rows.push(std::iter::once(Value::Text(t.after.number.clone())).chain(picked))?;
             }
             rows.finish()?;
         }
