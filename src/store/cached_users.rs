@@ -57,6 +57,11 @@ impl CachedUsers {
         Ok(out)
     }
 
+    /// Whether the connection has no cached users (a first sync).
+    pub(super) fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
     /// Field `i` of row `k` (None for NULL).
     fn field(&self, k: usize, i: usize) -> Option<&str> {
         let row = &self.rows[k];

@@ -1,6 +1,9 @@
 //! The local SQLite store: the only place with SQL.
 
 mod batch;
+mod bulk_load;
+#[cfg(test)]
+mod bulk_load_tests;
 mod cached_users;
 pub mod connections;
 mod error;

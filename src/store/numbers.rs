@@ -1,6 +1,7 @@
 //! Number inventory rows: reading windows and counts, writing transitions.
 
 use super::batch::{text, Batch};
+use super::bulk_load;
 use super::number_query::{NumberQuery, Plan};
 use super::{Result, Store};
 use crate::clock;
@@ -252,7 +253,9 @@ pub(crate) fn write_transitions_whole(
 }
 
 /// Writes the rows in runs of one shape, many rows per statement (see
-/// `store::batch`), then the events in transition order.
+/// `store::batch`), then the events in transition order. A large write of
+/// new numbers into an empty inventory feeds the search index once
+/// instead (see `store::bulk_load`).
 fn write_rows(
     tx: &Transaction<'_>,
     transitions: &[Transition],
@@ -261,6 +264,28 @@ fn write_rows(
     whole: bool,
 ) -> Result<()> {
     let now = clock.stamp();
+    let staged = if bulk_load::applies(tx, transitions)? {
+        bulk_load::Staged::begin(tx)?
+    } else {
+        None
+    };
+    write_numbers(tx, transitions, &now, whole)?;
+    match (staged, transitions.first()) {
+        (Some(staged), Some(first)) => {
+            staged.finish(tx)?;
+            bulk_load::write_events(tx, &now, cause, &event_detail(first))
+        }
+        _ => write_events(tx, transitions, now, cause),
+    }
+}
+
+/// The rows, in runs of one shape.
+fn write_numbers(
+    tx: &Transaction<'_>,
+    transitions: &[Transition],
+    now: &str,
+    whole: bool,
+) -> Result<()> {
     let shape_of = |t: &Transition| match &t.before {
         Some(b) if !whole => Shape::Fields(changed_fields(b, &t.after)),
         _ => Shape::Whole,
@@ -276,7 +301,7 @@ fn write_rows(
             let mut rows = Batch::new(
                 tx,
                 shape.width(),
-                vec![Value::Text(now.clone())],
+                vec![Value::Text(now.to_string())],
                 shape.statement(),
             );
             for t in &transitions[start..start + run] {
@@ -290,6 +315,22 @@ fn write_rows(
         }
         start += run;
     }
+    Ok(())
+}
+
+/// What an event of this transition says in `detail` ("added", …).
+fn event_detail(t: &Transition) -> String {
+    format!("{:?}", t.kind).to_lowercase()
+}
+
+/// An event for each transition that changes the status (or is always
+/// recorded), in transition order.
+fn write_events(
+    tx: &Transaction<'_>,
+    transitions: &[Transition],
+    now: String,
+    cause: &str,
+) -> Result<()> {
     let mut events = Batch::new(
         tx,
         4,
@@ -307,7 +348,7 @@ fn write_rows(
                 Value::Text(t.after.number.clone()),
                 text(t.before.as_ref().map(|b| b.status.as_str())),
                 Value::Text(t.after.status.as_str().to_string()),
-                Value::Text(format!("{:?}", t.kind).to_lowercase()),
+                Value::Text(event_detail(t)),
             ])?;
         }
     }

