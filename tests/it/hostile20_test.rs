@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 mod read_ahead;
 mod readings;
+mod stretches;
 
 const NOW: &str = "2026-11-30T10:00:00Z";
 const USERS_PATH: &str = "/ARM/v1/registeredUsers";
