@@ -45,6 +45,8 @@ struct Race {
     setup: Vec<Vec<String>>,
     /// The other process's command.
     action: Vec<String>,
+    /// When the other process runs (the syncs run at [`NOW`]).
+    action_at: &'static str,
 }
 
 fn args(a: &[&str]) -> Vec<String> {
@@ -59,8 +61,12 @@ struct Ran {
 }
 
 fn run(config: &std::path::Path, a: &[String]) -> std::process::Output {
+    run_then(config, NOW, a)
+}
+
+fn run_then(config: &std::path::Path, at: &str, a: &[String]) -> std::process::Output {
     let a: Vec<&str> = a.iter().map(String::as_str).collect();
-    run_at(config, NOW, &a)
+    run_at(config, at, &a)
 }
 
 /// The race played out: with `during`, the action runs while the second
@@ -96,7 +102,7 @@ fn play(race: &Race, during: bool) -> Ran {
             std::thread::sleep(Duration::from_millis(5));
         }
         std::thread::sleep(Duration::from_millis(300));
-        let action = run(&config, &race.action);
+        let action = run_then(&config, race.action_at, &race.action);
         gate.open();
         let sync = child.wait_with_output().unwrap();
         assert!(
@@ -106,7 +112,7 @@ fn play(race: &Race, during: bool) -> Ran {
         );
         (sync, action)
     } else {
-        let action = run(&config, &race.action);
+        let action = run_then(&config, race.action_at, &race.action);
         let (sync, _, err) = sync_lab_at(&config, NOW);
         assert!(sync.status.success(), "{err}");
         (sync, action)
@@ -138,6 +144,7 @@ fn a_tag_set_by_hand_during_the_fetch_is_kept() {
         second: &[1, 2, 3, 4, 5, 6, 7],
         setup: vec![],
         action: args(&["numbers", "tag", &number(8), "by-hand"]),
+        action_at: NOW,
     });
 }
 
@@ -147,6 +154,7 @@ fn a_number_cooled_by_hand_during_the_fetch_is_planned_as_cooled() {
         second: &[1, 2, 3, 4, 5, 6, 7, 8],
         setup: vec![],
         action: args(&["numbers", "cool", "--days", "5", &number(2), &number(3)]),
+        action_at: NOW,
     });
 }
 
@@ -156,6 +164,41 @@ fn a_number_reserved_during_the_fetch_is_a_conflict_not_taken() {
         second: &[1, 2, 3, 4, 5, 6, 7, 8, 20],
         setup: vec![args(&["numbers", "add-range", &number(20), &number(21)])],
         action: args(&["numbers", "reserve", &number(20)]),
+        action_at: NOW,
+    });
+}
+
+#[test]
+fn a_cooling_number_released_by_hand_during_the_fetch_is_planned_as_released() {
+    assert_same_as_before_the_sync(Race {
+        second: &[1, 2, 3, 4, 5, 6, 7, 8],
+        setup: vec![args(&[
+            "numbers",
+            "cool",
+            "--days",
+            "5",
+            &number(7),
+            &number(8),
+        ])],
+        action: args(&["numbers", "release", &number(7)]),
+        action_at: NOW,
+    });
+}
+
+#[test]
+fn a_sweep_by_another_process_during_the_fetch_is_planned_from() {
+    assert_same_as_before_the_sync(Race {
+        second: &[1, 2, 3, 4, 5, 6, 8],
+        setup: vec![args(&[
+            "numbers",
+            "cool",
+            "--days",
+            "1",
+            &number(7),
+            &number(8),
+        ])],
+        action: args(&["sweep"]),
+        action_at: "2026-12-05T10:00:00Z",
     });
 }
 
@@ -166,6 +209,7 @@ fn assert_refused_by_the_lease(action: &[&str]) {
         second: &[2, 3, 4, 5, 6, 7, 8, 9],
         setup: vec![],
         action: args(action),
+        action_at: NOW,
     };
     let raced = play(&race, true);
     assert_eq!(raced.action, Some(1), "{action:?} ran beside the sync");
