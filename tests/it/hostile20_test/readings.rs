@@ -295,7 +295,7 @@ fn cases() -> Vec<Case> {
         Case {
             value: None,
             ..paged("a page changes shape mid-list", |o, _| {
-                let all: Vec<String> = (0..6).map(|i| u(&format!("u{i}"), i as u32 + 1)).collect();
+                let all: Vec<String> = (0..6u32).map(|i| u(&format!("u{i}"), i + 1)).collect();
                 let page = all
                     .iter()
                     .skip(o)
@@ -311,7 +311,7 @@ fn cases() -> Vec<Case> {
             })
         },
         paged("a page moves its list to items", |o, _| {
-            let all: Vec<String> = (0..6).map(|i| u(&format!("u{i}"), i as u32 + 1)).collect();
+            let all: Vec<String> = (0..6u32).map(|i| u(&format!("u{i}"), i + 1)).collect();
             let page = all
                 .iter()
                 .skip(o)
@@ -323,7 +323,7 @@ fn cases() -> Vec<Case> {
             format!(r#"{{"total":6,"{key}":[{page}]}}"#)
         }),
         paged("a later page's total lies", |o, _| {
-            let all: Vec<String> = (0..6).map(|i| u(&format!("u{i}"), i as u32 + 1)).collect();
+            let all: Vec<String> = (0..6u32).map(|i| u(&format!("u{i}"), i + 1)).collect();
             let page = all
                 .iter()
                 .skip(o)
@@ -338,7 +338,7 @@ fn cases() -> Vec<Case> {
             if o == 2 {
                 return r#"{"total":6,"users":[1,2]}"#.into();
             }
-            let all: Vec<String> = (0..6).map(|i| u(&format!("u{i}"), i as u32 + 1)).collect();
+            let all: Vec<String> = (0..6u32).map(|i| u(&format!("u{i}"), i + 1)).collect();
             let page = all
                 .iter()
                 .skip(o)

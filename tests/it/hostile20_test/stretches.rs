@@ -27,13 +27,13 @@ fn seeded() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("s.db")).unwrap();
     let statuses = [Status::Used, Status::Available, Status::Reserved];
-    let items: Vec<InventoryItem> = (0..90u32)
+    let items: Vec<InventoryItem> = (0..90usize)
         .map(|i| {
-            let v = |k: u32| NEAR_EMPTY[((i + k) % NEAR_EMPTY.len() as u32) as usize].to_string();
+            let v = |k: usize| NEAR_EMPTY[(i + k) % NEAR_EMPTY.len()].to_string();
             // Every fourth row holds NULL where the column allows it.
-            let opt = |k: u32| (i % 4 != 0).then(|| v(k));
+            let opt = |k: usize| (i % 4 != 0).then(|| v(k));
             InventoryItem {
-                status: statuses[(i % 3) as usize],
+                status: statuses[i % 3],
                 usage: v(1),
                 vendor: if i % 2 == 0 {
                     "AudioCodes".into()
