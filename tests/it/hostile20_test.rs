@@ -5,7 +5,8 @@
 //! (`first_error`), the rows a sync reads ahead while its pages are
 //! fetched against writes by other processes meanwhile (`read_ahead`),
 //! and the sort stretches of migration 7 on values next to the seam
-//! (`stretches`). None found a defect.
+//! (`stretches`; on screen at 80x24, `stretches_tmux`). None found a
+//! defect.
 
 use crate::common;
 use common::hostile::{HostileServer, Reply, Seen};
@@ -18,6 +19,7 @@ mod lean_fuzz;
 mod read_ahead;
 mod readings;
 mod stretches;
+mod stretches_tmux;
 
 const NOW: &str = "2026-11-30T10:00:00Z";
 const USERS_PATH: &str = "/ARM/v1/registeredUsers";
