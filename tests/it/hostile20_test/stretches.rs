@@ -1,0 +1,214 @@
+//! The sort stretches (migration 7: sort indexes skip empty values) on
+//! values chosen to sit next to the seam: '' and NULL mixed, a space, a
+//! tab, control characters, NUL, non-ASCII; every sparse sort, both
+//! directions, with status, vendor and text filters, walked both ways in
+//! windows of 7 and skipped across the seam. The order must be exactly
+//! `ORDER BY ifnull(value, ''), number` (or its reverse).
+
+use switchboard::domain::number::{InventoryItem, Status};
+use switchboard::store::number_query::{NumberQuery, RowKey, Seek, SortKey};
+use switchboard::store::Store;
+
+/// Values next to '' in byte order.
+const NEAR_EMPTY: [&str; 10] = [
+    "",
+    "\u{0}",
+    "\u{1}",
+    "\t",
+    " ",
+    "  ",
+    "\u{7f}",
+    "a",
+    "é",
+    "\u{1b}[31m",
+];
+
+fn seeded() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("s.db")).unwrap();
+    let statuses = [Status::Used, Status::Available, Status::Reserved];
+    let items: Vec<InventoryItem> = (0..90usize)
+        .map(|i| {
+            let v = |k: usize| NEAR_EMPTY[(i + k) % NEAR_EMPTY.len()].to_string();
+            // Every fourth row holds NULL where the column allows it.
+            let opt = |k: usize| (i % 4 != 0).then(|| v(k));
+            InventoryItem {
+                status: statuses[i % 3],
+                usage: v(1),
+                vendor: if i % 2 == 0 {
+                    "AudioCodes".into()
+                } else {
+                    v(2)
+                },
+                tag: v(3),
+                connection: opt(4),
+                registered_user: opt(5),
+                ..InventoryItem::available(format!("+1555000{:04}", (i * 37) % 1000))
+            }
+        })
+        .collect();
+    store.insert_numbers(&items, "hostile20 seed").unwrap();
+    (dir, store)
+}
+
+fn value(item: &InventoryItem, sort: SortKey) -> String {
+    match sort {
+        SortKey::Usage => item.usage.clone(),
+        SortKey::Vendor => item.vendor.clone(),
+        SortKey::Tag => item.tag.clone(),
+        SortKey::Connection => item.connection.clone().unwrap_or_default(),
+        SortKey::RegisteredUser => item.registered_user.clone().unwrap_or_default(),
+        _ => unreachable!("only the sorts with values chosen here"),
+    }
+}
+
+fn listed(store: &Store, q: &NumberQuery) -> Vec<InventoryItem> {
+    let mut out = vec![];
+    store
+        .for_each_number(q, |i| {
+            out.push(i.clone());
+            Ok(())
+        })
+        .unwrap();
+    out
+}
+
+/// The query's rows in the order spelled out here.
+fn expected(store: &Store, q: &NumberQuery) -> Vec<(String, String)> {
+    let by_number = NumberQuery {
+        sort: SortKey::Number,
+        descending: false,
+        ..q.clone()
+    };
+    let mut rows: Vec<(String, String)> = listed(store, &by_number)
+        .iter()
+        .map(|i| (value(i, q.sort), i.number.clone()))
+        .collect();
+    rows.sort();
+    if q.descending {
+        rows.reverse();
+    }
+    rows
+}
+
+fn keyed(w: &switchboard::store::number_window::Window) -> Vec<(String, String)> {
+    assert_eq!(w.rows.len(), w.keys.len());
+    w.rows
+        .iter()
+        .zip(&w.keys)
+        .map(|(r, k)| {
+            assert_eq!(r.number, k.number);
+            (k.sort.clone(), k.number.clone())
+        })
+        .collect()
+}
+
+fn queries() -> Vec<NumberQuery> {
+    let mut qs = vec![];
+    for sort in [
+        SortKey::Usage,
+        SortKey::Vendor,
+        SortKey::Tag,
+        SortKey::Connection,
+        SortKey::RegisteredUser,
+    ] {
+        for descending in [false, true] {
+            for (status, vendor, text) in [
+                (None, None, ""),
+                (Some(Status::Used), None, ""),
+                (Some(Status::Reserved), None, ""),
+                (None, Some("AudioCodes"), ""),
+                (None, None, "+15550"),
+                (None, None, "5"),
+            ] {
+                qs.push(NumberQuery {
+                    sort,
+                    descending,
+                    status,
+                    vendor: vendor.map(str::to_string),
+                    text: text.into(),
+                    ..Default::default()
+                });
+            }
+        }
+    }
+    qs
+}
+
+#[test]
+fn near_empty_values_list_walk_and_skip_in_the_spelled_out_order() {
+    let (_dir, store) = seeded();
+    for q in queries() {
+        let want = expected(&store, &q);
+        let got: Vec<(String, String)> = listed(&store, &q)
+            .iter()
+            .map(|i| (value(i, q.sort), i.number.clone()))
+            .collect();
+        assert_eq!(got, want, "listing {q:?}");
+        if want.is_empty() {
+            continue;
+        }
+        let mut w = store.number_window(&q, &Seek::First, 7).unwrap();
+        let mut walked = keyed(&w);
+        while !w.at_end {
+            let last = w.rows.len() - 1;
+            let seek = Seek::After {
+                key: w.keys[last].clone(),
+                index: w.offset + last,
+                skip: 0,
+            };
+            w = store.number_window(&q, &seek, 7).unwrap();
+            walked.extend(keyed(&w));
+        }
+        assert_eq!(walked, want, "forwards {q:?}");
+        let mut w = store.number_window(&q, &Seek::Last, 7).unwrap();
+        let mut back = keyed(&w);
+        while !w.at_start {
+            let seek = Seek::Before {
+                key: w.keys[0].clone(),
+                index: w.offset,
+                skip: 0,
+            };
+            w = store.number_window(&q, &seek, 7).unwrap();
+            let mut earlier = keyed(&w);
+            earlier.extend(back);
+            back = earlier;
+        }
+        assert_eq!(back, want, "backwards {q:?}");
+        // Skips from every row over every distance land where the order says.
+        for from in 0..want.len() {
+            let key = RowKey {
+                sort: want[from].0.clone(),
+                number: want[from].1.clone(),
+            };
+            for skip in [0, 1, 3, 9] {
+                let at = from + 1 + skip;
+                if at < want.len() {
+                    let seek = Seek::After {
+                        key: key.clone(),
+                        index: from,
+                        skip,
+                    };
+                    let w = store.number_window(&q, &seek, 4).unwrap();
+                    let end = (at + 4).min(want.len());
+                    assert_eq!(keyed(&w), want[at..end], "{q:?} after {from} skip {skip}");
+                }
+                if from > skip {
+                    let seek = Seek::Before {
+                        key: key.clone(),
+                        index: from,
+                        skip,
+                    };
+                    let w = store.number_window(&q, &seek, 4).unwrap();
+                    let end = from - skip;
+                    let start = end.saturating_sub(4);
+                    assert_eq!(
+                        keyed(&w),
+                        want[start..end],
+                        "{q:?} before {from} skip {skip}"
+                    );
+                }
+            }
+        }
+    }
+}
