@@ -360,26 +360,31 @@ impl HttpClient {
 /// with its path tracked, to word the error (tracking every field of every
 /// body cost a third of a large list's parse).
 pub fn decode_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, String> {
-    // As `serde_path_to_error::deserialize` reads it: no check of what
-    // follows the value, so both readings accept the same bodies.
-    let fast = T::deserialize(&mut serde_json::Deserializer::from_slice(body));
-    if let Ok(v) = fast {
+    // The whole body is the one value: anything but whitespace after it
+    // (a second body, a proxy's page glued on) is malformed, not ignored.
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    if let Ok(v) = T::deserialize(&mut *de).and_then(|v| de.end().map(|()| v)) {
         return Ok(v);
     }
     let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        let what = match inner.classify() {
-            serde_json::error::Category::Eof => "the JSON ends early (truncated)",
-            serde_json::error::Category::Syntax => "malformed JSON",
-            _ => "JSON of the wrong shape",
-        };
-        if path.is_empty() || path == "." {
-            format!("{what}: {inner}")
-        } else {
-            format!("{what}: field `{path}`: {inner}")
-        }
+    let (path, inner) = match serde_path_to_error::deserialize::<_, T>(&mut *de) {
+        Ok(_) => (
+            String::new(),
+            de.end().err().unwrap_or_else(|| {
+                serde_json::Error::io(std::io::Error::other("the body could not be read"))
+            }),
+        ),
+        Err(e) => (e.path().to_string(), e.into_inner()),
+    };
+    let what = match inner.classify() {
+        serde_json::error::Category::Eof => "the JSON ends early (truncated)",
+        serde_json::error::Category::Syntax => "malformed JSON",
+        _ => "JSON of the wrong shape",
+    };
+    Err(if path.is_empty() || path == "." {
+        format!("{what}: {inner}")
+    } else {
+        format!("{what}: field `{path}`: {inner}")
     })
 }
 

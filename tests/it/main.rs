@@ -29,6 +29,7 @@ mod hostile20_test;
 mod inventory_lifecycle_test;
 mod job_errors_test;
 mod jobs_truth_review_test;
+mod json_body_test;
 mod layout_test;
 mod lazy_secrets_test;
 mod list_paging_test;

@@ -228,9 +228,11 @@ pub fn read_page_lean(body: &[u8], shape: &PageShape) -> Option<ArmPage> {
     if shape.users_pointer.is_some() || shape.total_pointer.is_some() {
         return None;
     }
-    // As `decode_body` reads a body: no check of what follows the value.
+    // As `decode_body` reads a body: nothing but whitespace may follow
+    // the value (otherwise the Value reading words the error).
     let de = &mut serde_json::Deserializer::from_slice(body);
-    let parsed = <LeanBody as de::Deserialize>::deserialize(de).ok()?;
+    let parsed = <LeanBody as de::Deserialize>::deserialize(&mut *de).ok()?;
+    de.end().ok()?;
     let (envelope, users, total) = match parsed.bare {
         Some(users) => (Envelope::BareArray, users, None),
         None => {
