@@ -6,6 +6,7 @@ pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod domain;
+pub mod free_later;
 pub mod logging;
 pub mod panic_report;
 pub mod query;

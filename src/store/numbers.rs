@@ -8,26 +8,35 @@ use crate::clock;
 use crate::domain::cooling::Transition;
 use crate::domain::number::{InventoryItem, Status};
 use chrono::NaiveDate;
-use rusqlite::types::Value;
+use rusqlite::types::{Value, ValueRef};
 use rusqlite::{Row, Transaction};
 
 pub(crate) const COLUMNS: &str =
     "number, status, usage, vendor, tag, release_date, connection, registered_user, last_seen";
 
 pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<InventoryItem> {
-    let status: String = r.get(1)?;
-    let release: Option<String> = r.get(5)?;
-    let last_seen: Option<String> = r.get(8)?;
+    // The columns read only to be parsed are borrowed, not copied: a sync
+    // or sweep reads 100,000 rows this way.
+    let borrowed = |i: usize| -> rusqlite::Result<Option<&str>> {
+        match r.get_ref(i)? {
+            ValueRef::Null => Ok(None),
+            v => v.as_str().map(Some).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(i, v.data_type(), Box::new(e))
+            }),
+        }
+    };
     Ok(InventoryItem {
         number: r.get(0)?,
-        status: Status::parse(&status).unwrap_or(Status::Inactive),
+        status: borrowed(1)?
+            .and_then(Status::parse)
+            .unwrap_or(Status::Inactive),
         usage: r.get(2)?,
         vendor: r.get(3)?,
         tag: r.get(4)?,
-        release_date: release.and_then(|d| d.parse::<NaiveDate>().ok()),
+        release_date: borrowed(5)?.and_then(|d| d.parse::<NaiveDate>().ok()),
         connection: r.get(6)?,
         registered_user: r.get(7)?,
-        last_seen: last_seen.as_deref().and_then(clock::parse_stamp),
+        last_seen: borrowed(8)?.and_then(clock::parse_stamp),
     })
 }
 

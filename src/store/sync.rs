@@ -3,7 +3,6 @@
 //! as it was.
 
 use super::batch::{text, Batch};
-use super::cached_users::CachedUsers;
 use super::numbers::{field_values, from_row, write_transitions, COLUMNS, FIELDS};
 use super::sync_ahead::{plan_base, SyncAhead};
 use super::{Result, Store};
@@ -12,6 +11,7 @@ use crate::domain::cooling::{self, Conflict, GuardTrip, SyncCounts};
 use crate::domain::number::InventoryItem;
 use crate::domain::registered_user::{RegisteredUser, Snapshot};
 use crate::domain::settings::InventorySettings;
+use crate::free_later::free_later;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
@@ -121,7 +121,24 @@ impl Store {
         req: &SyncRequest<'_>,
         ahead: Option<SyncAhead>,
     ) -> Result<SyncOutcome> {
-        let snapshot = Snapshot::from_users(req.users);
+        // The snapshot is built on a thread of its own meanwhile, from
+        // the list only: the cached users are compared with the list here.
+        std::thread::scope(|scope| {
+            let snapshot = scope.spawn(|| Snapshot::from_users(req.users));
+            self.apply_sync_with(req, ahead, || {
+                snapshot
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+        })
+    }
+
+    fn apply_sync_with(
+        &mut self,
+        req: &SyncRequest<'_>,
+        ahead: Option<SyncAhead>,
+        snapshot: impl FnOnce() -> Snapshot,
+    ) -> Result<SyncOutcome> {
         let read_only = self.is_read_only();
         let clock = self.clock;
         let tx = self.conn.transaction_with_behavior(if read_only {
@@ -131,6 +148,14 @@ impl Store {
         })?;
         let now = self.own.mark(&tx)?;
         let (base, read_ahead) = plan_base(&tx, req.connection, now, ahead)?;
+        // A connection's first cached users go in without a compare.
+        let first_users = base.cached.is_empty();
+        let (changed, gone) = if first_users {
+            (Vec::new(), Vec::new())
+        } else {
+            base.cached.differences(req.users)
+        };
+        let snapshot = snapshot();
         let inventory = load_for_plan(&tx, base.linked, &snapshot)?;
         let plan = cooling::plan(
             req.connection,
@@ -159,7 +184,11 @@ impl Store {
         slow_write_for_tests();
         if result == "applied" || result == "purged" {
             write_transitions(&tx, &plan.transitions, &cause, clock)?;
-            replace_registered_users(&tx, req.connection, req.users, &base.cached)?;
+            if first_users {
+                insert_registered_users(&tx, req.connection, req.users)?;
+            } else {
+                replace_registered_users(&tx, req.connection, changed, gone)?;
+            }
         }
         if !read_only {
             record_run(
@@ -176,13 +205,17 @@ impl Store {
             )?;
         }
         tx.commit()?;
+        let registered = snapshot.registered_count();
+        // The rows the plan read and made (100,000 each in a sync or a
+        // purge of that size) are not the caller's to wait for.
+        free_later((inventory, snapshot, base.cached, plan.transitions));
         Ok(SyncOutcome {
             connection: req.connection.to_string(),
             result: result.into(),
             counts: plan.counts,
             conflicts: details.conflicts,
             guard,
-            registered: snapshot.registered_count(),
+            registered,
             users: req.users.len(),
             skipped_users: details.skipped,
             read_ahead,
@@ -445,7 +478,9 @@ fn write_alike(
 /// number order (what the planner's merge needs): the connection's rows
 /// (`linked`, read in number order from its index) merged with the
 /// snapshot's numbers; a snapshot number the connection does not hold is
-/// looked up on its own (no temporary table, no second pass).
+/// looked up on its own (no temporary table, no second pass). When none
+/// is found elsewhere (an unchanged re-sync), `linked` is returned as it
+/// is, not moved row by row into a new list.
 fn load_for_plan(
     tx: &Transaction<'_>,
     linked: Vec<InventoryItem>,
@@ -453,41 +488,43 @@ fn load_for_plan(
 ) -> Result<Vec<InventoryItem>> {
     let mut lookup =
         tx.prepare_cached(&format!("SELECT {COLUMNS} FROM numbers WHERE number = ?1"))?;
-    let mut linked = linked.into_iter().peekable();
-    let mut out = Vec::with_capacity(snapshot.entries.len().max(linked.len()));
+    let mut others = Vec::new();
+    let mut held = linked.iter().map(|i| i.number.as_str()).peekable();
     for number in snapshot.entries.keys() {
-        let mut held = false;
-        while let Some(item) = linked.next_if(|i| i.number <= *number) {
-            held = item.number == *number;
-            out.push(item);
-            if held {
-                break;
-            }
-        }
-        if held {
+        while held.next_if(|n| *n < number.as_str()).is_some() {}
+        if held.next_if(|n| *n == number.as_str()).is_some() {
             continue;
         }
         if let Some(item) = lookup.query_row([number], from_row).optional()? {
-            out.push(item);
+            others.push(item);
         }
     }
-    out.extend(linked);
+    if others.is_empty() {
+        return Ok(linked);
+    }
+    // Both lists are in number order, and no number is in both.
+    let mut out = Vec::with_capacity(linked.len() + others.len());
+    let mut others = others.into_iter().peekable();
+    for item in linked {
+        while let Some(other) = others.next_if(|o| o.number < item.number) {
+            out.push(other);
+        }
+        out.push(item);
+    }
+    out.extend(others);
     Ok(out)
 }
 
-/// Makes the cached users of the connection (`cached`, as the store holds
-/// them) equal to `users`, writing only the rows that differ (an unchanged
-/// re-sync writes none).
+/// Makes the cached users of the connection equal to the fetched list,
+/// writing only what `CachedUsers::differences` found: the users whose
+/// row differs or is new, and the ids gone (an unchanged re-sync writes
+/// none).
 fn replace_registered_users(
     tx: &Transaction<'_>,
     connection: &str,
-    users: &[RegisteredUser],
-    cached: &CachedUsers,
+    changed: Vec<&RegisteredUser>,
+    gone: Vec<String>,
 ) -> Result<()> {
-    if cached.is_empty() {
-        return insert_registered_users(tx, connection, users);
-    }
-    let (changed, gone) = cached.differences(users);
     let mut upsert = Batch::new(tx, 7, vec![Value::Text(connection.to_string())], |list| {
         format!(
             "INSERT INTO registered_users(connection, user_id, user_name, display_name, number, status, last_seen, sbc)

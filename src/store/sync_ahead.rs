@@ -184,6 +184,56 @@ mod tests {
         assert!(!out.read_ahead);
     }
 
+    /// Numbers held elsewhere before and after the connection's own are
+    /// looked up and planned in number order with them, each once.
+    #[test]
+    fn numbers_held_elsewhere_are_planned_in_order_with_the_connections_own() {
+        let (_dir, mut store, _other) = synced();
+        store
+            .conn
+            .execute_batch(
+                "INSERT INTO numbers(number, status, updated_at) VALUES
+                 ('+15550000', 'Reserved', 'x'), ('+15550003', 'Available', 'x');",
+            )
+            .unwrap();
+        let mut list = users();
+        for n in ["+15550000", "+15550003"] {
+            list.push(RegisteredUser {
+                id: format!("id{n}"),
+                number: Some(n.to_string()),
+                ..list[0].clone()
+            });
+        }
+        let ahead = store.read_sync_ahead("lab").unwrap();
+        let out = store
+            .apply_sync_ahead(
+                &SyncRequest {
+                    connection: "lab",
+                    users: &list,
+                    today: NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+                    settings: &InventorySettings::default(),
+                    mode: SyncMode::Apply,
+                    force: false,
+                    job_id: None,
+                    started_at: Utc::now(),
+                },
+                Some(ahead),
+            )
+            .unwrap();
+        assert!(out.read_ahead);
+        let c = out.counts;
+        assert_eq!((c.added, c.unchanged, c.conflicts), (1, 2, 1), "{c:?}");
+        let used: i64 = store
+            .conn
+            .query_row(
+                "SELECT count(*) FROM numbers WHERE status = 'Used' AND connection = 'lab'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(used, 3);
+    }
+
     #[test]
     fn a_read_of_another_store_connection_or_sync_connection_is_not_used() {
         let (_dir, mut store, mut other) = synced();

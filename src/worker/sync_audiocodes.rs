@@ -9,6 +9,7 @@ use crate::config::{AudioCodesConnection, ConnectionRef};
 use crate::domain::arm_users::ArmUsers;
 use crate::domain::terminal_text::terminal_safe;
 use crate::domain::text::count;
+use crate::free_later::free_later;
 use crate::store::sync::{SyncMode, SyncRequest};
 use crate::store::sync_ahead::SyncAhead;
 use crate::store::StoreError;
@@ -174,17 +175,4 @@ pub(super) async fn sync_audiocodes(
         )),
         _ => Ok(JobOutcome::ok(format!("{name}: {counts}"), detail)),
     }
-}
-
-/// Frees `what` on a thread of its own: the users a sync of 100,000 fetched
-/// are 600,000 small allocations, tens of milliseconds to free, which its
-/// job need not wait for (a command line process exits meanwhile, and the
-/// system takes the memory back).
-fn free_later<T: Send + 'static>(what: T) {
-    let spawned = std::thread::Builder::new()
-        .name("free-later".into())
-        .spawn(move || drop(what));
-    // No thread to be had: the caller frees it (the closure and `what`
-    // are dropped with the error).
-    drop(spawned);
 }
