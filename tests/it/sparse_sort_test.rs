@@ -5,7 +5,7 @@
 //! order: the full listing, windows walked both ways, and skips that land
 //! across the seam between the stretches.
 
-use switchboard::clock;
+use crate::common::sort_order::{expected_order, listed, sort_value};
 use switchboard::domain::number::{InventoryItem, Status};
 use switchboard::sim::inventory::synthetic_item;
 use switchboard::store::number_query::{NumberQuery, RowKey, Seek, SortKey};
@@ -29,52 +29,6 @@ fn seeded() -> (tempfile::TempDir, Store) {
     }
     store.insert_numbers(&items, "test seed").unwrap();
     (dir, store)
-}
-
-/// A row's sort value as the tab shows the order: empty for none.
-fn value(item: &InventoryItem, sort: SortKey) -> String {
-    let or_empty = |v: Option<String>| v.unwrap_or_default();
-    match sort {
-        SortKey::Number => item.number.clone(),
-        SortKey::Status => item.status.as_str().to_string(),
-        SortKey::Usage => item.usage.clone(),
-        SortKey::Vendor => item.vendor.clone(),
-        SortKey::ReleaseDate => or_empty(item.release_date.map(|d| d.to_string())),
-        SortKey::Tag => item.tag.clone(),
-        SortKey::Connection => or_empty(item.connection.clone()),
-        SortKey::RegisteredUser => or_empty(item.registered_user.clone()),
-        SortKey::LastSeen => or_empty(item.last_seen.map(clock::stamp)),
-    }
-}
-
-fn listed(store: &Store, q: &NumberQuery) -> Vec<InventoryItem> {
-    let mut out = vec![];
-    store
-        .for_each_number(q, |i| {
-            out.push(i.clone());
-            Ok(())
-        })
-        .unwrap();
-    out
-}
-
-/// The query's rows in its order, sorted here from the rows in number
-/// order (a sort that has a full index).
-fn expected(store: &Store, q: &NumberQuery) -> Vec<(String, String)> {
-    let by_number = NumberQuery {
-        sort: SortKey::Number,
-        descending: false,
-        ..q.clone()
-    };
-    let mut rows: Vec<(String, String)> = listed(store, &by_number)
-        .iter()
-        .map(|i| (value(i, q.sort), i.number.clone()))
-        .collect();
-    rows.sort();
-    if q.descending {
-        rows.reverse();
-    }
-    rows
 }
 
 fn keyed(rows: &[InventoryItem], keys: &[RowKey]) -> Vec<(String, String)> {
@@ -118,10 +72,10 @@ fn queries() -> Vec<NumberQuery> {
 fn every_sort_lists_and_walks_in_the_order_spelled_out_in_rust() {
     let (_dir, store) = seeded();
     for q in queries() {
-        let want = expected(&store, &q);
+        let want = expected_order(&store, &q);
         let got: Vec<(String, String)> = listed(&store, &q)
             .iter()
-            .map(|i| (value(i, q.sort), i.number.clone()))
+            .map(|i| (sort_value(i, q.sort), i.number.clone()))
             .collect();
         assert_eq!(got, want, "listing {q:?}");
         // Forwards in windows of 700.
@@ -168,7 +122,7 @@ fn a_skip_lands_where_the_order_says_across_the_seam() {
                 descending,
                 ..Default::default()
             };
-            let want = expected(&store, &q);
+            let want = expected_order(&store, &q);
             let seam = want
                 .iter()
                 .position(|(v, _)| v.is_empty() == descending)

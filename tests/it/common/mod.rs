@@ -1,6 +1,7 @@
 //! Shared helpers: the real binary, the real simulator as a process.
 
 pub mod hostile;
+pub mod sort_order;
 pub mod tmux;
 
 use std::io::{BufRead, BufReader};

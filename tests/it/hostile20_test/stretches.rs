@@ -5,6 +5,7 @@
 //! windows of 7 and skipped across the seam. The order must be exactly
 //! `ORDER BY ifnull(value, ''), number` (or its reverse).
 
+use crate::common::sort_order::{expected_order, listed, sort_value};
 use switchboard::domain::number::{InventoryItem, Status};
 use switchboard::store::number_query::{NumberQuery, RowKey, Seek, SortKey};
 use switchboard::store::Store;
@@ -49,46 +50,6 @@ fn seeded() -> (tempfile::TempDir, Store) {
         .collect();
     store.insert_numbers(&items, "hostile20 seed").unwrap();
     (dir, store)
-}
-
-fn value(item: &InventoryItem, sort: SortKey) -> String {
-    match sort {
-        SortKey::Usage => item.usage.clone(),
-        SortKey::Vendor => item.vendor.clone(),
-        SortKey::Tag => item.tag.clone(),
-        SortKey::Connection => item.connection.clone().unwrap_or_default(),
-        SortKey::RegisteredUser => item.registered_user.clone().unwrap_or_default(),
-        _ => unreachable!("only the sorts with values chosen here"),
-    }
-}
-
-fn listed(store: &Store, q: &NumberQuery) -> Vec<InventoryItem> {
-    let mut out = vec![];
-    store
-        .for_each_number(q, |i| {
-            out.push(i.clone());
-            Ok(())
-        })
-        .unwrap();
-    out
-}
-
-/// The query's rows in the order spelled out here.
-fn expected(store: &Store, q: &NumberQuery) -> Vec<(String, String)> {
-    let by_number = NumberQuery {
-        sort: SortKey::Number,
-        descending: false,
-        ..q.clone()
-    };
-    let mut rows: Vec<(String, String)> = listed(store, &by_number)
-        .iter()
-        .map(|i| (value(i, q.sort), i.number.clone()))
-        .collect();
-    rows.sort();
-    if q.descending {
-        rows.reverse();
-    }
-    rows
 }
 
 fn keyed(w: &switchboard::store::number_window::Window) -> Vec<(String, String)> {
@@ -139,10 +100,10 @@ fn queries() -> Vec<NumberQuery> {
 fn near_empty_values_list_walk_and_skip_in_the_spelled_out_order() {
     let (_dir, store) = seeded();
     for q in queries() {
-        let want = expected(&store, &q);
+        let want = expected_order(&store, &q);
         let got: Vec<(String, String)> = listed(&store, &q)
             .iter()
-            .map(|i| (value(i, q.sort), i.number.clone()))
+            .map(|i| (sort_value(i, q.sort), i.number.clone()))
             .collect();
         assert_eq!(got, want, "listing {q:?}");
         if want.is_empty() {
