@@ -68,6 +68,24 @@ impl Gate {
     }
 }
 
+/// One `sync audiocodes lab` with `config` at `NOW`, by `program` (an old
+/// build to compare with) or else this build.
+fn sync_lab_by(
+    program: Option<&std::path::Path>,
+    config: &std::path::Path,
+) -> std::process::Output {
+    let mut cmd = match program {
+        Some(p) => std::process::Command::new(p),
+        None => common::bin(),
+    };
+    cmd.env("SWITCHBOARD_NOW", NOW)
+        .arg("--config")
+        .arg(config)
+        .args(["sync", "audiocodes", "lab"])
+        .output()
+        .unwrap()
+}
+
 /// An ARM serving `pages`; with a gate, pages after the first wait on it.
 fn arm(pages: Pages, gate: Option<Gate>) -> HostileServer {
     HostileServer::start(move |req: &Seen| {

@@ -9,8 +9,6 @@ use common::hostile::{HostileServer, Reply, Seen};
 use common::*;
 use std::time::Duration;
 
-const NOW: &str = "2026-11-30T10:00:00Z";
-
 fn user(i: usize) -> String {
     format!(r#"{{"id":"u{i}","phoneNumber":"+1555000{i:04}","status":"REGISTERED"}}"#)
 }
@@ -48,17 +46,7 @@ fn failure(
 ) -> (Option<i32>, String) {
     let arm = server(slow, fast);
     let (_dir, config, store) = lab_at(&arm.addr, 2, "");
-    let mut cmd = match program {
-        Some(p) => std::process::Command::new(p),
-        None => bin(),
-    };
-    let out = cmd
-        .env("SWITCHBOARD_NOW", NOW)
-        .arg("--config")
-        .arg(&config)
-        .args(["sync", "audiocodes", "lab"])
-        .output()
-        .unwrap();
+    let out = super::sync_lab_by(program, &config);
     let err = text(&out).1;
     if store.exists() {
         let dump = store_dump(&store);

@@ -3,11 +3,10 @@
 //! hostile body, the same outcome (success or failure) and the same store
 //! afterwards (same users synced, same numbers, same cached users).
 
-use super::{arm, Pages, NOW};
+use super::{arm, sync_lab_by, Pages};
 use crate::common;
 use common::*;
 use std::path::Path;
-use std::process::Command;
 
 /// One hostile ARM: the config line that makes the sync read it as a
 /// `Value` (a pointer to its list, or to its total when every page has
@@ -356,17 +355,7 @@ fn cases() -> Vec<Case> {
 fn outcome(case: &Case, extra: &str, program: Option<&Path>) -> (Option<i32>, String, String) {
     let server = arm(case.pages.clone(), None);
     let (_dir, config, store) = lab_at(&server.addr, case.page, extra);
-    let mut cmd = match program {
-        Some(p) => Command::new(p),
-        None => bin(),
-    };
-    let out = cmd
-        .env("SWITCHBOARD_NOW", NOW)
-        .arg("--config")
-        .arg(&config)
-        .args(["sync", "audiocodes", "lab"])
-        .output()
-        .unwrap();
+    let out = sync_lab_by(program, &config);
     let dump = if store.exists() {
         store_dump(&store).replace(&server.addr, "ADDR")
     } else {
