@@ -5,7 +5,9 @@
 //! order: the full listing, windows walked both ways, and skips that land
 //! across the seam between the stretches.
 
-use crate::common::sort_order::{expected_order, listed, sort_value};
+use crate::common::sort_order::{
+    expected_order, listed, sort_value, walked_both_ways, window_order,
+};
 use switchboard::domain::number::{InventoryItem, Status};
 use switchboard::sim::inventory::synthetic_item;
 use switchboard::store::number_query::{NumberQuery, RowKey, Seek, SortKey};
@@ -29,17 +31,6 @@ fn seeded() -> (tempfile::TempDir, Store) {
     }
     store.insert_numbers(&items, "test seed").unwrap();
     (dir, store)
-}
-
-fn keyed(rows: &[InventoryItem], keys: &[RowKey]) -> Vec<(String, String)> {
-    assert_eq!(rows.len(), keys.len());
-    rows.iter()
-        .zip(keys)
-        .map(|(r, k)| {
-            assert_eq!(r.number, k.number, "a key is its row's");
-            (k.sort.clone(), k.number.clone())
-        })
-        .collect()
 }
 
 fn queries() -> Vec<NumberQuery> {
@@ -78,37 +69,11 @@ fn every_sort_lists_and_walks_in_the_order_spelled_out_in_rust() {
             .map(|i| (sort_value(i, q.sort), i.number.clone()))
             .collect();
         assert_eq!(got, want, "listing {q:?}");
-        // Forwards in windows of 700.
-        let mut w = store.number_window(&q, &Seek::First, 700).unwrap();
-        let mut walked = keyed(&w.rows, &w.keys);
-        while !w.at_end {
-            let last = w.rows.len() - 1;
-            let seek = Seek::After {
-                key: w.keys[last].clone(),
-                index: w.offset + last,
-                skip: 0,
-            };
-            w = store.number_window(&q, &seek, 700).unwrap();
-            assert_eq!(w.offset, walked.len(), "{q:?}: offsets follow on");
-            walked.extend(keyed(&w.rows, &w.keys));
-        }
-        assert_eq!(walked, want, "forwards {q:?}");
-        // Backwards from the end in windows of 613.
-        let mut w = store.number_window(&q, &Seek::Last, 613).unwrap();
-        let mut back = keyed(&w.rows, &w.keys);
-        assert_eq!(w.offset + w.rows.len(), want.len(), "{q:?}: last window");
-        while !w.at_start {
-            let seek = Seek::Before {
-                key: w.keys[0].clone(),
-                index: w.offset,
-                skip: 0,
-            };
-            w = store.number_window(&q, &seek, 613).unwrap();
-            let mut earlier = keyed(&w.rows, &w.keys);
-            earlier.extend(back);
-            back = earlier;
-        }
-        assert_eq!(back, want, "backwards {q:?}");
+        // Forwards in windows of 700, backwards from the end in 613.
+        let (forwards, _) = walked_both_ways(&store, &q, 700);
+        assert_eq!(forwards, want, "forwards {q:?}");
+        let (_, backwards) = walked_both_ways(&store, &q, 613);
+        assert_eq!(backwards, want, "backwards {q:?}");
     }
 }
 
@@ -143,11 +108,7 @@ fn a_skip_lands_where_the_order_says_across_the_seam() {
                 let at = from + 1 + skip;
                 assert_eq!(w.offset, at, "{q:?} after {from} skip {skip}");
                 let end = (at + 30).min(want.len());
-                assert_eq!(
-                    keyed(&w.rows, &w.keys),
-                    want[at..end],
-                    "{q:?} {from}+{skip}"
-                );
+                assert_eq!(window_order(&w), want[at..end], "{q:?} {from}+{skip}");
             }
             for (from, skip) in [(seam + 10, 15), (seam + 3, seam), (want.len() - 1, 4_000)] {
                 let skip = skip.min(from.saturating_sub(31));
@@ -163,7 +124,7 @@ fn a_skip_lands_where_the_order_says_across_the_seam() {
                 let w = store.number_window(&q, &before, 30).unwrap();
                 let end = from - skip;
                 assert_eq!(w.offset, end - 30, "{q:?} before {from} skip {skip}");
-                assert_eq!(keyed(&w.rows, &w.keys), want[end - 30..end], "{q:?}");
+                assert_eq!(window_order(&w), want[end - 30..end], "{q:?}");
             }
         }
     }

@@ -4,8 +4,12 @@
 
 use switchboard::clock;
 use switchboard::domain::number::InventoryItem;
-use switchboard::store::number_query::{NumberQuery, SortKey};
+use switchboard::store::number_query::{NumberQuery, Seek, SortKey};
+use switchboard::store::number_window::Window;
 use switchboard::store::Store;
+
+/// Rows as (sort value, number), in the order a query gives them.
+pub type Order = Vec<(String, String)>;
 
 /// A row's sort value as the tab orders it: empty for none.
 pub fn sort_value(item: &InventoryItem, sort: SortKey) -> String {
@@ -37,13 +41,13 @@ pub fn listed(store: &Store, q: &NumberQuery) -> Vec<InventoryItem> {
 
 /// The query's rows as (sort value, number) in the order it must give,
 /// sorted here from its rows in number order (a sort with a full index).
-pub fn expected_order(store: &Store, q: &NumberQuery) -> Vec<(String, String)> {
+pub fn expected_order(store: &Store, q: &NumberQuery) -> Order {
     let by_number = NumberQuery {
         sort: SortKey::Number,
         descending: false,
         ..q.clone()
     };
-    let mut rows: Vec<(String, String)> = listed(store, &by_number)
+    let mut rows: Order = listed(store, &by_number)
         .iter()
         .map(|i| (sort_value(i, q.sort), i.number.clone()))
         .collect();
@@ -52,4 +56,55 @@ pub fn expected_order(store: &Store, q: &NumberQuery) -> Vec<(String, String)> {
         rows.reverse();
     }
     rows
+}
+
+/// A window's rows as (sort value, number), from its keys (each checked
+/// to be its row's).
+pub fn window_order(w: &Window) -> Order {
+    assert_eq!(w.rows.len(), w.keys.len());
+    w.rows
+        .iter()
+        .zip(&w.keys)
+        .map(|(r, k)| {
+            assert_eq!(r.number, k.number, "a key is its row's");
+            (k.sort.clone(), k.number.clone())
+        })
+        .collect()
+}
+
+/// The query's rows walked forwards from the first window and backwards
+/// from the last, `size` rows a window; the offsets must follow on.
+pub fn walked_both_ways(store: &Store, q: &NumberQuery, size: usize) -> (Order, Order) {
+    let mut w = store.number_window(q, &Seek::First, size).unwrap();
+    let mut forwards = window_order(&w);
+    while !w.at_end {
+        let last = w.rows.len() - 1;
+        let seek = Seek::After {
+            key: w.keys[last].clone(),
+            index: w.offset + last,
+            skip: 0,
+        };
+        w = store.number_window(q, &seek, size).unwrap();
+        assert_eq!(w.offset, forwards.len(), "{q:?}: offsets follow on");
+        forwards.extend(window_order(&w));
+    }
+    let mut w = store.number_window(q, &Seek::Last, size).unwrap();
+    let mut backwards = window_order(&w);
+    assert_eq!(
+        w.offset + w.rows.len(),
+        forwards.len(),
+        "{q:?}: last window"
+    );
+    while !w.at_start {
+        let seek = Seek::Before {
+            key: w.keys[0].clone(),
+            index: w.offset,
+            skip: 0,
+        };
+        w = store.number_window(q, &seek, size).unwrap();
+        let mut earlier = window_order(&w);
+        earlier.extend(backwards);
+        backwards = earlier;
+    }
+    (forwards, backwards)
 }

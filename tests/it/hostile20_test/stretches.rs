@@ -5,7 +5,9 @@
 //! windows of 7 and skipped across the seam. The order must be exactly
 //! `ORDER BY ifnull(value, ''), number` (or its reverse).
 
-use crate::common::sort_order::{expected_order, listed, sort_value};
+use crate::common::sort_order::{
+    expected_order, listed, sort_value, walked_both_ways, window_order,
+};
 use switchboard::domain::number::{InventoryItem, Status};
 use switchboard::store::number_query::{NumberQuery, RowKey, Seek, SortKey};
 use switchboard::store::Store;
@@ -50,18 +52,6 @@ fn seeded() -> (tempfile::TempDir, Store) {
         .collect();
     store.insert_numbers(&items, "hostile20 seed").unwrap();
     (dir, store)
-}
-
-fn keyed(w: &switchboard::store::number_window::Window) -> Vec<(String, String)> {
-    assert_eq!(w.rows.len(), w.keys.len());
-    w.rows
-        .iter()
-        .zip(&w.keys)
-        .map(|(r, k)| {
-            assert_eq!(r.number, k.number);
-            (k.sort.clone(), k.number.clone())
-        })
-        .collect()
 }
 
 fn queries() -> Vec<NumberQuery> {
@@ -109,33 +99,9 @@ fn near_empty_values_list_walk_and_skip_in_the_spelled_out_order() {
         if want.is_empty() {
             continue;
         }
-        let mut w = store.number_window(&q, &Seek::First, 7).unwrap();
-        let mut walked = keyed(&w);
-        while !w.at_end {
-            let last = w.rows.len() - 1;
-            let seek = Seek::After {
-                key: w.keys[last].clone(),
-                index: w.offset + last,
-                skip: 0,
-            };
-            w = store.number_window(&q, &seek, 7).unwrap();
-            walked.extend(keyed(&w));
-        }
-        assert_eq!(walked, want, "forwards {q:?}");
-        let mut w = store.number_window(&q, &Seek::Last, 7).unwrap();
-        let mut back = keyed(&w);
-        while !w.at_start {
-            let seek = Seek::Before {
-                key: w.keys[0].clone(),
-                index: w.offset,
-                skip: 0,
-            };
-            w = store.number_window(&q, &seek, 7).unwrap();
-            let mut earlier = keyed(&w);
-            earlier.extend(back);
-            back = earlier;
-        }
-        assert_eq!(back, want, "backwards {q:?}");
+        let (forwards, backwards) = walked_both_ways(&store, &q, 7);
+        assert_eq!(forwards, want, "forwards {q:?}");
+        assert_eq!(backwards, want, "backwards {q:?}");
         // Skips from every row over every distance land where the order says.
         for from in 0..want.len() {
             let key = RowKey {
@@ -152,7 +118,11 @@ fn near_empty_values_list_walk_and_skip_in_the_spelled_out_order() {
                     };
                     let w = store.number_window(&q, &seek, 4).unwrap();
                     let end = (at + 4).min(want.len());
-                    assert_eq!(keyed(&w), want[at..end], "{q:?} after {from} skip {skip}");
+                    assert_eq!(
+                        window_order(&w),
+                        want[at..end],
+                        "{q:?} after {from} skip {skip}"
+                    );
                 }
                 if from > skip {
                     let seek = Seek::Before {
@@ -164,7 +134,7 @@ fn near_empty_values_list_walk_and_skip_in_the_spelled_out_order() {
                     let end = from - skip;
                     let start = end.saturating_sub(4);
                     assert_eq!(
-                        keyed(&w),
+                        window_order(&w),
                         want[start..end],
                         "{q:?} before {from} skip {skip}"
                     );
