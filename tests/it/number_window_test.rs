@@ -3,6 +3,7 @@
 //! the rows of a plain full query, and the counts agree. 12,000 rows, so
 //! both the "narrow" (index first) and "dense" (scan the sort) plans run.
 
+use crate::common::sort_order::{numbers_of, walk_backwards, walk_forwards};
 use switchboard::domain::number::{InventoryItem, Status};
 use switchboard::sim::inventory::synthetic_item;
 use switchboard::store::number_query::{NumberQuery, Seek, SortKey};
@@ -42,42 +43,11 @@ fn numbers(w: &Window) -> Vec<String> {
 }
 
 fn walk_forward(store: &Store, q: &NumberQuery, limit: usize) -> Vec<String> {
-    let mut w = store.number_window(q, &Seek::First, limit).unwrap();
-    let mut out = numbers(&w);
-    while !w.at_end {
-        let last = w.rows.len() - 1;
-        let seek = Seek::After {
-            key: w.keys[last].clone(),
-            index: w.offset + last,
-            skip: 0,
-        };
-        w = store.number_window(q, &seek, limit).unwrap();
-        assert_eq!(w.offset, out.len(), "{q:?}: offsets follow on");
-        out.extend(numbers(&w));
-    }
-    out
+    numbers_of(walk_forwards(store, q, limit))
 }
 
 fn walk_backward(store: &Store, q: &NumberQuery, limit: usize) -> Vec<String> {
-    let mut w = store.number_window(q, &Seek::Last, limit).unwrap();
-    let total = store.count_numbers(q).unwrap();
-    assert_eq!(
-        w.offset + w.rows.len(),
-        total,
-        "{q:?}: the last window ends at the count"
-    );
-    let mut out: Vec<String> = numbers(&w).into_iter().rev().collect();
-    while !w.at_start {
-        let seek = Seek::Before {
-            key: w.keys[0].clone(),
-            index: w.offset,
-            skip: 0,
-        };
-        w = store.number_window(q, &seek, limit).unwrap();
-        out.extend(numbers(&w).into_iter().rev());
-    }
-    out.reverse();
-    out
+    numbers_of(walk_backwards(store, q, limit))
 }
 
 fn queries() -> Vec<NumberQuery> {

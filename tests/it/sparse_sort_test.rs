@@ -6,7 +6,7 @@
 //! across the seam between the stretches.
 
 use crate::common::sort_order::{
-    expected_order, listed, sort_value, walked_both_ways, window_order,
+    expected_order, listed, sort_value, walk_backwards, walk_forwards, window_order,
 };
 use switchboard::domain::number::{InventoryItem, Status};
 use switchboard::sim::inventory::synthetic_item;
@@ -70,10 +70,8 @@ fn every_sort_lists_and_walks_in_the_order_spelled_out_in_rust() {
             .collect();
         assert_eq!(got, want, "listing {q:?}");
         // Forwards in windows of 700, backwards from the end in 613.
-        let (forwards, _) = walked_both_ways(&store, &q, 700);
-        assert_eq!(forwards, want, "forwards {q:?}");
-        let (_, backwards) = walked_both_ways(&store, &q, 613);
-        assert_eq!(backwards, want, "backwards {q:?}");
+        assert_eq!(walk_forwards(&store, &q, 700), want, "forwards {q:?}");
+        assert_eq!(walk_backwards(&store, &q, 613), want, "backwards {q:?}");
     }
 }
 

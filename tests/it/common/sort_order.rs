@@ -72,11 +72,11 @@ pub fn window_order(w: &Window) -> Order {
         .collect()
 }
 
-/// The query's rows walked forwards from the first window and backwards
-/// from the last, `size` rows a window; the offsets must follow on.
-pub fn walked_both_ways(store: &Store, q: &NumberQuery, size: usize) -> (Order, Order) {
+/// The query's rows walked forwards from the first window, `size` rows a
+/// window; the offsets must follow on.
+pub fn walk_forwards(store: &Store, q: &NumberQuery, size: usize) -> Order {
     let mut w = store.number_window(q, &Seek::First, size).unwrap();
-    let mut forwards = window_order(&w);
+    let mut out = window_order(&w);
     while !w.at_end {
         let last = w.rows.len() - 1;
         let seek = Seek::After {
@@ -85,16 +85,23 @@ pub fn walked_both_ways(store: &Store, q: &NumberQuery, size: usize) -> (Order, 
             skip: 0,
         };
         w = store.number_window(q, &seek, size).unwrap();
-        assert_eq!(w.offset, forwards.len(), "{q:?}: offsets follow on");
-        forwards.extend(window_order(&w));
+        assert_eq!(w.offset, out.len(), "{q:?}: offsets follow on");
+        out.extend(window_order(&w));
     }
+    out
+}
+
+/// The query's rows walked backwards from the last window, `size` rows a
+/// window; the last window must end at the query's count.
+pub fn walk_backwards(store: &Store, q: &NumberQuery, size: usize) -> Order {
     let mut w = store.number_window(q, &Seek::Last, size).unwrap();
-    let mut backwards = window_order(&w);
+    let total = store.count_numbers(q).unwrap();
     assert_eq!(
         w.offset + w.rows.len(),
-        forwards.len(),
-        "{q:?}: last window"
+        total,
+        "{q:?}: the last window ends at the count"
     );
+    let mut out = window_order(&w);
     while !w.at_start {
         let seek = Seek::Before {
             key: w.keys[0].clone(),
@@ -103,8 +110,13 @@ pub fn walked_both_ways(store: &Store, q: &NumberQuery, size: usize) -> (Order, 
         };
         w = store.number_window(q, &seek, size).unwrap();
         let mut earlier = window_order(&w);
-        earlier.extend(backwards);
-        backwards = earlier;
+        earlier.extend(out);
+        out = earlier;
     }
-    (forwards, backwards)
+    out
+}
+
+/// The numbers of an order.
+pub fn numbers_of(order: Order) -> Vec<String> {
+    order.into_iter().map(|(_, n)| n).collect()
 }
