@@ -246,8 +246,20 @@ pub fn arm_config(
 /// wall time and stdout. Panics when it fails: a failed run measures
 /// nothing.
 pub fn timed(cfg: &Path, env: &[(&str, &str)], args: &[&str]) -> (Duration, String) {
+    // `BENCH_WRAP="perf record -g -o …"` runs each command under a
+    // profiler (its timings then include the profiler's cost).
+    let wrap = std::env::var("BENCH_WRAP").unwrap_or_default();
+    let mut words = wrap.split_whitespace();
+    let mut command = match words.next() {
+        Some(program) => {
+            let mut c = Command::new(program);
+            c.args(words).arg(BIN);
+            c
+        }
+        None => Command::new(BIN),
+    };
     let t = Instant::now();
-    let out = Command::new(BIN)
+    let out = command
         .env_remove("SWITCHBOARD_CONFIG")
         .env_remove("SWITCHBOARD_STORE")
         .env("NO_COLOR", "1")

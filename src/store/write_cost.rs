@@ -3,7 +3,8 @@
 //! --nocapture`; `STORE_COST_SEED=900000` first fills the store with that
 //! many other numbers, as the inventory benchmark's million-row store;
 //! `STORE_COST_CACHE_KIB=65536` gives the connection that page cache;
-//! `STORE_COST_FIRST_ONLY=1` stops after the first sync, for a profile).
+//! `STORE_COST_FIRST_ONLY=1` stops after the first sync, for a profile;
+//! `STORE_COST_SQL` runs its statements on the new store first).
 
 use super::sync::{SyncMode, SyncRequest};
 use super::Store;
@@ -57,6 +58,11 @@ fn store_write_cost() {
             .conn
             .pragma_update(None, "cache_size", format!("-{kib}"))
             .unwrap();
+    }
+    // `STORE_COST_SQL="DROP INDEX …"` changes the schema first: what a
+    // schema choice would save, measured before making it.
+    if let Ok(sql) = std::env::var("STORE_COST_SQL") {
+        store.conn.execute_batch(&sql).unwrap();
     }
     let today = Utc::now().date_naive();
     let seed: usize = std::env::var("STORE_COST_SEED")
