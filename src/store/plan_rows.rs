@@ -4,18 +4,21 @@
 //! and makes an `InventoryItem` of it only where it writes or reports it,
 //! so an unchanged re-sync of 100,000 rows allocates no string per row.
 
+use super::cached_users::same_stamp;
 use super::numbers::from_row;
 use crate::clock;
 use crate::domain::cooling::PlanRow;
 use crate::domain::number::{InventoryItem, Status};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use rusqlite::types::ValueRef;
 use rusqlite::Row;
 use std::borrow::Cow;
 
 /// The text columns, in this order: number, usage, vendor, tag,
-/// connection, registered_user.
-const TEXTS: usize = 6;
+/// connection, registered_user, last_seen (kept as text: a plan compares
+/// it with the fetched time without parsing it, see
+/// [`RowRef::last_seen_is`]).
+const TEXTS: usize = 7;
 /// Where each text column is in `numbers::COLUMNS`, and whether it may
 /// be NULL.
 const TEXT_COLUMNS: [(usize, bool); TEXTS] = [
@@ -25,6 +28,7 @@ const TEXT_COLUMNS: [(usize, bool); TEXTS] = [
     (4, false),
     (6, true),
     (7, true),
+    (8, true),
 ];
 
 /// One row: where each text column ends in the buffer, which are NULL
@@ -35,7 +39,6 @@ struct Meta {
     nulls: u8,
     status: Status,
     release_date: Option<NaiveDate>,
-    last_seen: Option<DateTime<Utc>>,
 }
 
 /// Rows of `numbers::COLUMNS`, in the order they were pushed.
@@ -94,7 +97,6 @@ impl PlanRows {
                 .and_then(Status::parse)
                 .unwrap_or(Status::Inactive),
             release_date: parsed(r, 5)?.and_then(|d| d.parse::<NaiveDate>().ok()),
-            last_seen: parsed(r, 8)?.and_then(clock::parse_stamp),
         };
         for (i, (column, nullable)) in TEXT_COLUMNS.into_iter().enumerate() {
             match text(r, column, nullable)? {
@@ -225,7 +227,19 @@ impl PlanRow for RowRef<'_> {
         self.rows.field(self.k, 5)
     }
     fn last_seen(&self) -> Option<DateTime<Utc>> {
-        self.meta().last_seen
+        self.rows.field(self.k, 6).and_then(clock::parse_stamp)
+    }
+    /// Without parsing the stored text when it is the very text
+    /// `clock::stamp` writes for a whole second `t` (which parses back
+    /// to `t` exactly); otherwise parsed and compared.
+    fn last_seen_is(&self, t: Option<DateTime<Utc>>) -> bool {
+        let text = self.rows.field(self.k, 6);
+        if let (Some(t), Some(text)) = (t, text) {
+            if t.nanosecond() == 0 && same_stamp(Some(t), Some(text)) {
+                return true;
+            }
+        }
+        text.and_then(clock::parse_stamp) == t
     }
     fn item(&self) -> Cow<'_, InventoryItem> {
         Cow::Owned(InventoryItem {

@@ -38,7 +38,14 @@ const ROWS: &str = "INSERT INTO numbers(number, status, usage, vendor, tag, rele
  ('+1016', 'Weird', 'Device', 'AudioCodes', '', NULL, 'lab', 'user+1016', NULL, 'x'),
  ('+1017', 'Cooling', 'Device', 'AudioCodes', 'cool', '2026-11-01', 'other', 'old', NULL, 'x'),
  ('+1018', 'Cooling', 'Device', 'AudioCodes', 'cool', '2026-11-01', 'lab', 'old', NULL, 'x'),
- ('+1019', 'Used', 'Device', 'AudioCodes', '', NULL, '', 'empty connection', NULL, 'x');";
+ ('+1019', 'Used', 'Device', 'AudioCodes', '', NULL, '', 'empty connection', NULL, 'x'),
+ ('+1020', 'Used', 'Device', 'AudioCodes', '', NULL, 'lab', 'user+1020', '2026-11-21T10:00:00.5Z', 'x'),
+ ('+1021', 'Used', 'Device', 'AudioCodes', '', NULL, 'lab', 'user+1021', '2026-11-21T10:00:00Z', 'x');";
+
+/// The fetched time of +1021: within the second its row holds, which
+/// `clock::stamp` writes as that second (the row is not what the sync
+/// would write: it is refreshed).
+const SEEN_WITHIN: &str = "2026-11-21T10:00:00.250Z";
 
 /// The fetched list: registered users for most numbers, +1004 offline,
 /// +1005 and +1006 gone, +1012 new to the store.
@@ -46,7 +53,7 @@ fn snapshot() -> Snapshot {
     let offline = ["+1004", "+1018"];
     let listed = [
         "+1000", "+1001", "+1002", "+1003", "+1004", "+1007", "+1008", "+1009", "+1010", "+1011",
-        "+1012", "+1013", "+1014", "+1015", "+1016", "+1018", "+1019",
+        "+1012", "+1013", "+1014", "+1015", "+1016", "+1018", "+1019", "+1020", "+1021",
     ];
     let users: Vec<RegisteredUser> = listed
         .iter()
@@ -61,7 +68,11 @@ fn snapshot() -> Snapshot {
                 "REGISTERED"
             }
             .into(),
-            last_seen: Some(SEEN.parse().unwrap()),
+            last_seen: Some(
+                if *n == "+1021" { SEEN_WITHIN } else { SEEN }
+                    .parse()
+                    .unwrap(),
+            ),
             sbc: String::new(),
         })
         .collect();
@@ -113,7 +124,17 @@ fn compact_rows_plan_as_owned_rows_do() {
         "{c:?}"
     );
     assert!(c.unchanged >= 4, "{c:?}");
-    assert_eq!(from_compact.used_before, 9);
+    assert_eq!(from_compact.used_before, 11);
+    let refreshed: Vec<&str> = from_compact
+        .transitions
+        .iter()
+        .filter(|t| t.kind == cooling::ChangeKind::Refreshed)
+        .map(|t| t.after.number.as_str())
+        .collect();
+    assert_eq!(
+        refreshed,
+        ["+1001", "+1002", "+1013", "+1015", "+1020", "+1021"]
+    );
 }
 
 #[test]

@@ -18,6 +18,11 @@ pub trait PlanRow {
     fn connection(&self) -> Option<&str>;
     fn registered_user(&self) -> Option<&str>;
     fn last_seen(&self) -> Option<DateTime<Utc>>;
+    /// Whether the row's last seen time is `t` (a row may compare it
+    /// without making a time of its own).
+    fn last_seen_is(&self, t: Option<DateTime<Utc>>) -> bool {
+        self.last_seen() == t
+    }
     /// The row as an item (borrowed when it is one).
     fn item(&self) -> Cow<'_, InventoryItem>;
 
@@ -49,7 +54,7 @@ pub trait PlanRow {
             && self.release_date().is_none()
             && self.connection() == Some(connection)
             && self.registered_user() == Some(entry.user.as_str())
-            && self.last_seen() == entry.last_seen
+            && self.last_seen_is(entry.last_seen)
     }
 }
 
