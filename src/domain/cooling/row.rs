@@ -44,7 +44,9 @@ pub trait PlanRow {
     }
 
     /// Whether the row is already what [`super::used_by`] would make of it
-    /// for `entry` at `number`: every field compared.
+    /// for `entry` at `number`: every field compared (a field added to
+    /// `InventoryItem` needs an accessor here: the compact row's `item`
+    /// lists every field, so it fails to compile until it has one).
     fn is_used_by_entry(&self, connection: &str, entry: &SnapshotEntry, number: &str) -> bool {
         self.number() == number
             && self.status() == Status::Used
