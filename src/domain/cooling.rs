@@ -9,6 +9,9 @@ use super::text::count;
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
+mod row;
+pub use row::PlanRow;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
@@ -179,37 +182,6 @@ pub fn used_by(connection: &str, entry: &SnapshotEntry, number: &str) -> Invento
     }
 }
 
-/// Whether `item` is already what [`used_by`] would make of it (compared
-/// in place: an unchanged re-sync makes no row to compare with).
-fn is_used_by_entry(
-    item: &InventoryItem,
-    connection: &str,
-    entry: &SnapshotEntry,
-    number: &str,
-) -> bool {
-    // Every field, so that a new one is not forgotten here.
-    let InventoryItem {
-        number: n,
-        status,
-        usage,
-        vendor,
-        tag,
-        release_date,
-        connection: c,
-        registered_user,
-        last_seen,
-    } = item;
-    n == number
-        && *status == Status::Used
-        && usage == USAGE_DEVICE
-        && vendor == VENDOR_AUDIOCODES
-        && tag.is_empty()
-        && release_date.is_none()
-        && c.as_deref() == Some(connection)
-        && registered_user.as_deref() == Some(entry.user.as_str())
-        && *last_seen == entry.last_seen
-}
-
 /// `began + days`, if that is a date a store row can hold (at most
 /// 9999-12-31); checked, so no date and no number of days can overflow.
 pub fn release_after(began: NaiveDate, days: u32) -> Option<NaiveDate> {
@@ -241,10 +213,12 @@ pub fn is_due(item: &InventoryItem, today: NaiveDate) -> bool {
 /// Plans a sync of `connection`. `inventory` must hold every row whose number
 /// is in the snapshot and every row linked to the connection, sorted by
 /// number (the store's primary key order), so that the plan is one merge.
-pub fn plan(
+/// A row is made into an item only where the plan writes it or reports it
+/// (an unchanged Used row is compared in place).
+pub fn plan<R: PlanRow>(
     connection: &str,
     snapshot: &Snapshot,
-    inventory: &[InventoryItem],
+    inventory: &[R],
     today: NaiveDate,
     settings: &InventorySettings,
 ) -> Plan {
@@ -261,25 +235,6 @@ pub fn plan(
         empty_list: snapshot.entries.is_empty(),
         ..Default::default()
     };
-    let mut push = |p: &mut Plan, kind, before: Option<&InventoryItem>, after| {
-        match kind {
-            ChangeKind::Added => p.counts.added += 1,
-            ChangeKind::Restored => p.counts.restored += 1,
-            ChangeKind::Cooled => p.counts.cooled += 1,
-            ChangeKind::Released => p.counts.released += 1,
-            ChangeKind::Refreshed => p.counts.unchanged += 1,
-            // Hand edits: never planned by a sync.
-            ChangeKind::Reserved
-            | ChangeKind::Unreserved
-            | ChangeKind::Extended
-            | ChangeKind::Tagged => {}
-        }
-        p.transitions.push(Transition {
-            kind,
-            before: before.cloned(),
-            after,
-        });
-    };
 
     let mut inv = inventory.iter().peekable();
     let mut snap = snapshot.entries.iter().peekable();
@@ -287,108 +242,106 @@ pub fn plan(
         // Merge the two sorted sequences by number.
         let (item, entry) = match (inv.peek(), snap.peek()) {
             (None, None) => break,
-            (Some(i), Some((n, _))) if i.number.as_str() < n.as_str() => (inv.next(), None),
-            (Some(i), Some((n, _))) if i.number.as_str() > n.as_str() => (None, snap.next()),
+            (Some(i), Some((n, _))) if i.number() < n.as_str() => (inv.next(), None),
+            (Some(i), Some((n, _))) if i.number() > n.as_str() => (None, snap.next()),
             (Some(_), Some(_)) => (inv.next(), snap.next()),
             (Some(_), None) => (inv.next(), None),
             (None, Some(_)) => (None, snap.next()),
         };
         match (item, entry) {
-            (Some(item), None) => {
-                // Linked to this connection but gone from the snapshot.
-                if item.is_used_by(connection) {
-                    push(
-                        &mut p,
-                        ChangeKind::Cooled,
-                        Some(item),
-                        cooled(item, today, days),
-                    );
-                } else if item.is_audiocodes()
-                    && item.connection.as_deref() == Some(connection)
-                    && is_due(item, today)
-                {
-                    push(&mut p, ChangeKind::Released, Some(item), released(item));
-                } else {
-                    p.counts.unchanged += 1;
-                }
+            // Linked to this connection but gone from the snapshot.
+            (Some(item), None) => unlisted(&mut p, connection, item, today, days),
+            (item, Some((number, entry))) => {
+                plan_entry(&mut p, connection, number, entry, item, today, days);
             }
-            (item, Some((number, entry))) => plan_entry(
-                &mut p, &mut push, connection, number, entry, item, today, days,
-            ),
             (None, None) => unreachable!("merge yields at least one side"),
         }
     }
     p
 }
 
-#[allow(clippy::too_many_arguments)]
-fn plan_entry(
+/// Counts the transition and keeps it.
+fn push(p: &mut Plan, kind: ChangeKind, before: Option<InventoryItem>, after: InventoryItem) {
+    match kind {
+        ChangeKind::Added => p.counts.added += 1,
+        ChangeKind::Restored => p.counts.restored += 1,
+        ChangeKind::Cooled => p.counts.cooled += 1,
+        ChangeKind::Released => p.counts.released += 1,
+        ChangeKind::Refreshed => p.counts.unchanged += 1,
+        // Hand edits: never planned by a sync.
+        ChangeKind::Reserved
+        | ChangeKind::Unreserved
+        | ChangeKind::Extended
+        | ChangeKind::Tagged => {}
+    }
+    p.transitions.push(Transition {
+        kind,
+        before,
+        after,
+    });
+}
+
+/// A row the snapshot does not list (or lists as offline): cooled when
+/// this connection uses it, released when it is this connection's
+/// Cooling number and due, else unchanged.
+fn unlisted<R: PlanRow>(p: &mut Plan, connection: &str, row: &R, today: NaiveDate, days: u32) {
+    if row.is_used_by(connection) {
+        let before = row.item().into_owned();
+        let after = cooled(&before, today, days);
+        push(p, ChangeKind::Cooled, Some(before), after);
+    } else if row.is_audiocodes() && row.connection() == Some(connection) && row.is_due(today) {
+        let before = row.item().into_owned();
+        let after = released(&before);
+        push(p, ChangeKind::Released, Some(before), after);
+    } else {
+        p.counts.unchanged += 1;
+    }
+}
+
+fn plan_entry<R: PlanRow>(
     p: &mut Plan,
-    push: &mut impl FnMut(&mut Plan, ChangeKind, Option<&InventoryItem>, InventoryItem),
     connection: &str,
     number: &str,
     entry: &SnapshotEntry,
-    item: Option<&InventoryItem>,
+    row: Option<&R>,
     today: NaiveDate,
     days: u32,
 ) {
-    let conflict = |p: &mut Plan, i: &InventoryItem| {
-        p.counts.conflicts += 1;
-        p.conflicts.push(Conflict {
-            number: i.number.clone(),
-            status: i.status.as_str().into(),
-            vendor: i.vendor.clone(),
-            connection: i.connection.clone(),
-        });
-    };
-    match (item, entry.registered) {
-        (None, true) => push(
-            p,
-            ChangeKind::Added,
-            None,
-            used_by(connection, entry, number),
-        ),
+    let used = || used_by(connection, entry, number);
+    match (row, entry.registered) {
+        (None, true) => push(p, ChangeKind::Added, None, used()),
         (None, false) => p.counts.unchanged += 1,
-        (Some(i), true) => match i.status {
+        (Some(i), true) => match i.status() {
             // Available but still marked with another vendor: held, not free.
-            Status::Available if i.vendor.is_empty() || i.is_audiocodes() => push(
-                p,
-                ChangeKind::Added,
-                Some(i),
-                used_by(connection, entry, number),
-            ),
-            Status::Cooling if i.is_audiocodes() => push(
-                p,
-                ChangeKind::Restored,
-                Some(i),
-                used_by(connection, entry, number),
-            ),
+            Status::Available if i.vendor().is_empty() || i.is_audiocodes() => {
+                push(p, ChangeKind::Added, Some(i.item().into_owned()), used());
+            }
+            Status::Cooling if i.is_audiocodes() => {
+                push(p, ChangeKind::Restored, Some(i.item().into_owned()), used());
+            }
             Status::Used if i.is_used_by(connection) => {
-                if is_used_by_entry(i, connection, entry, number) {
+                if i.is_used_by_entry(connection, entry, number) {
                     p.counts.unchanged += 1;
                 } else {
                     push(
                         p,
                         ChangeKind::Refreshed,
-                        Some(i),
-                        used_by(connection, entry, number),
+                        Some(i.item().into_owned()),
+                        used(),
                     );
                 }
             }
-            _ => conflict(p, i),
-        },
-        (Some(i), false) => {
-            if i.is_used_by(connection) {
-                push(p, ChangeKind::Cooled, Some(i), cooled(i, today, days));
-            } else if i.is_audiocodes()
-                && i.connection.as_deref() == Some(connection)
-                && is_due(i, today)
-            {
-                push(p, ChangeKind::Released, Some(i), released(i));
-            } else {
-                p.counts.unchanged += 1;
+            _ => {
+                p.counts.conflicts += 1;
+                p.conflicts.push(Conflict {
+                    number: i.number().to_string(),
+                    status: i.status().as_str().into(),
+                    vendor: i.vendor().to_string(),
+                    connection: i.connection().map(str::to_string),
+                });
             }
-        }
+        },
+        (Some(i), false) => unlisted(p, connection, i, today, days),
     }
 }
 

@@ -127,7 +127,7 @@ impl CachedUsers {
 
 /// Whether `text` is the stored form of `t` (`clock::stamp`), without
 /// formatting it for the common case (years 0 to 9999, no leap second).
-fn same_stamp(t: Option<DateTime<Utc>>, text: Option<&str>) -> bool {
+pub(super) fn same_stamp(t: Option<DateTime<Utc>>, text: Option<&str>) -> bool {
     let (t, text) = match (t, text) {
         (None, None) => return true,
         (Some(t), Some(text)) => (t, text),

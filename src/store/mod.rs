@@ -21,6 +21,9 @@ pub mod number_widths;
 pub mod number_window;
 pub mod numbers;
 mod own_writes;
+mod plan_rows;
+#[cfg(test)]
+mod plan_rows_tests;
 pub mod remote;
 pub mod sync;
 pub mod sync_ahead;

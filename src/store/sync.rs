@@ -4,6 +4,7 @@
 
 use super::batch::{text, Batch};
 use super::numbers::{field_values, from_row, write_transitions, COLUMNS, FIELDS};
+use super::plan_rows::PlanRows;
 use super::sync_ahead::{plan_base, SyncAhead};
 use super::{Result, Store};
 use crate::clock;
@@ -160,7 +161,7 @@ impl Store {
         let plan = cooling::plan(
             req.connection,
             &snapshot,
-            &inventory,
+            &inventory.refs(),
             req.today,
             req.settings,
         );
@@ -480,39 +481,30 @@ fn write_alike(
 /// snapshot's numbers; a snapshot number the connection does not hold is
 /// looked up on its own (no temporary table, no second pass). When none
 /// is found elsewhere (an unchanged re-sync), `linked` is returned as it
-/// is, not moved row by row into a new list.
-fn load_for_plan(
+/// is, not copied row by row.
+pub(super) fn load_for_plan(
     tx: &Transaction<'_>,
-    linked: Vec<InventoryItem>,
+    linked: PlanRows,
     snapshot: &Snapshot,
-) -> Result<Vec<InventoryItem>> {
+) -> Result<PlanRows> {
     let mut lookup =
         tx.prepare_cached(&format!("SELECT {COLUMNS} FROM numbers WHERE number = ?1"))?;
-    let mut others = Vec::new();
-    let mut held = linked.iter().map(|i| i.number.as_str()).peekable();
+    let mut others = PlanRows::default();
+    let mut k = 0;
     for number in snapshot.entries.keys() {
-        while held.next_if(|n| *n < number.as_str()).is_some() {}
-        if held.next_if(|n| *n == number.as_str()).is_some() {
+        while k < linked.len() && linked.number(k) < number.as_str() {
+            k += 1;
+        }
+        if k < linked.len() && linked.number(k) == number.as_str() {
+            k += 1;
             continue;
         }
-        if let Some(item) = lookup.query_row([number], from_row).optional()? {
-            others.push(item);
+        let mut rows = lookup.query([number])?;
+        if let Some(r) = rows.next()? {
+            others.push(r)?;
         }
     }
-    if others.is_empty() {
-        return Ok(linked);
-    }
-    // Both lists are in number order, and no number is in both.
-    let mut out = Vec::with_capacity(linked.len() + others.len());
-    let mut others = others.into_iter().peekable();
-    for item in linked {
-        while let Some(other) = others.next_if(|o| o.number < item.number) {
-            out.push(other);
-        }
-        out.push(item);
-    }
-    out.extend(others);
-    Ok(out)
+    Ok(linked.merged(&others))
 }
 
 /// Makes the cached users of the connection equal to the fetched list,

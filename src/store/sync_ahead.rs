@@ -8,10 +8,10 @@
 //! the write lock.
 
 use super::cached_users::CachedUsers;
-use super::numbers::{from_row, COLUMNS};
+use super::numbers::COLUMNS;
 use super::own_writes::StoreMark;
+use super::plan_rows::PlanRows;
 use super::{Result, Store};
-use crate::domain::number::InventoryItem;
 use rusqlite::{Connection, TransactionBehavior};
 
 /// The store's half of a sync's plan, read by [`Store::read_sync_ahead`].
@@ -21,9 +21,10 @@ pub struct SyncAhead {
     base: PlanBase,
 }
 
-/// The rows linked to a connection, in number order, and its cached users.
+/// The rows linked to a connection, in number order (compact: one text
+/// buffer, no string per column), and its cached users.
 pub(super) struct PlanBase {
-    pub(super) linked: Vec<InventoryItem>,
+    pub(super) linked: PlanRows,
     pub(super) cached: CachedUsers,
 }
 
@@ -33,9 +34,11 @@ impl PlanBase {
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT {COLUMNS} FROM numbers WHERE connection = ?1 AND connection > '' ORDER BY number"
         ))?;
-        let linked = stmt
-            .query_map([connection], from_row)?
-            .collect::<rusqlite::Result<_>>()?;
+        let mut rows = stmt.query([connection])?;
+        let mut linked = PlanRows::default();
+        while let Some(r) = rows.next()? {
+            linked.push(r)?;
+        }
         Ok(PlanBase {
             linked,
             cached: CachedUsers::read(conn, connection)?,

@@ -158,10 +158,15 @@ pub(super) fn read_fields<F: Fields + ?Sized>(raw: &F, shape: &PageShape) -> Arm
                 .filter(|s| !s.is_empty())
         })
         .unwrap_or_default();
+    // "user " and the id, or the JSON (which begins with '{'): two keys
+    // are equal exactly when the ids, or the whole users, are.
     let key = if id.is_empty() {
         raw.json()
     } else {
-        format!("user {id:?}")
+        let mut key = String::with_capacity(5 + id.len());
+        key.push_str("user ");
+        key.push_str(&id);
+        key
     };
     // Absent or null: no status. Anything else that is not text (a boolean,
     // an object) is kept as its JSON, so that it is reported, not ignored.

@@ -1,7 +1,7 @@
 //! The paging rules: a fetch finishes exactly or fails.
 
 use super::seen::{HashedPage, KeyHasher, SeenKeys};
-use super::{ArmPage, ArmUser, ArmUsers, Envelope};
+use super::{ArmPage, ArmUsers, Envelope};
 
 /// Why a list could not be read whole: each case would leave users out
 /// (they would look deleted) or count some twice.
@@ -45,9 +45,9 @@ pub struct Pager {
     /// with a size of its own (new users: read on).
     larger_than_asked: bool,
     seen: SeenKeys,
-    /// The pages taken, in order (kept apart: one list regrown page by
-    /// page would be copied again and again).
-    pages: Vec<Vec<ArmUser>>,
+    /// The users of the pages taken, in order, assembled as each page is
+    /// taken.
+    users: ArmUsers,
     received: usize,
 }
 
@@ -59,7 +59,7 @@ impl Pager {
             total: None,
             larger_than_asked: false,
             seen: SeenKeys::default(),
-            pages: Vec::new(),
+            users: ArmUsers::default(),
             received: 0,
         }
     }
@@ -159,7 +159,7 @@ impl Pager {
             });
         }
         self.received += page.users.len();
-        self.pages.push(page.users);
+        self.users.push_page(page.users);
         if n == 0 {
             return match self.total {
                 // The first page: empty, yet announcing users.
@@ -182,6 +182,6 @@ impl Pager {
     }
 
     pub fn finish(self) -> ArmUsers {
-        ArmUsers::from_pages(self.pages)
+        self.users
     }
 }

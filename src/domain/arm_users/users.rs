@@ -19,64 +19,67 @@ pub struct ArmUsers {
 
 impl ArmUsers {
     pub fn from_users(users: Vec<ArmUser>) -> ArmUsers {
-        ArmUsers::from_pages(vec![users])
+        let mut out = ArmUsers::default();
+        out.push_page(users);
+        out
     }
 
-    /// The users of the pages, in order.
-    pub fn from_pages(pages: Vec<Vec<ArmUser>>) -> ArmUsers {
-        let users = pages.iter().map(Vec::len).sum();
-        let numbers: usize = pages.iter().flatten().map(|u| u.numbers.len().max(1)).sum();
-        let mut out = ArmUsers {
-            users,
-            entries: Vec::with_capacity(numbers),
-            ..Default::default()
+    /// Adds the users of the next page, in order (the pager adds each
+    /// page as it takes it, so the end of a fetch has nothing left to
+    /// assemble).
+    pub fn push_page(&mut self, users: Vec<ArmUser>) {
+        self.entries
+            .reserve(users.iter().map(|u| u.numbers.len().max(1)).sum());
+        for u in users {
+            self.push(u);
+        }
+    }
+
+    fn push(&mut self, u: ArmUser) {
+        self.users += 1;
+        if u.reading == StatusReading::Unknown {
+            *self
+                .unrecognised_statuses
+                .entry(u.status.trim().to_string())
+                .or_default() += 1;
+        }
+        let id = if u.id.is_empty() {
+            format!("#{}", self.users)
+        } else {
+            u.id
         };
-        for (i, u) in pages.into_iter().flatten().enumerate() {
-            if u.reading == StatusReading::Unknown {
-                *out.unrecognised_statuses
-                    .entry(u.status.trim().to_string())
-                    .or_default() += 1;
-            }
-            let id = if u.id.is_empty() {
-                format!("#{}", i + 1)
-            } else {
-                u.id
-            };
-            let base = RegisteredUser {
-                id,
-                user_name: u.user_name,
-                display_name: u.display_name,
-                number: None,
-                raw_status: u.status,
-                last_seen: u.last_seen,
-                sbc: u.sbc,
-            };
-            let mut numbers = u.numbers;
-            let Some(last) = numbers.pop() else {
-                out.entries.push(base);
-                continue;
-            };
-            // Several numbers: `id`, `id#2`, ... (the last takes `base`).
-            let last_id =
-                (!numbers.is_empty()).then(|| format!("{}#{}", base.id, numbers.len() + 1));
-            for (k, n) in numbers.into_iter().enumerate() {
-                out.entries.push(RegisteredUser {
-                    id: if k == 0 {
-                        base.id.clone()
-                    } else {
-                        format!("{}#{}", base.id, k + 1)
-                    },
-                    number: Some(n),
-                    ..base.clone()
-                });
-            }
-            out.entries.push(RegisteredUser {
-                id: last_id.unwrap_or(base.id),
-                number: Some(last),
-                ..base
+        let base = RegisteredUser {
+            id,
+            user_name: u.user_name,
+            display_name: u.display_name,
+            number: None,
+            raw_status: u.status,
+            last_seen: u.last_seen,
+            sbc: u.sbc,
+        };
+        let mut numbers = u.numbers;
+        let Some(last) = numbers.pop() else {
+            self.entries.push(base);
+            return;
+        };
+        // Several numbers: `id`, `id#2`, ... (the last takes `base`).
+        let last_id = (!numbers.is_empty()).then(|| format!("{}#{}", base.id, numbers.len() + 1));
+        for (k, n) in numbers.into_iter().enumerate() {
+            self.entries.push(RegisteredUser {
+                id: if k == 0 {
+                    base.id.clone()
+                } else {
+                    format!("{}#{}", base.id, k + 1)
+                },
+                number: Some(n),
+                ..base.clone()
             });
         }
-        out
+        self.entries.push(RegisteredUser {
+            id: last_id.unwrap_or(base.id),
+            number: Some(last),
+            ..base
+        });
     }
 
     /// "2 users with an unrecognised status counted as registered: \"Busy\" ×2",

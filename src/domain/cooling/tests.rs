@@ -121,9 +121,11 @@ fn guard_trips_only_over_both_limits() {
         .expect("an empty list trips the guard");
     assert!(trip.empty_list && trip.of_numbers == 1, "{trip}");
     // ... but not for a connection that holds nothing.
-    assert!(plan("arm", &snap(&[]), &[], d("2026-11-22"), &s)
-        .guard(&s)
-        .is_none());
+    assert!(
+        plan::<InventoryItem>("arm", &snap(&[]), &[], d("2026-11-22"), &s)
+            .guard(&s)
+            .is_none()
+    );
 }
 
 /// A plan that would cool `cooled` of the `used_before` numbers.
@@ -168,7 +170,7 @@ fn guard_needs_more_than_the_minimum_and_more_than_the_percentage() {
 fn plan_counts_the_snapshots_skipped_users() {
     let mut snapshot = snap(&[("+1555001", "REGISTERED")]);
     snapshot.skipped = 3;
-    let p = plan(
+    let p = plan::<InventoryItem>(
         "arm",
         &snapshot,
         &[],
