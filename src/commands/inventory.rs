@@ -295,6 +295,7 @@ pub fn worker(config: Config, read_only: bool, once: bool) -> i32 {
             errln!("switchboard worker: sweeping and running schedules every minute; Ctrl-C stops");
         }
         worker.start_clockwork();
+        let mut interrupts = super::interrupts::Interrupts::listen();
         loop {
             tokio::select! {
                 ev = rx.recv() => match ev {
@@ -312,7 +313,7 @@ pub fn worker(config: Config, read_only: bool, once: bool) -> i32 {
                     Some(_) => {}
                     None => return EXIT_OK,
                 },
-                _ = tokio::signal::ctrl_c() => return EXIT_OK,
+                () = super::interrupts::next(&mut interrupts) => return EXIT_OK,
             }
         }
     })

@@ -28,6 +28,7 @@ mod demo;
 mod error;
 pub mod exit_code;
 mod inspect;
+mod interrupts;
 mod inventory;
 mod live_platform;
 mod progress_bars;
@@ -336,16 +337,17 @@ pub fn run_job_with(
     runtime().block_on(async move {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let worker = Worker::new(Arc::new(config), read_only, tx);
-        let id = start(&worker);
         // Ctrl-C cancels the job, which then reports where it was (a
         // store write under way is interrupted and rolled back); a second
-        // Ctrl-C leaves at once.
+        // Ctrl-C leaves at once. Listening starts before the job does.
+        let mut listener = interrupts::Interrupts::listen();
+        let id = start(&worker);
         let mut interrupts = 0;
         let mut bars = progress_bars::ProgressBars::for_stderr();
         loop {
             let ev = tokio::select! {
                 ev = rx.recv() => ev,
-                _ = tokio::signal::ctrl_c() => {
+                () = interrupts::next(&mut listener) => {
                     interrupts += 1;
                     if interrupts > 1 {
                         std::process::exit(Exit::Interrupted.code());
