@@ -330,3 +330,60 @@ fn a_first_sync_caches_what_a_compared_sync_caches() {
         );
     }
 }
+
+/// Both insert triggers a migrated store has (the search index's and the
+/// status counters') are set aside by the bulk path, and put back.
+#[test]
+fn the_bulk_path_sets_aside_the_search_and_counter_triggers() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path(), "s.db");
+    let triggers = |conn: &rusqlite::Connection| -> Vec<String> {
+        let mut stmt = conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger' AND sql LIKE '%AFTER INSERT ON numbers%' ORDER BY name")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let before = triggers(&store.conn);
+    assert_eq!(before, ["numbers_count_insert", "numbers_fts_insert"]);
+    let tx = store.conn.transaction().unwrap();
+    let staged = super::bulk_load::Staged::begin(&tx).unwrap().unwrap();
+    assert!(triggers(&tx).is_empty(), "{:?}", triggers(&tx));
+    staged.finish(&tx).unwrap();
+    assert_eq!(triggers(&tx), before);
+}
+
+/// Counter rows of other statuses and connections, left at zero by
+/// earlier deletes, stay as the triggers would leave them.
+#[test]
+fn a_bulk_write_counts_what_the_counter_trigger_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let all = items();
+    let mut bulk = open(dir.path(), "bulk.db");
+    let mut by_row = open(dir.path(), "rows.db");
+    let earlier: Vec<InventoryItem> = all
+        .iter()
+        .take(20)
+        .map(|i| InventoryItem {
+            number: format!("+1444{}", &i.number[5..]),
+            connection: Some("gone".into()),
+            ..i.clone()
+        })
+        .collect();
+    for store in [&mut bulk, &mut by_row] {
+        store.insert_numbers(&earlier, "import").unwrap();
+        store.conn.execute("DELETE FROM numbers", []).unwrap();
+    }
+    bulk.insert_numbers(&all, "import").unwrap();
+    for chunk in all.chunks(BULK_MIN_ROWS - 1) {
+        by_row.insert_numbers(chunk, "import").unwrap();
+    }
+    let counts = |s: &Store| rows(s, "SELECT * FROM number_counts ORDER BY 1, 2");
+    assert!(counts(&bulk)
+        .iter()
+        .any(|c| c.contains("\"gone\"|Integer(0)")));
+    assert_eq!(counts(&bulk), counts(&by_row));
+    assert_eq!(inventory(&bulk), inventory(&by_row));
+}

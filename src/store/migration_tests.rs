@@ -209,6 +209,11 @@ fn an_old_store_migrates_and_answers_as_before() {
     );
     let store = Store::open(&path).unwrap();
     assert_eq!(store.schema_version().unwrap(), migrations::latest());
+    assert_eq!(
+        page_size(store.conn_for_tests()),
+        4096,
+        "an old store keeps its pages"
+    );
     assert_eq!(answers(store.conn_for_tests()), before);
     assert_eq!(before.1[0], ["+15550005"], "a hand tag is found");
     assert!(before.1[3].is_empty(), "the cooling tag is not searched");
@@ -229,6 +234,26 @@ fn an_old_store_migrates_and_answers_as_before() {
     let used = store.status_counts().unwrap();
     assert!(used.contains(&(Status::Used, 3)), "{used:?}");
     assert_consistent(&store);
+}
+
+fn page_size(conn: &Connection) -> u32 {
+    conn.query_row("PRAGMA page_size", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn a_new_store_is_made_with_the_larger_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.db");
+    drop(Store::open(&path).unwrap());
+    // As the file says, read by a connection that asked for nothing.
+    assert_eq!(
+        page_size(&Connection::open(&path).unwrap()),
+        migrations::PAGE_SIZE
+    );
+    let again = Store::open(&path).unwrap();
+    assert_eq!(page_size(again.conn_for_tests()), migrations::PAGE_SIZE);
+    assert_eq!(again.integrity_check().unwrap(), "ok");
 }
 
 #[test]

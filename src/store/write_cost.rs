@@ -4,7 +4,8 @@
 //! many other numbers, as the inventory benchmark's million-row store;
 //! `STORE_COST_CACHE_KIB=65536` gives the connection that page cache;
 //! `STORE_COST_FIRST_ONLY=1` stops after the first sync, for a profile;
-//! `STORE_COST_SQL` runs its statements on the new store first).
+//! `STORE_COST_SQL` runs its statements on the new store first;
+//! `STORE_COST_CHURN=1` adds a re-sync that cools 1% of the numbers).
 
 use super::sync::{SyncMode, SyncRequest};
 use super::Store;
@@ -98,6 +99,26 @@ fn store_write_cost() {
     timed("unchanged re-sync", &mut |s| {
         sync(s, &list, today, SyncMode::Apply)
     });
+    // `STORE_COST_CHURN=1`: a re-sync where every 100th user went offline
+    // (1,000 numbers cool, scattered over the store's pages).
+    if std::env::var("STORE_COST_CHURN").is_ok() {
+        let churned: Vec<RegisteredUser> = list
+            .iter()
+            .enumerate()
+            .map(|(i, u)| RegisteredUser {
+                raw_status: if i % 100 == 0 {
+                    "OFFLINE"
+                } else {
+                    "REGISTERED"
+                }
+                .into(),
+                ..u.clone()
+            })
+            .collect();
+        timed("re-sync, 1% offline", &mut |s| {
+            sync(s, &churned, today, SyncMode::Apply)
+        });
+    }
     timed("purge of 100k numbers", &mut |s| {
         sync(s, &[], today, SyncMode::Purge)
     });

@@ -69,10 +69,13 @@ fn an_unchanged_resync_writes_only_its_run_record() {
 
     // 40 users offline: 40 numbers cool; the pages written follow the
     // change (each touches its row, its index entries, an event, a user).
+    // With 16 KiB pages the first sync fills a quarter as many pages as
+    // with 4 KiB (796 against 3138) while each scattered change still
+    // touches its own few (277 against 300): hence a half, not a quarter.
     let churned = users(20_000, 500);
     let some = frames_written(&mut store, |s| assert_eq!(sync(s, &churned), "applied"));
     assert!(
-        some > again && some <= 15 * 40 && some < first / 4,
+        some > again && some <= 15 * 40 && some < first / 2,
         "40 changes wrote {some} pages (the first sync {first})"
     );
     let cooling = store
