@@ -17,6 +17,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 mod again;
+mod bulk;
 mod ids;
 mod merge;
 mod one_field;
