@@ -19,6 +19,7 @@ use std::sync::{Arc, Mutex};
 mod again;
 mod bulk;
 mod ids;
+mod meanwhile;
 mod merge;
 mod one_field;
 mod unreadable;
