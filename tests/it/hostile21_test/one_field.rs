@@ -148,11 +148,11 @@ fn an_unchanged_list_with_sub_second_last_seen_rewrites_nothing() {
         .into_iter()
         .filter(|(n, row)| *row != first[n])
         .collect();
+    let added = events(&store) - first_events;
     assert!(
-        rewritten.is_empty(),
-        "an unchanged list rewrote {rewritten:?}\nsync said: {log}"
+        rewritten.is_empty() && added == 0,
+        "an unchanged list rewrote {rewritten:?} and added {added} events\nsync said: {log}"
     );
-    assert_eq!(events(&store), first_events, "events added: {log}");
 }
 
 /// Stored texts of the very time the ARM sends, spelt otherwise than
@@ -230,4 +230,39 @@ fn a_used_row_with_a_release_date_that_is_no_date_is_rewritten() {
         let n = number(n);
         assert_eq!(after[&n][..8], first[&n][..8], "{n}\n{log}");
     }
+}
+
+/// A Used row whose status is spelt otherwise ('used', ' Used', 'USED':
+/// read as Used, since statuses are read in any case) is listed under
+/// Used after a re-sync: `numbers --status Used` shows every number the
+/// ARM lists as registered.
+#[test]
+#[ignore = "defect: a Used row whose status text is 'used', ' Used' or 'USED' is judged unchanged, keeps that text and stays out of the Used listing"]
+fn a_used_row_with_its_status_spelt_otherwise_is_listed_as_used_after_a_re_sync() {
+    // How it fails: `numbers --status Used --json` after the re-sync lists
+    // only the one row left alone: the status is parsed case-blind and
+    // trimmed (Status::parse), so the in-place compare finds the three
+    // edited rows equal to what the sync writes and keeps their text,
+    // while the listing matches the stored text exactly. The same before
+    // resync21 (from_row parsed the status alike).
+    let users: Vec<Value> = (1..=4)
+        .map(|i| user(&format!("u{i:04}"), &number(i), SEEN))
+        .collect();
+    let server = arm(Users::new(users));
+    let (_dir, config, store) = common::lab_at(&server.addr, 3, "");
+    sync_ok(&config, NOW);
+    for (n, text) in [(1, "used"), (2, " Used"), (3, "USED")] {
+        edit(
+            &store,
+            &format!(
+                "UPDATE numbers SET status = '{text}' WHERE number = '{}'",
+                number(n)
+            ),
+        );
+    }
+    let log = sync_ok(&config, LATER);
+    let out = common::run_at(&config, LATER, &["numbers", "--status", "Used", "--json"]);
+    assert!(out.status.success(), "{}", common::text(&out).1);
+    let listed: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(listed.len(), 4, "{listed:?}\n{log}\n{:?}", numbers(&store));
 }
