@@ -3,11 +3,14 @@
 //! seen text is compared without parsing when it is `clock::stamp`'s text
 //! of a whole second, the pager assembles users page by page and a user's
 //! repeat key is `user <id>`. Attacked through the real binary, a real
-//! store edited by hand between syncs and a hostile ARM:
-//! rows that differ from the fetched user in exactly one field
-//! (`one_field`), stored texts that cannot be read (`unreadable`), ids that
-//! escape alike and the `#n` ids of users without ids across pages
-//! (`ids`).
+//! store edited by hand between syncs and a hostile ARM: rows that differ
+//! from the fetched user in exactly one field (`one_field`), a steady
+//! hostile list synced twice (`again`), stored texts that cannot be read
+//! (`unreadable`), rows held elsewhere between the connection's own rows
+//! (`merge`), an edit made while the pages are fetched (`meanwhile`), ids
+//! that escape alike and the `#n` ids of users without ids across pages
+//! (`ids`), and a bulk first sync against the ordinary path (`bulk`).
+//! Three defects found (committed ignored; all three predate resync21).
 
 use crate::common;
 use common::hostile::{HostileServer, Reply, Seen};

@@ -64,7 +64,7 @@ fn ids_only_escaping_tells_apart_are_distinct_users_across_pages() {
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(cached as usize, IDS.len());
+    assert_eq!(usize::try_from(cached).ok(), Some(IDS.len()));
     // The same list again: nothing to write.
     let (dump, events_before) = (common::store_dump(&store), events(&store));
     let log = sync_ok(&config, LATER);
@@ -154,4 +154,40 @@ fn a_real_id_equal_to_a_generated_one_keeps_both_users() {
     let dump = common::store_dump(&store);
     let log = sync_ok(&config, LATER);
     common::assert_same_store(&dump, &common::store_dump(&store), &log);
+}
+
+/// An ARM that ignores paging and sends its whole list as a bare array on
+/// every call: the list is taken once (the second, identical answer ends
+/// the fetch), so users without ids are `#1`, `#2`, ... once, not counted
+/// again from the repeated answer.
+#[test]
+fn a_whole_list_sent_on_every_call_numbers_users_without_ids_once() {
+    let list: Vec<Value> = (1..=5)
+        .map(|i| json!({"phoneNumber": number(100 + i), "status": "REGISTERED"}))
+        .chain([user("named", &number(106), "2026-11-30T09:00:00Z")])
+        .collect();
+    let body = Value::Array(list).to_string();
+    let server = HostileServer::start(move |req: &Seen| {
+        if req.path() == USERS_PATH {
+            Reply::status(200, &body)
+        } else {
+            Reply::not_found()
+        }
+    });
+    let (_dir, config, store) = common::lab_at(&server.addr, 2, "");
+    let log = sync_ok(&config, NOW);
+    let rows = numbers(&store);
+    for k in 1..=5 {
+        assert_eq!(
+            rows[&number(100 + k)][6].as_deref(),
+            Some(format!("#{k}").as_str()),
+            "{rows:?}\n{log}"
+        );
+    }
+    let cached: i64 = rusqlite::Connection::open(&store)
+        .unwrap()
+        .query_row("SELECT count(*) FROM registered_users", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(cached, 6, "{log}");
+    assert_eq!(server.count(USERS_PATH), 2, "{log}");
 }

@@ -95,3 +95,44 @@ fn rows_held_elsewhere_between_the_connections_rows_meet_their_own_users() {
     );
     assert!(log.contains("conflicts 3"), "{log}");
 }
+
+/// A connection holding no row yet (nothing read ahead): every row the
+/// plan reads comes from the lookups. Available numbers added by hand,
+/// some listed by the ARM (taken), some not (left), and listed numbers no
+/// row holds (added).
+#[test]
+fn a_first_sync_over_available_numbers_takes_exactly_the_listed_ones() {
+    let listed = [20, 21, 24, 25, 29, 30, 33];
+    let users = Users::new(
+        listed
+            .iter()
+            .map(|i| user(&format!("u{i}"), &number(*i), "2026-11-30T09:00:00Z"))
+            .collect(),
+    );
+    let server = arm(users);
+    let (_dir, config, store) = common::lab_at(&server.addr, 3, "");
+    let out = common::run_at(
+        &config,
+        NOW,
+        &["numbers", "add-range", &number(21), &number(30)],
+    );
+    assert!(out.status.success(), "{}", common::text(&out).1);
+    let log = sync_ok(&config, NOW);
+    let rows = numbers(&store);
+    assert_eq!(rows.len(), 12, "{rows:?}\n{log}");
+    for (n, row) in &rows {
+        let i: usize = n[8..].parse().unwrap();
+        if listed.contains(&i) {
+            let who = format!("u{i}");
+            assert_eq!(
+                (row[0].as_deref(), row[6].as_deref()),
+                (Some("Used"), Some(who.as_str())),
+                "{n}: {row:?}\n{log}"
+            );
+        } else {
+            assert_eq!(row[0].as_deref(), Some("Available"), "{n}: {row:?}\n{log}");
+            assert_eq!(row[5], None, "{n}: {row:?}");
+        }
+    }
+    assert!(log.contains("added 7"), "{log}");
+}

@@ -13,7 +13,7 @@ fn number(i: usize) -> String {
     format!("+1555000{i:04}")
 }
 
-/// (hand edit of the row's columns, what the re-sync must leave).
+/// What the re-sync must leave of an edited row.
 enum Want {
     /// The row as the first sync wrote it, rewritten by the re-sync.
     Rewritten,
