@@ -9,7 +9,8 @@
 //! (`unreadable`), rows held elsewhere between the connection's own rows
 //! (`merge`), an edit made while the pages are fetched (`meanwhile`), ids
 //! that escape alike and the `#n` ids of users without ids across pages
-//! (`ids`), and a bulk first sync against the ordinary path (`bulk`).
+//! (`ids`), a bulk first sync against the ordinary path (`bulk`), and the
+//! re-synced rows on the dashboard at 80x24 (`on_screen`).
 //! Three defects found (committed ignored; all three predate resync21).
 
 use crate::common;
@@ -24,6 +25,7 @@ mod bulk;
 mod ids;
 mod meanwhile;
 mod merge;
+mod on_screen;
 mod one_field;
 mod unreadable;
 
