@@ -9,7 +9,8 @@
 //! (`unreadable`), rows held elsewhere between the connection's own rows
 //! (`merge`), an edit made while the pages are fetched (`meanwhile`), ids
 //! that escape alike and the `#n` ids of users without ids across pages
-//! (`ids`), a bulk first sync against the ordinary path (`bulk`), and the
+//! (`ids`), a bulk first sync against the ordinary path (`bulk`), writes
+//! aborted part way by a trigger another program added (`fail_midway`), and the
 //! re-synced rows on the dashboard at 80x24 (`on_screen`).
 //! Three defects found (committed ignored; all three predate resync21).
 
@@ -22,6 +23,7 @@ use std::sync::{Arc, Mutex};
 
 mod again;
 mod bulk;
+mod fail_midway;
 mod ids;
 mod meanwhile;
 mod merge;
