@@ -10,9 +10,9 @@
 //! (`merge`), an edit made while the pages are fetched (`meanwhile`), ids
 //! that escape alike and the `#n` ids of users without ids across pages
 //! (`ids`), a bulk first sync against the ordinary path (`bulk`), writes
-//! aborted part way by a trigger another program added (`fail_midway`), and the
-//! re-synced rows on the dashboard at 80x24 (`on_screen`).
-//! Three defects found (committed ignored; all three predate resync21).
+//! aborted part way by a trigger another program added (`fail_midway`),
+//! and the re-synced rows on the dashboard at 80x24 (`on_screen`). Four
+//! defects found (committed ignored; all four predate resync21).
 
 use crate::common;
 use common::hostile::{HostileServer, Reply, Seen};
