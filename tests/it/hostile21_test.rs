@@ -11,8 +11,8 @@
 //! that escape alike and the `#n` ids of users without ids across pages
 //! (`ids`), a bulk first sync against the ordinary path (`bulk`), writes
 //! aborted part way by a trigger another program added (`fail_midway`),
-//! and the re-synced rows on the dashboard at 80x24 (`on_screen`). Four
-//! defects found (committed ignored; all four predate resync21).
+//! and the re-synced rows on the dashboard at 80x24 (`on_screen`). Five
+//! defects found (committed ignored; all five predate resync21).
 
 use crate::common;
 use common::hostile::{HostileServer, Reply, Seen};
