@@ -11,6 +11,7 @@
 //! that escape alike and the `#n` ids of users without ids across pages
 //! (`ids`), a bulk first sync against the ordinary path (`bulk`), writes
 //! aborted part way by a trigger another program added (`fail_midway`),
+//! kill -9 while a re-sync rewrites 2,000 rows (`kill`),
 //! and the re-synced rows on the dashboard at 80x24 (`on_screen`). Five
 //! defects found (committed ignored; all five predate resync21).
 
@@ -25,6 +26,7 @@ mod again;
 mod bulk;
 mod fail_midway;
 mod ids;
+mod kill;
 mod meanwhile;
 mod merge;
 mod on_screen;
