@@ -26,6 +26,7 @@ mod hostile16_test;
 mod hostile18_test;
 mod hostile19_test;
 mod hostile20_test;
+mod hostile21_test;
 mod inventory_lifecycle_test;
 mod job_errors_test;
 mod jobs_truth_review_test;
