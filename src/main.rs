@@ -1,14 +1,11 @@
 //! Parse the command line and dispatch; nothing else (but for what a
 //! panic does: see `panic_report`).
 
-mod allocator;
-
 use clap::Parser;
 use std::io::Write;
 use switchboard::panic_report;
 
 fn main() {
-    allocator::configure();
     panic_report::install();
     let cli = match switchboard::cli::Cli::try_parse() {
         Ok(cli) => cli,
