@@ -3,7 +3,7 @@
 //! the rows of a plain full query, and the counts agree. 12,000 rows, so
 //! both the "narrow" (index first) and "dense" (scan the sort) plans run.
 
-use crate::common::sort_order::{numbers_of, walk_backwards, walk_forwards};
+use crate::common::sort_order::{every_sort, numbers_of, walk_backwards, walk_forwards};
 use switchboard::domain::number::{InventoryItem, Status};
 use switchboard::sim::inventory::synthetic_item;
 use switchboard::store::number_query::{NumberQuery, Seek, SortKey};
@@ -51,16 +51,7 @@ fn walk_backward(store: &Store, q: &NumberQuery, limit: usize) -> Vec<String> {
 }
 
 fn queries() -> Vec<NumberQuery> {
-    let mut qs = vec![];
-    for sort in SortKey::ALL {
-        for descending in [false, true] {
-            qs.push(NumberQuery {
-                sort,
-                descending,
-                ..Default::default()
-            });
-        }
-    }
+    let mut qs = every_sort();
     let filtered = [
         (Some(Status::Used), ""),         // common status: the sort index scans
         (Some(Status::Reserved), ""),     // rare status: its index, then sort

@@ -120,3 +120,17 @@ pub fn walk_backwards(store: &Store, q: &NumberQuery, size: usize) -> Order {
 pub fn numbers_of(order: Order) -> Vec<String> {
     order.into_iter().map(|(_, n)| n).collect()
 }
+
+/// Every sort order, each way, with no filter.
+pub fn every_sort() -> Vec<NumberQuery> {
+    SortKey::ALL
+        .into_iter()
+        .flat_map(|sort| {
+            [false, true].map(|descending| NumberQuery {
+                sort,
+                descending,
+                ..Default::default()
+            })
+        })
+        .collect()
+}

@@ -6,7 +6,7 @@
 //! (trigram substrings, prefixes, user names in any case, tags).
 
 use super::*;
-use crate::common::sort_order::listed;
+use crate::common::sort_order::{every_sort, listed};
 use switchboard::domain::number::Status;
 use switchboard::store::number_query::{NumberQuery, SortKey};
 use switchboard::store::Store;
@@ -60,16 +60,7 @@ fn counts(store: &Path) -> Vec<(String, Option<String>, i64)> {
 }
 
 fn queries() -> Vec<NumberQuery> {
-    let mut qs = vec![];
-    for sort in SortKey::ALL {
-        for descending in [false, true] {
-            qs.push(NumberQuery {
-                sort,
-                descending,
-                ..Default::default()
-            });
-        }
-    }
+    let mut qs = every_sort();
     for text in [
         "zo\u{eb}",
         "ZO\u{cb} 1",
