@@ -4,8 +4,16 @@
 
 use crate::domain::number::{InventoryItem, Status, USAGE_DEVICE, VENDOR_AUDIOCODES};
 use crate::domain::registered_user::SnapshotEntry;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use std::borrow::Cow;
+
+/// A time at the precision the store keeps it: the whole second
+/// (`clock::stamp` writes no fraction). The plan compares a fetched time
+/// with a stored one at this precision, so a time with a fraction that
+/// has not changed is not written again on every sync.
+pub fn as_stored(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.trunc_subsecs(0)
+}
 
 /// Every field of an inventory row, read in place.
 pub trait PlanRow {
@@ -56,7 +64,7 @@ pub trait PlanRow {
             && self.release_date().is_none()
             && self.connection() == Some(connection)
             && self.registered_user() == Some(entry.user.as_str())
-            && self.last_seen_is(entry.last_seen)
+            && self.last_seen_is(entry.last_seen.map(as_stored))
     }
 }
 

@@ -123,10 +123,10 @@ fn a_row_differing_in_one_field_is_rewritten_or_reported_never_kept_as_unchanged
 /// must write nothing: no row is rewritten (its `updated_at` stays), no
 /// event is added.
 #[test]
-#[ignore = "defect: a last seen time with a fraction of a second is stored truncated to the second, so every re-sync of an unchanged list plans it as changed and rewrites the row"]
 fn an_unchanged_list_with_sub_second_last_seen_rewrites_nothing() {
-    // How it fails: the row of every user whose lastSeen has a fraction
-    // ("…09:00:00.250Z") is written again by each re-sync (updated_at
+    // How it failed (fixed: the plan now compares at the stored second):
+    // the row of every user whose lastSeen has a fraction
+    // ("…09:00:00.250Z") was written again by each re-sync (updated_at
     // becomes the re-sync's time) although the list did not change: the
     // plan compares the fetched time with its fraction against the stored
     // whole second and calls it Refreshed (the same before resync21: the
