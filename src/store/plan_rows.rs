@@ -39,6 +39,8 @@ struct Meta {
     nulls: u8,
     status: Status,
     release_date: Option<NaiveDate>,
+    /// Text in the release date that is no date (read as none).
+    release_date_unreadable: bool,
 }
 
 /// Rows of `numbers::COLUMNS`, in the order they were pushed.
@@ -90,13 +92,16 @@ impl PlanRows {
     }
 
     fn try_push(&mut self, r: &Row<'_>) -> rusqlite::Result<()> {
+        let release_text = parsed(r, 5)?;
+        let release_date = release_text.and_then(|d| d.parse::<NaiveDate>().ok());
         let mut meta = Meta {
             ends: [0; TEXTS],
             nulls: 0,
             status: parsed(r, 1)?
                 .and_then(Status::parse)
                 .unwrap_or(Status::Inactive),
-            release_date: parsed(r, 5)?.and_then(|d| d.parse::<NaiveDate>().ok()),
+            release_date,
+            release_date_unreadable: release_text.is_some() && release_date.is_none(),
         };
         for (i, (column, nullable)) in TEXT_COLUMNS.into_iter().enumerate() {
             match text(r, column, nullable)? {
@@ -240,6 +245,9 @@ impl PlanRow for RowRef<'_> {
             }
         }
         text.and_then(clock::parse_stamp) == t
+    }
+    fn stored_as_written(&self) -> bool {
+        !self.meta().release_date_unreadable
     }
     fn item(&self) -> Cow<'_, InventoryItem> {
         Cow::Owned(InventoryItem {

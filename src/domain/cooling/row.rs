@@ -31,6 +31,14 @@ pub trait PlanRow {
     fn last_seen_is(&self, t: Option<DateTime<Utc>>) -> bool {
         self.last_seen() == t
     }
+    /// Whether the columns read by parsing hold the very text the store
+    /// writes for what they read as (a release date that is no date reads
+    /// as none, yet is not NULL). A row that does not is not what
+    /// [`super::used_by`] makes, and a plan that changes it writes it
+    /// whole: its `item` cannot show the difference.
+    fn stored_as_written(&self) -> bool {
+        true
+    }
     /// The row as an item (borrowed when it is one).
     fn item(&self) -> Cow<'_, InventoryItem>;
 
@@ -62,6 +70,7 @@ pub trait PlanRow {
             && self.vendor() == VENDOR_AUDIOCODES
             && self.tag().is_empty()
             && self.release_date().is_none()
+            && self.stored_as_written()
             && self.connection() == Some(connection)
             && self.registered_user() == Some(entry.user.as_str())
             && self.last_seen_is(entry.last_seen.map(as_stored))

@@ -203,9 +203,9 @@ fn the_same_time_spelt_otherwise_stays_the_same_time() {
 /// a word) is what no sync writes; the re-sync must make it the row
 /// `used_by` makes (release date NULL).
 #[test]
-#[ignore = "defect: a Used row whose release_date is '' or not a date is judged unchanged and keeps that text"]
 fn a_used_row_with_a_release_date_that_is_no_date_is_rewritten() {
-    // How it fails: after the re-sync the rows still hold
+    // How it failed (fixed: such a row is not as written, and is written
+    // whole): after the re-sync the rows still held
     // release_date = '' and 'not a date' with the first sync's updated_at:
     // the stored text is read as "no date" (parsed, not compared), so the
     // in-place compare finds the row equal to what the sync would write.
