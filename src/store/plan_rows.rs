@@ -17,8 +17,9 @@ use std::borrow::Cow;
 /// The text columns, in this order: number, usage, vendor, tag,
 /// connection, registered_user, last_seen (kept as text: a plan compares
 /// it with the fetched time without parsing it, see
-/// [`RowRef::last_seen_is`]).
-const TEXTS: usize = 7;
+/// [`RowRef::last_seen_is`]), status (also parsed: the text is what a
+/// plan checks is spelt as the store writes it).
+const TEXTS: usize = 8;
 /// Where each text column is in `numbers::COLUMNS`, and whether it may
 /// be NULL.
 const TEXT_COLUMNS: [(usize, bool); TEXTS] = [
@@ -29,6 +30,7 @@ const TEXT_COLUMNS: [(usize, bool); TEXTS] = [
     (6, true),
     (7, true),
     (8, true),
+    (1, false),
 ];
 
 /// One row: where each text column ends in the buffer, which are NULL
@@ -247,7 +249,8 @@ impl PlanRow for RowRef<'_> {
         text.and_then(clock::parse_stamp) == t
     }
     fn stored_as_written(&self) -> bool {
-        !self.meta().release_date_unreadable
+        let meta = self.meta();
+        !meta.release_date_unreadable && self.rows.field(self.k, 7) == Some(meta.status.as_str())
     }
     fn item(&self) -> Cow<'_, InventoryItem> {
         Cow::Owned(InventoryItem {

@@ -33,7 +33,8 @@ pub trait PlanRow {
     }
     /// Whether the columns read by parsing hold the very text the store
     /// writes for what they read as (a release date that is no date reads
-    /// as none, yet is not NULL). A row that does not is not what
+    /// as none, yet is not NULL; a status is read in any case and trimmed,
+    /// but written exactly, e.g. `Used`). A row that does not is not what
     /// [`super::used_by`] makes, and a plan that changes it writes it
     /// whole: its `item` cannot show the difference.
     fn stored_as_written(&self) -> bool {

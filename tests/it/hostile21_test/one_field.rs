@@ -239,9 +239,9 @@ fn a_used_row_with_a_release_date_that_is_no_date_is_rewritten() {
 /// Used after a re-sync: `numbers --status Used` shows every number the
 /// ARM lists as registered.
 #[test]
-#[ignore = "defect: a Used row whose status text is 'used', ' Used' or 'USED' is judged unchanged, keeps that text and stays out of the Used listing"]
 fn a_used_row_with_its_status_spelt_otherwise_is_listed_as_used_after_a_re_sync() {
-    // How it fails: `numbers --status Used --json` after the re-sync lists
+    // How it failed (fixed: the compare requires the status text the
+    // sync writes): `numbers --status Used --json` after the re-sync listed
     // only the one row left alone: the status is parsed case-blind and
     // trimmed (Status::parse), so the in-place compare finds the three
     // edited rows equal to what the sync writes and keeps their text,
