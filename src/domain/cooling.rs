@@ -23,7 +23,8 @@ pub enum ChangeKind {
     Cooled,
     /// Cooling, release date reached: Available.
     Released,
-    /// Still Used; only the linked user or last-seen time changed (no event).
+    /// Still Used; only the linked user or last-seen time changed (no
+    /// event). A hand tag stays ([`kept_tag`]).
     Refreshed,
     /// By hand: Available to Reserved.
     Reserved,
@@ -169,6 +170,17 @@ pub fn cooling_tag(began: NaiveDate, days: u32) -> String {
         began.format("%Y-%m-%d"),
         days
     )
+}
+
+/// The tag a number Used by a connection keeps while a sync finds it
+/// still Used: a hand tag is the operator's and stays; VOSS's generated
+/// cooling tag is no hand tag and is cleared.
+pub fn kept_tag(tag: &str) -> &str {
+    if tag.starts_with(COOLING_TAG_PREFIX) {
+        ""
+    } else {
+        tag
+    }
 }
 
 /// Used / Device / AudioCodes by `connection`, linked to the entry's user.
@@ -341,7 +353,11 @@ fn plan_entry<R: PlanRow>(
                     p.counts.unchanged += 1;
                 } else {
                     let (before, whole_row) = before(i);
-                    push(p, ChangeKind::Refreshed, before, whole_row, used());
+                    let after = InventoryItem {
+                        tag: kept_tag(i.tag()).to_string(),
+                        ..used()
+                    };
+                    push(p, ChangeKind::Refreshed, before, whole_row, after);
                 }
             }
             _ => {

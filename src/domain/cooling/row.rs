@@ -61,7 +61,8 @@ pub trait PlanRow {
     }
 
     /// Whether the row is already what [`super::used_by`] would make of it
-    /// for `entry` at `number`: every field compared (a field added to
+    /// for `entry` at `number`, with its hand tag kept
+    /// ([`super::kept_tag`]): every field compared (a field added to
     /// `InventoryItem` needs an accessor here: the compact row's `item`
     /// lists every field, so it fails to compile until it has one).
     fn is_used_by_entry(&self, connection: &str, entry: &SnapshotEntry, number: &str) -> bool {
@@ -69,7 +70,7 @@ pub trait PlanRow {
             && self.status() == Status::Used
             && self.usage() == USAGE_DEVICE
             && self.vendor() == VENDOR_AUDIOCODES
-            && self.tag().is_empty()
+            && self.tag() == super::kept_tag(self.tag())
             && self.release_date().is_none()
             && self.stored_as_written()
             && self.connection() == Some(connection)
