@@ -364,7 +364,7 @@ fn plan_entry<R: PlanRow>(
                 p.counts.conflicts += 1;
                 p.conflicts.push(Conflict {
                     number: i.number().to_string(),
-                    status: i.status().as_str().into(),
+                    status: i.status_text().into(),
                     vendor: i.vendor().to_string(),
                     connection: i.connection().map(str::to_string),
                 });

@@ -215,6 +215,9 @@ impl PlanRow for RowRef<'_> {
     fn status(&self) -> Status {
         self.meta().status
     }
+    fn status_text(&self) -> &str {
+        self.rows.field(self.k, 7).unwrap_or_default()
+    }
     fn usage(&self) -> &str {
         self.rows.field(self.k, 1).unwrap_or_default()
     }
@@ -250,7 +253,7 @@ impl PlanRow for RowRef<'_> {
     }
     fn stored_as_written(&self) -> bool {
         let meta = self.meta();
-        !meta.release_date_unreadable && self.rows.field(self.k, 7) == Some(meta.status.as_str())
+        !meta.release_date_unreadable && self.status_text() == meta.status.as_str()
     }
     fn item(&self) -> Cow<'_, InventoryItem> {
         Cow::Owned(InventoryItem {

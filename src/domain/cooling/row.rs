@@ -19,6 +19,11 @@ pub fn as_stored(t: DateTime<Utc>) -> DateTime<Utc> {
 pub trait PlanRow {
     fn number(&self) -> &str;
     fn status(&self) -> Status;
+    /// The status as the store holds it, for reports (a text no status
+    /// of ours reads as Inactive for the rules, but is reported as held).
+    fn status_text(&self) -> &str {
+        self.status().as_str()
+    }
     fn usage(&self) -> &str;
     fn vendor(&self) -> &str;
     fn tag(&self) -> &str;
