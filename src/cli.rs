@@ -504,6 +504,10 @@ pub enum NumbersCommand {
         numbers: Vec<String>,
     },
     /// Set a number's tag (an empty TEXT clears it).
+    ///
+    /// A sync keeps the tag while it finds the number still Used by its
+    /// connection; cooling replaces it with the cooling tag, and a release
+    /// or a return from Cooling clears it.
     Tag { number: String, text: String },
 }
 

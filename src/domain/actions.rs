@@ -131,6 +131,7 @@ pub fn apply(
                 kind,
                 before: Some(item.clone()),
                 after,
+                whole_row: false,
             }),
             Err(reason) => refused.push(Refusal {
                 number: item.number.clone(),

@@ -182,6 +182,7 @@ fn used_by(item: &InventoryItem, conn: &str, snap: &Snapshot) -> Option<Transiti
         kind: ChangeKind::Added,
         before: Some(item.clone()),
         after: cooling::used_by(conn, entry, &item.number),
+        whole_row: false,
     })
 }
 
@@ -194,6 +195,7 @@ fn cool(item: &InventoryItem, today: NaiveDate, days: u32) -> Option<Transition>
             usage: USAGE_DEVICE.into(),
             ..cooled(item, today, days)
         },
+        whole_row: false,
     })
 }
 

@@ -23,7 +23,8 @@ pub enum ChangeKind {
     Cooled,
     /// Cooling, release date reached: Available.
     Released,
-    /// Still Used; only the linked user or last-seen time changed (no event).
+    /// Still Used; only the linked user or last-seen time changed (no
+    /// event). A hand tag stays ([`kept_tag`]).
     Refreshed,
     /// By hand: Available to Reserved.
     Reserved,
@@ -49,6 +50,10 @@ pub struct Transition {
     pub kind: ChangeKind,
     pub before: Option<InventoryItem>,
     pub after: InventoryItem,
+    /// The stored row holds text `before` cannot show (see
+    /// [`PlanRow::stored_as_written`]): every column is written, not only
+    /// those that differ from `before`.
+    pub whole_row: bool,
 }
 
 impl Transition {
@@ -167,6 +172,17 @@ pub fn cooling_tag(began: NaiveDate, days: u32) -> String {
     )
 }
 
+/// The tag a number Used by a connection keeps while a sync finds it
+/// still Used: a hand tag is the operator's and stays; VOSS's generated
+/// cooling tag is no hand tag and is cleared.
+pub fn kept_tag(tag: &str) -> &str {
+    if tag.starts_with(COOLING_TAG_PREFIX) {
+        ""
+    } else {
+        tag
+    }
+}
+
 /// Used / Device / AudioCodes by `connection`, linked to the entry's user.
 pub fn used_by(connection: &str, entry: &SnapshotEntry, number: &str) -> InventoryItem {
     InventoryItem {
@@ -260,8 +276,14 @@ pub fn plan<R: PlanRow>(
     p
 }
 
-/// Counts the transition and keeps it.
-fn push(p: &mut Plan, kind: ChangeKind, before: Option<InventoryItem>, after: InventoryItem) {
+/// Counts the transition and keeps it; `whole_row` as in [`Transition`].
+fn push(
+    p: &mut Plan,
+    kind: ChangeKind,
+    before: Option<InventoryItem>,
+    whole_row: bool,
+    after: InventoryItem,
+) {
     match kind {
         ChangeKind::Added => p.counts.added += 1,
         ChangeKind::Restored => p.counts.restored += 1,
@@ -278,6 +300,7 @@ fn push(p: &mut Plan, kind: ChangeKind, before: Option<InventoryItem>, after: In
         kind,
         before,
         after,
+        whole_row,
     });
 }
 
@@ -288,11 +311,13 @@ fn unlisted<R: PlanRow>(p: &mut Plan, connection: &str, row: &R, today: NaiveDat
     if row.is_used_by(connection) {
         let before = row.item().into_owned();
         let after = cooled(&before, today, days);
-        push(p, ChangeKind::Cooled, Some(before), after);
+        let whole_row = !row.stored_as_written();
+        push(p, ChangeKind::Cooled, Some(before), whole_row, after);
     } else if row.is_audiocodes() && row.connection() == Some(connection) && row.is_due(today) {
         let before = row.item().into_owned();
         let after = released(&before);
-        push(p, ChangeKind::Released, Some(before), after);
+        let whole_row = !row.stored_as_written();
+        push(p, ChangeKind::Released, Some(before), whole_row, after);
     } else {
         p.counts.unchanged += 1;
     }
@@ -308,34 +333,38 @@ fn plan_entry<R: PlanRow>(
     days: u32,
 ) {
     let used = || used_by(connection, entry, number);
+    // The row before, and whether it must be written whole.
+    let before = |i: &R| (Some(i.item().into_owned()), !i.stored_as_written());
     match (row, entry.registered) {
-        (None, true) => push(p, ChangeKind::Added, None, used()),
+        (None, true) => push(p, ChangeKind::Added, None, false, used()),
         (None, false) => p.counts.unchanged += 1,
         (Some(i), true) => match i.status() {
             // Available but still marked with another vendor: held, not free.
             Status::Available if i.vendor().is_empty() || i.is_audiocodes() => {
-                push(p, ChangeKind::Added, Some(i.item().into_owned()), used());
+                let (before, whole_row) = before(i);
+                push(p, ChangeKind::Added, before, whole_row, used());
             }
             Status::Cooling if i.is_audiocodes() => {
-                push(p, ChangeKind::Restored, Some(i.item().into_owned()), used());
+                let (before, whole_row) = before(i);
+                push(p, ChangeKind::Restored, before, whole_row, used());
             }
             Status::Used if i.is_used_by(connection) => {
                 if i.is_used_by_entry(connection, entry, number) {
                     p.counts.unchanged += 1;
                 } else {
-                    push(
-                        p,
-                        ChangeKind::Refreshed,
-                        Some(i.item().into_owned()),
-                        used(),
-                    );
+                    let (before, whole_row) = before(i);
+                    let after = InventoryItem {
+                        tag: kept_tag(i.tag()).to_string(),
+                        ..used()
+                    };
+                    push(p, ChangeKind::Refreshed, before, whole_row, after);
                 }
             }
             _ => {
                 p.counts.conflicts += 1;
                 p.conflicts.push(Conflict {
                     number: i.number().to_string(),
-                    status: i.status().as_str().into(),
+                    status: i.status_text().into(),
                     vendor: i.vendor().to_string(),
                     connection: i.connection().map(str::to_string),
                 });
@@ -354,6 +383,7 @@ pub fn sweep(cooling: &[InventoryItem], today: NaiveDate) -> Vec<Transition> {
             kind: ChangeKind::Released,
             before: Some(i.clone()),
             after: released(i),
+            whole_row: false,
         })
         .collect()
 }

@@ -299,6 +299,7 @@ fn counters_and_trigrams_stay_exact_through_every_kind_of_write() {
             kind: crate::domain::cooling::ChangeKind::Released,
             before: Some(i.clone()),
             after: crate::domain::cooling::released(i),
+            whole_row: false,
         })
         .collect();
     store.apply_audit_fixes(&fixes).unwrap();

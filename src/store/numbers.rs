@@ -122,6 +122,7 @@ impl Store {
                 kind: crate::domain::cooling::ChangeKind::Added,
                 before: None,
                 after: i.clone(),
+                whole_row: false,
             })
             .collect();
         write_transitions(&tx, &transitions, cause, clock)?;
@@ -296,7 +297,7 @@ fn write_numbers(
     whole: bool,
 ) -> Result<()> {
     let shape_of = |t: &Transition| match &t.before {
-        Some(b) if !whole => Shape::Fields(changed_fields(b, &t.after)),
+        Some(b) if !whole && !t.whole_row => Shape::Fields(changed_fields(b, &t.after)),
         _ => Shape::Whole,
     };
     let mut start = 0;

@@ -17,8 +17,9 @@ use std::borrow::Cow;
 /// The text columns, in this order: number, usage, vendor, tag,
 /// connection, registered_user, last_seen (kept as text: a plan compares
 /// it with the fetched time without parsing it, see
-/// [`RowRef::last_seen_is`]).
-const TEXTS: usize = 7;
+/// [`RowRef::last_seen_is`]), status (also parsed: the text is what a
+/// plan checks is spelt as the store writes it).
+const TEXTS: usize = 8;
 /// Where each text column is in `numbers::COLUMNS`, and whether it may
 /// be NULL.
 const TEXT_COLUMNS: [(usize, bool); TEXTS] = [
@@ -29,6 +30,7 @@ const TEXT_COLUMNS: [(usize, bool); TEXTS] = [
     (6, true),
     (7, true),
     (8, true),
+    (1, false),
 ];
 
 /// One row: where each text column ends in the buffer, which are NULL
@@ -39,6 +41,8 @@ struct Meta {
     nulls: u8,
     status: Status,
     release_date: Option<NaiveDate>,
+    /// Text in the release date that is no date (read as none).
+    release_date_unreadable: bool,
 }
 
 /// Rows of `numbers::COLUMNS`, in the order they were pushed.
@@ -90,13 +94,16 @@ impl PlanRows {
     }
 
     fn try_push(&mut self, r: &Row<'_>) -> rusqlite::Result<()> {
+        let release_text = parsed(r, 5)?;
+        let release_date = release_text.and_then(|d| d.parse::<NaiveDate>().ok());
         let mut meta = Meta {
             ends: [0; TEXTS],
             nulls: 0,
             status: parsed(r, 1)?
                 .and_then(Status::parse)
                 .unwrap_or(Status::Inactive),
-            release_date: parsed(r, 5)?.and_then(|d| d.parse::<NaiveDate>().ok()),
+            release_date,
+            release_date_unreadable: release_text.is_some() && release_date.is_none(),
         };
         for (i, (column, nullable)) in TEXT_COLUMNS.into_iter().enumerate() {
             match text(r, column, nullable)? {
@@ -208,6 +215,9 @@ impl PlanRow for RowRef<'_> {
     fn status(&self) -> Status {
         self.meta().status
     }
+    fn status_text(&self) -> &str {
+        self.rows.field(self.k, 7).unwrap_or_default()
+    }
     fn usage(&self) -> &str {
         self.rows.field(self.k, 1).unwrap_or_default()
     }
@@ -240,6 +250,10 @@ impl PlanRow for RowRef<'_> {
             }
         }
         text.and_then(clock::parse_stamp) == t
+    }
+    fn stored_as_written(&self) -> bool {
+        let meta = self.meta();
+        !meta.release_date_unreadable && self.status_text() == meta.status.as_str()
     }
     fn item(&self) -> Cow<'_, InventoryItem> {
         Cow::Owned(InventoryItem {

@@ -4,13 +4,26 @@
 
 use crate::domain::number::{InventoryItem, Status, USAGE_DEVICE, VENDOR_AUDIOCODES};
 use crate::domain::registered_user::SnapshotEntry;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use std::borrow::Cow;
+
+/// A time at the precision the store keeps it: the whole second
+/// (`clock::stamp` writes no fraction). The plan compares a fetched time
+/// with a stored one at this precision, so a time with a fraction that
+/// has not changed is not written again on every sync.
+pub fn as_stored(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.trunc_subsecs(0)
+}
 
 /// Every field of an inventory row, read in place.
 pub trait PlanRow {
     fn number(&self) -> &str;
     fn status(&self) -> Status;
+    /// The status as the store holds it, for reports (a text no status
+    /// of ours reads as Inactive for the rules, but is reported as held).
+    fn status_text(&self) -> &str {
+        self.status().as_str()
+    }
     fn usage(&self) -> &str;
     fn vendor(&self) -> &str;
     fn tag(&self) -> &str;
@@ -22,6 +35,15 @@ pub trait PlanRow {
     /// without making a time of its own).
     fn last_seen_is(&self, t: Option<DateTime<Utc>>) -> bool {
         self.last_seen() == t
+    }
+    /// Whether the columns read by parsing hold the very text the store
+    /// writes for what they read as (a release date that is no date reads
+    /// as none, yet is not NULL; a status is read in any case and trimmed,
+    /// but written exactly, e.g. `Used`). A row that does not is not what
+    /// [`super::used_by`] makes, and a plan that changes it writes it
+    /// whole: its `item` cannot show the difference.
+    fn stored_as_written(&self) -> bool {
+        true
     }
     /// The row as an item (borrowed when it is one).
     fn item(&self) -> Cow<'_, InventoryItem>;
@@ -44,7 +66,8 @@ pub trait PlanRow {
     }
 
     /// Whether the row is already what [`super::used_by`] would make of it
-    /// for `entry` at `number`: every field compared (a field added to
+    /// for `entry` at `number`, with its hand tag kept
+    /// ([`super::kept_tag`]): every field compared (a field added to
     /// `InventoryItem` needs an accessor here: the compact row's `item`
     /// lists every field, so it fails to compile until it has one).
     fn is_used_by_entry(&self, connection: &str, entry: &SnapshotEntry, number: &str) -> bool {
@@ -52,11 +75,12 @@ pub trait PlanRow {
             && self.status() == Status::Used
             && self.usage() == USAGE_DEVICE
             && self.vendor() == VENDOR_AUDIOCODES
-            && self.tag().is_empty()
+            && self.tag() == super::kept_tag(self.tag())
             && self.release_date().is_none()
+            && self.stored_as_written()
             && self.connection() == Some(connection)
             && self.registered_user() == Some(entry.user.as_str())
-            && self.last_seen_is(entry.last_seen)
+            && self.last_seen_is(entry.last_seen.map(as_stored))
     }
 }
 

@@ -369,3 +369,49 @@ fn counts_and_guard_trips_read_as_the_report_says_them() {
         "the ARM returned no users with a number: the sync would cool 3 of 3 numbers"
     ));
 }
+
+#[test]
+fn a_hand_tag_stays_on_a_used_number_and_the_cooling_tag_goes() {
+    let s = InventorySettings::default();
+    let today = d("2026-11-22");
+    let snapshot = snap(&[
+        ("+1555001", "REGISTERED"),
+        ("+1555002", "REGISTERED"),
+        ("+1555003", "REGISTERED"),
+        ("+1555004", "REGISTERED"),
+    ]);
+    let entry = |n: &str| &snapshot.entries[n];
+    let used = |n: &str, tag: &str| InventoryItem {
+        tag: tag.into(),
+        ..used_by("arm", entry(n), n)
+    };
+    let cooling_tag = cooling_tag(d("2026-11-20"), 2);
+    let inv = vec![
+        // Unchanged but for its hand tag: nothing to write.
+        used("+1555001", "VIP customer"),
+        // Refreshed (another user): the hand tag stays.
+        InventoryItem {
+            registered_user: Some("someone else".into()),
+            ..used("+1555002", "VIP customer")
+        },
+        // Used with VOSS's cooling tag: not a hand tag, cleared.
+        used("+1555003", &cooling_tag),
+        // Back from Cooling: the tag is cleared as ever.
+        cooled(&used("+1555004", ""), d("2026-11-20"), 2),
+    ];
+    let p = plan("arm", &snapshot, &inv, today, &s);
+    let written: Vec<(&str, ChangeKind, &str)> = p
+        .transitions
+        .iter()
+        .map(|t| (t.after.number.as_str(), t.kind, t.after.tag.as_str()))
+        .collect();
+    assert_eq!(
+        written,
+        [
+            ("+1555002", ChangeKind::Refreshed, "VIP customer"),
+            ("+1555003", ChangeKind::Refreshed, ""),
+            ("+1555004", ChangeKind::Restored, ""),
+        ]
+    );
+    assert_eq!((p.counts.unchanged, p.counts.restored), (3, 1));
+}

@@ -1,8 +1,8 @@
 //! `kill -9` while a re-sync rewrites rows it judged changed: every row
 //! rewritten or none. A rewrite changes no count (crash_test's check), so
 //! each row's `updated_at` tells: all the first sync's, or all the re-sync's.
-//! The ARM's last seen times have a fraction of a second, which today
-//! makes every row of an unchanged list a rewrite (see `one_field`).
+//! Every user's last seen time moves on by a second between the first
+//! sync and the re-syncs, so each re-sync rewrites every row.
 
 use super::*;
 use std::io::{BufRead, BufReader};
@@ -34,12 +34,16 @@ fn stamps(store: &Path) -> (Vec<String>, String) {
 
 #[test]
 fn kill_9_during_a_rewriting_re_sync_leaves_every_row_or_none() {
-    let users: Vec<Value> = (0..USERS)
-        .map(|i| user(&format!("u{i}"), &number(i), "2026-11-30T09:00:00.250Z"))
-        .collect();
-    let server = arm(Users::new(users));
+    let listed = |seen: &str| -> Vec<Value> {
+        (0..USERS)
+            .map(|i| user(&format!("u{i}"), &number(i), seen))
+            .collect()
+    };
+    let list = Users::new(listed("2026-11-30T09:00:00Z"));
+    let server = arm(list.clone());
     let (dir, config, store) = common::lab_at(&server.addr, 1000, "");
     sync_ok(&config, NOW);
+    *list.0.lock().unwrap() = listed("2026-11-30T09:00:01Z");
     let base = dir.path().join("base.db");
     common::copy_store(&store, &base);
     let mut outcomes = Vec::new();

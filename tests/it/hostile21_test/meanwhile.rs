@@ -55,7 +55,7 @@ fn a_field_edited_during_the_fetch_is_planned_against() {
         &format!(
             "UPDATE numbers SET usage = 'Other' WHERE number = '{}';
              UPDATE numbers SET last_seen = '2026-11-30T09:00:01Z' WHERE number = '{}';
-             UPDATE numbers SET tag = 'mine' WHERE number = '{}';",
+             UPDATE numbers SET registered_user = 'u99' WHERE number = '{}';",
             number(2),
             number(4),
             number(6)

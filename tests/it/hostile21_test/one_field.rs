@@ -19,6 +19,8 @@ enum Want {
     Rewritten,
     /// Left as edited (another owner holds it), reported as a conflict.
     Conflict,
+    /// Left as edited, not a conflict: a hand tag on a Used number.
+    Kept,
 }
 
 /// One column edited per number: the column, the SQL value, and the
@@ -26,10 +28,10 @@ enum Want {
 const EDITS: &[(&str, &str, Want)] = &[
     ("usage", "'Other'", Want::Rewritten),
     ("usage", "'device'", Want::Rewritten),
-    // Today's rule: a Used row's tag is the sync's (empty); see
-    // `a_hand_tag_on_a_used_number_survives_an_unchanged_re_sync`.
-    ("tag", "'hand tag'", Want::Rewritten),
-    ("tag", "' '", Want::Rewritten),
+    // A hand tag on a Used number is the operator's: a re-sync keeps it
+    // (see `a_hand_tag_on_a_used_number_survives_an_unchanged_re_sync`).
+    ("tag", "'hand tag'", Want::Kept),
+    ("tag", "' '", Want::Kept),
     ("release_date", "'2027-01-01'", Want::Rewritten),
     ("registered_user", "'u99'", Want::Rewritten),
     ("registered_user", "NULL", Want::Rewritten),
@@ -90,7 +92,7 @@ fn a_row_differing_in_one_field_is_rewritten_or_reported_never_kept_as_unchanged
         let ok = match want {
             // Every column as the first sync wrote it; written again now.
             Want::Rewritten => got[..8] == first[&n][..8] && got[8].as_deref() == Some(LATER),
-            Want::Conflict => got == was,
+            Want::Conflict | Want::Kept => got == was,
         };
         if !ok {
             wrong.push(format!(
@@ -123,10 +125,10 @@ fn a_row_differing_in_one_field_is_rewritten_or_reported_never_kept_as_unchanged
 /// must write nothing: no row is rewritten (its `updated_at` stays), no
 /// event is added.
 #[test]
-#[ignore = "defect: a last seen time with a fraction of a second is stored truncated to the second, so every re-sync of an unchanged list plans it as changed and rewrites the row"]
 fn an_unchanged_list_with_sub_second_last_seen_rewrites_nothing() {
-    // How it fails: the row of every user whose lastSeen has a fraction
-    // ("…09:00:00.250Z") is written again by each re-sync (updated_at
+    // How it failed (fixed: the plan now compares at the stored second):
+    // the row of every user whose lastSeen has a fraction
+    // ("…09:00:00.250Z") was written again by each re-sync (updated_at
     // becomes the re-sync's time) although the list did not change: the
     // plan compares the fetched time with its fraction against the stored
     // whole second and calls it Refreshed (the same before resync21: the
@@ -203,9 +205,9 @@ fn the_same_time_spelt_otherwise_stays_the_same_time() {
 /// a word) is what no sync writes; the re-sync must make it the row
 /// `used_by` makes (release date NULL).
 #[test]
-#[ignore = "defect: a Used row whose release_date is '' or not a date is judged unchanged and keeps that text"]
 fn a_used_row_with_a_release_date_that_is_no_date_is_rewritten() {
-    // How it fails: after the re-sync the rows still hold
+    // How it failed (fixed: such a row is not as written, and is written
+    // whole): after the re-sync the rows still held
     // release_date = '' and 'not a date' with the first sync's updated_at:
     // the stored text is read as "no date" (parsed, not compared), so the
     // in-place compare finds the row equal to what the sync would write.
@@ -239,9 +241,9 @@ fn a_used_row_with_a_release_date_that_is_no_date_is_rewritten() {
 /// Used after a re-sync: `numbers --status Used` shows every number the
 /// ARM lists as registered.
 #[test]
-#[ignore = "defect: a Used row whose status text is 'used', ' Used' or 'USED' is judged unchanged, keeps that text and stays out of the Used listing"]
 fn a_used_row_with_its_status_spelt_otherwise_is_listed_as_used_after_a_re_sync() {
-    // How it fails: `numbers --status Used --json` after the re-sync lists
+    // How it failed (fixed: the compare requires the status text the
+    // sync writes): `numbers --status Used --json` after the re-sync listed
     // only the one row left alone: the status is parsed case-blind and
     // trimmed (Status::parse), so the in-place compare finds the three
     // edited rows equal to what the sync writes and keeps their text,
@@ -272,10 +274,12 @@ fn a_used_row_with_its_status_spelt_otherwise_is_listed_as_used_after_a_re_sync(
 /// A tag set with `numbers tag` (a hand action, recorded as an event) on
 /// a Used number: an unchanged re-sync ("unchanged 1") must not erase it.
 #[test]
-#[ignore = "defect: a hand tag on a Used number is erased by the next re-sync of an unchanged list, which reports the row as unchanged and records no event"]
 fn a_hand_tag_on_a_used_number_survives_an_unchanged_re_sync() {
-    // How it fails: after `numbers tag N "VIP customer"` and a re-sync of
-    // the same list, `numbers --json` shows "tag": null; the summary says
+    // How it failed (fixed: the lead's rule, a hand tag on a number that
+    // stays Used by this connection is kept; VOSS's cooling tag is not a
+    // hand tag and is still cleared): after `numbers tag N "VIP customer"`
+    // and a re-sync of the same list, `numbers --json` showed "tag": null;
+    // the summary said
     // "unchanged 1". The plan makes the row `used_by` makes (tag empty)
     // whenever the tag is not empty, and the Refreshed transition is
     // counted as unchanged. The same before resync21 (the compare has

@@ -58,10 +58,11 @@ fn a_row_of_another_connection_that_cannot_be_read_fails_the_sync_untouched() {
 /// ('Bogus', written by another program) is another owner's: a conflict,
 /// reported with the status the store holds.
 #[test]
-#[ignore = "defect: a conflict on a row whose status text is unknown reports status Inactive, not the stored text"]
 fn a_conflict_reports_the_status_the_store_holds() {
-    // How it fails: `sync --json` lists the conflict with
-    // "status": "Inactive" while the row says 'Bogus': the status is read
+    // How it failed (fixed: the conflict reports the compact row's status
+    // text, the rules still read it as Inactive): `sync --json` listed the
+    // conflict with "status": "Inactive" while the row said 'Bogus': the
+    // status is read
     // as Inactive when it is no known status (numbers::from_row and
     // PlanRows alike, so the same before resync21), and the conflict
     // reports the parsed status.
