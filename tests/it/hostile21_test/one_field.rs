@@ -212,21 +212,10 @@ fn a_used_row_with_a_release_date_that_is_no_date_is_rewritten() {
     // the stored text is read as "no date" (parsed, not compared), so the
     // in-place compare finds the row equal to what the sync would write.
     // The same before resync21 (from_row parsed it to None as well).
-    let users: Vec<Value> = (1..=4)
-        .map(|i| user(&format!("u{i:04}"), &number(i), SEEN))
-        .collect();
-    let server = arm(Users::new(users));
-    let (_dir, config, store) = common::lab_at(&server.addr, 3, "");
-    sync_ok(&config, NOW);
+    let (_server, _dir, config, store) = four_synced();
     let first = numbers(&store);
     for (n, text) in [(1, "''"), (3, "'not a date'")] {
-        edit(
-            &store,
-            &format!(
-                "UPDATE numbers SET release_date = {text} WHERE number = '{}'",
-                number(n)
-            ),
-        );
+        set_column(&store, n, "release_date", text);
     }
     let log = sync_ok(&config, LATER);
     let after = numbers(&store);
@@ -249,20 +238,9 @@ fn a_used_row_with_its_status_spelt_otherwise_is_listed_as_used_after_a_re_sync(
     // edited rows equal to what the sync writes and keeps their text,
     // while the listing matches the stored text exactly. The same before
     // resync21 (from_row parsed the status alike).
-    let users: Vec<Value> = (1..=4)
-        .map(|i| user(&format!("u{i:04}"), &number(i), SEEN))
-        .collect();
-    let server = arm(Users::new(users));
-    let (_dir, config, store) = common::lab_at(&server.addr, 3, "");
-    sync_ok(&config, NOW);
-    for (n, text) in [(1, "used"), (2, " Used"), (3, "USED")] {
-        edit(
-            &store,
-            &format!(
-                "UPDATE numbers SET status = '{text}' WHERE number = '{}'",
-                number(n)
-            ),
-        );
+    let (_server, _dir, config, store) = four_synced();
+    for (n, text) in [(1, "'used'"), (2, "' Used'"), (3, "'USED'")] {
+        set_column(&store, n, "status", text);
     }
     let log = sync_ok(&config, LATER);
     let out = common::run_at(&config, LATER, &["numbers", "--status", "Used", "--json"]);
@@ -303,5 +281,35 @@ fn a_hand_tag_on_a_used_number_survives_an_unchanged_re_sync() {
         "events {} -> {}\n{log}",
         events_before,
         events(&store)
+    );
+}
+
+/// Four registered users (`u0001`.. on `number(1)`..`number(4)`) synced
+/// once at NOW: the ARM (kept serving), the lab's directory, config and
+/// store.
+fn four_synced() -> (
+    HostileServer,
+    tempfile::TempDir,
+    std::path::PathBuf,
+    std::path::PathBuf,
+) {
+    let users: Vec<Value> = (1..=4)
+        .map(|i| user(&format!("u{i:04}"), &number(i), SEEN))
+        .collect();
+    let server = arm(Users::new(users));
+    let (dir, config, store) = common::lab_at(&server.addr, 3, "");
+    sync_ok(&config, NOW);
+    (server, dir, config, store)
+}
+
+/// Sets `column` of `number(n)`'s row to the SQL value `sql`, as another
+/// program would.
+fn set_column(store: &Path, n: usize, column: &str, sql: &str) {
+    edit(
+        store,
+        &format!(
+            "UPDATE numbers SET {column} = {sql} WHERE number = '{}'",
+            number(n)
+        ),
     );
 }
