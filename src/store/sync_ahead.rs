@@ -105,11 +105,20 @@ mod tests {
     }
 
     fn sync(store: &mut Store, connection: &str, ahead: Option<SyncAhead>) -> SyncOutcome {
+        sync_list(store, connection, &users(), ahead)
+    }
+
+    fn sync_list(
+        store: &mut Store,
+        connection: &str,
+        users: &[RegisteredUser],
+        ahead: Option<SyncAhead>,
+    ) -> SyncOutcome {
         store
             .apply_sync_ahead(
                 &SyncRequest {
                     connection,
-                    users: &users(),
+                    users,
                     today: NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
                     settings: &InventorySettings::default(),
                     mode: SyncMode::Apply,
@@ -208,21 +217,7 @@ mod tests {
             });
         }
         let ahead = store.read_sync_ahead("lab").unwrap();
-        let out = store
-            .apply_sync_ahead(
-                &SyncRequest {
-                    connection: "lab",
-                    users: &list,
-                    today: NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
-                    settings: &InventorySettings::default(),
-                    mode: SyncMode::Apply,
-                    force: false,
-                    job_id: None,
-                    started_at: Utc::now(),
-                },
-                Some(ahead),
-            )
-            .unwrap();
+        let out = sync_list(&mut store, "lab", &list, Some(ahead));
         assert!(out.read_ahead);
         let c = out.counts;
         assert_eq!((c.added, c.unchanged, c.conflicts), (1, 2, 1), "{c:?}");

@@ -58,6 +58,18 @@ pub fn expected_order(store: &Store, q: &NumberQuery) -> Order {
     rows
 }
 
+/// The query's order as spelled out here ([`expected_order`]), after
+/// checking that the store lists its rows in that order.
+pub fn listed_as_spelled_out(store: &Store, q: &NumberQuery) -> Order {
+    let want = expected_order(store, q);
+    let got: Order = listed(store, q)
+        .iter()
+        .map(|i| (sort_value(i, q.sort), i.number.clone()))
+        .collect();
+    assert_eq!(got, want, "listing {q:?}");
+    want
+}
+
 /// A window's rows as (sort value, number), from its keys (each checked
 /// to be its row's).
 pub fn window_order(w: &Window) -> Order {

@@ -6,7 +6,7 @@
 //! `ORDER BY ifnull(value, ''), number` (or its reverse).
 
 use crate::common::sort_order::{
-    expected_order, listed, sort_value, walk_backwards, walk_forwards, window_order,
+    listed_as_spelled_out, walk_backwards, walk_forwards, window_order,
 };
 use switchboard::domain::number::{InventoryItem, Status};
 use switchboard::store::number_query::{NumberQuery, RowKey, Seek, SortKey};
@@ -90,12 +90,7 @@ fn queries() -> Vec<NumberQuery> {
 fn near_empty_values_list_walk_and_skip_in_the_spelled_out_order() {
     let (_dir, store) = seeded();
     for q in queries() {
-        let want = expected_order(&store, &q);
-        let got: Vec<(String, String)> = listed(&store, &q)
-            .iter()
-            .map(|i| (sort_value(i, q.sort), i.number.clone()))
-            .collect();
-        assert_eq!(got, want, "listing {q:?}");
+        let want = listed_as_spelled_out(&store, &q);
         if want.is_empty() {
             continue;
         }
