@@ -89,11 +89,17 @@ impl StatusReading {
         if s.is_empty() {
             return StatusReading::Absent;
         }
-        let up = s.to_ascii_uppercase();
-        match up.as_str() {
-            "REGISTERED" => StatusReading::Registered,
-            "OFFLINE" | "NOT_REGISTERED" | "NOT-ACTIVE" | "UNREGISTERED" => StatusReading::Offline,
-            _ => StatusReading::Unknown,
+        // In any ASCII case, compared without making an upper-case copy.
+        let is = |known: &str| s.eq_ignore_ascii_case(known);
+        if is("REGISTERED") {
+            StatusReading::Registered
+        } else if ["OFFLINE", "NOT_REGISTERED", "NOT-ACTIVE", "UNREGISTERED"]
+            .into_iter()
+            .any(is)
+        {
+            StatusReading::Offline
+        } else {
+            StatusReading::Unknown
         }
     }
 
