@@ -70,7 +70,7 @@ pub struct Finding {
 /// each connection that has one.
 pub fn audit(
     items: &[InventoryItem],
-    snapshots: &BTreeMap<String, Snapshot>,
+    snapshots: &BTreeMap<String, Snapshot<'_>>,
     today: NaiveDate,
     cooling_days: u32,
 ) -> Vec<Finding> {
@@ -81,7 +81,7 @@ pub fn audit(
     let registered_in = |number: &str| {
         snapshots
             .iter()
-            .find(|(_, s)| s.entries.get(number).is_some_and(|e| e.registered))
+            .find(|(_, s)| s.get(number).is_some_and(|e| e.registered))
     };
 
     for item in items.iter().filter(|i| !skipped(i)) {
@@ -97,7 +97,7 @@ pub fn audit(
         if let Some(conn) = item.connection.as_deref() {
             let gone = snapshots
                 .get(conn)
-                .is_some_and(|s| !s.entries.get(&item.number).is_some_and(|e| e.registered));
+                .is_some_and(|s| !s.get(&item.number).is_some_and(|e| e.registered));
             if item.is_used_by(conn) && gone {
                 let fix = cool(item, today, cooling_days);
                 out.push(finding(item, FindingKind::UsedNotRegistered, fix));
@@ -105,20 +105,15 @@ pub fn audit(
         }
     }
     for (conn, snap) in snapshots {
-        for number in snap
-            .entries
-            .iter()
-            .filter(|(_, e)| e.registered)
-            .map(|(n, _)| n)
-        {
-            let item = by_number.get(number.as_str()).copied();
+        for number in snap.entries().filter(|(_, e)| e.registered).map(|(n, _)| n) {
+            let item = by_number.get(number).copied();
             if item.is_some_and(|i| i.is_used_by(conn) || skipped(i) || i.is_audiocodes()) {
                 // Fine, skipped, or already reported above.
                 continue;
             }
             let base = item
                 .cloned()
-                .unwrap_or_else(|| InventoryItem::available(number.clone()));
+                .unwrap_or_else(|| InventoryItem::available(number.to_string()));
             let fix = match item {
                 Some(i) if i.status != Status::Available || !i.vendor.is_empty() => None,
                 _ => used_by(&base, conn, snap),
@@ -176,12 +171,12 @@ fn finding(item: &InventoryItem, kind: FindingKind, fix: Option<Transition>) -> 
     }
 }
 
-fn used_by(item: &InventoryItem, conn: &str, snap: &Snapshot) -> Option<Transition> {
-    let entry = snap.entries.get(&item.number)?;
+fn used_by(item: &InventoryItem, conn: &str, snap: &Snapshot<'_>) -> Option<Transition> {
+    let entry = snap.get(&item.number)?;
     Some(Transition {
         kind: ChangeKind::Added,
         before: Some(item.clone()),
-        after: cooling::used_by(conn, entry, &item.number),
+        after: cooling::used_by(conn, &entry, &item.number),
         whole_row: false,
     })
 }
@@ -203,7 +198,7 @@ fn cool(item: &InventoryItem, today: NaiveDate, days: u32) -> Option<Transition>
 mod tests {
     use super::*;
 
-    fn snap(numbers: &[(&str, &str)]) -> Snapshot {
+    fn snap(numbers: &[(&str, &str)]) -> Snapshot<'static> {
         Snapshot::of(numbers)
     }
 

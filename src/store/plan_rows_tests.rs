@@ -49,7 +49,7 @@ const SEEN_WITHIN: &str = "2026-11-21T10:00:00.250Z";
 
 /// The fetched list: registered users for most numbers, +1004 offline,
 /// +1005 and +1006 gone, +1012 new to the store.
-fn snapshot() -> Snapshot {
+fn snapshot() -> Snapshot<'static> {
     let offline = ["+1004", "+1018"];
     let listed = [
         "+1000", "+1001", "+1002", "+1003", "+1004", "+1007", "+1008", "+1009", "+1010", "+1011",
@@ -76,10 +76,10 @@ fn snapshot() -> Snapshot {
             sbc: String::new(),
         })
         .collect();
-    Snapshot::from_users(&users)
+    Snapshot::owning(users)
 }
 
-fn plan_of<R: cooling::PlanRow>(snapshot: &Snapshot, rows: &[R]) -> Plan {
+fn plan_of<R: cooling::PlanRow>(snapshot: &Snapshot<'_>, rows: &[R]) -> Plan {
     cooling::plan(
         "lab",
         snapshot,
@@ -101,7 +101,7 @@ fn compact_rows_plan_as_owned_rows_do() {
     let compact = load_for_plan(&tx, base.linked, &snapshot).unwrap();
     let from_compact = plan_of(&snapshot, &compact.refs());
 
-    let numbers: Vec<&str> = snapshot.entries.keys().map(String::as_str).collect();
+    let numbers: Vec<&str> = snapshot.numbers().collect();
     let owned: Vec<InventoryItem> = tx
         .prepare(&format!(
             "SELECT {COLUMNS} FROM numbers WHERE (connection = 'lab' AND connection > '')

@@ -134,11 +134,11 @@ impl Store {
         })
     }
 
-    fn apply_sync_with(
+    fn apply_sync_with<'u>(
         &mut self,
-        req: &SyncRequest<'_>,
+        req: &SyncRequest<'u>,
         ahead: Option<SyncAhead>,
-        snapshot: impl FnOnce() -> Snapshot,
+        snapshot: impl FnOnce() -> Snapshot<'u>,
     ) -> Result<SyncOutcome> {
         let read_only = self.is_read_only();
         let clock = self.clock;
@@ -208,8 +208,9 @@ impl Store {
         tx.commit()?;
         let registered = snapshot.registered_count();
         // The rows the plan read and made (100,000 each in a sync or a
-        // purge of that size) are not the caller's to wait for.
-        free_later((inventory, snapshot, base.cached, plan.transitions));
+        // purge of that size) are not the caller's to wait for (the
+        // snapshot, which borrows the users, is one block).
+        free_later((inventory, base.cached, plan.transitions));
         Ok(SyncOutcome {
             connection: req.connection.to_string(),
             result: result.into(),
@@ -485,17 +486,17 @@ fn write_alike(
 pub(super) fn load_for_plan(
     tx: &Transaction<'_>,
     linked: PlanRows,
-    snapshot: &Snapshot,
+    snapshot: &Snapshot<'_>,
 ) -> Result<PlanRows> {
     let mut lookup =
         tx.prepare_cached(&format!("SELECT {COLUMNS} FROM numbers WHERE number = ?1"))?;
     let mut others = PlanRows::default();
     let mut k = 0;
-    for number in snapshot.entries.keys() {
-        while k < linked.len() && linked.number(k) < number.as_str() {
+    for number in snapshot.numbers() {
+        while k < linked.len() && linked.number(k) < number {
             k += 1;
         }
-        if k < linked.len() && linked.number(k) == number.as_str() {
+        if k < linked.len() && linked.number(k) == number {
             k += 1;
             continue;
         }

@@ -63,7 +63,7 @@ fn inventory() -> impl Strategy<Value = Vec<InventoryItem>> {
     )
 }
 
-fn snapshot() -> impl Strategy<Value = Snapshot> {
+fn snapshot() -> impl Strategy<Value = Snapshot<'static>> {
     prop::collection::vec(
         (
             0u8..40,
@@ -85,7 +85,7 @@ fn snapshot() -> impl Strategy<Value = Snapshot> {
                 sbc: String::new(),
             })
             .collect();
-        Snapshot::from_users(&users)
+        Snapshot::owning(users)
     })
 }
 
