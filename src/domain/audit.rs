@@ -70,7 +70,7 @@ pub struct Finding {
 /// each connection that has one.
 pub fn audit(
     items: &[InventoryItem],
-    snapshots: &BTreeMap<String, Snapshot<'_>>,
+    snapshots: &BTreeMap<String, Snapshot>,
     today: NaiveDate,
     cooling_days: u32,
 ) -> Vec<Finding> {
@@ -171,7 +171,7 @@ fn finding(item: &InventoryItem, kind: FindingKind, fix: Option<Transition>) -> 
     }
 }
 
-fn used_by(item: &InventoryItem, conn: &str, snap: &Snapshot<'_>) -> Option<Transition> {
+fn used_by(item: &InventoryItem, conn: &str, snap: &Snapshot) -> Option<Transition> {
     let entry = snap.get(&item.number)?;
     Some(Transition {
         kind: ChangeKind::Added,
@@ -198,7 +198,7 @@ fn cool(item: &InventoryItem, today: NaiveDate, days: u32) -> Option<Transition>
 mod tests {
     use super::*;
 
-    fn snap(numbers: &[(&str, &str)]) -> Snapshot<'static> {
+    fn snap(numbers: &[(&str, &str)]) -> Snapshot {
         Snapshot::of(numbers)
     }
 

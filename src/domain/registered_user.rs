@@ -1,7 +1,6 @@
 //! Registered users as fetched from ARM, and the snapshot they make.
 
 use chrono::{DateTime, Utc};
-use std::borrow::Cow;
 
 /// A registered user as the ARM adapter contract describes it, already
 /// tolerant of the vendor's variations (see `api::audiocodes`).
@@ -37,65 +36,104 @@ pub struct SnapshotEntry<'a> {
     pub last_seen: Option<DateTime<Utc>>,
 }
 
-/// One entry: the user that decides it (by index), and the time.
+/// One entry: where its number and its user end in the snapshot's text
+/// (the number first, from where the entry before ends), and the rest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Entry {
-    user: usize,
+    number_end: usize,
+    user_end: usize,
     registered: bool,
     last_seen: Option<DateTime<Utc>>,
 }
 
 /// Every fetched user folded into one entry per number, in number order.
-/// An entry points at its users rather than copying their text: a sync's
-/// snapshot of 100,000 users borrows them (`from_users`), the audit's
-/// owns them (`owning`).
+/// The numbers and users' names sit in one buffer of text: a plan walks
+/// 100,000 of them in order without a string (or a map node) each, nor a
+/// trip to each user's own strings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Snapshot<'a> {
-    users: Cow<'a, [RegisteredUser]>,
+pub struct Snapshot {
+    text: String,
     entries: Vec<Entry>,
     /// Users without a usable number: counted, never an error.
     pub skipped: usize,
 }
 
-impl Snapshot<'static> {
+impl Snapshot {
     /// A snapshot of one user per `(number, status)`, for tests.
-    pub fn of(numbers: &[(&str, &str)]) -> Snapshot<'static> {
-        Snapshot::owning(
-            numbers
-                .iter()
-                .map(|(n, st)| RegisteredUser {
-                    id: format!("u{n}"),
-                    user_name: format!("user{n}"),
-                    display_name: String::new(),
-                    number: Some(n.to_string()),
-                    raw_status: st.to_string(),
-                    last_seen: None,
-                    sbc: String::new(),
-                })
-                .collect(),
-        )
+    pub fn of(numbers: &[(&str, &str)]) -> Snapshot {
+        let users: Vec<RegisteredUser> = numbers
+            .iter()
+            .map(|(n, st)| RegisteredUser {
+                id: format!("u{n}"),
+                user_name: format!("user{n}"),
+                display_name: String::new(),
+                number: Some(n.to_string()),
+                raw_status: st.to_string(),
+                last_seen: None,
+                sbc: String::new(),
+            })
+            .collect();
+        Snapshot::from_users(&users)
     }
 
-    /// The snapshot of `users`, keeping them.
-    pub fn owning(users: Vec<RegisteredUser>) -> Snapshot<'static> {
-        let (entries, skipped) = fold(&users);
-        Snapshot {
-            users: Cow::Owned(users),
-            entries,
-            skipped,
+    /// A number's users are taken in list order (a stable sort; a list
+    /// that comes sorted costs one pass): a registered user replaces an
+    /// offline entry whole, and a later time of the same standing moves
+    /// the time.
+    pub fn from_users(users: &[RegisteredUser]) -> Snapshot {
+        let mut numbered: Vec<(&str, &RegisteredUser)> = users
+            .iter()
+            .filter_map(|u| u.number.as_deref().map(|n| (n, u)))
+            .collect();
+        let mut snap = Snapshot {
+            skipped: users.len() - numbered.len(),
+            ..Snapshot::default()
+        };
+        numbered.sort_by(|a, b| a.0.cmp(b.0));
+        snap.entries.reserve(numbered.len());
+        // Users of a list mostly share a status: each new one is read once.
+        let mut last_status: Option<(&str, bool)> = None;
+        for (number, u) in numbered {
+            let registered = match last_status {
+                Some((status, registered)) if status == u.raw_status => registered,
+                _ => {
+                    let registered = u.is_registered();
+                    last_status = Some((&u.raw_status, registered));
+                    registered
+                }
+            };
+            let last = snap.entries.len().checked_sub(1);
+            match last.filter(|k| snap.number(*k) == number) {
+                Some(k) => {
+                    let e = &mut snap.entries[k];
+                    if registered && !e.registered {
+                        // The entry's user is the text's end: replaced.
+                        snap.text.truncate(e.number_end);
+                        snap.text.push_str(label(u));
+                        *e = Entry {
+                            user_end: snap.text.len(),
+                            registered,
+                            last_seen: u.last_seen,
+                            ..*e
+                        };
+                    } else if u.last_seen > e.last_seen && registered == e.registered {
+                        e.last_seen = u.last_seen;
+                    }
+                }
+                None => {
+                    snap.text.push_str(number);
+                    let number_end = snap.text.len();
+                    snap.text.push_str(label(u));
+                    snap.entries.push(Entry {
+                        number_end,
+                        user_end: snap.text.len(),
+                        registered,
+                        last_seen: u.last_seen,
+                    });
+                }
+            }
         }
-    }
-}
-
-impl<'a> Snapshot<'a> {
-    /// The snapshot of `users`, borrowing them.
-    pub fn from_users(users: &'a [RegisteredUser]) -> Snapshot<'a> {
-        let (entries, skipped) = fold(users);
-        Snapshot {
-            users: Cow::Borrowed(users),
-            entries,
-            skipped,
-        }
+        snap
     }
 
     /// How many numbers it has.
@@ -109,17 +147,18 @@ impl<'a> Snapshot<'a> {
 
     /// The number of entry `k`.
     fn number(&self, k: usize) -> &str {
-        self.users[self.entries[k].user]
-            .number
-            .as_deref()
-            .unwrap_or_default()
+        let start = match k {
+            0 => 0,
+            _ => self.entries[k - 1].user_end,
+        };
+        &self.text[start..self.entries[k].number_end]
     }
 
     fn entry(&self, k: usize) -> SnapshotEntry<'_> {
         let e = self.entries[k];
         SnapshotEntry {
             registered: e.registered,
-            user: label(&self.users[e.user]),
+            user: &self.text[e.number_end..e.user_end],
             last_seen: e.last_seen,
         }
     }
@@ -136,17 +175,16 @@ impl<'a> Snapshot<'a> {
 
     /// The entry of `number`.
     pub fn get(&self, number: &str) -> Option<SnapshotEntry<'_>> {
-        let k = self
-            .entries
-            .binary_search_by(|e| {
-                self.users[e.user]
-                    .number
-                    .as_deref()
-                    .unwrap_or_default()
-                    .cmp(number)
-            })
-            .ok()?;
-        Some(self.entry(k))
+        let (mut lo, mut hi) = (0, self.entries.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.number(mid).cmp(number) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(self.entry(mid)),
+            }
+        }
+        None
     }
 
     pub fn registered_count(&self) -> usize {
@@ -161,52 +199,6 @@ fn label(u: &RegisteredUser) -> &str {
     } else {
         &u.user_name
     }
-}
-
-/// The entries of `users`, in number order, and how many have no number.
-/// A number's users are taken in list order (a stable sort; a list that
-/// comes sorted costs one pass): a registered user replaces an offline
-/// entry whole, and a later time of the same standing moves the time.
-fn fold(users: &[RegisteredUser]) -> (Vec<Entry>, usize) {
-    let mut numbered: Vec<(&str, usize)> = users
-        .iter()
-        .enumerate()
-        .filter_map(|(k, u)| u.number.as_deref().map(|n| (n, k)))
-        .collect();
-    let skipped = users.len() - numbered.len();
-    numbered.sort_by(|a, b| a.0.cmp(b.0));
-    let mut folded: Vec<Entry> = Vec::with_capacity(numbered.len());
-    let mut last_number: Option<&str> = None;
-    // Users of a list mostly share a status: each new one is read once.
-    let mut last_status: Option<(&str, bool)> = None;
-    for (number, k) in numbered {
-        let u = &users[k];
-        let registered = match last_status {
-            Some((status, registered)) if status == u.raw_status => registered,
-            _ => {
-                let registered = u.is_registered();
-                last_status = Some((&u.raw_status, registered));
-                registered
-            }
-        };
-        let new = Entry {
-            user: k,
-            registered,
-            last_seen: u.last_seen,
-        };
-        match folded.last_mut() {
-            Some(e) if last_number == Some(number) => {
-                if registered && !e.registered {
-                    *e = new;
-                } else if u.last_seen > e.last_seen && registered == e.registered {
-                    e.last_seen = u.last_seen;
-                }
-            }
-            _ => folded.push(new),
-        }
-        last_number = Some(number);
-    }
-    (folded, skipped)
 }
 
 #[cfg(test)]

@@ -193,10 +193,7 @@ impl Store {
     /// What the audit compares: AudioCodes or connection-linked rows plus
     /// the rows of every cached registered number, and the cached snapshot
     /// of each connection that has one.
-    #[allow(clippy::type_complexity)]
-    pub fn audit_inputs(
-        &self,
-    ) -> Result<(Vec<InventoryItem>, BTreeMap<String, Snapshot<'static>>)> {
+    pub fn audit_inputs(&self) -> Result<(Vec<InventoryItem>, BTreeMap<String, Snapshot>)> {
         let sql = format!(
             "SELECT {COLUMNS} FROM numbers WHERE vendor = 'AudioCodes' OR connection IS NOT NULL
              UNION SELECT {COLUMNS} FROM numbers WHERE number IN (SELECT number FROM registered_users)
@@ -233,7 +230,7 @@ impl Store {
         let mut snapshots = BTreeMap::new();
         for name in self.connections_with_snapshot()? {
             let list = users.remove(&name).unwrap_or_default();
-            snapshots.insert(name, Snapshot::owning(list));
+            snapshots.insert(name, Snapshot::from_users(&list));
         }
         Ok((items, snapshots))
     }

@@ -49,7 +49,7 @@ const SEEN_WITHIN: &str = "2026-11-21T10:00:00.250Z";
 
 /// The fetched list: registered users for most numbers, +1004 offline,
 /// +1005 and +1006 gone, +1012 new to the store.
-fn snapshot() -> Snapshot<'static> {
+fn snapshot() -> Snapshot {
     let offline = ["+1004", "+1018"];
     let listed = [
         "+1000", "+1001", "+1002", "+1003", "+1004", "+1007", "+1008", "+1009", "+1010", "+1011",
@@ -76,10 +76,10 @@ fn snapshot() -> Snapshot<'static> {
             sbc: String::new(),
         })
         .collect();
-    Snapshot::owning(users)
+    Snapshot::from_users(&users)
 }
 
-fn plan_of<R: cooling::PlanRow>(snapshot: &Snapshot<'_>, rows: &[R]) -> Plan {
+fn plan_of<R: cooling::PlanRow>(snapshot: &Snapshot, rows: &[R]) -> Plan {
     cooling::plan(
         "lab",
         snapshot,

@@ -134,11 +134,11 @@ impl Store {
         })
     }
 
-    fn apply_sync_with<'u>(
+    fn apply_sync_with(
         &mut self,
-        req: &SyncRequest<'u>,
+        req: &SyncRequest<'_>,
         ahead: Option<SyncAhead>,
-        snapshot: impl FnOnce() -> Snapshot<'u>,
+        snapshot: impl FnOnce() -> Snapshot,
     ) -> Result<SyncOutcome> {
         let read_only = self.is_read_only();
         let clock = self.clock;
@@ -208,9 +208,8 @@ impl Store {
         tx.commit()?;
         let registered = snapshot.registered_count();
         // The rows the plan read and made (100,000 each in a sync or a
-        // purge of that size) are not the caller's to wait for (the
-        // snapshot, which borrows the users, is one block).
-        free_later((inventory, base.cached, plan.transitions));
+        // purge of that size) are not the caller's to wait for.
+        free_later((inventory, snapshot, base.cached, plan.transitions));
         Ok(SyncOutcome {
             connection: req.connection.to_string(),
             result: result.into(),
@@ -486,7 +485,7 @@ fn write_alike(
 pub(super) fn load_for_plan(
     tx: &Transaction<'_>,
     linked: PlanRows,
-    snapshot: &Snapshot<'_>,
+    snapshot: &Snapshot,
 ) -> Result<PlanRows> {
     let mut lookup =
         tx.prepare_cached(&format!("SELECT {COLUMNS} FROM numbers WHERE number = ?1"))?;

@@ -63,7 +63,7 @@ fn inventory() -> impl Strategy<Value = Vec<InventoryItem>> {
     )
 }
 
-fn snapshot() -> impl Strategy<Value = Snapshot<'static>> {
+fn snapshot() -> impl Strategy<Value = Snapshot> {
     prop::collection::vec(
         (
             0u8..40,
@@ -85,7 +85,7 @@ fn snapshot() -> impl Strategy<Value = Snapshot<'static>> {
                 sbc: String::new(),
             })
             .collect();
-        Snapshot::owning(users)
+        Snapshot::from_users(&users)
     })
 }
 

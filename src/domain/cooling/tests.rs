@@ -5,7 +5,7 @@ fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
 
-fn snap(numbers: &[(&str, &str)]) -> Snapshot<'static> {
+fn snap(numbers: &[(&str, &str)]) -> Snapshot {
     Snapshot::of(numbers)
 }
 
