@@ -192,15 +192,11 @@ pub(super) fn read_fields<F: Fields + ?Sized>(raw: &F, shape: &PageShape) -> Arm
         .or_else(|| text_at("userName").filter(|s| !s.is_empty()))
         .map(Cow::into_owned)
         .unwrap_or_default();
-    // "user " and the id, or the JSON (which begins with '{'): two keys
-    // are equal exactly when the ids, or the whole users, are.
+    // A user without an id is told apart by its JSON (see `ArmUser::key`).
     let key = if id.is_empty() {
         raw.json()
     } else {
-        let mut key = String::with_capacity(5 + id.len());
-        key.push_str("user ");
-        key.push_str(&id);
-        key
+        String::new()
     };
     // Absent or null: no status. Anything else that is not text (a boolean,
     // an object) is kept as its JSON, so that it is reported, not ignored.
