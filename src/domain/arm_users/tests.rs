@@ -274,6 +274,13 @@ fn a_page_read_lean_is_the_page_read_as_a_value() {
         "]".repeat(200)
     );
     assert!(!lean_matches(&deep, &plain));
+    // The same in a field the page is read from.
+    let deep = format!(
+        r#"{{"users": [{{"id": "a", "status": {}1{}}}]}}"#,
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    assert!(!lean_matches(&deep, &plain));
     let pointed = PageShape {
         users_pointer: Some("/users".into()),
         ..Default::default()
