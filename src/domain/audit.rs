@@ -81,7 +81,7 @@ pub fn audit(
     let registered_in = |number: &str| {
         snapshots
             .iter()
-            .find(|(_, s)| s.entries.get(number).is_some_and(|e| e.registered))
+            .find(|(_, s)| s.get(number).is_some_and(|e| e.registered))
     };
 
     for item in items.iter().filter(|i| !skipped(i)) {
@@ -97,7 +97,7 @@ pub fn audit(
         if let Some(conn) = item.connection.as_deref() {
             let gone = snapshots
                 .get(conn)
-                .is_some_and(|s| !s.entries.get(&item.number).is_some_and(|e| e.registered));
+                .is_some_and(|s| !s.get(&item.number).is_some_and(|e| e.registered));
             if item.is_used_by(conn) && gone {
                 let fix = cool(item, today, cooling_days);
                 out.push(finding(item, FindingKind::UsedNotRegistered, fix));
@@ -105,20 +105,15 @@ pub fn audit(
         }
     }
     for (conn, snap) in snapshots {
-        for number in snap
-            .entries
-            .iter()
-            .filter(|(_, e)| e.registered)
-            .map(|(n, _)| n)
-        {
-            let item = by_number.get(number.as_str()).copied();
+        for number in snap.entries().filter(|(_, e)| e.registered).map(|(n, _)| n) {
+            let item = by_number.get(number).copied();
             if item.is_some_and(|i| i.is_used_by(conn) || skipped(i) || i.is_audiocodes()) {
                 // Fine, skipped, or already reported above.
                 continue;
             }
             let base = item
                 .cloned()
-                .unwrap_or_else(|| InventoryItem::available(number.clone()));
+                .unwrap_or_else(|| InventoryItem::available(number.to_string()));
             let fix = match item {
                 Some(i) if i.status != Status::Available || !i.vendor.is_empty() => None,
                 _ => used_by(&base, conn, snap),
@@ -177,11 +172,11 @@ fn finding(item: &InventoryItem, kind: FindingKind, fix: Option<Transition>) -> 
 }
 
 fn used_by(item: &InventoryItem, conn: &str, snap: &Snapshot) -> Option<Transition> {
-    let entry = snap.entries.get(&item.number)?;
+    let entry = snap.get(&item.number)?;
     Some(Transition {
         kind: ChangeKind::Added,
         before: Some(item.clone()),
-        after: cooling::used_by(conn, entry, &item.number),
+        after: cooling::used_by(conn, &entry, &item.number),
         whole_row: false,
     })
 }

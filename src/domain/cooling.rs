@@ -184,7 +184,7 @@ pub fn kept_tag(tag: &str) -> &str {
 }
 
 /// Used / Device / AudioCodes by `connection`, linked to the entry's user.
-pub fn used_by(connection: &str, entry: &SnapshotEntry, number: &str) -> InventoryItem {
+pub fn used_by(connection: &str, entry: &SnapshotEntry<'_>, number: &str) -> InventoryItem {
     InventoryItem {
         number: number.to_string(),
         status: Status::Used,
@@ -193,7 +193,7 @@ pub fn used_by(connection: &str, entry: &SnapshotEntry, number: &str) -> Invento
         tag: String::new(),
         release_date: None,
         connection: Some(connection.to_string()),
-        registered_user: Some(entry.user.clone()),
+        registered_user: Some(entry.user.to_string()),
         last_seen: entry.last_seen,
     }
 }
@@ -248,18 +248,18 @@ pub fn plan<R: PlanRow>(
             .iter()
             .filter(|i| i.is_used_by(connection))
             .count(),
-        empty_list: snapshot.entries.is_empty(),
+        empty_list: snapshot.is_empty(),
         ..Default::default()
     };
 
     let mut inv = inventory.iter().peekable();
-    let mut snap = snapshot.entries.iter().peekable();
+    let mut snap = snapshot.entries().peekable();
     loop {
         // Merge the two sorted sequences by number.
         let (item, entry) = match (inv.peek(), snap.peek()) {
             (None, None) => break,
-            (Some(i), Some((n, _))) if i.number() < n.as_str() => (inv.next(), None),
-            (Some(i), Some((n, _))) if i.number() > n.as_str() => (None, snap.next()),
+            (Some(i), Some((n, _))) if i.number() < *n => (inv.next(), None),
+            (Some(i), Some((n, _))) if i.number() > *n => (None, snap.next()),
             (Some(_), Some(_)) => (inv.next(), snap.next()),
             (Some(_), None) => (inv.next(), None),
             (None, Some(_)) => (None, snap.next()),
@@ -268,7 +268,7 @@ pub fn plan<R: PlanRow>(
             // Linked to this connection but gone from the snapshot.
             (Some(item), None) => unlisted(&mut p, connection, item, today, days),
             (item, Some((number, entry))) => {
-                plan_entry(&mut p, connection, number, entry, item, today, days);
+                plan_entry(&mut p, connection, number, &entry, item, today, days);
             }
             (None, None) => unreachable!("merge yields at least one side"),
         }
@@ -327,7 +327,7 @@ fn plan_entry<R: PlanRow>(
     p: &mut Plan,
     connection: &str,
     number: &str,
-    entry: &SnapshotEntry,
+    entry: &SnapshotEntry<'_>,
     row: Option<&R>,
     today: NaiveDate,
     days: u32,

@@ -133,8 +133,11 @@ pub(super) fn same_stamp(t: Option<DateTime<Utc>>, text: Option<&str>) -> bool {
         (Some(t), Some(text)) => (t, text),
         _ => return false,
     };
-    let year = t.year();
-    if !(0..=9999).contains(&year) || t.nanosecond() >= 1_000_000_000 {
+    // The UTC fields read once (each accessor of a `DateTime<Utc>` would
+    // convert it again).
+    let n = t.naive_utc();
+    let year = n.year();
+    if !(0..=9999).contains(&year) || n.nanosecond() >= 1_000_000_000 {
         return clock::stamp(t) == text;
     }
     let mut b = *b"0000-00-00T00:00:00Z";
@@ -146,11 +149,11 @@ pub(super) fn same_stamp(t: Option<DateTime<Utc>>, text: Option<&str>) -> bool {
         }
     };
     put(0, 4, year.unsigned_abs());
-    put(5, 2, t.month());
-    put(8, 2, t.day());
-    put(11, 2, t.hour());
-    put(14, 2, t.minute());
-    put(17, 2, t.second());
+    put(5, 2, n.month());
+    put(8, 2, n.day());
+    put(11, 2, n.hour());
+    put(14, 2, n.minute());
+    put(17, 2, n.second());
     text.as_bytes() == b
 }
 

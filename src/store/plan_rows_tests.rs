@@ -101,7 +101,7 @@ fn compact_rows_plan_as_owned_rows_do() {
     let compact = load_for_plan(&tx, base.linked, &snapshot).unwrap();
     let from_compact = plan_of(&snapshot, &compact.refs());
 
-    let numbers: Vec<&str> = snapshot.entries.keys().map(String::as_str).collect();
+    let numbers: Vec<&str> = snapshot.numbers().collect();
     let owned: Vec<InventoryItem> = tx
         .prepare(&format!(
             "SELECT {COLUMNS} FROM numbers WHERE (connection = 'lab' AND connection > '')

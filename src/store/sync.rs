@@ -491,11 +491,11 @@ pub(super) fn load_for_plan(
         tx.prepare_cached(&format!("SELECT {COLUMNS} FROM numbers WHERE number = ?1"))?;
     let mut others = PlanRows::default();
     let mut k = 0;
-    for number in snapshot.entries.keys() {
-        while k < linked.len() && linked.number(k) < number.as_str() {
+    for number in snapshot.numbers() {
+        while k < linked.len() && linked.number(k) < number {
             k += 1;
         }
-        if k < linked.len() && linked.number(k) == number.as_str() {
+        if k < linked.len() && linked.number(k) == number {
             k += 1;
             continue;
         }

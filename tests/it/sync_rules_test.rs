@@ -131,7 +131,7 @@ fn the_cached_users_follow_a_user_going_offline() {
     );
     let (_, snapshots) = store.audit_inputs().unwrap();
     assert!(
-        !snapshots["arm"].entries["+15550001"].registered,
+        !snapshots["arm"].get("+15550001").unwrap().registered,
         "the cached user is still registered: {:?}",
         snapshots["arm"]
     );

@@ -89,11 +89,17 @@ impl StatusReading {
         if s.is_empty() {
             return StatusReading::Absent;
         }
-        let up = s.to_ascii_uppercase();
-        match up.as_str() {
-            "REGISTERED" => StatusReading::Registered,
-            "OFFLINE" | "NOT_REGISTERED" | "NOT-ACTIVE" | "UNREGISTERED" => StatusReading::Offline,
-            _ => StatusReading::Unknown,
+        // In any ASCII case, compared without making an upper-case copy.
+        let is = |known: &str| s.eq_ignore_ascii_case(known);
+        if is("REGISTERED") {
+            StatusReading::Registered
+        } else if ["OFFLINE", "NOT_REGISTERED", "NOT-ACTIVE", "UNREGISTERED"]
+            .into_iter()
+            .any(is)
+        {
+            StatusReading::Offline
+        } else {
+            StatusReading::Unknown
         }
     }
 
@@ -137,9 +143,10 @@ impl std::fmt::Display for Envelope {
 pub struct ArmUser {
     /// `id` (string or number), else `userName`, else empty.
     pub id: String,
-    /// What tells this user apart from the others: `id`, else `userName`,
-    /// else its whole JSON (which a field that changes per request, such as
-    /// `lastSeen`, makes useless for spotting repeats).
+    /// What tells this user apart from the others when it has no id (nor
+    /// `userName`): its whole JSON (which a field that changes per request,
+    /// such as `lastSeen`, makes useless for spotting repeats); empty when
+    /// it has one, the key then being `user <id>` ([`ArmUser::key_parts`]).
     pub key: String,
     pub numbers: Vec<String>,
     /// The status as sent ("" when absent).
@@ -153,6 +160,20 @@ pub struct ArmUser {
     pub last_seen: Option<chrono::DateTime<chrono::Utc>>,
     /// The user as sent (null once its page is [`ArmPage::without_raw`]).
     pub raw: Value,
+}
+
+impl ArmUser {
+    /// Its key, in two parts: "user " and the id, or "" and the JSON
+    /// (which begins with '{'): two keys are equal exactly when the ids,
+    /// or the whole users, are. Kept apart, so that no string is made
+    /// per user for it.
+    pub fn key_parts(&self) -> [&str; 2] {
+        if self.key.is_empty() {
+            ["user ", &self.id]
+        } else {
+            ["", &self.key]
+        }
+    }
 }
 
 /// One page as read.

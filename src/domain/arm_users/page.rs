@@ -5,6 +5,7 @@ use super::{ArmPage, ArmUser, Envelope, PageShape, StatusReading, LIST_KEYS, TOT
 use crate::domain::number::{canonical, from_uri};
 use crate::domain::terminal_text::terminal_safe;
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// A page this connection's shape cannot read; the words say which
 /// setting to check.
@@ -50,12 +51,53 @@ pub(super) fn as_count(v: &Value) -> Option<u64> {
     }
 }
 
-pub(super) fn text_of(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
+/// One field of a user as read: text (borrowed from the page where the
+/// lean reading could), or any other JSON.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum FieldRef<'a> {
+    Text(&'a str),
+    /// Anything but a string.
+    Json(&'a Value),
+}
+
+impl<'a> FieldRef<'a> {
+    pub(super) fn of(v: &'a Value) -> FieldRef<'a> {
+        match v {
+            Value::String(s) => FieldRef::Text(s),
+            v => FieldRef::Json(v),
+        }
     }
+
+    /// The text of a string or a number.
+    fn text(self) -> Option<Cow<'a, str>> {
+        match self {
+            FieldRef::Text(s) => Some(Cow::Borrowed(s)),
+            FieldRef::Json(Value::Number(n)) => Some(Cow::Owned(n.to_string())),
+            FieldRef::Json(_) => None,
+        }
+    }
+
+    /// The text of a string only.
+    fn as_str(self) -> Option<&'a str> {
+        match self {
+            FieldRef::Text(s) => Some(s),
+            FieldRef::Json(_) => None,
+        }
+    }
+
+    /// The value as JSON text.
+    fn json(self) -> String {
+        match self {
+            FieldRef::Text(s) => Value::from(s).to_string(),
+            FieldRef::Json(v) => v.to_string(),
+        }
+    }
+}
+
+/// Whether `text` begins with the ASCII `prefix`, in any case.
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.get(..prefix.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
 }
 
 /// A number from one field's text: a sip:/sips:/tel: URI's user part, or
@@ -65,8 +107,10 @@ fn number_of(text: &str) -> Option<String> {
     if t.is_empty() {
         return None;
     }
-    let lower = t.to_ascii_lowercase();
-    if lower.starts_with("sip:") || lower.starts_with("sips:") || lower.starts_with("tel:") {
+    if ["sip:", "sips:", "tel:"]
+        .iter()
+        .any(|p| starts_with_ignore_case(t, p))
+    {
         from_uri(t)
     } else {
         canonical(t).ok()
@@ -76,19 +120,19 @@ fn number_of(text: &str) -> Option<String> {
 /// What a user is read from: a `Value`, or a user read without one.
 pub(super) trait Fields {
     /// The field `name` of the user (none when the user is no object).
-    fn field(&self, name: &str) -> Option<&Value>;
+    fn field(&self, name: &str) -> Option<FieldRef<'_>>;
     /// What a JSON pointer finds in the user.
-    fn pointer(&self, pointer: &str) -> Option<&Value>;
+    fn pointer(&self, pointer: &str) -> Option<FieldRef<'_>>;
     /// The user's whole JSON, as a `Value` prints it.
     fn json(&self) -> String;
 }
 
 impl Fields for Value {
-    fn field(&self, name: &str) -> Option<&Value> {
-        self.get(name)
+    fn field(&self, name: &str) -> Option<FieldRef<'_>> {
+        self.get(name).map(FieldRef::of)
     }
-    fn pointer(&self, pointer: &str) -> Option<&Value> {
-        Value::pointer(self, pointer)
+    fn pointer(&self, pointer: &str) -> Option<FieldRef<'_>> {
+        Value::pointer(self, pointer).map(FieldRef::of)
     }
     fn json(&self) -> String {
         self.to_string()
@@ -103,6 +147,14 @@ pub fn numbers_of(user: &Value, number_fields: &[String]) -> Vec<String> {
 }
 
 fn numbers_in<F: Fields + ?Sized>(user: &F, number_fields: &[String]) -> Vec<String> {
+    let number_in = |f: FieldRef<'_>| f.text().and_then(|t| number_of(&t));
+    if number_fields.is_empty() {
+        let phone = user.field("phoneNumber").and_then(number_in);
+        return phone
+            .or_else(|| user.field("uri").and_then(number_in))
+            .into_iter()
+            .collect();
+    }
     let mut out: Vec<String> = Vec::new();
     let mut push = |n: Option<String>| {
         if let Some(n) = n {
@@ -111,29 +163,14 @@ fn numbers_in<F: Fields + ?Sized>(user: &F, number_fields: &[String]) -> Vec<Str
             }
         }
     };
-    if number_fields.is_empty() {
-        let phone = user
-            .field("phoneNumber")
-            .and_then(text_of)
-            .and_then(|p| number_of(&p));
-        match phone {
-            Some(p) => push(Some(p)),
-            None => push(
-                user.field("uri")
-                    .and_then(text_of)
-                    .and_then(|u| number_of(&u)),
-            ),
-        }
-        return out;
-    }
     for f in number_fields {
         match user.pointer(f) {
-            Some(Value::Array(items)) => {
+            Some(FieldRef::Json(Value::Array(items))) => {
                 for i in items {
-                    push(text_of(i).and_then(|t| number_of(&t)));
+                    push(number_in(FieldRef::of(i)));
                 }
             }
-            Some(v) => push(text_of(v).and_then(|t| number_of(&t))),
+            Some(v) => push(number_in(v)),
             None => {}
         }
     }
@@ -146,48 +183,41 @@ fn read_user(raw: Value, shape: &PageShape) -> ArmUser {
     user
 }
 
-/// One user read from its fields; its raw JSON left null.
+/// One user read from its fields; its raw JSON left null. Each text is
+/// copied once, from where it was read.
 pub(super) fn read_fields<F: Fields + ?Sized>(raw: &F, shape: &PageShape) -> ArmUser {
-    let id = raw
-        .field("id")
-        .and_then(text_of)
+    let text_at = |field: &str| raw.field(field).and_then(FieldRef::text);
+    let id = text_at("id")
         .filter(|s| !s.is_empty())
-        .or_else(|| {
-            raw.field("userName")
-                .and_then(text_of)
-                .filter(|s| !s.is_empty())
-        })
+        .or_else(|| text_at("userName").filter(|s| !s.is_empty()))
+        .map(Cow::into_owned)
         .unwrap_or_default();
-    // "user " and the id, or the JSON (which begins with '{'): two keys
-    // are equal exactly when the ids, or the whole users, are.
+    // A user without an id is told apart by its JSON (see `ArmUser::key`).
     let key = if id.is_empty() {
         raw.json()
     } else {
-        let mut key = String::with_capacity(5 + id.len());
-        key.push_str("user ");
-        key.push_str(&id);
-        key
+        String::new()
     };
     // Absent or null: no status. Anything else that is not text (a boolean,
     // an object) is kept as its JSON, so that it is reported, not ignored.
     let status = match raw.field("status") {
-        None | Some(Value::Null) => String::new(),
-        Some(v) => text_of(v).unwrap_or_else(|| v.to_string()),
+        None | Some(FieldRef::Json(Value::Null)) => String::new(),
+        Some(v) => v.text().map_or_else(|| v.json(), Cow::into_owned),
     };
-    let text_at = |field: &str| raw.field(field).and_then(text_of).unwrap_or_default();
+    let owned_at = |field: &str| text_at(field).map(Cow::into_owned).unwrap_or_default();
     let numbers = numbers_in(raw, &shape.number_fields);
     let last_seen = raw
         .field("lastSeen")
-        .and_then(Value::as_str)
+        .and_then(FieldRef::as_str)
         .and_then(parse_stamp);
     ArmUser {
         key,
         numbers,
         reading: StatusReading::of(&status),
         status,
-        user_name: text_at("userName"),
-        display_name: text_at("displayName"),
-        sbc: text_at("sbc"),
+        user_name: owned_at("userName"),
+        display_name: owned_at("displayName"),
+        sbc: owned_at("sbc"),
         last_seen,
         id,
         raw: Value::Null,

@@ -85,7 +85,7 @@ impl Pager {
     /// Takes the page asked for at the current offset, its keys hashed by
     /// this pager's [`Pager::key_hasher`].
     pub fn accept_hashed(&mut self, page: HashedPage) -> Result<Next, PagingError> {
-        let HashedPage { mut page, hashes } = page;
+        let HashedPage { page, hashes } = page;
         let n = page.users.len() as u64;
         if std::mem::take(&mut self.larger_than_asked)
             && page.users.len() == self.received
@@ -93,7 +93,7 @@ impl Pager {
                 .users
                 .iter()
                 .zip(&hashes)
-                .all(|(u, h)| self.seen.contains(*h, &u.key))
+                .all(|(u, h)| self.seen.contains(*h, u))
         {
             // The very same users at another offset: the server ignores
             // paging and sent its whole list; it was taken once.
@@ -125,16 +125,15 @@ impl Pager {
             (None, Some(now)) => self.total = Some(now),
             _ => {}
         }
-        // Each key is moved into `seen` (the pager needs it no more): the
-        // first one already there, from an earlier page or this one, is
-        // a repeat. A failed page fails the list, so what it left in
-        // `seen` is never read.
+        // Each key is added to `seen`: the first one already there, from
+        // an earlier page or this one, is a repeat. A failed page fails
+        // the list, so what it left in `seen` is never read.
         self.seen.reserve(page.users.len());
         if let Some(again) = page
             .users
-            .iter_mut()
+            .iter()
             .zip(hashes)
-            .position(|(u, h)| !self.seen.insert(h, std::mem::take(&mut u.key)))
+            .position(|(u, h)| !self.seen.insert(h, u))
         {
             let again = &page.users[again];
             let who = if again.id.is_empty() {

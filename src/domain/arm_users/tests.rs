@@ -274,9 +274,83 @@ fn a_page_read_lean_is_the_page_read_as_a_value() {
         "]".repeat(200)
     );
     assert!(!lean_matches(&deep, &plain));
+    // The same in a field the page is read from.
+    let deep = format!(
+        r#"{{"users": [{{"id": "a", "status": {}1{}}}]}}"#,
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    assert!(!lean_matches(&deep, &plain));
     let pointed = PageShape {
         users_pointer: Some("/users".into()),
         ..Default::default()
     };
     assert!(!lean_matches(r#"{"users": []}"#, &pointed));
+}
+
+/// The shapes the lean reading reads otherwise than a `Value` would:
+/// text in place or unescaped, and every other JSON a known field may
+/// hold; each read as the `Value` reading reads it.
+#[test]
+fn known_fields_of_every_shape_read_lean_as_read_as_a_value() {
+    let plain = PageShape::default();
+    let users = [
+        // Escapes in every known field, and non-ASCII text without one.
+        r#"{"id": "a\"b\\c\n", "userName": "J\u00f6rg", "displayName": "Jörg \ud83d\ude00",
+            "status": "REGI\u0053TERED", "phoneNumber": "+1555\u00300001", "sbc": "s\/1",
+            "lastSeen": "2026-11-22T08:00:00\u005a"}"#,
+        r#"{"id": "é", "userName": "ü", "phoneNumber": "+1 (555) 000-0002", "status": "offline"}"#,
+        // Numbers as ids, user names, numbers and statuses.
+        r#"{"id": 42, "phoneNumber": 4021, "status": 1}"#,
+        r#"{"id": -7, "userName": 1.5e3, "phoneNumber": 15550003.0}"#,
+        r#"{"id": 18446744073709551615, "phoneNumber": "+15550004"}"#,
+        r#"{"id": 0.1, "sbc": 3, "displayName": 2}"#,
+        // Empty or null ids: the user name, else the whole JSON.
+        r#"{"id": "", "userName": "named", "phoneNumber": "+15550005"}"#,
+        r#"{"id": null, "userName": null, "phoneNumber": "+15550006", "x": "\u0041"}"#,
+        r#"{"userName": "", "phoneNumber": "+15550007", "lastSeen": "\u0032026"}"#,
+        // Nulls, booleans, arrays and objects where text is expected.
+        r#"{"id": "n", "status": null, "phoneNumber": null, "uri": "SIP:+15550008@h", "lastSeen": null}"#,
+        r#"{"id": "o", "status": false, "phoneNumber": ["+15550009"], "uri": {"u": 1}, "sbc": null}"#,
+        r#"{"id": "p", "status": ["Busy", {"a": null}], "phoneNumber": {"n": "+15550010"},
+            "uri": "tel:+15550011", "lastSeen": 1700000000, "displayName": [1]}"#,
+        r#"{"id": "q", "status": {"x": "y"}, "uri": "Sips:+15550012;user=phone", "userName": true}"#,
+        // A key sent twice: the last one counts, whatever its shape.
+        r#"{"id": "r1", "id": 9, "phoneNumber": 5, "phoneNumber": "+15550013"}"#,
+        r#"{"id": 9, "id": "r\u0032", "status": "Busy", "status": null, "sbc": "x", "sbc": 1}"#,
+        r#"{"phoneNumber": "+15550014", "phoneNumber": null, "uri": "sip:+15550015@h"}"#,
+        // No id: told apart by the whole JSON, escaped and unknown keys kept.
+        r#"{"phoneNumber": "+1555\u00300016", "status": "a\tb", "extra": [{"k": "\u00e9"}], "id": null}"#,
+    ];
+    let body = format!(
+        r#"{{"total": {}, "users": [{}]}}"#,
+        users.len(),
+        users.join(",")
+    );
+    assert!(lean_matches(&body, &plain), "not read lean: {body}");
+    for u in users {
+        assert!(
+            lean_matches(&format!("[{u}]"), &plain),
+            "not read lean: {u}"
+        );
+    }
+    // Configured number fields through every shape: a pointer into a
+    // string finds nothing, into an array or object finds what `Value` does.
+    let fields = PageShape {
+        number_fields: vec![
+            "/phoneNumber".into(),
+            "/phoneNumber/0".into(),
+            "/uri/n".into(),
+            "/id".into(),
+            "/status/x".into(),
+            "/m~0n".into(),
+        ],
+        ..Default::default()
+    };
+    let body = r#"[{"id": 4021, "phoneNumber": ["+15550001", 15550002, null, ["x"]],
+        "uri": {"n": "tel:+15550003"}, "status": "+15550004", "m~n": "+1555\u00300005"},
+        {"id": "+15550006", "phoneNumber": "+15550007", "uri": "sip:+15550008@h",
+         "status": {"x": ["+15550009"]}},
+        {"phoneNumber": {"0": "+15550010"}, "uri": null}]"#;
+    assert!(lean_matches(body, &fields), "not read lean: {body}");
 }

@@ -70,7 +70,7 @@ pub trait PlanRow {
     /// ([`super::kept_tag`]): every field compared (a field added to
     /// `InventoryItem` needs an accessor here: the compact row's `item`
     /// lists every field, so it fails to compile until it has one).
-    fn is_used_by_entry(&self, connection: &str, entry: &SnapshotEntry, number: &str) -> bool {
+    fn is_used_by_entry(&self, connection: &str, entry: &SnapshotEntry<'_>, number: &str) -> bool {
         self.number() == number
             && self.status() == Status::Used
             && self.usage() == USAGE_DEVICE
@@ -79,7 +79,7 @@ pub trait PlanRow {
             && self.release_date().is_none()
             && self.stored_as_written()
             && self.connection() == Some(connection)
-            && self.registered_user() == Some(entry.user.as_str())
+            && self.registered_user() == Some(entry.user)
             && self.last_seen_is(entry.last_seen.map(as_stored))
     }
 }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::registered_user::RegisteredUser;
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -321,8 +322,21 @@ fn a_refresh_counts_as_unchanged_and_an_offline_unknown_number_is_ignored() {
     );
     apply(&mut inv, &first);
     // Another user now holds the number: the row is refreshed, not added.
-    let mut list = snap(&[("+1555001", "REGISTERED"), ("+1555002", "OFFLINE")]);
-    list.entries.get_mut("+1555001").unwrap().user = "bob".into();
+    let mut users = vec![
+        RegisteredUser {
+            id: "b".into(),
+            user_name: "bob".into(),
+            display_name: String::new(),
+            number: Some("+1555001".into()),
+            raw_status: "REGISTERED".into(),
+            last_seen: None,
+            sbc: String::new(),
+        };
+        2
+    ];
+    users[1].number = Some("+1555002".into());
+    users[1].raw_status = "OFFLINE".into();
+    let list = Snapshot::from_users(&users);
     let p = plan("arm", &list, &inv, d("2026-11-22"), &s);
     assert_eq!(p.transitions.len(), 1);
     assert_eq!(p.transitions[0].kind, ChangeKind::Refreshed);
@@ -380,10 +394,9 @@ fn a_hand_tag_stays_on_a_used_number_and_the_cooling_tag_goes() {
         ("+1555003", "REGISTERED"),
         ("+1555004", "REGISTERED"),
     ]);
-    let entry = |n: &str| &snapshot.entries[n];
     let used = |n: &str, tag: &str| InventoryItem {
         tag: tag.into(),
-        ..used_by("arm", entry(n), n)
+        ..used_by("arm", &snapshot.get(n).unwrap(), n)
     };
     let cooling_tag = cooling_tag(d("2026-11-20"), 2);
     let inv = vec![
