@@ -171,7 +171,7 @@ fn user(g: &mut Gen) -> String {
 fn body(g: &mut Gen) -> Vec<u8> {
     let users: Vec<String> = (0..g.below(5)).map(|_| user(g)).collect();
     let list = format!("[{}]", users.join(","));
-    let text = match g.below(8) {
+    let text = match g.below(9) {
         0 => list,
         1 => format!(r#"{{"users": {list}, "total": {}}}"#, users.len()),
         2 => format!(r#"{{"data": {list}, "count": "{}"}}"#, users.len()),
@@ -179,6 +179,7 @@ fn body(g: &mut Gen) -> Vec<u8> {
         4 => format!(r#"{{"users": 5, "items": {list}, "meta": {{"a": [1, 2]}}}}"#),
         5 => format!(r#"{{"results": {list}, "total": -1, "totalCount": 2}}"#),
         6 => format!(r#"{{"us\u0065rs": {list}}}"#),
+        7 => format!(r#"{{"users": {list}, "users": 5, "data": {list}, "total": 1.0}}"#),
         _ => format!(r#"{{"Users": {list}, "registeredUsers": {list}}}"#),
     };
     let mut bytes = text.into_bytes();
@@ -273,4 +274,28 @@ fn generated_hostile_bodies_read_lean_as_read_as_a_value_through_number_fields()
     };
     let read = compare_all(&shape, 0x5eed_2202, 4000);
     assert!(read > 1000, "only {read} of 4000 bodies were read lean");
+}
+
+/// Nesting at the parser's depth limit, in a known field, an unknown
+/// field and the envelope: the lean reading reads exactly what the
+/// `Value` reading reads (or declines), never a body it refuses.
+#[test]
+fn nesting_at_the_parsers_limit_reads_lean_as_read_as_a_value() {
+    let shape = PageShape::default();
+    for depth in 118..=132 {
+        let deep = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+        for body in [
+            format!(r#"{{"users": [{{"id": "a", "status": {deep}}}]}}"#),
+            format!(r#"{{"users": [{{"id": "a", "phoneNumber": {deep}}}]}}"#),
+            format!(r#"{{"users": [{{"id": "a", "x": {deep}}}]}}"#),
+            format!(r#"[{{"id": "a", "status": {{"k": {deep}}}}}]"#),
+            format!(r#"{{"users": [], "total": {deep}}}"#),
+        ] {
+            let lean = read_page_lean(body.as_bytes(), &shape);
+            let slow = slow(body.as_bytes(), &shape);
+            if lean.is_some() {
+                assert_eq!(lean, slow, "depth {depth}: {body}");
+            }
+        }
+    }
 }

@@ -163,3 +163,44 @@ fn a_repeat_among_3000_users_on_the_last_page_is_caught() {
     assert!(!ok, "u0 sent twice was taken: {log}");
     assert_eq!(common::store_dump(&store), before, "{log}");
 }
+
+/// An ARM that ignores paging and sends its whole list as a bare array on
+/// every call, spelt otherwise each time (escapes, spacing, key order):
+/// with page size 1 the second answer is the very same users
+/// (`SeenKeys::contains` on keys in parts), taken once; a second answer
+/// with one user more is not, and fails the list.
+#[test]
+fn a_whole_list_sent_again_spelt_otherwise_is_taken_once() {
+    let answers: [&str; 2] = [
+        r#"[{"id": "a\u0062", "phoneNumber": "+15550001"}, {"phoneNumber": "+15550002", "sbc": "s"},
+            {"id": 7, "phoneNumber": "+15550003"}]"#,
+        r#"[{"id":"ab","phoneNumber":"+15550001"},{ "sbc" : "\u0073" , "phoneNumber" : "+15550002" },
+            {"id": "7", "phoneNumber": "+15550003"}]"#,
+    ];
+    let calls = Arc::new(Mutex::new(0usize));
+    let extra = Arc::new(Mutex::new(false));
+    let (calls2, extra2) = (calls.clone(), extra.clone());
+    let server = HostileServer::start(move |req: &Seen| {
+        if req.path() != USERS_PATH {
+            return Reply::not_found();
+        }
+        let mut n = calls2.lock().unwrap();
+        *n += 1;
+        let mut body = answers[(*n + 1) % 2].to_string();
+        if *n % 2 == 0 && *extra2.lock().unwrap() {
+            body = body.replacen('[', r#"[{"id": "new", "phoneNumber": "+15550004"},"#, 1);
+        }
+        Reply::status(200, &body)
+    });
+    let (_dir, config, store) = common::lab_at(&server.addr, 1, "");
+    let (ok, log) = sync(&config, NOW);
+    assert!(ok, "{log}");
+    assert_eq!(*calls.lock().unwrap(), 2, "{log}");
+    let numbers = rows(&store, "numbers");
+    assert_eq!(numbers.len(), 3, "{numbers:#?}\n{log}");
+    let before = common::store_dump(&store);
+    *extra.lock().unwrap() = true;
+    let (ok, log) = sync(&config, LATER);
+    assert!(!ok, "a second answer with one user more was taken: {log}");
+    assert_eq!(common::store_dump(&store), before, "{log}");
+}
