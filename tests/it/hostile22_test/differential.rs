@@ -81,3 +81,35 @@ fn a_hostile_list_synced_lean_is_the_list_synced_as_values() {
     assert!(log.contains("skipped 3"), "{log}");
     assert!(log.contains(r#""Weird" ×1"#), "{log}");
 }
+
+/// The hostile list re-synced unchanged (read lean both times, times with
+/// offsets and fractions, statuses of every shape, users without ids or
+/// numbers) writes nothing: every row compares equal in place.
+#[test]
+fn a_hostile_list_re_synced_unchanged_writes_nothing() {
+    let mut users = hostile_users();
+    users.push(
+        r#"{"id": "frac", "phoneNumber": "+15550024", "lastSeen": "2026-11-30T09:00:00.999999999-05:30"}"#
+            .to_string(),
+    );
+    users.push(
+        r#"{"id": "leap", "phoneNumber": "+15550025", "lastSeen": "2026-06-30T23:59:60Z"}"#
+            .to_string(),
+    );
+    users.push(
+        r#"{"id": "zero", "phoneNumber": "+15550026", "lastSeen": "0000-01-01T00:00:00Z"}"#
+            .to_string(),
+    );
+    let server = arm(RawUsers::new(users));
+    let (_dir, config, store) = common::lab_at(&server.addr, 4, "");
+    let (ok, log) = sync(&config, NOW);
+    assert!(ok, "{log}");
+    let before = common::store_dump(&store);
+    let (ok, log) = sync(&config, LATER);
+    assert!(ok, "{log}");
+    assert!(
+        log.contains("added 0, restored 0, cooled 0, released 0"),
+        "{log}"
+    );
+    common::assert_same_store(&before, &common::store_dump(&store), "an unchanged re-sync");
+}

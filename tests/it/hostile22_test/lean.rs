@@ -21,7 +21,7 @@ impl Gen {
     }
 
     fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+        usize::try_from(self.next() % n as u64).unwrap()
     }
 
     fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {

@@ -107,7 +107,7 @@ fn random_users(state: &mut u64, n: usize) -> Vec<RegisteredUser> {
         *state ^= *state << 13;
         *state ^= *state >> 7;
         *state ^= *state << 17;
-        (*state % below as u64) as usize
+        usize::try_from(*state % below as u64).unwrap()
     };
     (0..n)
         .map(|i| {
