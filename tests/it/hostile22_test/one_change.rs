@@ -103,3 +103,44 @@ fn one_changed_field_of_1500_users_writes_exactly_that_row() {
         (numbers, cached) = (now_numbers, now_cached);
     }
 }
+
+/// 1,100 of the 1,500 users go offline at once (the bulk path's share):
+/// the cooling guard stops the sync with the store as it was; forced,
+/// exactly their rows cool and the other 400 stay as they were.
+#[test]
+fn eleven_hundred_changed_users_write_exactly_their_rows() {
+    let mut list = users();
+    let raw = RawUsers::new(texts(&list));
+    let server = arm(raw.clone());
+    let (_dir, config, store) = common::lab_at(&server.addr, 500, "");
+    let (ok, log) = sync(&config, NOW);
+    assert!(ok, "{log}");
+    let first = rows(&store, "numbers");
+    // Every user but each fourth, spread over the list and its pages.
+    let offline: Vec<usize> = (0..USERS).filter(|i| i % 4 != 3).take(1100).collect();
+    for i in &offline {
+        list[*i]["status"] = json!("offline");
+    }
+    raw.set(texts(&list));
+    let before = common::store_dump(&store);
+    let (ok, log) = sync(&config, LATER);
+    assert!(!ok, "the cooling guard let 1,100 of 1,500 cool: {log}");
+    assert!(log.contains("would cool 1100 of 1500"), "{log}");
+    common::assert_same_store(&before, &common::store_dump(&store), "a guarded sync");
+    let out = common::run_at(&config, LATER, &["sync", "audiocodes", "lab", "--force"]);
+    let log = format!("{}{}", common::text(&out).0, common::text(&out).1);
+    assert!(out.status.success(), "{log}");
+    let cooled = rows(&store, "numbers");
+    let rows_changed = changed(&first, &cooled);
+    assert_eq!(rows_changed.len(), offline.len(), "{log}");
+    for i in &offline {
+        let n = format!("{:?}", number(*i));
+        assert!(
+            rows_changed
+                .iter()
+                .any(|r| r.contains(&n) && r.contains("Cooling")),
+            "{n} not cooled"
+        );
+    }
+    assert!(log.contains("cooled 1100"), "{log}");
+}
