@@ -70,6 +70,14 @@ fn one_changed_field_of_1500_users_writes_exactly_that_row() {
         let at = format!("2026-11-30T12:0{k}:00Z");
         let (ok, log) = sync(&config, &at);
         assert!(ok, "{field} of user {i}: {log}");
+        // Reported: a status change as one cooled number; a refreshed
+        // user or time is no transition (the report counts transitions).
+        let report = if field == "status" {
+            "cooled 1, released 0, unchanged 1499,"
+        } else {
+            "cooled 0, released 0, unchanged 1500,"
+        };
+        assert!(log.contains(report), "{field}: {log}");
         let (now_numbers, now_cached) = (rows(&store, "numbers"), rows(&store, "registered_users"));
         let rows_changed = changed(&numbers, &now_numbers);
         let cached_changed = changed(&cached, &now_cached);
