@@ -9,8 +9,11 @@
 //! hostile ARM: the same list synced lean and through the `Value` reading
 //! (`differential`), repeats across pages and ids told apart as before
 //! (`repeats`), one field of one user changed at the start, middle and end
-//! of a 1,500-user list (`one_change`), and a list that fails part way
-//! (`partial`).
+//! of a 1,500-user list and 1,100 users cooled at once (`one_change`),
+//! and a list that fails part way (`partial`). No defect found on cf495e9;
+//! each attack was checked able to fail by breaking the code on purpose
+//! (key parts joined without "user ", a trimmed borrowed string, a
+//! Snapshot user not truncated on replacement).
 
 use crate::common;
 use common::hostile::{HostileServer, Reply, Seen};
