@@ -27,6 +27,7 @@ mod hostile18_test;
 mod hostile19_test;
 mod hostile20_test;
 mod hostile21_test;
+mod hostile22_test;
 mod inventory_lifecycle_test;
 mod job_errors_test;
 mod jobs_truth_review_test;

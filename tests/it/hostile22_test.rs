@@ -1,0 +1,113 @@
+//! Hostile tests of resync22 (issue 19): the lean page reading reads a
+//! known field sent as a string in place, `Snapshot` keeps its numbers and
+//! users' names in one text buffer looked up by binary search, and a
+//! user's repeat key is hashed and kept in parts (`ArmUser::key_parts`)
+//! with the pager's received keys in one text buffer. Attacked in process
+//! against the slow readings (`lean`: thousands of generated hostile
+//! bodies read both ways; `snapshot`: random users folded against the
+//! BTreeMap fold of main 1ecf561), and through the real binary against a
+//! hostile ARM: the same list synced lean and through the `Value` reading
+//! (`differential`), repeats across pages and ids told apart as before
+//! (`repeats`), one field of one user changed at the start, middle and end
+//! of a 1,500-user list and 1,100 users cooled at once (`one_change`),
+//! and a list that fails part way (`partial`). No defect found on cf495e9;
+//! each attack was checked able to fail by breaking the code on purpose
+//! (key parts joined without "user ", a trimmed borrowed string, a
+//! Snapshot user not truncated on replacement).
+
+use crate::common;
+use common::hostile::{HostileServer, Reply, Seen};
+use serde_json::{json, Value};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+mod differential;
+mod lean;
+mod one_change;
+mod partial;
+mod repeats;
+mod snapshot;
+
+const NOW: &str = "2026-11-30T10:00:00Z";
+const LATER: &str = "2026-11-30T11:00:00Z";
+const USERS_PATH: &str = "/ARM/v1/registeredUsers";
+
+/// An ARM's users, each as the raw JSON text it is sent as, swappable
+/// between syncs.
+#[derive(Clone, Default)]
+struct RawUsers(Arc<Mutex<Vec<String>>>);
+
+impl RawUsers {
+    fn new(users: Vec<String>) -> RawUsers {
+        RawUsers(Arc::new(Mutex::new(users)))
+    }
+
+    fn set(&self, users: Vec<String>) {
+        *self.0.lock().unwrap() = users;
+    }
+}
+
+/// An ARM paging the raw users by offset and limit, with a total: each
+/// user's text goes out exactly as written (escapes, keys sent twice).
+fn arm(users: RawUsers) -> HostileServer {
+    HostileServer::start(move |req: &Seen| {
+        if req.path() != USERS_PATH {
+            return Reply::not_found();
+        }
+        let (offset, limit) = req.offset_limit();
+        let all = users.0.lock().unwrap().clone();
+        let page: Vec<String> = all.iter().skip(offset).take(limit).cloned().collect();
+        Reply::status(
+            200,
+            &format!(
+                r#"{{"total": {}, "users": [{}]}}"#,
+                all.len(),
+                page.join(",")
+            ),
+        )
+    })
+}
+
+/// A registered user `id` holding `number`, as JSON text.
+fn user(id: &str, number: &str) -> String {
+    json!({"id": id, "phoneNumber": number, "status": "REGISTERED",
+           "userName": format!("name-{id}"), "lastSeen": "2026-11-30T09:00:00Z"})
+    .to_string()
+}
+
+/// `sync audiocodes lab` at `at`: whether it succeeded, and its output.
+fn sync(config: &Path, at: &str) -> (bool, String) {
+    let (out, o, e) = common::sync_lab_at(config, at);
+    (out.status.success(), format!("{o}{e}"))
+}
+
+/// Every row of `table`, sorted, each column as text.
+fn rows(store: &Path, table: &str) -> Vec<String> {
+    let conn =
+        rusqlite::Connection::open_with_flags(store, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
+    let width = stmt.column_count();
+    let mut out: Vec<String> = stmt
+        .query_map([], |r| {
+            Ok((0..width)
+                .map(|i| match r.get_ref(i).unwrap() {
+                    rusqlite::types::ValueRef::Text(t) => {
+                        format!("{:?}", String::from_utf8_lossy(t))
+                    }
+                    other => format!("{other:?}"),
+                })
+                .collect::<Vec<_>>()
+                .join("|"))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    out.sort();
+    out
+}
+
+/// The value of `v` as text, for messages.
+fn show(v: &Value) -> String {
+    v.to_string()
+}
