@@ -6,7 +6,7 @@
 
 use super::Result;
 use rusqlite::types::Value;
-use rusqlite::Connection;
+use rusqlite::{CachedStatement, Connection};
 
 /// Rows per statement: a few hundred keeps well under SQLite's limit of
 /// 32,766 parameters at ten columns, and the saving is already whole.
@@ -43,6 +43,10 @@ pub(crate) struct Batch<'c, F: Fn(&str) -> String> {
     statement: F,
     shared: Vec<Value>,
     pending: Vec<Value>,
+    /// The statement of a full batch, prepared at the first one and kept:
+    /// its SQL (a values list of thousands of parameters) is made and
+    /// looked up in the statement cache once, not at every batch.
+    full: Option<CachedStatement<'c>>,
     /// Rows written so far by the statements run.
     pub changed: usize,
 }
@@ -60,6 +64,7 @@ impl<'c, F: Fn(&str) -> String> Batch<'c, F> {
             statement,
             shared,
             pending: Vec::with_capacity(width * BATCH_ROWS),
+            full: None,
             changed: 0,
         }
     }
@@ -80,11 +85,17 @@ impl<'c, F: Fn(&str) -> String> Batch<'c, F> {
             return Ok(());
         }
         let rows = self.pending.len() / self.width;
-        let sql = (self.statement)(&values_list(rows, self.width, self.shared.len() + 1));
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        self.changed += stmt.execute(rusqlite::params_from_iter(
-            self.shared.iter().chain(self.pending.iter()),
-        ))?;
+        let sql = || (self.statement)(&values_list(rows, self.width, self.shared.len() + 1));
+        let params = rusqlite::params_from_iter(self.shared.iter().chain(self.pending.iter()));
+        self.changed += if rows == BATCH_ROWS {
+            let stmt = match &mut self.full {
+                Some(stmt) => stmt,
+                none => none.insert(self.conn.prepare_cached(&sql())?),
+            };
+            stmt.execute(params)?
+        } else {
+            self.conn.prepare_cached(&sql())?.execute(params)?
+        };
         self.pending.clear();
         Ok(())
     }
