@@ -4,9 +4,10 @@
 //! 100,000 tiny segments and merged them (most of its time, measured).
 //! A statement of a few hundred rows pays that once per batch.
 
+use super::no_copy::NoCopy;
 use super::Result;
-use rusqlite::types::Value;
-use rusqlite::{CachedStatement, Connection};
+use rusqlite::types::{Value, ValueRef};
+use rusqlite::Connection;
 
 /// Rows per statement: a few hundred keeps well under SQLite's limit of
 /// 32,766 parameters at ten columns, and the saving is already whole.
@@ -44,9 +45,10 @@ pub(crate) struct Batch<'c, F: Fn(&str) -> String> {
     shared: Vec<Value>,
     pending: Vec<Value>,
     /// The statement of a full batch, prepared at the first one and kept:
-    /// its SQL (a values list of thousands of parameters) is made and
-    /// looked up in the statement cache once, not at every batch.
-    full: Option<CachedStatement<'c>>,
+    /// its SQL (a values list of thousands of parameters) is made once,
+    /// not at every batch, and its texts are bound without a copy (see
+    /// `store::no_copy`).
+    full: Option<NoCopy<'c>>,
     /// Rows written so far by the statements run.
     pub changed: usize,
 }
@@ -86,15 +88,17 @@ impl<'c, F: Fn(&str) -> String> Batch<'c, F> {
         }
         let rows = self.pending.len() / self.width;
         let sql = || (self.statement)(&values_list(rows, self.width, self.shared.len() + 1));
-        let params = rusqlite::params_from_iter(self.shared.iter().chain(self.pending.iter()));
+        let values = self.shared.iter().chain(self.pending.iter());
         self.changed += if rows == BATCH_ROWS {
             let stmt = match &mut self.full {
                 Some(stmt) => stmt,
-                none => none.insert(self.conn.prepare_cached(&sql())?),
+                none => none.insert(NoCopy::prepare(self.conn, &sql())?),
             };
-            stmt.execute(params)?
+            stmt.execute(values.map(ValueRef::from))?
         } else {
-            self.conn.prepare_cached(&sql())?.execute(params)?
+            self.conn
+                .prepare_cached(&sql())?
+                .execute(rusqlite::params_from_iter(values))?
         };
         self.pending.clear();
         Ok(())
