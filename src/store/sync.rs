@@ -2,7 +2,7 @@
 //! `BEGIN IMMEDIATE` transaction, so a failure or a crash leaves the store
 //! as it was.
 
-use super::batch::{text, values_list, Batch, BATCH_ROWS};
+use super::batch::{values_list, Batch, BATCH_ROWS};
 use super::no_copy::{or_null, text_ref, NoCopy};
 use super::numbers::{field_values, from_row, write_transitions, COLUMNS, FIELDS};
 use super::plan_rows::PlanRows;
@@ -528,14 +528,15 @@ fn replace_registered_users(
         )
     });
     for u in changed {
+        let seen = u.last_seen.map(clock::stamp);
         upsert.push([
-            Value::Text(u.id.clone()),
-            Value::Text(u.user_name.clone()),
-            Value::Text(u.display_name.clone()),
-            text(u.number.as_deref()),
-            Value::Text(u.raw_status.clone()),
-            text(u.last_seen.map(clock::stamp).as_deref()),
-            Value::Text(u.sbc.clone()),
+            text_ref(&u.id),
+            text_ref(&u.user_name),
+            text_ref(&u.display_name),
+            or_null(u.number.as_deref()),
+            text_ref(&u.raw_status),
+            or_null(seen.as_deref()),
+            text_ref(&u.sbc),
         ])?;
     }
     upsert.finish()?;
@@ -546,7 +547,7 @@ fn replace_registered_users(
         )
     });
     for id in gone {
-        delete.push([Value::Text(id)])?;
+        delete.push([text_ref(&id)])?;
     }
     delete.finish()?;
     Ok(())
