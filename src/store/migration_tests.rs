@@ -348,7 +348,7 @@ fn a_step_6_store_gets_sort_indexes_that_skip_empty_values_and_sorts_as_before()
     old_store_at(&path, 6);
     let before = orders(&Connection::open(&path).unwrap());
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 7);
+    assert_eq!(store.schema_version().unwrap(), migrations::latest());
     let conn = store.conn_for_tests();
     let sorts: Vec<(String, String)> = conn
         .prepare(
@@ -388,4 +388,70 @@ fn a_step_6_store_gets_sort_indexes_that_skip_empty_values_and_sorts_as_before()
             i += 1;
         }
     }
+}
+
+/// The indexes a store file holds on `table`, by name.
+fn indexes_on(conn: &Connection, table: &str) -> Vec<String> {
+    conn.prepare(
+        "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?1 ORDER BY name",
+    )
+    .unwrap()
+    .query_map([table], |r| r.get(0))
+    .unwrap()
+    .collect::<rusqlite::Result<_>>()
+    .unwrap()
+}
+
+#[test]
+fn a_step_7_store_loses_the_events_time_index_and_keeps_every_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("seven.db");
+    old_store_at(&path, 7);
+    {
+        // Events as an older switchboard wrote them, by a sync and a purge.
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "INSERT INTO number_events(number, at, from_status, to_status, cause, detail) VALUES
+               ('+15550001', '2026-11-01T00:00:00Z', NULL, 'Used', 'sync arm', 'added'),
+               ('+15550003', '2026-11-02T00:00:00Z', 'Used', 'Cooling', 'sync arm', 'cooled'),
+               ('+15550001', '2026-11-03T00:00:00Z', 'Used', 'Cooling', 'purge arm', 'cooled');",
+        )
+        .unwrap();
+        assert!(indexes_on(&conn, "number_events").contains(&"number_events_by_at".to_string()));
+    }
+    let dump = |conn: &Connection| -> Vec<(i64, String, String)> {
+        conn.prepare("SELECT id, number, at FROM number_events ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    };
+    let before = dump(&Connection::open(&path).unwrap());
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), migrations::latest());
+    let conn = store.conn_for_tests();
+    assert_eq!(
+        indexes_on(conn, "number_events"),
+        ["number_events_by_number"],
+        "only the index a number's history reads is left"
+    );
+    assert_eq!(dump(conn), before, "every event kept");
+    let history = store.number_events("+15550001", 10).unwrap();
+    let causes: Vec<&str> = history.iter().map(|e| e.cause.as_str()).collect();
+    assert_eq!(causes, ["purge arm", "sync arm"], "newest first");
+    // New events go on after the old ones, in the order they are written.
+    sync(
+        &mut store,
+        &[user("alice", "+15550001", "REGISTERED")],
+        SyncMode::Apply,
+    );
+    let after = dump(store.conn_for_tests());
+    assert_eq!(&after[..before.len()], &before[..]);
+    assert!(after.len() > before.len(), "the sync wrote events");
+    assert!(
+        after.windows(2).all(|w| w[0].2 <= w[1].2),
+        "ids follow time: {after:?}"
+    );
+    assert_eq!(store.integrity_check().unwrap(), "ok");
 }

@@ -13,6 +13,7 @@ pub mod leases;
 #[cfg(test)]
 mod migration_tests;
 mod migrations;
+mod no_copy;
 pub mod number_edits;
 pub mod number_query;
 mod number_stretch;

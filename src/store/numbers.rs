@@ -2,6 +2,7 @@
 
 use super::batch::{text, Batch};
 use super::bulk_load;
+use super::no_copy::{or_null, text_ref};
 use super::number_query::{NumberQuery, Plan};
 use super::{Result, Store};
 use crate::clock;
@@ -155,6 +156,25 @@ pub(crate) fn field_values(i: &InventoryItem) -> [Value; 8] {
         text(i.connection.as_deref()),
         text(i.registered_user.as_deref()),
         text(i.last_seen.map(clock::stamp).as_deref()),
+    ]
+}
+
+/// [`field_values`] borrowed from the row, but for its release date and
+/// last seen time, given as the text they are stored as.
+fn field_refs<'a>(
+    i: &'a InventoryItem,
+    release_date: Option<&'a str>,
+    last_seen: Option<&'a str>,
+) -> [ValueRef<'a>; 8] {
+    [
+        text_ref(i.status.as_str()),
+        text_ref(&i.usage),
+        text_ref(&i.vendor),
+        text_ref(&i.tag),
+        or_null(release_date),
+        or_null(i.connection.as_deref()),
+        or_null(i.registered_user.as_deref()),
+        or_null(last_seen),
     ]
 }
 
@@ -315,11 +335,13 @@ fn write_numbers(
                 shape.statement(),
             );
             for t in &transitions[start..start + run] {
-                let mut values = field_values(&t.after);
-                let picked = shape
-                    .fields()
-                    .map(|i| std::mem::replace(&mut values[i], Value::Null));
-                rows.push(std::iter::once(Value::Text(t.after.number.clone())).chain(picked))?;
+                let (date, seen) = (
+                    t.after.release_date.map(|d| d.to_string()),
+                    t.after.last_seen.map(clock::stamp),
+                );
+                let values = field_refs(&t.after, date.as_deref(), seen.as_deref());
+                let picked = shape.fields().map(|i| values[i]);
+                rows.push(std::iter::once(text_ref(&t.after.number)).chain(picked))?;
             }
             rows.finish()?;
         }
@@ -355,10 +377,10 @@ fn write_events(
     for t in transitions {
         if t.changes_status() || t.kind.always_recorded() {
             events.push([
-                Value::Text(t.after.number.clone()),
-                text(t.before.as_ref().map(|b| b.status.as_str())),
-                Value::Text(t.after.status.as_str().to_string()),
-                Value::Text(event_detail(t)),
+                text_ref(&t.after.number),
+                or_null(t.before.as_ref().map(|b| b.status.as_str())),
+                text_ref(t.after.status.as_str()),
+                text_ref(&event_detail(t)),
             ])?;
         }
     }
