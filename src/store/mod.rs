@@ -27,6 +27,8 @@ mod plan_rows_tests;
 pub mod remote;
 pub mod sync;
 pub mod sync_ahead;
+#[cfg(all(test, feature = "sim"))]
+mod trigram_cost;
 #[cfg(test)]
 mod write_cost;
 
