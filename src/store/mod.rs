@@ -30,6 +30,8 @@ pub mod sync_ahead;
 #[cfg(all(test, feature = "sim"))]
 mod trigram_cost;
 #[cfg(test)]
+mod trigram_filter_tests;
+#[cfg(test)]
 mod write_cost;
 
 use crate::clock::Clock;

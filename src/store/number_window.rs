@@ -121,7 +121,7 @@ impl Store {
             TextFilter::Trigram(t) if !scanning => {
                 let n = self.capped(
                     "FROM numbers_fts WHERE numbers_fts MATCH ?1",
-                    &[TextFilter::fts_phrase(&t)],
+                    &[TextFilter::fts_query(&t)],
                     TRIGRAM_FIRST_MAX,
                 )?;
                 n <= TRIGRAM_FIRST_MAX
@@ -407,7 +407,7 @@ impl Store {
                     return self.count_where(
                         &Conditions {
                             conds: vec![],
-                            args: vec![TextFilter::fts_phrase(&t), TextFilter::like_pattern(&t)],
+                            args: vec![TextFilter::fts_query(&t), TextFilter::like_pattern(&t)],
                         },
                         &format!(
                             "FROM numbers WHERE numbers.id IN \
