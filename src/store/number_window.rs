@@ -401,8 +401,18 @@ impl Store {
                 TextFilter::None => return self.status_count(q.status),
                 // The trigram index's candidates, each checked by the
                 // substring rule (the index folds non-ASCII case and reads
-                // past a NUL; the rule does not).
-                TextFilter::Trigram(t) if q.status.is_none() => {
+                // past a NUL; the rule does not). Many candidates (a common
+                // substring, or one of repeated trigrams, which the index
+                // cannot tell from their parts) cost more to list than
+                // testing every row: the scan below.
+                TextFilter::Trigram(t)
+                    if q.status.is_none()
+                        && self.capped(
+                            "FROM numbers_fts WHERE numbers_fts MATCH ?1",
+                            &[TextFilter::fts_query(&t)],
+                            TRIGRAM_FIRST_MAX,
+                        )? <= TRIGRAM_FIRST_MAX =>
+                {
                     let like = super::number_query::substring_condition(2);
                     return self.count_where(
                         &Conditions {
