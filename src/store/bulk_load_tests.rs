@@ -2,7 +2,7 @@
 //! what the row-by-row path leaves, and nothing at all when it fails.
 
 use super::bulk_load::BULK_MIN_ROWS;
-use super::number_query::NumberQuery;
+use super::number_query::{NumberQuery, TextFilter};
 use super::Store;
 use crate::domain::cooling::cooling_tag;
 use crate::domain::number::{InventoryItem, Status};
@@ -100,7 +100,7 @@ fn inventory(store: &Store) -> Vec<String> {
             .prepare("SELECT rowid FROM numbers_fts WHERE numbers_fts MATCH ?1 ORDER BY rowid")
             .unwrap();
         let ids: Vec<i64> = found
-            .query_map([format!("\"{text}\"")], |r| r.get(0))
+            .query_map([TextFilter::fts_query(text)], |r| r.get(0))
             .unwrap()
             .map(Result::unwrap)
             .collect();

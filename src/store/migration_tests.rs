@@ -3,7 +3,7 @@
 //! index stay exact through every kind of write afterwards.
 
 use super::migrations;
-use super::number_query::{NumberQuery, Seek, SortKey};
+use super::number_query::{NumberQuery, Seek, SortKey, TextFilter};
 use super::sync::{SyncMode, SyncRequest};
 use super::Store;
 use crate::domain::actions::NumberAction;
@@ -122,7 +122,7 @@ fn answers(conn: &Connection) -> Answers {
             strings(
                 "SELECT number FROM numbers WHERE id IN
                  (SELECT rowid FROM numbers_fts WHERE numbers_fts MATCH ?1) ORDER BY number",
-                &[&format!("\"{p}\"")],
+                &[&TextFilter::fts_query(p)],
             )
         })
         .collect();
@@ -454,4 +454,105 @@ fn a_step_7_store_loses_the_events_time_index_and_keeps_every_event() {
         "ids follow time: {after:?}"
     );
     assert_eq!(store.integrity_check().unwrap(), "ok");
+}
+
+/// Rows whose user or hand tag a positional index and a lean one might
+/// tell apart: repeated trigrams, quotes, non-ASCII, LIKE's wildcards.
+const SEARCHABLE: [(&str, &str, &str); 6] = [
+    ("+15551212121", "user-555-1212", ""),
+    ("+15550005555", "Zoë Ångström", "desk 5555"),
+    ("+15550000777", "O\"Brien", "it's \"quoted\""),
+    ("+15559990999", "", "100%_off \\ back"),
+    ("+15551231234", "émile", "ÉMILE 123-123"),
+    ("+15550102030", "ann", "nn-ann"),
+];
+
+/// Every substring of three characters of `text`, and `text` itself.
+fn substrings(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out: Vec<String> = chars.windows(3).map(|w| w.iter().collect()).collect();
+    out.push(text.to_string());
+    out
+}
+
+/// The numbers a plain LIKE scan finds for `text`, in number order.
+fn like_scan(conn: &Connection, text: &str) -> Vec<String> {
+    let sql = format!(
+        "SELECT number FROM numbers WHERE {} ORDER BY number",
+        super::number_query::substring_condition(1)
+    );
+    conn.prepare(&sql)
+        .unwrap()
+        .query_map([TextFilter::like_pattern(text)], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+#[test]
+fn a_store_made_before_the_lean_trigram_index_migrates_and_finds_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("positional.db");
+    old_store_at(&path, migrations::lean_trigrams() - 1);
+    {
+        let conn = Connection::open(&path).unwrap();
+        for (number, user, tag) in SEARCHABLE {
+            conn.execute(
+                "INSERT INTO numbers(number, status, tag, registered_user, updated_at)
+                 VALUES (?1, 'Reserved', ?2, nullif(?3, ''), '2026-11-01T00:00:00Z')",
+                [number, tag, user],
+            )
+            .unwrap();
+        }
+    }
+    let before = answers(&Connection::open(&path).unwrap());
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), migrations::latest());
+    let conn = store.conn_for_tests();
+    let fts: String = conn
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE name = 'numbers_fts'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(fts.contains("detail = none"), "{fts}");
+    assert_eq!(answers(conn), before);
+    assert_consistent(&store);
+    // Every row is found by every substring of its number, user and tag.
+    let rows: Vec<(String, String, String)> = conn
+        .prepare("SELECT number, ifnull(registered_user, ''), tag FROM numbers")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(rows.len(), 6 + SEARCHABLE.len());
+    let mut checked = 0;
+    for (number, user, tag) in &rows {
+        let hand_tag = if tag.starts_with("Registered user is") {
+            ""
+        } else {
+            tag.as_str()
+        };
+        for value in [number.as_str(), user, hand_tag] {
+            if value.chars().count() < 3 {
+                continue;
+            }
+            for text in substrings(value) {
+                // As the filter reads it (" 55" is "55").
+                let text = text.trim();
+                let like = like_scan(conn, text);
+                assert!(like.contains(number), "{text:?} finds {number}");
+                let q = NumberQuery {
+                    text: text.to_string(),
+                    ..Default::default()
+                };
+                assert_eq!(store.count_numbers(&q).unwrap(), like.len(), "{text:?}");
+                assert_eq!(window(&store, q), like, "{text:?}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "{checked}");
 }

@@ -286,6 +286,42 @@ const STEPS: &[&str] = &[
     r#"
     DROP INDEX number_events_by_at;
     "#,
+    // 9 (fts22): the trigram index keeps each trigram's row ids only
+    // (`detail=none`: no columns, no positions) and no per-row sizes
+    // (`columnsize=0`: nothing ranks), so every row costs it less to write
+    // and to take out. A substring is then looked up as the AND of its
+    // trigrams (see `TextFilter::fts_query`), which the LIKE rule narrows
+    // as before. The table is made again and refilled from the rows; the
+    // triggers are step 3's, word for word (the bulk path reads them).
+    r#"
+    DROP TRIGGER numbers_fts_insert;
+    DROP TRIGGER numbers_fts_delete;
+    DROP TRIGGER numbers_fts_update;
+    DROP TABLE numbers_fts;
+    CREATE VIRTUAL TABLE numbers_fts USING fts5(
+        number, tag, registered_user,
+        content = 'numbers', content_rowid = 'id', tokenize = 'trigram',
+        detail = none, columnsize = 0
+    );
+    INSERT INTO numbers_fts(rowid, number, tag, registered_user)
+        SELECT id, number, (CASE WHEN tag GLOB 'Registered user is either offline or deleted, release date *' THEN '' ELSE tag END), registered_user FROM numbers;
+    CREATE TRIGGER numbers_fts_insert AFTER INSERT ON numbers BEGIN
+        INSERT INTO numbers_fts(rowid, number, tag, registered_user)
+        VALUES (new.id, new.number, (CASE WHEN new.tag GLOB 'Registered user is either offline or deleted, release date *' THEN '' ELSE new.tag END), new.registered_user);
+    END;
+    CREATE TRIGGER numbers_fts_delete AFTER DELETE ON numbers BEGIN
+        INSERT INTO numbers_fts(numbers_fts, rowid, number, tag, registered_user)
+        VALUES ('delete', old.id, old.number, (CASE WHEN old.tag GLOB 'Registered user is either offline or deleted, release date *' THEN '' ELSE old.tag END), old.registered_user);
+    END;
+    CREATE TRIGGER numbers_fts_update AFTER UPDATE OF tag, registered_user ON numbers
+    WHEN (CASE WHEN old.tag GLOB 'Registered user is either offline or deleted, release date *' THEN '' ELSE old.tag END) IS NOT (CASE WHEN new.tag GLOB 'Registered user is either offline or deleted, release date *' THEN '' ELSE new.tag END)
+        OR old.registered_user IS NOT new.registered_user BEGIN
+        INSERT INTO numbers_fts(numbers_fts, rowid, number, tag, registered_user)
+        VALUES ('delete', old.id, old.number, (CASE WHEN old.tag GLOB 'Registered user is either offline or deleted, release date *' THEN '' ELSE old.tag END), old.registered_user);
+        INSERT INTO numbers_fts(rowid, number, tag, registered_user)
+        VALUES (new.id, new.number, (CASE WHEN new.tag GLOB 'Registered user is either offline or deleted, release date *' THEN '' ELSE new.tag END), new.registered_user);
+    END;
+    "#,
 ];
 
 /// The tag the substring search sees (SQL on `tag`): hand tags, not VOSS's
@@ -311,6 +347,27 @@ pub(crate) const PAGE_SIZE: u32 = 16_384;
 /// WAL`, which writes the file's first page.
 pub(crate) fn ask_page_size(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "page_size", PAGE_SIZE)
+}
+
+/// The schema version whose step made the trigram index lean
+/// (`detail = none`): tests make a store at the version before it.
+#[cfg(test)]
+pub(crate) fn lean_trigrams() -> usize {
+    STEPS
+        .iter()
+        .position(|s| s.contains("detail = none"))
+        .expect("the lean trigram step")
+        + 1
+}
+
+/// Step 3's trigram index and its triggers (positions kept), as a store
+/// made before [`lean_trigrams`] holds them.
+#[cfg(test)]
+pub(crate) fn positional_trigrams() -> &'static str {
+    let step = STEPS[2];
+    &step[step
+        .find("CREATE VIRTUAL TABLE numbers_fts")
+        .expect("step 3's index")..]
 }
 
 pub fn latest() -> usize {
@@ -358,5 +415,22 @@ mod tests {
         assert_eq!(glob, crate::domain::cooling::COOLING_TAG_PREFIX);
         assert_eq!(STEPS[2].matches(&hand_tag("new.tag")).count(), 3);
         assert_eq!(STEPS[2].matches(&hand_tag("old.tag")).count(), 3);
+    }
+
+    /// The step that made the trigram index lean spells step 3's
+    /// triggers word for word (what the bulk path recognises).
+    #[test]
+    fn the_lean_trigram_index_keeps_step_3s_triggers() {
+        let triggers = |step: &str| -> Vec<String> {
+            let from = step.find("CREATE TRIGGER numbers_fts_insert").unwrap();
+            step[from..]
+                .split("END;")
+                .filter(|t| t.contains("CREATE TRIGGER numbers_fts_"))
+                .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+                .collect()
+        };
+        let lean = STEPS[lean_trigrams() - 1];
+        assert_eq!(triggers(lean).len(), 3);
+        assert_eq!(triggers(lean), triggers(STEPS[2]));
     }
 }

@@ -28,6 +28,10 @@ mod plan_rows_tests;
 pub mod remote;
 pub mod sync;
 pub mod sync_ahead;
+#[cfg(all(test, feature = "sim"))]
+mod trigram_cost;
+#[cfg(test)]
+mod trigram_filter_tests;
 #[cfg(test)]
 mod write_cost;
 

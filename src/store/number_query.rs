@@ -61,10 +61,25 @@ impl TextFilter {
         }
     }
 
-    /// The FTS5 query: the text as one phrase (quotes doubled), which the
-    /// trigram tokenizer matches as a substring of any of the columns.
-    pub(crate) fn fts_phrase(text: &str) -> String {
-        format!("\"{}\"", text.replace('"', "\"\""))
+    /// The FTS5 query: every distinct trigram of the text (each quoted,
+    /// quotes doubled), ANDed. The index keeps no positions (`detail=none`,
+    /// which refuses a phrase of several trigrams), so this finds the rows
+    /// holding all of them anywhere: every row the substring matches, and
+    /// maybe a few more, which the LIKE rule that always follows drops.
+    pub(crate) fn fts_query(text: &str) -> String {
+        let chars: Vec<char> = text.chars().collect();
+        let mut trigrams: Vec<String> = chars
+            .windows(3)
+            .map(|w| w.iter().collect::<String>())
+            .collect();
+        // Repeated trigrams ("5555") ask the index once.
+        let mut seen = std::collections::HashSet::new();
+        trigrams.retain(|t| seen.insert(t.clone()));
+        trigrams
+            .iter()
+            .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+            .collect::<Vec<_>>()
+            .join(" AND ")
     }
 
     /// A LIKE pattern for the substring, `\` escaping the wildcards.
@@ -223,7 +238,7 @@ impl NumberQuery {
             (TextFilter::Trigram(t), None) if plan.trigram_first => {
                 c.push(
                     |n| format!("numbers.id IN (SELECT rowid FROM numbers_fts WHERE numbers_fts MATCH ?{n})"),
-                    TextFilter::fts_phrase(&t),
+                    TextFilter::fts_query(&t),
                 );
                 c.push(substring_condition, TextFilter::like_pattern(&t));
             }
@@ -256,7 +271,15 @@ mod tests {
 
     #[test]
     fn quotes_and_wildcards_are_taken_literally() {
-        assert_eq!(TextFilter::fts_phrase("a\"b"), "\"a\"\"b\"");
+        assert_eq!(TextFilter::fts_query("a\"b"), "\"a\"\"b\"");
+        assert_eq!(
+            TextFilter::fts_query("5555\"x"),
+            "\"555\" AND \"55\"\"\" AND \"5\"\"x\""
+        );
+        assert_eq!(
+            TextFilter::fts_query("Zoë 1"),
+            "\"Zoë\" AND \"oë \" AND \"ë 1\""
+        );
         assert_eq!(TextFilter::like_pattern("5%_\\"), "%5\\%\\_\\\\%");
     }
 }

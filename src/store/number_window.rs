@@ -121,7 +121,7 @@ impl Store {
             TextFilter::Trigram(t) if !scanning => {
                 let n = self.capped(
                     "FROM numbers_fts WHERE numbers_fts MATCH ?1",
-                    &[TextFilter::fts_phrase(&t)],
+                    &[TextFilter::fts_query(&t)],
                     TRIGRAM_FIRST_MAX,
                 )?;
                 n <= TRIGRAM_FIRST_MAX
@@ -401,13 +401,23 @@ impl Store {
                 TextFilter::None => return self.status_count(q.status),
                 // The trigram index's candidates, each checked by the
                 // substring rule (the index folds non-ASCII case and reads
-                // past a NUL; the rule does not).
-                TextFilter::Trigram(t) if q.status.is_none() => {
+                // past a NUL; the rule does not). Many candidates (a common
+                // substring, or one of repeated trigrams, which the index
+                // cannot tell from their parts) cost more to list than
+                // testing every row: the scan below.
+                TextFilter::Trigram(t)
+                    if q.status.is_none()
+                        && self.capped(
+                            "FROM numbers_fts WHERE numbers_fts MATCH ?1",
+                            &[TextFilter::fts_query(&t)],
+                            TRIGRAM_FIRST_MAX,
+                        )? <= TRIGRAM_FIRST_MAX =>
+                {
                     let like = super::number_query::substring_condition(2);
                     return self.count_where(
                         &Conditions {
                             conds: vec![],
-                            args: vec![TextFilter::fts_phrase(&t), TextFilter::like_pattern(&t)],
+                            args: vec![TextFilter::fts_query(&t), TextFilter::like_pattern(&t)],
                         },
                         &format!(
                             "FROM numbers WHERE numbers.id IN \

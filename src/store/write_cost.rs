@@ -130,7 +130,7 @@ fn store_write_cost() {
 
 /// This process's CPU time (other processes on a busy machine move the
 /// wall time, not this).
-fn cpu_time() -> std::time::Duration {
+pub(super) fn cpu_time() -> std::time::Duration {
     let mut ts = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,
