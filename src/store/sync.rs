@@ -15,7 +15,7 @@ use crate::domain::registered_user::{RegisteredUser, Snapshot};
 use crate::domain::settings::InventorySettings;
 use crate::free_later::free_later;
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::types::Value;
+use rusqlite::types::{Value, ValueRef};
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 
@@ -529,15 +529,7 @@ fn replace_registered_users(
     });
     for u in changed {
         let seen = u.last_seen.map(clock::stamp);
-        upsert.push([
-            text_ref(&u.id),
-            text_ref(&u.user_name),
-            text_ref(&u.display_name),
-            or_null(u.number.as_deref()),
-            text_ref(&u.raw_status),
-            or_null(seen.as_deref()),
-            text_ref(&u.sbc),
-        ])?;
+        upsert.push(user_columns(u, seen.as_deref()))?;
     }
     upsert.finish()?;
     let mut delete = Batch::new(tx, 1, vec![Value::Text(connection.to_string())], |list| {
@@ -585,16 +577,7 @@ fn insert_registered_users(
             .map(|u| u.last_seen.map(clock::stamp))
             .collect();
         let values = chunk.iter().zip(&seen).flat_map(|(u, seen)| {
-            [
-                text_ref(connection),
-                text_ref(&u.id),
-                text_ref(&u.user_name),
-                text_ref(&u.display_name),
-                or_null(u.number.as_deref()),
-                text_ref(&u.raw_status),
-                or_null(seen.as_deref()),
-                text_ref(&u.sbc),
-            ]
+            std::iter::once(text_ref(connection)).chain(user_columns(u, seen.as_deref()))
         });
         if chunk.len() == BATCH_ROWS {
             let insert = match &mut full {
@@ -607,6 +590,20 @@ fn insert_registered_users(
         }
     }
     Ok(())
+}
+
+/// A cached user's columns after the connection, in the table's order
+/// (`seen`: its last seen as stored), bound in place.
+fn user_columns<'u>(u: &'u RegisteredUser, seen: Option<&'u str>) -> [ValueRef<'u>; 7] {
+    [
+        text_ref(&u.id),
+        text_ref(&u.user_name),
+        text_ref(&u.display_name),
+        or_null(u.number.as_deref()),
+        text_ref(&u.raw_status),
+        or_null(seen),
+        text_ref(&u.sbc),
+    ]
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -86,25 +86,7 @@ fn rows(store: &Path, table: &str) -> Vec<String> {
     let conn =
         rusqlite::Connection::open_with_flags(store, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
             .unwrap();
-    let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
-    let width = stmt.column_count();
-    let mut out: Vec<String> = stmt
-        .query_map([], |r| {
-            Ok((0..width)
-                .map(|i| match r.get_ref(i).unwrap() {
-                    rusqlite::types::ValueRef::Text(t) => {
-                        format!("{:?}", String::from_utf8_lossy(t))
-                    }
-                    other => format!("{other:?}"),
-                })
-                .collect::<Vec<_>>()
-                .join("|"))
-        })
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    out.sort();
-    out
+    common::table_rows(&conn, table)
 }
 
 /// The value of `v` as text, for messages.

@@ -454,30 +454,36 @@ pub fn store_dump(store: &Path) -> String {
             continue;
         }
         out += &format!("== {t}\n");
-        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
-        let width = stmt.column_count();
-        let mut rows: Vec<String> = stmt
-            .query_map([], |r| {
-                Ok((0..width)
-                    .map(|i| match r.get_ref(i).unwrap() {
-                        rusqlite::types::ValueRef::Text(t) => {
-                            format!("{:?}", String::from_utf8_lossy(t))
-                        }
-                        other => format!("{other:?}"),
-                    })
-                    .collect::<Vec<_>>()
-                    .join("|"))
-            })
-            .unwrap()
-            .map(|r| r.unwrap())
-            .collect();
-        rows.sort();
+        let rows = table_rows(&conn, &t);
         for r in rows {
             out += &r;
             out.push('\n');
         }
     }
     out
+}
+
+/// Every row of `table`, sorted, each column as text (texts quoted).
+pub fn table_rows(conn: &rusqlite::Connection, table: &str) -> Vec<String> {
+    let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
+    let width = stmt.column_count();
+    let mut rows: Vec<String> = stmt
+        .query_map([], |r| {
+            Ok((0..width)
+                .map(|i| match r.get_ref(i).unwrap() {
+                    rusqlite::types::ValueRef::Text(t) => {
+                        format!("{:?}", String::from_utf8_lossy(t))
+                    }
+                    other => format!("{other:?}"),
+                })
+                .collect::<Vec<_>>()
+                .join("|"))
+        })
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    rows.sort();
+    rows
 }
 
 /// A copy of a store (closed by every process) at `to`.
