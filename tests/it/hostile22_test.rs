@@ -55,17 +55,22 @@ fn arm(users: RawUsers) -> HostileServer {
             return Reply::not_found();
         }
         let (offset, limit) = req.offset_limit();
-        let all = users.0.lock().unwrap().clone();
-        let page: Vec<String> = all.iter().skip(offset).take(limit).cloned().collect();
-        Reply::status(
-            200,
-            &format!(
-                r#"{{"total": {}, "users": [{}]}}"#,
-                all.len(),
-                page.join(",")
-            ),
-        )
+        users_page(&users, offset, limit)
     })
+}
+
+/// The page of `users` at `offset`, `limit` long, with the total.
+fn users_page(users: &RawUsers, offset: usize, limit: usize) -> Reply {
+    let all = users.0.lock().unwrap().clone();
+    let page: Vec<String> = all.iter().skip(offset).take(limit).cloned().collect();
+    Reply::status(
+        200,
+        &format!(
+            r#"{{"total": {}, "users": [{}]}}"#,
+            all.len(),
+            page.join(",")
+        ),
+    )
 }
 
 /// A registered user `id` holding `number`, as JSON text.

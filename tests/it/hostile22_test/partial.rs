@@ -31,16 +31,7 @@ fn arm_failing_at(users: RawUsers, bad_offset: usize, bad: Reply) -> HostileServ
         if offset == bad_offset && fail2.0.load(std::sync::atomic::Ordering::SeqCst) {
             return bad.clone();
         }
-        let all = users.0.lock().unwrap().clone();
-        let page: Vec<String> = all.iter().skip(offset).take(limit).cloned().collect();
-        Reply::status(
-            200,
-            &format!(
-                r#"{{"total": {}, "users": [{}]}}"#,
-                all.len(),
-                page.join(",")
-            ),
-        )
+        users_page(&users, offset, limit)
     });
     FAIL.with(|f| *f.borrow_mut() = Some(fail));
     server
