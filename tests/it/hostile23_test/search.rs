@@ -1,0 +1,252 @@
+//! The lean trigram index (row ids only) asked for the AND of a
+//! substring's distinct trigrams, the LIKE rule deciding: every `--filter`
+//! must list exactly the rows a LIKE scan of the store finds, on a +1555
+//! estate full of periodic substrings (5555, 0000, 1212), after a first
+//! sync (bulk), a re-sync that renames and cools, hand tags, an import,
+//! a purge and a sweep; and after an import into an empty store.
+
+use super::*;
+
+/// Substrings of every shape: repeated trigrams, the universal prefix
+/// without its '+', prefixes (a range, not a substring), quotes, LIKE's
+/// wildcards, non-ASCII case and combining marks, one and two letters.
+const FILTERS: &[&str] = &[
+    "5555",
+    "55555",
+    "5555555",
+    "555",
+    "0000",
+    "00000",
+    "1212",
+    "12121",
+    "2121",
+    "1555",
+    "+1555",
+    "+15555",
+    "+1555000",
+    "55",
+    "5",
+    "name",
+    "NAME-",
+    "user-5555",
+    "jörg",
+    "JÖRG",
+    "Ére",
+    "ére",
+    "e\u{301}cl",
+    "\"q\"",
+    "50%_",
+    "%_o",
+    "_",
+    "tag 12",
+    "1212-12",
+    " 0000 ",
+    "zzz",
+    "ó",
+    "e\u{301}",
+];
+
+/// The number, in the LIKE rule of `store::number_query` (ASCII case
+/// folded, `\` escaping the wildcards), or a prefix range for "+digits".
+fn oracle(store: &Path, filter: &str) -> Vec<String> {
+    let text = filter.trim();
+    let conn =
+        rusqlite::Connection::open_with_flags(store, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    let digits = text.strip_prefix('+').unwrap_or("");
+    let mut out: Vec<String> = if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        let mut stmt = conn
+            .prepare("SELECT number FROM numbers WHERE substr(number, 1, length(?1)) = ?1")
+            .unwrap();
+        stmt.query_map([text], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    } else {
+        let pattern = format!(
+            "%{}%",
+            text.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let mut stmt = conn
+            .prepare(
+                "SELECT number FROM numbers WHERE registered_user LIKE ?1 ESCAPE '\\'
+                 OR number LIKE ?1 ESCAPE '\\'
+                 OR (tag LIKE ?1 ESCAPE '\\'
+                     AND tag NOT GLOB 'Registered user is either offline or deleted, release date *')",
+            )
+            .unwrap();
+        stmt.query_map([pattern], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    out.sort();
+    out
+}
+
+/// The numbers `numbers --json --filter` lists at `now`.
+fn listed(config: &Path, now: &str, filter: &str) -> Vec<String> {
+    let out = common::run_at(config, now, &["numbers", "--json", "--filter", filter]);
+    assert!(out.status.success(), "{}", common::text(&out).1);
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let mut numbers: Vec<String> = rows
+        .iter()
+        .map(|r| r["number"].as_str().unwrap().to_string())
+        .collect();
+    numbers.sort();
+    numbers
+}
+
+/// Every filter lists what the LIKE scan finds; the matches in total
+/// must not be trivial (the estate is made to be hit).
+fn every_filter_agrees(config: &Path, store: &Path, now: &str, when: &str) {
+    let mut hits = 0;
+    for filter in FILTERS {
+        let want = oracle(store, filter);
+        let got = listed(config, now, filter);
+        hits += want.len();
+        if got != want {
+            let missing: Vec<&String> = want.iter().filter(|n| !got.contains(n)).take(5).collect();
+            let extra: Vec<&String> = got.iter().filter(|n| !want.contains(n)).take(5).collect();
+            panic!(
+                "{when}: filter {filter:?} lists {} rows, the LIKE scan {}; missing {missing:?}, extra {extra:?}",
+                got.len(),
+                want.len()
+            );
+        }
+    }
+    assert!(hits > 1000, "{when}: only {hits} matches in all");
+}
+
+/// 1,500 users on +1555 numbers whose middles repeat 555, 000, 121 and
+/// 212; their names repeat 5555, 1212, 0000, non-ASCII letters and LIKE
+/// wildcards. `renamed` changes every third name.
+fn estate(renamed: bool) -> Vec<String> {
+    let mids = ["555", "000", "121", "212"];
+    let names = [
+        "user-5555",
+        "Jörg Ére",
+        "1212-1212",
+        "name \"q\" 0000",
+        "e\u{301}clair",
+        "50%_off",
+    ];
+    (0..1500)
+        .map(|i| {
+            let name = if renamed && i % 3 == 0 {
+                format!("renamed-{i}")
+            } else {
+                format!("{} {i}", names[i % names.len()])
+            };
+            json!({"id": format!("u{i:04}"),
+                   "phoneNumber": format!("+1555{}{i:04}", mids[i % mids.len()]),
+                   "status": "REGISTERED", "userName": name,
+                   "lastSeen": "2026-11-30T09:00:00Z"})
+            .to_string()
+        })
+        .collect()
+}
+
+/// A CSV of 1,100 Available numbers +15559…, tagged with periodic,
+/// quoted and non-ASCII tags.
+fn import_file(dir: &Path, first: usize) -> std::path::PathBuf {
+    let tags = ["tag 1212", "5555", "\"ÉRE\", 0000", "", "e\u{301}x"];
+    let mut csv = String::from("number,status,tag\n");
+    for i in first..first + 1100 {
+        let tag = tags[i % tags.len()].replace('"', "\"\"");
+        csv += &format!("+15559{i:06},Available,\"{tag}\"\n");
+    }
+    let file = dir.join(format!("import-{first}.csv"));
+    std::fs::write(&file, csv).unwrap();
+    file
+}
+
+fn ok(out: &std::process::Output, what: &str) {
+    let (o, e) = common::text(out);
+    assert!(out.status.success(), "{what}: {o}{e}");
+}
+
+#[test]
+fn every_filter_lists_what_a_like_scan_finds_through_an_estates_life() {
+    let users = RawUsers::new(estate(false));
+    let server = arm(users.clone());
+    let (dir, config, store) = common::lab_at(&server.addr, 500, "");
+
+    let (done, log) = sync(&config, NOW);
+    assert!(done, "{log}");
+    every_filter_agrees(&config, &store, NOW, "first sync");
+
+    // Every third user renamed, 100 gone (they cool, tagged by VOSS).
+    let mut changed = estate(true);
+    changed.truncate(1400);
+    users.set(changed);
+    let (done, log) = sync(&config, LATER);
+    assert!(done, "{log}");
+    every_filter_agrees(&config, &store, LATER, "re-sync");
+
+    for (number, tag) in [
+        ("+15555550000", "hand 5555 tag"),
+        ("+15550000001", "ÉRE 1212"),
+        ("+15551210002", ""),
+        ("+15552121403", "\"q\" 50%_"),
+    ] {
+        ok(
+            &common::run_at(&config, LATER, &["numbers", "tag", number, tag]),
+            "tag",
+        );
+    }
+    every_filter_agrees(&config, &store, LATER, "hand tags");
+
+    let file = import_file(dir.path(), 0);
+    ok(
+        &common::run_at(
+            &config,
+            LATER,
+            &["numbers", "import", file.to_str().unwrap()],
+        ),
+        "import",
+    );
+    every_filter_agrees(&config, &store, LATER, "import");
+
+    ok(
+        &common::run_at(&config, LATER, &["purge", "audiocodes", "lab", "--yes"]),
+        "purge",
+    );
+    every_filter_agrees(&config, &store, LATER, "purge");
+
+    let much_later = "2027-11-30T10:00:00Z";
+    ok(&common::run_at(&config, much_later, &["sweep"]), "sweep");
+    let cooling = rows(
+        &store,
+        "SELECT count(*) FROM numbers WHERE status = 'Cooling'",
+    );
+    assert_eq!(
+        cooling,
+        vec!["Integer(0)".to_string()],
+        "the sweep released nothing"
+    );
+    every_filter_agrees(&config, &store, much_later, "sweep");
+}
+
+/// An import of 1,100 tagged numbers into an empty store (the bulk path,
+/// the index filled once at the end), then a second import beside it.
+#[test]
+fn every_filter_lists_what_a_like_scan_finds_after_imports_into_an_empty_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let config = common::write_config(dir.path(), &common::config_head(&store, 5));
+    let file = import_file(dir.path(), 0);
+    ok(
+        &common::run_at(&config, NOW, &["numbers", "import", file.to_str().unwrap()]),
+        "import",
+    );
+    every_filter_agrees(&config, &store, NOW, "import into an empty store");
+    let file = import_file(dir.path(), 5000);
+    ok(
+        &common::run_at(&config, NOW, &["numbers", "import", file.to_str().unwrap()]),
+        "second import",
+    );
+    every_filter_agrees(&config, &store, NOW, "a second import");
+}
