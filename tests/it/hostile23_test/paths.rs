@@ -118,6 +118,33 @@ fn a_hostile_list_written_in_bulk_is_the_list_written_row_by_row() {
         "SELECT max(length(user_name)), max(length(CAST(user_name AS BLOB))) FROM registered_users",
     );
     assert_eq!(longest, vec!["Integer(50001)|Integer(100002)".to_string()]);
+    // Every cached user's texts are the texts sent (the last user of an
+    // id): both writes bind through `no_copy`, so they are checked
+    // against the list too, not only against each other.
+    let sent: std::collections::HashMap<String, serde_json::Value> = users
+        .iter()
+        .map(|u| {
+            let v: serde_json::Value = serde_json::from_str(u).unwrap();
+            (v["id"].as_str().unwrap().to_string(), v)
+        })
+        .collect();
+    let conn = rusqlite::Connection::open(&store).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT user_id, user_name, display_name, sbc FROM registered_users")
+        .unwrap();
+    let cached_texts: Vec<[String; 4]> = stmt
+        .query_map([], |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?]))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(cached_texts.len(), 1200 + 3);
+    for [id, name, display, sbc] in &cached_texts {
+        let u = &sent[id];
+        let field = |k: &str| u[k].as_str().unwrap_or("").to_string();
+        assert_eq!(name, &field("userName"), "{id}'s user name");
+        assert_eq!(display, &field("displayName"), "{id}'s display name");
+        assert_eq!(sbc, &field("sbc"), "{id}'s sbc");
+    }
     let nul = rows(
         &store,
         "SELECT count(*) FROM registered_users WHERE instr(CAST(display_name AS BLOB), x'6e756c00696e73696465') > 0",
