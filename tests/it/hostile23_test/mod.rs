@@ -22,6 +22,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 mod failure;
+mod migration;
 mod paths;
 mod search;
 

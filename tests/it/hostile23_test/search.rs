@@ -54,7 +54,7 @@ const FILTERS: &[&str] = &[
 
 /// The number, in the LIKE rule of `store::number_query` (ASCII case
 /// folded, `\` escaping the wildcards), or a prefix range for "+digits".
-fn oracle(store: &Path, filter: &str) -> Vec<String> {
+pub(super) fn oracle(store: &Path, filter: &str) -> Vec<String> {
     let text = filter.trim();
     let conn =
         rusqlite::Connection::open_with_flags(store, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
@@ -149,7 +149,7 @@ fn add_range(config: &Path, now: &str) {
 /// 1,500 users on +1555 numbers whose middles repeat 555, 000, 121 and
 /// 212; their names repeat 5555, 1212, 0000, non-ASCII letters and LIKE
 /// wildcards. `renamed` changes every third name.
-fn estate(renamed: bool) -> Vec<String> {
+pub(super) fn estate(renamed: bool) -> Vec<String> {
     let mids = ["555", "000", "121", "212"];
     let names = [
         "user-5555",
@@ -189,7 +189,7 @@ fn import_file(dir: &Path, first: usize) -> std::path::PathBuf {
     file
 }
 
-fn ok(out: &std::process::Output, what: &str) {
+pub(super) fn ok(out: &std::process::Output, what: &str) {
     let (o, e) = common::text(out);
     assert!(out.status.success(), "{what}: {o}{e}");
 }
