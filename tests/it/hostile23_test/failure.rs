@@ -120,3 +120,122 @@ fn a_number_row_failing_a_constraint_in_the_last_batch_changes_nothing() {
         "DROP TRIGGER h23; DROP TABLE h23_once;",
     );
 }
+
+/// One `worker --once` runs two due first syncs on its one store
+/// connection: "lab"'s fails inside its 400-row cached-user INSERT, and
+/// "lab2"'s, in the same process after it, must write exactly what it
+/// writes alone; "lab" then syncs as if nothing had happened.
+#[test]
+fn a_failed_first_sync_leaves_the_worker_connection_able_to_write_the_next() {
+    let lab_users = hostile_estate();
+    let lab2_users: Vec<String> = (0..1100)
+        .map(|i| user(&format!("v{i:04}"), &format!("+1888{i:07}")))
+        .collect();
+    let lab = arm(RawUsers::new(lab_users.clone()));
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    // lab2's ARM answers late, and before its last page it looks at the
+    // jobs: lab's has failed by then, so lab2 writes after the failure.
+    let jobs_then: Arc<Mutex<Vec<String>>> = Arc::default();
+    let lab2 = {
+        let (all, jobs_then, store) = (lab2_users.clone(), jobs_then.clone(), store.clone());
+        HostileServer::start(move |req: &Seen| {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            let (offset, limit) = req.offset_limit();
+            if offset + limit >= all.len() {
+                *jobs_then.lock().unwrap() = rows(
+                    &store,
+                    "SELECT kind || ' ' || target || ' ' || state FROM jobs",
+                );
+            }
+            let page: Vec<String> = all.iter().skip(offset).take(limit).cloned().collect();
+            Reply::status(
+                200,
+                &format!(
+                    r#"{{"total": {}, "users": [{}]}}"#,
+                    all.len(),
+                    page.join(",")
+                ),
+            )
+        })
+    };
+    let due = "schedule = \"1h\"\nschedule_enabled = true";
+    let config = common::write_config(
+        dir.path(),
+        &format!(
+            "{}{}{}",
+            common::config_head(&store, 5),
+            common::arm_connection(
+                "lab",
+                &lab.addr,
+                common::LAB_LOGIN,
+                500,
+                &format!("{MORE}\n{due}")
+            ),
+            common::arm_connection("lab2", &lab2.addr, common::LAB_LOGIN, 500, due)
+        ),
+    );
+    fresh(&config);
+    exec(
+        &store,
+        "CREATE TRIGGER h23 BEFORE INSERT ON registered_users
+         WHEN new.connection = 'lab' AND new.user_id = 'u0651'
+         BEGIN SELECT RAISE(ABORT, 'h23 trap'); END;",
+    );
+    let out = common::run_at(&config, NOW, &["worker", "--once"]);
+    let (o, e) = common::text(&out);
+    let said = format!("{o}{e}");
+    let synced = |conn: &str| {
+        (
+            rows(
+                &store,
+                &format!("{NUMBER_COLUMNS} WHERE connection = '{conn}'"),
+            ),
+            rows(
+                &store,
+                &format!("SELECT * FROM registered_users WHERE connection = '{conn}'"),
+            ),
+        )
+    };
+    let (lab_numbers, lab_cached) = synced("lab");
+    assert!(
+        lab_numbers.is_empty() && lab_cached.is_empty(),
+        "lab's sync was to fail: {said}"
+    );
+    let (lab2_numbers, lab2_cached) = synced("lab2");
+    let then = jobs_then.lock().unwrap().clone();
+    assert!(
+        then.contains(&"\"sync lab failed\"".to_string())
+            && then.contains(&"\"sync lab2 running\"".to_string()),
+        "lab's sync had not failed before lab2's last page: {then:?}\n{said}"
+    );
+
+    // lab2 alone, in a store of its own.
+    let alone = arm(RawUsers::new(lab2_users));
+    let (_dir2, config2, store2) = common::lab_at(&alone.addr, 500, "");
+    let (done, log) = sync(&config2, NOW);
+    assert!(done, "{log}");
+    let fix = |v: Vec<String>| -> Vec<String> {
+        v.into_iter()
+            .map(|r| r.replace("\"lab\"", "\"lab2\""))
+            .collect()
+    };
+    assert_eq!(lab2_numbers.len(), 1100, "{said}");
+    assert_eq!(lab2_numbers, fix(rows(&store2, NUMBER_COLUMNS)));
+    assert_eq!(
+        lab2_cached,
+        fix(rows(&store2, "SELECT * FROM registered_users"))
+    );
+
+    // lab, untrapped, by itself.
+    exec(&store, "DROP TRIGGER h23;");
+    let (done, log) = sync(&config, NOW);
+    assert!(done, "{log}");
+    let clean = arm(RawUsers::new(lab_users));
+    let (_dir3, config3, store3) = common::lab_at(&clean.addr, 500, MORE);
+    let (done, log) = sync(&config3, NOW);
+    assert!(done, "{log}");
+    let (lab_numbers, lab_cached) = synced("lab");
+    assert_eq!(lab_numbers, rows(&store3, NUMBER_COLUMNS));
+    assert_eq!(lab_cached, rows(&store3, "SELECT * FROM registered_users"));
+}

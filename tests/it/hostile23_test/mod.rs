@@ -46,7 +46,13 @@ impl RawUsers {
 
 /// An ARM paging the raw users by offset and limit, with a total.
 fn arm(users: RawUsers) -> HostileServer {
+    arm_after(users, 0)
+}
+
+/// [`arm`], answering each request after `delay_ms`.
+fn arm_after(users: RawUsers, delay_ms: u64) -> HostileServer {
     HostileServer::start(move |req: &Seen| {
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
         if req.path() != USERS_PATH {
             return Reply::not_found();
         }
