@@ -102,7 +102,11 @@ fn whole_at_its_version(store: &Path, data_before: &[String]) -> i64 {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(n as usize, oracle(store, "1212").len(), "version {v}");
+        assert_eq!(
+            usize::try_from(n).unwrap(),
+            oracle(store, "1212").len(),
+            "version {v}"
+        );
     }
     drop(conn);
     assert!(data(store) == data_before, "version {v}: the data changed");
