@@ -314,3 +314,57 @@ fn a_filter_holding_a_nul_is_answered_as_a_like_scan() {
         assert_eq!(count.as_ref().ok(), Some(&want), "{filter:?}: {count:?}");
     }
 }
+
+/// The dashboard at 80x24 (tmux), on 61,100 numbers whose tags and
+/// numbers repeat 5555 and 1212: each filter's title shows the LIKE
+/// scan's count and its rows are the scan's first, in number order.
+#[test]
+fn the_dashboard_shows_a_like_scans_count_and_rows_for_periodic_filters() {
+    use common::tmux::TmuxPane;
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let config = common::write_config(dir.path(), &common::config_head(&store, 5));
+    let file = import_file(dir.path(), 0);
+    ok(
+        &common::run_at(&config, NOW, &["numbers", "import", file.to_str().unwrap()]),
+        "import",
+    );
+    add_range(&config, NOW);
+    let command = format!(
+        "sh -c '{} --config {}; sleep 60'",
+        env!("CARGO_BIN_EXE_switchboard"),
+        config.display()
+    );
+    let Some(pane) = TmuxPane::start("h23filter", &command, (80, 24)) else {
+        return;
+    };
+    pane.wait_for("Connections");
+    pane.keys("2");
+    pane.wait_for("Numbers 1 of");
+    for filter in ["5555", "1212", "55555", "tag 12", "\"ÉRE\""] {
+        let want = oracle(&store, filter);
+        assert!(!want.is_empty(), "{filter:?}");
+        pane.keys("/");
+        for _ in 0..12 {
+            pane.keys("BSpace");
+        }
+        pane.tmux(&["send-keys", "-t", "t", "-l", filter]);
+        pane.keys("Enter");
+        let title = format!("Numbers 1 of {} ", want.len());
+        let screen = pane.wait_until(&format!("{filter:?}: {title}"), |s| {
+            s.contains(&title) && s.contains(&format!("filter: {filter} "))
+        });
+        let shown: Vec<&str> = screen
+            .lines()
+            .filter_map(|l| l.strip_prefix("│  +"))
+            .filter_map(|l| l.split_whitespace().next())
+            .collect();
+        let first: Vec<String> = want
+            .iter()
+            .take(shown.len())
+            .map(|n| n.trim_start_matches('+').to_string())
+            .collect();
+        assert!(shown.len() >= want.len().min(12), "{filter:?}:\n{screen}");
+        assert_eq!(shown, first, "{filter:?}:\n{screen}");
+    }
+}
