@@ -28,6 +28,7 @@ mod hostile19_test;
 mod hostile20_test;
 mod hostile21_test;
 mod hostile22_test;
+mod hostile23_test;
 mod inventory_lifecycle_test;
 mod job_errors_test;
 mod jobs_truth_review_test;
