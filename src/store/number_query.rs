@@ -33,7 +33,9 @@ pub(crate) enum TextFilter {
     },
     /// Three characters or more: the trigram index can find the matches.
     Trigram(String),
-    /// One or two characters: only a scan can tell (it stops at the window).
+    /// One or two characters, or a text holding a NUL (FTS5 reads its
+    /// query as a C string, cut at the NUL): only a scan can tell (it stops
+    /// at the window).
     Short(String),
 }
 
@@ -54,7 +56,7 @@ impl TextFilter {
                 high,
             };
         }
-        if text.chars().count() >= 3 {
+        if text.chars().count() >= 3 && !text.contains('\0') {
             TextFilter::Trigram(text.to_string())
         } else {
             TextFilter::Short(text.to_string())
@@ -266,6 +268,11 @@ mod tests {
         assert_eq!(TextFilter::parse("+"), TextFilter::Short("+".into()));
         assert_eq!(TextFilter::parse("+1a"), TextFilter::Trigram("+1a".into()));
         assert_eq!(TextFilter::parse("ab"), TextFilter::Short("ab".into()));
+        assert_eq!(
+            TextFilter::parse("l\0ink"),
+            TextFilter::Short("l\0ink".into()),
+            "the trigram index cannot be asked for a NUL"
+        );
         assert_eq!(TextFilter::parse("   "), TextFilter::None);
     }
 
