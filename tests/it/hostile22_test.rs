@@ -17,6 +17,7 @@
 
 use crate::common;
 use common::hostile::{HostileServer, Reply, Seen};
+use common::raw_arm::{raw_arm as arm, users_page, RawUsers, USERS_PATH};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -30,48 +31,6 @@ mod snapshot;
 
 const NOW: &str = "2026-11-30T10:00:00Z";
 const LATER: &str = "2026-11-30T11:00:00Z";
-const USERS_PATH: &str = "/ARM/v1/registeredUsers";
-
-/// An ARM's users, each as the raw JSON text it is sent as, swappable
-/// between syncs.
-#[derive(Clone, Default)]
-struct RawUsers(Arc<Mutex<Vec<String>>>);
-
-impl RawUsers {
-    fn new(users: Vec<String>) -> RawUsers {
-        RawUsers(Arc::new(Mutex::new(users)))
-    }
-
-    fn set(&self, users: Vec<String>) {
-        *self.0.lock().unwrap() = users;
-    }
-}
-
-/// An ARM paging the raw users by offset and limit, with a total: each
-/// user's text goes out exactly as written (escapes, keys sent twice).
-fn arm(users: RawUsers) -> HostileServer {
-    HostileServer::start(move |req: &Seen| {
-        if req.path() != USERS_PATH {
-            return Reply::not_found();
-        }
-        let (offset, limit) = req.offset_limit();
-        users_page(&users, offset, limit)
-    })
-}
-
-/// The page of `users` at `offset`, `limit` long, with the total.
-fn users_page(users: &RawUsers, offset: usize, limit: usize) -> Reply {
-    let all = users.0.lock().unwrap().clone();
-    let page: Vec<String> = all.iter().skip(offset).take(limit).cloned().collect();
-    Reply::status(
-        200,
-        &format!(
-            r#"{{"total": {}, "users": [{}]}}"#,
-            all.len(),
-            page.join(",")
-        ),
-    )
-}
 
 /// A registered user `id` holding `number`, as JSON text.
 fn user(id: &str, number: &str) -> String {

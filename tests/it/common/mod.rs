@@ -1,6 +1,7 @@
 //! Shared helpers: the real binary, the real simulator as a process.
 
 pub mod hostile;
+pub mod raw_arm;
 pub mod sort_order;
 pub mod tmux;
 
@@ -465,7 +466,12 @@ pub fn store_dump(store: &Path) -> String {
 
 /// Every row of `table`, sorted, each column as text (texts quoted).
 pub fn table_rows(conn: &rusqlite::Connection, table: &str) -> Vec<String> {
-    let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
+    query_rows(conn, &format!("SELECT * FROM \"{table}\""))
+}
+
+/// The rows of `sql` (a SELECT), sorted, each column as text (texts quoted).
+pub fn query_rows(conn: &rusqlite::Connection, sql: &str) -> Vec<String> {
+    let mut stmt = conn.prepare(sql).unwrap();
     let width = stmt.column_count();
     let mut rows: Vec<String> = stmt
         .query_map([], |r| {

@@ -42,6 +42,7 @@
 
 use crate::common;
 use common::hostile::{HostileServer, Reply, Seen};
+use common::raw_arm::{raw_arm as arm, RawUsers};
 use serde_json::json;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -53,47 +54,6 @@ mod search;
 
 const NOW: &str = "2026-11-30T10:00:00Z";
 const LATER: &str = "2026-11-30T11:00:00Z";
-const USERS_PATH: &str = "/ARM/v1/registeredUsers";
-
-/// An ARM's users, each as raw JSON text, swappable between syncs.
-#[derive(Clone, Default)]
-struct RawUsers(Arc<Mutex<Vec<String>>>);
-
-impl RawUsers {
-    fn new(users: Vec<String>) -> RawUsers {
-        RawUsers(Arc::new(Mutex::new(users)))
-    }
-
-    fn set(&self, users: Vec<String>) {
-        *self.0.lock().unwrap() = users;
-    }
-}
-
-/// An ARM paging the raw users by offset and limit, with a total.
-fn arm(users: RawUsers) -> HostileServer {
-    arm_after(users, 0)
-}
-
-/// [`arm`], answering each request after `delay_ms`.
-fn arm_after(users: RawUsers, delay_ms: u64) -> HostileServer {
-    HostileServer::start(move |req: &Seen| {
-        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
-        if req.path() != USERS_PATH {
-            return Reply::not_found();
-        }
-        let (offset, limit) = req.offset_limit();
-        let all = users.0.lock().unwrap().clone();
-        let page: Vec<String> = all.iter().skip(offset).take(limit).cloned().collect();
-        Reply::status(
-            200,
-            &format!(
-                r#"{{"total": {}, "users": [{}]}}"#,
-                all.len(),
-                page.join(",")
-            ),
-        )
-    })
-}
 
 /// A registered user `id` holding `number`, as JSON text.
 fn user(id: &str, number: &str) -> String {
@@ -113,25 +73,7 @@ fn rows(store: &Path, sql: &str) -> Vec<String> {
     let conn =
         rusqlite::Connection::open_with_flags(store, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
             .unwrap();
-    let mut stmt = conn.prepare(sql).unwrap();
-    let width = stmt.column_count();
-    let mut out: Vec<String> = stmt
-        .query_map([], |r| {
-            Ok((0..width)
-                .map(|i| match r.get_ref(i).unwrap() {
-                    rusqlite::types::ValueRef::Text(t) => {
-                        format!("{:?}", String::from_utf8_lossy(t))
-                    }
-                    other => format!("{other:?}"),
-                })
-                .collect::<Vec<_>>()
-                .join("|"))
-        })
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    out.sort();
-    out
+    common::query_rows(&conn, sql)
 }
 
 /// Runs `sql` on the store (closed by every process) in one connection.
