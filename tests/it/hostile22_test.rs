@@ -17,7 +17,7 @@
 
 use crate::common;
 use common::hostile::{HostileServer, Reply, Seen};
-use common::raw_arm::{raw_arm as arm, users_page, RawUsers, USERS_PATH};
+use common::raw_arm::{raw_arm as arm, store_rows, sync, user, users_page, RawUsers, USERS_PATH};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -32,25 +32,9 @@ mod snapshot;
 const NOW: &str = "2026-11-30T10:00:00Z";
 const LATER: &str = "2026-11-30T11:00:00Z";
 
-/// A registered user `id` holding `number`, as JSON text.
-fn user(id: &str, number: &str) -> String {
-    json!({"id": id, "phoneNumber": number, "status": "REGISTERED",
-           "userName": format!("name-{id}"), "lastSeen": "2026-11-30T09:00:00Z"})
-    .to_string()
-}
-
-/// `sync audiocodes lab` at `at`: whether it succeeded, and its output.
-fn sync(config: &Path, at: &str) -> (bool, String) {
-    let (out, o, e) = common::sync_lab_at(config, at);
-    (out.status.success(), format!("{o}{e}"))
-}
-
 /// Every row of `table`, sorted, each column as text.
 fn rows(store: &Path, table: &str) -> Vec<String> {
-    let conn =
-        rusqlite::Connection::open_with_flags(store, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .unwrap();
-    common::table_rows(&conn, table)
+    store_rows(store, &format!("SELECT * FROM \"{table}\""))
 }
 
 /// The value of `v` as text, for messages.

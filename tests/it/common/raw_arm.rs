@@ -3,6 +3,8 @@
 //! total; the list can be swapped between syncs.
 
 use super::hostile::{HostileServer, Reply, Seen};
+use serde_json::json;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 /// The registered users' path the lab connection asks.
@@ -45,4 +47,26 @@ pub fn users_page(users: &RawUsers, offset: usize, limit: usize) -> Reply {
             page.join(",")
         ),
     )
+}
+
+/// A registered user `id` holding `number`, as JSON text.
+pub fn user(id: &str, number: &str) -> String {
+    json!({"id": id, "phoneNumber": number, "status": "REGISTERED",
+           "userName": format!("name-{id}"), "lastSeen": "2026-11-30T09:00:00Z"})
+    .to_string()
+}
+
+/// `sync audiocodes lab` at `at`: whether it succeeded, and its output.
+pub fn sync(config: &Path, at: &str) -> (bool, String) {
+    let (out, o, e) = super::sync_lab_at(config, at);
+    (out.status.success(), format!("{o}{e}"))
+}
+
+/// The rows of `sql` (a SELECT) on the store, opened read-only, sorted,
+/// each column as text.
+pub fn store_rows(store: &Path, sql: &str) -> Vec<String> {
+    let conn =
+        rusqlite::Connection::open_with_flags(store, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    super::query_rows(&conn, sql)
 }

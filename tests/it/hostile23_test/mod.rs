@@ -42,7 +42,7 @@
 
 use crate::common;
 use common::hostile::{HostileServer, Reply, Seen};
-use common::raw_arm::{raw_arm as arm, RawUsers};
+use common::raw_arm::{raw_arm as arm, store_rows as rows, sync, user, RawUsers};
 use serde_json::json;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -54,27 +54,6 @@ mod search;
 
 const NOW: &str = "2026-11-30T10:00:00Z";
 const LATER: &str = "2026-11-30T11:00:00Z";
-
-/// A registered user `id` holding `number`, as JSON text.
-fn user(id: &str, number: &str) -> String {
-    json!({"id": id, "phoneNumber": number, "status": "REGISTERED",
-           "userName": format!("name-{id}"), "lastSeen": "2026-11-30T09:00:00Z"})
-    .to_string()
-}
-
-/// `sync audiocodes lab` at `at`: whether it succeeded, and its output.
-fn sync(config: &Path, at: &str) -> (bool, String) {
-    let (out, o, e) = common::sync_lab_at(config, at);
-    (out.status.success(), format!("{o}{e}"))
-}
-
-/// The rows of `sql` (a SELECT), sorted, each column as text.
-fn rows(store: &Path, sql: &str) -> Vec<String> {
-    let conn =
-        rusqlite::Connection::open_with_flags(store, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .unwrap();
-    common::query_rows(&conn, sql)
-}
 
 /// Runs `sql` on the store (closed by every process) in one connection.
 fn exec(store: &Path, sql: &str) {
