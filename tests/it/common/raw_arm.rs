@@ -38,6 +38,11 @@ pub fn raw_arm(users: RawUsers) -> HostileServer {
 /// The page of `users` at `offset`, `limit` long, with the total.
 pub fn users_page(users: &RawUsers, offset: usize, limit: usize) -> Reply {
     let all = users.0.lock().unwrap().clone();
+    page_of(&all, offset, limit)
+}
+
+/// The page of `all` at `offset`, `limit` long, with the total.
+pub fn page_of(all: &[String], offset: usize, limit: usize) -> Reply {
     let page: Vec<String> = all.iter().skip(offset).take(limit).cloned().collect();
     Reply::status(
         200,

@@ -148,15 +148,7 @@ fn a_failed_first_sync_leaves_the_worker_connection_able_to_write_the_next() {
                     "SELECT kind || ' ' || target || ' ' || state FROM jobs",
                 );
             }
-            let page: Vec<String> = all.iter().skip(offset).take(limit).cloned().collect();
-            Reply::status(
-                200,
-                &format!(
-                    r#"{{"total": {}, "users": [{}]}}"#,
-                    all.len(),
-                    page.join(",")
-                ),
-            )
+            common::raw_arm::page_of(&all, offset, limit)
         })
     };
     let due = "schedule = \"1h\"\nschedule_enabled = true";

@@ -41,7 +41,7 @@
 //! transaction, a trigram query that matches nothing (dashboard).
 
 use crate::common;
-use common::hostile::{HostileServer, Reply, Seen};
+use common::hostile::{HostileServer, Seen};
 use common::raw_arm::{raw_arm as arm, store_rows as rows, sync, user, RawUsers};
 use serde_json::json;
 use std::path::Path;
