@@ -5,6 +5,8 @@
 //! unchanged re-sync writes nothing.
 
 use super::*;
+use std::path::PathBuf;
+use tempfile::TempDir;
 
 const USERS: usize = 1500;
 
@@ -34,14 +36,20 @@ fn changed(before: &[String], after: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// An ARM serving `raw` in pages of 500, and a store that synced it once.
+fn synced(raw: &RawUsers) -> (HostileServer, TempDir, PathBuf, PathBuf) {
+    let server = arm(raw.clone());
+    let (dir, config, store) = common::lab_at(&server.addr, 500, "");
+    let (ok, log) = sync(&config, NOW);
+    assert!(ok, "{log}");
+    (server, dir, config, store)
+}
+
 #[test]
 fn one_changed_field_of_1500_users_writes_exactly_that_row() {
     let mut list = users();
     let raw = RawUsers::new(texts(&list));
-    let server = arm(raw.clone());
-    let (_dir, config, store) = common::lab_at(&server.addr, 500, "");
-    let (ok, log) = sync(&config, NOW);
-    assert!(ok, "{log}");
+    let (_server, _dir, config, store) = synced(&raw);
     let mut numbers = rows(&store, "numbers");
     let mut cached = rows(&store, "registered_users");
     assert_eq!(numbers.len(), USERS);
@@ -119,10 +127,7 @@ fn one_changed_field_of_1500_users_writes_exactly_that_row() {
 fn eleven_hundred_changed_users_write_exactly_their_rows() {
     let mut list = users();
     let raw = RawUsers::new(texts(&list));
-    let server = arm(raw.clone());
-    let (_dir, config, store) = common::lab_at(&server.addr, 500, "");
-    let (ok, log) = sync(&config, NOW);
-    assert!(ok, "{log}");
+    let (_server, _dir, config, store) = synced(&raw);
     let first = rows(&store, "numbers");
     // Every user but each fourth, spread over the list and its pages.
     let offline: Vec<usize> = (0..USERS).filter(|i| i % 4 != 3).take(1100).collect();

@@ -97,25 +97,27 @@ fn an_event_failing_in_the_middle_of_the_bulk_write_changes_nothing() {
 /// triggers are staged away at that point.
 #[test]
 fn a_number_row_failing_a_constraint_in_a_full_batch_changes_nothing() {
-    fails_then_recovers(
-        "CREATE TABLE h23_once(x INTEGER UNIQUE); INSERT INTO h23_once VALUES (1);
-         CREATE TRIGGER h23 AFTER INSERT ON numbers WHEN new.number = '+15550000652' BEGIN
-           INSERT INTO h23_once VALUES (1);
-         END;",
-        "UNIQUE constraint failed: h23_once.x",
-        "DROP TRIGGER h23; DROP TABLE h23_once;",
-    );
+    fails_on_number_row("+15550000652");
 }
 
 /// The same failure in the last, shorter batch of numbers (which goes
 /// through the statement cache, values copied from the batch's buffer).
 #[test]
 fn a_number_row_failing_a_constraint_in_the_last_batch_changes_nothing() {
+    fails_on_number_row("+15550001151");
+}
+
+/// A first sync whose row for `number` fails a UNIQUE constraint: its
+/// insert trigger, which the test adds, writes a value a table already
+/// holds.
+fn fails_on_number_row(number: &str) {
     fails_then_recovers(
-        "CREATE TABLE h23_once(x INTEGER UNIQUE); INSERT INTO h23_once VALUES (1);
-         CREATE TRIGGER h23 AFTER INSERT ON numbers WHEN new.number = '+15550001151' BEGIN
-           INSERT INTO h23_once VALUES (1);
-         END;",
+        &format!(
+            "CREATE TABLE h23_once(x INTEGER UNIQUE); INSERT INTO h23_once VALUES (1);
+             CREATE TRIGGER h23 AFTER INSERT ON numbers WHEN new.number = '{number}' BEGIN
+               INSERT INTO h23_once VALUES (1);
+             END;"
+        ),
         "UNIQUE constraint failed: h23_once.x",
         "DROP TRIGGER h23; DROP TABLE h23_once;",
     );

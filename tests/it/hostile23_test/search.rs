@@ -193,6 +193,23 @@ fn import_file(dir: &Path, first: usize) -> std::path::PathBuf {
     file
 }
 
+/// [`import_file`] from `first`, imported at `at`; `what` names it in a failure.
+fn import(config: &Path, dir: &Path, first: usize, at: &str, what: &str) {
+    let file = import_file(dir, first);
+    ok(
+        &common::run_at(config, at, &["numbers", "import", file.to_str().unwrap()]),
+        what,
+    );
+}
+
+/// A store with no connection: its directory, the store and the config.
+fn empty_store() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let config = common::write_config(dir.path(), &common::config_head(&store, 5));
+    (dir, store, config)
+}
+
 pub(super) fn ok(out: &std::process::Output, what: &str) {
     let (o, e) = common::text(out);
     assert!(out.status.success(), "{what}: {o}{e}");
@@ -231,15 +248,7 @@ fn every_filter_lists_what_a_like_scan_finds_through_an_estates_life() {
     }
     every_filter_agrees(&store, "hand tags");
 
-    let file = import_file(dir.path(), 0);
-    ok(
-        &common::run_at(
-            &config,
-            LATER,
-            &["numbers", "import", file.to_str().unwrap()],
-        ),
-        "import",
-    );
+    import(&config, dir.path(), 0, LATER, "import");
     every_filter_agrees(&store, "import");
 
     ok(
@@ -266,22 +275,12 @@ fn every_filter_lists_what_a_like_scan_finds_through_an_estates_life() {
 /// the index filled once at the end), then a second import beside it.
 #[test]
 fn every_filter_lists_what_a_like_scan_finds_after_imports_into_an_empty_store() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("s.db");
-    let config = common::write_config(dir.path(), &common::config_head(&store, 5));
-    let file = import_file(dir.path(), 0);
-    ok(
-        &common::run_at(&config, NOW, &["numbers", "import", file.to_str().unwrap()]),
-        "import",
-    );
+    let (dir, store, config) = empty_store();
+    import(&config, dir.path(), 0, NOW, "import");
     every_filter_agrees(&store, "import into an empty store");
     add_range(&config, NOW);
     every_filter_agrees(&store, "60,000 numbers added");
-    let file = import_file(dir.path(), 5000);
-    ok(
-        &common::run_at(&config, NOW, &["numbers", "import", file.to_str().unwrap()]),
-        "second import",
-    );
+    import(&config, dir.path(), 5000, NOW, "second import");
     every_filter_agrees(&store, "a second import");
 }
 
@@ -319,14 +318,8 @@ fn a_filter_holding_a_nul_is_answered_as_a_like_scan() {
 #[test]
 fn the_dashboard_shows_a_like_scans_count_and_rows_for_periodic_filters() {
     use common::tmux::TmuxPane;
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("s.db");
-    let config = common::write_config(dir.path(), &common::config_head(&store, 5));
-    let file = import_file(dir.path(), 0);
-    ok(
-        &common::run_at(&config, NOW, &["numbers", "import", file.to_str().unwrap()]),
-        "import",
-    );
+    let (dir, store, config) = empty_store();
+    import(&config, dir.path(), 0, NOW, "import");
     add_range(&config, NOW);
     let command = format!(
         "sh -c '{} --config {}; sleep 60'",
